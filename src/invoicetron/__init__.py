@@ -1,0 +1,1 @@
+"""Invoicetron: self-hosted invoicing."""

@@ -1,0 +1,3 @@
+from invoicetron.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import validate_password
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Django's sign-in form, with the username field presented as an email address."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"] = forms.EmailField(
+            label="Email",
+            widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+        )
+        self.error_messages["invalid_login"] = (
+            "That email and password do not match an account. Check both and try again."
+        )
+
+
+class SetupForm(forms.Form):
+    """First run: create the owner account."""
+
+    full_name = forms.CharField(label="Your name", max_length=150)
+    email = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords differ.")
+        elif first:
+            try:
+                validate_password(first)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

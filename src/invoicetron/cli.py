@@ -1,0 +1,234 @@
+"""The `invoicetron` command: one entry point, one subcommand per job.
+
+Local commands start an embedded PostgreSQL 18 when DATABASE_URL is unset outside production, so a
+newcomer needs nothing but Python. Configuration errors end with exit status 2 and a message that
+names the variable to fix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+
+from django.core.exceptions import ImproperlyConfigured
+
+from invoicetron.envconfig import Env
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+
+# Subcommands implemented as Django management commands: their arguments and --help are theirs.
+DJANGO_COMMANDS = {
+    "createuser": "create or update a user: --email E [--name N] [--password-stdin] [--owner]",
+}
+
+DESCRIPTION = """\
+Invoicetron: self-hosted invoicing.
+
+Configuration comes from environment variables (see README.md). Without DATABASE_URL, and outside
+production (INVOICETRON_ENV=development, which `dev` sets), an embedded PostgreSQL 18 keeps its data
+in INVOICETRON_DATA_DIR.
+"""
+
+
+class CommandFailed(Exception):
+    """A subcommand failed in a way its message fully explains."""
+
+    def __init__(self, message: str, status: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def setup_django(*, default_env: str | None = None) -> None:
+    """Read the configuration, start the embedded database if needed, and set Django up."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "invoicetron.settings")
+    if default_env:
+        os.environ.setdefault("INVOICETRON_ENV", default_env)
+    try:
+        mode = Env().choice("INVOICETRON_ENV", ("production", "development", "test"), "production")
+        if mode != "production" and not (
+            os.environ.get("DATABASE_URL") or os.environ.get("DATABASE_URL_FILE")
+        ):
+            os.environ["DATABASE_URL"] = _start_embedded_database()
+        import django
+
+        django.setup()
+    except ImproperlyConfigured as error:
+        raise CommandFailed(f"configuration error: {error}", EXIT_CONFIG) from None
+
+
+def _start_embedded_database() -> str:
+    from invoicetron.localdata import data_dir
+    from invoicetron.ops import embedded
+
+    try:
+        return embedded.start(data_dir())
+    except embedded.EmbeddedDatabaseError as error:
+        raise CommandFailed(str(error), EXIT_CONFIG) from None
+
+
+# -- Subcommands -----------------------------------------------------------------------------------
+
+
+def cmd_dev(args: argparse.Namespace) -> int:
+    os.environ.setdefault("APP_URL", f"http://{args.host}:{args.port}")
+    setup_django(default_env="development")
+    from django.core.management import call_command
+
+    from invoicetron.accounts.services import setup_needed
+    from invoicetron.ops.migrations import migrate_with_lock
+
+    migrate_with_lock(verbosity=0)
+    base = f"http://{args.host}:{args.port}"
+    if setup_needed():
+        print(f"First run: open {base}/accounts/setup/ to create the owner account.")
+    else:
+        print(f"Open {base}/ and sign in (add people with `invoicetron createuser`).")
+    call_command(
+        "runserver", f"{args.host}:{args.port}", use_reloader=args.reload, use_threading=True
+    )
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    setup_django()
+    from invoicetron.ops.server import serve
+
+    return serve(Env())
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    setup_django()
+    from invoicetron.ops.migrations import MigrationLockTimeout, migrate_with_lock
+
+    try:
+        migrate_with_lock(timeout=args.lock_timeout, verbosity=args.verbosity)
+    except MigrationLockTimeout as error:
+        raise CommandFailed(str(error)) from None
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.db import DatabaseError, connection
+
+    from invoicetron.health.checks import pending_migrations
+
+    print("ok    configuration")
+    deadline = time.monotonic() + args.wait
+    while True:
+        try:
+            connection.ensure_connection()
+            break
+        except DatabaseError as error:
+            connection.close()
+            if time.monotonic() >= deadline:
+                print(f"FAIL  database: cannot connect ({_first_line(error)})")
+                return EXIT_FAILED
+            time.sleep(1)
+    major, minor = divmod(connection.connection.info.server_version, 10000)
+    print(f"ok    database: PostgreSQL {major}.{minor}")
+    pending = pending_migrations()
+    if pending:
+        print(f"FAIL  migrations: {len(pending)} pending; run `invoicetron migrate`")
+        return EXIT_FAILED
+    print("ok    migrations: all applied")
+    return EXIT_OK
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def run_django_command(argv: Sequence[str]) -> int:
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["invoicetron", *argv])
+    return EXIT_OK
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    return run_django_command(args.django_args or ["help"])
+
+
+# -- Parser ----------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="invoicetron",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    dev = _add(
+        commands, "dev", cmd_dev, "run locally: embedded PostgreSQL 18, migrations, a dev server"
+    )
+    dev.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    dev.add_argument("--port", type=int, default=3000, help="port to listen on (default 3000)")
+    dev.add_argument("--reload", action="store_true", help="restart when the code changes")
+
+    _add(
+        commands,
+        "serve",
+        cmd_serve,
+        "run the production server (gunicorn) on 0.0.0.0:$PORT; never migrates",
+    )
+
+    migrate = _add(
+        commands, "migrate", cmd_migrate, "apply database migrations (safe to run twice at once)"
+    )
+    migrate.add_argument(
+        "--lock-timeout", type=float, default=600, help="seconds to wait for another migration"
+    )
+    migrate.add_argument("--verbosity", type=int, default=1, choices=[0, 1, 2, 3])
+
+    check = _add(
+        commands,
+        "check",
+        cmd_check,
+        "validate the configuration and the database; non-zero on failure",
+    )
+    check.add_argument(
+        "--wait", type=float, default=0, help="seconds to keep retrying the database connection"
+    )
+
+    for name, help_text in DJANGO_COMMANDS.items():
+        commands.add_parser(name, help=help_text, add_help=False)
+
+    manage = _add(commands, "manage", cmd_manage, "run a Django management command (for operators)")
+    manage.add_argument("django_args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def _add(
+    commands: argparse._SubParsersAction,
+    name: str,
+    handler: Callable[[argparse.Namespace], int],
+    help_text: str,
+) -> argparse.ArgumentParser:
+    command: argparse.ArgumentParser = commands.add_parser(
+        name, help=help_text, description=help_text
+    )
+    command.set_defaults(handler=handler)
+    return command
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in DJANGO_COMMANDS:
+            return run_django_command(argv)
+        args = build_parser().parse_args(argv)
+        status: int = args.handler(args)
+        return status
+    except CommandFailed as failure:
+        print(f"invoicetron: {failure}", file=sys.stderr)
+        return failure.status
+    except KeyboardInterrupt:
+        return 130

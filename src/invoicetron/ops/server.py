@@ -1,0 +1,107 @@
+"""`invoicetron serve`: gunicorn, configured from the environment.
+
+Gunicorn because it is the most proven WSGI server for Django: pre-forked sync workers that share
+the preloaded app's memory, a graceful shutdown on SIGTERM (in-flight requests finish within the
+graceful timeout, new connections are refused), and worker recycling. Nothing here migrates: that
+is `invoicetron migrate`, a separate step (the Kubernetes migration Job).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
+from pythonjsonlogger.json import JsonFormatter
+
+from invoicetron.envconfig import Env
+
+
+def server_options(env: Env) -> dict[str, Any]:
+    port = env.number("PORT", 3000, minimum=1, maximum=65535)
+    graceful = env.number("INVOICETRON_GRACEFUL_TIMEOUT", 25, minimum=1)
+    return {
+        "bind": [f"0.0.0.0:{port}"],
+        "workers": env.number("INVOICETRON_WORKERS", 2, minimum=1, maximum=64),
+        "worker_class": "sync",
+        "timeout": env.number("INVOICETRON_REQUEST_TIMEOUT", 60, minimum=5),
+        "graceful_timeout": graceful,
+        "keepalive": 5,
+        "preload_app": True,
+        # Recycle workers now and then so that a slow leak can never grow without bound.
+        "max_requests": 5000,
+        "max_requests_jitter": 500,
+        "accesslog": "-",
+        "errorlog": "-",
+        "logger_class": JsonAccessLogger,
+        "forwarded_allow_ips": "*"
+        if env.flag("TRUST_PROXY_HEADERS", default=False)
+        else "127.0.0.1",
+        "proc_name": "invoicetron",
+    }
+
+
+class JsonAccessLogger(Logger):
+    """Gunicorn's logger, writing one JSON object per line.
+
+    The access line carries the path without its query string: URLs must never leak secrets.
+    """
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        formatter = JsonFormatter(
+            "%(asctime)s %(levelname)s %(name)s %(message)s",
+            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+        )
+        for handler in self.error_log.handlers:
+            handler.setFormatter(formatter)
+        for handler in self.access_log.handlers:
+            handler.setFormatter(_PlainMessage())
+
+    def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
+        if not self.access_log_enabled:
+            return
+        status = (
+            getattr(resp, "status_code", None) or str(getattr(resp, "status", "")).split(" ")[0]
+        )
+        record = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "level": "INFO",
+            "logger": "access",
+            "method": environ.get("REQUEST_METHOD"),
+            "path": environ.get("PATH_INFO"),
+            "status": int(status) if str(status).isdigit() else status,
+            "duration_ms": round(request_time.total_seconds() * 1000, 2),
+            "bytes": getattr(resp, "sent", None),
+            "remote_addr": environ.get("REMOTE_ADDR"),
+            "user_agent": environ.get("HTTP_USER_AGENT"),
+        }
+        self.access_log.info(json.dumps(record))
+
+
+class _PlainMessage(JsonFormatter):
+    def format(self, record: Any) -> str:
+        return str(record.getMessage())
+
+
+class InvoicetronServer(BaseApplication):
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            if value is not None:
+                self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from invoicetron.wsgi import application
+
+        return application
+
+
+def serve(env: Env) -> int:
+    InvoicetronServer(server_options(env)).run()
+    return 0

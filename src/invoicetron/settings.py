@@ -1,0 +1,258 @@
+"""Invoicetron's one settings module: everything comes from the environment, read at run time.
+
+The same image serves every environment; nothing here is decided at build time. See the
+configuration table in README.md for every variable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+from invoicetron.envconfig import Env, parse_database_url, validate_secret_key
+from invoicetron.localdata import dev_secret_key
+
+env = Env()
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+# -- Mode ------------------------------------------------------------------------------------------
+# Production is the default: a forgotten variable must never switch debugging on.
+INVOICETRON_ENV = env.choice("INVOICETRON_ENV", ("production", "development", "test"), "production")
+PRODUCTION = INVOICETRON_ENV == "production"
+DEBUG = env.flag("DEBUG", default=INVOICETRON_ENV == "development")
+if DEBUG and PRODUCTION:
+    raise ImproperlyConfigured(
+        "DEBUG is on while INVOICETRON_ENV is production. Unset DEBUG, or set "
+        "INVOICETRON_ENV=development for a local run."
+    )
+
+# -- Secret key ------------------------------------------------------------------------------------
+# BETTER_AUTH_SECRET is the name the original deployment's Kubernetes secret uses.
+_secret_key = env.secret("SECRET_KEY", "BETTER_AUTH_SECRET")
+if _secret_key is not None:
+    SECRET_KEY = validate_secret_key("SECRET_KEY", _secret_key)
+elif PRODUCTION:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set (BETTER_AUTH_SECRET and SECRET_KEY_FILE are accepted too). "
+        'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
+else:
+    SECRET_KEY = dev_secret_key()
+
+# -- URLs, hosts and origins -----------------------------------------------------------------------
+
+
+def _origin(variable: str, url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"{variable} must be an absolute http(s) URL such as https://invoices.example.com, "
+            f"got {url!r}."
+        )
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f"{variable} must be an origin without a path, query or fragment, got {url!r}."
+        )
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+if PRODUCTION:
+    APP_URL = _origin(
+        "APP_URL",
+        env.required(
+            "APP_URL",
+            "Set it to the public URL of this installation, e.g. https://invoices.example.com.",
+        ),
+    )
+else:
+    APP_URL = _origin("APP_URL", env.text("APP_URL", "http://127.0.0.1:3000") or "")
+
+ADDITIONAL_TRUSTED_ORIGINS = [
+    _origin("ADDITIONAL_TRUSTED_ORIGINS", item) for item in env.items("ADDITIONAL_TRUSTED_ORIGINS")
+]
+CSRF_TRUSTED_ORIGINS = [APP_URL, *ADDITIONAL_TRUSTED_ORIGINS]
+ALLOWED_HOSTS = sorted({urlsplit(origin).hostname or "" for origin in CSRF_TRUSTED_ORIGINS})
+if INVOICETRON_ENV == "development":
+    ALLOWED_HOSTS += ["127.0.0.1", "localhost", "[::1]"]
+elif INVOICETRON_ENV == "test":
+    ALLOWED_HOSTS += ["testserver"]  # Django's test client
+
+HTTPS = APP_URL.startswith("https://")
+TRUST_PROXY_HEADERS = env.flag("TRUST_PROXY_HEADERS", default=False)
+if TRUST_PROXY_HEADERS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# -- Applications ----------------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "axes",
+    "invoicetron.accounts",
+    "invoicetron.health",
+    "invoicetron.web",
+]
+
+MIDDLEWARE = [
+    # First, so that kubelet probes (Host: <pod IP>) are answered before host validation.
+    "invoicetron.health.middleware.HealthCheckMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "invoicetron.urls"
+WSGI_APPLICATION = "invoicetron.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+# -- Database --------------------------------------------------------------------------------------
+_database_url = env.secret("DATABASE_URL")
+if _database_url is None:
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set. Set it to postgresql://user:password@host:5432/database, "
+        "or start Invoicetron with its own CLI (`invoicetron dev`), which runs an embedded "
+        "PostgreSQL 18 when DATABASE_URL is unset."
+    )
+_database = parse_database_url(_database_url)
+DATABASES = {
+    "default": {
+        **_database.django_config(),
+        "CONN_MAX_AGE": env.number("DATABASE_CONN_MAX_AGE", 60),
+        "CONN_HEALTH_CHECKS": True,
+        # Fail fast rather than hang when the database is unreachable.
+        "OPTIONS": {
+            "connect_timeout": str(env.number("DATABASE_CONNECT_TIMEOUT", 5, minimum=1)),
+            **_database.options,
+        },
+    }
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# -- Authentication --------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Login throttling (django-axes): lock an account+address pair after repeated failures.
+AXES_FAILURE_LIMIT = env.number("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env.number("LOGIN_LOCKOUT_MINUTES", 15, minimum=1) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+# Only trust X-Forwarded-For when the operator says a proxy sets it.
+AXES_IPWARE_PROXY_COUNT = 1 if TRUST_PROXY_HEADERS else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUST_PROXY_HEADERS else ["REMOTE_ADDR"]
+)
+
+# -- Sessions, cookies and security headers --------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_AGE = env.number("SESSION_DAYS", 14, minimum=1) * 24 * 3600
+CSRF_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+# TLS ends at the gateway or tunnel; redirecting inside the cluster would break probes.
+SECURE_SSL_REDIRECT = False
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "style-src": ["'self'"],
+        "script-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# -- Static files, i18n ----------------------------------------------------------------------------
+STATIC_URL = "/static/"
+# Production serves what `collectstatic` gathered (the image does it at build time); local runs
+# serve straight from the apps' static folders.
+_static_root = env.text("STATIC_ROOT", str(PACKAGE_DIR / "staticfiles") if PRODUCTION else None)
+STATIC_ROOT = Path(_static_root) if _static_root else None
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or not PRODUCTION
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.text("TIME_ZONE", "UTC") or "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# -- Logging: one JSON object per line on stdout -------------------------------------------------
+LOG_LEVEL = env.choice("LOG_LEVEL", ("debug", "info", "warning", "error"), "info").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        }
+    },
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        # Request bodies and headers never reach the logs; 4xx noise stays out of them too.
+        "django.request": {"level": "ERROR"},
+        "django.security.DisallowedHost": {"level": "ERROR"},
+    },
+}

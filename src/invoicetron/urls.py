@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("accounts/", include("invoicetron.accounts.urls")),
+    path("", include("invoicetron.web.urls")),
+]

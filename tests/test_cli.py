@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from invoicetron.accounts.models import User
+from invoicetron.cli import build_parser
+from tests.conftest import cli_environment, run_cli
+
+pytestmark = pytest.mark.django_db
+
+
+def test_help_lists_every_subcommand() -> None:
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for command in ("dev", "serve", "migrate", "check", "createuser", "manage"):
+        assert command in result.stdout
+
+
+def test_each_subcommand_explains_itself() -> None:
+    parser = build_parser()
+    actions = [a for a in parser._actions if a.dest == "command"]
+    for name, subparser in actions[0].choices.items():  # type: ignore[union-attr]
+        if name in ("createuser",):
+            continue
+        assert subparser.description, f"`invoicetron {name} --help` needs a description"
+
+
+def test_createuser_creates_an_owner_with_a_password_from_stdin(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-enough-passphrase\n"))
+    call_command("createuser", email="Boss@Example.com", owner=True, password_stdin=True)
+    user = User.objects.get(email="boss@example.com")
+    assert user.is_owner
+    assert user.check_password("a-long-enough-passphrase")
+
+
+def test_createuser_updates_an_existing_user_instead_of_duplicating(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    User.objects.create_user("boss@example.com", "first-passphrase-123")
+    monkeypatch.setattr("sys.stdin", io.StringIO("second-passphrase-456\n"))
+    call_command("createuser", email="BOSS@example.com", password_stdin=True)
+    assert User.objects.count() == 1
+    assert User.objects.get().check_password("second-passphrase-456")
+
+
+def test_createuser_refuses_a_weak_password_and_keeps_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("password\n"))
+    with pytest.raises(CommandError, match="Password refused"):
+        call_command("createuser", email="new@example.com", password_stdin=True)
+    assert not User.objects.filter(email="new@example.com").exists()
+
+
+def test_createuser_rejects_an_invalid_email() -> None:
+    with pytest.raises(CommandError, match="--email: 'not-an-email' is not a valid email"):
+        call_command("createuser", email="not-an-email")
+
+
+def test_check_exits_2_on_bad_configuration_naming_the_variable() -> None:
+    environment = cli_environment(INVOICETRON_ENV="production", APP_URL="https://x.example.com")
+    environment["DATABASE_URL"] = "postgresql://app:sl/ash@db:5432/app"
+    result = run_cli("check", env=environment)
+    assert result.returncode == 2
+    assert "DATABASE_URL" in result.stderr
+    assert "sl/ash" not in result.stderr + result.stdout
+
+
+def test_check_exits_1_when_the_database_cannot_be_reached() -> None:
+    environment = cli_environment(DATABASE_URL="postgresql://app:pw@127.0.0.1:1/app")
+    result = run_cli("check", env=environment)
+    assert result.returncode == 1
+    assert "FAIL  database: cannot connect" in result.stdout
+    assert "pw@" not in result.stdout
+
+
+def test_check_passes_on_a_migrated_database(
+    django_db_setup: None, django_db_blocker: object
+) -> None:
+    from django.conf import settings
+
+    name = settings.DATABASES["default"]["NAME"]
+    environment = cli_environment()
+    environment["DATABASE_URL"] = environment["DATABASE_URL"].replace("/postgres?", f"/{name}?")
+    result = run_cli("check", env=environment)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ok    migrations: all applied" in result.stdout
+    assert "PostgreSQL 18." in result.stdout

