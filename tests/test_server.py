@@ -89,3 +89,15 @@ def test_sigterm_stops_the_server_gracefully_and_access_logs_are_json(served: An
     for line in output.splitlines():
         if line.strip():
             json.loads(line)  # every line the server writes is structured
+
+
+def test_production_serve_refuses_to_start_without_collected_static_files(tmp_path: Any) -> None:
+    environment = cli_environment(
+        INVOICETRON_ENV="production",
+        APP_URL="https://invoicetron.example.com",
+        STATIC_ROOT=str(tmp_path / "static"),
+    )
+    result = run_cli("serve", env=environment, timeout=60)
+    assert result.returncode == 2
+    assert "collectstatic" in result.stderr
+    assert "STATIC_ROOT" in result.stderr

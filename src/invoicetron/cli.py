@@ -96,7 +96,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     setup_django()
     from invoicetron.ops.server import serve
 
+    _refuse_missing_static_files()
+
     return serve(Env())
+
+
+def _refuse_missing_static_files() -> None:
+    """Production serves collected, hashed static files; without them every page would fail."""
+    from django.conf import settings
+
+    if settings.PRODUCTION and not (settings.STATIC_ROOT / "staticfiles.json").exists():
+        raise CommandFailed(
+            f"static files are not collected in STATIC_ROOT ({settings.STATIC_ROOT}). Run "
+            "`invoicetron manage collectstatic --noinput` first (the container image does this "
+            "at build time), or set STATIC_ROOT to where they were collected.",
+            EXIT_CONFIG,
+        )
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
