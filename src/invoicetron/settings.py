@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "invoicetron.accounts",
     "invoicetron.health",
     "invoicetron.web",
+    "invoicetron.billing",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Billing: business profile, clients, products, taxes, invoices, credit notes, payments, PDFs."""

@@ -1,0 +1,43 @@
+"""Billing models, one module per concern; import them from here."""
+
+from invoicetron.billing.models.audit import AuditAction, AuditEvent
+from invoicetron.billing.models.common import DiscountType, ImmutableDocument
+from invoicetron.billing.models.credit_notes import CreditNote, CreditNoteLine
+from invoicetron.billing.models.invoices import (
+    OPEN_STATUSES,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+)
+from invoicetron.billing.models.parties import Client, Contact, Product
+from invoicetron.billing.models.payments import Payment, PaymentMethod
+from invoicetron.billing.models.setup import (
+    BusinessProfile,
+    DocumentKind,
+    NumberCounter,
+    NumberSeries,
+    TaxRate,
+)
+
+__all__ = [
+    "OPEN_STATUSES",
+    "AuditAction",
+    "AuditEvent",
+    "BusinessProfile",
+    "Client",
+    "Contact",
+    "CreditNote",
+    "CreditNoteLine",
+    "DiscountType",
+    "DocumentKind",
+    "ImmutableDocument",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceStatus",
+    "NumberCounter",
+    "NumberSeries",
+    "Payment",
+    "PaymentMethod",
+    "Product",
+    "TaxRate",
+]

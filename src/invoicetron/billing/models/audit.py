@@ -1,0 +1,49 @@
+"""The audit trail: who did what, when, with the old and the new values. Append-only."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", "Created"
+    CHANGE = "change", "Changed"
+    DELETE = "delete", "Deleted"
+    ARCHIVE = "archive", "Archived"
+    ISSUE = "issue", "Issued"
+    SEND = "send", "Sent"
+    PAYMENT = "payment", "Payment recorded"
+    PAYMENT_DELETE = "payment_delete", "Payment deleted"
+    CREDIT = "credit", "Credit note issued"
+
+
+class AuditEvent(models.Model):
+    # No foreign-key constraints on purpose: events outlive deleted drafts and users, and a
+    # database trigger refuses any UPDATE or DELETE of this table.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=254, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=16, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=64)  # "billing.invoice"
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=200)
+    # The invoice this event belongs to (itself, or its payment/credit note): its page shows them.
+    invoice_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    old_values = models.JSONField(default=dict, blank=True)
+    new_values = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes: ClassVar = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor_label} {self.action} {self.object_repr}"

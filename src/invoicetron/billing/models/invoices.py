@@ -1,0 +1,227 @@
+"""Invoices and their lines. An issued invoice is frozen: only its settlement fields still move."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any, ClassVar, Self
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from invoicetron.billing.models.common import (
+    DiscountType,
+    ImmutableDocument,
+    currency_check,
+    currency_field,
+    discount_checks,
+)
+from invoicetron.billing.models.parties import Client, Product
+from invoicetron.billing.models.setup import NumberSeries, TaxRate
+
+
+class InvoiceStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ISSUED = "issued", "Issued"
+    SENT = "sent", "Sent"
+    PARTIALLY_PAID = "partially_paid", "Partially paid"
+    PAID = "paid", "Paid"
+    CREDITED = "credited", "Credited"  # balance cleared by credit notes alone
+
+
+OPEN_STATUSES = (InvoiceStatus.ISSUED, InvoiceStatus.SENT, InvoiceStatus.PARTIALLY_PAID)
+
+
+class InvoiceQuerySet(models.QuerySet["Invoice"]):
+    def overdue(self, today: datetime.date) -> Self:
+        return self.filter(status__in=OPEN_STATUSES, due_date__lt=today, balance_due__gt=0)
+
+
+class FrozenOnceIssued(models.Model):
+    """Refuses (in Python; a database trigger refuses too) changes to an issued document.
+
+    Only the fields in SETTLEMENT_FIELDS may still be saved, with `save(update_fields=…)`.
+    """
+
+    SETTLEMENT_FIELDS: ClassVar[frozenset[str]] = frozenset()
+    _issued_when_loaded = False
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if self._issued_when_loaded and (
+            update_fields is None or not set(update_fields) <= self.SETTLEMENT_FIELDS
+        ):
+            raise ImmutableDocument(
+                "An issued document cannot be changed; issue a credit note instead.",
+                code="immutable",
+            )
+        super().save(*args, **kwargs)
+        self._issued_when_loaded = self.is_frozen()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        if self._issued_when_loaded or self.is_frozen():
+            raise ImmutableDocument("An issued document cannot be deleted.", code="immutable")
+        return super().delete(*args, **kwargs)
+
+    def is_frozen(self) -> bool:
+        raise NotImplementedError
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Self:
+        instance = super().from_db(db, field_names, values)
+        instance._issued_when_loaded = instance.is_frozen()
+        return instance
+
+
+class Invoice(FrozenOnceIssued):
+    SETTLEMENT_FIELDS = frozenset(
+        {"status", "sent_at", "amount_paid", "amount_credited", "balance_due", "updated_at"}
+    )
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="invoices")
+    series = models.ForeignKey(NumberSeries, on_delete=models.PROTECT, related_name="invoices")
+    status = models.CharField(
+        max_length=16, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT
+    )
+    # Empty until issue; then unique within the series.
+    number = models.CharField(max_length=64, blank=True, default="")
+    sequence = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    currency = currency_field()
+    # Units of the base currency per unit of the invoice currency, recorded at issue.
+    exchange_rate = models.DecimalField(max_digits=20, decimal_places=10, null=True, blank=True)
+    issue_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    prices_include_tax = models.BooleanField(default=False)
+    discount_type = models.CharField(
+        max_length=8, choices=DiscountType.choices, default=DiscountType.PERCENT
+    )
+    discount_value = models.DecimalField(max_digits=18, decimal_places=4, default=Decimal(0))
+    notes = models.TextField(blank=True)
+    terms = models.TextField(blank=True)
+    # Business, client, lines, taxes and totals exactly as issued (amounts as strings).
+    snapshot = models.JSONField(null=True, blank=True, editable=False)
+    # Stored figures, kept current by the services, so that lists never recompute.
+    net_total = models.DecimalField(
+        max_digits=18, decimal_places=4, default=Decimal(0), editable=False
+    )
+    tax_total = models.DecimalField(
+        max_digits=18, decimal_places=4, default=Decimal(0), editable=False
+    )
+    total = models.DecimalField(max_digits=18, decimal_places=4, default=Decimal(0), editable=False)
+    amount_paid = models.DecimalField(
+        max_digits=18, decimal_places=4, default=Decimal(0), editable=False
+    )
+    amount_credited = models.DecimalField(
+        max_digits=18, decimal_places=4, default=Decimal(0), editable=False
+    )
+    balance_due = models.DecimalField(
+        max_digits=18, decimal_places=4, default=Decimal(0), editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    issued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = InvoiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-issue_date", "-sequence", "-id")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["series", "number"],
+                condition=~models.Q(number=""),
+                name="billing_invoice_number_unique_per_series",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=InvoiceStatus.DRAFT, number="")
+                | (~models.Q(status=InvoiceStatus.DRAFT) & ~models.Q(number="")),
+                name="billing_invoice_number_iff_issued",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_paid__gte=0, amount_credited__gte=0),
+                name="billing_invoice_settlement_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=InvoiceStatus.DRAFT) | models.Q(balance_due__gte=0),
+                name="billing_invoice_never_overpaid",
+            ),
+            currency_check("currency", "billing_invoice_currency_iso"),
+            *discount_checks("billing_invoice"),
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["client", "-issue_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"Draft #{self.pk}"
+
+    def is_frozen(self) -> bool:
+        return self.status != InvoiceStatus.DRAFT
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == InvoiceStatus.DRAFT
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        """Derived, never stored: open, with a balance, and past its due date."""
+        today = today or datetime.date.today()
+        return (
+            self.status in OPEN_STATUSES
+            and self.due_date is not None
+            and self.due_date < today
+            and self.balance_due > 0
+        )
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(default=0)
+    product = models.ForeignKey(
+        Product, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    description = models.TextField()
+    # Never negative on an invoice: corrections are credit notes.
+    quantity = models.DecimalField(
+        max_digits=15, decimal_places=3, validators=[MinValueValidator(0)]
+    )
+    unit = models.CharField(max_length=32, blank=True)
+    unit_price = models.DecimalField(
+        max_digits=18, decimal_places=4, validators=[MinValueValidator(0)]
+    )
+    taxes = models.ManyToManyField(TaxRate, blank=True, related_name="+")
+    discount_type = models.CharField(
+        max_length=8, choices=DiscountType.choices, default=DiscountType.PERCENT
+    )
+    discount_value = models.DecimalField(
+        max_digits=18,
+        decimal_places=4,
+        default=Decimal(0),
+        validators=[MinValueValidator(0), MaxValueValidator(10**12)],
+    )
+
+    class Meta:
+        ordering = ("position", "id")
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=0),
+                name="billing_invoiceline_quantity_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gte=0), name="billing_invoiceline_price_not_negative"
+            ),
+            *discount_checks("billing_invoiceline"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:60]

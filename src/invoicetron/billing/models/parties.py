@@ -1,0 +1,94 @@
+"""Who the business bills (clients and their contacts) and what it sells (products)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from invoicetron.billing.models.common import currency_check, currency_field
+from invoicetron.billing.models.setup import TaxRate
+
+
+class Client(models.Model):
+    """A client with documents is archived, never deleted (documents PROTECT it)."""
+
+    name = models.CharField(max_length=200)
+    billing_address = models.TextField(blank=True)
+    tax_id = models.CharField("tax id", max_length=64, blank=True)
+    # Blank means the business's base currency; each invoice records its own currency anyway.
+    currency = currency_field(blank=True)
+    # Null means the business's default payment terms.
+    payment_terms_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(365)]
+    )
+    notes = models.TextField(blank=True)
+    archived = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("name", "id")
+        constraints: ClassVar = [
+            currency_check("currency", "billing_client_currency_iso", allow_blank=True)
+        ]
+        indexes: ClassVar = [models.Index(fields=["archived", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def primary_contact(self) -> Contact | None:
+        return next((c for c in self.contacts.all() if c.is_primary), None)
+
+
+class Contact(models.Model):
+    """A person at a client; exactly one contact per client (the first) is the primary email."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=64, blank=True)
+    is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ("-is_primary", "name", "id")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=models.Q(is_primary=True),
+                name="billing_contact_one_primary",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_primary=False) | ~models.Q(email=""),
+                name="billing_contact_primary_has_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+
+class Product(models.Model):
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    unit = models.CharField(max_length=32, blank=True, help_text="hour, day, piece…")
+    unit_price = models.DecimalField(
+        max_digits=18, decimal_places=4, validators=[MinValueValidator(0)]
+    )
+    default_taxes = models.ManyToManyField(TaxRate, blank=True, related_name="products")
+    archived = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("name", "id")
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gte=0), name="billing_product_price_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,141 @@
+"""The business itself and its settings: profile, tax rates, number series and their counters."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from invoicetron.billing.models.common import currency_check, currency_field
+from invoicetron.billing.numbering import Reset, validate_pattern
+
+
+class BusinessProfile(models.Model):
+    """The one business of this installation (a singleton row: use `BusinessProfile.load()`)."""
+
+    singleton = models.BooleanField(default=True, unique=True, editable=False)
+    name = models.CharField(max_length=200, blank=True)
+    address = models.TextField(blank=True)
+    tax_id = models.CharField("tax id", max_length=64, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=64, blank=True)
+    website = models.CharField(max_length=200, blank=True)
+    # The logo lives in the database so that pods stay stateless.
+    logo = models.BinaryField(null=True, blank=True, editable=True)
+    logo_content_type = models.CharField(max_length=64, blank=True)
+    base_currency = currency_field(default="EUR")
+    default_payment_terms_days = models.PositiveSmallIntegerField(
+        default=30, validators=[MaxValueValidator(365)]
+    )
+    payment_instructions = models.TextField(blank=True)
+    invoice_footer = models.TextField(blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC")
+    locale = models.CharField(max_length=16, default="en")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(singleton=True), name="billing_profile_singleton"
+            ),
+            currency_check("base_currency", "billing_profile_currency_iso"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or "Business profile"
+
+    @classmethod
+    def load(cls) -> BusinessProfile:
+        profile, _created = cls.objects.get_or_create(singleton=True)
+        return profile
+
+    def clean(self) -> None:
+        import zoneinfo
+
+        try:
+            zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+            raise ValidationError({"time_zone": "Unknown time zone, e.g. Europe/Paris."}) from error
+        if self.logo and not self.logo_content_type.startswith("image/"):
+            raise ValidationError({"logo": "The logo must be an image (PNG, JPEG or SVG)."})
+
+
+class TaxRate(models.Model):
+    name = models.CharField(max_length=64)
+    rate = models.DecimalField(
+        max_digits=6,
+        decimal_places=3,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Percent.",
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("name", "rate")
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(rate__gte=0, rate__lte=100), name="billing_taxrate_0_to_100"
+            ),
+            models.UniqueConstraint(fields=["name", "rate"], name="billing_taxrate_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.rate.normalize():f} %"
+
+
+class DocumentKind(models.TextChoices):
+    INVOICE = "invoice", "Invoice"
+    CREDIT_NOTE = "credit_note", "Credit note"
+    QUOTE = "quote", "Quote"
+
+
+class NumberSeries(models.Model):
+    """A numbering sequence: `INV-{YYYY}-{SEQ:4}` gives INV-2026-0001, INV-2026-0002…"""
+
+    name = models.CharField(max_length=64)
+    kind = models.CharField(max_length=16, choices=DocumentKind.choices)
+    pattern = models.CharField(max_length=64)
+    reset = models.CharField(max_length=8, choices=[(r.value, r.name.title()) for r in Reset])
+    is_default = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("kind", "name")
+        verbose_name_plural = "number series"
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["kind", "name"], name="billing_series_name_unique"),
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(is_default=True),
+                name="billing_series_one_default_per_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.pattern})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        validate_pattern(self.pattern, self.reset)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        validate_pattern(self.pattern, self.reset)
+
+
+class NumberCounter(models.Model):
+    """The last number used in one series and period; locked FOR UPDATE while a number is taken."""
+
+    series = models.ForeignKey(NumberSeries, on_delete=models.PROTECT, related_name="counters")
+    period = models.CharField(max_length=7, blank=True, help_text="'', '2026' or '2026-03'.")
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["series", "period"], name="billing_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series_id}/{self.period or '-'}: {self.last_value}"

@@ -1,0 +1,95 @@
+"""Billing behaviour: plain functions that views, the API and commands call. Each is atomic.
+
+Every function that changes data takes `by=` (the acting user, or None for the system), writes one
+audit event with the old and new values, and raises `django.core.exceptions.ValidationError` keyed
+by field name when the input is refused (nothing is written then). Line errors are keyed like a
+Django formset with prefix "lines": `lines-0-quantity`, `lines-2-unit_price`. Amounts are
+`Decimal` (strings accepted; floats refused) and the server computes every total (money.py).
+
+Invoices (drafts → issued → sent → partially paid → paid, or credited):
+- `create_draft(*, client, by, lines=[LineData…], currency=None, series=None, issue_date=None,
+  due_date=None, prices_include_tax=False, discount_type="percent", discount_value=0, notes="",
+  terms="") -> Invoice` — currency defaults to the client's, then the base currency.
+- `update_draft(invoice, *, by, lines=None, **fields) -> Invoice` — any of `DRAFT_FIELDS`;
+  `lines` (when given) replaces all lines. ImmutableDocument (a ValidationError) once issued.
+- `delete_draft(invoice, *, by)` — drafts only; an issued invoice is never deleted.
+- `draft_lines(invoice) -> [LineData]`, `validate_line(line, currency) -> LineData` (for forms).
+- `issue_invoice(invoice, *, by, issue_date=None, exchange_rate=None) -> Invoice` — takes the
+  next number of the invoice's series (gapless, locked counter), sets the due date from the
+  payment terms, records the exchange rate (required when currency ≠ base currency), freezes the
+  snapshot (business, client, lines, taxes, totals) and makes the invoice immutable.
+- `mark_sent(invoice, *, by) -> Invoice`.
+- `invoice_totals(invoice) -> money.Totals` — the frozen figures of an issued invoice, or a
+  draft's figures computed now. `Invoice.is_overdue(today)` and `Invoice.objects.overdue(today)`
+  derive overdue; never stored.
+Payments:
+- `record_payment(invoice, *, amount, by, date=None, method="bank_transfer", reference="",
+  notes="") -> Payment` — refused above the balance due (field "amount"), with the invoice row
+  locked so concurrent payments cannot pass the total.
+- `delete_payment(payment, *, by)` — audited with the payment's values.
+Credit notes:
+- `create_credit_note(invoice, *, by, lines=None | [CreditLine(invoice_line_id, quantity)],
+  reason="", issue_date=None) -> CreditNote` — whole invoice or some lines/quantities; own series;
+  reduces the balance due; refused above the balance due (no refunds yet).
+- `remaining_quantities(invoice) -> {invoice_line_id: quantity not yet credited}`.
+Simple records (BusinessProfile, Client, Contact, Product, TaxRate, NumberSeries):
+- `save_record(instance, *, by, m2m=None) -> instance` — full_clean, save, audit create/change;
+  keeps exactly one primary contact per client and one default series per kind.
+- `delete_client(client, *, by) -> bool` — deletes a client without documents, else archives it.
+- `delete_contact(contact, *, by)`, `delete_record(product | tax_rate | series, *, by)`.
+Numbering and trail:
+- `default_series(kind) -> NumberSeries` (created on first use), `business_today()`.
+- `events_for_invoice(invoice_id)` — the invoice's audit trail (itself, payments, credit notes).
+PDF: `invoicetron.billing.pdf.render_invoice_pdf(invoice)`, `render_credit_note_pdf(note)`.
+"""
+
+from invoicetron.billing.services.audit import events_for_invoice
+from invoicetron.billing.services.credit_notes import (
+    CreditLine,
+    create_credit_note,
+    remaining_quantities,
+)
+from invoicetron.billing.services.drafts import (
+    DRAFT_FIELDS,
+    LineData,
+    create_draft,
+    delete_draft,
+    draft_lines,
+    invoice_totals,
+    update_draft,
+    validate_line,
+)
+from invoicetron.billing.services.issuing import business_today, issue_invoice, mark_sent
+from invoicetron.billing.services.numbering import default_series
+from invoicetron.billing.services.payments import delete_payment, record_payment
+from invoicetron.billing.services.records import (
+    delete_client,
+    delete_contact,
+    delete_record,
+    save_record,
+)
+
+__all__ = [
+    "DRAFT_FIELDS",
+    "CreditLine",
+    "LineData",
+    "business_today",
+    "create_credit_note",
+    "create_draft",
+    "default_series",
+    "delete_client",
+    "delete_contact",
+    "delete_draft",
+    "delete_payment",
+    "delete_record",
+    "draft_lines",
+    "events_for_invoice",
+    "invoice_totals",
+    "issue_invoice",
+    "mark_sent",
+    "record_payment",
+    "remaining_quantities",
+    "save_record",
+    "update_draft",
+    "validate_line",
+]

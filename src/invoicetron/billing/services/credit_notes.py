@@ -1,0 +1,229 @@
+"""Credit notes: the only way to correct an issued invoice.
+
+A credit note takes whole lines or part of their quantities off an issued invoice. Its figures are
+the difference between the invoice's remaining lines before and after the credit (see
+`money.difference`), so all the credit notes of an invoice add up exactly to its figures, and a
+credit of everything that remains clears the invoice to the cent. The invoice's document discount
+applies to credited lines in the same proportion as on the invoice.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+
+from invoicetron.accounts.models import User
+from invoicetron.billing import money
+from invoicetron.billing.models import (
+    AuditAction,
+    BusinessProfile,
+    CreditNote,
+    CreditNoteLine,
+    DocumentKind,
+    Invoice,
+    InvoiceLine,
+)
+from invoicetron.billing.services.audit import record
+from invoicetron.billing.services.issuing import business_snapshot, business_today
+from invoicetron.billing.services.numbering import default_series, take_next_number
+from invoicetron.billing.services.settlement import settle
+from invoicetron.billing.services.validation import checked_number, merge
+
+
+@dataclass(frozen=True)
+class CreditLine:
+    """Credit `quantity` of the invoice line `invoice_line_id`."""
+
+    invoice_line_id: int
+    quantity: Decimal | str | int
+
+
+def remaining_quantities(invoice: Invoice) -> dict[int, Decimal]:
+    """Invoice line id → quantity not yet credited."""
+    credited = dict(
+        CreditNoteLine.objects.filter(credit_note__invoice=invoice)
+        .values("invoice_line")
+        .annotate(total=Sum("quantity"))
+        .values_list("invoice_line", "total")
+    )
+    lines = invoice.snapshot["lines"] if invoice.snapshot else []
+    return {row["id"]: Decimal(row["quantity"]) - credited.get(row["id"], 0) for row in lines}
+
+
+def _money_lines(invoice: Invoice, quantities: Mapping[int, Decimal]) -> list[money.Line]:
+    result = []
+    for row in invoice.snapshot["lines"] if invoice.snapshot else []:
+        quantity = quantities.get(row["id"], Decimal(0))
+        if quantity:
+            result.append(_frozen_line(row, quantity))
+    return result
+
+
+def _frozen_line(row: Mapping[str, Any], quantity: Decimal) -> money.Line:
+    return money.Line(
+        quantity=quantity,
+        unit_price=Decimal(row["unit_price"]),
+        taxes=tuple(money.Tax(tax["name"], Decimal(tax["rate"])) for tax in row["taxes"]),
+        discount=money.Discount(
+            money.DiscountKind(row["discount_type"]), Decimal(row["discount_value"])
+        ),
+    )
+
+
+def _discount_ratio(invoice: Invoice) -> money.Discount:
+    """The invoice's document discount as a percent, so that it scales with the credited lines."""
+    snapshot = invoice.snapshot or {}
+    totals = snapshot.get("totals", {})
+    subtotal, discount = Decimal(totals.get("subtotal", 0)), Decimal(totals.get("discount", 0))
+    if not subtotal or not discount:
+        return money.NO_DISCOUNT
+    return money.Discount(money.DiscountKind.PERCENT, discount * 100 / subtotal)
+
+
+def _figures(invoice: Invoice, quantities: Mapping[int, Decimal]) -> money.Totals:
+    return money.compute_totals(
+        _money_lines(invoice, quantities),
+        invoice.currency,
+        prices_include_tax=invoice.prices_include_tax,
+        discount=_discount_ratio(invoice),
+    )
+
+
+def _requested(
+    invoice: Invoice, lines: Sequence[CreditLine] | None, remaining: Mapping[int, Decimal]
+) -> dict[int, Decimal]:
+    if lines is None:  # the whole invoice (whatever is not credited yet)
+        return {line_id: quantity for line_id, quantity in remaining.items() if quantity > 0}
+    requested: dict[int, Decimal] = defaultdict(Decimal)
+    errors = []
+    for index, line in enumerate(lines):
+        field = f"lines-{index}-quantity"
+        try:
+            quantity = checked_number(line.quantity, field, places=3, label="Quantity")
+        except ValidationError as error:
+            errors.append(error)
+            continue
+        if line.invoice_line_id not in remaining:
+            errors.append(ValidationError({field: "This line is not on the invoice."}))
+        elif quantity > remaining[line.invoice_line_id] - requested[line.invoice_line_id]:
+            left = remaining[line.invoice_line_id].normalize()
+            errors.append(
+                ValidationError({field: f"Only {left:f} of this line can still be credited."})
+            )
+        elif quantity > 0:
+            requested[line.invoice_line_id] += quantity
+    if errors:
+        raise merge(errors)
+    if not requested:
+        raise ValidationError({"lines": "Choose at least one line and quantity to credit."})
+    return dict(requested)
+
+
+@transaction.atomic
+def create_credit_note(
+    invoice: Invoice,
+    *,
+    by: User | None,
+    lines: Sequence[CreditLine] | None = None,
+    reason: str = "",
+    issue_date: datetime.date | None = None,
+) -> CreditNote:
+    """Issue a credit note for the whole invoice (lines=None) or for some lines and quantities."""
+    locked = Invoice.objects.select_for_update().select_related("client").get(pk=invoice.pk)
+    if locked.is_draft:
+        raise ValidationError("A draft can simply be edited or deleted; credit issued invoices.")
+    remaining = remaining_quantities(locked)
+    requested = _requested(locked, lines, remaining)
+    after = {key: remaining[key] - requested.get(key, Decimal(0)) for key in remaining}
+    line_rows = {row["id"]: row for row in locked.snapshot["lines"]} if locked.snapshot else {}
+    credited = [
+        money.line_amount(_frozen_line(line_rows[key], quantity), locked.currency)
+        for key, quantity in requested.items()
+    ]
+    totals = money.difference(_figures(locked, remaining), _figures(locked, after), credited)
+    if totals.total > locked.balance_due:
+        balance = money.format_amount(locked.balance_due, locked.currency)
+        raise ValidationError(
+            {
+                "lines": f"This credit ({money.format_amount(totals.total, locked.currency)}) is "
+                f"larger than the balance due ({balance}). Delete the payments it would refund "
+                "first: refunds are not recorded yet."
+            }
+        )
+    profile = BusinessProfile.load()
+    date = issue_date or business_today(profile)
+    series = default_series(DocumentKind.CREDIT_NOTE)
+    number, sequence = take_next_number(series, date)
+    note = CreditNote.objects.create(
+        series=series,
+        number=number,
+        sequence=sequence,
+        invoice=locked,
+        currency=locked.currency,
+        issue_date=date,
+        reason=reason.strip(),
+        snapshot=_snapshot(locked, number, date, reason, requested, line_rows, totals, profile),
+        net_total=totals.net_total,
+        tax_total=totals.tax_total,
+        total=totals.total,
+        created_by=by,
+    )
+    for position, ((key, quantity), figures) in enumerate(
+        zip(requested.items(), credited, strict=True), 1
+    ):
+        CreditNoteLine.objects.create(
+            credit_note=note,
+            invoice_line=InvoiceLine.objects.get(pk=key),
+            position=position,
+            description=line_rows[key]["description"],
+            quantity=quantity,
+            unit_price=Decimal(line_rows[key]["unit_price"]),
+            amount=figures.amount,
+        )
+    old = {"status": locked.status, "balance_due": locked.balance_due}
+    settle(locked)
+    new = {
+        "number": number,
+        "total": totals.total,
+        "lines": {str(key): str(quantity) for key, quantity in requested.items()},
+        "status": locked.status,
+        "balance_due": locked.balance_due,
+    }
+    record(AuditAction.CREDIT, note, by=by, old=old, new=new, invoice_id=locked.pk)
+    return note
+
+
+def _snapshot(
+    invoice: Invoice,
+    number: str,
+    date: datetime.date,
+    reason: str,
+    requested: Mapping[int, Decimal],
+    line_rows: Mapping[int, Mapping[str, Any]],
+    totals: money.Totals,
+    profile: BusinessProfile,
+) -> dict[str, Any]:
+    invoice_snapshot = invoice.snapshot or {}
+    return {
+        "version": 1,
+        "number": number,
+        "issue_date": date.isoformat(),
+        "reason": reason.strip(),
+        "invoice_number": invoice.number,
+        "invoice_issue_date": invoice_snapshot.get("issue_date"),
+        "currency": invoice.currency,
+        "minor_unit": money.minor_unit(invoice.currency),
+        "prices_include_tax": invoice.prices_include_tax,
+        "business": business_snapshot(profile),
+        "client": invoice_snapshot.get("client", {}),
+        "lines": [dict(line_rows[key], quantity=str(qty)) for key, qty in requested.items()],
+        "totals": money.totals_to_json(totals),
+    }

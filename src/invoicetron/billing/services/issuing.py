@@ -1,0 +1,200 @@
+"""Issuing an invoice (number, snapshot, freeze) and marking it sent."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from invoicetron.accounts.models import User
+from invoicetron.billing import money
+from invoicetron.billing.models import (
+    AuditAction,
+    BusinessProfile,
+    Client,
+    ImmutableDocument,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+)
+from invoicetron.billing.services.audit import record
+from invoicetron.billing.services.drafts import compute_draft_totals, money_line
+from invoicetron.billing.services.numbering import take_next_number
+from invoicetron.billing.services.validation import checked_number
+
+SNAPSHOT_VERSION = 1
+
+
+def business_today(profile: BusinessProfile | None = None) -> datetime.date:
+    """Today's date where the business is (its time zone), not where the server is."""
+    profile = profile or BusinessProfile.load()
+    try:
+        zone = zoneinfo.ZoneInfo(profile.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    return timezone.localdate(timezone=zone)
+
+
+def business_snapshot(profile: BusinessProfile) -> dict[str, Any]:
+    return {
+        "name": profile.name,
+        "address": profile.address,
+        "tax_id": profile.tax_id,
+        "email": profile.email,
+        "phone": profile.phone,
+        "website": profile.website,
+        "payment_instructions": profile.payment_instructions,
+        "invoice_footer": profile.invoice_footer,
+        "base_currency": profile.base_currency,
+        "locale": profile.locale,
+    }
+
+
+def client_snapshot(client: Client) -> dict[str, Any]:
+    contact = client.primary_contact
+    return {
+        "id": client.pk,
+        "name": client.name,
+        "billing_address": client.billing_address,
+        "tax_id": client.tax_id,
+        "contact_name": contact.name if contact else "",
+        "contact_email": contact.email if contact else "",
+    }
+
+
+def line_snapshot(line: InvoiceLine) -> dict[str, Any]:
+    return {
+        "id": line.pk,
+        "position": line.position,
+        "description": line.description,
+        "quantity": str(line.quantity),
+        "unit": line.unit,
+        "unit_price": str(line.unit_price),
+        "discount_type": line.discount_type,
+        "discount_value": str(line.discount_value),
+        "taxes": [{"name": tax.name, "rate": str(tax.rate)} for tax in line.taxes.all()],
+    }
+
+
+def build_snapshot(
+    invoice: Invoice, lines: list[InvoiceLine], totals: money.Totals, profile: BusinessProfile
+) -> dict[str, Any]:
+    """Everything an issued invoice shows, frozen: the PDF and pages render from this alone."""
+    return {
+        "version": SNAPSHOT_VERSION,
+        "number": invoice.number,
+        "issue_date": invoice.issue_date.isoformat() if invoice.issue_date else None,
+        "due_date": invoice.due_date.isoformat() if invoice.due_date else None,
+        "currency": invoice.currency,
+        "minor_unit": money.minor_unit(invoice.currency),
+        "exchange_rate": str(invoice.exchange_rate) if invoice.exchange_rate else None,
+        "prices_include_tax": invoice.prices_include_tax,
+        "discount_type": invoice.discount_type,
+        "discount_value": str(invoice.discount_value),
+        "notes": invoice.notes,
+        "terms": invoice.terms,
+        "business": business_snapshot(profile),
+        "client": client_snapshot(invoice.client),
+        "lines": [line_snapshot(line) for line in lines],
+        "totals": money.totals_to_json(totals),
+    }
+
+
+def _exchange_rate(invoice: Invoice, profile: BusinessProfile, given: Any) -> Decimal:
+    if invoice.currency == profile.base_currency:
+        return Decimal(1)
+    if given in (None, ""):
+        raise ValidationError(
+            {
+                "exchange_rate": f"Enter the exchange rate from {invoice.currency} to "
+                f"{profile.base_currency} on the issue date."
+            }
+        )
+    rate = checked_number(given, "exchange_rate", places=10, label="Exchange rate")
+    if rate <= 0:
+        raise ValidationError({"exchange_rate": "The exchange rate must be above zero."})
+    return rate
+
+
+@transaction.atomic
+def issue_invoice(
+    invoice: Invoice,
+    *,
+    by: User | None,
+    issue_date: datetime.date | None = None,
+    exchange_rate: Decimal | str | None = None,
+) -> Invoice:
+    """Assign the next number, freeze the snapshot and make the invoice immutable.
+
+    The issue date defaults to the draft's, else today in the business's time zone; the due date
+    to the draft's, else issue date + the client's (or business's) payment terms.
+    """
+    locked = (
+        Invoice.objects.select_for_update().select_related("client", "series").get(pk=invoice.pk)
+    )
+    if not locked.is_draft:
+        raise ImmutableDocument(f"Invoice {locked.number} is already issued.", code="immutable")
+    lines = list(locked.lines.prefetch_related("taxes"))
+    if not lines:
+        raise ValidationError({"lines": "Add at least one line before issuing."})
+    profile = BusinessProfile.load()
+    locked.issue_date = issue_date or locked.issue_date or business_today(profile)
+    terms = locked.client.payment_terms_days
+    if terms is None:
+        terms = profile.default_payment_terms_days
+    locked.due_date = locked.due_date or locked.issue_date + datetime.timedelta(days=terms)
+    if locked.due_date < locked.issue_date:
+        raise ValidationError({"due_date": "The due date cannot be before the issue date."})
+    locked.exchange_rate = _exchange_rate(locked, profile, exchange_rate)
+    totals = compute_draft_totals(locked, [money_line(line) for line in lines])
+    # Taken last, once everything else is known to be valid: a refusal above burns no number.
+    locked.number, locked.sequence = take_next_number(locked.series, locked.issue_date)
+    locked.snapshot = build_snapshot(locked, lines, totals, profile)
+    locked.net_total, locked.tax_total, locked.total = (
+        totals.net_total,
+        totals.tax_total,
+        totals.total,
+    )
+    locked.amount_paid = locked.amount_credited = Decimal(0)
+    locked.balance_due = totals.total
+    locked.status = InvoiceStatus.ISSUED if totals.total > 0 else InvoiceStatus.PAID
+    locked.issued_at = timezone.now()
+    locked.issued_by = by
+    locked.save()
+    record(
+        AuditAction.ISSUE,
+        locked,
+        by=by,
+        old={"status": InvoiceStatus.DRAFT},
+        new={
+            "status": locked.status,
+            "number": locked.number,
+            "issue_date": locked.issue_date,
+            "due_date": locked.due_date,
+            "exchange_rate": locked.exchange_rate,
+            "total": locked.total,
+        },
+        invoice_id=locked.pk,
+    )
+    return locked
+
+
+@transaction.atomic
+def mark_sent(invoice: Invoice, *, by: User | None) -> Invoice:
+    """Record that the invoice went to the client (by email or otherwise)."""
+    locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if locked.is_draft:
+        raise ValidationError("Issue the invoice before sending it.", code="draft")
+    old = {"status": locked.status, "sent_at": locked.sent_at}
+    locked.sent_at = timezone.now()
+    if locked.status == InvoiceStatus.ISSUED:
+        locked.status = InvoiceStatus.SENT
+    locked.save(update_fields=["status", "sent_at", "updated_at"])
+    new = {"status": locked.status, "sent_at": locked.sent_at}
+    record(AuditAction.SEND, locked, by=by, old=old, new=new, invoice_id=locked.pk)
+    return locked

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from invoicetron.accounts.models import User
+from invoicetron.billing import services
+from invoicetron.billing.models import Invoice, InvoiceStatus
+from tests.billing import factories
+
+
+@pytest.fixture(autouse=True)
+def business(db: None) -> None:
+    factories.business()
+
+
+def test_issuing_assigns_the_first_number_of_the_year(owner: User) -> None:
+    invoice = factories.draft(owner)
+    issued = services.issue_invoice(invoice, by=owner, issue_date=datetime.date(2026, 3, 5))
+    assert issued.number == "INV-2026-0001"
+    assert issued.status == InvoiceStatus.ISSUED
+    assert issued.due_date == datetime.date(2026, 4, 4)  # 30 days of default terms
+    assert issued.total == Decimal("432.00")  # (240 + 120) + 20 % VAT
+    assert issued.snapshot["client"]["name"] == "Globex Corporation"
+    assert issued.snapshot["totals"]["taxes"] == [
+        {"name": "VAT", "rate": "20.000", "base": "360.00", "tax": "72.00"}
+    ]
+
+
+def test_numbers_follow_each_other_and_restart_each_year(owner: User) -> None:
+    dates = [datetime.date(2026, 12, 30), datetime.date(2026, 12, 31), datetime.date(2027, 1, 1)]
+    numbers = [
+        services.issue_invoice(factories.draft(owner), by=owner, issue_date=day).number
+        for day in dates
+    ]
+    assert numbers == ["INV-2026-0001", "INV-2026-0002", "INV-2027-0001"]
+
+
+def test_deleted_drafts_burn_no_number(owner: User) -> None:
+    services.delete_draft(factories.draft(owner), by=owner)
+    assert services.issue_invoice(factories.draft(owner), by=owner).number.endswith("-0001")
+
+
+def test_a_refused_issue_burns_no_number(owner: User) -> None:
+    foreign = factories.draft(owner, currency="USD")
+    with pytest.raises(ValidationError) as refused:
+        services.issue_invoice(foreign, by=owner)  # no exchange rate given
+    assert "exchange_rate" in refused.value.message_dict
+    assert services.issue_invoice(factories.draft(owner), by=owner).number.endswith("-0001")
+
+
+def test_a_foreign_currency_invoice_records_its_exchange_rate(owner: User) -> None:
+    invoice = factories.draft(owner, currency="USD")
+    issued = services.issue_invoice(invoice, by=owner, exchange_rate="0.9231")
+    assert issued.exchange_rate == Decimal("0.9231")
+    assert Invoice.objects.get(pk=issued.pk).snapshot["exchange_rate"] == "0.9231"
+
+
+def test_an_invoice_without_lines_cannot_be_issued(owner: User) -> None:
+    with pytest.raises(ValidationError) as refused:
+        services.issue_invoice(factories.draft(owner, lines=[]), by=owner)
+    assert "lines" in refused.value.message_dict
+
+
+def test_marking_sent_moves_an_issued_invoice_to_sent(owner: User) -> None:
+    invoice = services.mark_sent(factories.issued_invoice(owner), by=owner)
+    assert invoice.status == InvoiceStatus.SENT
+    assert invoice.sent_at is not None
+
+
+def test_overdue_is_derived_from_the_due_date(owner: User) -> None:
+    invoice = factories.issued_invoice(
+        owner, issue_date=datetime.date(2026, 1, 1), due_date=datetime.date(2026, 1, 31)
+    )
+    assert invoice.is_overdue(today=datetime.date(2026, 2, 1))
+    assert not invoice.is_overdue(today=datetime.date(2026, 1, 31))
+    assert list(Invoice.objects.overdue(datetime.date(2026, 2, 1))) == [invoice]
