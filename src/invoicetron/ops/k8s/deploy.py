@@ -1,0 +1,153 @@
+"""Deploy decisions: is the image acceptable, what gets applied in which order, did it work.
+
+The image is written into the rendered manifests (never patched around them), so an apply can not
+revert it (lesson 6); the migration Job runs the same image before the app rolls out; and success
+means the running pods carry the new image (lesson 20) before /api/ready is even asked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from invoicetron.ops import k8s_names as names
+from invoicetron.ops.k8s import manifests as m
+from invoicetron.ops.k8s.manifests import Obj
+
+PLACEHOLDER_WORDS = ("set-by", "placeholder", "changeme", "change-me", "example", "todo", "dummy")
+
+
+class DeployRefused(ValueError):
+    """The deploy cannot start; the message says why and what to do."""
+
+
+def image_problem(image: str) -> str | None:
+    """Why ``image`` must not be deployed (lesson 11), or None."""
+    if not m.IMAGE_REFERENCE.match(image):
+        return f"{image!r} is not a valid image reference"
+    host, repo, tag, digest = m.image_parts(image)
+    lowered = image.lower()
+    if any(word in lowered for word in PLACEHOLDER_WORDS):
+        return f"{image} is a placeholder, not a built image"
+    if tag == "latest":
+        return (
+            f"{image} uses :latest, which moves and may not exist; use the commit's tag or digest"
+        )
+    if tag is None and digest is None:
+        return f"{image} has no tag (it means :latest); pin a tag or a digest"
+    if host is None and repo == names.APP_NAME:
+        return f"{image} has no registry: use {names.IMAGE_REPOSITORY}:<tag>"
+    return None
+
+
+@dataclass
+class DeployPlan:
+    namespace: str
+    new_image: str
+    live_image: str | None
+    infrastructure: list[Obj]  # applied first: everything except the app Deployment
+    migrate_job: Obj
+    app: Obj
+    notes: list[str] = field(default_factory=list)
+
+    def describe(self) -> list[str]:
+        lines = [
+            f"namespace {self.namespace}",
+            f"image: {self.live_image or '(no Deployment yet)'} -> {self.new_image}",
+        ]
+        if self.infrastructure:
+            listed = ", ".join(m.describe(o).split(" (")[0] for o in self.infrastructure)
+            lines.append(f"1. apply (server-side) {len(self.infrastructure)} objects: {listed}")
+        else:
+            lines.append("1. apply nothing but the app (--app-only)")
+        lines += [
+            f"2. wait for statefulset/{names.DB_NAME} to be ready",
+            f"3. run job/{names.MIGRATE_JOB} with {self.new_image}, streaming its logs; "
+            "stop here if it fails (the old version keeps serving)",
+            f"4. apply deployment/{names.APP_NAME} with {self.new_image} and wait for the rollout",
+            "5. check every running app pod carries the new image, then /api/ready",
+        ]
+        return lines + self.notes
+
+
+def plan_deploy(
+    rendered: list[Obj],
+    migrate_rendered: list[Obj],
+    image: str,
+    live_deployment: Obj | None,
+    namespace: str,
+    *,
+    app_only: bool = False,
+) -> DeployPlan:
+    problem = image_problem(image)
+    if problem:
+        raise DeployRefused(problem)
+    pinned, count = m.pin_image(rendered, image, {names.APP_CONTAINER})
+    apps = m.find(pinned, "Deployment", names.APP_NAME)
+    if not apps or count == 0:
+        raise DeployRefused(
+            f"the overlay renders no Deployment {names.APP_NAME} with a container "
+            f"{names.APP_CONTAINER}: is --manifests pointing at Invoicetron's deploy/kubernetes?"
+        )
+    jobs = m.find(m.pin_image(migrate_rendered, image, {"migrate"})[0], "Job", names.MIGRATE_JOB)
+    if not jobs:
+        raise DeployRefused(f"the migrate overlay renders no Job {names.MIGRATE_JOB}")
+    for obj in (apps[0], jobs[0]):
+        template = m.pod_template(obj)
+        pull = {
+            s.get("name") for s in (template[1] if template else {}).get("imagePullSecrets", [])
+        }
+        if names.PULL_SECRET not in pull:
+            raise DeployRefused(
+                f"{m.describe(obj)} does not name the pull secret {names.PULL_SECRET}"
+            )
+    infrastructure = [] if app_only else [o for o in pinned if o is not apps[0]]
+    plan = DeployPlan(
+        namespace=namespace,
+        new_image=image,
+        live_image=m.container_image(live_deployment, names.APP_CONTAINER),
+        infrastructure=infrastructure,
+        migrate_job=jobs[0],
+        app=apps[0],
+    )
+    if plan.live_image == image:
+        plan.notes.append("note: the live Deployment already runs this image (a re-deploy)")
+    return plan
+
+
+def job_outcome(job: Obj | None) -> str:
+    """'succeeded', 'failed' or 'running' for a Job's status."""
+    status = (job or {}).get("status") or {}
+    for condition in status.get("conditions") or []:
+        if condition.get("status") == "True" and condition.get("type") in {"Complete", "Failed"}:
+            return "succeeded" if condition["type"] == "Complete" else "failed"
+    if status.get("succeeded"):
+        return "succeeded"
+    if status.get("failed"):
+        return "failed"
+    return "running"
+
+
+def pod_image_problems(pods: list[Obj], image: str) -> list[str]:
+    """Why the app's pods are not (all) serving ``image``; empty when they are (lesson 20)."""
+    live = [p for p in pods if not (p.get("metadata") or {}).get("deletionTimestamp")]
+    running = [p for p in live if (p.get("status") or {}).get("phase") == "Running"]
+    if not running:
+        return ["no app pod is running"]
+    found = []
+    for pod in running:
+        spec_image = m.container_image(pod, names.APP_CONTAINER)
+        status: Obj = next(
+            (
+                s
+                for s in (pod.get("status") or {}).get("containerStatuses") or []
+                if s.get("name") == names.APP_CONTAINER
+            ),
+            {},
+        )
+        if spec_image != image:
+            found.append(f"pod {m.name(pod)} runs {spec_image}, not {image}")
+        elif "@" in image and not str(status.get("imageID", "")).endswith(image.split("@")[1]):
+            found.append(f"pod {m.name(pod)} runs another digest than {image}")
+        elif not status.get("ready"):
+            found.append(f"pod {m.name(pod)} is not ready")
+    return found

@@ -1,0 +1,166 @@
+"""The runbook's verification checklist as checks over data fetched from the cluster and the URLs.
+
+Each check is a plain function returning PASS, FAIL or SKIP with a reason. Health is only checked
+once the app pods carry the expected image: a health check answered by old pods proves nothing
+(lesson 20).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from invoicetron.ops import k8s_names as names
+from invoicetron.ops.k8s import deploy
+from invoicetron.ops.k8s import manifests as m
+from invoicetron.ops.k8s import secrets as s
+from invoicetron.ops.k8s.backups import format_age
+from invoicetron.ops.k8s.manifests import Obj
+
+PASS, FAIL, SKIP = "PASS", "FAIL", "SKIP"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    status: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class HttpResult:
+    status: int | None  # None: no answer
+    location: str = ""
+    body: str = ""
+    error: str = ""
+
+
+def namespace_check(live: Obj | None, desired: Obj) -> Check:
+    title = f"namespace {m.name(desired)}"
+    if live is None:
+        return Check(title, FAIL, "missing: run `invoicetron k8s bootstrap`")
+    wrong = [
+        f"{k}={m.labels(live).get(k, 'unset')} (want {v})"
+        for k, v in m.labels(desired).items()
+        if k.startswith("pod-security.kubernetes.io/enforce") and m.labels(live).get(k) != v
+    ]
+    if wrong:
+        return Check(title, FAIL, "Pod Security labels differ: " + ", ".join(wrong))
+    level = m.labels(live).get("pod-security.kubernetes.io/enforce", "unset")
+    return Check(title, PASS, f"exists, Pod Security enforce={level}")
+
+
+def database_check(statefulset: Obj | None, claims: list[Obj]) -> list[Check]:
+    status = (statefulset or {}).get("status") or {}
+    if statefulset is None:
+        ready = Check("database ready", FAIL, f"statefulset/{names.DB_NAME} is missing")
+    elif status.get("readyReplicas", 0) >= 1:
+        ready = Check("database ready", PASS, f"{names.DB_NAME}-0 ready")
+    else:
+        ready = Check("database ready", FAIL, f"{names.DB_NAME} has no ready pod")
+    data = [c for c in claims if m.name(c).startswith(f"data-{names.DB_NAME}")]
+    unbound = [m.name(c) for c in data if (c.get("status") or {}).get("phase") != "Bound"]
+    if not data:
+        volume = Check("database volume bound", FAIL, "no data volume claim found")
+    elif unbound:
+        volume = Check("database volume bound", FAIL, "not bound: " + ", ".join(unbound))
+    else:
+        volume = Check("database volume bound", PASS, ", ".join(m.name(c) for c in data))
+    return [ready, volume]
+
+
+def app_check(deployment: Obj | None, pods: list[Obj], expected_image: str | None) -> Check:
+    if deployment is None:
+        return Check("app on the expected image", FAIL, f"deployment/{names.APP_NAME} is missing")
+    image = expected_image or m.container_image(deployment, names.APP_CONTAINER) or "?"
+    problems = deploy.pod_image_problems(pods, image)
+    if problems:
+        return Check("app on the expected image", FAIL, "; ".join(problems))
+    return Check("app on the expected image", PASS, f"{len(pods)} pod(s) ready on {image}")
+
+
+def secrets_check(live: dict[str, Obj | None]) -> Check:
+    problems = [p for name in s.SECRET_NAMES for p in s.problems(name, live.get(name))]
+    problems += s.consistency_problems(live.get(names.DB_SECRET), live.get(names.APP_SECRET))
+    if problems:
+        return Check("secrets", FAIL, "; ".join(problems))
+    return Check(
+        "secrets", PASS, "invoicetron-db, invoicetron-app, gitlab-registry: keys non-empty"
+    )
+
+
+def pull_secret_check(secret: Obj | None, image: str | None) -> Check:
+    if not image:
+        return Check("pull secret valid", SKIP, "no app image to check against")
+    host = m.image_parts(image)[0] or "docker.io"
+    servers = s.registry_servers(secret)
+    if host not in servers:
+        shown = ", ".join(sorted(servers)) or "none"
+        return Check("pull secret valid", FAIL, f"{names.PULL_SECRET} holds {shown}, not {host}")
+    return Check("pull secret valid", PASS, f"credentials for {host}")
+
+
+def route_check(route: Obj | None) -> Check:
+    if route is None:
+        return Check("route accepted", FAIL, f"httproute/{names.APP_NAME} is missing")
+    for parent in (route.get("status") or {}).get("parents") or []:
+        for condition in parent.get("conditions") or []:
+            if condition.get("type") == "Accepted":
+                if condition.get("status") == "True":
+                    hosts = ", ".join((route.get("spec") or {}).get("hostnames") or [])
+                    return Check("route accepted", PASS, hosts)
+                return Check("route accepted", FAIL, condition.get("message") or "not accepted")
+    return Check("route accepted", FAIL, "no gateway has accepted the route yet")
+
+
+def http_check(title: str, result: HttpResult, expect: int, contains: str = "") -> Check:
+    if result.status is None:
+        return Check(title, FAIL, f"no answer: {result.error}")
+    if result.status != expect:
+        return Check(title, FAIL, f"HTTP {result.status}, expected {expect}")
+    if contains and contains not in result.body:
+        return Check(title, FAIL, f"HTTP {result.status} but the page lacks {contains!r}")
+    return Check(title, PASS, f"HTTP {result.status}")
+
+
+def access_check(url: str, result: HttpResult) -> Check:
+    """The public URL answers with the access provider's sign-in redirect, not the app itself."""
+    title = f"{url} behind access control"
+    if result.status in {301, 302, 303, 307} and "cloudflareaccess.com" in result.location:
+        return Check(title, PASS, "redirects to Cloudflare Access")
+    if result.status is None:
+        return Check(title, FAIL, f"no answer: {result.error}")
+    return Check(title, FAIL, f"HTTP {result.status} without the Access redirect: it is open")
+
+
+def backup_check(cronjob: Obj | None, now: datetime, max_age: timedelta) -> Check:
+    if cronjob is None:
+        return Check("last backup", SKIP, f"no cronjob/{names.BACKUP_CRONJOB} in this environment")
+    last = ((cronjob.get("status") or {}).get("lastSuccessfulTime")) or ""
+    if not last:
+        return Check("last backup", FAIL, "the backup CronJob never succeeded")
+    taken = datetime.fromisoformat(last.replace("Z", "+00:00"))
+    age = now - taken
+    if age > max_age:
+        return Check("last backup", FAIL, f"last success {format_age(age)} ago")
+    return Check("last backup", PASS, f"last success {format_age(age)} ago")
+
+
+def data_check(users: int | None, error: str = "") -> Check:
+    if users is None:
+        return Check("data present", FAIL, error or "could not count accounts")
+    if users == 0:
+        return Check("data present", FAIL, "no accounts: migrate the data or create the owner")
+    return Check("data present", PASS, f"{users} account(s)")
+
+
+def format_checks(checks: list[Check]) -> str:
+    width = max(len(c.name) for c in checks)
+    lines = [f"{c.status}  {c.name:<{width}}  {c.reason}" for c in checks]
+    failed = sum(1 for c in checks if c.status == FAIL)
+    lines.append(f"{len(checks)} checks: {failed} failed")
+    return "\n".join(lines)
+
+
+def failed(checks: list[Check]) -> bool:
+    return any(c.status == FAIL for c in checks)
