@@ -108,7 +108,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_data_steps(steps, common)
 
 
-def add_cluster_steps(steps: argparse._SubParsersAction, common: list[argparse.ArgumentParser]) -> None:
+def add_cluster_steps(
+    steps: argparse._SubParsersAction, common: list[argparse.ArgumentParser]
+) -> None:
     boot = add(
         steps,
         "bootstrap",
@@ -212,7 +214,9 @@ def add_cluster_steps(steps: argparse._SubParsersAction, common: list[argparse.A
     doc.add_argument("paths", nargs="*", metavar="PATH")
 
 
-def add_data_steps(steps: argparse._SubParsersAction, common: list[argparse.ArgumentParser]) -> None:
+def add_data_steps(
+    steps: argparse._SubParsersAction, common: list[argparse.ArgumentParser]
+) -> None:
     mig = add(
         steps,
         "migrate-data",

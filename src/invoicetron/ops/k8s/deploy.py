@@ -25,8 +25,8 @@ def image_problem(image: str) -> str | None:
     if not m.IMAGE_REFERENCE.match(image):
         return f"{image!r} is not a valid image reference"
     host, repo, tag, digest = m.image_parts(image)
-    lowered = image.lower()
-    if any(word in lowered for word in PLACEHOLDER_WORDS):
+    named = f"{repo}:{tag or ''}".lower()  # the registry's host may say "example" legitimately
+    if any(word in named for word in PLACEHOLDER_WORDS):
         return f"{image} is a placeholder, not a built image"
     if tag == "latest":
         return (

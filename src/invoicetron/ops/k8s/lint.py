@@ -121,7 +121,9 @@ def envfrom_hyphens(context: Context) -> Iterator[Finding]:
             for index, source in enumerate(container.get("envFrom") or []):
                 secret = (source.get("secretRef") or {}).get("name")
                 bad = sorted(
-                    k for k in keys.get(str(secret), set()) if not re.match(r"^[A-Z_][A-Z0-9_]*$", k)
+                    k
+                    for k in keys.get(str(secret), set())
+                    if not re.match(r"^[A-Z_][A-Z0-9_]*$", k)
                 )
                 if secret and bad:
                     yield Finding(
