@@ -105,9 +105,10 @@ def _refuse_missing_static_files() -> None:
     """Production serves collected, hashed static files; without them every page would fail."""
     from django.conf import settings
 
-    if settings.PRODUCTION and not (settings.STATIC_ROOT / "staticfiles.json").exists():
+    static_root = settings.STATIC_ROOT
+    if settings.PRODUCTION and not (static_root and (static_root / "staticfiles.json").exists()):
         raise CommandFailed(
-            f"static files are not collected in STATIC_ROOT ({settings.STATIC_ROOT}). Run "
+            f"static files are not collected in STATIC_ROOT ({static_root}). Run "
             "`invoicetron manage collectstatic --noinput` first (the container image does this "
             "at build time), or set STATIC_ROOT to where they were collected.",
             EXIT_CONFIG,
