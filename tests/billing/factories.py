@@ -68,8 +68,8 @@ def line(
 ) -> services.LineData:
     return services.LineData(
         description=description,
-        quantity=Decimal(quantity),
-        unit_price=Decimal(unit_price),
+        quantity=quantity,
+        unit_price=unit_price,
         taxes=tuple(taxes),
         **fields,
     )

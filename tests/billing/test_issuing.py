@@ -24,6 +24,7 @@ def test_issuing_assigns_the_first_number_of_the_year(owner: User) -> None:
     assert issued.status == InvoiceStatus.ISSUED
     assert issued.due_date == datetime.date(2026, 4, 4)  # 30 days of default terms
     assert issued.total == Decimal("432.00")  # (240 + 120) + 20 % VAT
+    assert issued.snapshot is not None
     assert issued.snapshot["client"]["name"] == "Globex Corporation"
     assert issued.snapshot["totals"]["taxes"] == [
         {"name": "VAT", "rate": "20.000", "base": "360.00", "tax": "72.00"}
@@ -56,7 +57,8 @@ def test_a_foreign_currency_invoice_records_its_exchange_rate(owner: User) -> No
     invoice = factories.draft(owner, currency="USD")
     issued = services.issue_invoice(invoice, by=owner, exchange_rate="0.9231")
     assert issued.exchange_rate == Decimal("0.9231")
-    assert Invoice.objects.get(pk=issued.pk).snapshot["exchange_rate"] == "0.9231"
+    snapshot = Invoice.objects.get(pk=issued.pk).snapshot
+    assert snapshot is not None and snapshot["exchange_rate"] == "0.9231"
 
 
 def test_an_invoice_without_lines_cannot_be_issued(owner: User) -> None:

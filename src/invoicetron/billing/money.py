@@ -189,11 +189,12 @@ def compute_totals(
 ) -> Totals:
     """Every figure of a document (see the module docstring for the rules)."""
     currency = check_currency(currency)
+    zero = round_to_minor_unit(ZERO, currency)  # 0, 0.00 or 0.000: sums keep the currency's digits
     amounts = tuple(line_amount(line, currency) for line in lines)
-    group_amounts: dict[tuple[Tax, ...], Decimal] = defaultdict(lambda: ZERO)
+    group_amounts: dict[tuple[Tax, ...], Decimal] = defaultdict(lambda: zero)
     for line, figures in zip(lines, amounts, strict=True):
         group_amounts[tax_set(line.taxes)] += figures.amount
-    subtotal = sum((figures.amount for figures in amounts), ZERO)
+    subtotal = sum((figures.amount for figures in amounts), zero)
     document_discount = _document_discount(discount, subtotal, currency)
     groups = sorted(group_amounts)
     shares = allocate(document_discount, [group_amounts[key] for key in groups], currency)
@@ -204,7 +205,8 @@ def compute_totals(
         taxes, net_total = _inclusive_taxes(discounted, currency)
     else:
         taxes, net_total = _exclusive_taxes(discounted, currency)
-    tax_total = sum((row.tax for row in taxes), ZERO)
+    net_total += zero
+    tax_total = sum((row.tax for row in taxes), zero)
     return Totals(
         currency=currency,
         prices_include_tax=prices_include_tax,

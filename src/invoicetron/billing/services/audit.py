@@ -34,10 +34,17 @@ def field_values(instance: models.Model, *, skip: Iterable[str] = ()) -> dict[st
     """The concrete field values of `instance`, JSON-safe, keyed by field name."""
     skipped = set(skip)
     return {
-        field.name: json_value(field.value_from_object(instance))
+        field.name: json_value(_column_value(field, field.value_from_object(instance)))
         for field in instance._meta.concrete_fields
         if field.name not in skipped and not field.auto_created
     }
+
+
+def _column_value(field: models.Field[Any, Any], value: Any) -> Any:
+    """Decimals as the column stores them, so that an unchanged 10.5 and 10.5000 compare equal."""
+    if isinstance(field, models.DecimalField) and isinstance(value, Decimal):
+        return value.quantize(Decimal(1).scaleb(-(field.decimal_places or 0)))
+    return value
 
 
 def changed_values(

@@ -137,7 +137,9 @@ def create_credit_note(
     issue_date: datetime.date | None = None,
 ) -> CreditNote:
     """Issue a credit note for the whole invoice (lines=None) or for some lines and quantities."""
-    locked = Invoice.objects.select_for_update().select_related("client").get(pk=invoice.pk)
+    locked = (
+        Invoice.objects.select_for_update(of=("self",)).select_related("client").get(pk=invoice.pk)
+    )
     if locked.is_draft:
         raise ValidationError("A draft can simply be edited or deleted; credit issued invoices.")
     remaining = remaining_quantities(locked)

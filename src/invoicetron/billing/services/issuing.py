@@ -135,7 +135,9 @@ def issue_invoice(
     to the draft's, else issue date + the client's (or business's) payment terms.
     """
     locked = (
-        Invoice.objects.select_for_update().select_related("client", "series").get(pk=invoice.pk)
+        Invoice.objects.select_for_update(of=("self",))
+        .select_related("client", "series")
+        .get(pk=invoice.pk)
     )
     if not locked.is_draft:
         raise ImmutableDocument(f"Invoice {locked.number} is already issued.", code="immutable")

@@ -36,15 +36,17 @@ def save_record(
     """
     if not isinstance(instance, SIMPLE_RECORDS):
         raise TypeError(f"{type(instance).__name__} is saved through its own billing service.")
-    instance.full_clean()
     creating = instance.pk is None or not type(instance).objects.filter(pk=instance.pk).exists()
     old = {} if creating else _values(type(instance).objects.get(pk=instance.pk))
+    # Hand over "default"/"primary" first (rolled back if validation fails below), so that the
+    # one-per-kind and one-per-client constraints hold.
     if isinstance(instance, NumberSeries) and instance.is_default:
         NumberSeries.objects.filter(kind=instance.kind, is_default=True).exclude(
             pk=instance.pk
         ).update(is_default=False)
     if isinstance(instance, Contact):
         _prepare_primary(instance)
+    instance.full_clean()
     instance.save()
     for name, values in (m2m or {}).items():
         getattr(instance, name).set(values)

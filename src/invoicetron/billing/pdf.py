@@ -1,0 +1,172 @@
+"""Invoice and credit-note PDFs: HTML/CSS rendered by WeasyPrint, offline, from the snapshot.
+
+An issued document is rendered from its frozen snapshot, so its PDF never changes after issue
+(only the live "paid" and "balance due" figures move). A draft is rendered from a snapshot built
+on the fly and is marked DRAFT. Fonts ship in `billing/fonts/` (DejaVu Sans, free licence) and the
+URL fetcher refuses everything but those files and inline `data:` URLs: no network at render time.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import logging
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from invoicetron.billing import money
+from invoicetron.billing.models import BusinessProfile, CreditNote, Invoice
+from invoicetron.billing.services.drafts import invoice_totals
+from invoicetron.billing.services.issuing import build_snapshot
+
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+logger = logging.getLogger(__name__)
+
+
+class OfflineFetcher(URLFetcher):
+    """Serves the shipped fonts and `data:` URLs; refuses every other URL (no network)."""
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        if url.startswith("file:"):
+            path = Path(url.removeprefix("file://")).resolve()
+            if path.parent == FONTS_DIR and path.is_file():
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": "font/ttf"})
+        logger.warning("PDF rendering refused to fetch %s", url[:100])
+        raise ValueError(f"PDF rendering fetches nothing from outside: {url[:100]}")
+
+
+def render_invoice_pdf(invoice: Invoice) -> bytes:
+    snapshot = (
+        invoice.snapshot if not invoice.is_draft and invoice.snapshot else _draft_snapshot(invoice)
+    )
+    context = _document_context(snapshot, title="Invoice", draft=invoice.is_draft)
+    context["settlement"] = _settlement(invoice, snapshot)
+    return _render("billing/pdf/invoice.html", context)
+
+
+def render_credit_note_pdf(credit_note: CreditNote) -> bytes:
+    snapshot = credit_note.snapshot
+    context = _document_context(snapshot, title="Credit note", draft=False)
+    context["invoice_number"] = snapshot.get("invoice_number", "")
+    context["invoice_issue_date"] = _date(snapshot.get("invoice_issue_date"))
+    context["reason"] = snapshot.get("reason", "")
+    return _render("billing/pdf/credit_note.html", context)
+
+
+def _render(template: str, context: dict[str, Any]) -> bytes:
+    context["font_dir"] = FONTS_DIR.as_uri()
+    html = render_to_string(template, context)
+    fonts = FontConfiguration()
+    document = HTML(string=html, base_url=FONTS_DIR.as_uri() + "/", url_fetcher=OfflineFetcher())
+    return bytes(document.write_pdf(font_config=fonts))
+
+
+def _draft_snapshot(invoice: Invoice) -> dict[str, Any]:
+    lines = list(invoice.lines.prefetch_related("taxes"))
+    return build_snapshot(invoice, lines, invoice_totals(invoice), BusinessProfile.load())
+
+
+def _document_context(snapshot: dict[str, Any], *, title: str, draft: bool) -> dict[str, Any]:
+    currency = snapshot["currency"]
+    totals = money.totals_from_json(snapshot["totals"])
+    lines = [
+        _line_context(row, figures, currency)
+        for row, figures in zip(snapshot["lines"], totals.lines, strict=True)
+    ]
+    return {
+        "title": title,
+        "draft": draft,
+        "number": snapshot.get("number") or "DRAFT",
+        "issue_date": _date(snapshot.get("issue_date")),
+        "due_date": _date(snapshot.get("due_date")),
+        "currency": currency,
+        "prices_include_tax": snapshot.get("prices_include_tax", False),
+        "business": snapshot["business"],
+        "logo": _logo_data_uri(),
+        "client": snapshot["client"],
+        "lines": lines,
+        "has_discounts": any(line["discount"] for line in lines),
+        "subtotal": _amount(totals.subtotal, currency),
+        "discount": _amount(totals.discount, currency) if totals.discount else "",
+        "taxes": [
+            {
+                "label": f"{row.name} {_plain(row.rate)} %",
+                "base": _amount(row.base, currency),
+                "tax": _amount(row.tax, currency),
+            }
+            for row in totals.taxes
+        ],
+        "net_total": _amount(totals.net_total, currency),
+        "tax_total": _amount(totals.tax_total, currency),
+        "total": money.format_amount(totals.total, currency),
+        "notes": snapshot.get("notes", ""),
+        "terms": snapshot.get("terms", ""),
+    }
+
+
+def _line_context(row: dict[str, Any], figures: money.LineAmount, currency: str) -> dict[str, Any]:
+    discount = ""
+    if Decimal(row.get("discount_value", 0)):
+        value = Decimal(row["discount_value"])
+        discount = (
+            f"{_plain(value)} %" if row["discount_type"] == "percent" else _amount(value, currency)
+        )
+    return {
+        "description": row["description"],
+        "quantity": _plain(Decimal(row["quantity"])),
+        "unit": row.get("unit", ""),
+        "unit_price": _plain(Decimal(row["unit_price"]), minimum=money.minor_unit(currency)),
+        "taxes": ", ".join(
+            f"{tax['name']} {_plain(Decimal(tax['rate']))} %" for tax in row["taxes"]
+        ),
+        "discount": discount,
+        "amount": _amount(figures.amount, currency),
+    }
+
+
+def _settlement(invoice: Invoice, snapshot: dict[str, Any]) -> dict[str, str]:
+    currency = snapshot["currency"]
+    return {
+        "paid": _amount(invoice.amount_paid, currency) if invoice.amount_paid else "",
+        "credited": _amount(invoice.amount_credited, currency) if invoice.amount_credited else "",
+        "balance_due": money.format_amount(
+            invoice.balance_due if not invoice.is_draft else invoice.total, currency
+        ),
+    }
+
+
+def _logo_data_uri() -> str:
+    """The current logo, inline. Logos are not part of the snapshot: they are not billing data."""
+    profile = (
+        BusinessProfile.objects.filter(singleton=True).only("logo", "logo_content_type").first()
+    )
+    if profile is None or not profile.logo or not profile.logo_content_type.startswith("image/"):
+        return ""
+    encoded = base64.b64encode(bytes(profile.logo)).decode("ascii")
+    return f"data:{profile.logo_content_type};base64,{encoded}"
+
+
+def _amount(value: Decimal, currency: str) -> str:
+    return money.format_amount(value, currency, with_code=False)
+
+
+def _plain(value: Decimal, minimum: int = 0) -> str:
+    """1.500 → 1.5, 20.000 → 20; unit prices keep at least the currency's decimals."""
+    text = f"{value.normalize():f}"
+    decimals = len(text.partition(".")[2])
+    return f"{value:,.{max(decimals, minimum)}f}"
+
+
+def _date(value: str | None) -> str:
+    if not value:
+        return ""
+    day = datetime.date.fromisoformat(value)
+    return f"{day.day} {day:%B %Y}"
