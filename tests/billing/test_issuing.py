@@ -80,3 +80,37 @@ def test_overdue_is_derived_from_the_due_date(owner: User) -> None:
     assert invoice.is_overdue(today=datetime.date(2026, 2, 1))
     assert not invoice.is_overdue(today=datetime.date(2026, 1, 31))
     assert list(Invoice.objects.overdue(datetime.date(2026, 2, 1))) == [invoice]
+
+
+def test_a_yen_invoice_is_computed_in_whole_yen(owner: User) -> None:
+    vat = factories.tax_rate("Consumption tax", "10")
+    lines = [factories.line("Consulting", "1.5", "33333", [vat])]
+    invoice = factories.draft(owner, lines=lines, currency="JPY")
+    issued = services.issue_invoice(invoice, by=owner, exchange_rate="0.0061")
+    assert (issued.net_total, issued.tax_total, issued.total) == (
+        Decimal("50000"),
+        Decimal("5000"),
+        Decimal("55000"),
+    )
+
+
+def test_tax_inclusive_prices_are_split_into_net_and_tax(owner: User) -> None:
+    vat = factories.tax_rate()
+    lines = [factories.line("Ticket", "3", "10.00", [vat])]
+    invoice = services.issue_invoice(
+        factories.draft(owner, lines=lines, prices_include_tax=True), by=owner
+    )
+    assert (invoice.net_total, invoice.tax_total, invoice.total) == (
+        Decimal("25.00"),
+        Decimal("5.00"),
+        Decimal("30.00"),
+    )
+
+
+def test_updating_a_draft_replaces_its_lines_and_recomputes_its_totals(owner: User) -> None:
+    invoice = factories.draft(owner)
+    lines = [factories.line("Only line", "2", "50", [factories.tax_rate()])]
+    services.update_draft(invoice, by=owner, lines=lines, notes="Revised")
+    invoice.refresh_from_db()
+    assert [line.description for line in services.draft_lines(invoice)] == ["Only line"]
+    assert (invoice.total, invoice.notes) == (Decimal("120.00"), "Revised")
