@@ -167,6 +167,14 @@ def run_django_command(argv: Sequence[str]) -> int:
     return EXIT_OK
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    setup_django()
+    from invoicetron.automation.worker import run_worker
+
+    run_worker(once=args.once, concurrency=args.concurrency)
+    return EXIT_OK
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     return run_django_command(args.django_args or ["help"])
 
@@ -212,6 +220,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--wait", type=float, default=0, help="seconds to keep retrying the database connection"
+    )
+
+    worker = _add(
+        commands,
+        "worker",
+        cmd_worker,
+        "run background jobs (emails, webhooks) and periodic work (recurring invoices, reminders)",
+    )
+    worker.add_argument(
+        "--once",
+        action="store_true",
+        help="run what is due now, then exit (for a CronJob or tests)",
+    )
+    worker.add_argument(
+        "--concurrency", type=int, default=2, help="jobs run at the same time (default 2)"
     )
 
     for name, help_text in DJANGO_COMMANDS.items():

@@ -96,6 +96,12 @@ INSTALLED_APPS = [
     "invoicetron.health",
     "invoicetron.web",
     "invoicetron.billing",
+    # Before the apps that define jobs: its ready() collects their `tasks` modules.
+    "procrastinate.contrib.django",
+    "invoicetron.automation",
+    "invoicetron.messaging",
+    "invoicetron.quotes",
+    "invoicetron.portal",
 ]
 
 MIDDLEWARE = [
@@ -214,6 +220,31 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# -- Background jobs and email ---------------------------------------------------------------------
+# Jobs live in PostgreSQL (procrastinate); `invoicetron worker` runs them. See automation/.
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
+EMAIL_HOST = env.text("EMAIL_HOST")
+EMAIL_PORT = env.number("EMAIL_PORT", 587, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env.text("EMAIL_HOST_USER", "") or ""
+EMAIL_HOST_PASSWORD = env.secret("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = env.flag("EMAIL_USE_TLS", default=EMAIL_PORT == 587)
+EMAIL_USE_SSL = env.flag("EMAIL_USE_SSL", default=EMAIL_PORT == 465)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS and EMAIL_USE_SSL are both on; use TLS (STARTTLS, port 587) or SSL "
+        "(implicit TLS, port 465), not both."
+    )
+EMAIL_TIMEOUT = env.number("EMAIL_TIMEOUT", 20, minimum=1)
+DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "Invoicetron <invoices@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Locally, without an SMTP server, emails are printed by the worker instead of sent.
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if EMAIL_HOST is None and INVOICETRON_ENV == "development"
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = EMAIL_HOST or "localhost"
 
 # -- Static files, i18n ----------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -1,0 +1,38 @@
+"""Periodic work, found by procrastinate's autodiscovery of `tasks` modules."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from procrastinate.contrib.django import app
+
+logger = logging.getLogger(__name__)
+TICK_LOCK = "automation.tick"
+
+
+def due_work() -> list[tuple[str, Callable[[], int]]]:
+    return []
+
+
+def run_due_work() -> dict[str, int]:
+    """Everything due now; one failing kind of work does not stop the others."""
+    done: dict[str, int] = {}
+    failures: list[BaseException] = []
+    for name, work in due_work():
+        try:
+            done[name] = work()
+        except Exception as error:  # logged and re-raised below, after the other kinds ran
+            logger.exception("periodic work failed: %s", name)
+            failures.append(error)
+    if failures:
+        raise failures[0]
+    return done
+
+
+# Every five minutes: due work is found by date, so a late or missed tick only delays it.
+@app.periodic(cron="*/5 * * * *")
+@app.task(name="automation.tick", queueing_lock=TICK_LOCK, lock=TICK_LOCK)
+def tick(timestamp: int) -> None:
+    done = run_due_work()
+    logger.info("periodic work done", extra={"done": done, "tick": timestamp})

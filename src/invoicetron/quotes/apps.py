@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class QuotesConfig(AppConfig):
+    name = "invoicetron.quotes"
+    label = "quotes"
+    verbose_name = "Quotes"
+
