@@ -6,3 +6,7 @@ class MessagingConfig(AppConfig):
     label = "messaging"
     verbose_name = "Messaging"
 
+    def ready(self) -> None:
+        from invoicetron.messaging import documents
+
+        documents.register_billing_documents()

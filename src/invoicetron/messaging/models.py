@@ -1,0 +1,75 @@
+"""Email: editable templates per kind of message, and the delivery log of every email sent."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+
+
+class MessageKind(models.TextChoices):
+    INVOICE = "invoice", "Invoice"
+    CREDIT_NOTE = "credit_note", "Credit note"
+    QUOTE = "quote", "Quote"
+    REMINDER = "reminder", "Payment reminder"
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RETRYING = "retrying", "Failed, will retry"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"  # e.g. a reminder for an invoice paid in the meantime
+
+
+PENDING_STATUSES = (DeliveryStatus.QUEUED, DeliveryStatus.RETRYING)
+
+
+class EmailTemplate(models.Model):
+    """The subject and body for one kind of message; the defaults live in templates.py."""
+
+    kind = models.CharField(max_length=16, choices=MessageKind.choices, unique=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class Delivery(models.Model):
+    """One email about one document, with its fate: the log shown on the document's page."""
+
+    kind = models.CharField(max_length=16, choices=MessageKind.choices)
+    document_type = models.CharField(max_length=32)  # "billing.invoice", "quotes.quote"…
+    document_id = models.BigIntegerField()
+    document_label = models.CharField(max_length=64)  # the number, for lists
+    # The invoice the email is about (an invoice or its reminder), for the invoice page.
+    invoice_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    recipients = models.JSONField(default=list)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    status = models.CharField(
+        max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)  # the mail server's answer, as it gave it
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name_plural = "deliveries"
+        indexes: ClassVar = [
+            models.Index(fields=["document_type", "document_id"]),
+            models.Index(fields=["status", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.document_label} → {', '.join(self.recipients)}"

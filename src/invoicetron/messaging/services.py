@@ -1,0 +1,138 @@
+"""Email services: queue an email about a document, retry a failed one, and read the log.
+
+- `queue_email(document, *, by, kind=None, recipients=None) -> Delivery` — renders the subject
+  and body now, records a queued delivery and queues the job in the caller's transaction.
+- `retry_delivery(delivery, *, by) -> Delivery` — queue a failed delivery again.
+- `failed_deliveries() -> QuerySet[Delivery]` — every failed email, newest first (dashboard).
+- `deliveries_for(document) -> QuerySet[Delivery]` — one document's log, newest first.
+- `deliveries_for_invoice(invoice_id)` — an invoice's emails, its reminders included.
+- `save_template(kind, *, subject, body, by) -> EmailTemplate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from invoicetron.accounts.models import User
+from invoicetron.automation.queue import defer
+from invoicetron.billing.models import AuditAction, BusinessProfile
+from invoicetron.billing.services.audit import record
+from invoicetron.messaging import documents
+from invoicetron.messaging.models import (
+    Delivery,
+    DeliveryStatus,
+    EmailTemplate,
+    MessageKind,
+)
+from invoicetron.messaging.templates import render_message, validate_template
+
+# Audit actions of this app (billing's AuditAction lists its own; the column takes any value).
+EMAIL_QUEUED = cast(AuditAction, "email")
+TEMPLATE_CHANGED = cast(AuditAction, "change")
+
+
+def recipients_of(client: Any) -> list[str]:
+    """Every contact of the client with an email address, the primary contact first."""
+    return [contact.email for contact in client.contacts.all() if contact.email]
+
+
+def message_context(document: models.Model, **extra: Any) -> dict[str, Any]:
+    document_type = documents.for_object(document)
+    return {
+        "business": BusinessProfile.load(),
+        "client": document_type.client(document),
+        "link": documents.public_link(document),
+        **document_type.context(document),
+        **extra,
+    }
+
+
+@transaction.atomic
+def queue_email(
+    document: models.Model,
+    *,
+    by: User | None,
+    kind: str | None = None,
+    recipients: Sequence[str] | None = None,
+    extra_context: dict[str, Any] | None = None,
+) -> Delivery:
+    document_type = documents.for_object(document)
+    refusal = document_type.can_send(document)
+    if refusal:
+        raise ValidationError(refusal, code="not_sendable")
+    addresses = list(recipients or recipients_of(document_type.client(document)))
+    if not addresses:
+        raise ValidationError(
+            {"recipients": "The client has no contact with an email address; add one first."}
+        )
+    kind = kind or document_type.kind
+    subject, body = render_message(kind, message_context(document, **(extra_context or {})))
+    delivery = Delivery.objects.create(
+        kind=kind,
+        document_type=document_type.label,
+        document_id=document.pk,
+        document_label=str(document)[:64],
+        invoice_id=document_type.invoice_id(document),
+        recipients=addresses,
+        subject=subject,
+        body=body,
+        created_by=by,
+    )
+    _queue(delivery)
+    record(
+        EMAIL_QUEUED,
+        document,
+        by=by,
+        new={"kind": kind, "recipients": addresses, "subject": subject},
+        invoice_id=delivery.invoice_id,
+    )
+    return delivery
+
+
+def _queue(delivery: Delivery) -> None:
+    from invoicetron.messaging.tasks import send_delivery
+
+    defer(send_delivery, delivery_id=delivery.pk)
+
+
+@transaction.atomic
+def retry_delivery(delivery: Delivery, *, by: User | None) -> Delivery:
+    locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    if locked.status != DeliveryStatus.FAILED:
+        raise ValidationError("Only a failed email can be sent again.", code="not_failed")
+    locked.status = DeliveryStatus.QUEUED
+    locked.next_attempt_at = None
+    locked.save(update_fields=["status", "next_attempt_at", "updated_at"])
+    _queue(locked)
+    return locked
+
+
+def failed_deliveries() -> models.QuerySet[Delivery]:
+    """Emails that failed for good (no retry left): never silent, shown on the dashboard."""
+    return Delivery.objects.filter(status=DeliveryStatus.FAILED)
+
+
+def deliveries_for(document: models.Model) -> models.QuerySet[Delivery]:
+    return Delivery.objects.filter(
+        document_type=document._meta.label_lower, document_id=document.pk
+    )
+
+
+def deliveries_for_invoice(invoice_id: int) -> models.QuerySet[Delivery]:
+    return Delivery.objects.filter(invoice_id=invoice_id)
+
+
+@transaction.atomic
+def save_template(kind: str, *, subject: str, body: str, by: User | None) -> EmailTemplate:
+    if kind not in MessageKind.values:
+        raise ValidationError({"kind": "Unknown kind of message."})
+    validate_template(subject, body)
+    template, _created = EmailTemplate.objects.update_or_create(
+        kind=kind, defaults={"subject": subject.strip(), "body": body}
+    )
+    record(TEMPLATE_CHANGED, template, by=by, new={"subject": template.subject})
+    return template
