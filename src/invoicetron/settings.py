@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "invoicetron.health",
     "invoicetron.web",
     "invoicetron.billing",
+    "invoicetron.reports",
     # Before the apps that define jobs: its ready() collects their `tasks` modules.
     "procrastinate.contrib.django",
     "invoicetron.automation",

@@ -1,0 +1,73 @@
+"""Amounts in the business's base currency, computed by PostgreSQL.
+
+Each document amount is converted on its own with the exchange rate its invoice recorded at issue
+(units of the base currency per unit of the invoice currency), rounded half away from zero to the
+base currency's minor unit (PostgreSQL's `round(numeric, n)`, the same rule as
+`money.round_to_minor_unit`), and only then summed. So a report total is exactly the sum of the
+converted documents. Drafts have no rate and never count.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import DecimalField, Expression, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, Round
+
+from invoicetron.billing.models import BusinessProfile
+from invoicetron.billing.money import minor_unit
+
+AMOUNT: DecimalField[Decimal, Decimal] = DecimalField(max_digits=30, decimal_places=4)
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Base:
+    """The base currency and its minor unit, read once per page."""
+
+    currency: str
+    places: int
+
+    @classmethod
+    def of(cls, profile: BusinessProfile) -> Base:
+        return cls(profile.base_currency, minor_unit(profile.base_currency))
+
+    def convert(self, amount: str | Expression, rate: str = "exchange_rate") -> Round:
+        """round(amount x rate) as a SQL expression; `rate` names the invoice's rate column."""
+        value = F(amount) if isinstance(amount, str) else amount
+        product = value * F(rate)
+        return Round(product, self.places, output_field=AMOUNT)
+
+    def total(
+        self, amount: str | Expression, rate: str = "exchange_rate", filter_q: Q | None = None
+    ) -> Coalesce:
+        """Σ of converted amounts (0 when there are none), optionally of rows matching filter_q."""
+        return Coalesce(
+            Sum(self.convert(amount, rate), filter=filter_q), Value(ZERO), output_field=AMOUNT
+        )
+
+    def quantize(self, amount: Decimal | None) -> Decimal:
+        return (amount or ZERO).quantize(Decimal(1).scaleb(-self.places))
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """An inclusive range of dates; an open end means no limit on that side."""
+
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+
+    def q(self, field: str) -> Q:
+        condition = Q()
+        if self.start is not None:
+            condition &= Q(**{f"{field}__gte": self.start})
+        if self.end is not None:
+            condition &= Q(**{f"{field}__lte": self.end})
+        return condition
+
+    def label(self) -> str:
+        start = self.start.isoformat() if self.start else "the beginning"
+        end = self.end.isoformat() if self.end else "today"
+        return f"{start} to {end}"

@@ -1,0 +1,175 @@
+"""The dashboard's figures: a fixed number of aggregate queries, whatever the amount of data.
+
+Nothing here loads documents into Python: every figure is a SUM/COUNT computed by PostgreSQL,
+and the lists (top clients, recent activity) are LIMITed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import TruncMonth
+
+from invoicetron.billing.models import (
+    OPEN_STATUSES,
+    AuditEvent,
+    BusinessProfile,
+    CreditNote,
+    Invoice,
+    InvoiceStatus,
+    Payment,
+)
+from invoicetron.billing.services import business_today
+from invoicetron.reports.aging import AgingRow, current_aging
+from invoicetron.reports.amounts import ZERO, Base
+from invoicetron.reports.hooks import FailedEmails, failed_emails
+
+MONTHS_SHOWN = 12
+TOP_CLIENTS = 5
+RECENT_EVENTS = 8
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    month: datetime.date
+    invoiced: Decimal  # invoice totals (tax included) less credit notes, by issue month
+    received: Decimal  # payments, by payment date
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    base: Base
+    today: datetime.date
+    outstanding: Decimal
+    outstanding_count: int
+    overdue: Decimal
+    overdue_count: int
+    paid_this_month: Decimal
+    paid_this_year: Decimal
+    months: list[MonthFigures]
+    aging: AgingRow
+    top_clients: list[dict[str, Any]]
+    recent_events: list[AuditEvent]
+    failed_emails: FailedEmails | None
+
+
+def month_starts(today: datetime.date, count: int = MONTHS_SHOWN) -> list[datetime.date]:
+    """The first day of the last `count` months, oldest first, this month included."""
+    year, month = today.year, today.month
+    starts = []
+    for _ in range(count):
+        starts.append(datetime.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return starts[::-1]
+
+
+def _receivables(base: Base, today: datetime.date) -> dict[str, Any]:
+    open_q = Q(status__in=OPEN_STATUSES, balance_due__gt=0)
+    overdue_q = open_q & Q(due_date__lt=today)
+    return Invoice.objects.aggregate(
+        outstanding=base.total("balance_due", filter_q=open_q),
+        outstanding_count=Count("id", filter=open_q),
+        overdue=base.total("balance_due", filter_q=overdue_q),
+        overdue_count=Count("id", filter=overdue_q),
+    )
+
+
+def _payments(base: Base, today: datetime.date) -> dict[str, Any]:
+    rate = "invoice__exchange_rate"
+    return Payment.objects.filter(date__year=today.year, date__lte=today).aggregate(
+        year=base.total("amount", rate),
+        month=base.total("amount", rate, filter_q=Q(date__month=today.month)),
+    )
+
+
+def _by_month(
+    queryset: Any, date_field: str, amount: str, rate: str, base: Base
+) -> dict[Any, Decimal]:
+    rows = (
+        queryset.annotate(month=TruncMonth(date_field))
+        .order_by()
+        .values("month")
+        .annotate(sum=base.total(amount, rate))
+    )
+    return {row["month"]: row["sum"] for row in rows}
+
+
+def monthly_figures(base: Base, today: datetime.date) -> list[MonthFigures]:
+    starts = month_starts(today)
+    window = Q(issue_date__gte=starts[0], issue_date__lte=today)
+    invoiced = _by_month(
+        Invoice.objects.exclude(status=InvoiceStatus.DRAFT).filter(window),
+        "issue_date",
+        "total",
+        "exchange_rate",
+        base,
+    )
+    credited = _by_month(
+        CreditNote.objects.filter(window), "issue_date", "total", "invoice__exchange_rate", base
+    )
+    received = _by_month(
+        Payment.objects.filter(date__gte=starts[0], date__lte=today),
+        "date",
+        "amount",
+        "invoice__exchange_rate",
+        base,
+    )
+    return [
+        MonthFigures(
+            month,
+            base.quantize(invoiced.get(month, ZERO) - credited.get(month, ZERO)),
+            base.quantize(received.get(month, ZERO)),
+        )
+        for month in starts
+    ]
+
+
+def top_clients(base: Base, today: datetime.date, limit: int = TOP_CLIENTS) -> list[dict[str, Any]]:
+    """The clients invoiced most (less credit notes) over the last twelve months."""
+    since = month_starts(today)[0]
+    open_q = Q(status__in=OPEN_STATUSES)
+    rows = (
+        Invoice.objects.exclude(status=InvoiceStatus.DRAFT)
+        .filter(issue_date__gte=since, issue_date__lte=today)
+        .order_by()
+        .values("client_id", "client__name")
+        .annotate(
+            invoiced=base.total(_net_of_credits()),
+            outstanding=base.total("balance_due", filter_q=open_q),
+            invoices=Count("id"),
+        )
+        .order_by("-invoiced", "client__name")[:limit]
+    )
+    return list(rows)
+
+
+def _net_of_credits() -> CombinedExpression:
+    return F("total") - F("amount_credited")
+
+
+def build_dashboard(profile: BusinessProfile | None = None) -> Dashboard:
+    profile = profile or BusinessProfile.load()
+    base = Base.of(profile)
+    today = business_today(profile)
+    receivables = _receivables(base, today)
+    payments = _payments(base, today)
+    return Dashboard(
+        base=base,
+        today=today,
+        outstanding=base.quantize(receivables["outstanding"]),
+        outstanding_count=receivables["outstanding_count"],
+        overdue=base.quantize(receivables["overdue"]),
+        overdue_count=receivables["overdue_count"],
+        paid_this_month=base.quantize(payments["month"]),
+        paid_this_year=base.quantize(payments["year"]),
+        months=monthly_figures(base, today),
+        aging=current_aging(base, today),
+        top_clients=top_clients(base, today),
+        recent_events=list(AuditEvent.objects.order_by("-created_at", "-id")[:RECENT_EVENTS]),
+        failed_emails=failed_emails(),
+    )

@@ -1,0 +1,90 @@
+"""Forms of the reports pages: the date filter, the upload and the column mapping."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+
+from invoicetron.reports.amounts import DateRange
+from invoicetron.reports.importers.runner import KINDS
+from invoicetron.reports.importers.values import DATE_FORMATS, Options
+from invoicetron.reports.sales import PERIODS
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DateRangeForm(forms.Form):
+    start = forms.DateField(label="From", required=False, widget=DATE_INPUT)
+    end = forms.DateField(label="To", required=False, widget=DATE_INPUT)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            raise forms.ValidationError("The end date is before the start date.")
+        return data
+
+    def dates(self) -> DateRange:
+        if not self.is_valid():
+            return DateRange()
+        return DateRange(self.cleaned_data.get("start"), self.cleaned_data.get("end"))
+
+
+class SalesForm(DateRangeForm):
+    period = forms.ChoiceField(choices=list(PERIODS.items()), required=False, initial="month")
+
+    def period_kind(self) -> str:
+        value = self.cleaned_data.get("period") if self.is_valid() else ""
+        return value or "month"
+
+
+class AgingForm(DateRangeForm):
+    as_of = forms.DateField(label="Aged as of", required=False, widget=DATE_INPUT)
+
+    def as_of_date(self, default: datetime.date) -> datetime.date:
+        value = self.cleaned_data.get("as_of") if self.is_valid() else None
+        return value or default
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What the file holds", choices=[(k, v[0]) for k, v in KINDS.items()]
+    )
+    file = forms.FileField(label="CSV file")
+
+
+class MappingForm(forms.Form):
+    """One select per target field, listing the file's columns; plus how values are written."""
+
+    decimal_comma = forms.TypedChoiceField(
+        label="Decimal separator",
+        choices=[("0", "Point: 1234.50"), ("1", "Comma: 1234,50")],
+        coerce=lambda value: value == "1",
+        required=False,
+    )
+    date_format = forms.ChoiceField(label="Dates are written", choices=list(DATE_FORMATS.items()))
+
+    def __init__(
+        self, *args: Any, fields: tuple[str, ...], header: list[str], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "— not in the file —"), *((name, name) for name in header)]
+        self.target_fields = fields
+        for name in fields:
+            self.fields[f"map_{name}"] = forms.ChoiceField(
+                label=name, choices=choices, required=False
+            )
+
+    def mapping(self) -> dict[str, str]:
+        return {name: self.cleaned_data.get(f"map_{name}") or "" for name in self.target_fields}
+
+    def options(self) -> Options:
+        return Options(
+            decimal_comma=bool(self.cleaned_data.get("decimal_comma")),
+            date_format=self.cleaned_data.get("date_format") or "%Y-%m-%d",
+        )
+
+    def mapped_fields(self) -> list[forms.BoundField]:
+        return [self[f"map_{name}"] for name in self.target_fields]

@@ -1,0 +1,1 @@
+"""CSV importers: clients, products and invoices (see runner.run_import)."""

@@ -1,0 +1,335 @@
+"""Importing invoices: line rows grouped by invoice number, issued with their own numbers.
+
+Each invoice is created as a draft and issued through the billing services (so every amount is
+recomputed by the money rules and every write is audited); see numbers.py for how the numbers are
+kept. Totals given in the file are checked against the computed ones, to the cent. A paid amount
+becomes one payment (dated paid_date, else the issue date). Credit notes are not imported.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from invoicetron.billing import services
+from invoicetron.billing.models import (
+    BusinessProfile,
+    Client,
+    DocumentKind,
+    Invoice,
+    InvoiceStatus,
+    NumberSeries,
+)
+from invoicetron.billing.money import MoneyError, check_currency
+from invoicetron.billing.numbering import period_key
+from invoicetron.reports.csvio.columns import INVOICE_HEADER_COLUMNS
+from invoicetron.reports.importers.base import Context, savepoint
+from invoicetron.reports.importers.numbers import counter_values, prepare_counter, sequence_of
+from invoicetron.reports.importers.values import CellError, Row
+
+IMPORTABLE = {
+    InvoiceStatus.DRAFT,
+    InvoiceStatus.ISSUED,
+    InvoiceStatus.SENT,
+    InvoiceStatus.PARTIALLY_PAID,
+    InvoiceStatus.PAID,
+}
+CHECKED_TOTALS = ("net_total", "tax_total", "total", "balance_due")
+
+
+@dataclass
+class Planned:
+    number: str
+    rows: list[Row]
+    status: str = InvoiceStatus.ISSUED
+    client: Client | None = None
+    series: NumberSeries | None = None
+    sequence: int = 0
+    fields: dict[str, object] = field(default_factory=dict)
+    lines: list[services.LineData] = field(default_factory=list)
+    exchange_rate: Decimal | None = None
+    amount_paid: Decimal | None = None
+    paid_date: datetime.date | None = None
+
+    @property
+    def first(self) -> Row:
+        return self.rows[0]
+
+
+class InvoiceImport:
+    def __init__(self, ctx: Context, rows: Sequence[Row]) -> None:
+        self.ctx = ctx
+        self.rows = rows
+        self.profile = BusinessProfile.load()
+        self.clients = self._clients()
+        self.series = self._series()
+        self.failed: set[str] = set()
+
+    # -- lookups (one query each, whatever the file's size) ------------------------------------
+
+    def _clients(self) -> dict[str, list[Client]]:
+        names = {row.text("client") for row in self.rows}
+        found: dict[str, list[Client]] = {}
+        for client in Client.objects.filter(name__in=names):
+            found.setdefault(client.name, []).append(client)
+        return found
+
+    def _series(self) -> dict[str, NumberSeries]:
+        rows = NumberSeries.objects.filter(kind=DocumentKind.INVOICE)
+        named = {series.name: series for series in rows}
+        named[""] = services.default_series(DocumentKind.INVOICE)
+        return named
+
+    # -- checking ------------------------------------------------------------------------------
+
+    def fail(self, planned: Planned, row: Row, name: str, message: str) -> None:
+        self.failed.add(planned.number)
+        self.ctx.error(row.number, name, message)
+
+    def group(self) -> list[Planned]:
+        groups: dict[str, Planned] = {}
+        for row in self.rows:
+            number = row.text("number", limit=64)
+            if not number:
+                self.ctx.error(row.number, "number", "Each row needs its invoice's number.")
+                continue
+            groups.setdefault(number, Planned(number, [])).rows.append(row)
+        return list(groups.values())
+
+    def check(self, planned: Planned) -> None:
+        try:
+            self._check_header(planned)
+        except CellError as error:
+            self.fail(planned, planned.first, error.field, error.message)
+        self._check_repeats(planned)
+        for row in planned.rows:
+            try:
+                line = self._line(row)
+            except CellError as error:
+                self.fail(planned, row, error.field, error.message)
+                continue
+            if line is not None:
+                planned.lines.append(line)
+        if not planned.lines and planned.number not in self.failed:
+            self.fail(planned, planned.first, "line_description", "The invoice has no lines.")
+
+    def _check_header(self, planned: Planned) -> None:
+        row = planned.first
+        status = row.text("status").lower().replace(" ", "_").replace("-", "_") or "issued"
+        if status not in IMPORTABLE:
+            raise CellError(
+                "status",
+                "Credited invoices are not imported: import the invoice, then issue its credit "
+                "note here."
+                if status == InvoiceStatus.CREDITED
+                else f"Unknown status “{status}”.",
+            )
+        if (row.decimal("amount_credited") or 0) > 0:
+            raise CellError("amount_credited", "Credit notes are not imported.")
+        planned.status = status
+        planned.client = self._client(row)
+        planned.series = self._series_of(row)
+        currency = row.text("currency") or planned.client.currency or self.profile.base_currency
+        try:
+            currency = check_currency(currency)
+        except MoneyError as error:
+            raise CellError("currency", str(error)) from error
+        issue_date = row.date("issue_date")
+        if issue_date is None and status != InvoiceStatus.DRAFT:
+            raise CellError("issue_date", "An issued invoice needs its issue date.")
+        planned.fields = {
+            "client": planned.client,
+            "series": planned.series,
+            "currency": currency,
+            "issue_date": issue_date,
+            "due_date": row.date("due_date"),
+            "prices_include_tax": row.flag("prices_include_tax"),
+            "discount_type": row.text("discount_type").lower() or "percent",
+            "discount_value": row.decimal("discount_value", default=Decimal(0)),
+            "notes": row.text("notes"),
+            "terms": row.text("terms"),
+        }
+        planned.exchange_rate = row.decimal("exchange_rate")
+        planned.amount_paid = row.decimal("amount_paid")
+        planned.paid_date = row.date("paid_date")
+        if status != InvoiceStatus.DRAFT and issue_date is not None:
+            self._check_number(planned, issue_date)
+
+    def _client(self, row: Row) -> Client:
+        name = row.required("client")
+        matches = self.clients.get(name, [])
+        if not matches:
+            raise CellError("client", f"No client named “{name[:80]}”: import the clients first.")
+        if len(matches) > 1:
+            raise CellError("client", f"{len(matches)} clients are named “{name[:80]}”.")
+        return matches[0]
+
+    def _series_of(self, row: Row) -> NumberSeries:
+        name = row.text("series")
+        if name not in self.series:
+            raise CellError("series", f"No invoice number series named “{name[:80]}”.")
+        return self.series[name]
+
+    def _check_number(self, planned: Planned, issue_date: datetime.date) -> None:
+        series = planned.series
+        assert series is not None
+        sequence = sequence_of(series, planned.number, issue_date)
+        if sequence is None:
+            raise CellError(
+                "number",
+                f"{planned.number} is not a number the series “{series.name}” "
+                f"({series.pattern}) gives on {issue_date.isoformat()}: choose or create a "
+                "series whose pattern gives it.",
+            )
+        planned.sequence = sequence
+
+    def _check_repeats(self, planned: Planned) -> None:
+        """Invoice fields repeated on later line rows must agree with the first row."""
+        first = planned.first
+        for row in planned.rows[1:]:
+            for name in INVOICE_HEADER_COLUMNS:
+                value = row.text(name)
+                if value and value != first.text(name):
+                    self.fail(
+                        planned, row, name, f"Differs from row {first.number} of this invoice."
+                    )
+
+    def _line(self, row: Row) -> services.LineData | None:
+        description = row.text("line_description")
+        quantity = row.decimal("line_quantity")
+        price = row.decimal("line_unit_price")
+        if not description and quantity is None and price is None:
+            return None
+        if not description:
+            raise CellError("line_description", "Describe what the line bills.")
+        return services.LineData(
+            description=description,
+            quantity=Decimal(1) if quantity is None else quantity,
+            unit_price=price if price is not None else Decimal(0),
+            unit=row.text("line_unit", limit=32),
+            taxes=self.ctx.tax_rates(row.taxes("line_taxes")),
+            discount_type=row.text("line_discount_type").lower() or "percent",
+            discount_value=row.decimal("line_discount_value", default=Decimal(0)) or Decimal(0),
+        )
+
+    def check_counters(self, planned: list[Planned]) -> None:
+        """Imported numbers must be new and above the counters already used."""
+        issued = [p for p in planned if p.status != InvoiceStatus.DRAFT and p.sequence]
+        series_ids = {p.series.pk for p in issued if p.series}
+        counters = counter_values(series_ids)
+        taken = set(
+            Invoice.objects.filter(
+                series_id__in=series_ids, number__in=[p.number for p in issued]
+            ).values_list("series_id", "number")
+        )
+        for item in issued:
+            assert item.series is not None
+            period = period_key(item.series.reset, item.fields["issue_date"])  # type: ignore[arg-type]
+            last = counters.get((item.series.pk, period), 0)
+            if (item.series.pk, item.number) in taken:
+                self.fail(item, item.first, "number", f"Invoice {item.number} already exists.")
+            elif item.sequence <= last:
+                self.fail(
+                    item,
+                    item.first,
+                    "number",
+                    f"{item.number} is at or below the last number used in the series "
+                    f"“{item.series.name}” ({last}); only later numbers can be imported.",
+                )
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def apply(self, planned: Planned) -> None:
+        def report(name: str, message: str) -> None:
+            self.fail(planned, planned.first, _column_of(name), message)
+
+        with savepoint(report):
+            invoice = services.create_draft(by=self.ctx.by, lines=planned.lines, **planned.fields)  # type: ignore[arg-type]
+            if planned.status != InvoiceStatus.DRAFT:
+                invoice = self._issue(planned, invoice)
+            self._check_totals(planned, invoice)
+            if planned.number in self.failed:
+                raise _Abandon
+            self.ctx.outcome.add("invoices", f"Invoice {planned.number} ({invoice.status})")
+
+    def _issue(self, planned: Planned, invoice: Invoice) -> Invoice:
+        assert planned.series is not None
+        issue_date = planned.fields["issue_date"]
+        prepare_counter(planned.series, issue_date, planned.sequence)  # type: ignore[arg-type]
+        invoice = services.issue_invoice(
+            invoice,
+            by=self.ctx.by,
+            issue_date=issue_date,  # type: ignore[arg-type]
+            exchange_rate=planned.exchange_rate,
+        )
+        if planned.status == InvoiceStatus.SENT:
+            invoice = services.mark_sent(invoice, by=self.ctx.by)
+        paid = planned.amount_paid
+        if paid is None and planned.status == InvoiceStatus.PAID:
+            paid = invoice.balance_due
+        if paid:
+            services.record_payment(
+                invoice,
+                amount=paid,
+                by=self.ctx.by,
+                reference="Imported",
+                date=planned.paid_date or invoice.issue_date,
+            )
+            invoice.refresh_from_db()
+        if invoice.status != planned.status:
+            self.fail(
+                planned,
+                planned.first,
+                "status",
+                f"With the amounts given the invoice would be “{invoice.get_status_display()}”, "
+                f"not “{planned.status}”.",
+            )
+        return invoice
+
+    def _check_totals(self, planned: Planned, invoice: Invoice) -> None:
+        for name in CHECKED_TOTALS:
+            expected = planned.first.decimal(name)
+            actual = getattr(invoice, name)
+            if expected is not None and expected != actual:
+                self.fail(
+                    planned,
+                    planned.first,
+                    name,
+                    f"The file says {expected}; the invoice's lines give {actual.normalize():f}.",
+                )
+
+
+class _Abandon(Exception):
+    """Roll back one invoice whose checks failed after it was written."""
+
+
+def _column_of(name: str) -> str:
+    """A service's error key (`lines-2-quantity`, `discount_value`) as an import field."""
+    if name.startswith("lines-"):
+        return "line_" + name.rsplit("-", 1)[-1]
+    return name or "number"
+
+
+def _numbering_order(item: Planned) -> tuple[bool, int, str, int]:
+    if item.status == InvoiceStatus.DRAFT or item.series is None:
+        return (False, 0, "", 0)
+    period = period_key(item.series.reset, item.fields["issue_date"])  # type: ignore[arg-type]
+    return (True, item.series.pk, period, item.sequence)
+
+
+def import_invoices(ctx: Context, rows: Sequence[Row]) -> None:
+    job = InvoiceImport(ctx, rows)
+    planned = job.group()
+    for item in planned:
+        job.check(item)
+    job.check_counters([p for p in planned if p.number not in job.failed])
+    valid = [p for p in planned if p.number not in job.failed]
+    # Drafts first, then issued invoices in number order, so that each counter only moves up.
+    valid.sort(key=_numbering_order)
+    for item in valid:
+        try:
+            job.apply(item)
+        except _Abandon:
+            continue

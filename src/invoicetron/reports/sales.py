@@ -1,0 +1,211 @@
+"""The reports' figures: sales by period, tax summary per rate, payments received.
+
+All in the base currency (see amounts.py), all aggregated by PostgreSQL. Credit notes count in
+the period of their own issue date and reduce sales and tax there, the way they are declared.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, QuerySet
+from django.db.models.functions import Trunc
+
+from invoicetron.billing.models import CreditNote, Invoice, InvoiceStatus, Payment
+from invoicetron.reports.amounts import ZERO, Base, DateRange
+
+PERIODS = {"month": "Month", "quarter": "Quarter", "year": "Year"}
+PAYMENTS_LISTED = 500  # rows shown on the page; the CSV has them all
+
+
+@dataclass
+class SalesRow:
+    period: datetime.date | None
+    invoices: int = 0
+    credit_notes: int = 0
+    invoiced_net: Decimal = ZERO
+    invoiced_tax: Decimal = ZERO
+    credited_net: Decimal = ZERO
+    credited_tax: Decimal = ZERO
+
+    @property
+    def net(self) -> Decimal:
+        return self.invoiced_net - self.credited_net
+
+    @property
+    def tax(self) -> Decimal:
+        return self.invoiced_tax - self.credited_tax
+
+    @property
+    def total(self) -> Decimal:
+        return self.net + self.tax
+
+
+def period_label(period: datetime.date | None, kind: str) -> str:
+    if period is None:
+        return "Total"
+    if kind == "year":
+        return f"{period:%Y}"
+    if kind == "quarter":
+        return f"{period:%Y} Q{(period.month - 1) // 3 + 1}"
+    return f"{period:%Y-%m}"
+
+
+def issued_invoices(dates: DateRange) -> QuerySet[Invoice]:
+    return Invoice.objects.exclude(status=InvoiceStatus.DRAFT).filter(dates.q("issue_date"))
+
+
+def _grouped(queryset: QuerySet[Any], kind: str, rate: str, base: Base) -> list[dict[str, Any]]:
+    return list(
+        queryset.annotate(period=Trunc("issue_date", kind))
+        .order_by()
+        .values("period")
+        .annotate(
+            count=Count("id"),
+            net=base.total("net_total", rate),
+            tax=base.total("tax_total", rate),
+        )
+    )
+
+
+def sales_by_period(base: Base, dates: DateRange, kind: str = "month") -> list[SalesRow]:
+    """One row per period with activity, oldest first (totals: `sum_rows`)."""
+    rows: dict[datetime.date, SalesRow] = {}
+    for row in _grouped(issued_invoices(dates), kind, "exchange_rate", base):
+        target = rows.setdefault(row["period"], SalesRow(row["period"]))
+        target.invoices, target.invoiced_net, target.invoiced_tax = (
+            row["count"],
+            row["net"],
+            row["tax"],
+        )
+    notes = CreditNote.objects.filter(dates.q("issue_date"))
+    for row in _grouped(notes, kind, "invoice__exchange_rate", base):
+        target = rows.setdefault(row["period"], SalesRow(row["period"]))
+        target.credit_notes, target.credited_net, target.credited_tax = (
+            row["count"],
+            row["net"],
+            row["tax"],
+        )
+    return [rows[key] for key in sorted(rows)]
+
+
+def sum_rows(rows: list[SalesRow]) -> SalesRow:
+    total = SalesRow(None)
+    for row in rows:
+        total.invoices += row.invoices
+        total.credit_notes += row.credit_notes
+        total.invoiced_net += row.invoiced_net
+        total.invoiced_tax += row.invoiced_tax
+        total.credited_net += row.credited_net
+        total.credited_tax += row.credited_tax
+    return total
+
+
+# -- Tax summary -------------------------------------------------------------------------------
+
+# The tax breakdown of each document is frozen in its snapshot (totals.taxes: name, rate, base,
+# tax); PostgreSQL unnests it with jsonb_array_elements and sums per (name, rate).
+_TAX_SQL = """
+SELECT t.row->>'name' AS name, (t.row->>'rate')::numeric AS rate,
+       COUNT(DISTINCT d.id) AS documents,
+       COALESCE(SUM(ROUND((t.row->>'base')::numeric * {rate}, %(places)s)), 0) AS base,
+       COALESCE(SUM(ROUND((t.row->>'tax')::numeric * {rate}, %(places)s)), 0) AS tax
+  FROM {table} d {join}
+ CROSS JOIN LATERAL jsonb_array_elements(d.snapshot->'totals'->'taxes') AS t(row)
+ WHERE {where} (%(start)s::date IS NULL OR d.issue_date >= %(start)s::date)
+   AND (%(end)s::date IS NULL OR d.issue_date <= %(end)s::date)
+ GROUP BY 1, 2
+"""
+
+
+@dataclass
+class TaxRow:
+    name: str
+    rate: Decimal
+    invoices: int = 0
+    credit_notes: int = 0
+    invoiced_base: Decimal = ZERO
+    invoiced_tax: Decimal = ZERO
+    credited_base: Decimal = ZERO
+    credited_tax: Decimal = ZERO
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def base(self) -> Decimal:
+        return self.invoiced_base - self.credited_base
+
+    @property
+    def tax(self) -> Decimal:
+        return self.invoiced_tax - self.credited_tax
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} {self.rate.normalize():f} %"
+
+
+def _tax_rows(sql: str, base: Base, dates: DateRange) -> list[tuple[Any, ...]]:
+    params = {"places": base.places, "start": dates.start, "end": dates.end}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def tax_summary(base: Base, dates: DateRange) -> list[TaxRow]:
+    """Per tax (name, rate): taxable base and tax invoiced, credited, and the difference."""
+    invoice_sql = _TAX_SQL.format(
+        table=Invoice._meta.db_table,
+        join="",
+        rate="d.exchange_rate",
+        where="d.status <> 'draft' AND",
+    )
+    note_sql = _TAX_SQL.format(
+        table=CreditNote._meta.db_table,
+        join=f"JOIN {Invoice._meta.db_table} i ON i.id = d.invoice_id",
+        rate="i.exchange_rate",
+        where="",
+    )
+    rows: dict[tuple[str, Decimal], TaxRow] = {}
+    for name, rate, count, amount_base, tax in _tax_rows(invoice_sql, base, dates):
+        row = rows.setdefault((name, rate.normalize()), TaxRow(name, rate))
+        row.invoices, row.invoiced_base, row.invoiced_tax = count, amount_base, tax
+    for name, rate, count, amount_base, tax in _tax_rows(note_sql, base, dates):
+        row = rows.setdefault((name, rate.normalize()), TaxRow(name, rate))
+        row.credit_notes, row.credited_base, row.credited_tax = count, amount_base, tax
+    return sorted(rows.values(), key=lambda row: (row.rate, row.name))
+
+
+# -- Payments ----------------------------------------------------------------------------------
+
+
+def payments_in(dates: DateRange) -> QuerySet[Payment]:
+    return Payment.objects.filter(dates.q("date"))
+
+
+def payment_rows(base: Base, dates: DateRange) -> QuerySet[Payment]:
+    """Payments with their invoice, client and amount in the base currency, oldest first."""
+    return (
+        payments_in(dates)
+        .select_related("invoice", "invoice__client")
+        .annotate(base_amount=base.convert("amount", "invoice__exchange_rate"))
+        .order_by("date", "id")
+    )
+
+
+def payments_summary(base: Base, dates: DateRange) -> dict[str, Any]:
+    by_method = (
+        payments_in(dates)
+        .order_by()
+        .values("method")
+        .annotate(count=Count("id"), amount=base.total("amount", "invoice__exchange_rate"))
+        .order_by("method")
+    )
+    methods = list(by_method)
+    return {
+        "methods": methods,
+        "count": sum(row["count"] for row in methods),
+        "total": sum((row["amount"] for row in methods), ZERO),
+    }

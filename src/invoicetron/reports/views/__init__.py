@@ -1,0 +1,1 @@
+"""Pages of the reports app: the dashboard, the reports, and CSV export and import."""

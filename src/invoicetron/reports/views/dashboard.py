@@ -1,0 +1,28 @@
+"""The dashboard page (also shown as the home page after sign-in)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from invoicetron.billing.models import BusinessProfile
+from invoicetron.reports.charts import aging_bars, month_chart
+from invoicetron.reports.dashboard import build_dashboard
+
+
+def dashboard_context(profile: BusinessProfile | None = None) -> dict[str, Any]:
+    """Everything the dashboard template needs (include "reports/_dashboard.html")."""
+    figures = build_dashboard(profile)
+    return {
+        "dash": figures,
+        "month_chart": month_chart(figures.months, figures.base.currency),
+        "aging_bars": aging_bars(figures.aging),
+    }
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "reports/dashboard.html", dashboard_context())
