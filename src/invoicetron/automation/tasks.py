@@ -12,7 +12,11 @@ TICK_LOCK = "automation.tick"
 
 
 def due_work() -> list[tuple[str, Callable[[], int]]]:
-    return []
+    from invoicetron.quotes import services as quotes
+
+    return [
+        ("expired quotes", quotes.expire_due),
+    ]
 
 
 def run_due_work() -> dict[str, int]:

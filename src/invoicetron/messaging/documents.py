@@ -24,7 +24,7 @@ class DocumentType:
     context: Callable[[Any], dict[str, Any]]
     client: Callable[[Any], Any]
     can_send: Callable[[Any], str | None]  # None, or why it cannot be sent
-    after_send: Callable[[Any, Any], None] | None = None  # (document, user) once delivered
+    after_send: Callable[[Any, Any], object] | None = None  # (document, user) once delivered
     invoice_id: Callable[[Any], int | None] = lambda document: None
 
     @property

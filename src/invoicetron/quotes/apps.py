@@ -6,3 +6,7 @@ class QuotesConfig(AppConfig):
     label = "quotes"
     verbose_name = "Quotes"
 
+    def ready(self) -> None:
+        from invoicetron.quotes import documents
+
+        documents.register()

@@ -1,0 +1,48 @@
+"""Quotes as documents that can be emailed (messaging) and rendered as PDF."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from invoicetron.billing import pdf
+from invoicetron.billing.money import format_amount
+from invoicetron.quotes.models import Quote, QuoteStatus
+
+
+def render_quote_pdf(quote: Quote) -> bytes:
+    snapshot = quote.snapshot
+    if snapshot is None:
+        raise ValueError(f"{quote} is a draft: send it to number it before rendering its PDF.")
+    # billing.pdf's document context and renderer: same layout, fonts and offline fetcher.
+    context = pdf._document_context(snapshot, title="Quote", draft=False)
+    context["valid_until"] = pdf._date(snapshot.get("valid_until"))
+    return pdf._render("quotes/pdf/quote.html", context)
+
+
+def _context(quote: Quote) -> dict[str, Any]:
+    return {
+        "number": quote.number,
+        "issue_date": quote.issue_date,
+        "valid_until": quote.valid_until,
+        "total": format_amount(quote.total, quote.currency),
+    }
+
+
+def _can_send(quote: Quote) -> str | None:
+    return None if quote.status == QuoteStatus.SENT else "Send the quote first."
+
+
+def register() -> None:
+    from invoicetron.messaging import documents
+    from invoicetron.messaging.models import MessageKind
+
+    documents.register(
+        documents.DocumentType(
+            model=Quote,
+            kind=MessageKind.QUOTE,
+            render_pdf=render_quote_pdf,
+            context=_context,
+            client=lambda quote: quote.client,
+            can_send=_can_send,
+        )
+    )

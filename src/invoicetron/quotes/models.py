@@ -1,0 +1,91 @@
+"""Quotes (estimates): numbered in their own series when sent; accepted or declined."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+
+from invoicetron.billing.models import Client, DiscountType, Invoice, NumberSeries, TaxRate
+from invoicetron.billing.models.common import currency_field
+
+
+class QuoteStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SENT = "sent", "Sent"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    EXPIRED = "expired", "Expired"
+
+
+class Quote(models.Model):
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="quotes")
+    series = models.ForeignKey(NumberSeries, on_delete=models.PROTECT, related_name="quotes")
+    status = models.CharField(max_length=16, choices=QuoteStatus.choices, default="draft")
+    number = models.CharField(max_length=64, blank=True, default="")
+    sequence = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    currency = currency_field()
+    issue_date = models.DateField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+    prices_include_tax = models.BooleanField(default=False)
+    discount_type = models.CharField(
+        max_length=8, choices=DiscountType.choices, default=DiscountType.PERCENT
+    )
+    discount_value = models.DecimalField(max_digits=18, decimal_places=4, default=Decimal(0))
+    notes = models.TextField(blank=True)
+    terms = models.TextField(blank=True)
+    snapshot = models.JSONField(null=True, blank=True, editable=False)  # as sent
+    total = models.DecimalField(max_digits=18, decimal_places=4, default=Decimal(0))
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # The draft invoice made from the accepted quote.
+    invoice = models.OneToOneField(
+        Invoice, on_delete=models.SET_NULL, null=True, blank=True, related_name="quote"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["series", "number"],
+                condition=~models.Q(number=""),
+                name="quotes_quote_number_unique_per_series",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"Draft quote #{self.pk}"
+
+    @property
+    def exchange_rate(self) -> None:
+        return None  # the billing snapshot builder asks; quotes record no rate
+
+    @property
+    def due_date(self) -> None:
+        return None
+
+
+class QuoteLine(models.Model):
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(default=0)
+    description = models.TextField()
+    quantity = models.DecimalField(max_digits=15, decimal_places=3)
+    unit = models.CharField(max_length=32, blank=True)
+    unit_price = models.DecimalField(max_digits=18, decimal_places=4)
+    taxes = models.ManyToManyField(TaxRate, blank=True, related_name="+")
+    discount_type = models.CharField(
+        max_length=8, choices=DiscountType.choices, default=DiscountType.PERCENT
+    )
+    discount_value = models.DecimalField(max_digits=18, decimal_places=4, default=Decimal(0))
+
+    class Meta:
+        ordering = ("position", "id")
+
+    def __str__(self) -> str:
+        return self.description[:60]

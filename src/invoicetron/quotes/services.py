@@ -1,0 +1,222 @@
+"""Quote services; each is atomic and audited like billing's.
+
+- `create_quote(*, client, by, lines=[LineData…], valid_until=None, notes="", terms="",
+  currency=None) -> Quote` — a draft; lines validated like invoice lines.
+- `send_quote(quote, *, by, email=True) -> Quote` — numbers it (own series), freezes its
+  snapshot, marks it sent and (by default) emails it with its PDF.
+- `accept_quote(quote, *, by=None, via="") / decline_quote(…)` — the client's decision (from
+  a public link, `via="link"`) or one recorded by a user; only a sent, unexpired quote.
+- `convert_to_invoice(quote, *, by) -> Invoice` — an accepted quote becomes a draft invoice with
+  the same lines, linked (`quote.invoice`); once only.
+- `expire_due() -> int` — sent quotes past their validity become expired (periodic work).
+- `quote_totals(quote) -> money.Totals`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any, cast
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from invoicetron.accounts.models import User
+from invoicetron.billing import money
+from invoicetron.billing.models import AuditAction, BusinessProfile, Client, DocumentKind, Invoice
+from invoicetron.billing.services import (
+    LineData,
+    business_today,
+    create_draft,
+    default_series,
+    validate_line,
+)
+from invoicetron.billing.services.audit import record
+from invoicetron.billing.services.issuing import build_snapshot
+from invoicetron.billing.services.numbering import take_next_number
+from invoicetron.quotes.models import Quote, QuoteLine, QuoteStatus
+
+DEFAULT_VALIDITY_DAYS = 30
+
+
+def _action(name: str) -> AuditAction:
+    return cast(AuditAction, name)  # quote actions beside billing's own AuditAction values
+
+
+@transaction.atomic
+def create_quote(
+    *,
+    client: Client,
+    by: User | None,
+    lines: Sequence[LineData] = (),
+    valid_until: datetime.date | None = None,
+    notes: str = "",
+    terms: str = "",
+    currency: str | None = None,
+) -> Quote:
+    currency = currency or client.currency or BusinessProfile.load().base_currency
+    cleaned = [validate_line(line, currency) for line in lines]
+    quote = Quote.objects.create(
+        client=client,
+        series=default_series(DocumentKind.QUOTE),
+        currency=currency,
+        valid_until=valid_until,
+        notes=notes,
+        terms=terms,
+        created_by=by,
+    )
+    for position, line in enumerate(cleaned):
+        row = QuoteLine.objects.create(
+            quote=quote,
+            position=position,
+            description=line.description,
+            quantity=Decimal(line.quantity),
+            unit=line.unit,
+            unit_price=Decimal(line.unit_price),
+            discount_type=line.discount_type,
+            discount_value=Decimal(line.discount_value),
+        )
+        row.taxes.set(line.taxes)
+    quote.total = quote_totals(quote).total
+    quote.save(update_fields=["total"])
+    record(_action("create"), quote, by=by, new={"client": client.pk, "total": quote.total})
+    return quote
+
+
+def quote_totals(quote: Quote) -> money.Totals:
+    if quote.snapshot:
+        return money.totals_from_json(quote.snapshot["totals"])
+    lines = [
+        money.Line(
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            taxes=tuple(money.Tax(tax.name, tax.rate) for tax in line.taxes.all()),
+            discount=money.Discount(money.DiscountKind(line.discount_type), line.discount_value),
+        )
+        for line in quote.lines.prefetch_related("taxes")
+    ]
+    discount = money.Discount(money.DiscountKind(quote.discount_type), quote.discount_value)
+    return money.compute_totals(
+        lines, quote.currency, prices_include_tax=quote.prices_include_tax, discount=discount
+    )
+
+
+@transaction.atomic
+def send_quote(quote: Quote, *, by: User | None, email: bool = True) -> Quote:
+    locked = Quote.objects.select_for_update().select_related("client").get(pk=quote.pk)
+    if locked.status == QuoteStatus.DRAFT:
+        _number(locked)
+        locked.status = QuoteStatus.SENT
+        locked.save()
+        record(
+            _action("send"),
+            locked,
+            by=by,
+            old={"status": QuoteStatus.DRAFT},
+            new={"status": locked.status, "number": locked.number, "total": locked.total},
+        )
+    elif locked.status != QuoteStatus.SENT:
+        raise ValidationError(f"A {locked.get_status_display().lower()} quote is not sent again.")
+    if email:
+        from invoicetron.messaging.services import queue_email
+
+        queue_email(locked, by=by)
+    return locked
+
+
+def _number(quote: Quote) -> None:
+    lines = list(quote.lines.prefetch_related("taxes"))
+    if not lines:
+        raise ValidationError({"lines": "Add at least one line before sending the quote."})
+    profile = BusinessProfile.load()
+    quote.issue_date = business_today(profile)
+    quote.valid_until = quote.valid_until or quote.issue_date + datetime.timedelta(
+        days=DEFAULT_VALIDITY_DAYS
+    )
+    totals = quote_totals(quote)
+    quote.number, quote.sequence = take_next_number(quote.series, quote.issue_date)
+    snapshot: dict[str, Any] = build_snapshot(
+        cast(Invoice, quote), cast(Any, lines), totals, profile
+    )
+    snapshot["valid_until"] = quote.valid_until.isoformat()
+    quote.snapshot, quote.total = snapshot, totals.total
+
+
+def _decide(quote: Quote, status: QuoteStatus, *, by: User | None, via: str) -> Quote:
+    locked = Quote.objects.select_for_update().get(pk=quote.pk)
+    if locked.status != QuoteStatus.SENT:
+        raise ValidationError(f"This quote is {locked.get_status_display().lower()}.")
+    if locked.valid_until and locked.valid_until < business_today():
+        raise ValidationError("This quote has expired.")
+    locked.status, locked.decided_at = status, timezone.now()
+    locked.save(update_fields=["status", "decided_at", "updated_at"])
+    record(
+        _action("accept" if status == QuoteStatus.ACCEPTED else "decline"),
+        locked,
+        by=by,
+        old={"status": QuoteStatus.SENT},
+        new={"status": status, "via": via or "user"},
+    )
+    return locked
+
+
+@transaction.atomic
+def accept_quote(quote: Quote, *, by: User | None = None, via: str = "") -> Quote:
+    return _decide(quote, QuoteStatus.ACCEPTED, by=by, via=via)
+
+
+@transaction.atomic
+def decline_quote(quote: Quote, *, by: User | None = None, via: str = "") -> Quote:
+    return _decide(quote, QuoteStatus.DECLINED, by=by, via=via)
+
+
+@transaction.atomic
+def convert_to_invoice(quote: Quote, *, by: User | None) -> Invoice:
+    locked = Quote.objects.select_for_update().get(pk=quote.pk)
+    if locked.status != QuoteStatus.ACCEPTED:
+        raise ValidationError("Only an accepted quote becomes an invoice.")
+    if locked.invoice_id is not None:
+        raise ValidationError("This quote already has its invoice.")
+    lines = [
+        LineData(
+            description=line.description,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            unit=line.unit,
+            taxes=tuple(line.taxes.all()),
+            discount_type=line.discount_type,
+            discount_value=line.discount_value,
+        )
+        for line in locked.lines.prefetch_related("taxes")
+    ]
+    invoice = create_draft(
+        client=locked.client,
+        by=by,
+        lines=lines,
+        currency=locked.currency,
+        prices_include_tax=locked.prices_include_tax,
+        discount_type=locked.discount_type,
+        discount_value=locked.discount_value,
+        notes=locked.notes,
+        terms=locked.terms,
+    )
+    locked.invoice = invoice
+    locked.save(update_fields=["invoice", "updated_at"])
+    record(_action("convert"), locked, by=by, new={"invoice": invoice.pk})
+    return invoice
+
+
+def expire_due(today: datetime.date | None = None) -> int:
+    today = today or business_today()
+    expired = 0
+    for quote in Quote.objects.filter(status=QuoteStatus.SENT, valid_until__lt=today):
+        with transaction.atomic():
+            updated = Quote.objects.filter(pk=quote.pk, status=QuoteStatus.SENT).update(
+                status=QuoteStatus.EXPIRED, updated_at=timezone.now()
+            )
+            if updated:
+                record(_action("expire"), quote, by=None, new={"status": QuoteStatus.EXPIRED})
+                expired += 1
+    return expired
