@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "invoicetron.health",
     "invoicetron.web",
     "invoicetron.billing",
+    "ninja",  # its templates and the Swagger UI assets it ships, served from /static/
+    "invoicetron.api",
     "invoicetron.reports",
     # Before the apps that define jobs: its ready() collects their `tasks` modules.
     "procrastinate.contrib.django",
@@ -112,6 +114,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Unknown paths and wrong methods under /api/ answer in the API's JSON error shape.
+    "invoicetron.api.errors.ApiErrorMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -1,7 +1,10 @@
 from django.urls import include, path
 
+from invoicetron.api.main import api
+
 urlpatterns = [
     path("accounts/", include("invoicetron.accounts.urls")),
+    path("api/", api.urls),
     path("p/", include("invoicetron.portal.urls")),  # public links: no sign-in
     path("", include("invoicetron.web.urls")),
     path("", include("invoicetron.reports.urls")),

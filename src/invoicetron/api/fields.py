@@ -1,0 +1,99 @@
+"""Types shared by the API schemas: ids, decimal strings, bounded dates, and the error shape."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from ninja import Field, Schema
+from pydantic import AfterValidator, StringConstraints
+
+from invoicetron.billing import money
+
+MAX_ID = 2**63 - 1
+MAX_PAGE_SIZE = 100
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# Exact decimals travel as strings ("1234.50"): JSON numbers are floats in most clients.
+DECIMAL_PATTERN = r"^-?[0-9]{1,18}(\.[0-9]{1,10})?$"
+DecimalString = Annotated[
+    str,
+    StringConstraints(pattern=DECIMAL_PATTERN, max_length=30),
+    Field(examples=["1234.50"], description="An exact decimal number, as a string."),
+]
+CurrencyCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z]{3}$"),
+    Field(examples=["EUR"], description="ISO 4217 currency code."),
+]
+Text = Annotated[str, StringConstraints(max_length=10_000)]
+ShortText = Annotated[str, StringConstraints(max_length=200)]
+
+# Dates outside these years are typing mistakes; refusing them keeps date arithmetic in range.
+FIRST_DATE, LAST_DATE = datetime.date(1970, 1, 1), datetime.date(2999, 12, 31)
+
+
+def _within_range(value: datetime.date) -> datetime.date:
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise ValueError(f"Dates must be between {FIRST_DATE} and {LAST_DATE}.")
+    return value
+
+
+def _aware_within_range(value: datetime.datetime) -> datetime.datetime:
+    _within_range(value.date())
+    if value.tzinfo is None:
+        return value.replace(tzinfo=datetime.UTC)
+    return value
+
+
+Date = Annotated[datetime.date, AfterValidator(_within_range)]
+DateTime = Annotated[datetime.datetime, AfterValidator(_aware_within_range)]
+
+
+def amount(value: Decimal, currency: str) -> str:
+    """A money amount with exactly its currency's minor digits: "1234.50"."""
+    return str(money.round_to_minor_unit(value, currency))
+
+
+def plain(value: Decimal | None) -> str | None:
+    """A quantity, price or rate without trailing zeros or exponent: "1.5", "100"."""
+    if value is None:
+        return None
+    text = f"{Decimal(value).normalize():f}"
+    return text
+
+
+class FieldError(Schema):
+    path: str = Field(examples=["lines.0.quantity"])
+    message: str
+
+
+class ErrorDetail(Schema):
+    code: str = Field(examples=["validation_error"])
+    message: str
+    fields: list[FieldError] = Field(default_factory=list)
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+def error_responses(*statuses: int) -> dict[int, Any]:
+    return dict.fromkeys(statuses, ErrorOut)
+
+
+# Every operation may answer these; each router adds its own.
+COMMON_ERRORS = (400, 401, 403, 422, 503)
+
+
+def pdf_response(description: str) -> dict[str, Any]:
+    """OpenAPI for an operation that answers a PDF (its errors stay JSON)."""
+    return {
+        "responses": {
+            200: {
+                "description": description,
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    }

@@ -1,0 +1,47 @@
+"""The REST API: one NinjaAPI, one router per resource, OpenAPI at /api/openapi.json."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+from ninja.openapi.docs import Swagger
+
+from invoicetron.api.auth import SessionAuth, TokenAuth
+from invoicetron.api.errors import install_handlers
+from invoicetron.api.guide import GUIDE
+from invoicetron.api.routers import (
+    business,
+    clients,
+    contacts,
+    credit_notes,
+    invoices,
+    payments,
+    products,
+    series,
+    tax_rates,
+)
+
+api = NinjaAPI(
+    title="Invoicetron API",
+    version="1",
+    description=GUIDE,
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    # Swagger UI from the assets django-ninja ships (no CDN: the CSP allows only 'self').
+    docs=Swagger(settings={"persistAuthorization": False, "tryItOutEnabled": False}),
+    docs_url="/docs",
+    auth=[TokenAuth(), SessionAuth()],
+)
+install_handlers(api)
+
+for prefix, module in [
+    ("clients", clients),
+    ("contacts", contacts),
+    ("products", products),
+    ("tax-rates", tax_rates),
+    ("number-series", series),
+    ("invoices", invoices),
+    ("credit-notes", credit_notes),
+    ("payments", payments),
+    ("business", business),
+]:
+    api.add_router(f"/v1/{prefix}", module.router)

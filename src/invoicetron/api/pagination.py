@@ -1,0 +1,52 @@
+"""Offset pagination with a maximum page size, in a deterministic order (by id)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from django.db.models import Model, QuerySet
+from ninja import Field, Schema
+
+from invoicetron.api.fields import MAX_PAGE_SIZE, DateTime
+
+T = TypeVar("T")
+M = TypeVar("M", bound=Model)
+
+
+class PageParams(Schema):
+    limit: int = Field(50, ge=1, le=MAX_PAGE_SIZE, description="Items per page (at most 100).")
+    offset: int = Field(0, ge=0, le=10**9, description="Items to skip.")
+
+
+class SyncParams(PageParams):
+    updated_since: DateTime | None = Field(
+        None, description="Only items changed at or after this time (ISO 8601), for syncing."
+    )
+
+
+class Page(Schema, Generic[T]):
+    count: int = Field(description="Items matching the filters, on all pages.")
+    limit: int
+    offset: int
+    items: list[T]
+
+
+def paginate(
+    queryset: QuerySet[M], params: PageParams, convert: Callable[[M], Any]
+) -> dict[str, Any]:
+    ordered = queryset.order_by("id")
+    window = list(ordered[params.offset : params.offset + params.limit])
+    return {
+        "count": ordered.count(),
+        "limit": params.limit,
+        "offset": params.offset,
+        "items": [convert(item) for item in window],
+    }
+
+
+def updated_since(
+    queryset: QuerySet[M], since: datetime.datetime | None, field: str = "updated_at"
+) -> QuerySet[M]:
+    return queryset if since is None else queryset.filter(**{f"{field}__gte": since})

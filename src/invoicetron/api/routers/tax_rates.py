@@ -1,0 +1,86 @@
+"""/api/v1/tax-rates: the tax rates lines and products carry (percent)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import StringConstraints
+
+from invoicetron.api.fields import COMMON_ERRORS, DecimalString, Id, error_responses, plain
+from invoicetron.api.pagination import Page, PageParams, paginate
+from invoicetron.api.routers.common import acting_user, delete_or_conflict, get_or_404, save
+from invoicetron.billing.models import TaxRate
+
+router = Router(tags=["Tax rates"])
+ERRORS = error_responses(*COMMON_ERRORS, 404)
+Name = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class TaxRateIn(Schema):
+    name: Name = Field(examples=["VAT"])
+    rate: DecimalString = Field(examples=["20"], description="Percent, 0 to 100.")
+    active: bool = True
+
+
+class TaxRatePatch(Schema):
+    name: Name | None = None
+    rate: DecimalString | None = None
+    active: bool | None = None
+
+
+class TaxRateOut(Schema):
+    id: int
+    name: str
+    rate: str
+    active: bool
+    created_at: datetime.datetime
+
+
+class TaxRateFilters(PageParams):
+    active: bool | None = None
+
+
+def tax_rate_out(tax: TaxRate) -> TaxRateOut:
+    return TaxRateOut(
+        id=tax.pk,
+        name=tax.name,
+        rate=plain(tax.rate) or "0",
+        active=tax.active,
+        created_at=tax.created_at,
+    )
+
+
+@router.get("", response={200: Page[TaxRateOut], **ERRORS})
+def list_tax_rates(request: HttpRequest, filters: Query[TaxRateFilters]) -> dict[str, Any]:
+    taxes = TaxRate.objects.all()
+    if filters.active is not None:
+        taxes = taxes.filter(active=filters.active)
+    return paginate(taxes, filters, tax_rate_out)
+
+
+@router.post("", response={201: TaxRateOut, **ERRORS})
+def create_tax_rate(request: HttpRequest, payload: TaxRateIn) -> Status:
+    tax = save(TaxRate(), payload.model_dump(), by=acting_user(request))
+    return Status(201, tax_rate_out(tax))
+
+
+@router.get("/{id}", response={200: TaxRateOut, **ERRORS})
+def get_tax_rate(request: HttpRequest, id: Id) -> TaxRateOut:
+    return tax_rate_out(get_or_404(TaxRate, id, "tax rate"))
+
+
+@router.patch("/{id}", response={200: TaxRateOut, **ERRORS})
+def update_tax_rate(request: HttpRequest, id: Id, payload: TaxRatePatch) -> TaxRateOut:
+    tax = get_or_404(TaxRate, id, "tax rate")
+    values = payload.model_dump(exclude_unset=True, exclude_none=True)
+    return tax_rate_out(save(tax, values, by=acting_user(request)))
+
+
+@router.delete("/{id}", response={204: None, **error_responses(*COMMON_ERRORS, 404, 409)})
+def delete_tax_rate(request: HttpRequest, id: Id) -> Status:
+    """Delete an unused tax rate; one in use is refused (409): deactivate it instead."""
+    delete_or_conflict(get_or_404(TaxRate, id, "tax rate"), by=acting_user(request))
+    return Status(204, None)
