@@ -7,5 +7,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("p/", include("invoicetron.portal.urls")),  # public links: no sign-in
     path("", include("invoicetron.web.urls")),
+    path("", include("invoicetron.billing.urls")),
     path("", include("invoicetron.reports.urls")),
 ]

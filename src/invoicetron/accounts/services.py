@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from invoicetron.accounts.models import User
@@ -37,3 +38,30 @@ def create_or_update_user(
 def setup_needed() -> bool:
     """True until the first account exists (the first-run setup page is offered until then)."""
     return not User.objects.exists()
+
+
+@transaction.atomic
+def set_active(user: User, active: bool, *, by: User) -> None:
+    """Let a user sign in again, or stop them (their sessions end at their next request)."""
+    if not active and user.pk == by.pk:
+        raise ValidationError("You cannot deactivate your own account.")
+    if not active and user.is_owner and _other_active_owners(user) == 0:
+        raise ValidationError("Make someone else an owner before deactivating the last owner.")
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def set_owner(user: User, owner: bool, *, by: User) -> None:
+    """Give or take the owner role (owners manage the business settings and the users)."""
+    if not owner and user.pk == by.pk:
+        raise ValidationError("You cannot remove your own owner role; ask another owner.")
+    if owner and not user.is_active:
+        raise ValidationError("Reactivate this user before making them an owner.")
+    user.is_owner = owner
+    user.save(update_fields=["is_owner"])
+
+
+def _other_active_owners(user: User) -> int:
+    others = User.objects.select_for_update().filter(is_owner=True, is_active=True)
+    return others.exclude(pk=user.pk).count()

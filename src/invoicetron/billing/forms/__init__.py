@@ -1,0 +1,1 @@
+"""Forms of the billing pages: they check the shape of the input; the services decide the rest."""

@@ -1,0 +1,1 @@
+"""Billing pages, one module per resource. Views stay small: forms validate, services act."""

@@ -1,0 +1,168 @@
+"""What happens to an invoice after it is written: issue, send, payments, credit notes, delete."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from invoicetron.billing import money, services
+from invoicetron.billing.forms.errors import place_errors
+from invoicetron.billing.forms.invoices import (
+    CreditLineFormSet,
+    CreditNoteForm,
+    IssueForm,
+    PaymentForm,
+)
+from invoicetron.billing.models import Invoice, Payment
+from invoicetron.billing.permissions import member_required
+from invoicetron.billing.views.common import acting_user
+from invoicetron.billing.views.invoices import get_invoice, invoice_context
+
+
+def _invoice_page(request: HttpRequest, invoice: Invoice, **forms: Any) -> HttpResponse:
+    invoice.refresh_from_db()
+    context = invoice_context(request, invoice, **forms)
+    return render(request, "billing/invoices/detail.html", context, status=400)
+
+
+@require_POST
+@member_required
+def issue(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice = get_invoice(pk)
+    form = IssueForm(request.POST)
+    if form.is_valid():
+        try:
+            issued = services.issue_invoice(
+                invoice,
+                by=acting_user(request),
+                issue_date=form.cleaned_data["issue_date"],
+                exchange_rate=form.cleaned_data["exchange_rate"] or None,
+            )
+        except ValidationError as error:
+            return _invoice_page(
+                request, invoice, issue_form=form, errors=place_errors(error, form)
+            )
+        messages.success(request, f"Invoice {issued.number} is issued.")
+        return redirect("billing:invoice", pk=pk)
+    return _invoice_page(request, invoice, issue_form=form)
+
+
+@require_POST
+@member_required
+def mark_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice = get_invoice(pk)
+    try:
+        services.mark_sent(invoice, by=acting_user(request))
+    except ValidationError as error:
+        return _invoice_page(request, invoice, errors=place_errors(error))
+    messages.success(request, "Marked as sent.")
+    return redirect("billing:invoice", pk=pk)
+
+
+@require_POST
+@member_required
+def record_payment(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice = get_invoice(pk)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            payment = services.record_payment(
+                invoice,
+                by=acting_user(request),
+                amount=data["amount"],
+                date=data["date"],
+                method=data["method"],
+                reference=data["reference"],
+            )
+        except ValidationError as error:
+            errors = place_errors(error, form)
+            return _invoice_page(request, invoice, payment_form=form, errors=errors)
+        shown = money.format_amount(payment.amount, invoice.currency)
+        messages.success(request, f"Payment of {shown} recorded.")
+        return redirect("billing:invoice", pk=pk)
+    return _invoice_page(request, invoice, payment_form=form)
+
+
+@require_POST
+@member_required
+def delete_payment(request: HttpRequest, pk: int) -> HttpResponse:
+    payment = get_object_or_404(Payment, pk=pk)
+    services.delete_payment(payment, by=acting_user(request))
+    messages.success(request, "Payment deleted; the audit trail keeps its values.")
+    return redirect("billing:invoice", pk=payment.invoice_id)
+
+
+@member_required
+def delete_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice = get_invoice(pk)
+    if not invoice.is_draft:
+        messages.error(request, "An issued invoice cannot be deleted; issue a credit note instead.")
+        return redirect("billing:invoice", pk=pk)
+    if request.method == "POST":
+        services.delete_draft(invoice, by=acting_user(request))
+        messages.success(request, "Draft deleted.")
+        return redirect("billing:invoices")
+    return render(request, "billing/invoices/delete.html", {"invoice": invoice})
+
+
+def _credit_rows(invoice: Invoice) -> list[dict[str, Any]]:
+    remaining = services.remaining_quantities(invoice)
+    return [
+        {
+            "id": row["id"],
+            "description": row["description"],
+            "unit": row["unit"],
+            "quantity": Decimal(row["quantity"]),
+            "remaining": remaining.get(row["id"], Decimal(0)),
+        }
+        for row in (invoice.snapshot or {}).get("lines", [])
+    ]
+
+
+@member_required
+def credit_note(request: HttpRequest, pk: int) -> HttpResponse:
+    """Credit the whole invoice, or chosen lines and quantities."""
+    invoice = get_invoice(pk)
+    if invoice.is_draft:
+        messages.error(request, "A draft can simply be edited or deleted.")
+        return redirect("billing:invoice", pk=pk)
+    rows = _credit_rows(invoice)
+    initial = [{"line_id": row["id"], "quantity": ""} for row in rows]
+    form = CreditNoteForm(request.POST or None)
+    lines = CreditLineFormSet(request.POST or None, initial=initial, prefix="lines")
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid() and lines.is_valid():
+        chosen = [f for f in lines.forms if (f.cleaned_data.get("quantity") or "").strip()]
+        credit = (
+            None
+            if form.cleaned_data["scope"] == "all"
+            else [
+                services.CreditLine(f.cleaned_data["line_id"], f.cleaned_data["quantity"])
+                for f in chosen
+            ]
+        )
+        try:
+            note = services.create_credit_note(
+                invoice, by=acting_user(request), lines=credit, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            errors = place_errors(error, form, line_forms=chosen)
+        else:
+            messages.success(request, f"Credit note {note.number} is issued.")
+            return redirect("billing:invoice", pk=pk)
+    context = {
+        "invoice": invoice,
+        "form": form,
+        "lines": lines,
+        "rows": zip(rows, lines.forms, strict=True),
+        "errors": errors,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "billing/invoices/credit_note.html", context, status=status)

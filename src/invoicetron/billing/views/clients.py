@@ -1,0 +1,129 @@
+"""Clients and their contacts. A client with documents is archived, never deleted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from invoicetron.billing import services
+from invoicetron.billing.forms.errors import place_errors
+from invoicetron.billing.forms.parties import ClientForm, ContactFormSet
+from invoicetron.billing.models import OPEN_STATUSES, Client
+from invoicetron.billing.permissions import member_required
+from invoicetron.billing.views.common import acting_user, paginate
+
+RECENT_INVOICES = 10
+
+
+@member_required
+def client_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()[:100]
+    archived = request.GET.get("archived") == "1"
+    clients = Client.objects.filter(archived=archived)
+    if search:
+        clients = clients.filter(Q(name__icontains=search) | Q(contacts__email__icontains=search))
+        clients = clients.distinct()
+    context = {"page": paginate(request, clients), "q": search, "archived": archived}
+    return render(request, "billing/clients/list.html", context)
+
+
+@member_required
+def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_object_or_404(Client.objects.prefetch_related("contacts"), pk=pk)
+    open_invoices = client.invoices.filter(status__in=OPEN_STATUSES)
+    outstanding = open_invoices.values("currency").annotate(due=Sum("balance_due")).order_by()
+    invoices = client.invoices.only(
+        "id", "number", "status", "currency", "issue_date", "due_date", "total", "balance_due"
+    )[:RECENT_INVOICES]
+    context = {
+        "client": client,
+        "outstanding": [row for row in outstanding if row["due"]],
+        "invoices": invoices,
+        "today": services.business_today(),
+    }
+    return render(request, "billing/clients/detail.html", context)
+
+
+def _save(request: HttpRequest, form: ClientForm, contacts: Any) -> Client:
+    """Client and contacts in one transaction: any refusal leaves nothing written."""
+    by = acting_user(request)
+    with transaction.atomic():
+        client = services.save_record(form.save(commit=False), by=by)
+        contacts.instance = client
+        chosen = []
+        for contact_form in contacts.forms:
+            instance = contact_form.instance
+            if contacts.can_delete and contacts._should_delete_form(contact_form):
+                if instance.pk:
+                    services.delete_contact(instance, by=by)
+            elif contact_form.has_changed() or instance.pk:
+                contact = contact_form.save(commit=False)
+                contact.client = client
+                chosen.append((contact_form, contact))
+        # The contact ticked as primary is saved last, so that it takes the role over.
+        for contact_form, contact in sorted(chosen, key=lambda pair: pair[1].is_primary):
+            try:
+                services.save_record(contact, by=by)
+            except ValidationError as error:
+                place_errors(error, contact_form)
+                raise
+    return client
+
+
+def _page(request: HttpRequest, client: Client | None) -> HttpResponse:
+    form = ClientForm(request.POST or None, instance=client)
+    contacts = ContactFormSet(request.POST or None, instance=client, prefix="contacts")
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid() and contacts.is_valid():
+        try:
+            saved = _save(request, form, contacts)
+        except ValidationError as error:
+            errors = place_errors(error, form) if not _placed(contacts) else []
+        else:
+            messages.success(request, f"{saved.name} is saved.")
+            return redirect("billing:client", pk=saved.pk)
+    context = {"client": client, "form": form, "contacts": contacts, "errors": errors}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "billing/clients/form.html", context, status=status)
+
+
+def _placed(contacts: Any) -> bool:
+    return any(contact_form.errors for contact_form in contacts.forms)
+
+
+@member_required
+def create(request: HttpRequest) -> HttpResponse:
+    return _page(request, None)
+
+
+@member_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _page(request, get_object_or_404(Client, pk=pk))
+
+
+@require_POST
+@member_required
+def archive(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_object_or_404(Client, pk=pk)
+    if services.delete_client(client, by=acting_user(request)):
+        messages.success(request, f"{client.name} is deleted (it had no documents).")
+        return redirect("billing:clients")
+    messages.success(request, f"{client.name} is archived; its documents stay.")
+    return redirect("billing:client", pk=pk)
+
+
+@require_POST
+@member_required
+def restore(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_object_or_404(Client, pk=pk)
+    client.archived = False
+    services.save_record(client, by=acting_user(request))
+    messages.success(request, f"{client.name} is active again.")
+    return redirect("billing:client", pk=pk)

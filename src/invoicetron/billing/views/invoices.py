@@ -1,0 +1,156 @@
+"""The invoice list, the invoice page and the PDFs."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from invoicetron.billing import services
+from invoicetron.billing.forms.invoices import (
+    OVERDUE,
+    CreditNoteForm,
+    InvoiceFilterForm,
+    IssueForm,
+    PaymentForm,
+)
+from invoicetron.billing.models import BusinessProfile, Client, CreditNote, Invoice
+from invoicetron.billing.pdf import render_credit_note_pdf, render_invoice_pdf
+from invoicetron.billing.permissions import member_required
+from invoicetron.billing.templatetags.billing import plain
+from invoicetron.billing.views.common import paginate
+
+LIST_FIELDS = (
+    "id",
+    "number",
+    "status",
+    "currency",
+    "issue_date",
+    "due_date",
+    "total",
+    "balance_due",
+    "client__id",
+    "client__name",
+)
+
+
+def filtered_invoices(
+    data: dict[str, Any], today: datetime.date
+) -> tuple[QuerySet[Invoice], Client | None]:
+    invoices = Invoice.objects.select_related("client").only(*LIST_FIELDS)
+    if data.get("q"):
+        invoices = invoices.filter(
+            Q(number__icontains=data["q"]) | Q(client__name__icontains=data["q"])
+        )
+    if data.get("status") == OVERDUE:
+        invoices = invoices.overdue(today)
+    elif data.get("status"):
+        invoices = invoices.filter(status=data["status"])
+    if data.get("date_from"):
+        invoices = invoices.filter(issue_date__gte=data["date_from"])
+    if data.get("date_to"):
+        invoices = invoices.filter(issue_date__lte=data["date_to"])
+    client = None
+    if data.get("client"):
+        client = Client.objects.filter(pk=data["client"]).only("id", "name").first()
+        invoices = invoices.filter(client_id=data["client"])
+    return invoices, client
+
+
+@member_required
+def invoice_list(request: HttpRequest) -> HttpResponse:
+    form = InvoiceFilterForm(request.GET)
+    today = services.business_today()
+    invoices, client = filtered_invoices(form.cleaned_data if form.is_valid() else {}, today)
+    page = paginate(request, invoices)
+    context = {"form": form, "page": page, "client": client, "today": today}
+    return render(request, "billing/invoices/list.html", context)
+
+
+def display_lines(invoice: Invoice, totals: Any) -> list[dict[str, Any]]:
+    """The lines as shown: an issued invoice's from its snapshot, a draft's from its rows."""
+    if invoice.snapshot and not invoice.is_draft:
+        rows = [
+            {
+                "description": row["description"],
+                "quantity": row["quantity"],
+                "unit": row["unit"],
+                "unit_price": row["unit_price"],
+                "taxes": ", ".join(f"{tax['name']} {plain(tax['rate'])} %" for tax in row["taxes"]),
+                "discount": row["discount_value"],
+                "discount_type": row["discount_type"],
+            }
+            for row in invoice.snapshot["lines"]
+        ]
+    else:
+        rows = [
+            {
+                "description": line.description,
+                "quantity": line.quantity,
+                "unit": line.unit,
+                "unit_price": line.unit_price,
+                "taxes": ", ".join(f"{tax.name} {plain(tax.rate)} %" for tax in line.taxes),
+                "discount": line.discount_value,
+                "discount_type": line.discount_type,
+            }
+            for line in services.draft_lines(invoice)
+        ]
+    for row, figures in zip(rows, totals.lines, strict=True):
+        row["amount"] = figures.amount
+    return rows
+
+
+def invoice_context(request: HttpRequest, invoice: Invoice, **forms: Any) -> dict[str, Any]:
+    """Everything the invoice page shows; a fixed number of queries however big the data."""
+    profile = BusinessProfile.load()
+    today = services.business_today(profile)
+    totals = services.invoice_totals(invoice)
+    return {
+        "invoice": invoice,
+        "profile": profile,
+        "today": today,
+        "overdue": invoice.is_overdue(today),
+        "totals": totals,
+        "lines": display_lines(invoice, totals),
+        "payments": list(invoice.payments.select_related("created_by")),
+        "credit_notes": list(invoice.credit_notes.all()),
+        "trail": paginate(request, services.events_for_invoice(invoice.pk), "trail"),
+        "issue_form": forms.get("issue_form") or IssueForm(),
+        "payment_form": forms.get("payment_form")
+        or PaymentForm(initial={"date": today, "amount": invoice.balance_due or ""}),
+        "credit_form": CreditNoteForm(),
+        "errors": forms.get("errors", []),
+        "needs_rate": invoice.currency != profile.base_currency,
+    }
+
+
+def get_invoice(pk: int) -> Invoice:
+    return get_object_or_404(Invoice.objects.select_related("client", "series"), pk=pk)
+
+
+@member_required
+def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice = get_invoice(pk)
+    return render(request, "billing/invoices/detail.html", invoice_context(request, invoice))
+
+
+def pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@member_required
+def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice = get_invoice(pk)
+    name = invoice.number or f"draft-{invoice.pk}"
+    return pdf_response(render_invoice_pdf(invoice), f"{name}.pdf")
+
+
+@member_required
+def credit_note_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    note = get_object_or_404(CreditNote, pk=pk)
+    return pdf_response(render_credit_note_pdf(note), f"{note.number}.pdf")

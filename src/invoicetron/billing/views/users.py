@@ -1,0 +1,59 @@
+"""The owner's user management: list, create with a password, deactivate, make owner."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from invoicetron.accounts.models import User
+from invoicetron.accounts.services import create_or_update_user, set_active, set_owner
+from invoicetron.billing.forms.setup import UserCreateForm
+from invoicetron.billing.permissions import owner_required
+from invoicetron.billing.views.common import acting_user, paginate
+
+
+@owner_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    users = User.objects.order_by("-is_active", "email").only(
+        "id", "email", "full_name", "is_owner", "is_active", "last_login"
+    )
+    return render(request, "billing/users/list.html", {"page": paginate(request, users)})
+
+
+@owner_required
+def create(request: HttpRequest) -> HttpResponse:
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user, _created = create_or_update_user(
+            data["email"], data["password"], owner=data["is_owner"], full_name=data["full_name"]
+        )
+        messages.success(request, f"{user.email} can now sign in with the password you chose.")
+        return redirect("billing:users")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "billing/users/form.html", {"form": form}, status=status)
+
+
+@require_POST
+@owner_required
+def change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = get_object_or_404(User, pk=pk)
+    by = acting_user(request)
+    operations = {
+        "deactivate": lambda: set_active(user, False, by=by),
+        "activate": lambda: set_active(user, True, by=by),
+        "make-owner": lambda: set_owner(user, True, by=by),
+        "remove-owner": lambda: set_owner(user, False, by=by),
+    }
+    if action not in operations:
+        return redirect("billing:users")
+    try:
+        operations[action]()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{user.email}: {action.replace('-', ' ')} done.")
+    return redirect("billing:users")

@@ -1,0 +1,99 @@
+"""The list, invoice and home pages cost the same number of queries with 10 or 1,000 invoices."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client as WebClient
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from invoicetron.accounts.models import User
+from invoicetron.billing import services
+from invoicetron.billing.models import DocumentKind, Invoice, InvoiceStatus
+from tests.billing import factories
+
+
+def add_invoices(count: int) -> None:
+    """`count` more issued invoices, inserted in one statement (their figures are stored)."""
+    client = factories.client(f"Bulk client {Invoice.objects.count()}")
+    series = services.default_series(DocumentKind.INVOICE)
+    start = Invoice.objects.count()
+    day = datetime.date(2025, 1, 1)
+    Invoice.objects.bulk_create(
+        Invoice(
+            client=client,
+            series=series,
+            status=InvoiceStatus.ISSUED if i % 3 else InvoiceStatus.PARTIALLY_PAID,
+            number=f"BULK-{start + i:05d}",
+            sequence=start + i,
+            currency="EUR",
+            issue_date=day + datetime.timedelta(days=i % 300),
+            due_date=day + datetime.timedelta(days=i % 300 + 30),
+            net_total=Decimal(100),
+            tax_total=Decimal(20),
+            total=Decimal(120),
+            amount_paid=Decimal(0 if i % 3 else 20),
+            balance_due=Decimal(120 if i % 3 else 100),
+        )
+        for i in range(count)
+    )
+
+
+def queries(web: WebClient, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert web.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.fixture
+def pages(owner: User) -> list[str]:
+    issued = factories.issued_invoice(owner)
+    services.record_payment(issued, amount="10", by=owner)
+    services.create_credit_note(
+        issued,
+        by=owner,
+        lines=[
+            services.CreditLine(issued.snapshot["lines"][1]["id"] if issued.snapshot else 0, "1")
+        ],
+    )
+    draft = factories.draft(owner)
+    return [
+        reverse("web:home"),
+        reverse("billing:invoices"),
+        reverse("billing:invoices") + "?status=overdue&q=bulk",
+        reverse("billing:invoices") + f"?client={issued.client_id}&date_from=2025-01-01",
+        reverse("billing:invoice", args=[issued.pk]),
+        reverse("billing:invoice", args=[draft.pk]),
+        reverse("billing:client", args=[issued.client_id]),
+        reverse("billing:clients"),
+    ]
+
+
+def test_page_query_counts_do_not_grow_with_the_number_of_invoices(
+    as_owner: WebClient, pages: list[str]
+) -> None:
+    add_invoices(8)
+    with_ten = {url: queries(as_owner, url) for url in pages}
+    add_invoices(990)
+    assert Invoice.objects.count() == 1000
+    with_a_thousand = {url: queries(as_owner, url) for url in pages}
+    assert with_a_thousand == with_ten
+    assert max(with_ten.values()) <= 16, with_ten
+
+
+def test_the_list_shows_one_page_of_invoices_at_a_time(as_owner: WebClient) -> None:
+    add_invoices(60)
+    response = as_owner.get(reverse("billing:invoices"), {"page": "2"})
+    page = response.context["page"]
+    assert len(page.object_list) == 25 and page.paginator.count == 60
+    assert "Page 2 of 3" in response.content.decode()
+    filtered = as_owner.get(reverse("billing:invoices"), {"q": "BULK-00007"})
+    assert [invoice.number for invoice in filtered.context["page"]] == ["BULK-00007"]
+    overdue = as_owner.get(reverse("billing:invoices"), {"status": "overdue"})
+    assert overdue.context["page"].paginator.count == 60
+    bad = as_owner.get(reverse("billing:invoices"), {"date_from": "not-a-date", "page": "x"})
+    assert bad.status_code == 200
