@@ -11,7 +11,7 @@ from procrastinate.contrib.django import app
 
 from invoicetron.automation.queue import defer
 from invoicetron.automation.worker import run_worker
-from tests.automation.conftest import queued_jobs
+from tests.automation.jobs import queued_jobs
 from tests.conftest import run_cli
 
 CALLS: Counter[int] = Counter()

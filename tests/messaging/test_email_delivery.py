@@ -22,9 +22,9 @@ from invoicetron.messaging.services import (
     retry_delivery,
     save_template,
 )
-from tests.automation.conftest import queued_jobs
+from tests.automation.jobs import queued_jobs
 from tests.billing import factories
-from tests.messaging.conftest import MailServer, pdf_attachments
+from tests.messaging.smtp import MailServer, pdf_attachments
 
 pytestmark = pytest.mark.usefixtures("job_tables")
 

@@ -23,7 +23,7 @@ from invoicetron.quotes.services import (
     send_quote,
 )
 from tests.billing import factories
-from tests.messaging.conftest import MailServer, pdf_attachments
+from tests.messaging.smtp import MailServer, pdf_attachments
 
 
 def a_quote(owner: User) -> Quote:

@@ -12,9 +12,12 @@ TICK_LOCK = "automation.tick"
 
 
 def due_work() -> list[tuple[str, Callable[[], int]]]:
+    from invoicetron.automation import recurring, reminders
     from invoicetron.quotes import services as quotes
 
     return [
+        ("recurring invoices", recurring.run_due),
+        ("reminders", reminders.run_due),
         ("expired quotes", quotes.expire_due),
     ]
 

@@ -1,0 +1,158 @@
+"""Recurring invoices: each due date of each schedule is invoiced exactly once.
+
+`run_due()` is the periodic work. Each occurrence is one transaction: the schedule row is locked
+(a second worker skips it), a `RecurringRun` row unique on (schedule, date) is claimed, the
+invoice is made, and the schedule advances. A worker that was down catches up every missed date,
+oldest first; running twice, or two workers at once, invoices each date once.
+
+- `create_recurring(*, client, by, name, lines, frequency, start_date, end_date=None,
+  max_count=None, auto_issue=True, auto_send=False, currency="", notes="") -> RecurringInvoice`
+- `run_due(now=None) -> int` — invoices made.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any, cast
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from invoicetron.accounts.models import User
+from invoicetron.automation.models import Frequency, RecurringInvoice, RecurringRun
+from invoicetron.automation.schedule import local_today, occurrence
+from invoicetron.billing.models import AuditAction, BusinessProfile, Client, Invoice, TaxRate
+from invoicetron.billing.services import LineData, create_draft, issue_invoice, validate_line
+from invoicetron.billing.services.audit import record
+
+
+@transaction.atomic
+def create_recurring(
+    *,
+    client: Client,
+    by: User | None,
+    name: str,
+    lines: Sequence[LineData],
+    frequency: str,
+    start_date: datetime.date,
+    end_date: datetime.date | None = None,
+    max_count: int | None = None,
+    auto_issue: bool = True,
+    auto_send: bool = False,
+    currency: str = "",
+    notes: str = "",
+) -> RecurringInvoice:
+    if frequency not in Frequency.values:
+        raise ValidationError({"frequency": "Choose weekly, monthly, quarterly or yearly."})
+    if end_date and end_date < start_date:
+        raise ValidationError({"end_date": "The end date cannot be before the start."})
+    if not lines:
+        raise ValidationError({"lines": "Add at least one line."})
+    currency = currency or client.currency or BusinessProfile.load().base_currency
+    schedule = RecurringInvoice.objects.create(
+        name=name,
+        client=client,
+        currency=currency,
+        lines=[_line_json(validate_line(line, currency)) for line in lines],
+        notes=notes,
+        frequency=frequency,
+        start_date=start_date,
+        end_date=end_date,
+        max_count=max_count,
+        auto_issue=auto_issue,
+        auto_send=auto_send and auto_issue,
+        next_date=start_date,
+        created_by=by,
+    )
+    record(cast(AuditAction, "create"), schedule, by=by, new={"name": name, "start": start_date})
+    return schedule
+
+
+def _line_json(line: LineData) -> dict[str, Any]:
+    return {
+        "description": line.description,
+        "quantity": str(line.quantity),
+        "unit_price": str(line.unit_price),
+        "unit": line.unit,
+        "tax_ids": [tax.pk for tax in line.taxes],
+    }
+
+
+def _line_data(row: dict[str, Any]) -> LineData:
+    taxes = tuple(TaxRate.objects.filter(pk__in=row.get("tax_ids", [])))
+    return LineData(
+        description=row["description"],
+        quantity=Decimal(row["quantity"]),
+        unit_price=Decimal(row["unit_price"]),
+        unit=row.get("unit", ""),
+        taxes=taxes,
+    )
+
+
+def run_due(now: datetime.datetime | None = None) -> int:
+    today = local_today(BusinessProfile.load().time_zone, now)
+    due = RecurringInvoice.objects.filter(active=True, next_date__lte=today)
+    made = 0
+    for pk in due.values_list("pk", flat=True):
+        while _run_next(pk, today):
+            made += 1
+    return made
+
+
+def _run_next(pk: int, today: datetime.date) -> bool:
+    """Invoice the schedule's next date if due; False when nothing (more) is due."""
+    try:
+        with transaction.atomic():
+            schedule = (
+                RecurringInvoice.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, active=True, next_date__lte=today)
+                .first()
+            )
+            if schedule is None or schedule.next_date is None:
+                return False  # not due, finished, or another worker holds it
+            run = RecurringRun.objects.create(schedule=schedule, run_date=schedule.next_date)
+            run.invoice = _make_invoice(schedule, schedule.next_date)
+            run.save(update_fields=["invoice"])
+            _advance(schedule)
+            return True
+    except IntegrityError:
+        # The date was invoiced already (the unique run row exists): advance past it.
+        with transaction.atomic():
+            schedule = RecurringInvoice.objects.select_for_update().get(pk=pk)
+            if schedule.next_date and schedule.runs.filter(run_date=schedule.next_date).exists():
+                _advance(schedule)
+                return True
+        return False
+
+
+def _advance(schedule: RecurringInvoice) -> None:
+    schedule.runs_done += 1
+    upcoming: datetime.date | None = occurrence(
+        schedule.start_date, schedule.frequency, schedule.runs_done
+    )
+    if (schedule.max_count and schedule.runs_done >= schedule.max_count) or (
+        schedule.end_date and upcoming and upcoming > schedule.end_date
+    ):
+        upcoming = None
+    schedule.next_date = upcoming
+    schedule.save(update_fields=["runs_done", "next_date"])
+
+
+def _make_invoice(schedule: RecurringInvoice, run_date: datetime.date) -> Invoice:
+    invoice = create_draft(
+        client=schedule.client,
+        by=None,
+        lines=[_line_data(row) for row in schedule.lines],
+        currency=schedule.currency or None,
+        issue_date=run_date,
+        notes=schedule.notes,
+    )
+    if schedule.auto_issue:
+        invoice = issue_invoice(invoice, by=None, issue_date=run_date)
+        if schedule.auto_send:
+            from invoicetron.messaging.services import queue_email
+
+            queue_email(invoice, by=None)
+    return invoice

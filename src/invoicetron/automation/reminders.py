@@ -1,0 +1,96 @@
+"""Payment reminders and late fees: each step at most once per invoice, stopped once it is paid.
+
+`run_due()` is the periodic work. For each open invoice with a balance and a reminder step that
+has come (due date + step days ≤ today, in the business's time zone), one transaction locks the
+invoice, claims a `ReminderClaim` row per step (unique on invoice and step), charges each step's
+late fee once (a separate, issued invoice: an issued invoice is never changed) and queues one
+reminder email. A worker that was down emails only the latest step that came, not a burst.
+The email job checks again before sending: a reminder for an invoice paid meanwhile is cancelled.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+
+from invoicetron.automation.models import LateFee, ReminderClaim, ReminderStep
+from invoicetron.automation.schedule import local_today
+from invoicetron.billing import money
+from invoicetron.billing.models import OPEN_STATUSES, BusinessProfile, Invoice
+from invoicetron.billing.services import LineData, create_draft, issue_invoice
+
+
+def run_due(now: datetime.datetime | None = None) -> int:
+    """Reminder steps done (emailed or caught up) across all invoices."""
+    steps = list(ReminderStep.objects.filter(active=True))
+    if not steps:
+        return 0
+    today = local_today(BusinessProfile.load().time_zone, now)
+    earliest = today - datetime.timedelta(days=min(step.days for step in steps))
+    candidates = Invoice.objects.filter(
+        status__in=OPEN_STATUSES,
+        balance_due__gt=0,
+        due_date__lte=earliest,
+        late_fee_for__isnull=True,  # a late-fee invoice gets no fee of its own
+    ).values_list("pk", flat=True)
+    return sum(_remind(pk, steps, today) for pk in candidates)
+
+
+def _remind(invoice_id: int, steps: list[ReminderStep], today: datetime.date) -> int:
+    with transaction.atomic():
+        invoice = (
+            Invoice.objects.select_for_update(skip_locked=True)
+            .filter(pk=invoice_id, status__in=OPEN_STATUSES, balance_due__gt=0)
+            .first()
+        )
+        if invoice is None or invoice.due_date is None:
+            return 0
+        overdue_days = (today - invoice.due_date).days
+        done = set(ReminderClaim.objects.filter(invoice=invoice).values_list("step_id", flat=True))
+        come = [s for s in steps if s.days <= overdue_days and s.pk not in done]
+        if not come:
+            return 0
+        latest = max(come, key=lambda step: step.days)
+        for step in come:
+            claim = ReminderClaim.objects.create(invoice=invoice, step=step)
+            claim.fee_invoice = _charge_fee(invoice, step)
+            if step is latest:
+                claim.delivery_id, claim.emailed = _email(invoice, step), True
+            claim.save(update_fields=["fee_invoice", "delivery_id", "emailed"])
+        return len(come)
+
+
+def _email(invoice: Invoice, step: ReminderStep) -> int | None:
+    from django.core.exceptions import ValidationError
+
+    from invoicetron.messaging.services import queue_email
+
+    try:
+        delivery = queue_email(invoice, by=None, kind="reminder", extra_context={"days": step.days})
+    except ValidationError:
+        return None  # no contact with an email: the claim still records the step as done
+    return delivery.pk
+
+
+def late_fee_amount(invoice: Invoice, step: ReminderStep) -> Decimal:
+    if step.late_fee == LateFee.FIXED:
+        return money.round_to_minor_unit(step.late_fee_value, invoice.currency)
+    if step.late_fee == LateFee.PERCENT:
+        fee = invoice.balance_due * step.late_fee_value / Decimal(100)
+        return money.round_to_minor_unit(fee, invoice.currency)
+    return Decimal(0)
+
+
+def _charge_fee(invoice: Invoice, step: ReminderStep) -> Invoice | None:
+    amount = late_fee_amount(invoice, step)
+    if amount <= 0:
+        return None
+    draft = create_draft(
+        client=invoice.client,
+        by=None,
+        currency=invoice.currency,
+        lines=[LineData(f"Late fee: invoice {invoice.number}, {step}", 1, amount)],
+    )
+    return issue_invoice(draft, by=None)
