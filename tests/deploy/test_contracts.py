@@ -287,29 +287,6 @@ def test_every_namespace_a_policy_names_exists(renders: dict[str, tuple[Obj, ...
     assert "invoicetron-prod" in _namespaces_named(tunnel)
 
 
-def test_the_deploy_role_covers_what_deploy_uses() -> None:
-    # Lesson 15: reading a failed migration pod's logs needs pods/log.
-    role = one(render("prod"), "Role", names.DEPLOY_SERVICE_ACCOUNT)
-    allowed = {
-        (resource, verb)
-        for rule in role["rules"]
-        for resource in rule["resources"]
-        for verb in rule["verbs"]
-    }
-    for need in [
-        ("jobs", "create"),
-        ("jobs", "delete"),
-        ("jobs", "get"),
-        ("pods/log", "get"),
-        ("deployments", "patch"),
-        ("deployments", "get"),
-        ("replicasets", "list"),
-        ("pods", "list"),
-    ]:
-        assert need in allowed, need
-    assert ("secrets", "get") not in allowed
-
-
 def _quantity(text: str | int) -> float:
     value = str(text)
     units = {"m": 1e-3, "Ki": 2**10, "Mi": 2**20, "Gi": 2**30}

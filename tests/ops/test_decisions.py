@@ -58,16 +58,29 @@ def test_the_deploy_plan_pins_the_image_in_app_and_migration_and_applies_the_app
 
 
 def test_app_only_deploys_apply_nothing_but_the_job_and_the_deployment() -> None:
+    live = {"kind": "Deployment", "spec": {"template": {"spec": {"containers": []}}}}
     plan = deploy.plan_deploy(
         rendered(OVERLAYS / "dev"),
         rendered(OVERLAYS / "dev" / "migrate"),
         IMAGE,
-        None,
+        live,
         "invoicetron-dev",
         app_only=True,
     )
 
     assert plan.infrastructure == []
+
+
+def test_an_app_only_deploy_refuses_to_create_the_deployment_which_ci_may_not() -> None:
+    with pytest.raises(deploy.DeployRefused, match="run the full `invoicetron k8s deploy` once"):
+        deploy.plan_deploy(
+            rendered(OVERLAYS / "dev"),
+            rendered(OVERLAYS / "dev" / "migrate"),
+            IMAGE,
+            None,
+            "invoicetron-dev",
+            app_only=True,
+        )
 
 
 def pod(name: str, image: str, *, ready: bool = True, phase: str = "Running") -> m.Obj:

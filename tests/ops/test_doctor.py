@@ -78,3 +78,28 @@ def test_doctor_exits_1_on_errors_and_0_on_a_clean_overlay(
     assert broken == 1 and clean == 0
     assert "StatefulSet/db (namespace shop)" in out
     assert "fix: mount the volume at /var/lib/postgresql" in out
+
+
+def test_ci_deployer_role_is_checked_against_everything_app_only_deploy_does() -> None:
+    findings = doctor.diagnose(
+        [FIXTURES / "lesson15-ci-role-incomplete.yaml"], Kubectl(executable=KUBECTL)
+    )[FIXTURES / "lesson15-ci-role-incomplete.yaml"]
+    errors = [f for f in findings if f.severity == lint.ERROR]
+    warnings = [f for f in findings if f.severity == lint.WARNING]
+
+    assert [e.fix for e in errors] == [
+        'add {apiGroups: [""], resources: [secrets], verbs: [get], '
+        "resourceNames: [gitlab-registry, invoicetron-app]}",
+        'add {apiGroups: ["apps"], resources: [statefulsets], verbs: [get, list, watch], '
+        "resourceNames: [invoicetron-db]}",
+    ]
+    assert all(e.obj == "Role/gitlab-deploy (namespace shop)" for e in errors)
+    assert "update apps/deployments" in warnings[0].message
+    assert "list apps/replicasets" in warnings[0].message
+    assert "get core/pods" in warnings[0].message
+
+
+def test_our_ci_deployer_role_grants_exactly_what_deploy_uses() -> None:
+    findings = doctor.diagnose([OVERLAYS / "prod"], Kubectl(executable=KUBECTL))[OVERLAYS / "prod"]
+
+    assert [f for f in findings if f.lesson == 15] == []

@@ -81,6 +81,12 @@ def plan_deploy(
     problem = image_problem(image)
     if problem:
         raise DeployRefused(problem)
+    if app_only and live_deployment is None:
+        raise DeployRefused(
+            f"--app-only updates an existing deployment/{names.APP_NAME}, and there is none in "
+            f"{namespace}: run the full `invoicetron k8s deploy` once with an administrator's "
+            "credentials (CI's Role may patch the Deployment, never create it)"
+        )
     pinned, count = m.pin_image(rendered, image, {names.APP_CONTAINER})
     apps = m.find(pinned, "Deployment", names.APP_NAME)
     if not apps or count == 0:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from invoicetron.ops import k8s_names as names
-from invoicetron.ops.k8s import deploy, quota
+from invoicetron.ops.k8s import deploy, quota, rbac
 from invoicetron.ops.k8s import manifests as m
 from invoicetron.ops.k8s.manifests import Obj
 
@@ -298,9 +298,57 @@ def grants(rule: Obj, group: str, resource: str, verb: str) -> bool:
     )
 
 
+def ci_deployer_names(context: Context) -> set[str]:
+    """Roles CI deploys with: named like its ServiceAccount, or bound to it."""
+    found = {names.DEPLOY_SERVICE_ACCOUNT}
+    for binding in [*m.find(context.objects, "RoleBinding")]:
+        subjects = binding.get("subjects") or []
+        if any(
+            s.get("kind") == "ServiceAccount" and s.get("name") == names.DEPLOY_SERVICE_ACCOUNT
+            for s in subjects
+        ):
+            found.add((binding.get("roleRef") or {}).get("name", ""))
+    return found
+
+
+def by_resource(permissions: list[rbac.Permission]) -> dict[tuple[str, str], list[rbac.Permission]]:
+    grouped: dict[tuple[str, str], list[rbac.Permission]] = {}
+    for permission in permissions:
+        grouped.setdefault((permission.group, permission.resource), []).append(permission)
+    return grouped
+
+
+def ci_deployer_findings(role: Obj, rules: list[Obj]) -> Iterator[Finding]:
+    """CI's Role against what `deploy --app-only` does: errors for gaps, warnings for extras."""
+    for needs in by_resource(rbac.missing(rules, rbac.DEPLOY_APP_ONLY)).values():
+        yield Finding(
+            ERROR,
+            15,
+            m.describe(role),
+            "rules",
+            f"CI's deployer role cannot {', '.join(str(n) for n in needs)}, which "
+            f"`invoicetron k8s deploy --app-only` does: CI's deploy stops with Forbidden",
+            f"add {rbac.as_rule(needs)}",
+        )
+    extra = rbac.unused(rules, rbac.DEPLOY_APP_ONLY)
+    if extra:
+        yield Finding(
+            WARNING,
+            15,
+            m.describe(role),
+            "rules",
+            f"CI's deployer role grants what deploy never uses: {', '.join(map(str, extra))}",
+            "remove it: the Role should hold exactly what deploy uses",
+        )
+
+
 def deployer_roles(context: Context) -> Iterator[Finding]:
+    ci_roles = ci_deployer_names(context)
     for role in [*m.find(context.objects, "Role"), *m.find(context.objects, "ClusterRole")]:
         rules = role.get("rules") or []
+        if m.kind(role) == "Role" and m.name(role) in ci_roles:
+            yield from ci_deployer_findings(role, rules)
+            continue
         deploys = any(
             grants(r, "batch", "jobs", "create") or grants(r, "apps", "deployments", "patch")
             for r in rules
