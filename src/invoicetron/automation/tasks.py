@@ -43,3 +43,10 @@ def run_due_work() -> dict[str, int]:
 def tick(timestamp: int) -> None:
     done = run_due_work()
     logger.info("periodic work done", extra={"done": done, "tick": timestamp})
+
+
+@app.task(name="automation.send_webhook")
+def send_webhook(delivery_id: int) -> None:
+    from invoicetron.automation.webhooks import deliver
+
+    deliver(delivery_id)
