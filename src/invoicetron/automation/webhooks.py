@@ -50,8 +50,9 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
 def emit(event: str, data: dict[str, Any]) -> list[WebhookDelivery]:
     """Queue `event` for every active endpoint that wants it (call inside the change's
     transaction: a rolled-back change sends nothing)."""
+    event_id = uuid.uuid4()
     payload = {
-        "id": str(uuid.uuid4()),
+        "id": str(event_id),
         "type": event,
         "created": timezone.now().isoformat(),
         "data": data,
@@ -61,7 +62,7 @@ def emit(event: str, data: dict[str, Any]) -> list[WebhookDelivery]:
         if endpoint.events and event not in endpoint.events:
             continue
         delivery = WebhookDelivery.objects.create(
-            endpoint=endpoint, event=event, event_id=payload["id"], payload=payload
+            endpoint=endpoint, event=event, event_id=event_id, payload=payload
         )
         _queue(delivery.pk)
         deliveries.append(delivery)
