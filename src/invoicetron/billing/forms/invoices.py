@@ -28,7 +28,7 @@ OVERDUE = "overdue"
 
 
 class InvoiceForm(forms.Form):
-    client = forms.ModelChoiceField(queryset=Client.objects.none())
+    client = forms.ModelChoiceField(queryset=Client.objects.none(), empty_label="Choose a client…")
     currency = forms.ChoiceField(
         choices=[("", "The client's currency"), *CURRENCY_CHOICES], required=False
     )

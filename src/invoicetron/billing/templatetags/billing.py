@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -38,14 +39,31 @@ def query(request: HttpRequest, name: str, value: Any) -> str:
     return "?" + params.urlencode()
 
 
+# Bookkeeping fields the trail row already says (who, when) or that mean nothing to a reader.
+HIDDEN_FIELDS = frozenset(
+    {"created_at", "updated_at", "created_by", "issued_at", "issued_by", "sequence", "invoice"}
+)
+DECIMAL = re.compile(r"^-?\d+\.(\d+)$")
+
+
 @register.filter
-def changes(event: AuditEvent) -> list[tuple[str, str, str]]:
-    """(field, old, new) for every value an audit event recorded."""
+def changes(event: AuditEvent) -> list[tuple[str, str | None, str]]:
+    """(field, old, new) for the values an audit event recorded; old is None on a creation."""
     old, new = event.old_values or {}, event.new_values or {}
-    return [
-        (key.replace("_", " "), _show(old.get(key)), _show(new.get(key)))
-        for key in sorted(old.keys() | new.keys())
-    ]
+    creating = not old
+    rows: list[tuple[str, str | None, str]] = []
+    for key in sorted(old.keys() | new.keys()):
+        before, after = old.get(key), new.get(key)
+        if key in HIDDEN_FIELDS or (creating and _is_empty(after)):
+            continue
+        rows.append((key.replace("_", " "), None if creating else _show(before), _show(after)))
+    return rows
+
+
+def _is_empty(value: Any) -> bool:
+    if isinstance(value, str) and DECIMAL.match(value):
+        return Decimal(value) == 0
+    return value in (None, "", [], {}, False)
 
 
 def _show(value: Any) -> str:
@@ -53,11 +71,36 @@ def _show(value: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, str) and (match := DECIMAL.match(value)):
+        places = min(len(match[1]), max(2, len(match[1].rstrip("0"))))
+        return f"{Decimal(value):.{places}f}"
     if isinstance(value, list):
         return "; ".join(_show(item) for item in value) or "—"
+    if isinstance(value, dict) and "description" in value:
+        taxes = ", ".join(value.get("taxes", []))
+        line = f"{_show(value.get('quantity'))} \u00d7 {value['description']} at "
+        return line + _show(value.get("unit_price")) + (f" ({taxes})" if taxes else "")
     if isinstance(value, dict):
         return ", ".join(f"{key}: {_show(item)}" for key, item in value.items())
     return str(value)
+
+
+@register.filter
+def price(value: Decimal | str | None, currency: str) -> str:
+    """A unit price: its own decimals, but at least the currency's (19.9 → 19.90)."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(value)
+    decimals = max(money.decimal_places(number), money.minor_unit(currency))
+    return f"{number:,.{decimals}f}"
+
+
+@register.filter
+def minor(value: Decimal | str | None, currency: str) -> str:
+    """An amount with the currency's digits and no grouping, for form fields: 1574.98."""
+    if value is None or value == "":
+        return ""
+    return str(money.round_to_minor_unit(Decimal(value), currency))
 
 
 @register.filter

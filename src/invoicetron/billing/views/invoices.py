@@ -20,7 +20,7 @@ from invoicetron.billing.forms.invoices import (
 from invoicetron.billing.models import BusinessProfile, Client, CreditNote, Invoice
 from invoicetron.billing.pdf import render_credit_note_pdf, render_invoice_pdf
 from invoicetron.billing.permissions import member_required
-from invoicetron.billing.templatetags.billing import plain
+from invoicetron.billing.templatetags.billing import minor, plain
 from invoicetron.billing.views.common import paginate
 
 LIST_FIELDS = (
@@ -120,7 +120,9 @@ def invoice_context(request: HttpRequest, invoice: Invoice, **forms: Any) -> dic
         "trail": paginate(request, services.events_for_invoice(invoice.pk), "trail"),
         "issue_form": forms.get("issue_form") or IssueForm(),
         "payment_form": forms.get("payment_form")
-        or PaymentForm(initial={"date": today, "amount": invoice.balance_due or ""}),
+        or PaymentForm(
+            initial={"date": today, "amount": minor(invoice.balance_due, invoice.currency)}
+        ),
         "credit_form": CreditNoteForm(),
         "errors": forms.get("errors", []),
         "needs_rate": invoice.currency != profile.base_currency,
