@@ -243,6 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     manage = _add(commands, "manage", cmd_manage, "run a Django management command (for operators)")
     manage.add_argument("django_args", nargs=argparse.REMAINDER)
     __import__("invoicetron.ops.k8s.cli", fromlist=["register"]).register(commands)
+    __import__("invoicetron.demo.cli", fromlist=["register"]).register(commands)
     return parser
 
 
