@@ -77,10 +77,9 @@ class InvoiceImport:
         return found
 
     def _series(self) -> dict[str, NumberSeries]:
+        default = services.default_series(DocumentKind.INVOICE)  # created on first use
         rows = NumberSeries.objects.filter(kind=DocumentKind.INVOICE)
-        named = {series.name: series for series in rows}
-        named[""] = services.default_series(DocumentKind.INVOICE)
-        return named
+        return {"": default} | {series.name: series for series in rows}
 
     # -- checking ------------------------------------------------------------------------------
 
