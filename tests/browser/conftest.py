@@ -40,7 +40,9 @@ def chromium_path() -> str:
     )
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while Playwright's sync API is open it keeps an event loop running in
+# this thread, and later tests that call asyncio.run() (the worker, the SMTP tests) would fail.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
