@@ -1,0 +1,98 @@
+"""Property-based run of the API against its own OpenAPI document (schemathesis, in-process).
+
+Every operation gets a bounded number of generated requests, authenticated with a read-write
+token; each response must not be a 5xx and must match the status codes, content types and
+schemas the document declares.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis import checks
+from schemathesis.config import SchemathesisConfig
+
+from invoicetron.accounts.models import User
+from invoicetron.api.tokens import create_token
+from invoicetron.billing import services
+from invoicetron.billing.models import Contact
+from tests.billing import factories
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+HOST = "testserver"  # a host the test settings allow
+CHECKS = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_schema_conformance,
+]
+# The fuzzing phase only, a few examples per operation: enough to catch a 5xx or a response
+# outside the schema while keeping the run short (the coverage phase alone sends thousands).
+CONFIG = SchemathesisConfig.from_dict({"phases": {"coverage": {"enabled": False}}})
+schema = schemathesis.openapi.from_wsgi(
+    "/api/openapi.json", get_wsgi_application(), config=CONFIG, headers={"Host": HOST}
+)
+
+
+@pytest.fixture
+def bearer(owner: User) -> Iterator[dict[str, str]]:
+    """A read-write token, and requests that share the test's transaction."""
+    # As Django's test client does: the test's connection must outlive each request.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield {"Authorization": f"Bearer {create_token(owner, 'schemathesis').secret}"}
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def existing(owner: User) -> dict[str, list[int]]:
+    """One row of every resource, by path prefix, so that generated requests can find them."""
+    factories.business()
+    issued = factories.issued_invoice(by=owner)
+    draft = factories.draft(by=owner, for_client=issued.client)
+    payment = services.record_payment(issued, amount="10.00", by=owner)
+    note = services.create_credit_note(
+        issued,
+        by=owner,
+        lines=[services.CreditLine(issued.lines.first().pk, "1")],  # type: ignore[union-attr]
+    )
+    contact = Contact.objects.filter(client=issued.client).first()
+    return {
+        "clients": [issued.client_id],
+        "contacts": [contact.pk if contact else 0],
+        "products": [factories.product().pk],
+        "tax-rates": [factories.tax_rate().pk],
+        "number-series": [issued.series_id],
+        "invoices": [draft.pk, issued.pk],
+        "credit-notes": [note.pk],
+        "payments": [payment.pk],
+    }
+
+
+def point_at_existing_rows(case: Any, existing: dict[str, list[int]]) -> None:
+    """Half of the generated ids become ids of real rows (random ids would all be 404s)."""
+    resource = case.path.removeprefix("/api/v1/").split("/")[0]
+    generated = (case.path_parameters or {}).get("id")
+    if isinstance(generated, int) and generated % 2 == 0 and resource in existing:
+        rows = existing[resource]
+        case.path_parameters["id"] = rows[generated // 2 % len(rows)]
+
+
+@schema.parametrize()
+@settings(max_examples=3, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+def test_the_api_honours_its_openapi_document(
+    case: Any, bearer: dict[str, str], existing: dict[str, list[int]]
+) -> None:
+    point_at_existing_rows(case, existing)
+    case.call_and_validate(base_url=f"http://{HOST}", headers=bearer, checks=CHECKS)
