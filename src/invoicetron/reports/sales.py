@@ -7,7 +7,7 @@ the period of their own issue date and reduce sales and tax there, the way they 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Trunc
 
-from invoicetron.billing.models import CreditNote, Invoice, InvoiceStatus, Payment
+from invoicetron.billing.models import CreditNote, Invoice, InvoiceStatus, Payment, PaymentMethod
 from invoicetron.reports.amounts import ZERO, Base, DateRange
 
 PERIODS = {"month": "Month", "quarter": "Quarter", "year": "Year"}
@@ -132,7 +132,6 @@ class TaxRow:
     invoiced_tax: Decimal = ZERO
     credited_base: Decimal = ZERO
     credited_tax: Decimal = ZERO
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def base(self) -> Decimal:
@@ -203,7 +202,7 @@ def payments_summary(base: Base, dates: DateRange) -> dict[str, Any]:
         .annotate(count=Count("id"), amount=base.total("amount", "invoice__exchange_rate"))
         .order_by("method")
     )
-    methods = list(by_method)
+    methods = [row | {"label": PaymentMethod(row["method"]).label} for row in by_method]
     return {
         "methods": methods,
         "count": sum(row["count"] for row in methods),
