@@ -4,6 +4,7 @@ from invoicetron.api.main import api
 
 urlpatterns = [
     path("accounts/", include("invoicetron.accounts.urls")),
+    path("accounts/tokens/", include("invoicetron.api.urls")),
     path("api/", api.urls),
     path("p/", include("invoicetron.portal.urls")),  # public links: no sign-in
     path("", include("invoicetron.web.urls")),
