@@ -11,6 +11,7 @@ from django.test import Client as DjangoClient
 
 from invoicetron.accounts.models import User
 from invoicetron.api.tokens import create_token
+from tests.browser.conftest import browser, page  # noqa: F401 - Chromium for the docs page test
 
 
 @dataclass
