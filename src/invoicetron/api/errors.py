@@ -6,7 +6,6 @@ in the request (body, query or path parameter), with list indexes as numbers.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -209,11 +208,3 @@ def _plain_message(status: int, request: HttpRequest) -> str:
     if status == 405:
         return f"{request.method} is not allowed here."
     return STATUS_CODES.get(status, "error").replace("_", " ").capitalize() + "."
-
-
-def parse_json_body(request: HttpRequest) -> Any:
-    """The request body as JSON (for fingerprints), or None."""
-    try:
-        return json.loads(request.body or b"null")
-    except ValueError:
-        return None
