@@ -10,4 +10,7 @@ urlpatterns = [
     path("", include("invoicetron.web.urls")),
     path("", include("invoicetron.billing.urls")),
     path("", include("invoicetron.reports.urls")),
+    path("quotes/", include("invoicetron.quotes.urls")),
+    path("", include("invoicetron.messaging.urls")),
+    path("", include("invoicetron.automation.urls")),
 ]

@@ -9,7 +9,7 @@
 - `convert_to_invoice(quote, *, by) -> Invoice` — an accepted quote becomes a draft invoice with
   the same lines, linked (`quote.invoice`); once only.
 - `expire_due() -> int` — sent quotes past their validity become expired (periodic work).
-- `quote_totals(quote) -> money.Totals`.
+- `quote_totals(quote) -> money.Totals`; `add_lines(quote, lines)`, `line_data(quote_line)`.
 """
 
 from __future__ import annotations
@@ -67,7 +67,16 @@ def create_quote(
         terms=terms,
         created_by=by,
     )
-    for position, line in enumerate(cleaned):
+    add_lines(quote, cleaned)
+    quote.total = quote_totals(quote).total
+    quote.save(update_fields=["total"])
+    record(_action("create"), quote, by=by, new={"client": client.pk, "total": quote.total})
+    return quote
+
+
+def add_lines(quote: Quote, lines: Sequence[LineData]) -> None:
+    """Store validated lines on `quote`, in order."""
+    for position, line in enumerate(lines):
         row = QuoteLine.objects.create(
             quote=quote,
             position=position,
@@ -79,10 +88,19 @@ def create_quote(
             discount_value=Decimal(line.discount_value),
         )
         row.taxes.set(line.taxes)
-    quote.total = quote_totals(quote).total
-    quote.save(update_fields=["total"])
-    record(_action("create"), quote, by=by, new={"client": client.pk, "total": quote.total})
-    return quote
+
+
+def line_data(line: QuoteLine) -> LineData:
+    """A stored line as billing's LineData (prefetch its taxes)."""
+    return LineData(
+        description=line.description,
+        quantity=line.quantity,
+        unit_price=line.unit_price,
+        unit=line.unit,
+        taxes=tuple(line.taxes.all()),
+        discount_type=line.discount_type,
+        discount_value=line.discount_value,
+    )
 
 
 def quote_totals(quote: Quote) -> money.Totals:
@@ -179,18 +197,7 @@ def convert_to_invoice(quote: Quote, *, by: User | None) -> Invoice:
         raise ValidationError("Only an accepted quote becomes an invoice.")
     if locked.invoice_id is not None:
         raise ValidationError("This quote already has its invoice.")
-    lines = [
-        LineData(
-            description=line.description,
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            unit=line.unit,
-            taxes=tuple(line.taxes.all()),
-            discount_type=line.discount_type,
-            discount_value=line.discount_value,
-        )
-        for line in locked.lines.prefetch_related("taxes")
-    ]
+    lines = [line_data(line) for line in locked.lines.prefetch_related("taxes")]
     invoice = create_draft(
         client=locked.client,
         by=by,

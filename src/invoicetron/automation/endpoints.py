@@ -1,0 +1,66 @@
+"""Webhook endpoints from the settings pages: register (the secret is made here and shown
+once), change, delete, and send a failed delivery again."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import cast
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from invoicetron.accounts.models import User
+from invoicetron.automation.models import WebhookDelivery, WebhookEndpoint, WebhookStatus
+from invoicetron.automation.queue import defer
+from invoicetron.automation.webhooks import EVENTS, new_secret
+from invoicetron.billing.models import AuditAction
+from invoicetron.billing.services.audit import record
+
+
+def _checked_events(events: Sequence[str]) -> list[str]:
+    unknown = [event for event in events if event not in EVENTS]
+    if unknown:
+        raise ValidationError({"events": f"Unknown events: {', '.join(unknown)}."})
+    return list(events)
+
+
+@transaction.atomic
+def save_endpoint(
+    endpoint: WebhookEndpoint | None,
+    *,
+    url: str,
+    events: Sequence[str],
+    active: bool = True,
+    by: User | None,
+) -> WebhookEndpoint:
+    if not url.startswith(("https://", "http://")):
+        raise ValidationError({"url": "Enter an http or https address."})
+    creating = endpoint is None
+    endpoint = endpoint or WebhookEndpoint(secret=new_secret())
+    endpoint.url, endpoint.events, endpoint.active = url, _checked_events(events), active
+    endpoint.full_clean()
+    endpoint.save()
+    action = cast(AuditAction, "create" if creating else "change")
+    record(action, endpoint, by=by, new={"url": url, "events": endpoint.events, "active": active})
+    return endpoint
+
+
+@transaction.atomic
+def delete_endpoint(endpoint: WebhookEndpoint, *, by: User | None) -> None:
+    record(cast(AuditAction, "delete"), endpoint, by=by, old={"url": endpoint.url})
+    endpoint.delete()
+
+
+@transaction.atomic
+def retry_webhook(delivery: WebhookDelivery, *, by: User | None) -> WebhookDelivery:
+    """Queue a failed delivery once more (one more attempt, in this transaction)."""
+    from invoicetron.automation.tasks import send_webhook
+
+    locked = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
+    if locked.status != WebhookStatus.FAILED:
+        raise ValidationError("Only a failed delivery can be sent again.")
+    locked.status, locked.next_attempt_at = WebhookStatus.RETRYING, None
+    locked.save(update_fields=["status", "next_attempt_at"])
+    defer(send_webhook, delivery_id=locked.pk)
+    record(cast(AuditAction, "change"), locked, by=by, new={"retry": locked.event})
+    return locked

@@ -1,0 +1,83 @@
+"""Forms of the automation pages: recurring schedules and their lines, reminder steps, webhooks."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+from django.db.models import Q
+
+from invoicetron.automation.models import Frequency, ReminderStep
+from invoicetron.automation.webhooks import EVENTS
+from invoicetron.billing.currencies import CURRENCY_CHOICES
+from invoicetron.billing.forms.invoices import LineForm
+from invoicetron.billing.forms.widgets import DateInput, decimal_text
+from invoicetron.billing.models import Client, DiscountType
+
+
+class ScheduleForm(forms.Form):
+    name = forms.CharField(max_length=200, help_text="For you, e.g. “Monthly retainer”.")
+    client = forms.ModelChoiceField(queryset=Client.objects.none(), empty_label="Choose a client…")
+    currency = forms.ChoiceField(
+        choices=[("", "The client's currency"), *CURRENCY_CHOICES], required=False
+    )
+    frequency = forms.ChoiceField(choices=Frequency.choices, initial=Frequency.MONTHLY)
+    start_date = forms.DateField(
+        widget=DateInput(), help_text="The first invoice's date; its day of the month repeats."
+    )
+    end_date = forms.DateField(required=False, widget=DateInput(), help_text="Blank: no end.")
+    max_count = forms.IntegerField(
+        required=False, min_value=1, label="Number of invoices", help_text="Blank: no limit."
+    )
+    auto_issue = forms.BooleanField(required=False, initial=True, label="Issue automatically")
+    auto_send = forms.BooleanField(required=False, label="Email automatically")
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, current_client_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        clients = Client.objects.filter(Q(archived=False) | Q(pk=current_client_id or 0))
+        self.fields["client"].queryset = clients.only("id", "name")  # type: ignore[attr-defined]
+
+
+class ScheduleLineForm(LineForm):
+    """An invoice line without a discount (a schedule's lines carry none)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["discount_type"], self.fields["discount_value"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data |= {"discount_type": DiscountType.PERCENT, "discount_value": "0"}
+        return data
+
+
+ScheduleLineFormSet = forms.formset_factory(
+    ScheduleLineForm, extra=0, can_delete=True, max_num=200, absolute_max=200, validate_max=True
+)
+
+
+class ReminderStepForm(forms.ModelForm):
+    late_fee_value = decimal_text("Fee", required=False, initial="0")
+
+    class Meta:
+        model = ReminderStep
+        fields = ("days", "late_fee", "late_fee_value", "active")
+        labels: ClassVar = {"days": "Days after the due date", "late_fee": "Late fee"}
+        help_texts: ClassVar = {
+            "days": "Negative: before it (-3 is three days before); 0: on the day."
+        }
+
+    def clean_late_fee_value(self) -> str:
+        return self.cleaned_data.get("late_fee_value") or "0"
+
+
+class EndpointForm(forms.Form):
+    url = forms.URLField(max_length=500, label="URL", assume_scheme="https")
+    events = forms.MultipleChoiceField(
+        required=False,
+        choices=[(event, event) for event in EVENTS],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: every event.",
+    )
+    active = forms.BooleanField(required=False, initial=True)

@@ -1,0 +1,123 @@
+"""What a document page shows about email and public links: the send form's recipients and
+subject, the delivery log, and the document's links (a new one's address shown once).
+
+Documents are named in URLs by a slug: `invoice`, `credit-note` or `quote`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+
+from invoicetron.billing.models import BusinessProfile
+from invoicetron.messaging import documents
+from invoicetron.messaging.models import Delivery
+from invoicetron.messaging.services import deliveries_for, deliveries_for_invoice, recipients_of
+from invoicetron.messaging.templates import render_message
+
+SLUGS = {"invoice": "billing.invoice", "credit-note": "billing.creditnote", "quote": "quotes.quote"}
+LOG_SIZE = 20
+LINKS_SHOWN = 10
+SUBMITTED_ATTR = "mail_submission"
+NEW_LINK_KEY = "messaging.new_link"  # the session key holding a new link's address, shown once
+
+
+def slug_of(document: models.Model) -> str:
+    label = document._meta.label_lower
+    return next(slug for slug, known in SLUGS.items() if known == label)
+
+
+def load_document(slug: str, pk: int) -> models.Model:
+    if slug not in SLUGS or SLUGS[slug] not in documents.REGISTRY:
+        raise Http404("Unknown kind of document.")
+    found = documents.by_label(SLUGS[slug]).model._default_manager.filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such document.")
+    return found
+
+
+def page_of(document: models.Model) -> str:
+    """The page a document is shown on: its own, or its invoice's for a credit note."""
+    label = document._meta.label_lower
+    if label == "quotes.quote":
+        return reverse("quotes:detail", args=[document.pk])
+    invoice_id = documents.for_object(document).invoice_id(document)
+    return reverse("billing:invoice", args=[invoice_id])
+
+
+def contact_choices(document: models.Model) -> list[tuple[str, str]]:
+    client = documents.for_object(document).client(document)
+    contacts = {email: email for email in recipients_of(client)}
+    names = {c.email: c.name for c in client.contacts.all() if c.email}
+    return [(email, f"{names.get(email) or email} <{email}>") for email in contacts]
+
+
+def preview(document: models.Model) -> tuple[str, str]:
+    """(subject, body) the email would have; the link is a placeholder (none is created)."""
+    document_type = documents.for_object(document)
+    context: dict[str, Any] = {
+        "business": BusinessProfile.load(),
+        "client": document_type.client(document),
+        "link": "(the client's own link, made when the email is sent)",
+        **document_type.context(document),
+    }
+    return render_message(document_type.kind, context)
+
+
+@dataclass
+class Panel:
+    document: models.Model
+    slug: str
+    refusal: str | None
+    recipients: list[tuple[str, str]]
+    subject: str
+    body: str
+    deliveries: list[Delivery]
+    links: list[Any]
+    link_count: int
+    new_link: str
+    back: str
+    selected: set[str]
+    errors: list[str]
+
+
+def build_panel(request: HttpRequest, document: models.Model, *, whole_invoice: bool) -> Panel:
+    """Everything the partial shows: a fixed number of queries, whatever the log's length."""
+    from invoicetron.portal.models import PublicLink
+    from invoicetron.portal.services import links_for
+
+    document_type = documents.for_object(document)
+    refusal = document_type.can_send(document)
+    recipients = contact_choices(document) if refusal is None else []
+    subject, body = preview(document) if refusal is None else ("", "")
+    log = deliveries_for_invoice(document.pk) if whole_invoice else deliveries_for(document)
+    if whole_invoice:  # the invoice's links and its credit notes'
+        links = PublicLink.objects.filter(invoice_id=document.pk, revoked_at=None)
+    else:
+        links = links_for(document).filter(revoked_at=None)
+    back = page_of(document)
+    submitted = getattr(request, SUBMITTED_ATTR, None)  # a refused send, shown with its errors
+    new_link = request.session.get(NEW_LINK_KEY) if hasattr(request, "session") else None
+    shown = ""
+    if new_link and new_link.get("page") == back:
+        shown = new_link["url"]
+        del request.session[NEW_LINK_KEY]
+    return Panel(
+        document=document,
+        slug=slug_of(document),
+        refusal=refusal,
+        recipients=recipients,
+        subject=subject,
+        body=body,
+        deliveries=list(log.select_related("created_by")[:LOG_SIZE]),
+        links=list(links[:LINKS_SHOWN]),
+        link_count=links.count(),
+        new_link=shown,
+        back=back,
+        selected=set(submitted[0]) if submitted else {email for email, _label in recipients},
+        errors=submitted[1] if submitted else [],
+    )

@@ -1,0 +1,96 @@
+"""Sending documents by email, retrying a failed email, and a document's public links."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from invoicetron.billing.forms.errors import place_errors
+from invoicetron.billing.permissions import member_required
+from invoicetron.billing.views.common import acting_user
+from invoicetron.messaging import documents
+from invoicetron.messaging.forms import SendForm
+from invoicetron.messaging.models import Delivery
+from invoicetron.messaging.panel import (
+    NEW_LINK_KEY,
+    SUBMITTED_ATTR,
+    contact_choices,
+    load_document,
+    page_of,
+)
+from invoicetron.messaging.services import queue_email, retry_delivery
+from invoicetron.portal.models import PublicLink
+from invoicetron.portal.services import create_link, revoke_link
+
+
+def _document_page(request: HttpRequest, document: models.Model) -> HttpResponse:
+    """The document's own page again (status 400), showing the refused send's errors."""
+    if document._meta.label_lower == "quotes.quote":
+        from invoicetron.quotes.views import quote_page
+
+        return quote_page(request, document, status=400)  # type: ignore[arg-type]
+    from invoicetron.billing.views.invoices import get_invoice, invoice_context
+
+    invoice = get_invoice(documents.for_object(document).invoice_id(document) or 0)
+    context = invoice_context(request, invoice)
+    return render(request, "billing/invoices/detail.html", context, status=400)
+
+
+@require_POST
+@member_required
+def send(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    document = load_document(slug, pk)
+    form = SendForm(request.POST, choices=contact_choices(document))
+    errors: list[str] = []
+    if form.is_valid():
+        try:
+            delivery = queue_email(
+                document, by=acting_user(request), recipients=form.cleaned_data["recipients"]
+            )
+        except ValidationError as error:
+            errors = place_errors(error, form)
+        else:
+            messages.success(request, f"Email queued to {', '.join(delivery.recipients)}.")
+            return redirect(page_of(document) + "#emails")
+    errors = [*form.errors.get("recipients", []), *errors]
+    setattr(request, SUBMITTED_ATTR, (request.POST.getlist("recipients"), errors))
+    return _document_page(request, document)
+
+
+@require_POST
+@member_required
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    delivery = get_object_or_404(Delivery, pk=pk)
+    document = documents.by_label(delivery.document_type).load(delivery.document_id)
+    try:
+        retry_delivery(delivery, by=acting_user(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The email is queued again.")
+    return redirect(page_of(document) + "#emails")
+
+
+@require_POST
+@member_required
+def new_link(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    document = load_document(slug, pk)
+    _link, url = create_link(document, by=acting_user(request))
+    back = page_of(document)
+    request.session[NEW_LINK_KEY] = {"page": back, "url": url}  # shown once, on the next page
+    messages.success(request, "Public link created. Copy it now: it is shown only once.")
+    return redirect(back + "#links")
+
+
+@require_POST
+@member_required
+def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    link = get_object_or_404(PublicLink, pk=pk)
+    revoke_link(link, by=acting_user(request))
+    document = documents.by_label(link.document_type).load(link.document_id)
+    messages.success(request, f"The link to {link.document_label} no longer works.")
+    return redirect(page_of(document) + "#links")

@@ -1,0 +1,66 @@
+"""Writing draft quotes from the pages: create or replace a draft's header and lines.
+
+Line errors are keyed like billing's (`lines-2-quantity`), so the form puts them beside the
+field; a quote is editable only while it is a draft.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import cast
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from invoicetron.accounts.models import User
+from invoicetron.billing.models import AuditAction, BusinessProfile, Client
+from invoicetron.billing.services import LineData
+from invoicetron.billing.services.audit import record
+from invoicetron.billing.services.drafts import _validate_lines
+from invoicetron.billing.services.validation import checked_currency
+from invoicetron.quotes.models import Quote, QuoteStatus
+from invoicetron.quotes.services import add_lines, create_quote, quote_totals
+
+
+def checked_lines(lines: Sequence[LineData], currency: str) -> list[LineData]:
+    """Billing's line checks, errors keyed `lines-N-field`; at least one line."""
+    if not lines:
+        raise ValidationError({"lines": "Add at least one line."})
+    return _validate_lines(lines, currency)
+
+
+@transaction.atomic
+def save_quote(
+    quote: Quote | None,
+    *,
+    by: User | None,
+    client: Client,
+    lines: Sequence[LineData],
+    currency: str = "",
+    valid_until: datetime.date | None = None,
+    prices_include_tax: bool = False,
+    notes: str = "",
+    terms: str = "",
+) -> Quote:
+    """A new draft quote, or `quote` (a draft) with this header and these lines."""
+    currency = checked_currency(currency or client.currency or BusinessProfile.load().base_currency)
+    cleaned = checked_lines(lines, currency)
+    if quote is None:
+        quote = create_quote(client=client, by=by, currency=currency, lines=cleaned)
+        creating = True
+    else:
+        quote = Quote.objects.select_for_update().get(pk=quote.pk)
+        if quote.status != QuoteStatus.DRAFT:
+            raise ValidationError("Only a draft quote can be changed.")
+        quote.lines.all().delete()
+        add_lines(quote, cleaned)
+        creating = False
+    quote.client, quote.currency, quote.valid_until = client, currency, valid_until
+    quote.prices_include_tax, quote.notes, quote.terms = prices_include_tax, notes, terms
+    quote.total = quote_totals(quote).total
+    quote.save()
+    if not creating:
+        action = cast(AuditAction, "change")
+        record(action, quote, by=by, new={"client": client.pk, "total": quote.total})
+    return quote

@@ -1,0 +1,202 @@
+"""The quote pages: list, draft form (billing's line rows, added with htmx), page, actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from invoicetron.billing.forms.errors import place_errors
+from invoicetron.billing.forms.invoices import TaxOptions, kept_line_forms, line_initial
+from invoicetron.billing.models import Product
+from invoicetron.billing.permissions import member_required
+from invoicetron.billing.services import LineData
+from invoicetron.billing.templatetags.billing import plain as show_plain
+from invoicetron.billing.views.common import acting_user, paginate
+from invoicetron.billing.views.drafts import _formset
+from invoicetron.billing.views.invoices import pdf_response
+from invoicetron.quotes import services
+from invoicetron.quotes.documents import render_quote_pdf
+from invoicetron.quotes.editing import save_quote
+from invoicetron.quotes.forms import QuoteFilterForm, QuoteForm
+from invoicetron.quotes.models import Quote, QuoteStatus
+
+LIST_FIELDS = ("id", "number", "status", "currency", "issue_date", "valid_until", "total")
+MAX_PRODUCTS = 200
+
+
+@member_required
+def quote_list(request: HttpRequest) -> HttpResponse:
+    form = QuoteFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    quotes = Quote.objects.select_related("client").only(*LIST_FIELDS, "client__name")
+    if data.get("q"):
+        quotes = quotes.filter(
+            Q(number__icontains=data["q"]) | Q(client__name__icontains=data["q"])
+        )
+    if data.get("status"):
+        quotes = quotes.filter(status=data["status"])
+    context = {"form": form, "page": paginate(request, quotes)}
+    return render(request, "quotes/list.html", context)
+
+
+def get_quote(pk: int) -> Quote:
+    return get_object_or_404(Quote.objects.select_related("client", "invoice"), pk=pk)
+
+
+def _lines(quote: Quote) -> list[dict[str, Any]]:
+    if quote.snapshot:
+        return [
+            {
+                "description": row["description"],
+                "quantity": row["quantity"],
+                "unit": row["unit"],
+                "unit_price": row["unit_price"],
+                "taxes": ", ".join(f"{t['name']} {show_plain(t['rate'])} %" for t in row["taxes"]),
+            }
+            for row in quote.snapshot["lines"]
+        ]
+    return [
+        {
+            "description": line.description,
+            "quantity": line.quantity,
+            "unit": line.unit,
+            "unit_price": line.unit_price,
+            "taxes": ", ".join(f"{t.name} {show_plain(t.rate)} %" for t in line.taxes.all()),
+        }
+        for line in quote.lines.prefetch_related("taxes")
+    ]
+
+
+def quote_page(
+    request: HttpRequest, quote: Quote, *, status: int = 200, errors: list[str] | None = None
+) -> HttpResponse:
+    totals = services.quote_totals(quote)
+    lines = _lines(quote)
+    for row, figures in zip(lines, totals.lines, strict=True):
+        row["amount"] = figures.amount
+    context = {"quote": quote, "lines": lines, "totals": totals, "errors": errors or []}
+    return render(request, "quotes/detail.html", context, status=status)
+
+
+@member_required
+def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return quote_page(request, get_quote(pk))
+
+
+def _save(request: HttpRequest, quote: Quote | None, form: QuoteForm, formset: Any) -> Any:
+    kept = kept_line_forms(formset)
+    lines: list[LineData] = [line.line_data({}) for line in kept]
+    data = form.cleaned_data
+    try:
+        return save_quote(
+            quote,
+            by=acting_user(request),
+            client=data["client"],
+            lines=lines,
+            currency=data["currency"],
+            valid_until=data["valid_until"],
+            prices_include_tax=data["prices_include_tax"],
+            notes=data["notes"],
+            terms=data["terms"],
+        )
+    except ValidationError as error:
+        return place_errors(error, form, line_forms=kept)
+
+
+def _form_page(request: HttpRequest, quote: Quote | None, initial: dict[str, Any]) -> HttpResponse:
+    used = list(quote.lines.values_list("taxes", flat=True)) if quote else []
+    tax_options = TaxOptions.load(also=[pk for pk in used if pk])
+    client_id = quote.client_id if quote else None
+    errors: list[str] = []
+    if request.method == "POST":
+        form = QuoteForm(request.POST, current_client_id=client_id)
+        formset = _formset(request.POST, tax_options)
+        if form.is_valid() and formset.is_valid():
+            result = _save(request, quote, form, formset)
+            if isinstance(result, Quote):
+                messages.success(request, "Draft quote saved.")
+                return redirect("quotes:detail", pk=result.pk)
+            errors = result
+    else:
+        form = QuoteForm(initial=initial, current_client_id=client_id)
+        rows = (
+            [line_initial(services.line_data(row)) for row in quote.lines.prefetch_related("taxes")]
+            if quote
+            else []
+        )
+        formset = _formset(None, tax_options, rows or [{}])
+    context = {
+        "quote": quote,
+        "form": form,
+        "formset": formset,
+        "errors": errors + list(formset.non_form_errors()),
+        "products": Product.objects.filter(archived=False).only("id", "name")[:MAX_PRODUCTS],
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "quotes/form.html", context, status=status)
+
+
+@member_required
+def create(request: HttpRequest) -> HttpResponse:
+    initial: dict[str, Any] = {}
+    if request.GET.get("client", "").isdigit():
+        initial["client"] = int(request.GET["client"])
+    return _form_page(request, None, initial)
+
+
+@member_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    quote = get_quote(pk)
+    if quote.status != QuoteStatus.DRAFT:
+        messages.error(request, "A sent quote cannot be edited.")
+        return redirect("quotes:detail", pk=pk)
+    initial = {
+        "client": quote.client_id,
+        "currency": quote.currency,
+        "valid_until": quote.valid_until,
+        "prices_include_tax": quote.prices_include_tax,
+        "notes": quote.notes,
+        "terms": quote.terms,
+    }
+    return _form_page(request, quote, initial)
+
+
+@require_POST
+@member_required
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """send (numbers and emails it), mark-sent, accept, decline, convert."""
+    quote = get_quote(pk)
+    by = acting_user(request)
+    try:
+        if action in ("send", "mark-sent"):
+            quote = services.send_quote(quote, by=by, email=action == "send")
+            done = f"Quote {quote.number} is " + ("sent by email." if action == "send" else "sent.")
+        elif action in ("accept", "decline"):
+            decide = services.accept_quote if action == "accept" else services.decline_quote
+            quote = decide(quote, by=by, via="user")
+            done = f"Quote {quote.number} is {quote.get_status_display().lower()}."
+        elif action == "convert":
+            invoice = services.convert_to_invoice(quote, by=by)
+            messages.success(request, "The quote is now a draft invoice: check it, then issue it.")
+            return redirect("billing:invoice", pk=invoice.pk)
+        else:
+            return redirect("quotes:detail", pk=pk)
+    except ValidationError as error:
+        return quote_page(request, get_quote(pk), status=400, errors=place_errors(error))
+    messages.success(request, done)
+    return redirect("quotes:detail", pk=pk)
+
+
+@member_required
+def quote_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    quote = get_quote(pk)
+    if not quote.snapshot:
+        messages.error(request, "A draft quote has no PDF yet: send it first.")
+        return redirect("quotes:detail", pk=pk)
+    return pdf_response(render_quote_pdf(quote), f"{quote.number}.pdf")
