@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install clean
+.PHONY: run test lint format install clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ lint: $(STAMP)  ## ruff, mypy and a check that every model change has its migrat
 	$(BIN)/ruff format --check src tests
 	$(LINT_ENV) $(BIN)/mypy
 	$(LINT_ENV) $(BIN)/invoicetron manage makemigrations --check --dry-run
+
+bench: $(STAMP)  ## measure 100,000 invoices under wrk (Debian: apt-get install wrk); bench/results/
+	@command -v wrk >/dev/null || { echo "make bench needs wrk: sudo apt-get install wrk"; exit 2; }
+	$(BIN)/python -m bench.run
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix src tests

@@ -1,0 +1,41 @@
+"""Queries per page, counted in-process (CaptureQueriesContext): `python -m bench.queries URL…`.
+
+Run against the benchmark's database with its environment; prints one JSON object, path → count.
+The runner calls it on small data and again on 100,000 invoices: the counts must not grow.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+
+def main(paths: list[str]) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "invoicetron.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from invoicetron.accounts.models import User
+
+    host = os.environ["APP_URL"].split("//", 1)[1]
+    client = Client(HTTP_HOST=host)
+    client.force_login(User.objects.get(is_owner=True))
+    headers = {"Authorization": f"Bearer {os.environ['BENCH_TOKEN']}"}
+    counts = {}
+    for path in paths:
+        client.get(path, headers=headers)  # warm caches (content types, sessions) as a live worker has
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path, headers=headers)
+        if response.status_code != 200:
+            raise SystemExit(f"{path} answered {response.status_code}")
+        counts[path] = len(queries)
+    print(json.dumps(counts))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
