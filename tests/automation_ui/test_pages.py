@@ -137,11 +137,15 @@ def schedule_post(client: object, **fields: str) -> dict[str, object]:
     data = invoice_post(client, lines)  # type: ignore[arg-type]
     for name in ("series", "issue_date", "due_date", "discount_type", "discount_value", "terms"):
         data.pop(name)
-    return data | {
-        "name": "Monthly retainer",
-        "frequency": "monthly",
-        "start_date": "2026-01-31",
-        "end_date": "",
-        "max_count": "",
-        "auto_issue": "on",
-    } | fields
+    return (
+        data
+        | {
+            "name": "Monthly retainer",
+            "frequency": "monthly",
+            "start_date": "2026-01-31",
+            "end_date": "",
+            "max_count": "",
+            "auto_issue": "on",
+        }
+        | fields
+    )
