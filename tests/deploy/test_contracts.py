@@ -100,6 +100,11 @@ def test_container_commands_are_real_subcommands(renders: dict[str, tuple[Obj, .
     assert containers(app)[-1]["args"] == ["serve"]
     job = one(render("prod/migrate"), "Job", names.MIGRATE_JOB)["spec"]["template"]
     assert containers(job)[-1]["args"] == ["migrate"]
+    for overlay in ("dev", "prod", "prod-ha"):
+        worker = one(render(overlay), "Deployment", names.WORKER_NAME)["spec"]["template"]
+        assert [(c["name"], c["command"], c["args"]) for c in containers(worker)] == [
+            (names.WORKER_CONTAINER, ["invoicetron"], ["worker"])
+        ]
 
 
 def test_probes_use_the_liveness_and_readiness_endpoints() -> None:
@@ -138,9 +143,20 @@ def test_secrets_are_referenced_by_explicit_keys_of_the_runbook(
                 for variable in container.get("env", []):
                     ref = variable.get("valueFrom", {}).get("secretKeyRef")
                     if ref:
-                        assert ref["key"] in names.SECRET_KEYS[ref["name"]], (name, label, ref)
+                        # Keys bootstrap writes are required; the others must be marked optional,
+                        # or a pod would not start until an operator adds them.
+                        optional = names.OPTIONAL_SECRET_KEYS.get(ref["name"], ())
+                        if ref["key"] in optional:
+                            assert ref.get("optional") is True, (name, label, ref)
+                        else:
+                            assert ref["key"] in names.SECRET_KEYS[ref["name"]], (name, label, ref)
                         used.add((ref["name"], ref["key"]))
-    expected = {(secret, key) for secret, keys in names.SECRET_KEYS.items() for key in keys}
+    expected = {
+        (secret, key)
+        for table in (names.SECRET_KEYS, names.OPTIONAL_SECRET_KEYS)
+        for secret, keys in table.items()
+        for key in keys
+    }
     assert used == expected
 
 
@@ -231,6 +247,7 @@ def test_every_pod_that_reaches_the_db_carries_the_label_its_policy_admits(
     policy = one(renders[source], policy_kind, policy_name)
     env = "dev" if source == "dev" else "prod"
     checked = 0
+    seen: set[str] = set()
     for objects in (renders[source], render(f"{env}/migrate")):
         for label, pod in pod_templates(objects):
             component = pod["metadata"]["labels"].get(names.COMPONENT_LABEL)
@@ -239,7 +256,9 @@ def test_every_pod_that_reaches_the_db_carries_the_label_its_policy_admits(
             assert component in names.DB_CLIENTS, label
             assert _db_policy_admits(policy, pod["metadata"]["labels"]), (source, label)
             checked += 1
-    assert checked >= 2
+            seen.add(label)
+    assert checked >= 3
+    assert {f"Deployment/{names.APP_NAME}", f"Deployment/{names.WORKER_NAME}"} <= seen
 
 
 def _namespaces_named(obj: Obj) -> set[str]:
@@ -310,12 +329,17 @@ def test_a_rollout_fits_the_quota(overlay_name: str) -> None:
     objects = render(overlay_name)
     migrate = one(render(f"{overlay_name}/migrate"), "Job", names.MIGRATE_JOB)["spec"]["template"]
     quota = one(objects, "ResourceQuota", "invoicetron")["spec"]["hard"]
-    app = one(objects, "Deployment", names.APP_NAME)
-    surge = app["spec"]["strategy"]["rollingUpdate"]["maxSurge"]
+    # Every Deployment (the app and the worker) rolls out with its surge at the same moment.
+    deployments = find(objects, "Deployment")
+    assert {d["metadata"]["name"] for d in deployments} == {names.APP_NAME, names.WORKER_NAME}
     pods: list[tuple[Obj, int]] = [
-        (app["spec"]["template"], app["spec"]["replicas"] + surge),
-        (migrate, 1),
+        (
+            d["spec"]["template"],
+            d["spec"]["replicas"] + d["spec"]["strategy"]["rollingUpdate"]["maxSurge"],
+        )
+        for d in deployments
     ]
+    pods.append((migrate, 1))
     pods += [(t, 1) for label, t in pod_templates(objects) if label.startswith("CronJob/")]
     pods += [
         (t, s["spec"]["replicas"])
@@ -336,3 +360,111 @@ def test_cluster_scoped_kinds_are_the_only_objects_without_namespace() -> None:
     for obj in render("prod"):
         if obj["kind"] not in CLUSTER_SCOPED:
             assert obj["metadata"]["namespace"] == names.NAMESPACES["prod"]
+
+
+# -- the worker -----------------------------------------------------------------------------------
+
+
+def _env(container: Obj) -> dict[str, str | None]:
+    return {e["name"]: e.get("value") for e in container["env"]}
+
+
+@pytest.mark.parametrize("overlay_name", ["dev", "prod", "prod-ha"])
+def test_the_worker_is_hardened_like_the_app_and_shares_its_image_and_url(
+    overlay_name: str,
+) -> None:
+    objects = render(overlay_name)
+    app = one(objects, "Deployment", names.APP_NAME)["spec"]["template"]["spec"]
+    worker = one(objects, "Deployment", names.WORKER_NAME)
+    spec = worker["spec"]["template"]["spec"]
+    container = spec["containers"][0]
+    labels = worker["spec"]["template"]["metadata"]["labels"]
+
+    assert labels[names.COMPONENT_LABEL] == "worker" and labels[names.PART_OF_LABEL]
+    assert container["image"] == app["containers"][0]["image"]
+    assert _env(container)["APP_URL"] == _env(app["containers"][0])["APP_URL"]
+    assert spec["automountServiceAccountToken"] is False
+    assert [s["name"] for s in spec["imagePullSecrets"]] == [names.PULL_SECRET]
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    assert spec["terminationGracePeriodSeconds"] >= 30
+    assert container["resources"]["requests"] and container["resources"]["limits"]
+    # No HTTP server: no probe could avoid the database (lesson 17), so there is none.
+    assert not {"livenessProbe", "readinessProbe", "startupProbe"} & set(container)
+    assert "ports" not in container
+
+
+def _settings() -> dict[str, str]:
+    import yaml
+    from deploy_helpers import KUBE
+
+    data: dict[str, str] = yaml.safe_load((KUBE / "cluster" / "settings.yaml").read_text())["data"]
+    return data
+
+
+def test_the_workers_smtp_settings_come_from_the_cluster_settings() -> None:
+    settings = _settings()
+    worker = one(render("prod"), "Deployment", names.WORKER_NAME)["spec"]["template"]["spec"]
+    env = _env(worker["containers"][0])
+
+    assert env["EMAIL_HOST"] == settings["smtp-host"]
+    assert env["EMAIL_PORT"] == settings["smtp-port"]
+    assert env["EMAIL_HOST_USER"] == settings["smtp-username"]
+    assert env["DEFAULT_FROM_EMAIL"] == settings["email-from"]
+    assert settings["smtp-port"] in {"587", "465", "25"}
+
+
+def _cilium_egress_ports(policy: Obj, entity: str) -> set[str]:
+    return {
+        port["port"]
+        for rule in policy["spec"]["egress"]
+        if entity in rule.get("toEntities", [])
+        for to in rule["toPorts"]
+        for port in to["ports"]
+    }
+
+
+@pytest.mark.parametrize("overlay_name", ["dev", "prod", "prod-ha"])
+def test_the_worker_policy_opens_dns_db_smtp_and_https_only_with_cilium(
+    overlay_name: str,
+) -> None:
+    objects = render(overlay_name)
+    policy = one(objects, "CiliumNetworkPolicy", "invoicetron-worker")
+    smtp = _settings()["smtp-port"]
+
+    assert policy["spec"]["endpointSelector"]["matchLabels"][names.COMPONENT_LABEL] == "worker"
+    assert policy["spec"]["ingress"] == [{}]  # default-deny, nothing admitted
+    assert _cilium_egress_ports(policy, "world") == {smtp, "443"}
+    peers = [r.get("toEndpoints", [{}])[0].get("matchLabels", {}) for r in policy["spec"]["egress"]]
+    assert {"k8s:k8s-app": "kube-dns", "k8s:io.kubernetes.pod.namespace": "kube-system"} in peers
+    assert {names.PART_OF_LABEL: "invoicetron", names.COMPONENT_LABEL: "database"} in peers
+    # The app and the jobs stay inside the cluster: only the worker talks to the world.
+    for other in ("invoicetron-web", "invoicetron-jobs"):
+        rules = one(objects, "CiliumNetworkPolicy", other)["spec"]["egress"]
+        assert "world" not in json.dumps(rules), other
+
+
+def test_the_worker_policy_opens_dns_db_smtp_and_https_only_without_cilium() -> None:
+    from deploy_helpers import render_with_component
+
+    objects = render_with_component("network-policies")
+    policy = one(objects, "NetworkPolicy", "invoicetron-worker")
+    smtp = int(_settings()["smtp-port"])
+    selected = {names.PART_OF_LABEL: "invoicetron", names.COMPONENT_LABEL: "worker"}
+
+    assert policy["spec"]["policyTypes"] == ["Ingress", "Egress"]
+    assert "ingress" not in policy["spec"]
+    egress = policy["spec"]["egress"]
+    assert egress[0]["ports"] == [{"port": names.DB_PORT, "protocol": "TCP"}]
+    assert {p["port"] for p in egress[1]["ports"]} == {smtp, 443}
+    assert [b["ipBlock"]["cidr"] for b in egress[1]["to"]] == ["0.0.0.0/0", "::/0"]
+    # DNS comes from the shared rule; no other policy selects the worker.
+    selecting = [
+        p["metadata"]["name"]
+        for p in find(objects, "NetworkPolicy")
+        if _matches(p["spec"]["podSelector"], selected)
+    ]
+    assert sorted(selecting) == [
+        "invoicetron-default-deny",
+        "invoicetron-dns",
+        "invoicetron-worker",
+    ]

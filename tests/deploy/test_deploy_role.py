@@ -41,7 +41,7 @@ RESOURCES = {
     "job": ("batch", "jobs"),
 }
 # Objects the canned replies say exist: apply patches them and never needs to create them.
-EXISTING = {("apps", "deployments", names.APP_NAME)}
+EXISTING = {("apps", "deployments", names.APP_NAME), ("apps", "deployments", names.WORKER_NAME)}
 Call = dict[str, Any]
 
 
@@ -67,27 +67,39 @@ def ready_server() -> Iterator[str]:
         server.server_close()
 
 
-def app_pod(image: str) -> dict[str, Any]:
+def app_pod(image: str, container: str = names.APP_CONTAINER) -> dict[str, Any]:
     return {
         "kind": "Pod",
-        "metadata": {"name": "invoicetron-7d9f-abcde"},
-        "spec": {"containers": [{"name": names.APP_CONTAINER, "image": image}]},
+        "metadata": {"name": f"invoicetron-{container}-7d9f-abcde"},
+        "spec": {"containers": [{"name": container, "image": image}]},
         "status": {
             "phase": "Running",
-            "containerStatuses": [{"name": names.APP_CONTAINER, "ready": True}],
+            "containerStatuses": [{"name": container, "ready": True}],
         },
     }
 
 
+def live_deployment(container: str) -> dict[str, Any]:
+    containers = [{"name": container, "image": OLD}]
+    return {"kind": "Deployment", "spec": {"template": {"spec": {"containers": containers}}}}
+
+
 def canned_replies() -> dict[str, dict[str, Any]]:
-    """A cluster where the migration completes, the rollout finishes and the pods run PINNED."""
-    containers = [{"name": names.APP_CONTAINER, "image": OLD}]
-    live = {"kind": "Deployment", "spec": {"template": {"spec": {"containers": containers}}}}
+    """A cluster where the migration completes, the rollouts finish and the pods run PINNED."""
     complete = {"status": {"conditions": [{"type": "Complete", "status": "True"}]}}
+    worker = f"--selector={names.NAME_LABEL}={names.APP_NAME},{names.COMPONENT_LABEL}=worker"
     return {
-        f"get deployment {names.APP_NAME}": {"stdout": json.dumps(live)},
+        f"get deployment {names.APP_NAME}": {
+            "stdout": json.dumps(live_deployment(names.APP_CONTAINER))
+        },
+        f"get deployment {names.WORKER_NAME}": {
+            "stdout": json.dumps(live_deployment(names.WORKER_CONTAINER))
+        },
         f"get job {names.MIGRATE_JOB}": {"stdout": json.dumps(complete)},
         "get pods": {"stdout": json.dumps({"items": [app_pod(PINNED)]})},
+        f"get pods {worker}": {
+            "stdout": json.dumps({"items": [app_pod(PINNED, names.WORKER_CONTAINER)]})
+        },
         "logs": {"stdout": "Operations to perform: nothing to migrate\n"},
     }
 
@@ -244,6 +256,7 @@ def test_app_only_deploy_succeeds_against_the_standin_with_every_step_recorded(
     done, calls = recorded
 
     assert done.returncode == 0, done.stderr
+    assert f"every running worker pod carries {PINNED}" in done.stdout
     assert f"every running app pod carries {PINNED}" in done.stdout
     assert "answers 200: deployed" in done.stdout
     shown = [" ".join(a for a in c["argv"] if not a.startswith("-")) for c in calls]
@@ -251,6 +264,7 @@ def test_app_only_deploy_succeeds_against_the_standin_with_every_step_recorded(
         f"get secret {names.PULL_SECRET}",
         f"get secret {names.APP_SECRET}",
         f"get deployment {names.APP_NAME}",
+        f"get deployment {names.WORKER_NAME}",
         f"rollout status statefulset/{names.DB_NAME}",
         f"delete job {names.MIGRATE_JOB}",
         "create",
@@ -258,8 +272,34 @@ def test_app_only_deploy_succeeds_against_the_standin_with_every_step_recorded(
         f"get job {names.MIGRATE_JOB}",
         "apply",
         f"rollout status deployment/{names.APP_NAME}",
+        f"rollout status deployment/{names.WORKER_NAME}",
+        "get pods",
         "get pods",
     ]
+
+
+def test_app_only_applies_the_app_and_the_worker_together_after_the_migration_job(
+    recorded: tuple[subprocess.CompletedProcess[str], list[Call]],
+) -> None:
+    calls = recorded[1]
+    verbs = [next(a for a in c["argv"] if not a.startswith("-")) for c in calls]
+    applies = [c for c in calls if c["argv"][0] == "apply"]
+
+    assert len(applies) == 1
+    applied = objects_in(applies[0]["stdin"])
+    assert [(o["kind"], o["metadata"]["name"]) for o in applied] == [
+        ("Deployment", names.APP_NAME),
+        ("Deployment", names.WORKER_NAME),
+    ]
+    images = {
+        c["name"]: c["image"] for o in applied for c in o["spec"]["template"]["spec"]["containers"]
+    }
+    assert images == {names.APP_CONTAINER: PINNED, names.WORKER_CONTAINER: PINNED}
+    assert verbs.index("create") < verbs.index("apply")  # the migration Job first
+    selectors = [a for c in calls if c["argv"][:2] == ["get", "pods"] for a in c["argv"]]
+    assert f"--selector={names.NAME_LABEL}={names.APP_NAME},{names.COMPONENT_LABEL}=worker" in (
+        selectors
+    )
 
 
 @pytest.mark.parametrize("overlay", ["dev", "prod"])

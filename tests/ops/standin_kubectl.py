@@ -2,7 +2,8 @@
 
 It appends each call (argv and standard input) to $STANDIN_DIR/calls.jsonl, keeps Secrets applied
 to it in $STANDIN_DIR/secrets/ so they can be read back, answers `kustomize` with the real kubectl,
-and answers everything else from $STANDIN_DIR/canned.json (longest matching argv prefix wins).
+and answers everything else from $STANDIN_DIR/canned.json (longest matching prefix of the argv's
+words, then its --selector, wins).
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ def main() -> int:
     canned = (
         json.loads((state / "canned.json").read_text()) if (state / "canned.json").exists() else {}
     )
-    key = " ".join(words)
+    # A label selector is part of the key, so replies can differ by selector ("get pods
+    # --selector=…"); a key without it still matches as a prefix.
+    key = " ".join(words + [a for a in argv if a.startswith("--selector=")])
     matches = [prefix for prefix in canned if key.startswith(prefix)]
     reply = canned[max(matches, key=len)] if matches else {}
     sys.stdout.write(reply.get("stdout", ""))

@@ -39,47 +39,98 @@ def test_pinned_tags_and_digests_are_accepted() -> None:
     assert deploy.image_problem(f"{IMAGE}@sha256:{'a' * 64}") is None
 
 
-def test_the_deploy_plan_pins_the_image_in_app_and_migration_and_applies_the_app_last() -> None:
+@pytest.mark.parametrize("overlay", ["dev", "prod", "prod-ha"])
+def test_the_deploy_plan_pins_the_image_and_applies_app_and_worker_after_the_migration(
+    overlay: str,
+) -> None:
     plan = deploy.plan_deploy(
-        rendered(OVERLAYS / "prod"),
-        rendered(OVERLAYS / "prod" / "migrate"),
+        rendered(OVERLAYS / overlay),
+        rendered(OVERLAYS / overlay / "migrate"),
         IMAGE,
         None,
         "invoicetron-prod",
     )
 
     assert m.container_image(plan.app, "app") == IMAGE
+    assert m.container_image(plan.worker, "worker") == IMAGE
     assert m.container_image(plan.migrate_job, "migrate") == IMAGE
+    assert [m.name(o) for o in plan.workloads] == ["invoicetron", "invoicetron-worker"]
+    # Neither runs new code before its migrations: no Deployment goes out with the first apply.
     assert all(m.kind(o) != "Deployment" for o in plan.infrastructure)
     assert not [o for o in plan.infrastructure if "invoicetron:0.1.0" in str(o)]
     steps = "\n".join(plan.describe())
     assert "(no Deployment yet) -> " + IMAGE in steps
     assert steps.index("job/invoicetron-migrate") < steps.index("apply deployment/invoicetron")
+    assert steps.index("job/invoicetron-migrate") < steps.index("deployment/invoicetron-worker")
 
 
-def test_app_only_deploys_apply_nothing_but_the_job_and_the_deployment() -> None:
-    live = {"kind": "Deployment", "spec": {"template": {"spec": {"containers": []}}}}
+def live_deployment(container: str, image: str) -> m.Obj:
+    containers = [{"name": container, "image": image}]
+    return {"kind": "Deployment", "spec": {"template": {"spec": {"containers": containers}}}}
+
+
+def test_app_only_deploys_apply_nothing_but_the_job_and_the_two_deployments() -> None:
+    old = IMAGE.replace("2.3.4", "2.3.3")
     plan = deploy.plan_deploy(
         rendered(OVERLAYS / "dev"),
         rendered(OVERLAYS / "dev" / "migrate"),
         IMAGE,
-        live,
+        live_deployment("app", old),
         "invoicetron-dev",
         app_only=True,
+        live_worker=live_deployment("worker", old),
     )
 
     assert plan.infrastructure == []
+    assert m.container_image(plan.app, "app") == IMAGE
+    assert m.container_image(plan.worker, "worker") == IMAGE
+    assert "worker image:" not in "\n".join(plan.describe())  # same as the app's: one line
 
 
-def test_an_app_only_deploy_refuses_to_create_the_deployment_which_ci_may_not() -> None:
-    with pytest.raises(deploy.DeployRefused, match="run the full `invoicetron k8s deploy` once"):
+@pytest.mark.parametrize(
+    ("app", "worker", "missing"),
+    [(None, None, "invoicetron"), (True, None, "invoicetron-worker")],
+)
+def test_an_app_only_deploy_refuses_to_create_a_deployment_which_ci_may_not(
+    app: bool | None, worker: bool | None, missing: str
+) -> None:
+    with pytest.raises(
+        deploy.DeployRefused,
+        match=f"existing deployment/{missing}, .*run the full `invoicetron k8s deploy` once",
+    ):
         deploy.plan_deploy(
             rendered(OVERLAYS / "dev"),
             rendered(OVERLAYS / "dev" / "migrate"),
             IMAGE,
-            None,
+            live_deployment("app", IMAGE) if app else None,
             "invoicetron-dev",
             app_only=True,
+            live_worker=live_deployment("worker", IMAGE) if worker else None,
+        )
+
+
+def test_the_first_deploy_with_a_worker_shows_it_is_new() -> None:
+    # The upgrade from before the worker existed: a full deploy creates it, --app-only cannot.
+    plan = deploy.plan_deploy(
+        rendered(OVERLAYS / "prod"),
+        rendered(OVERLAYS / "prod" / "migrate"),
+        IMAGE,
+        live_deployment("app", IMAGE.replace("2.3.4", "2.3.3")),
+        "invoicetron-prod",
+    )
+
+    assert "worker image: (no Deployment yet) -> " + IMAGE in plan.describe()
+
+
+def test_an_overlay_without_the_worker_is_refused() -> None:
+    objects = [
+        o
+        for o in rendered(OVERLAYS / "dev")
+        if not (m.kind(o) == "Deployment" and m.name(o) == "invoicetron-worker")
+    ]
+    with pytest.raises(deploy.DeployRefused, match="no Deployment invoicetron-worker"):
+        deploy.plan_deploy(
+            objects, rendered(OVERLAYS / "dev" / "migrate"), IMAGE, None, "invoicetron-dev"
         )
 
 
@@ -103,6 +154,41 @@ def test_pods_still_on_the_old_image_fail_the_deploy_check() -> None:
         "pod a is not ready"
     ]
     assert deploy.pod_image_problems([], IMAGE) == ["no app pod is running"]
+
+
+def worker_pod(name: str, image: str) -> m.Obj:
+    return {
+        "kind": "Pod",
+        "metadata": {"name": name},
+        "spec": {"containers": [{"name": "worker", "image": image}]},
+        "status": {"phase": "Running", "containerStatuses": [{"name": "worker", "ready": True}]},
+    }
+
+
+def test_verify_checks_the_worker_runs_the_new_image() -> None:
+    old = IMAGE.replace("2.3.4", "2.3.3")
+    deployment = live_deployment("worker", IMAGE)
+
+    passed = verify.worker_check(deployment, [worker_pod("w", IMAGE)], IMAGE)
+    stale = verify.worker_check(deployment, [worker_pod("w", IMAGE), worker_pod("v", old)], IMAGE)
+    missing = verify.worker_check(None, [], IMAGE)
+    none = verify.worker_check(deployment, [], IMAGE)
+
+    assert (passed.status, passed.name) == (verify.PASS, "worker on the expected image")
+    assert (stale.status, stale.reason) == (verify.FAIL, f"pod v runs {old}, not {IMAGE}")
+    assert missing.status == verify.FAIL and "invoicetron-worker is missing" in missing.reason
+    assert (none.status, none.reason) == (verify.FAIL, "no worker pod is running")
+
+
+def test_the_worker_follows_an_app_rollback_to_the_revision_with_the_same_image() -> None:
+    history = [
+        rollback.Revision(1, "w-1", "app:1", 0),
+        rollback.Revision(2, "w-2", "app:2", 0),
+        rollback.Revision(3, "w-3", "app:3", 1),
+    ]
+
+    assert rollback.revision_with_image(history, "app:2") == history[1]
+    assert rollback.revision_with_image(history, "app:0") is None
 
 
 def test_a_job_outcome_is_read_from_its_conditions() -> None:

@@ -21,6 +21,10 @@ SECRET_KEYS: dict[str, tuple[str, ...]] = {
     DB_SECRET: (DB_PASSWORD_KEY,),
     APP_SECRET: (DATABASE_URL_KEY, SECRET_KEY_KEY),
 }
+# Keys a pod reads only when present (secretKeyRef.optional): the SMTP password, added by the
+# operator when the SMTP server needs one. Bootstrap does not create them; rotation keeps them.
+EMAIL_PASSWORD_KEY = "email-host-password"
+OPTIONAL_SECRET_KEYS: dict[str, tuple[str, ...]] = {APP_SECRET: (EMAIL_PASSWORD_KEY,)}
 
 # Workloads and services.
 DB_NAME = "invoicetron-db"  # StatefulSet, headless Service and CloudNativePG Cluster
@@ -30,6 +34,8 @@ DB_PORT = 5432
 APP_NAME = "invoicetron"  # Deployment and Service
 APP_CONTAINER = "app"
 APP_PORT = 3000
+WORKER_NAME = "invoicetron-worker"  # Deployment running `invoicetron worker`
+WORKER_CONTAINER = "worker"
 MIGRATE_JOB = "invoicetron-migrate"
 BACKUP_CRONJOB = "invoicetron-db-backup"
 BACKUP_PVC = "invoicetron-backups"

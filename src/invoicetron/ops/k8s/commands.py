@@ -16,6 +16,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from invoicetron.cli import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, CommandFailed
 from invoicetron.ops import k8s_names as names
 from invoicetron.ops.k8s import data, database, doctor, rollback, verify, workflows
+from invoicetron.ops.k8s import manifests as m
 from invoicetron.ops.k8s import secrets as s
 from invoicetron.ops.k8s.deploy import DeployRefused
 from invoicetron.ops.k8s.environments import Environment, environment, find_manifests
@@ -133,6 +134,7 @@ def cmd_rollback_app(args: argparse.Namespace) -> None:
         f"--to-revision={target.number}",
     )
     kubectl.rollout_status("deployment", names.APP_NAME, env.namespace, args.timeout)
+    rollback_worker(kubectl, env, target.image, args.timeout)
     workflows.check_pods_then_ready(
         kubectl,
         env,
@@ -141,6 +143,39 @@ def cmd_rollback_app(args: argparse.Namespace) -> None:
         say,
         timeout=120,
     )
+
+
+def rollback_worker(kubectl: Kubectl, env: Environment, image: str | None, timeout: int) -> None:
+    """The worker follows the app back to the same image, so both run the same code."""
+    worker = kubectl.get("deployment", names.WORKER_NAME, env.namespace)
+    if worker is None or not image:
+        say(f"no deployment/{names.WORKER_NAME} to return with it")
+        return
+    if m.container_image(worker, names.WORKER_CONTAINER) == image:
+        say(f"deployment/{names.WORKER_NAME} already runs {image}")
+        return
+    history = rollback.revisions(
+        kubectl.list("replicasets", env.namespace, workflows.WORKER_SELECTOR),
+        (worker.get("metadata") or {}).get("uid"),
+        names.WORKER_CONTAINER,
+    )
+    match = rollback.revision_with_image(history, image)
+    if match is None:
+        raise workflows.StepFailed(
+            f"the app is back on {image}, but deployment/{names.WORKER_NAME} has no revision "
+            f"with that image: run `invoicetron k8s deploy --env {env.name} --image {image}` to "
+            "put both on it"
+        )
+    say(f"returning deployment/{names.WORKER_NAME} to revision {match.number} ({image})")
+    kubectl.run(
+        "rollout",
+        "undo",
+        f"deployment/{names.WORKER_NAME}",
+        f"--namespace={env.namespace}",
+        f"--to-revision={match.number}",
+    )
+    kubectl.rollout_status("deployment", names.WORKER_NAME, env.namespace, timeout)
+    workflows.check_worker_pods(kubectl, env, image, say)
 
 
 def cmd_rotate(args: argparse.Namespace) -> None:
@@ -152,7 +187,8 @@ def cmd_rotate(args: argparse.Namespace) -> None:
         f"1. ALTER ROLE {names.DB_USER} with a new generated password (inside the database)",
         f"2. write it to {names.DB_SECRET}/{names.DB_PASSWORD_KEY} and "
         f"{names.APP_SECRET}/{names.DATABASE_URL_KEY} together, and read both back",
-        f"3. restart deployment/{names.APP_NAME} so it connects with the new password",
+        f"3. restart deployment/{names.APP_NAME} and deployment/{names.WORKER_NAME} so they "
+        "connect with the new password",
     ):
         say(("would: " if args.dry_run else "") + line)
     if args.dry_run:
@@ -172,11 +208,19 @@ def cmd_rotate(args: argparse.Namespace) -> None:
             database.set_password(with_password(url, new), names.DB_USER, old)
             raise
     say("database and secrets carry the new password")
-    kubectl.run(
-        "rollout", "restart", f"deployment/{names.APP_NAME}", f"--namespace={env.namespace}"
-    )
-    kubectl.rollout_status("deployment", names.APP_NAME, env.namespace, args.timeout)
-    say("the app restarted with the new password")
+    # Both read DATABASE_URL at start only: the worker's next connection would use the old one.
+    restarted = [
+        deployment
+        for deployment in (names.APP_NAME, names.WORKER_NAME)
+        if deployment == names.APP_NAME or kubectl.get("deployment", deployment, env.namespace)
+    ]
+    for deployment in restarted:
+        kubectl.run(
+            "rollout", "restart", f"deployment/{deployment}", f"--namespace={env.namespace}"
+        )
+    for deployment in restarted:
+        kubectl.rollout_status("deployment", deployment, env.namespace, args.timeout)
+    say(" and ".join(restarted) + " restarted with the new password")
 
 
 def with_password(url: str, password: str) -> str:
@@ -198,6 +242,8 @@ def write_rotated_secrets(
             names.APP_SECRET,
             env.namespace,
             {
+                # Every other key (the SMTP password, say) stays as it was.
+                **values,
                 names.DATABASE_URL_KEY: s.database_url(password),
                 names.SECRET_KEY_KEY: values.get(names.SECRET_KEY_KEY, ""),
             },

@@ -1,8 +1,10 @@
 """Deploy decisions: is the image acceptable, what gets applied in which order, did it work.
 
 The image is written into the rendered manifests (never patched around them), so an apply can not
-revert it (lesson 6); the migration Job runs the same image before the app rolls out; and success
-means the running pods carry the new image (lesson 20) before /api/ready is even asked.
+revert it (lesson 6); the migration Job runs the same image before the app and the worker roll out
+(both are held back from the first apply: new code never runs against a schema without its
+migrations); and success means the running pods of both carry the new image (lesson 20) before
+/api/ready is even asked.
 """
 
 from __future__ import annotations
@@ -44,10 +46,17 @@ class DeployPlan:
     namespace: str
     new_image: str
     live_image: str | None
-    infrastructure: list[Obj]  # applied first: everything except the app Deployment
+    infrastructure: list[Obj]  # applied first: everything except the app and the worker
     migrate_job: Obj
     app: Obj
+    worker: Obj
+    live_worker_image: str | None = None
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def workloads(self) -> list[Obj]:
+        """What runs our code, applied together after the migration: the app, then the worker."""
+        return [self.app, self.worker]
 
     def describe(self) -> list[str]:
         lines = [
@@ -58,13 +67,19 @@ class DeployPlan:
             listed = ", ".join(m.describe(o).split(" (")[0] for o in self.infrastructure)
             lines.append(f"1. apply (server-side) {len(self.infrastructure)} objects: {listed}")
         else:
-            lines.append("1. apply nothing but the app (--app-only)")
+            lines.append("1. apply nothing but the app and the worker (--app-only)")
+        if self.live_worker_image != self.live_image:
+            lines.append(
+                f"worker image: {self.live_worker_image or '(no Deployment yet)'} -> "
+                f"{self.new_image}"
+            )
         lines += [
             f"2. wait for statefulset/{names.DB_NAME} to be ready",
             f"3. run job/{names.MIGRATE_JOB} with {self.new_image}, streaming its logs; "
             "stop here if it fails (the old version keeps serving)",
-            f"4. apply deployment/{names.APP_NAME} with {self.new_image} and wait for the rollout",
-            "5. check every running app pod carries the new image, then /api/ready",
+            f"4. apply deployment/{names.APP_NAME} and deployment/{names.WORKER_NAME} with "
+            f"{self.new_image} and wait for both rollouts",
+            "5. check every running app and worker pod carries the new image, then /api/ready",
         ]
         return lines + self.notes
 
@@ -77,27 +92,36 @@ def plan_deploy(
     namespace: str,
     *,
     app_only: bool = False,
+    live_worker: Obj | None = None,
 ) -> DeployPlan:
     problem = image_problem(image)
     if problem:
         raise DeployRefused(problem)
-    if app_only and live_deployment is None:
-        raise DeployRefused(
-            f"--app-only updates an existing deployment/{names.APP_NAME}, and there is none in "
-            f"{namespace}: run the full `invoicetron k8s deploy` once with an administrator's "
-            "credentials (CI's Role may patch the Deployment, never create it)"
-        )
-    pinned, count = m.pin_image(rendered, image, {names.APP_CONTAINER})
-    apps = m.find(pinned, "Deployment", names.APP_NAME)
-    if not apps or count == 0:
-        raise DeployRefused(
-            f"the overlay renders no Deployment {names.APP_NAME} with a container "
-            f"{names.APP_CONTAINER}: is --manifests pointing at Invoicetron's deploy/kubernetes?"
-        )
+    for deployment, live in ((names.APP_NAME, live_deployment), (names.WORKER_NAME, live_worker)):
+        if app_only and live is None:
+            raise DeployRefused(
+                f"--app-only updates an existing deployment/{deployment}, and there is none in "
+                f"{namespace}: run the full `invoicetron k8s deploy` once with an administrator's "
+                "credentials (CI's Role may patch the Deployments, never create them)"
+            )
+    pinned, _ = m.pin_image(rendered, image, {names.APP_CONTAINER, names.WORKER_CONTAINER})
+    workloads = []
+    for deployment, container in (
+        (names.APP_NAME, names.APP_CONTAINER),
+        (names.WORKER_NAME, names.WORKER_CONTAINER),
+    ):
+        found = m.find(pinned, "Deployment", deployment)
+        if not found or m.container_image(found[0], container) != image:
+            raise DeployRefused(
+                f"the overlay renders no Deployment {deployment} with a container {container}: "
+                "is --manifests pointing at Invoicetron's deploy/kubernetes?"
+            )
+        workloads.append(found[0])
+    app, worker = workloads
     jobs = m.find(m.pin_image(migrate_rendered, image, {"migrate"})[0], "Job", names.MIGRATE_JOB)
     if not jobs:
         raise DeployRefused(f"the migrate overlay renders no Job {names.MIGRATE_JOB}")
-    for obj in (apps[0], jobs[0]):
+    for obj in (app, worker, jobs[0]):
         template = m.pod_template(obj)
         pull = {
             s.get("name") for s in (template[1] if template else {}).get("imagePullSecrets", [])
@@ -106,17 +130,20 @@ def plan_deploy(
             raise DeployRefused(
                 f"{m.describe(obj)} does not name the pull secret {names.PULL_SECRET}"
             )
-    infrastructure = [] if app_only else [o for o in pinned if o is not apps[0]]
+    # The app and the worker never go out before the migration: not even in a first deploy.
+    infrastructure = [] if app_only else [o for o in pinned if all(o is not w for w in workloads)]
     plan = DeployPlan(
         namespace=namespace,
         new_image=image,
         live_image=m.container_image(live_deployment, names.APP_CONTAINER),
         infrastructure=infrastructure,
         migrate_job=jobs[0],
-        app=apps[0],
+        app=app,
+        worker=worker,
+        live_worker_image=m.container_image(live_worker, names.WORKER_CONTAINER),
     )
-    if plan.live_image == image:
-        plan.notes.append("note: the live Deployment already runs this image (a re-deploy)")
+    if plan.live_image == image and plan.live_worker_image == image:
+        plan.notes.append("note: the live Deployments already run this image (a re-deploy)")
     return plan
 
 
@@ -133,20 +160,25 @@ def job_outcome(job: Obj | None) -> str:
     return "running"
 
 
-def pod_image_problems(pods: list[Obj], image: str) -> list[str]:
-    """Why the app's pods are not (all) serving ``image``; empty when they are (lesson 20)."""
+def pod_image_problems(
+    pods: list[Obj], image: str, container: str = names.APP_CONTAINER, role: str = "app"
+) -> list[str]:
+    """Why the pods (app, or worker) are not all running ``image``; empty when they are (lesson 20).
+
+    The worker has no readiness probe, so its containers count as ready once started.
+    """
     live = [p for p in pods if not (p.get("metadata") or {}).get("deletionTimestamp")]
     running = [p for p in live if (p.get("status") or {}).get("phase") == "Running"]
     if not running:
-        return ["no app pod is running"]
+        return [f"no {role} pod is running"]
     found = []
     for pod in running:
-        spec_image = m.container_image(pod, names.APP_CONTAINER)
+        spec_image = m.container_image(pod, container)
         status: Obj = next(
             (
                 s
                 for s in (pod.get("status") or {}).get("containerStatuses") or []
-                if s.get("name") == names.APP_CONTAINER
+                if s.get("name") == container
             ),
             {},
         )

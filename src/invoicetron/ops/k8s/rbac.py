@@ -35,8 +35,8 @@ def _named(group: str, resource: str, name: str, *verbs: str) -> list[Permission
     return [Permission(group, resource, verb, name) for verb in verbs]
 
 
-# kubectl get (existence checks, the live image, the Job's status), apply --server-side (patch: an
-# --app-only deploy refuses to run when the Deployment does not exist yet, so never create),
+# kubectl get (existence checks, the live images, the Job's status), apply --server-side (patch: an
+# --app-only deploy refuses to run when either Deployment does not exist yet, so never create),
 # rollout status (get, then list+watch by name), delete --wait (get, list+watch by name),
 # create, logs job/… (get the Job, list+watch its pods, read the log), get pods by label.
 DEPLOY_APP_ONLY: tuple[Permission, ...] = tuple(
@@ -45,6 +45,7 @@ DEPLOY_APP_ONLY: tuple[Permission, ...] = tuple(
             *_named("", "secrets", names.PULL_SECRET, "get"),
             *_named("", "secrets", names.APP_SECRET, "get"),
             *_named("apps", "deployments", names.APP_NAME, "get", "list", "watch", "patch"),
+            *_named("apps", "deployments", names.WORKER_NAME, "get", "list", "watch", "patch"),
             *_named("apps", "statefulsets", names.DB_NAME, "get", "list", "watch"),
             *_named("batch", "jobs", names.MIGRATE_JOB, "get", "list", "watch", "delete"),
             Permission("batch", "jobs", "create"),

@@ -18,9 +18,10 @@ The runbook's four rollback levels:
 
   1. quick (manual):  start the old Compose VM again (`docker compose up -d` there) and point the
      tunnel's public hostname back at it. Nothing in the cluster changes.
-  2. app:             `invoicetron k8s rollback app` returns the Deployment to its previous
-     ReplicaSet (the image before the last deploy). The database stays as it is: fine unless the
-     last deploy ran migrations the old image cannot work with; then use level 3.
+  2. app:             `invoicetron k8s rollback app` returns the app Deployment to its previous
+     ReplicaSet (the image before the last deploy), and the worker to its revision with that same
+     image. The database stays as it is: fine unless the last deploy ran migrations the old image
+     cannot work with; then use level 3.
   3. data:            `invoicetron k8s rollback data BACKUP` restores a named backup (or `latest`)
      into the environment's database, after taking a safety backup of what is there now, and
      checks every table of the result.
@@ -38,8 +39,12 @@ class Revision:
     replicas: int
 
 
-def revisions(replica_sets: list[Obj], deployment_uid: str | None = None) -> list[Revision]:
-    """The app Deployment's ReplicaSets, oldest first."""
+def revisions(
+    replica_sets: list[Obj],
+    deployment_uid: str | None = None,
+    container: str = names.APP_CONTAINER,
+) -> list[Revision]:
+    """A Deployment's ReplicaSets (the app's, or the worker's), oldest first."""
     found = []
     for rs in replica_sets:
         owners = (rs.get("metadata") or {}).get("ownerReferences") or []
@@ -52,7 +57,7 @@ def revisions(replica_sets: list[Obj], deployment_uid: str | None = None) -> lis
             Revision(
                 number=int(annotations[REVISION]),
                 name=m.name(rs),
-                image=m.container_image(rs, names.APP_CONTAINER),
+                image=m.container_image(rs, container),
                 replicas=int((rs.get("status") or {}).get("replicas") or 0),
             )
         )
@@ -76,3 +81,11 @@ def rollback_target(history: list[Revision], to_revision: int | None = None) -> 
         if revision.image != current.image:
             return revision
     return history[-2]
+
+
+def revision_with_image(history: list[Revision], image: str | None) -> Revision | None:
+    """The newest revision running ``image`` (the worker's match for an app rollback), or None."""
+    for revision in reversed(history):
+        if image and revision.image == image:
+            return revision
+    return None

@@ -79,6 +79,18 @@ def app_check(deployment: Obj | None, pods: list[Obj], expected_image: str | Non
     return Check("app on the expected image", PASS, f"{len(pods)} pod(s) ready on {image}")
 
 
+def worker_check(deployment: Obj | None, pods: list[Obj], expected_image: str | None) -> Check:
+    """The worker runs the image the app runs (or the one asked for): same code, same schema."""
+    title = "worker on the expected image"
+    if deployment is None:
+        return Check(title, FAIL, f"deployment/{names.WORKER_NAME} is missing: run deploy")
+    image = expected_image or m.container_image(deployment, names.WORKER_CONTAINER) or "?"
+    problems = deploy.pod_image_problems(pods, image, names.WORKER_CONTAINER, "worker")
+    if problems:
+        return Check(title, FAIL, "; ".join(problems))
+    return Check(title, PASS, f"{len(pods)} pod(s) running {image}")
+
+
 def secrets_check(live: dict[str, Obj | None]) -> Check:
     problems = [p for name in s.SECRET_NAMES for p in s.problems(name, live.get(name))]
     problems += s.consistency_problems(live.get(names.DB_SECRET), live.get(names.APP_SECRET))

@@ -98,6 +98,7 @@ def run_deploy(
                 f"--env {env.name}` first"
             )
     live = kubectl.get("deployment", names.APP_NAME, env.namespace)
+    live_worker = kubectl.get("deployment", names.WORKER_NAME, env.namespace)
     plan = deploy.plan_deploy(
         render(kubectl, str(env.overlay)),
         render(kubectl, str(env.migrate_overlay)),
@@ -105,6 +106,7 @@ def run_deploy(
         live,
         env.namespace,
         app_only=app_only,
+        live_worker=live_worker,
     )
     for line in plan.describe():
         say(line)
@@ -116,9 +118,12 @@ def run_deploy(
     say(f"waiting for the database (statefulset/{names.DB_NAME})…")
     kubectl.rollout_status("statefulset", names.DB_NAME, env.namespace, timeout)
     run_migration(kubectl, env, plan.migrate_job, say, timeout)
-    say(f"rolling out {image}…")
-    kubectl.apply(m.dump([plan.app]))
+    # The app and the worker only now, together: neither runs the new code before its migrations.
+    say(f"rolling out {image} (app and worker)…")
+    kubectl.apply(m.dump(plan.workloads))
     kubectl.rollout_status("deployment", names.APP_NAME, env.namespace, timeout)
+    kubectl.rollout_status("deployment", names.WORKER_NAME, env.namespace, timeout)
+    check_worker_pods(kubectl, env, image, say)
     check_pods_then_ready(kubectl, env, image, ready_url, say, timeout=min(timeout, 120))
 
 
@@ -152,12 +157,32 @@ def wait_for_job(kubectl: Kubectl, namespace: str, timeout: int) -> str:
         time.sleep(2)
 
 
+APP_SELECTOR = f"{names.NAME_LABEL}={names.APP_NAME},{names.COMPONENT_LABEL}=web"
+WORKER_SELECTOR = f"{names.NAME_LABEL}={names.APP_NAME},{names.COMPONENT_LABEL}=worker"
+
+
+def check_worker_pods(kubectl: Kubectl, env: Environment, image: str, say: Say) -> None:
+    """Lesson 20 for the worker: every running worker pod carries the new image."""
+    problems = deploy.pod_image_problems(
+        kubectl.list("pods", env.namespace, WORKER_SELECTOR),
+        image,
+        names.WORKER_CONTAINER,
+        "worker",
+    )
+    if problems:
+        raise StepFailed(
+            "the worker's rollout finished but "
+            + "; ".join(problems)
+            + f" (`kubectl logs deployment/{names.WORKER_NAME} -n {env.namespace}`)"
+        )
+    say(f"every running worker pod carries {image}")
+
+
 def check_pods_then_ready(
     kubectl: Kubectl, env: Environment, image: str, ready_url: str, say: Say, *, timeout: int
 ) -> None:
     """Lesson 20: first the pods must carry the new image; only then does /api/ready count."""
-    selector = f"{names.NAME_LABEL}={names.APP_NAME},{names.COMPONENT_LABEL}=web"
-    problems = deploy.pod_image_problems(kubectl.list("pods", env.namespace, selector), image)
+    problems = deploy.pod_image_problems(kubectl.list("pods", env.namespace, APP_SELECTOR), image)
     if problems:
         raise StepFailed("the rollout finished but " + "; ".join(problems))
     say(f"every running app pod carries {image}")
@@ -249,9 +274,11 @@ def gather_checks(
         kubectl.get("statefulset", names.DB_NAME, ns), kubectl.list("pvc", ns)
     )
     deployment = kubectl.get("deployment", names.APP_NAME, ns)
-    selector = f"{names.NAME_LABEL}={names.APP_NAME},{names.COMPONENT_LABEL}=web"
-    app = verify.app_check(deployment, kubectl.list("pods", ns, selector), image)
+    app = verify.app_check(deployment, kubectl.list("pods", ns, APP_SELECTOR), image)
     checks.append(app)
+    worker = kubectl.get("deployment", names.WORKER_NAME, ns)
+    expected = image or m.container_image(deployment, names.APP_CONTAINER)
+    checks.append(verify.worker_check(worker, kubectl.list("pods", ns, WORKER_SELECTOR), expected))
     secrets = live_secrets(kubectl, ns)
     checks.append(verify.secrets_check(secrets))
     live_image = image or m.container_image(deployment, names.APP_CONTAINER)
