@@ -18,6 +18,16 @@ class AuditAction(models.TextChoices):
     PAYMENT = "payment", "Payment recorded"
     PAYMENT_DELETE = "payment_delete", "Payment deleted"
     CREDIT = "credit", "Credit note issued"
+    # Recorded by quotes, messaging, the portal and automation on billing's trail.
+    EMAIL = "email", "Emailed"
+    RETRY = "retry", "Retried"
+    LINK_CREATE = "link_create", "Public link created"
+    LINK_REVOKE = "link_revoke", "Public link revoked"
+    LINK_VIEW = "link_view", "Viewed through its public link"
+    ACCEPT = "accept", "Accepted"
+    DECLINE = "decline", "Declined"
+    CONVERT = "convert", "Converted to an invoice"
+    EXPIRE = "expire", "Expired"
 
 
 class AuditEvent(models.Model):
