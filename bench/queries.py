@@ -28,7 +28,7 @@ def main(paths: list[str]) -> None:
     headers = {"Authorization": f"Bearer {os.environ['BENCH_TOKEN']}"}
     counts = {}
     for path in paths:
-        client.get(path, headers=headers)  # warm caches (content types, sessions) as a live worker has
+        client.get(path, headers=headers)  # warm caches, as a live worker has them
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path, headers=headers)
         if response.status_code != 200:
