@@ -15,6 +15,8 @@ request:
     Authorization: Bearer itron_…
 
 A token acts as its user. A *read-only* token may only `GET`; any other method answers `403`.
+As in the app, only an owner's token may create, change or delete tax rates and number series;
+other users' tokens read them and get `403` (`owner_only`) for a write.
 A revoked or unknown token answers `401`. Revoke a token in the app or with
 `invoicetron token revoke --id N`. Signed-in browser sessions work too (this page uses yours),
 with the `X-CSRFToken` header on writes.

@@ -14,12 +14,23 @@ from invoicetron.api.auth import caller
 from invoicetron.api.errors import ApiError
 from invoicetron.billing import services
 from invoicetron.billing.models import TaxRate
+from invoicetron.billing.permissions import can_manage_business
 
 M = TypeVar("M", bound=Model)
 
 
 def acting_user(request: HttpRequest) -> User:
     return caller(request).user
+
+
+def acting_owner(request: HttpRequest) -> User:
+    """The acting user, who must be an owner: the API grants no more than the pages do."""
+    user = acting_user(request)
+    if not can_manage_business(user):
+        raise ApiError(
+            403, "Only an owner can change tax rates and number series.", code="owner_only"
+        )
+    return user
 
 
 def get_or_404(source: type[M] | QuerySet[M], pk: int, what: str) -> M:

@@ -11,7 +11,7 @@ from pydantic import StringConstraints
 
 from invoicetron.api.fields import COMMON_ERRORS, Id, error_responses
 from invoicetron.api.pagination import Page, PageParams, paginate
-from invoicetron.api.routers.common import acting_user, delete_or_conflict, get_or_404, save
+from invoicetron.api.routers.common import acting_owner, delete_or_conflict, get_or_404, save
 from invoicetron.billing.models import NumberSeries
 
 router = Router(tags=["Number series"])
@@ -80,7 +80,7 @@ def list_series(request: HttpRequest, filters: Query[SeriesFilters]) -> dict[str
 
 @router.post("", response={201: SeriesOut, **ERRORS})
 def create_series(request: HttpRequest, payload: SeriesIn) -> Status:
-    series = save(NumberSeries(), payload.model_dump(), by=acting_user(request))
+    series = save(NumberSeries(), payload.model_dump(), by=acting_owner(request))
     return Status(201, series_out(series))
 
 
@@ -93,11 +93,11 @@ def get_series(request: HttpRequest, id: Id) -> SeriesOut:
 def update_series(request: HttpRequest, id: Id, payload: SeriesPatch) -> SeriesOut:
     series = get_or_404(NumberSeries, id, "number series")
     values = payload.model_dump(exclude_unset=True, exclude_none=True)
-    return series_out(save(series, values, by=acting_user(request)))
+    return series_out(save(series, values, by=acting_owner(request)))
 
 
 @router.delete("/{id}", response={204: None, **error_responses(*COMMON_ERRORS, 404, 409)})
 def delete_series(request: HttpRequest, id: Id) -> Status:
     """Delete a series without numbered documents; one with documents is refused (409)."""
-    delete_or_conflict(get_or_404(NumberSeries, id, "number series"), by=acting_user(request))
+    delete_or_conflict(get_or_404(NumberSeries, id, "number series"), by=acting_owner(request))
     return Status(204, None)

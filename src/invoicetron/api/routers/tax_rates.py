@@ -11,7 +11,7 @@ from pydantic import StringConstraints
 
 from invoicetron.api.fields import COMMON_ERRORS, DecimalString, Id, error_responses, plain
 from invoicetron.api.pagination import Page, PageParams, paginate
-from invoicetron.api.routers.common import acting_user, delete_or_conflict, get_or_404, save
+from invoicetron.api.routers.common import acting_owner, delete_or_conflict, get_or_404, save
 from invoicetron.billing.models import TaxRate
 
 router = Router(tags=["Tax rates"])
@@ -63,7 +63,7 @@ def list_tax_rates(request: HttpRequest, filters: Query[TaxRateFilters]) -> dict
 
 @router.post("", response={201: TaxRateOut, **ERRORS})
 def create_tax_rate(request: HttpRequest, payload: TaxRateIn) -> Status:
-    tax = save(TaxRate(), payload.model_dump(), by=acting_user(request))
+    tax = save(TaxRate(), payload.model_dump(), by=acting_owner(request))
     return Status(201, tax_rate_out(tax))
 
 
@@ -76,11 +76,11 @@ def get_tax_rate(request: HttpRequest, id: Id) -> TaxRateOut:
 def update_tax_rate(request: HttpRequest, id: Id, payload: TaxRatePatch) -> TaxRateOut:
     tax = get_or_404(TaxRate, id, "tax rate")
     values = payload.model_dump(exclude_unset=True, exclude_none=True)
-    return tax_rate_out(save(tax, values, by=acting_user(request)))
+    return tax_rate_out(save(tax, values, by=acting_owner(request)))
 
 
 @router.delete("/{id}", response={204: None, **error_responses(*COMMON_ERRORS, 404, 409)})
 def delete_tax_rate(request: HttpRequest, id: Id) -> Status:
     """Delete an unused tax rate; one in use is refused (409): deactivate it instead."""
-    delete_or_conflict(get_or_404(TaxRate, id, "tax rate"), by=acting_user(request))
+    delete_or_conflict(get_or_404(TaxRate, id, "tax rate"), by=acting_owner(request))
     return Status(204, None)
