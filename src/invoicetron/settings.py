@@ -250,6 +250,9 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.smtp.EmailBackend"
 )
 EMAIL_HOST = EMAIL_HOST or "localhost"
+# Webhooks go to the owner's receivers on the internet. Loopback, private, link-local (cloud
+# metadata) and other non-global addresses are refused unless this says the receivers live there.
+WEBHOOKS_ALLOW_PRIVATE = env.flag("WEBHOOKS_ALLOW_PRIVATE", default=False)
 
 # -- Static files, i18n ----------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -49,7 +49,8 @@ class Receiver(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def receiver() -> Iterator[str]:
+def receiver(settings: Any) -> Iterator[str]:
+    settings.WEBHOOKS_ALLOW_PRIVATE = True  # the receiver listens on loopback
     Receiver.received, Receiver.answer = [], 200
     server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

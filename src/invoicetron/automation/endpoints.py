@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from invoicetron.accounts.models import User
+from invoicetron.automation.destinations import RefusedDestination, check_destination
 from invoicetron.automation.models import WebhookDelivery, WebhookEndpoint, WebhookStatus
 from invoicetron.automation.queue import defer
 from invoicetron.automation.webhooks import EVENTS, new_secret
@@ -35,6 +36,10 @@ def save_endpoint(
 ) -> WebhookEndpoint:
     if not url.startswith(("https://", "http://")):
         raise ValidationError({"url": "Enter an http or https address."})
+    try:
+        check_destination(url, unresolved_ok=True)
+    except RefusedDestination as error:
+        raise ValidationError({"url": str(error)}) from error
     creating = endpoint is None
     endpoint = endpoint or WebhookEndpoint(secret=new_secret())
     endpoint.url, endpoint.events, endpoint.active = url, _checked_events(events), active

@@ -22,6 +22,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from invoicetron.automation.destinations import RefusedDestination, check_destination
 from invoicetron.automation.models import WebhookDelivery, WebhookEndpoint, WebhookStatus
 from invoicetron.automation.queue import defer
 
@@ -97,7 +98,21 @@ def deliver(delivery_id: int) -> WebhookDelivery:
         return delivery
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A 3xx answer is a failed delivery: following it could lead to an internal address."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
+    try:
+        check_destination(delivery.endpoint.url)
+    except RefusedDestination as error:
+        return None, f"Refused: {error}"
     body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
     timestamp = int(time.time())
     request = urllib.request.Request(  # noqa: S310 - the owner registers http(s) endpoints only
@@ -114,7 +129,7 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+        with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
             return int(response.status), ""
     except urllib.error.HTTPError as error:
         return int(error.code), f"HTTP {error.code} {error.reason}"
