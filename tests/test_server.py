@@ -80,12 +80,15 @@ def test_readiness_follows_the_database_while_liveness_stays_up(served: Any) -> 
 def test_sigterm_stops_the_server_gracefully_and_access_logs_are_json(served: Any) -> None:
     base, _server, process = served
     http_get(f"{base}/api/health?token=should-not-be-logged")
+    link_token = "public-link-token-should-not-be-logged-0123456"
+    assert http_get(f"{base}/p/{link_token}/", {"Host": "invoicetron.test"})[0] == 404
     process.send_signal(signal.SIGTERM)
     output, _ = process.communicate(timeout=15)
     assert process.returncode == 0
     access = [json.loads(line) for line in output.splitlines() if '"logger": "access"' in line]
     assert any(entry["path"] == "/api/health" and entry["status"] == 200 for entry in access)
     assert "should-not-be-logged" not in output
+    assert any(entry["path"] == "/p/[link]/" and entry["status"] == 404 for entry in access)
     for line in output.splitlines():
         if line.strip():
             json.loads(line)  # every line the server writes is structured

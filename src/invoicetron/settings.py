@@ -288,7 +288,14 @@ LOGGING = {
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         }
     },
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "filters": {"public_links": {"()": "invoicetron.portal.redaction.RedactPublicLinks"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["public_links"],  # a link's token is its credential: never in a log
+        }
+    },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
         # Request bodies and headers never reach the logs; 4xx noise stays out of them too.

@@ -17,6 +17,7 @@ from gunicorn.glogging import Logger
 from pythonjsonlogger.json import JsonFormatter
 
 from invoicetron.envconfig import Env
+from invoicetron.portal.redaction import RedactPublicLinks, redact
 
 
 def server_options(env: Env) -> dict[str, Any]:
@@ -46,7 +47,8 @@ def server_options(env: Env) -> dict[str, Any]:
 class JsonAccessLogger(Logger):
     """Gunicorn's logger, writing one JSON object per line.
 
-    The access line carries the path without its query string: URLs must never leak secrets.
+    The access line carries the path without its query string, and public-link tokens redacted:
+    URLs must never leak secrets.
     """
 
     def setup(self, cfg: Any) -> None:
@@ -57,6 +59,7 @@ class JsonAccessLogger(Logger):
         )
         for handler in self.error_log.handlers:
             handler.setFormatter(formatter)
+            handler.addFilter(RedactPublicLinks())  # e.g. "Error handling request /p/<token>/"
         for handler in self.access_log.handlers:
             handler.setFormatter(_PlainMessage())
 
@@ -71,7 +74,7 @@ class JsonAccessLogger(Logger):
             "level": "INFO",
             "logger": "access",
             "method": environ.get("REQUEST_METHOD"),
-            "path": environ.get("PATH_INFO"),
+            "path": redact(environ.get("PATH_INFO") or ""),
             "status": int(status) if str(status).isdigit() else status,
             "duration_ms": round(request_time.total_seconds() * 1000, 2),
             "bytes": getattr(resp, "sent", None),
