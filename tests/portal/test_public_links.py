@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client as Browser
+from django.urls import reverse
 
 from invoicetron.accounts.models import User
 from invoicetron.billing.models import AuditEvent, Invoice
@@ -95,3 +97,25 @@ def test_a_client_accepts_a_quote_through_its_link_once(owner: User) -> None:
     assert quote.status == QuoteStatus.ACCEPTED
     decision = AuditEvent.objects.get(object_type="quotes.quote", action="accept")
     assert decision.actor is None and decision.new_values["via"].startswith("link ")
+
+
+def test_a_draft_gets_no_public_link(owner: User) -> None:
+    factories.business()
+    draft = factories.draft(owner)
+    with pytest.raises(ValidationError, match="Issue the invoice"):
+        create_link(draft, by=owner)
+    quote = create_quote(client=draft.client, by=owner, lines=[factories.line("Audit")])
+    with pytest.raises(ValidationError, match="Send the quote first"):
+        create_link(quote, by=owner)
+    assert not PublicLink.objects.exists()
+
+
+def test_the_link_button_on_a_draft_says_why_and_creates_nothing(owner: User) -> None:
+    factories.business()
+    draft = factories.draft(owner)
+    web = Browser()
+    web.force_login(owner)
+    page = web.post(reverse("messaging:new_link", args=["invoice", draft.pk]), follow=True)
+    assert page.status_code == 200
+    assert "Issue the invoice before sending it." in page.content.decode()
+    assert not PublicLink.objects.exists()

@@ -79,8 +79,12 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
 @member_required
 def new_link(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     document = load_document(slug, pk)
-    _link, url = create_link(document, by=acting_user(request))
     back = page_of(document)
+    try:
+        _link, url = create_link(document, by=acting_user(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back + "#links")
     request.session[NEW_LINK_KEY] = {"page": back, "url": url}  # shown once, on the next page
     messages.success(request, "Public link created. Copy it now: it is shown only once.")
     return redirect(back + "#links")

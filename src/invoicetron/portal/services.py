@@ -1,7 +1,8 @@
 """Public link services.
 
 - `create_link(document, *, by) -> (PublicLink, url)` — the token exists only in the returned URL
-  (secrets.token_urlsafe(32): 256 bits); the database keeps its SHA-256.
+  (secrets.token_urlsafe(32): 256 bits); the database keeps its SHA-256. A draft (a document
+  without its frozen snapshot) gets no link: ValidationError.
 - `revoke_link(link, *, by)` — the link stops working at once.
 - `open_link(token) -> (PublicLink, document) | None` — None for an unknown or revoked token.
 - `links_for(document)` — a document's links, newest first.
@@ -15,6 +16,7 @@ import secrets
 from typing import Any, cast
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -39,6 +41,11 @@ def link_url(token: str) -> str:
 @transaction.atomic
 def create_link(document: models.Model, *, by: User | None) -> tuple[PublicLink, str]:
     document_type = documents.for_object(document)
+    if getattr(document, "snapshot", None) is None:
+        # The page and PDF show the frozen snapshot; a draft has none and may still change.
+        raise ValidationError(
+            document_type.can_send(document) or "Only an issued or sent document can be shared."
+        )
     token = secrets.token_urlsafe(TOKEN_BYTES)
     link = PublicLink.objects.create(
         token_hash=token_hash(token),
