@@ -149,3 +149,12 @@ def schedule_post(client: object, **fields: str) -> dict[str, object]:
         }
         | fields
     )
+
+
+def test_a_webhook_with_no_event_ticked_is_saved_and_receives_every_event(
+    as_owner: WebClient,
+) -> None:
+    data = {"url": "https://hooks.example.com/all", "active": "on"}  # "None ticked: every event."
+    response = as_owner.post(reverse("automation:webhook_new"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert WebhookEndpoint.objects.get().events == []

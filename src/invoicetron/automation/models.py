@@ -124,7 +124,7 @@ class ReminderClaim(models.Model):
 class WebhookEndpoint(models.Model):
     url = models.URLField(max_length=500)
     secret = models.CharField(max_length=100)  # shared with the receiver to check signatures
-    events = models.JSONField(default=list)  # empty: every event
+    events = models.JSONField(default=list, blank=True)  # empty: every event
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
