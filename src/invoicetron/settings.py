@@ -301,5 +301,8 @@ LOGGING = {
         # Request bodies and headers never reach the logs; 4xx noise stays out of them too.
         "django.request": {"level": "ERROR"},
         "django.security.DisallowedHost": {"level": "ERROR"},
+        # WeasyPrint reports every rendering step at INFO: noise, not operations news.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

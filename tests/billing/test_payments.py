@@ -68,3 +68,14 @@ def test_deleting_a_payment_reopens_the_balance_and_is_audited(owner: User) -> N
     assert event.old_values["reference"] == "wrong client"
     assert event.invoice_id == invoice.pk
     assert event.actor_label == owner.email
+
+
+def test_deleting_a_payment_someone_already_deleted_is_refused_clearly(owner: User) -> None:
+    invoice = factories.issued_invoice(owner)
+    payment = services.record_payment(invoice, amount="100", by=owner)
+    stale_copy = Payment.objects.get(pk=payment.pk)
+    services.delete_payment(payment, by=owner)
+    with pytest.raises(ValidationError) as refused:
+        services.delete_payment(stale_copy, by=owner)
+    assert refused.value.message_dict == {"payment": ["This payment has already been deleted."]}
+    assert AuditEvent.objects.filter(action=AuditAction.PAYMENT_DELETE).count() == 1

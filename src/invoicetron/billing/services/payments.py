@@ -70,7 +70,9 @@ def record_payment(
 def delete_payment(payment: Payment, *, by: User | None) -> None:
     """Delete a payment (e.g. recorded by mistake); the trail keeps its values."""
     locked = Invoice.objects.select_for_update().get(pk=payment.invoice_id)
-    row = Payment.objects.get(pk=payment.pk)
+    row = Payment.objects.filter(pk=payment.pk).first()
+    if row is None:  # deleted meanwhile by someone else: a clear refusal, not a crash
+        raise ValidationError({"payment": "This payment has already been deleted."})
     old = field_values(row, skip=("created_at",)) | {
         "status": locked.status,
         "balance_due": locked.balance_due,

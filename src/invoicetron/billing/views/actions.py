@@ -94,8 +94,12 @@ def record_payment(request: HttpRequest, pk: int) -> HttpResponse:
 @member_required
 def delete_payment(request: HttpRequest, pk: int) -> HttpResponse:
     payment = get_object_or_404(Payment, pk=pk)
-    services.delete_payment(payment, by=acting_user(request))
-    messages.success(request, "Payment deleted; the audit trail keeps its values.")
+    try:
+        services.delete_payment(payment, by=acting_user(request))
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, "Payment deleted; the audit trail keeps its values.")
     return redirect("billing:invoice", pk=payment.invoice_id)
 
 
