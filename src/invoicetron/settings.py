@@ -304,5 +304,8 @@ LOGGING = {
         # WeasyPrint reports every rendering step at INFO: noise, not operations news.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Procrastinate announces its task registry on every start-up, even for `--help`.
+        "procrastinate.periodic": {"level": "WARNING"},
+        "procrastinate.blueprints": {"level": "WARNING"},
     },
 }
