@@ -190,7 +190,8 @@ class InvoiceOut(InvoiceSummaryOut):
     sent_at: DateTime | None
 
 
-def summary_fields(invoice: Invoice) -> dict[str, Any]:
+def summary_fields(invoice: Invoice, today: datetime.date | None = None) -> dict[str, Any]:
+    """`today`, the business's date, is read once per page by lists (it loads the profile)."""
     currency = invoice.currency
     return {
         "id": invoice.pk,
@@ -204,13 +205,9 @@ def summary_fields(invoice: Invoice) -> dict[str, Any]:
         "amount_paid": amount(invoice.amount_paid, currency),
         "amount_credited": amount(invoice.amount_credited, currency),
         "balance_due": amount(invoice.balance_due, currency),
-        "is_overdue": invoice.is_overdue(services.business_today()),
+        "is_overdue": invoice.is_overdue(today or services.business_today()),
         "updated_at": invoice.updated_at,
     }
-
-
-def summary_out(invoice: Invoice) -> InvoiceSummaryOut:
-    return InvoiceSummaryOut(**summary_fields(invoice))
 
 
 def invoice_out(invoice: Invoice) -> InvoiceOut:

@@ -1,0 +1,25 @@
+"""An API list page costs the same number of queries however many items it holds."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.api.conftest import Api
+from tests.billing_ui.test_query_counts import add_invoices
+
+
+def queries(api: Api, path: str, **params: object) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert api.get(path, **params).status == 200
+    return len(captured)
+
+
+def test_invoice_list_queries_do_not_grow_with_the_page(api: Api) -> None:
+    add_invoices(2)
+    api.get("invoices")  # the token's first use of the day is recorded once
+    two = queries(api, "invoices", limit=100)
+    add_invoices(98)
+    hundred = queries(api, "invoices", limit=100)
+    assert hundred == two <= 5, (two, hundred)
+    assert queries(api, "invoices", limit=100, overdue="true") == two
