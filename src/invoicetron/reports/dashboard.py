@@ -6,11 +6,14 @@ and the lists (top clients, recent activity) are LIMITed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, F, Q
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import TruncMonth
@@ -32,6 +35,7 @@ from invoicetron.reports.hooks import FailedEmails, failed_emails
 MONTHS_SHOWN = 12
 TOP_CLIENTS = 5
 RECENT_EVENTS = 8
+CACHE_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -152,10 +156,51 @@ def _net_of_credits() -> CombinedExpression:
     return F("total") - F("amount_credited")
 
 
+# The last figures this process computed: (key, monotonic time, figures). See build_dashboard.
+_last: tuple[Any, float, Dashboard] | None = None
+
+# Every service that changes billing data records an audit event in the same transaction, so the
+# newest event's id moves with every change; the newest invoice, payment and credit note ids catch
+# rows written without one (bulk loads). A transaction still in progress may yet commit an older
+# id: figures computed while one runs are never kept.
+CHANGE_MARKER = """
+SELECT (SELECT max(id) FROM billing_auditevent), (SELECT max(id) FROM billing_invoice),
+       (SELECT max(id) FROM billing_payment), (SELECT max(id) FROM billing_creditnote),
+       NOT EXISTS (SELECT FROM pg_snapshot_xip(pg_current_snapshot()))
+"""
+
+
+def change_marker() -> tuple[tuple[Any, ...], bool]:
+    """(a marker that changes with any billing change, whether no other write is in progress)."""
+    with connection.cursor() as cursor:
+        cursor.execute(CHANGE_MARKER)
+        *marker, settled = cursor.fetchone()
+    return tuple(marker), bool(settled)
+
+
 def build_dashboard(profile: BusinessProfile | None = None) -> Dashboard:
+    """The figures; reused for up to CACHE_SECONDS while nothing in billing changes.
+
+    The aggregates read every open invoice and a year of invoices and payments (about 0.5 s at
+    100,000 invoices); the change marker is one query of a few index lookups. The failed emails
+    come from the messaging app, which records no audit event, so they are always read afresh.
+    """
+    global _last
     profile = profile or BusinessProfile.load()
     base = Base.of(profile)
     today = business_today(profile)
+    marker, settled = change_marker()
+    key = (marker, base, today)
+    now = time.monotonic()
+    if _last is not None and _last[0] == key and now - _last[1] < CACHE_SECONDS:
+        figures = _last[2]
+    else:
+        figures = _compute(base, today)
+        _last = (key, now, figures) if settled else None
+    return dataclasses.replace(figures, failed_emails=failed_emails())
+
+
+def _compute(base: Base, today: datetime.date) -> Dashboard:
     receivables = _receivables(base, today)
     payments = _payments(base, today)
     return Dashboard(
@@ -171,5 +216,5 @@ def build_dashboard(profile: BusinessProfile | None = None) -> Dashboard:
         aging=current_aging(base, today),
         top_clients=top_clients(base, today),
         recent_events=list(AuditEvent.objects.order_by("-created_at", "-id")[:RECENT_EVENTS]),
-        failed_emails=failed_emails(),
+        failed_emails=None,
     )
