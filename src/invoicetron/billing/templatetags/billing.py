@@ -8,6 +8,8 @@ from typing import Any
 
 from django import template
 from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from invoicetron.billing import money
 from invoicetron.billing.models import AuditEvent
@@ -107,3 +109,14 @@ def minor(value: Decimal | str | None, currency: str) -> str:
 def overdue(invoice: Any, today: Any) -> bool:
     """Derived, never stored: see Invoice.is_overdue."""
     return bool(invoice.is_overdue(today))
+
+
+@register.simple_tag
+def status_badge(invoice: Any, today: Any) -> str:
+    """billing/_status.html as one call, for lists (an include per row costs a new context)."""
+    badge = format_html(
+        '<span class="badge status-{}">{}</span>', invoice.status, invoice.get_status_display()
+    )
+    if invoice.is_overdue(today):
+        badge += mark_safe(' <span class="badge status-overdue">Overdue</span>')
+    return badge
