@@ -8,6 +8,7 @@ is `invoicetron migrate`, a separate step (the Kubernetes migration Job).
 
 from __future__ import annotations
 
+import gc
 import json
 import time
 from typing import Any
@@ -102,6 +103,9 @@ class InvoicetronServer(BaseApplication):
     def load(self) -> Any:
         from invoicetron.wsgi import application
 
+        # The preloaded app's objects are shared with the forked workers until written to; the
+        # cyclic garbage collector writes to every object it visits, so keep it off them.
+        gc.freeze()
         return application
 
 
