@@ -46,6 +46,12 @@ def shape(value: Any) -> Any:
     return None
 
 
+def first_with_a_taxed_first_line(documents: Any) -> Any:
+    return next(
+        (doc for doc in documents.order_by("pk")[:200] if doc.snapshot["lines"][0]["taxes"]), None
+    )
+
+
 def test_the_generator_writes_what_it_says_with_every_document_kind(demo: Summary) -> None:
     assert (demo.clients, demo.invoices) == (CLIENTS, INVOICES)
     assert Invoice.objects.count() == INVOICES
@@ -133,11 +139,12 @@ def test_numbers_are_gapless_and_the_counters_continue_after_them(
 def test_snapshots_have_the_shape_the_issuing_service_freezes(demo: Summary, owner: User) -> None:
     real = services.issue_invoice(factories.draft(owner), by=owner)
     real_note = services.create_credit_note(real, by=owner)
-    generated = Invoice.objects.exclude(pk=real.pk).first()
+    # shape() reads each list's first item, so compare documents whose first line is taxed.
+    generated = first_with_a_taxed_first_line(Invoice.objects.exclude(pk=real.pk))
     assert generated is not None and generated.snapshot["version"] == SNAPSHOT_VERSION
     assert build.SNAPSHOT_VERSION == SNAPSHOT_VERSION
     assert shape(generated.snapshot) == shape(real.snapshot)
-    generated_note = CreditNote.objects.exclude(pk=real_note.pk).first()
+    generated_note = first_with_a_taxed_first_line(CreditNote.objects.exclude(pk=real_note.pk))
     assert generated_note is not None
     assert shape(generated_note.snapshot) == shape(real_note.snapshot)
     assert AuditEvent.objects.filter(invoice_id=generated.pk, action="issue").count() == 1
