@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, F, Q
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import TruncMonth
@@ -28,6 +27,7 @@ from invoicetron.billing.models import (
     Payment,
 )
 from invoicetron.billing.services import business_today
+from invoicetron.billing.services.changes import KEEP_SECONDS, change_marker
 from invoicetron.reports.aging import AgingRow, current_aging
 from invoicetron.reports.amounts import ZERO, Base
 from invoicetron.reports.hooks import FailedEmails, failed_emails
@@ -35,7 +35,7 @@ from invoicetron.reports.hooks import FailedEmails, failed_emails
 MONTHS_SHOWN = 12
 TOP_CLIENTS = 5
 RECENT_EVENTS = 8
-CACHE_SECONDS = 30
+CACHE_SECONDS = KEEP_SECONDS
 
 
 @dataclass(frozen=True)
@@ -156,26 +156,9 @@ def _net_of_credits() -> CombinedExpression:
     return F("total") - F("amount_credited")
 
 
-# The last figures this process computed: (key, monotonic time, figures). See build_dashboard.
+# The last figures this process computed: (key, monotonic time, figures). The key holds
+# billing.services.changes.change_marker(), which moves with every change to billing data.
 _last: tuple[Any, float, Dashboard] | None = None
-
-# Every service that changes billing data records an audit event in the same transaction, so the
-# newest event's id moves with every change; the newest invoice, payment and credit note ids catch
-# rows written without one (bulk loads). A transaction still in progress may yet commit an older
-# id: figures computed while one runs are never kept.
-CHANGE_MARKER = """
-SELECT (SELECT max(id) FROM billing_auditevent), (SELECT max(id) FROM billing_invoice),
-       (SELECT max(id) FROM billing_payment), (SELECT max(id) FROM billing_creditnote),
-       NOT EXISTS (SELECT FROM pg_snapshot_xip(pg_current_snapshot()))
-"""
-
-
-def change_marker() -> tuple[tuple[Any, ...], bool]:
-    """(a marker that changes with any billing change, whether no other write is in progress)."""
-    with connection.cursor() as cursor:
-        cursor.execute(CHANGE_MARKER)
-        *marker, settled = cursor.fetchone()
-    return tuple(marker), bool(settled)
 
 
 def build_dashboard(profile: BusinessProfile | None = None) -> Dashboard:

@@ -65,7 +65,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     form = InvoiceFilterForm(request.GET)
     today = services.business_today()
     invoices, client = filtered_invoices(form.cleaned_data if form.is_valid() else {}, today)
-    page = paginate(request, invoices)
+    page = paginate(request, invoices, keep_count=True)
     context = {"form": form, "page": page, "client": client, "today": today}
     return render(request, "billing/invoices/list.html", context)
 
