@@ -34,12 +34,16 @@ class Page(Schema, Generic[T]):
 
 
 def paginate(
-    queryset: QuerySet[M], params: PageParams, convert: Callable[[M], Any]
+    queryset: QuerySet[M],
+    params: PageParams,
+    convert: Callable[[M], Any],
+    count: Callable[[QuerySet[M]], int] = QuerySet.count,
 ) -> dict[str, Any]:
+    """`count` may be billing's kept count (services.changes) for lists of billing documents."""
     ordered = queryset.order_by("id")
     window = list(ordered[params.offset : params.offset + params.limit])
     return {
-        "count": ordered.count(),
+        "count": count(ordered),
         "limit": params.limit,
         "offset": params.offset,
         "items": [convert(item) for item in window],

@@ -25,6 +25,7 @@ from invoicetron.api.routers.invoice_io import (
 from invoicetron.billing import services
 from invoicetron.billing.models import Invoice
 from invoicetron.billing.pdf import render_invoice_pdf
+from invoicetron.billing.services.changes import billing_count
 
 router = Router(tags=["Invoices"])
 ERRORS = error_responses(*COMMON_ERRORS, 404)
@@ -58,7 +59,9 @@ def list_invoices(request: HttpRequest, filters: Query[InvoiceFilters]) -> dict[
         invoices = (
             invoices.filter(pk__in=overdue) if filters.overdue else invoices.exclude(pk__in=overdue)
         )
-    return paginate(invoices, filters, lambda invoice: summary_fields(invoice, today))
+    return paginate(
+        invoices, filters, lambda invoice: summary_fields(invoice, today), count=billing_count
+    )
 
 
 @router.post("", response={201: InvoiceOut, **WRITE_ERRORS})
