@@ -24,7 +24,7 @@ import psycopg
 
 from bench import backup, report
 from bench.load import require_wrk, run_wrk
-from bench.server import EMAIL, PASSWORD, Database, Server, cli, environment, sign_in
+from bench.server import EMAIL, PASSWORD, Database, Server, cli, environment, sign_in, status
 from invoicetron.cli import EXIT_OK
 
 RESULTS = Path(__file__).with_name("results")
@@ -120,7 +120,19 @@ def measure_pages(server: Server, env: dict[str, str], seconds: float) -> dict[s
             say(f"{name} c={concurrency}: {figures}")
             runs.append(run)
         results[name] = {"path": path, "runs": runs}
+        drain(server.base)
     return results
+
+
+def drain(base: str, limit: float = 120) -> None:
+    """Wait until requests queued by the last run are served: wrk stops sending at the end of a
+    run, but the sync workers still serve what it queued, which would time the next page."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        status(f"{base}/api/health")
+        if time.monotonic() - started < 0.05:
+            return
 
 
 def serve_and_measure(env: dict[str, str], seconds: float) -> dict[str, Any]:
