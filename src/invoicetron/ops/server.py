@@ -101,8 +101,13 @@ class InvoicetronServer(BaseApplication):
                 self.cfg.set(key, value)
 
     def load(self) -> Any:
+        from django.urls import get_resolver
+
         from invoicetron.wsgi import application
 
+        # Import every view (WeasyPrint, django-ninja's schemas…) before forking, so that the
+        # workers share them instead of each importing its own copy on its first request.
+        get_resolver().url_patterns  # noqa: B018 - loading the URLconf is the point
         # The preloaded app's objects are shared with the forked workers until written to; the
         # cyclic garbage collector writes to every object it visits, so keep it off them.
         gc.freeze()
