@@ -51,16 +51,20 @@ def page_of(document: models.Model) -> str:
 
 def contact_choices(document: models.Model) -> list[tuple[str, str]]:
     client = documents.for_object(document).client(document)
+    # Read the contacts once: both `recipients_of` and the names below use the prefetched list.
+    models.prefetch_related_objects([client], "contacts")
     contacts = {email: email for email in recipients_of(client)}
     names = {c.email: c.name for c in client.contacts.all() if c.email}
     return [(email, f"{names.get(email) or email} <{email}>") for email in contacts]
 
 
-def preview(document: models.Model) -> tuple[str, str]:
-    """(subject, body) the email would have; the link is a placeholder (none is created)."""
+def preview(document: models.Model, business: BusinessProfile | None = None) -> tuple[str, str]:
+    """(subject, body) the email would have; the link is a placeholder (none is created).
+
+    `business`: the profile the page has already loaded, if any (else it is loaded here)."""
     document_type = documents.for_object(document)
     context: dict[str, Any] = {
-        "business": BusinessProfile.load(),
+        "business": business if business is not None else BusinessProfile.load(),
         "client": document_type.client(document),
         "link": "(the client's own link, made when the email is sent)",
         **document_type.context(document),
@@ -85,20 +89,29 @@ class Panel:
     errors: list[str]
 
 
-def build_panel(request: HttpRequest, document: models.Model, *, whole_invoice: bool) -> Panel:
-    """Everything the partial shows: a fixed number of queries, whatever the log's length."""
+def build_panel(
+    request: HttpRequest,
+    document: models.Model,
+    *,
+    whole_invoice: bool,
+    business: BusinessProfile | None = None,
+) -> Panel:
+    """Everything the partial shows: a fixed number of queries, whatever the log's length.
+
+    `business`: the business profile the page has already loaded, if any."""
     from invoicetron.portal.models import PublicLink
     from invoicetron.portal.services import links_for
 
     document_type = documents.for_object(document)
     refusal = document_type.can_send(document)
     recipients = contact_choices(document) if refusal is None else []
-    subject, body = preview(document) if refusal is None else ("", "")
+    subject, body = preview(document, business) if refusal is None else ("", "")
     log = deliveries_for_invoice(document.pk) if whole_invoice else deliveries_for(document)
     if whole_invoice:  # the invoice's links and its credit notes'
         links = PublicLink.objects.filter(invoice_id=document.pk, revoked_at=None)
     else:
         links = links_for(document).filter(revoked_at=None)
+    shown_links = list(links[:LINKS_SHOWN])
     back = page_of(document)
     submitted = getattr(request, SUBMITTED_ATTR, None)  # a refused send, shown with its errors
     new_link = request.session.get(NEW_LINK_KEY) if hasattr(request, "session") else None
@@ -114,8 +127,9 @@ def build_panel(request: HttpRequest, document: models.Model, *, whole_invoice: 
         subject=subject,
         body=body,
         deliveries=list(log.select_related("created_by")[:LOG_SIZE]),
-        links=list(links[:LINKS_SHOWN]),
-        link_count=links.count(),
+        links=shown_links,
+        # Fewer than a full page shown means none left out: no need to count them.
+        link_count=len(shown_links) if len(shown_links) < LINKS_SHOWN else links.count(),
         new_link=shown,
         back=back,
         selected=set(submitted[0]) if submitted else {email for email, _label in recipients},

@@ -7,10 +7,11 @@ Templates use Django's template language without HTML escaping (the emails are p
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, Engine, Template, TemplateSyntaxError
 
 from invoicetron.messaging.models import EmailTemplate, MessageKind
 
@@ -58,8 +59,15 @@ def template_for(kind: str) -> tuple[str, str]:
     return DEFAULTS[kind]
 
 
+@lru_cache(maxsize=64)
+def _compiled(source: str) -> Template:
+    """A template compiled once per process and source text: an edited template is new text, so
+    it is compiled afresh. Compiled templates keep no state between renders."""
+    return _ENGINE.from_string(source)
+
+
 def render(source: str, context: dict[str, Any]) -> str:
-    return _ENGINE.from_string(source).render(Context(context)).strip()
+    return _compiled(source).render(Context(context)).strip()
 
 
 def render_message(kind: str, context: dict[str, Any]) -> tuple[str, str]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from invoicetron.billing.models import BusinessProfile
 from invoicetron.messaging.panel import Panel, build_panel
 
 register = template.Library()
@@ -13,4 +14,8 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def mail_panel(context: Any, document: Any, whole_invoice: bool = False) -> Panel:
-    return build_panel(context["request"], document, whole_invoice=whole_invoice)
+    # The page's business profile, when its view loaded one (the invoice page's `profile`).
+    business = context.get("profile")
+    if not isinstance(business, BusinessProfile):
+        business = None
+    return build_panel(context["request"], document, whole_invoice=whole_invoice, business=business)
