@@ -8,11 +8,11 @@ from typing import Any
 
 from django import template
 from django.http import HttpRequest
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from invoicetron.billing import money
-from invoicetron.billing.models import AuditEvent
+from invoicetron.billing.models import AuditEvent, InvoiceStatus
 
 register = template.Library()
 
@@ -111,12 +111,63 @@ def overdue(invoice: Any, today: Any) -> bool:
     return bool(invoice.is_overdue(today))
 
 
+_STATUS_LABELS = dict(InvoiceStatus.choices)
+
+
 @register.simple_tag
 def status_badge(invoice: Any, today: Any) -> str:
     """billing/_status.html as one call, for lists (an include per row costs a new context)."""
-    badge = format_html(
-        '<span class="badge status-{}">{}</span>', invoice.status, invoice.get_status_display()
-    )
+    # The status's label from a dict: `get_status_display()` hashes the choices on every call.
+    label = _STATUS_LABELS.get(invoice.status)
+    if label is None:
+        label = invoice.get_status_display()
+    badge = format_html('<span class="badge status-{}">{}</span>', invoice.status, label)
     if invoice.is_overdue(today):
         badge += mark_safe(' <span class="badge status-overdue">Overdue</span>')
     return badge
+
+
+@register.simple_tag
+def filter_fields(form: Any) -> str:
+    """The invoice list's filter fields (status, dates, client), as `_field.html` and Django's
+    widgets render them, without a template per widget and option. "" when a field has an
+    error: the template then renders the fields the usual way, with their error messages."""
+    if form.is_bound and form.errors:
+        return ""
+
+    def value(name: str) -> str:
+        raw = form[name].value()
+        return "" if raw is None else str(raw)
+
+    status = value("status")
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (choice, mark_safe(" selected") if choice == status else "", label)
+            for choice, label in form.fields["status"].choices
+        ),
+    )
+    html = format_html(
+        '<div class="field"><label for="id_status">{}</label>'
+        '<select name="status" id="id_status">{}</select></div>',
+        form["status"].label,
+        options,
+    )
+    for name in ("date_from", "date_to"):
+        shown = value(name)
+        html += format_html(
+            '<div class="field"><label for="id_{}">{}</label>'
+            '<input type="date" name="{}"{} id="id_{}"></div>',
+            name,
+            form[name].label,
+            name,
+            format_html(' value="{}"', shown) if shown else "",
+            name,
+        )
+    client = value("client")
+    html += format_html(
+        '<input type="hidden" name="client"{} id="id_client">',
+        format_html(' value="{}"', client) if client else "",
+    )
+    return html
