@@ -13,12 +13,11 @@ from django.views.decorators.http import require_POST
 
 from invoicetron.billing.forms.errors import place_errors
 from invoicetron.billing.forms.invoices import TaxOptions, kept_line_forms, line_initial
-from invoicetron.billing.models import Product
 from invoicetron.billing.permissions import member_required
 from invoicetron.billing.services import LineData
 from invoicetron.billing.templatetags.billing import plain as show_plain
 from invoicetron.billing.views.common import acting_user, paginate
-from invoicetron.billing.views.drafts import _formset
+from invoicetron.billing.views.drafts import _formset, render_draft_form
 from invoicetron.billing.views.invoices import pdf_response
 from invoicetron.quotes import services
 from invoicetron.quotes.documents import render_quote_pdf
@@ -27,7 +26,6 @@ from invoicetron.quotes.forms import QuoteFilterForm, QuoteForm
 from invoicetron.quotes.models import Quote, QuoteStatus
 
 LIST_FIELDS = ("id", "number", "status", "currency", "issue_date", "valid_until", "total")
-MAX_PRODUCTS = 200
 
 
 @member_required
@@ -131,15 +129,7 @@ def _form_page(request: HttpRequest, quote: Quote | None, initial: dict[str, Any
             else []
         )
         formset = _formset(None, tax_options, rows or [{}])
-    context = {
-        "quote": quote,
-        "form": form,
-        "formset": formset,
-        "errors": errors + list(formset.non_form_errors()),
-        "products": Product.objects.filter(archived=False).only("id", "name")[:MAX_PRODUCTS],
-    }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "quotes/form.html", context, status=status)
+    return render_draft_form(request, "quotes/form.html", {"quote": quote}, form, formset, errors)
 
 
 @member_required

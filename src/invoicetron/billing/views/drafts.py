@@ -94,15 +94,29 @@ def _page(request: HttpRequest, invoice: Invoice | None, initial: dict[str, Any]
         form = InvoiceForm(initial=initial, current_client_id=client_id)
         lines = services.draft_lines(invoice) if invoice else []
         formset = _formset(None, tax_options, [line_initial(line) for line in lines] or [{}])
+    return render_draft_form(
+        request, "billing/invoices/form.html", {"invoice": invoice}, form, formset, errors
+    )
+
+
+def render_draft_form(
+    request: HttpRequest,
+    template: str,
+    document: dict[str, Any],
+    form: Any,
+    formset: Any,
+    errors: list[Any],
+) -> HttpResponse:
+    """The draft page of an invoice or a quote: one form, its lines, and the product picker."""
     context = {
-        "invoice": invoice,
+        **document,
         "form": form,
         "formset": formset,
         "errors": errors + list(formset.non_form_errors()),
         "products": Product.objects.filter(archived=False).only("id", "name")[:MAX_LINES],
     }
     status = 400 if request.method == "POST" else 200
-    return render(request, "billing/invoices/form.html", context, status=status)
+    return render(request, template, context, status=status)
 
 
 @member_required
