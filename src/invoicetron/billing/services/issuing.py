@@ -32,9 +32,14 @@ SNAPSHOT_VERSION = 1
 
 def business_today(profile: BusinessProfile | None = None) -> datetime.date:
     """Today's date where the business is (its time zone), not where the server is."""
-    profile = profile or BusinessProfile.load()
+    if profile is None:
+        # Only the time zone is needed: reading one column keeps lists from loading the whole
+        # profile (the logo included) on every request. No profile yet means UTC, the default.
+        time_zone = BusinessProfile.objects.values_list("time_zone", flat=True).first() or "UTC"
+    else:
+        time_zone = profile.time_zone
     try:
-        zone = zoneinfo.ZoneInfo(profile.time_zone)
+        zone = zoneinfo.ZoneInfo(time_zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         zone = zoneinfo.ZoneInfo("UTC")
     return timezone.localdate(timezone=zone)
