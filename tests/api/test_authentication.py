@@ -7,6 +7,7 @@ from django.utils.crypto import get_random_string
 from invoicetron.accounts.models import User
 from invoicetron.api.models import ApiToken
 from invoicetron.api.tokens import TOKEN_PREFIX, create_token, hash_secret, revoke_token
+from invoicetron.billing.models import AuditEvent
 from tests.api.conftest import Api
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,13 @@ def test_a_deactivated_user_token_gets_401(owner: User) -> None:
     owner.is_active = False
     owner.save()
     assert Api(secret).get("clients").status == 401
+
+
+def test_a_token_writes_as_its_user(colleague: User) -> None:
+    # The token's user is loaded only when an operation needs it: a write must still get it.
+    answer = Api(create_token(colleague, "script").secret).post("clients", {"name": "Globex"})
+    assert answer.status == 201, answer.body
+    assert AuditEvent.objects.get(object_repr="Globex").actor == colleague
 
 
 def test_a_read_only_token_reads_but_cannot_write(read_only_api: Api) -> None:

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import datetime
+import json
 from typing import Any
 
 import pytest
+from ninja.responses import NinjaJSONEncoder
 
+from invoicetron.api.pagination import Page
+from invoicetron.api.routers.invoice_io import InvoiceSummaryOut, summary_fields
+from invoicetron.billing import services
 from invoicetron.billing.models import Invoice, InvoiceStatus
 from tests.api.conftest import Api
 from tests.billing import factories
@@ -169,3 +175,40 @@ def test_an_issued_invoice_shows_its_frozen_figures(api: Api, setup: dict) -> No
     assert answer.body["status"] == InvoiceStatus.ISSUED
     assert answer.body["totals"]["total"] == answer.body["total"]
     assert answer.body["lines"][0]["taxes"] == [{"name": "VAT", "rate": "20"}]
+
+
+def test_the_list_answers_each_invoice_as_its_own_get_does(api: Api, setup: dict) -> None:
+    """The list reads only a summary's columns and skips the response validation: its bytes must
+    be what validating the single GET's summary fields against the page schema gives."""
+    factories.draft()
+    late = factories.issued_invoice(
+        issue_date=datetime.date(2025, 1, 1), due_date=datetime.date(2025, 1, 31)
+    )
+    services.record_payment(late, amount="100.50", by=None)
+    yen = [factories.line("Licence", "3", "333.33")]
+    yen_draft = factories.draft(currency="JPY", lines=yen)
+    services.issue_invoice(yen_draft, by=None, exchange_rate="0.0061")
+
+    response = api.client.get(
+        "/api/v1/invoices?limit=10", headers={"Authorization": f"Bearer {api.token}"}
+    )
+
+    today = services.business_today()
+    invoices = Invoice.objects.order_by("id")
+    page = {
+        "count": 3,
+        "limit": 10,
+        "offset": 0,
+        "items": [summary_fields(i, today) for i in invoices],
+    }
+    expected = Page[InvoiceSummaryOut].model_validate(page).model_dump()
+    assert response.status_code == 200
+    assert response.content == json.dumps(expected, cls=NinjaJSONEncoder).encode()
+    draft, overdue, in_yen = json.loads(response.content)["items"]
+    assert draft["number"] is None and draft["is_overdue"] is False
+    assert overdue["status"] == "partially_paid" and overdue["is_overdue"] is True
+    assert overdue["balance_due"] == "331.50"
+    assert in_yen["currency"] == "JPY" and in_yen["total"] == "1000"
+    for item in (draft, overdue, in_yen):
+        single = api.get(f"invoices/{item['id']}").body
+        assert item == {name: single[name] for name in InvoiceSummaryOut.model_fields}

@@ -8,6 +8,7 @@ them by itself, so there is nothing to forge).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.http import HttpRequest
@@ -25,10 +26,19 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 @dataclass(frozen=True)
 class Caller:
-    """The authenticated caller of one request."""
+    """The authenticated caller of one request: a signed-in user, or a token acting as its user."""
 
-    user: User
+    session_user: User | None = None
     token: ApiToken | None = None
+
+    @cached_property
+    def user(self) -> User:
+        # A token's user is loaded when an operation asks for it (writes do, reads never): the
+        # token's query already refused users who may not sign in.
+        if self.token is not None:
+            return self.token.user
+        assert self.session_user is not None
+        return self.session_user
 
     @property
     def idempotency_owner(self) -> str:
@@ -54,7 +64,7 @@ class TokenAuth(HttpBearer):
             raise ApiError(
                 403, "This token is read-only; create a read-write token.", code="read_only_token"
             )
-        return Caller(user=found.user, token=found)
+        return Caller(token=found)
 
 
 class SessionAuth(APIKeyCookie):
@@ -84,7 +94,7 @@ class SessionAuth(APIKeyCookie):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            return Caller(user=user)
+            return Caller(session_user=user)
         return None
 
 

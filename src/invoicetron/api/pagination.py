@@ -13,6 +13,7 @@ from invoicetron.api.fields import MAX_PAGE_SIZE, DateTime
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)
+R = TypeVar("R")  # a row: a model instance, or a dict from .values()
 
 
 class PageParams(Schema):
@@ -34,10 +35,10 @@ class Page(Schema, Generic[T]):
 
 
 def paginate(
-    queryset: QuerySet[M],
+    queryset: QuerySet[Any, R],
     params: PageParams,
-    convert: Callable[[M], Any],
-    count: Callable[[QuerySet[M]], int] = QuerySet.count,
+    convert: Callable[[R], Any],
+    count: Callable[[QuerySet[Any, R]], int] = QuerySet.count,
 ) -> dict[str, Any]:
     """`count` may be billing's kept count (services.changes) for lists of billing documents."""
     ordered = queryset.order_by("id")
@@ -51,6 +52,6 @@ def paginate(
 
 
 def updated_since(
-    queryset: QuerySet[M], since: datetime.datetime | None, field: str = "updated_at"
-) -> QuerySet[M]:
+    queryset: QuerySet[M, R], since: datetime.datetime | None, field: str = "updated_at"
+) -> QuerySet[M, R]:
     return queryset if since is None else queryset.filter(**{f"{field}__gte": since})

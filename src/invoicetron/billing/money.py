@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any
@@ -41,6 +41,10 @@ ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 # Quantities (12+3 digits) times unit prices (14+4 digits) need more than Decimal's default 28.
 _PRECISION = 60
+# A list page rounds hundreds of amounts: one context and the quanta made once, not per amount
+# (a local context and a currency lookup per call were most of a page's rounding time).
+_ROUNDING = Context(prec=_PRECISION, rounding=ROUND_HALF_UP)
+_QUANTA = {code: Decimal(1).scaleb(-digits) for code, (digits, _name) in CURRENCIES.items()}
 
 
 class MoneyError(ValueError):
@@ -133,14 +137,13 @@ def minor_unit(currency: str) -> int:
 
 def quantum(currency: str) -> Decimal:
     """The smallest amount of a currency: 1, 0.01, 0.001…"""
-    return Decimal(1).scaleb(-minor_unit(currency))
+    # Codes as stored are found at once; others are normalized (or refused) first.
+    return _QUANTA.get(currency) or _QUANTA[check_currency(currency)]
 
 
 def round_to_minor_unit(amount: Decimal, currency: str) -> Decimal:
     """The one place where money is rounded: half-up (away from zero) to the minor unit."""
-    with localcontext() as context:
-        context.prec = _PRECISION
-        return amount.quantize(quantum(currency), rounding=ROUND_HALF_UP)
+    return amount.quantize(quantum(currency), rounding=ROUND_HALF_UP, context=_ROUNDING)
 
 
 def decimal_places(value: Decimal) -> int:

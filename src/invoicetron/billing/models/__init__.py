@@ -8,6 +8,7 @@ from invoicetron.billing.models.invoices import (
     Invoice,
     InvoiceLine,
     InvoiceStatus,
+    is_overdue,
 )
 from invoicetron.billing.models.parties import Client, Contact, Product
 from invoicetron.billing.models.payments import Payment, PaymentMethod
@@ -40,4 +41,5 @@ __all__ = [
     "PaymentMethod",
     "Product",
     "TaxRate",
+    "is_overdue",
 ]

@@ -178,14 +178,18 @@ class Invoice(FrozenOnceIssued):
         return self.status == InvoiceStatus.DRAFT
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
-        """Derived, never stored: open, with a balance, and past its due date."""
-        today = today or datetime.date.today()
-        return (
-            self.status in OPEN_STATUSES
-            and self.due_date is not None
-            and self.due_date < today
-            and self.balance_due > 0
+        """Derived, never stored: see the function `is_overdue` below."""
+        return is_overdue(
+            self.status, self.due_date, self.balance_due, today or datetime.date.today()
         )
+
+
+def is_overdue(
+    status: str, due_date: datetime.date | None, balance_due: Decimal, today: datetime.date
+) -> bool:
+    """Derived, never stored: open, with a balance, and past its due date. A function too, for
+    lists that read an invoice's columns without building the model."""
+    return status in OPEN_STATUSES and due_date is not None and due_date < today and balance_due > 0
 
 
 class InvoiceLine(models.Model):
