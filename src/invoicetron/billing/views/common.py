@@ -25,14 +25,35 @@ class KeptCountPaginator(Paginator):
 
 
 def paginate(
-    request: HttpRequest, rows: QuerySet[Any], param: str = "page", *, keep_count: bool = False
+    request: HttpRequest,
+    rows: QuerySet[Any],
+    param: str = "page",
+    *,
+    keep_count: bool = False,
+    count_full_pages: bool = False,
 ) -> Page[Any]:
     """One page of `rows` (a COUNT and a LIMIT query): no page ever loads every row.
 
     `keep_count` for lists of billing documents, whose count at 100,000 rows costs more than the
-    page itself."""
-    paginator = KeptCountPaginator if keep_count else Paginator
-    return paginator(rows, PAGE_SIZE).get_page(request.GET.get(param))
+    page itself. `count_full_pages` for lists that are usually short, like an invoice's history:
+    the first page is read before the count, and a short first page is all the rows, so it needs
+    no COUNT."""
+    number = request.GET.get(param)
+    paginator = (KeptCountPaginator if keep_count else Paginator)(rows, PAGE_SIZE)
+    if count_full_pages and _shows_first_page(number):
+        first = list(rows[:PAGE_SIZE])
+        if len(first) < PAGE_SIZE:
+            paginator.count = len(first)
+        return Page(first, 1, paginator)
+    return paginator.get_page(number)
+
+
+def _shows_first_page(number: str | None) -> bool:
+    """Whether `Paginator.get_page(number)` is page 1 whatever the count: "1", or no number."""
+    try:
+        return int(number) == 1  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True
 
 
 def acting_user(request: HttpRequest) -> User:

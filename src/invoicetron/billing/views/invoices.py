@@ -117,7 +117,9 @@ def invoice_context(request: HttpRequest, invoice: Invoice, **forms: Any) -> dic
         "lines": display_lines(invoice, totals),
         "payments": list(invoice.payments.select_related("created_by")),
         "credit_notes": list(invoice.credit_notes.all()),
-        "trail": paginate(request, services.events_for_invoice(invoice.pk), "trail"),
+        "trail": paginate(
+            request, services.events_for_invoice(invoice.pk), "trail", count_full_pages=True
+        ),
         "issue_form": forms.get("issue_form") or IssueForm(),
         "payment_form": forms.get("payment_form")
         or PaymentForm(

@@ -1,0 +1,118 @@
+"""The invoice page's history: the rows its tag writes, and its pages, counted only when needed."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.db import connection
+from django.template import engines
+from django.test import Client as WebClient
+from django.test.html import parse_html
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from invoicetron.accounts.models import User
+from invoicetron.billing.models import AuditEvent, Invoice
+from invoicetron.billing.templatetags.invoice_page import trail_rows
+from tests.billing import factories
+
+# The history's rows as the page's template wrote them before the `trail_rows` tag.
+TEMPLATE_ROWS = """{% load billing %}{% for event in trail %}
+  <tr><td>{{ event.created_at|date:"Y-m-d H:i" }}</td><td>{{ event.actor_label }}</td><td>{{ event.get_action_display }}{% if event.object_type != "billing.invoice" %} <span class="help">{{ event.object_repr }}</span>{% endif %}</td>
+  <td><ul class="changes">{% for name, old, new in event|changes %}<li><span class="field-name">{{ name }}</span> {% if old is not None %}{{ old|truncatechars:80 }} → {% endif %}{{ new|truncatechars:120 }}</li>{% endfor %}</ul></td></tr>
+  {% endfor %}"""  # noqa: E501 (the template's lines, as they were)
+
+ROWS = re.compile(r'<table class="trail">.*?<tbody>(.*?)</tbody>', re.S)
+AT = datetime.datetime(2026, 3, 1, 23, 30, tzinfo=datetime.UTC)
+
+
+def event(action: str, object_type: str = "billing.invoice", **values: object) -> AuditEvent:
+    return AuditEvent(
+        actor_label=str(values.pop("actor", "owner@example.com")),
+        created_at=AT,
+        action=action,
+        object_type=object_type,
+        object_id="1",
+        object_repr=str(values.pop("repr", "INV-2026-0001")),
+        old_values=values.pop("old", {}),
+        new_values=values.pop("new", {}),
+    )
+
+
+EVENTS = [
+    event("create", new={"number": "", "total": "0.00", "notes": "<b>Hi</b> & bye", "x": None}),
+    event(
+        "change",
+        old={"notes": "a" * 90, "total": "12.50000", "prices_include_tax": False},
+        new={"notes": "é" * 130, "total": "13.5", "prices_include_tax": True},
+    ),
+    event(
+        "change",
+        old={"line": {"description": "Design", "quantity": "3.000", "unit_price": "80"}},
+        new={"line": {"description": "Café\u0301 <x>", "quantity": "2", "taxes": ["VAT 20 %"]}},
+    ),
+    event("payment", "billing.payment", repr="100.00 on 2026-03-01", new={"amount": "100.00"}),
+    event("email", "billing.creditnote", repr="CN <1>", new={"recipients": ["a@x", "b@y"]}),
+    event("something_new", actor="", new={"meta": {"a": 1, "b": [1, 2]}, "created_by": 3}),
+    event("issue", old={"status": "draft"}, new={"status": "issued"}),
+]
+
+
+def test_the_history_rows_are_those_the_template_wrote() -> None:
+    template = engines["django"].from_string(TEMPLATE_ROWS)
+    for zone in ("UTC", "Europe/Paris", "Pacific/Auckland"):
+        with timezone.override(zone):
+            expected = template.render({"trail": EVENTS})
+            assert parse_html(trail_rows(EVENTS)) == parse_html(expected), zone
+
+
+def history(web: WebClient, invoice: Invoice, query: str = "") -> str:
+    response = web.get(reverse("billing:invoice", args=[invoice.pk]) + query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def add_events(invoice: Invoice, count: int) -> None:
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor_label="owner@example.com",
+            action="change",
+            object_type="billing.invoice",
+            object_id=str(invoice.pk),
+            object_repr=str(invoice),
+            invoice_id=invoice.pk,
+            new_values={"notes": f"note {number}"},
+        )
+        for number in range(count)
+    )
+
+
+def test_a_short_history_is_shown_whole_without_counting_it(
+    as_owner: WebClient, owner: User
+) -> None:
+    invoice = factories.issued_invoice(owner)
+    with CaptureQueriesContext(connection) as captured:
+        html = history(as_owner, invoice)
+    rows = ROWS.search(html)
+    shown = AuditEvent.objects.filter(invoice_id=invoice.pk).count()
+    assert rows and rows[1].count("<tr>") == shown
+    assert 'aria-label="Pages"' not in html
+    assert not [q for q in captured if "COUNT" in q["sql"] and "billing_auditevent" in q["sql"]]
+
+
+def test_a_long_history_is_counted_and_paged(as_owner: WebClient, owner: User) -> None:
+    invoice = factories.issued_invoice(owner)
+    add_events(invoice, 30)
+    total = AuditEvent.objects.filter(invoice_id=invoice.pk).count()
+    for query in ("", "?trail=1", "?trail=x"):
+        first = history(as_owner, invoice, query)
+        rows = ROWS.search(first)
+        assert rows and rows[1].count("<tr>") == 25, query
+        assert f"Page 1 of 2 · {total} in all" in first, query
+    second = history(as_owner, invoice, "?trail=2")
+    rows = ROWS.search(second)
+    assert rows and rows[1].count("<tr>") == total - 25
+    assert f"Page 2 of 2 · {total} in all" in second
+    assert "Page 2 of 2" in history(as_owner, invoice, "?trail=9")  # past the end: the last
