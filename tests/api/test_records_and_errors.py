@@ -115,6 +115,21 @@ def test_every_error_has_the_same_shape(api: Api) -> None:
         assert set(answer.error) == {"code", "message", "fields"}, answer.body
 
 
+def test_a_nul_character_in_text_is_a_422_naming_the_field(api: Api) -> None:
+    """PostgreSQL cannot store U+0000: refused before the database, nothing written."""
+    client_id = api.post("clients", {"name": "Globex"}).body["id"]
+    changed = api.patch(f"clients/{client_id}", {"notes": "a\x00b"})
+    assert changed.status == 422 and changed.field_paths() == ["notes"], changed.body
+    created = api.post("clients", {"name": "Ini\x00tech"})
+    assert created.status == 422 and created.field_paths() == ["name"], created.body
+    line = {"description": "Design\x00", "quantity": "1", "unit_price": "10"}
+    draft = api.post("invoices", {"client_id": client_id, "lines": [line]})
+    assert draft.status == 422 and draft.field_paths() == ["lines.0.description"], draft.body
+    searched = api.get("clients", search="x\x00")
+    assert searched.status == 422, searched.body
+    assert list(Client.objects.values_list("name", "notes")) == [("Globex", "")]
+
+
 def test_an_unexpected_error_is_a_500_without_a_stack_trace(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, StringConstraints, field_validator
 
 from invoicetron.billing import money
 
@@ -49,6 +49,20 @@ def _aware_within_range(value: datetime.datetime) -> datetime.datetime:
 
 Date = Annotated[datetime.date, AfterValidator(_within_range)]
 DateTime = Annotated[datetime.datetime, AfterValidator(_aware_within_range)]
+
+
+class Input(Schema):
+    """The base of every request body and query: text may not hold a NUL character.
+
+    PostgreSQL cannot store U+0000 in text, so such a value would fail at the database as a
+    500; refused here, it is a 422 naming the field (Django's form fields refuse it too)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul_characters(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("Remove the NUL character (\\u0000): text cannot contain it.")
+        return value
 
 
 def amount(value: Decimal, currency: str) -> str:

@@ -9,14 +9,14 @@ from typing import Any, Generic, TypeVar
 from django.db.models import Model, QuerySet
 from ninja import Field, Schema
 
-from invoicetron.api.fields import MAX_PAGE_SIZE, DateTime
+from invoicetron.api.fields import MAX_PAGE_SIZE, DateTime, Input
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)
 R = TypeVar("R")  # a row: a model instance, or a dict from .values()
 
 
-class PageParams(Schema):
+class PageParams(Input):
     limit: int = Field(50, ge=1, le=MAX_PAGE_SIZE, description="Items per page (at most 100).")
     offset: int = Field(0, ge=0, le=10**9, description="Items to skip.")
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import StringConstraints
 
-from invoicetron.api.fields import COMMON_ERRORS, Id, Text, error_responses
+from invoicetron.api.fields import COMMON_ERRORS, Id, Input, Text, error_responses
 from invoicetron.api.pagination import Page, SyncParams, paginate, updated_since
 from invoicetron.api.routers.common import acting_user, get_or_404, save
 from invoicetron.billing import services
@@ -28,7 +28,7 @@ OptionalCurrency = Annotated[
 Terms = Annotated[int, Field(ge=0, le=365, description="Days to pay; null: the business default.")]
 
 
-class ClientIn(Schema):
+class ClientIn(Input):
     name: Name = Field(examples=["Globex Corporation"])
     billing_address: Text = ""
     tax_id: TaxId = ""
@@ -37,7 +37,7 @@ class ClientIn(Schema):
     notes: Text = ""
 
 
-class ClientPatch(Schema):
+class ClientPatch(Input):
     name: Name | None = None
     billing_address: Text | None = None
     tax_id: TaxId | None = None

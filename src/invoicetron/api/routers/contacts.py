@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import StringConstraints
 
-from invoicetron.api.fields import COMMON_ERRORS, Id, error_responses
+from invoicetron.api.fields import COMMON_ERRORS, Id, Input, error_responses
 from invoicetron.api.pagination import Page, PageParams, paginate
 from invoicetron.api.routers.common import acting_user, get_or_404, referenced, save
 from invoicetron.billing import services
@@ -21,7 +21,7 @@ Email = Annotated[str, StringConstraints(max_length=254), Field(examples=["ap@gl
 Phone = Annotated[str, StringConstraints(max_length=64)]
 
 
-class ContactIn(Schema):
+class ContactIn(Input):
     client_id: Id
     name: Name = ""
     email: Email = ""
@@ -29,7 +29,7 @@ class ContactIn(Schema):
     is_primary: bool = Field(False, description="The client's first contact becomes primary.")
 
 
-class ContactPatch(Schema):
+class ContactPatch(Input):
     name: Name | None = None
     email: Email | None = None
     phone: Phone | None = None

@@ -13,6 +13,7 @@ from invoicetron.api.fields import (
     Date,
     DecimalString,
     Id,
+    Input,
     Text,
     amount,
     error_responses,
@@ -30,12 +31,12 @@ ERRORS = error_responses(*COMMON_ERRORS, 404)
 PDF_RESPONSE = pdf_response("The credit note as a PDF.")
 
 
-class CreditLineIn(Schema):
+class CreditLineIn(Input):
     invoice_line_id: Id = Field(description="A line id from GET /api/v1/invoices/{id}.")
     quantity: DecimalString = Field(examples=["1"])
 
 
-class CreditNoteIn(Schema):
+class CreditNoteIn(Input):
     invoice_id: Id
     lines: Annotated[list[CreditLineIn], Field(max_length=200)] | None = Field(
         None, description="Lines and quantities to credit; omit to credit everything left."

@@ -16,6 +16,7 @@ from invoicetron.api.fields import (
     DateTime,
     DecimalString,
     Id,
+    Input,
     Text,
     amount,
     plain,
@@ -42,7 +43,7 @@ MAX_LINES = 200
 # -- In --------------------------------------------------------------------------------------------
 
 
-class LineIn(Schema):
+class LineIn(Input):
     description: Description
     quantity: DecimalString = Field(examples=["3"])
     unit_price: DecimalString = Field(examples=["80.00"])
@@ -53,7 +54,7 @@ class LineIn(Schema):
     product_id: Id | None = None
 
 
-class InvoiceIn(Schema):
+class InvoiceIn(Input):
     client_id: Id
     currency: CurrencyCode | None = Field(
         None, description="Defaults to the client's currency, then the base currency."
@@ -69,7 +70,7 @@ class InvoiceIn(Schema):
     lines: Annotated[list[LineIn], Field(max_length=MAX_LINES, default_factory=list)]
 
 
-class InvoicePatch(Schema):
+class InvoicePatch(Input):
     """Only the fields sent change; `lines`, when sent, replaces every line."""
 
     client_id: Id | None = None
@@ -85,7 +86,7 @@ class InvoicePatch(Schema):
     lines: Annotated[list[LineIn], Field(max_length=MAX_LINES)] | None = None
 
 
-class IssueIn(Schema):
+class IssueIn(Input):
     issue_date: Date | None = Field(None, description="Defaults to the draft's, else today.")
     exchange_rate: DecimalString | None = Field(
         None,

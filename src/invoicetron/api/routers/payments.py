@@ -14,6 +14,7 @@ from invoicetron.api.fields import (
     Date,
     DecimalString,
     Id,
+    Input,
     Text,
     amount,
     error_responses,
@@ -30,7 +31,7 @@ WRITE_ERRORS = error_responses(*COMMON_ERRORS, 404, 409)
 Method = Literal["bank_transfer", "card", "cash", "cheque", "direct_debit", "online", "other"]
 
 
-class PaymentIn(Schema):
+class PaymentIn(Input):
     invoice_id: Id
     amount: DecimalString = Field(
         examples=["120.00"], description="Above zero, at most the balance due."

@@ -13,6 +13,7 @@ from invoicetron.api.fields import (
     COMMON_ERRORS,
     DecimalString,
     Id,
+    Input,
     Text,
     error_responses,
     plain,
@@ -34,7 +35,7 @@ Unit = Annotated[str, StringConstraints(max_length=32), Field(examples=["hour"])
 TaxIds = Annotated[list[Id], Field(max_length=20)]
 
 
-class ProductIn(Schema):
+class ProductIn(Input):
     name: Name = Field(examples=["Design work"])
     description: Text = ""
     unit: Unit = ""
@@ -43,7 +44,7 @@ class ProductIn(Schema):
     archived: bool = False
 
 
-class ProductPatch(Schema):
+class ProductPatch(Input):
     name: Name | None = None
     description: Text | None = None
     unit: Unit | None = None

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import StringConstraints
 
-from invoicetron.api.fields import COMMON_ERRORS, Id, error_responses
+from invoicetron.api.fields import COMMON_ERRORS, Id, Input, error_responses
 from invoicetron.api.pagination import Page, PageParams, paginate
 from invoicetron.api.routers.common import acting_owner, delete_or_conflict, get_or_404, save
 from invoicetron.billing.models import NumberSeries
@@ -29,7 +29,7 @@ Kind = Literal["invoice", "credit_note", "quote"]
 ResetPeriod = Literal["never", "yearly", "monthly"]
 
 
-class SeriesIn(Schema):
+class SeriesIn(Input):
     name: Name = Field(examples=["Invoices"])
     kind: Kind
     pattern: Pattern
@@ -37,7 +37,7 @@ class SeriesIn(Schema):
     is_default: bool = False
 
 
-class SeriesPatch(Schema):
+class SeriesPatch(Input):
     name: Name | None = None
     pattern: Pattern | None = None
     reset: ResetPeriod | None = None

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import StringConstraints
 
-from invoicetron.api.fields import COMMON_ERRORS, DecimalString, Id, error_responses, plain
+from invoicetron.api.fields import COMMON_ERRORS, DecimalString, Id, Input, error_responses, plain
 from invoicetron.api.pagination import Page, PageParams, paginate
 from invoicetron.api.routers.common import acting_owner, delete_or_conflict, get_or_404, save
 from invoicetron.billing.models import TaxRate
@@ -19,13 +19,13 @@ ERRORS = error_responses(*COMMON_ERRORS, 404)
 Name = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
-class TaxRateIn(Schema):
+class TaxRateIn(Input):
     name: Name = Field(examples=["VAT"])
     rate: DecimalString = Field(examples=["20"], description="Percent, 0 to 100.")
     active: bool = True
 
 
-class TaxRatePatch(Schema):
+class TaxRatePatch(Input):
     name: Name | None = None
     rate: DecimalString | None = None
     active: bool | None = None
