@@ -16,7 +16,7 @@ from django.urls import reverse
 from invoicetron.billing.models import BusinessProfile
 from invoicetron.messaging import documents
 from invoicetron.messaging.models import Delivery
-from invoicetron.messaging.services import deliveries_for, deliveries_for_invoice, recipients_of
+from invoicetron.messaging.services import deliveries_for, deliveries_for_invoice, email_contacts
 from invoicetron.messaging.templates import render_message
 
 SLUGS = {"invoice": "billing.invoice", "credit-note": "billing.creditnote", "quote": "quotes.quote"}
@@ -50,12 +50,11 @@ def page_of(document: models.Model) -> str:
 
 
 def contact_choices(document: models.Model) -> list[tuple[str, str]]:
-    client = documents.for_object(document).client(document)
-    # Read the contacts once: both `recipients_of` and the names below use the prefetched list.
-    models.prefetch_related_objects([client], "contacts")
-    contacts = {email: email for email in recipients_of(client)}
-    names = {c.email: c.name for c in client.contacts.all() if c.email}
-    return [(email, f"{names.get(email) or email} <{email}>") for email in contacts]
+    # One read of the contacts gives both the addresses (in `recipients_of` order) and the names.
+    contacts = email_contacts(documents.for_object(document).client(document))
+    addresses = dict.fromkeys(contact.email for contact in contacts)
+    names = {contact.email: contact.name for contact in contacts}
+    return [(email, f"{names.get(email) or email} <{email}>") for email in addresses]
 
 
 def preview(document: models.Model, business: BusinessProfile | None = None) -> tuple[str, str]:
@@ -111,7 +110,9 @@ def build_panel(
         links = PublicLink.objects.filter(invoice_id=document.pk, revoked_at=None)
     else:
         links = links_for(document).filter(revoked_at=None)
-    shown_links = list(links[:LINKS_SHOWN])
+    # Each link says who created it: one query for them all (none when there is no link), not
+    # one a link; a join would cost more on every page, most of which have no link.
+    shown_links = list(links.prefetch_related("created_by")[:LINKS_SHOWN])
     back = page_of(document)
     submitted = getattr(request, SUBMITTED_ATTR, None)  # a refused send, shown with its errors
     new_link = request.session.get(NEW_LINK_KEY) if hasattr(request, "session") else None
@@ -126,7 +127,8 @@ def build_panel(
         recipients=recipients,
         subject=subject,
         body=body,
-        deliveries=list(log.select_related("created_by")[:LOG_SIZE]),
+        # The log shows neither who queued an email nor its body (which can be long).
+        deliveries=list(log.defer("body")[:LOG_SIZE]),
         links=shown_links,
         # Fewer than a full page shown means none left out: no need to count them.
         link_count=len(shown_links) if len(shown_links) < LINKS_SHOWN else links.count(),

@@ -35,9 +35,14 @@ EMAIL_QUEUED = cast(AuditAction, "email")
 TEMPLATE_CHANGED = cast(AuditAction, "change")
 
 
-def recipients_of(client: Any) -> list[str]:
+def email_contacts(client: Any) -> list[Any]:
     """Every contact of the client with an email address, the primary contact first."""
-    return [contact.email for contact in client.contacts.all() if contact.email]
+    return [contact for contact in client.contacts.all() if contact.email]
+
+
+def recipients_of(client: Any) -> list[str]:
+    """Their addresses: whom an email goes to unless the sender picks."""
+    return [contact.email for contact in email_contacts(client)]
 
 
 def message_context(document: models.Model, **extra: Any) -> dict[str, Any]:

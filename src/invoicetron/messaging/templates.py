@@ -53,10 +53,8 @@ _ENGINE = Engine(autoescape=False, libraries={}, builtins=["django.template.defa
 
 def template_for(kind: str) -> tuple[str, str]:
     """(subject, body) for `kind`: the owner's version if edited, else the default."""
-    edited = EmailTemplate.objects.filter(kind=kind).first()
-    if edited is not None:
-        return edited.subject, edited.body
-    return DEFAULTS[kind]
+    edited = EmailTemplate.objects.filter(kind=kind).values_list("subject", "body").first()
+    return edited if edited is not None else DEFAULTS[kind]
 
 
 @lru_cache(maxsize=64)
