@@ -1,10 +1,13 @@
-"""The invoice page's history: the rows its tag writes, and its pages, counted only when needed."""
+"""The invoice page's history and payment form: the HTML their tags write is the templates', the
+history's pages are counted only when needed, and a refused payment shows its errors."""
 
 from __future__ import annotations
 
 import datetime
 import re
 
+import pytest
+from django import forms
 from django.db import connection
 from django.template import engines
 from django.test import Client as WebClient
@@ -14,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from invoicetron.accounts.models import User
+from invoicetron.billing.forms.invoices import IssueForm, PaymentForm
 from invoicetron.billing.models import AuditEvent, Invoice
-from invoicetron.billing.templatetags.invoice_page import trail_rows
+from invoicetron.billing.templatetags.invoice_page import plain_form, trail_rows
 from tests.billing import factories
 
 # The history's rows as the page's template wrote them before the `trail_rows` tag.
@@ -116,3 +120,69 @@ def test_a_long_history_is_counted_and_paged(as_owner: WebClient, owner: User) -
     assert rows and rows[1].count("<tr>") == total - 25
     assert f"Page 2 of 2 · {total} in all" in second
     assert "Page 2 of 2" in history(as_owner, invoice, "?trail=9")  # past the end: the last
+
+
+class Assorted(forms.Form):
+    description = forms.CharField(help_text="What <b>it</b> was & why", max_length=80)
+    count = forms.IntegerField(min_value=1, initial=3)
+    email = forms.EmailField(required=False, label="Copy to")
+    kind = forms.ChoiceField(choices=[("", "—"), ("a", "A & B"), ("b", "<b>")], required=False)
+
+
+class WithCheckBox(forms.Form):
+    name = forms.CharField()
+    agreed = forms.BooleanField()
+
+
+class WithChoices(forms.Form):
+    kinds = forms.MultipleChoiceField(choices=[("a", "A")])
+
+
+class WithGroups(forms.Form):
+    kind = forms.ChoiceField(choices=[("Group", [("a", "A")])])
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        PaymentForm(initial={"date": datetime.date(2026, 3, 1), "amount": "1574.98"}),
+        PaymentForm(initial={"amount": "12", "method": "cash", "reference": '"Q" <1>'}),
+        PaymentForm(),
+        IssueForm(),
+        Assorted(),
+        Assorted(initial={"description": "Café & co", "kind": "b", "count": 0}),
+    ],
+)
+def test_a_new_form_is_written_as_the_form_template_renders_it(form: forms.Form) -> None:
+    expected = engines["django"].from_string('{% include "billing/_form.html" %}')
+    rendered = expected.render({"form": form})
+    assert plain_form(form) == rendered
+    assert parse_html(plain_form(form)) == parse_html(rendered)
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        PaymentForm({"amount": "x", "date": "2026-03-01", "method": "cash"}),
+        PaymentForm({"amount": "1", "date": "2026-03-01", "method": "cash"}),
+        WithCheckBox(),
+        WithChoices(),
+        WithGroups(),
+    ],
+)
+def test_other_forms_are_left_to_the_templates(form: forms.Form) -> None:
+    assert plain_form(form) == ""
+
+
+def test_a_refused_payment_shows_the_form_again_with_its_error(
+    as_owner: WebClient, owner: User
+) -> None:
+    invoice = factories.issued_invoice(owner)
+    url = reverse("billing:invoice_pay", args=[invoice.pk])
+    response = as_owner.post(url, {"amount": "12.345", "date": "2026-03-01", "method": "cash"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<div class="field field-error">' in html
+    assert 'value="12.345"' in html and '<option value="cash" selected>' in html
+    assert "EUR amounts have 2 decimals at most." in html
+    assert 'aria-invalid="true"' in html

@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, render
 from invoicetron.billing import services
 from invoicetron.billing.forms.invoices import (
     OVERDUE,
-    CreditNoteForm,
     InvoiceFilterForm,
     IssueForm,
     PaymentForm,
@@ -120,15 +119,21 @@ def invoice_context(request: HttpRequest, invoice: Invoice, **forms: Any) -> dic
         "trail": paginate(
             request, services.events_for_invoice(invoice.pk), "trail", count_full_pages=True
         ),
-        "issue_form": forms.get("issue_form") or IssueForm(),
-        "payment_form": forms.get("payment_form")
-        or PaymentForm(
-            initial={"date": today, "amount": minor(invoice.balance_due, invoice.currency)}
-        ),
-        "credit_form": CreditNoteForm(),
+        # Only the form the page shows: a draft's issue form, or an open invoice's payment form.
+        "issue_form": forms.get("issue_form") or (IssueForm() if invoice.is_draft else None),
+        "payment_form": forms.get("payment_form") or new_payment_form(invoice, today),
         "errors": forms.get("errors", []),
         "needs_rate": invoice.currency != profile.base_currency,
     }
+
+
+def new_payment_form(invoice: Invoice, today: datetime.date) -> PaymentForm | None:
+    """The balance due today, or None when the invoice takes no payment (a draft, or paid)."""
+    if invoice.is_draft or invoice.balance_due <= 0:
+        return None
+    return PaymentForm(
+        initial={"date": today, "amount": minor(invoice.balance_due, invoice.currency)}
+    )
 
 
 def get_invoice(pk: int) -> Invoice:
@@ -137,7 +142,8 @@ def get_invoice(pk: int) -> Invoice:
 
 @member_required
 def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    invoice = get_invoice(pk)
+    # Without the number series (get_invoice's actions need it; the page does not show it).
+    invoice = get_object_or_404(Invoice.objects.select_related("client"), pk=pk)
     return render(request, "billing/invoices/detail.html", invoice_context(request, invoice))
 
 
