@@ -1,10 +1,12 @@
-"""The invoice page's history and payment form: the HTML their tags write is the templates', the
-history's pages are counted only when needed, and a refused payment shows its errors."""
+"""The invoice page's lines, history and payment form: the HTML their tags write is the
+templates', the history's pages are counted only when needed, and a refused payment shows its
+errors."""
 
 from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django import forms
@@ -19,7 +21,7 @@ from django.utils import timezone
 from invoicetron.accounts.models import User
 from invoicetron.billing.forms.invoices import IssueForm, PaymentForm
 from invoicetron.billing.models import AuditEvent, Invoice
-from invoicetron.billing.templatetags.invoice_page import plain_form, trail_rows
+from invoicetron.billing.templatetags.invoice_page import line_rows, plain_form, trail_rows
 from tests.billing import factories
 
 # The history's rows as the page's template wrote them before the `trail_rows` tag.
@@ -70,6 +72,41 @@ def test_the_history_rows_are_those_the_template_wrote() -> None:
         with timezone.override(zone):
             expected = template.render({"trail": EVENTS})
             assert parse_html(trail_rows(EVENTS)) == parse_html(expected), zone
+
+
+# The lines as the page's template wrote them before the `line_rows` tag.
+TEMPLATE_LINES = """{% load billing %}{% for line in lines %}
+  <tr>
+    <td>{{ line.description }}</td>
+    <td class="num">{{ line.quantity|plain }} {{ line.unit }}</td>
+    <td class="num">{{ line.unit_price|price:currency }}</td>
+    <td>{{ line.taxes|default:"—" }}</td>
+    <td class="num">{% if line.discount|plain != "0" %}{% if line.discount_type == "percent" %}{{ line.discount|plain }} %{% else %}{{ line.discount|amount:currency }}{% endif %}{% else %}—{% endif %}</td>
+    <td class="num">{{ line.amount|amount:currency }}</td>
+  </tr>
+  {% endfor %}"""  # noqa: E501 (the template's lines, as they were)
+
+
+def a_line(description: str, **values: object) -> dict[str, object]:
+    defaults = {"quantity": "1.000", "unit": "", "unit_price": "80.00", "taxes": ""}
+    rest = {"discount": "0", "discount_type": "percent", "amount": Decimal("80.00")}
+    return {"description": description, **defaults, **rest, **values}
+
+
+LINES = [
+    a_line("Design <b>work</b> & more", quantity="3.500", unit="hour", taxes="VAT 20 %"),
+    a_line("Discounted", discount="10.00", discount_type="percent", unit_price="19.9"),
+    a_line("Less", discount=Decimal("5.50"), discount_type="amount", amount=Decimal("1234.5")),
+    a_line("Zero", discount=Decimal("0.000"), quantity=Decimal("2"), unit_price=Decimal("0.125")),
+    a_line("", unit="<u>", taxes="VAT 5.5 %, Eco 1 %", amount="-12.30"),
+]
+
+
+@pytest.mark.parametrize("currency", ["EUR", "JPY", "BHD"])
+def test_the_lines_are_those_the_template_wrote(currency: str) -> None:
+    template = engines["django"].from_string(TEMPLATE_LINES)
+    expected = template.render({"lines": LINES, "currency": currency})
+    assert line_rows(LINES, currency) == expected
 
 
 def history(web: WebClient, invoice: Invoice, query: str = "") -> str:

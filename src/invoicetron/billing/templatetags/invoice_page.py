@@ -1,14 +1,15 @@
-"""The invoice page's history rows and payment form, each written in one call.
+"""The invoice page's lines, history rows and payment form, each written in one call.
 
-Rendered by the template engine, each history row cost about half a millisecond (a dozen
-variables, a filter per value, a loop per change), and the payment form about a millisecond (a
-template per field, widget, attribute list and option). Written here with `format_html` they
-cost a fraction of it. The HTML is the same as the templates'.
+Rendered by the template engine, each line cost about 0.1 ms and each history row about half a
+millisecond (a dozen variables, a filter per value, a loop per change), and the payment form
+about a millisecond (a template per field, widget, attribute list and option). Written here
+with `format_html` they cost a fraction of it. The HTML is the same as the templates'.
 """
 
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
 from invoicetron.billing.models import AuditAction, AuditEvent
-from invoicetron.billing.templatetags.billing import changes
+from invoicetron.billing.templatetags.billing import amount, changes, plain, price
 
 register = template.Library()
 
@@ -35,9 +36,9 @@ def _when(value: datetime.datetime | None) -> str:
 
 
 def _truncated(text: str, length: int) -> str:
-    """`|truncatechars:length`; short ASCII text (nearly every value) is returned as it is."""
-    if len(text) <= length and text.isascii():
-        return text
+    """`|truncatechars:length`, which returns short text (nearly every value) in NFC form."""
+    if len(text) <= length:
+        return unicodedata.normalize("NFC", text)
     return str(truncatechars(text, length))
 
 
@@ -69,6 +70,48 @@ def _cells(event: AuditEvent) -> tuple[object, ...]:
 def trail_rows(events: Iterable[AuditEvent]) -> SafeString:
     """One `<tr>` per event: when, who, what (and on which object), and the values it changed."""
     return format_html_join("", ROW, (_cells(event) for event in events))
+
+
+LINE = (
+    "\n  <tr>\n    <td>{}</td>\n"
+    '    <td class="num">{} {}</td>\n'
+    '    <td class="num">{}</td>\n'
+    "    <td>{}</td>\n"
+    '    <td class="num">{}</td>\n'
+    '    <td class="num">{}</td>\n'
+    "  </tr>\n  "
+)
+
+
+def _discount(line: dict[str, Any], currency: str) -> str:
+    shown = plain(line["discount"])
+    if shown == "0":
+        return "—"
+    return (
+        f"{shown} %" if line["discount_type"] == "percent" else amount(line["discount"], currency)
+    )
+
+
+@register.simple_tag
+def line_rows(lines: Iterable[dict[str, Any]], currency: str) -> SafeString:
+    """One `<tr>` per line (the view's display_lines): description, quantity and unit, unit
+    price, taxes, discount (a percentage or an amount) and amount."""
+    return format_html_join(
+        "",
+        LINE,
+        (
+            (
+                line["description"],
+                plain(line["quantity"]),
+                line["unit"],
+                price(line["unit_price"], currency),
+                line["taxes"] or "—",
+                _discount(line, currency),
+                amount(line["amount"], currency),
+            )
+            for line in lines
+        ),
+    )
 
 
 # The widget templates whose HTML `_widget` writes: django/forms/widgets/input.html and select.html.
