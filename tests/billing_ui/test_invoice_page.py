@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from invoicetron.accounts.models import User
+from invoicetron.billing import services
 from invoicetron.billing.forms.invoices import IssueForm, PaymentForm
-from invoicetron.billing.models import AuditEvent, Invoice
+from invoicetron.billing.models import AuditEvent, CreditNote, Invoice, Payment
 from invoicetron.billing.templatetags.invoice_page import line_rows, plain_form, trail_rows
 from tests.billing import factories
 
@@ -223,3 +224,25 @@ def test_a_refused_payment_shows_the_form_again_with_its_error(
     assert 'value="12.345"' in html and '<option value="cash" selected>' in html
     assert "EUR amounts have 2 decimals at most." in html
     assert 'aria-invalid="true"' in html
+
+
+def test_payments_and_credit_notes_are_listed_newest_first(
+    as_owner: WebClient, owner: User
+) -> None:
+    invoice = factories.issued_invoice(owner)
+    for day, amount in ((3, "10"), (5, "20"), (3, "30"), (4, "40")):
+        services.record_payment(invoice, amount=amount, by=owner, date=datetime.date(2026, 3, day))
+    line_id = invoice.snapshot["lines"][1]["id"] if invoice.snapshot else 0
+    for day in (2, 9, 9):
+        services.create_credit_note(
+            invoice,
+            by=owner,
+            lines=[services.CreditLine(line_id, "0.1")],
+            issue_date=datetime.date(2026, 3, day),
+        )
+    response = as_owner.get(reverse("billing:invoice", args=[invoice.pk]))
+    payments = list(Payment.objects.filter(invoice=invoice))  # in Payment.Meta.ordering
+    assert response.context["payments"] == payments
+    assert [payment.amount for payment in payments] == [20, 40, 30, 10]
+    notes = list(CreditNote.objects.filter(invoice=invoice))
+    assert response.context["credit_notes"] == notes and len(notes) == 3

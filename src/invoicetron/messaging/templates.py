@@ -53,8 +53,10 @@ _ENGINE = Engine(autoescape=False, libraries={}, builtins=["django.template.defa
 
 def template_for(kind: str) -> tuple[str, str]:
     """(subject, body) for `kind`: the owner's version if edited, else the default."""
-    edited = EmailTemplate.objects.filter(kind=kind).values_list("subject", "body").first()
-    return edited if edited is not None else DEFAULTS[kind]
+    try:
+        return EmailTemplate.objects.values_list("subject", "body").get(kind=kind)
+    except EmailTemplate.DoesNotExist:
+        return DEFAULTS[kind]
 
 
 @lru_cache(maxsize=64)

