@@ -18,6 +18,7 @@ from invoicetron.messaging import documents
 from invoicetron.messaging.models import Delivery
 from invoicetron.messaging.services import deliveries_for, deliveries_for_invoice, email_contacts
 from invoicetron.messaging.templates import render_message
+from invoicetron.web.templatetags.id_urls import id_url
 
 SLUGS = {"invoice": "billing.invoice", "credit-note": "billing.creditnote", "quote": "quotes.quote"}
 LOG_SIZE = 20
@@ -46,7 +47,7 @@ def page_of(document: models.Model) -> str:
     if label == "quotes.quote":
         return reverse("quotes:detail", args=[document.pk])
     invoice_id = documents.for_object(document).invoice_id(document)
-    return reverse("billing:invoice", args=[invoice_id])
+    return id_url("billing:invoice", invoice_id)
 
 
 def contact_choices(document: models.Model) -> list[tuple[str, str]]:
