@@ -1,6 +1,6 @@
 """The invoice page's lines, history and payment form: the HTML their tags write is the
-templates', the history's pages are counted only when needed, and a refused payment shows its
-errors."""
+templates', the history's pages are counted only when needed, a refused payment shows its errors,
+and payments, credit notes and public links are listed as before, in a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from invoicetron.billing import services
 from invoicetron.billing.forms.invoices import IssueForm, PaymentForm
 from invoicetron.billing.models import AuditEvent, CreditNote, Invoice, Payment
 from invoicetron.billing.templatetags.invoice_page import line_rows, plain_form, trail_rows
+from invoicetron.portal.services import create_link
 from tests.billing import factories
 
 # The history's rows as the page's template wrote them before the `trail_rows` tag.
@@ -246,3 +247,19 @@ def test_payments_and_credit_notes_are_listed_newest_first(
     assert [payment.amount for payment in payments] == [20, 40, 30, 10]
     notes = list(CreditNote.objects.filter(invoice=invoice))
     assert response.context["credit_notes"] == notes and len(notes) == 3
+
+
+def test_public_links_and_their_creators_cost_the_same_queries_however_many(
+    as_owner: WebClient, owner: User, colleague: User
+) -> None:
+    invoice = factories.issued_invoice(owner)
+    url = reverse("billing:invoice", args=[invoice.pk])
+    create_link(invoice, by=owner)
+    with CaptureQueriesContext(connection) as one:
+        assert as_owner.get(url).status_code == 200
+    create_link(invoice, by=colleague)
+    create_link(invoice, by=None)  # for an email
+    with CaptureQueriesContext(connection) as three:
+        html = as_owner.get(url).content.decode()
+    assert len(three) == len(one)
+    assert "by Olivia Owner" in html and "by Carl Colleague" in html and "for an email" in html
