@@ -225,7 +225,7 @@ def summary_fields(invoice: Invoice, today: datetime.date | None = None) -> dict
 
 def row_summary(row: Mapping[str, Any], today: datetime.date) -> dict[str, Any]:
     """The summary of an invoice read as SUMMARY_COLUMNS. `today`, the business's date, is read
-    once per page by lists (it loads the profile)."""
+    once per page by lists, not once per item."""
     currency = row["currency"]
     return {
         "id": row["id"],

@@ -105,18 +105,13 @@ def minor(value: Decimal | str | None, currency: str) -> str:
     return str(money.round_to_minor_unit(Decimal(value), currency))
 
 
-@register.filter
-def overdue(invoice: Any, today: Any) -> bool:
-    """Derived, never stored: see Invoice.is_overdue."""
-    return bool(invoice.is_overdue(today))
-
-
 _STATUS_LABELS = dict(InvoiceStatus.choices)
 
 
 @register.simple_tag
 def status_badge(invoice: Any, today: Any) -> str:
-    """billing/_status.html as one call, for lists (an include per row costs a new context)."""
+    """An invoice's status badge, and an Overdue badge when it is (one call: lists show one a row,
+    and an include per row cost a new context)."""
     # The status's label from a dict: `get_status_display()` hashes the choices on every call.
     label = _STATUS_LABELS.get(invoice.status)
     if label is None:

@@ -119,7 +119,6 @@ def invoice_context(request: HttpRequest, invoice: Invoice, **forms: Any) -> dic
         "invoice": invoice,
         "profile": profile,
         "today": today,
-        "overdue": invoice.is_overdue(today),
         "totals": totals,
         "lines": display_lines(invoice, totals),
         "payments": newest_first(invoice.payments.select_related("created_by"), "date", "pk"),
