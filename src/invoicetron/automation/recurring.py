@@ -12,7 +12,9 @@ line is logged, and the pass goes on with the other schedules. The schedule is t
 every pass; the first success clears the error.
 
 - `create_recurring(*, client, by, name, lines, frequency, start_date, end_date=None,
-  max_count=None, auto_issue=True, auto_send=False, currency="", notes="") -> RecurringInvoice`
+  max_count=None, auto_issue=True, auto_send=False, currency="", notes="",
+  exchange_rate=None) -> RecurringInvoice` — `exchange_rate`: the schedule's own rate (else the
+  latest recorded one is used, see rates.py).
 - `run_due(now=None) -> int` — invoices made.
 """
 
@@ -56,6 +58,7 @@ def create_recurring(
     auto_send: bool = False,
     currency: str = "",
     notes: str = "",
+    exchange_rate: Decimal | None = None,
 ) -> RecurringInvoice:
     if frequency not in Frequency.values:
         raise ValidationError({"frequency": "Choose weekly, monthly, quarterly or yearly."})
@@ -68,6 +71,7 @@ def create_recurring(
         name=name,
         client=client,
         currency=currency,
+        exchange_rate=exchange_rate,
         lines=[_line_json(validate_line(line, currency)) for line in lines],
         notes=notes,
         frequency=frequency,
