@@ -113,9 +113,7 @@ def test_gbp_and_eur_schedules_due_the_same_day_are_both_made_with_the_latest_gb
 
 @pytest.fixture
 def fee_step() -> ReminderStep:
-    return ReminderStep.objects.create(
-        days=30, late_fee=LateFee.PERCENT, late_fee_value=Decimal(2)
-    )
+    return ReminderStep.objects.create(days=30, late_fee=LateFee.PERCENT, late_fee_value=Decimal(2))
 
 
 def test_a_late_fee_on_a_gbp_invoice_is_charged_in_gbp_and_the_eur_reminder_is_sent_too(

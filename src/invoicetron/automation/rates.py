@@ -14,9 +14,9 @@ billing's `issue_invoice`); the worker has nobody to ask, so it takes, in this o
    shown to the owner. A rate is never guessed or fetched from an outside service (the app
    works offline and a made-up rate would be frozen into an immutable invoice).
 
-- `recorded_rate(currency) -> Decimal | None` — the latest recorded rate (2).
-- `rate_for(currency, *, own=None, advice="") -> Decimal | None` — None for the base currency (billing
-  records 1), else (1), (2), or `NoRate`.
+- `recorded_rate(currency, base_currency=None) -> Decimal | None` — the latest recorded (2).
+- `rate_for(currency, *, own=None, advice="") -> Decimal | None` — None for the base currency
+  (billing records 1), else (1), (2), or `NoRate` ending with `advice` (what to do).
 """
 
 from __future__ import annotations

@@ -32,8 +32,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from invoicetron.accounts.models import User
-from invoicetron.automation.models import Frequency, RecurringInvoice, RecurringRun
 from invoicetron.automation.failures import failure_message
+from invoicetron.automation.models import Frequency, RecurringInvoice, RecurringRun
 from invoicetron.automation.rates import rate_for
 from invoicetron.automation.schedule import local_today, occurrence
 from invoicetron.billing.models import AuditAction, BusinessProfile, Client, Invoice, TaxRate
@@ -42,6 +42,7 @@ from invoicetron.billing.services.audit import record
 
 logger = logging.getLogger(__name__)
 RATE_ADVICE = "Edit the recurring invoice and enter its exchange rate; the next pass uses it."
+
 
 @transaction.atomic
 def create_recurring(

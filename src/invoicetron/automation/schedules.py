@@ -55,9 +55,7 @@ def checked_rate(value: Any, currency: str) -> Decimal | None:
         raise ValidationError(
             {"exchange_rate": f"{currency} is the base currency: leave the exchange rate blank."}
         )
-    rate = checked_number(
-        value, "exchange_rate", places=10, minimum=None, label="Exchange rate"
-    )
+    rate = checked_number(value, "exchange_rate", places=10, minimum=None, label="Exchange rate")
     if rate <= 0 or rate >= MAX_RATE:
         raise ValidationError(
             {"exchange_rate": f"Enter how many {base} one {currency} is worth, above zero."}
