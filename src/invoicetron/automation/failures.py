@@ -2,14 +2,16 @@
 `ReminderFailure` row by recurring.py and reminders.py, read here for the dashboard notice.
 
 - `failure_message(error) -> str` — the text kept and logged for a failure.
-- `current_failures() -> Failures` — failing active schedules and reminders (two small queries).
+- `current_failures() -> [Failure]` — failing active schedules and reminders, latest first.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db.models import F, Value
 
 from invoicetron.automation.models import RecurringInvoice, ReminderFailure
 
@@ -25,22 +27,34 @@ def failure_message(error: Exception) -> str:
 
 
 @dataclass(frozen=True)
-class Failures:
-    schedules: list[RecurringInvoice]
-    reminders: list[ReminderFailure]
+class Failure:
+    kind: str  # "schedule" or "reminder"
+    object_id: int  # the schedule's, or the invoice's
+    label: str  # the schedule's name, or the invoice's number
+    error: str
+    failed_at: datetime.datetime | None
 
-    def __bool__(self) -> bool:
-        return bool(self.schedules or self.reminders)
 
-
-def current_failures(limit: int = SHOWN) -> Failures:
+def current_failures(limit: int = SHOWN) -> list[Failure]:
+    """The latest failures of active schedules and of reminders, in one query (the home page
+    keeps a fixed, small number of queries)."""
+    columns = ("kind", "object_id", "label", "message", "failed_at")
     schedules = (
         RecurringInvoice.objects.filter(active=True)
         .exclude(last_error="")
-        .only("pk", "name", "last_error", "failed_at")
-        .order_by("-failed_at")[:limit]
+        .annotate(
+            kind=Value("schedule"),
+            object_id=F("pk"),
+            label=F("name"),
+            message=F("last_error"),
+        )
+        .values_list(*columns)
     )
-    reminders = ReminderFailure.objects.select_related("invoice").only(
-        "error", "failed_at", "invoice__number"
-    )[:limit]
-    return Failures(list(schedules), list(reminders))
+    reminders = ReminderFailure.objects.annotate(
+        kind=Value("reminder"),
+        object_id=F("invoice_id"),
+        label=F("invoice__number"),
+        message=F("error"),
+    ).values_list(*columns)
+    rows = schedules.union(reminders, all=True).order_by("-failed_at")[:limit]
+    return [Failure(*row) for row in rows]

@@ -1,6 +1,6 @@
 """`{% worker_failures %}`: the dashboard's notice of what the worker could not do (failing
 recurring invoices and reminders, failures.py), with links to where each is fixed; nothing when
-all is well. Two small queries."""
+all is well. One query."""
 
 from __future__ import annotations
 
