@@ -59,6 +59,6 @@ def rate_for(currency: str, *, own: Decimal | None = None, advice: str = "") -> 
     if rate is None:
         raise NoRate(
             f"No exchange rate from {currency} to {base} is known: no {currency} invoice has "
-            f"been issued with a rate since {base} is the base currency. {advice}".strip()
+            f"been issued with a rate to {base} yet. {advice}".strip()
         )
     return rate
