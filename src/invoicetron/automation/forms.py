@@ -21,6 +21,12 @@ class ScheduleForm(forms.Form):
     currency = forms.ChoiceField(
         choices=[("", "The client's currency"), *CURRENCY_CHOICES], required=False
     )
+    exchange_rate = decimal_text(
+        "Exchange rate",
+        required=False,
+        help_text="For another currency than your base one: how much of your base currency one "
+        "unit is worth. Blank: the rate of the latest invoice issued in that currency.",
+    )
     frequency = forms.ChoiceField(choices=Frequency.choices, initial=Frequency.MONTHLY)
     start_date = forms.DateField(
         widget=DateInput(), help_text="The first invoice's date; its day of the month repeats."

@@ -25,6 +25,8 @@ class RecurringInvoice(models.Model):
     name = models.CharField(max_length=200)
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
     currency = models.CharField(max_length=3, blank=True)  # blank: the client's
+    # Units of the base currency per unit of `currency`; None: the latest recorded (rates.py).
+    exchange_rate = models.DecimalField(max_digits=20, decimal_places=10, null=True, blank=True)
     # [{"description", "quantity", "unit_price", "unit", "tax_ids": [..]}], amounts as strings.
     lines = models.JSONField(default=list)
     notes = models.TextField(blank=True)
@@ -42,6 +44,9 @@ class RecurringInvoice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The worker's last failure to make the next invoice, cleared by its next success.
+    last_error = models.TextField(blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("name", "id")
@@ -119,6 +124,22 @@ class ReminderClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice_id}/{self.step_id}"
+
+
+class ReminderFailure(models.Model):
+    """Why the worker could not do an invoice's due reminder steps; deleted once it can."""
+
+    invoice = models.OneToOneField(
+        Invoice, on_delete=models.CASCADE, related_name="reminder_failure"
+    )
+    error = models.TextField()
+    failed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("-failed_at",)
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id}: {self.error[:60]}"
 
 
 class WebhookEndpoint(models.Model):

@@ -5,27 +5,43 @@
 invoice is made, and the schedule advances. A worker that was down catches up every missed date,
 oldest first; running twice, or two workers at once, invoices each date once.
 
+Each schedule is worked on its own: when one cannot be invoiced (e.g. no exchange rate for its
+currency, see rates.py for where a rate comes from), its transaction is rolled back, the reason is
+kept on the schedule (`last_error`, `failed_at`, shown on its page and on the dashboard), one
+line is logged, and the pass goes on with the other schedules. The schedule is tried again on
+every pass; the first success clears the error.
+
 - `create_recurring(*, client, by, name, lines, frequency, start_date, end_date=None,
-  max_count=None, auto_issue=True, auto_send=False, currency="", notes="") -> RecurringInvoice`
+  max_count=None, auto_issue=True, auto_send=False, currency="", notes="",
+  exchange_rate=None) -> RecurringInvoice` — `exchange_rate`: the schedule's own rate (else the
+  latest recorded one is used, see rates.py).
 - `run_due(now=None) -> int` — invoices made.
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from invoicetron.accounts.models import User
+from invoicetron.automation.failures import failure_message
 from invoicetron.automation.models import Frequency, RecurringInvoice, RecurringRun
+from invoicetron.automation.rates import rate_for
 from invoicetron.automation.schedule import local_today, occurrence
 from invoicetron.billing.models import AuditAction, BusinessProfile, Client, Invoice, TaxRate
 from invoicetron.billing.services import LineData, create_draft, issue_invoice, validate_line
 from invoicetron.billing.services.audit import record
+
+logger = logging.getLogger(__name__)
+RATE_ADVICE = "Edit the recurring invoice and enter its exchange rate; the next pass uses it."
 
 
 @transaction.atomic
@@ -43,6 +59,7 @@ def create_recurring(
     auto_send: bool = False,
     currency: str = "",
     notes: str = "",
+    exchange_rate: Decimal | None = None,
 ) -> RecurringInvoice:
     if frequency not in Frequency.values:
         raise ValidationError({"frequency": "Choose weekly, monthly, quarterly or yearly."})
@@ -55,6 +72,7 @@ def create_recurring(
         name=name,
         client=client,
         currency=currency,
+        exchange_rate=exchange_rate,
         lines=[_line_json(validate_line(line, currency)) for line in lines],
         notes=notes,
         frequency=frequency,
@@ -93,12 +111,33 @@ def _line_data(row: dict[str, Any]) -> LineData:
 
 def run_due(now: datetime.datetime | None = None) -> int:
     today = local_today(BusinessProfile.load().time_zone, now)
+    # An error stays only while its schedule is still due: one edited to a later date, or
+    # finished, is no longer failing.
+    RecurringInvoice.objects.exclude(last_error="").filter(
+        Q(next_date__gt=today) | Q(next_date=None)
+    ).update(last_error="", failed_at=None)
     due = RecurringInvoice.objects.filter(active=True, next_date__lte=today)
     made = 0
     for pk in due.values_list("pk", flat=True):
-        while _run_next(pk, today):
-            made += 1
+        try:
+            while _run_next(pk, today):
+                made += 1
+        except Exception as error:  # reported on the schedule; the other schedules go on
+            _record_failure(pk, error)
     return made
+
+
+def _record_failure(pk: int, error: Exception) -> None:
+    message = failure_message(error)
+    RecurringInvoice.objects.filter(pk=pk).update(last_error=message, failed_at=timezone.now())
+    name = RecurringInvoice.objects.filter(pk=pk).values_list("name", flat=True).first()
+    logger.warning(
+        "recurring invoice %s (“%s”) not made: %s",
+        pk,
+        name,
+        message,
+        exc_info=not isinstance(error, ValidationError),
+    )
 
 
 def _run_next(pk: int, today: datetime.date) -> bool:
@@ -137,7 +176,8 @@ def _advance(schedule: RecurringInvoice) -> None:
     ):
         upcoming = None
     schedule.next_date = upcoming
-    schedule.save(update_fields=["runs_done", "next_date"])
+    schedule.last_error, schedule.failed_at = "", None
+    schedule.save(update_fields=["runs_done", "next_date", "last_error", "failed_at"])
 
 
 def _make_invoice(schedule: RecurringInvoice, run_date: datetime.date) -> Invoice:
@@ -150,7 +190,8 @@ def _make_invoice(schedule: RecurringInvoice, run_date: datetime.date) -> Invoic
         notes=schedule.notes,
     )
     if schedule.auto_issue:
-        invoice = issue_invoice(invoice, by=None, issue_date=run_date)
+        rate = rate_for(invoice.currency, own=schedule.exchange_rate, advice=RATE_ADVICE)
+        invoice = issue_invoice(invoice, by=None, issue_date=run_date, exchange_rate=rate)
         if schedule.auto_send:
             from invoicetron.messaging.services import queue_email
 

@@ -6,26 +6,48 @@ invoice, claims a `ReminderClaim` row per step (unique on invoice and step), cha
 late fee once (a separate, issued invoice: an issued invoice is never changed) and queues one
 reminder email. A worker that was down emails only the latest step that came, not a burst.
 The email job checks again before sending: a reminder for an invoice paid meanwhile is cancelled.
+The email says how many days overdue the invoice really is today (in the business's time zone),
+not the step's number of days: a step done late says the real delay.
+
+A late fee is an invoice in the overdue invoice's currency, issued at the rate rates.py gives
+(the latest rate recorded for that currency, which the overdue invoice itself provides).
+
+Each invoice is worked on its own: when its steps cannot be done (e.g. no exchange rate for the
+fee), its transaction is rolled back, a `ReminderFailure` row keeps the reason for the dashboard,
+one line is logged, and the pass goes on with the other invoices. The invoice is tried again on
+every pass; the first success deletes the failure.
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from invoicetron.automation.models import LateFee, ReminderClaim, ReminderStep
+from invoicetron.automation.failures import failure_message
+from invoicetron.automation.models import LateFee, ReminderClaim, ReminderFailure, ReminderStep
+from invoicetron.automation.rates import rate_for
 from invoicetron.automation.schedule import local_today
 from invoicetron.billing import money
 from invoicetron.billing.models import OPEN_STATUSES, BusinessProfile, Invoice
 from invoicetron.billing.services import LineData, create_draft, issue_invoice
+
+logger = logging.getLogger(__name__)
+RATE_ADVICE = (
+    "Issue one invoice in that currency by hand with its exchange rate; the next pass charges "
+    "the late fee and sends the reminder."
+)
 
 
 def run_due(now: datetime.datetime | None = None) -> int:
     """Reminder steps done (emailed or caught up) across all invoices."""
     steps = list(ReminderStep.objects.filter(active=True))
     if not steps:
+        ReminderFailure.objects.all().delete()  # no step left to fail
         return 0
     today = local_today(BusinessProfile.load().time_zone, now)
     earliest = today - datetime.timedelta(days=min(step.days for step in steps))
@@ -35,7 +57,31 @@ def run_due(now: datetime.datetime | None = None) -> int:
         due_date__lte=earliest,
         late_fee_for__isnull=True,  # a late-fee invoice gets no fee of its own
     ).values_list("pk", flat=True)
-    return sum(_remind(pk, steps, today) for pk in candidates)
+    # A failure stays only while its invoice still waits for a step (not paid, not credited).
+    ReminderFailure.objects.exclude(invoice__in=candidates).delete()
+    done = 0
+    for pk in candidates:
+        try:
+            done += _remind(pk, steps, today)
+        except Exception as error:  # kept for the dashboard; the other invoices go on
+            _record_failure(pk, error)
+        else:
+            ReminderFailure.objects.filter(invoice_id=pk).delete()
+    return done
+
+
+def _record_failure(invoice_id: int, error: Exception) -> None:
+    message = failure_message(error)
+    ReminderFailure.objects.update_or_create(
+        invoice_id=invoice_id, defaults={"error": message, "failed_at": timezone.now()}
+    )
+    number = Invoice.objects.filter(pk=invoice_id).values_list("number", flat=True).first()
+    logger.warning(
+        "reminder for invoice %s not done: %s",
+        number,
+        message,
+        exc_info=not isinstance(error, ValidationError),
+    )
 
 
 def _remind(invoice_id: int, steps: list[ReminderStep], today: datetime.date) -> int:
@@ -57,18 +103,17 @@ def _remind(invoice_id: int, steps: list[ReminderStep], today: datetime.date) ->
             claim = ReminderClaim.objects.create(invoice=invoice, step=step)
             claim.fee_invoice = _charge_fee(invoice, step)
             if step is latest:
-                claim.delivery_id, claim.emailed = _email(invoice, step), True
+                claim.delivery_id, claim.emailed = _email(invoice, overdue_days), True
             claim.save(update_fields=["fee_invoice", "delivery_id", "emailed"])
         return len(come)
 
 
-def _email(invoice: Invoice, step: ReminderStep) -> int | None:
-    from django.core.exceptions import ValidationError
-
+def _email(invoice: Invoice, overdue_days: int) -> int | None:
     from invoicetron.messaging.services import queue_email
 
     try:
-        delivery = queue_email(invoice, by=None, kind="reminder", extra_context={"days": step.days})
+        context = {"days": overdue_days}
+        delivery = queue_email(invoice, by=None, kind="reminder", extra_context=context)
     except ValidationError:
         return None  # no contact with an email: the claim still records the step as done
     return delivery.pk
@@ -93,4 +138,5 @@ def _charge_fee(invoice: Invoice, step: ReminderStep) -> Invoice | None:
         currency=invoice.currency,
         lines=[LineData(f"Late fee: invoice {invoice.number}, {step}", 1, amount)],
     )
-    return issue_invoice(draft, by=None)
+    rate = rate_for(invoice.currency, own=None, advice=RATE_ADVICE)
+    return issue_invoice(draft, by=None, exchange_rate=rate)

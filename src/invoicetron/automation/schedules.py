@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
+from decimal import Decimal
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,7 +24,10 @@ from invoicetron.billing.models import AuditAction, BusinessProfile, Client
 from invoicetron.billing.services import LineData
 from invoicetron.billing.services.audit import record
 from invoicetron.billing.services.drafts import _validate_lines
-from invoicetron.billing.services.validation import checked_currency, merge
+from invoicetron.billing.services.validation import checked_currency, checked_number, merge
+
+# Integer digits left by the rate column (20 digits, 10 of them decimals).
+MAX_RATE = Decimal(10) ** 10
 
 
 @dataclass
@@ -38,6 +42,25 @@ class ScheduleData:
     auto_send: bool = False
     currency: str = ""
     notes: str = ""
+    # Blank: the latest rate recorded for the currency when the worker issues (rates.py).
+    exchange_rate: Decimal | str | None = None
+
+
+def checked_rate(value: Any, currency: str) -> Decimal | None:
+    """The schedule's own exchange rate, or None; only for a currency other than the base."""
+    if value in (None, ""):
+        return None
+    base = BusinessProfile.load().base_currency
+    if currency == base:
+        raise ValidationError(
+            {"exchange_rate": f"{currency} is the base currency: leave the exchange rate blank."}
+        )
+    rate = checked_number(value, "exchange_rate", places=10, minimum=None, label="Exchange rate")
+    if rate <= 0 or rate >= MAX_RATE:
+        raise ValidationError(
+            {"exchange_rate": f"Enter how many {base} one {currency} is worth, above zero."}
+        )
+    return rate
 
 
 def _checked(data: ScheduleData, lines: Sequence[LineData]) -> tuple[str, list[LineData]]:
@@ -45,6 +68,10 @@ def _checked(data: ScheduleData, lines: Sequence[LineData]) -> tuple[str, list[L
         data.currency or data.client.currency or BusinessProfile.load().base_currency
     )
     errors = []
+    try:
+        data.exchange_rate = checked_rate(data.exchange_rate, currency)
+    except ValidationError as error:
+        errors.append(error)
     if not lines:
         errors.append(ValidationError({"lines": "Add at least one line."}))
     if data.end_date and data.end_date < data.start_date:

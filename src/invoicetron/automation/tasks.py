@@ -23,7 +23,9 @@ def due_work() -> list[tuple[str, Callable[[], int]]]:
 
 
 def run_due_work() -> dict[str, int]:
-    """Everything due now; one failing kind of work does not stop the others."""
+    """Everything due now; one failing kind of work does not stop the others. Within a kind,
+    recurring.py and reminders.py isolate each schedule and invoice and keep their failures for
+    the owner, so what is raised here is a failure of the pass itself (e.g. the database)."""
     done: dict[str, int] = {}
     failures: list[BaseException] = []
     for name, work in due_work():

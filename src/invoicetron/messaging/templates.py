@@ -2,7 +2,9 @@
 
 Templates use Django's template language without HTML escaping (the emails are plain text):
 `{{ number }}`, `{{ client.name }}`, `{{ business.name }}`, `{{ total }}`, `{{ due_date }}`,
-`{{ balance_due }}`, `{{ link }}` (the client's public link) and, for reminders, `{{ days }}`.
+`{{ balance_due }}`, `{{ link }}` (the client's public link) and, for reminders, `{{ days }}`
+(how many days overdue the invoice is on the day the reminder is queued; negative: days before
+its due date).
 """
 
 from __future__ import annotations
@@ -40,8 +42,8 @@ DEFAULTS: dict[str, tuple[str, str]] = {
         "Reminder: invoice {{ number }} from {{ business.name }}",
         "Hello {{ client.name }},\n\n{% if days < 0 %}This is a friendly reminder that invoice "
         "{{ number }} is due on {{ due_date }}.{% elif days == 0 %}Invoice {{ number }} is due "
-        "today.{% else %}Invoice {{ number }} was due on {{ due_date }} and is {{ days }} days "
-        "overdue.{% endif %} The balance due is {{ balance_due }}.\n"
+        "today.{% else %}Invoice {{ number }} was due on {{ due_date }} and is {{ days }} "
+        "day{{ days|pluralize }} overdue.{% endif %} The balance due is {{ balance_due }}.\n"
         "{% if link %}You can view it online: {{ link }}\n{% endif %}"
         "\nThank you,\n{{ business.name }}",
     ),

@@ -114,6 +114,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {name: getattr(schedule, name) for name in fields}
     initial |= {"auto_issue": schedule.auto_issue, "auto_send": schedule.auto_send}
     initial |= {"notes": schedule.notes, "client": schedule.client_id}
+    initial |= {"exchange_rate": plain(schedule.exchange_rate) if schedule.exchange_rate else ""}
     return _form_page(request, schedule, initial)
 
 
