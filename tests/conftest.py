@@ -48,7 +48,7 @@ def cli_environment(**overrides: str) -> dict[str, str]:
     return environment
 
 
-def test_database_url() -> str:
+def shared_database_url() -> str:
     """DATABASE_URL of the test database, for an `invoicetron` subprocess sharing a test's data.
 
     The session's DATABASE_URL names the server's default database; pytest-django runs the tests

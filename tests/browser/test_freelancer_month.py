@@ -28,7 +28,7 @@ from invoicetron.billing.models import CreditNote, Invoice, InvoiceStatus
 from invoicetron.quotes.models import Quote, QuoteStatus
 from tests.automation.jobs import job_tables  # noqa: F401 - fixture, used by name
 from tests.browser.conftest import screenshot
-from tests.conftest import cli_environment, run_cli, test_database_url
+from tests.conftest import cli_environment, run_cli, shared_database_url
 from tests.messaging.smtp import MailServer, mail_server  # noqa: F401 - fixture, used by name
 
 pytestmark = [
@@ -48,7 +48,7 @@ def shot(page: Any, step: int, name: str) -> None:
 def run_worker(smtp: MailServer) -> str:
     """`invoicetron worker --once` against the test database, mailing through the test server."""
     environment = cli_environment(
-        DATABASE_URL=test_database_url(),
+        DATABASE_URL=shared_database_url(),
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=str(smtp.port),
         EMAIL_USE_TLS="false",
