@@ -80,9 +80,7 @@ def decide_in_browser(page: Any, base: str, button: str) -> dict[str, str]:
     return posted.value.all_headers()
 
 
-def test_a_client_accepts_a_quote_in_the_browser(
-    live_server: Any, page: Any, owner: User
-) -> None:
+def test_a_client_accepts_a_quote_in_the_browser(live_server: Any, page: Any, owner: User) -> None:
     quote = sent_quote(owner)
     path = public_path(quote, owner)
     open_quote(page, live_server.url, path)
@@ -104,9 +102,7 @@ def test_a_client_accepts_a_quote_in_the_browser(
     assert referer_sent_elsewhere(page) is None
 
 
-def test_a_client_declines_a_quote_in_the_browser(
-    live_server: Any, page: Any, owner: User
-) -> None:
+def test_a_client_declines_a_quote_in_the_browser(live_server: Any, page: Any, owner: User) -> None:
     quote = sent_quote(owner)
     path = public_path(quote, owner)
     open_quote(page, live_server.url, path)
@@ -126,6 +122,29 @@ def test_a_link_sends_no_referer_to_other_sites(live_server: Any, page: Any, own
     assert referer_sent_elsewhere(page) is None
 
 
+def cut_off_cells(page: Any) -> list[str]:
+    """Table cells that stick out of their box (a scrolling table hides them on a phone)."""
+    return list(
+        page.evaluate(
+            """() => [...document.querySelectorAll('main td, main th')].filter(cell => {
+                 const box = cell.closest('.table-wrap') || document.querySelector('main');
+                 return cell.getBoundingClientRect().right > box.getBoundingClientRect().right + 1;
+               }).map(cell => cell.textContent.trim())"""
+        )
+    )
+
+
+def open_at(browser: Any, url: str, width: int) -> tuple[Any, Any]:
+    viewport = {"width": width, "height": 800}
+    context = browser.new_context(viewport=viewport, is_mobile=width < 600)
+    page = context.new_page()
+    page.goto(url)
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= width, f"the page scrolls sideways at {width} px ({scroll} px)"
+    assert cut_off_cells(page) == [], f"cells cut off at {width} px"
+    return context, page
+
+
 def test_the_public_invoice_page_reads_as_a_document_on_a_desktop_and_a_phone(
     live_server: Any, browser: Any, owner: User
 ) -> None:
@@ -136,22 +155,21 @@ def test_the_public_invoice_page_reads_as_a_document_on_a_desktop_and_a_phone(
     record_payment(invoice, amount="100", by=owner)
     path = public_path(invoice, owner)
     for name, width in (("desktop", 1280), ("phone", 390)):
-        context = browser.new_context(viewport={"width": width, "height": 800}, is_mobile=width < 600)
-        page = context.new_page()
-        page.goto(live_server.url + path)
+        context, page = open_at(browser, live_server.url + path, width)
         assert page.get_by_role("heading", level=1).inner_text() == f"Invoice {invoice.number}"
         for figure in ("Balance due", "332.00", "Paid", "100.00", "IBAN FR76"):
             assert page.get_by_text(figure).first.is_visible(), figure
         assert page.get_by_role("link", name="Download the PDF").is_visible()
-        scroll = page.evaluate("document.documentElement.scrollWidth")
-        assert scroll <= width, f"the page scrolls sideways at {width} px ({scroll} px)"
-        # Nothing cut off inside a scrolling box either: every figure cell fits its table's box.
-        clipped = page.evaluate(
-            """() => [...document.querySelectorAll('main td, main th')].filter(cell => {
-                   const box = cell.closest('.table-wrap') || document.querySelector('main');
-                   return cell.getBoundingClientRect().right > box.getBoundingClientRect().right + 1;
-               }).map(cell => cell.textContent.trim())"""
-        )
-        assert clipped == [], f"cut off at {width} px: {clipped}"
         screenshot(page, f"public-invoice-{name}")
         context.close()
+
+
+def test_the_public_quote_page_fits_a_phone(live_server: Any, browser: Any, owner: User) -> None:
+    quote = sent_quote(owner)
+    context, page = open_at(browser, live_server.url + public_path(quote, owner), 390)
+    assert page.get_by_text("Valid until").is_visible()
+    assert page.get_by_text("2,520.00 EUR").first.is_visible()  # (900 + 1200) + 20 % VAT
+    assert page.get_by_role("button", name="Accept this quote").is_visible()
+    assert page.get_by_role("button", name="Decline").is_visible()
+    screenshot(page, "public-quote-phone")
+    context.close()

@@ -63,7 +63,7 @@ def test_an_invoice_page_shows_lines_taxes_per_rate_payments_and_how_to_pay(owne
     assert "VAT 20 % 360.00 72.00" in text and "VAT 5.5 % 100.00 5.50" in text
     assert "Net total 460.00" in text and "Tax total 77.50" in text
     assert "Total 537.50 EUR" in text
-    assert "Paid −200.00" in text
+    assert "Paid \u2212200.00" in text  # a minus sign, as on the PDF
     assert "Balance due 337.50 EUR" in text
     assert "IBAN FR76 3000 6000 0112 3456 7890 189" in text
     assert f"Please pay 337.50 EUR by {due.day} {due:%B %Y}, quoting {invoice.number}." in text

@@ -68,9 +68,11 @@ def test_a_second_decision_shows_the_first_on_the_document(
     quote.refresh_from_db()
     assert quote.status == done
     assert AuditEvent.objects.filter(object_type="quotes.quote", action=first).count() == 1
-    assert not AuditEvent.objects.filter(object_type="quotes.quote", action=second).exclude(
-        action=first
-    ).exists()
+    assert (
+        not AuditEvent.objects.filter(object_type="quotes.quote", action=second)
+        .exclude(action=first)
+        .exists()
+    )
 
 
 def test_a_decision_from_another_link_of_the_same_quote_is_answered_too(
