@@ -10,7 +10,7 @@ import pytest
 from django.test import Client as Browser
 
 from invoicetron.accounts.models import User
-from invoicetron.billing.services import issue_invoice, record_payment
+from invoicetron.billing.services import create_credit_note, issue_invoice, record_payment
 from invoicetron.portal.services import create_link
 from invoicetron.quotes.models import Quote, QuoteStatus
 from invoicetron.quotes.services import create_quote, expire_due, send_quote
@@ -80,6 +80,18 @@ def test_a_paid_invoice_says_so_instead_of_asking_for_payment(owner: User) -> No
     assert "Balance due 0.00 EUR" in text
     assert "Nothing is left to pay. Thank you." in text
     assert "Please pay" not in text
+
+
+def test_a_credit_note_page_names_its_invoice_and_reason(owner: User) -> None:
+    factories.business()
+    invoice = factories.issued_invoice(owner)
+    note = create_credit_note(invoice, by=owner, reason="Licence not used")
+    _link, url = create_link(note, by=owner)
+    text = text_of(Browser().get(path_of(url)).content.decode())
+    assert f"Credit note {note.number}" in text
+    assert f"For invoice {invoice.number}" in text and "Reason: Licence not used" in text
+    assert "Total 432.00 EUR" in text and "VAT 20 % 360.00 72.00" in text
+    assert "Balance due" not in text and "Accept this quote" not in text
 
 
 @pytest.fixture
