@@ -134,8 +134,10 @@ def _credit_rows(invoice: Invoice) -> list[dict[str, Any]]:
 def credit_note(request: HttpRequest, pk: int) -> HttpResponse:
     """Credit the whole invoice, or chosen lines and quantities."""
     invoice = get_invoice(pk)
-    if invoice.is_draft:
-        messages.error(request, "A draft can simply be edited or deleted.")
+    # The same rule as the invoice page's button and the service (Invoice.credit_refusal).
+    refusal = invoice.credit_refusal()
+    if refusal:
+        messages.error(request, refusal)
         return redirect("billing:invoice", pk=pk)
     rows = _credit_rows(invoice)
     initial = [{"line_id": row["id"], "quantity": ""} for row in rows]
