@@ -90,10 +90,13 @@ def record_payment(request: HttpRequest, pk: int) -> HttpResponse:
     return _invoice_page(request, invoice, payment_form=form)
 
 
-@require_POST
 @member_required
 def delete_payment(request: HttpRequest, pk: int) -> HttpResponse:
-    payment = get_object_or_404(Payment, pk=pk)
+    """GET asks (showing the payment and its invoice); POST deletes."""
+    payment = get_object_or_404(Payment.objects.select_related("invoice__client"), pk=pk)
+    if request.method != "POST":
+        context = {"payment": payment, "invoice": payment.invoice}
+        return render(request, "billing/invoices/delete_payment.html", context)
     try:
         services.delete_payment(payment, by=acting_user(request))
     except ValidationError as refused:
