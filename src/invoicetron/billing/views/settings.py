@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -115,7 +115,7 @@ def delete_setting(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if kind not in DELETABLE:
         raise Http404
     model, label, back = DELETABLE[kind]
-    record = get_object_or_404(model, pk=pk)
+    record = cast(TaxRate | NumberSeries, get_object_or_404(model, pk=pk))  # one of DELETABLE's
     if request.method != "POST":
         context = {
             "record": record,
