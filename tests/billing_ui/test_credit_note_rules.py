@@ -163,3 +163,16 @@ def test_the_api_agrees_with_the_page(owner: User, state: str) -> None:
     else:
         assert response.status_code == 422
         assert reason in response.json()["error"]["message"]
+
+
+def test_a_refused_credit_posted_without_its_line_rows_is_shown_again_not_a_server_error(
+    as_owner: WebClient, owner: User
+) -> None:
+    invoice = partly_paid(owner)
+    data = {"scope": "all", "reason": "", "lines-TOTAL_FORMS": "0", "lines-INITIAL_FORMS": "0"}
+    response = as_owner.post(credit_url(invoice), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "larger than the balance due" in html
+    assert 'aria-label="Quantity to credit: Design work"' in html  # the lines are shown again
+    assert not CreditNote.objects.filter(invoice=invoice).exists()

@@ -30,7 +30,8 @@ Payments:
 Credit notes:
 - `create_credit_note(invoice, *, by, lines=None | [CreditLine(invoice_line_id, quantity)],
   reason="", issue_date=None) -> CreditNote` — whole invoice or some lines/quantities; own series;
-  reduces the balance due; refused above the balance due (no refunds yet).
+  reduces the balance due; refused for a draft or an invoice with nothing owed
+  (`Invoice.credit_refusal()` says why), and above the balance due (no refunds yet).
 - `remaining_quantities(invoice) -> {invoice_line_id: quantity not yet credited}`.
 Simple records (BusinessProfile, Client, Contact, Product, TaxRate, NumberSeries):
 - `save_record(instance, *, by, m2m=None) -> instance` — full_clean, save, audit create/change;

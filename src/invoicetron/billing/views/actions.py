@@ -166,6 +166,8 @@ def credit_note(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Credit note {note.number} is issued.")
             return redirect("billing:invoice", pk=pk)
+    if len(lines.forms) != len(rows):  # posted without one row per line: show the lines again
+        lines = CreditLineFormSet(initial=initial, prefix="lines")
     context = {
         "invoice": invoice,
         "form": form,
