@@ -30,6 +30,7 @@ def test_owner_sees_every_section_with_its_address(as_owner: WebClient) -> None:
     assert links == {
         "Home": "/",
         "Invoices": "/invoices/",
+        "Credit notes": "/credit-notes/",
         "Quotes": "/quotes/",
         "Recurring": "/recurring/",
         "Clients": "/clients/",
@@ -53,6 +54,7 @@ def test_colleague_has_no_settings_link(as_colleague: WebClient) -> None:
         ("/", "Home"),
         ("/invoices/", "Invoices"),
         ("/invoices/new/", "Invoices"),
+        ("/credit-notes/", "Credit notes"),
         ("/clients/", "Clients"),
         ("/reports/", "Reports"),
         ("/data/", "Reports"),

@@ -131,7 +131,7 @@ def test_a_newcomer_bills_a_client_gets_paid_and_credits_in_the_browser(
     assert page.locator(".subtitle .badge").first.inner_text() == "Partially paid"
     assert page.locator("[data-balance]").inner_text() == "1,074.98 EUR"
 
-    page.get_by_role("link", name="Credit note").click()
+    page.get_by_role("link", name="Credit note", exact=True).click()
     page.get_by_label("Only the quantities below").check()
     page.get_by_label("Quantity to credit: Printed brand book").fill("1")
     page.get_by_label("Reason").fill("One brand book arrived damaged")

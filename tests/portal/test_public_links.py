@@ -92,7 +92,7 @@ def test_a_client_accepts_a_quote_through_its_link_once(owner: User) -> None:
     quote.refresh_from_db()
     assert quote.status == QuoteStatus.ACCEPTED
     again = browser.post(path_of(url) + "decline")
-    assert again.status_code == 302 and "error=decided" in again["Location"]
+    assert again.status_code == 409 and "already accepted" in again.content.decode()
     quote.refresh_from_db()
     assert quote.status == QuoteStatus.ACCEPTED
     decision = AuditEvent.objects.get(object_type="quotes.quote", action="accept")

@@ -4,6 +4,17 @@ An issued document is rendered from its frozen snapshot, so its PDF never change
 (only the live "paid" and "balance due" figures move). A draft is rendered from a snapshot built
 on the fly and is marked DRAFT. Fonts ship in `billing/fonts/` (DejaVu Sans, free licence) and the
 URL fetcher refuses everything but those files and inline `data:` URLs: no network at render time.
+
+Public functions (other apps use these, never the private helpers):
+- `render_invoice_pdf(invoice)`, `render_credit_note_pdf(note)` -> PDF bytes.
+- `document_context(snapshot, *, title, draft=False) -> dict` — what an issued document shows,
+  read from its frozen snapshot, every figure already a display string from `money` (lines, tax
+  rows per rate, totals, business with logo, client, dates, notes, terms, and the optional
+  `valid_until` / `invoice_number` / `reason` of quotes and credit notes). The PDFs and the
+  client's public page both render it, so they cannot disagree.
+- `settlement_context(invoice) -> dict` — an invoice's live figures: `paid`, `credited` (empty
+  when zero), `balance_due`, and `settled` (nothing is left to pay).
+- `render_document(template, context) -> bytes` — a PDF from a template given that context.
 """
 
 from __future__ import annotations
@@ -29,7 +40,7 @@ from invoicetron.billing.services.issuing import build_snapshot
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 logger = logging.getLogger(__name__)
-# Recently rendered PDFs by the SHA-256 of their HTML, most recent last (see _render).
+# Recently rendered PDFs by the SHA-256 of their HTML, most recent last (see render_document).
 CACHE_BYTES = 4 * 2**20
 _rendered: OrderedDict[bytes, bytes] = OrderedDict()
 
@@ -52,21 +63,18 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
     snapshot = (
         invoice.snapshot if not invoice.is_draft and invoice.snapshot else _draft_snapshot(invoice)
     )
-    context = _document_context(snapshot, title="Invoice", draft=invoice.is_draft)
-    context["settlement"] = _settlement(invoice, snapshot)
-    return _render("billing/pdf/invoice.html", context)
+    context = document_context(snapshot, title="Invoice", draft=invoice.is_draft)
+    context["settlement"] = settlement_context(invoice)
+    return render_document("billing/pdf/invoice.html", context)
 
 
 def render_credit_note_pdf(credit_note: CreditNote) -> bytes:
     snapshot = credit_note.snapshot
-    context = _document_context(snapshot, title="Credit note", draft=False)
-    context["invoice_number"] = snapshot.get("invoice_number", "")
-    context["invoice_issue_date"] = _date(snapshot.get("invoice_issue_date"))
-    context["reason"] = snapshot.get("reason", "")
-    return _render("billing/pdf/credit_note.html", context)
+    context = document_context(snapshot, title="Credit note", draft=False)
+    return render_document("billing/pdf/credit_note.html", context)
 
 
-def _render(template: str, context: dict[str, Any]) -> bytes:
+def render_document(template: str, context: dict[str, Any]) -> bytes:
     """The PDF of the rendered HTML; the same HTML again reuses this process's earlier PDF.
 
     Laying out a page takes WeasyPrint 150-400 ms; the HTML holds everything the PDF shows (the
@@ -93,7 +101,10 @@ def _draft_snapshot(invoice: Invoice) -> dict[str, Any]:
     return build_snapshot(invoice, lines, invoice_totals(invoice), BusinessProfile.load())
 
 
-def _document_context(snapshot: dict[str, Any], *, title: str, draft: bool) -> dict[str, Any]:
+def document_context(
+    snapshot: dict[str, Any], *, title: str, draft: bool = False
+) -> dict[str, Any]:
+    """What a document shows, from its frozen snapshot (see the module docstring)."""
     currency = snapshot["currency"]
     totals = money.totals_from_json(snapshot["totals"])
     lines = [
@@ -128,6 +139,10 @@ def _document_context(snapshot: dict[str, Any], *, title: str, draft: bool) -> d
         "total": money.format_amount(totals.total, currency),
         "notes": snapshot.get("notes", ""),
         "terms": snapshot.get("terms", ""),
+        "valid_until": _date(snapshot.get("valid_until")),  # quotes
+        "invoice_number": snapshot.get("invoice_number", ""),  # credit notes
+        "invoice_issue_date": _date(snapshot.get("invoice_issue_date")),
+        "reason": snapshot.get("reason", ""),
     }
 
 
@@ -151,14 +166,15 @@ def _line_context(row: dict[str, Any], figures: money.LineAmount, currency: str)
     }
 
 
-def _settlement(invoice: Invoice, snapshot: dict[str, Any]) -> dict[str, str]:
-    currency = snapshot["currency"]
+def settlement_context(invoice: Invoice) -> dict[str, Any]:
+    """An invoice's live settlement figures (they move after issue; the snapshot does not)."""
+    currency = invoice.currency
+    balance = invoice.balance_due if not invoice.is_draft else invoice.total
     return {
         "paid": _amount(invoice.amount_paid, currency) if invoice.amount_paid else "",
         "credited": _amount(invoice.amount_credited, currency) if invoice.amount_credited else "",
-        "balance_due": money.format_amount(
-            invoice.balance_due if not invoice.is_draft else invoice.total, currency
-        ),
+        "balance_due": money.format_amount(balance, currency),
+        "settled": balance <= 0,
     }
 
 

@@ -5,6 +5,7 @@ from django.urls import path
 from invoicetron.billing.views import (
     actions,
     clients,
+    credit_notes,
     drafts,
     invoices,
     products,
@@ -27,6 +28,7 @@ urlpatterns = [
     path("invoices/<int:pk>/credit/", actions.credit_note, name="invoice_credit"),
     path("invoices/<int:pk>/pdf/", invoices.invoice_pdf, name="invoice_pdf"),
     path("payments/<int:pk>/delete/", actions.delete_payment, name="payment_delete"),
+    path("credit-notes/", credit_notes.credit_note_list, name="credit_notes"),
     path("credit-notes/<int:pk>/pdf/", invoices.credit_note_pdf, name="credit_note_pdf"),
     path("clients/", clients.client_list, name="clients"),
     path("clients/new/", clients.create, name="client_new"),

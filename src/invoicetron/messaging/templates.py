@@ -69,7 +69,9 @@ def _compiled(source: str) -> Template:
 
 
 def render(source: str, context: dict[str, Any]) -> str:
-    return _compiled(source).render(Context(context)).strip()
+    # The engine's autoescape=False does not reach a Context built here (Context escapes by
+    # default): without saying it again, "O'Brien" was sent as "O&#x27;Brien".
+    return _compiled(source).render(Context(context, autoescape=False)).strip()
 
 
 def render_message(kind: str, context: dict[str, Any]) -> tuple[str, str]:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 import re
 
-# A path at the start of a text or after a space or quote: "Not Found: /p/abc/", "GET '/p/abc/'".
-_PUBLIC_LINK = re.compile(r"(^|[\s'\"])/p/[^/?#\s'\"]+")
+# A path at the start of a text, after a space or quote, or right after a URL's host (the
+# page's own URL travels as the Referer of same-origin requests, and CSRF failures name it):
+# "Not Found: /p/abc/", "GET '/p/abc/'", "https://example.com/p/abc/".
+_PUBLIC_LINK = re.compile(r"(^|[\s'\"]|://[^/?#\s'\"]+)/p/[^/?#\s'\"]+")
 REDACTED = "/p/[link]"
 
 

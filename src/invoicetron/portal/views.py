@@ -1,7 +1,8 @@
 """The client's side of a public link: one document, its PDF, and a quote's decision.
 
 No sign-in, no navigation, nothing but the linked document. Unknown, malformed and revoked
-tokens all answer the same 404.
+tokens all answer the same 404. Every figure on the page is billing's, read from the document's
+frozen snapshot (`billing.pdf.document_context`) and, for an invoice, its live settlement.
 """
 
 from __future__ import annotations
@@ -18,6 +19,19 @@ from invoicetron.billing import pdf
 from invoicetron.messaging import documents
 from invoicetron.portal.models import PublicLink
 from invoicetron.portal.services import open_link, record_view
+from invoicetron.quotes.services import (
+    accept_quote,
+    decided_on,
+    decision_refusal,
+    decline_quote,
+)
+
+QUOTE = "quotes.quote"
+INVOICE = "billing.invoice"
+# Same-origin requests keep their Referer and Origin (Django's CSRF check compares the Origin
+# of the decision's POST; under "no-referrer" Chromium sends `Origin: null` and the check fails),
+# while a request to any other site carries no Referer at all: the token stays on our origin.
+REFERRER_POLICY = "same-origin"
 
 
 def _opened(token: str) -> tuple[PublicLink, Any]:
@@ -29,8 +43,33 @@ def _opened(token: str) -> tuple[PublicLink, Any]:
 
 def _private(response: HttpResponse) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"  # the token never leaves in a Referer header
+    response["Referrer-Policy"] = REFERRER_POLICY
     return response
+
+
+def _page(
+    request: HttpRequest,
+    token: str,
+    link: PublicLink,
+    document: Any,
+    *,
+    refused: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    title = document._meta.verbose_name.capitalize()
+    context: dict[str, Any] = {
+        "token": token,
+        "document": document,
+        "doc": pdf.document_context(document.snapshot or {}, title=title),
+        "is_quote": link.document_type == QUOTE,
+        "settlement": pdf.settlement_context(document) if link.document_type == INVOICE else None,
+        # A decision refused because one was already given (or the quote ran out): say so.
+        "refused": refused,
+    }
+    if context["is_quote"]:
+        context["refusal"] = decision_refusal(document)
+        context["decided_on"] = decided_on(document)
+    return _private(render(request, "portal/document.html", context, status=status))
 
 
 @never_cache
@@ -38,16 +77,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 def document_page(request: HttpRequest, token: str) -> HttpResponse:
     link, document = _opened(token)
     record_view(link, document, "page")
-    snapshot = document.snapshot or {}
-    title = document._meta.verbose_name.capitalize()
-    context = {
-        "token": token,
-        "document": document,
-        "doc": pdf._document_context(snapshot, title=title, draft=False),
-        "is_quote": link.document_type == "quotes.quote",
-        "error": request.GET.get("error", ""),
-    }
-    return _private(render(request, "portal/document.html", context))
+    return _page(request, token, link, document)
 
 
 @never_cache
@@ -65,14 +95,15 @@ def document_pdf(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_POST
 def decide(request: HttpRequest, token: str, decision: str) -> HttpResponse:
-    from invoicetron.quotes.services import accept_quote, decline_quote
-
     link, document = _opened(token)
-    if link.document_type != "quotes.quote" or decision not in ("accept", "decline"):
+    if link.document_type != QUOTE or decision not in ("accept", "decline"):
         raise Http404("Nothing to decide here.")
     act = accept_quote if decision == "accept" else decline_quote
     try:
         act(document, by=None, via=f"link {link.pk}")
     except ValidationError:
-        return redirect(f"{request.path.rsplit('/', 2)[0]}/?error=decided")
-    return redirect("portal:document", token=token)
+        # Already decided (through this link, another, or by the owner) or expired: the
+        # document again, saying what happened, and nothing changed. 409: the answer conflicts.
+        document.refresh_from_db()
+        return _page(request, token, link, document, refused=True, status=409)
+    return _private(redirect("portal:document", token=token))

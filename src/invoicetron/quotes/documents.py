@@ -6,7 +6,8 @@ from typing import Any
 
 from invoicetron.billing import pdf
 from invoicetron.billing.money import format_amount
-from invoicetron.quotes.models import Quote, QuoteStatus
+from invoicetron.quotes.models import Quote
+from invoicetron.quotes.services import decision_refusal
 
 
 def render_quote_pdf(quote: Quote) -> bytes:
@@ -14,9 +15,8 @@ def render_quote_pdf(quote: Quote) -> bytes:
     if snapshot is None:
         raise ValueError(f"{quote} is a draft: send it to number it before rendering its PDF.")
     # billing.pdf's document context and renderer: same layout, fonts and offline fetcher.
-    context = pdf._document_context(snapshot, title="Quote", draft=False)
-    context["valid_until"] = pdf._date(snapshot.get("valid_until"))
-    return pdf._render("quotes/pdf/quote.html", context)
+    context = pdf.document_context(snapshot, title="Quote")
+    return pdf.render_document("quotes/pdf/quote.html", context)
 
 
 def _context(quote: Quote) -> dict[str, Any]:
@@ -29,7 +29,8 @@ def _context(quote: Quote) -> dict[str, Any]:
 
 
 def _can_send(quote: Quote) -> str | None:
-    return None if quote.status == QuoteStatus.SENT else "Send the quote first."
+    # Emails and new links ask the client for an answer: only while one can still be given.
+    return decision_refusal(quote)
 
 
 def register() -> None:

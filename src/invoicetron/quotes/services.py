@@ -6,6 +6,10 @@
   snapshot, marks it sent and (by default) emails it with its PDF.
 - `accept_quote(quote, *, by=None, via="") / decline_quote(…)` — the client's decision (from
   a public link, `via="link"`) or one recorded by a user; only a sent, unexpired quote.
+- `decision_refusal(quote) -> str | None` — None while the quote can be accepted or declined,
+  else why not, in words for the owner and the client ("This quote was accepted on 6 December
+  2026."). Every screen that offers a decision asks this, and the decision itself checks it.
+- `decided_on(quote) -> date | None` — the day of the decision where the business is.
 - `convert_to_invoice(quote, *, by) -> Invoice` — an accepted quote becomes a draft invoice with
   the same lines, linked (`quote.invoice`); once only.
 - `expire_due() -> int` — sent quotes past their validity become expired (periodic work).
@@ -162,12 +166,36 @@ def _number(quote: Quote) -> None:
     quote.snapshot, quote.total = snapshot, totals.total
 
 
+def decided_on(quote: Quote) -> datetime.date | None:
+    return business_today(at=quote.decided_at) if quote.decided_at else None
+
+
+def _long_date(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"  # as the PDF writes dates
+
+
+def decision_refusal(quote: Quote, today: datetime.date | None = None) -> str | None:
+    """None while `quote` awaits the client's answer; otherwise why no answer can be given."""
+    if quote.status == QuoteStatus.DRAFT:
+        return "Send the quote first."
+    if quote.status in (QuoteStatus.ACCEPTED, QuoteStatus.DECLINED):
+        day = decided_on(quote)
+        when = f" on {_long_date(day)}" if day else ""
+        return f"This quote was {quote.get_status_display().lower()}{when}."
+    # A sent quote past its validity is expired already, before the periodic sweep marks it.
+    past = quote.valid_until is not None and quote.valid_until < (today or business_today())
+    if quote.status == QuoteStatus.EXPIRED or past:
+        if quote.valid_until is None:
+            return "This quote expired."
+        return f"This quote expired: it was valid until {_long_date(quote.valid_until)}."
+    return None
+
+
 def _decide(quote: Quote, status: QuoteStatus, *, by: User | None, via: str) -> Quote:
     locked = Quote.objects.select_for_update().get(pk=quote.pk)
-    if locked.status != QuoteStatus.SENT:
-        raise ValidationError(f"This quote is {locked.get_status_display().lower()}.")
-    if locked.valid_until and locked.valid_until < business_today():
-        raise ValidationError("This quote has expired.")
+    refusal = decision_refusal(locked)
+    if refusal is not None:
+        raise ValidationError(refusal, code="decided")
     locked.status, locked.decided_at = status, timezone.now()
     locked.save(update_fields=["status", "decided_at", "updated_at"])
     record(

@@ -78,7 +78,13 @@ def quote_page(
     lines = _lines(quote)
     for row, figures in zip(lines, totals.lines, strict=True):
         row["amount"] = figures.amount
-    context = {"quote": quote, "lines": lines, "totals": totals, "errors": errors or []}
+    context = {
+        "quote": quote,
+        "lines": lines,
+        "totals": totals,
+        "errors": errors or [],
+        "can_decide": services.decision_refusal(quote) is None,
+    }
     return render(request, "quotes/detail.html", context, status=status)
 
 

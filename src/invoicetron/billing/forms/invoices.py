@@ -189,3 +189,10 @@ class InvoiceFilterForm(forms.Form):
     client = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     date_from = forms.DateField(required=False, widget=DateInput(), label="Issued from")
     date_to = forms.DateField(required=False, widget=DateInput(), label="Issued to")
+
+
+class CreditNoteFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search", max_length=100)
+    client = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    date_from = forms.DateField(required=False, widget=DateInput(), label="Issued from")
+    date_to = forms.DateField(required=False, widget=DateInput(), label="Issued to")

@@ -30,13 +30,15 @@ Payments:
 Credit notes:
 - `create_credit_note(invoice, *, by, lines=None | [CreditLine(invoice_line_id, quantity)],
   reason="", issue_date=None) -> CreditNote` — whole invoice or some lines/quantities; own series;
-  reduces the balance due; refused above the balance due (no refunds yet).
+  reduces the balance due; refused for a draft or an invoice with nothing owed
+  (`Invoice.credit_refusal()` says why), and above the balance due (no refunds yet).
 - `remaining_quantities(invoice) -> {invoice_line_id: quantity not yet credited}`.
 Simple records (BusinessProfile, Client, Contact, Product, TaxRate, NumberSeries):
 - `save_record(instance, *, by, m2m=None) -> instance` — full_clean, save, audit create/change;
   keeps exactly one primary contact per client and one default series per kind.
 - `delete_client(client, *, by) -> bool` — deletes a client without documents, else archives it.
-- `delete_contact(contact, *, by)`, `delete_record(product | tax_rate | series, *, by)`.
+- `delete_contact(contact, *, by)`, `delete_record(product | tax_rate | series, *, by)`;
+  `deletion_refusal(product | tax_rate | series) -> str | None` says beforehand why not.
 Numbering and trail:
 - `default_series(kind) -> NumberSeries` (created on first use), `business_today()`.
 - `events_for_invoice(invoice_id)` — the invoice's audit trail (itself, payments, credit notes).
@@ -66,6 +68,7 @@ from invoicetron.billing.services.records import (
     delete_client,
     delete_contact,
     delete_record,
+    deletion_refusal,
     save_record,
 )
 
@@ -82,6 +85,7 @@ __all__ = [
     "delete_draft",
     "delete_payment",
     "delete_record",
+    "deletion_refusal",
     "draft_lines",
     "events_for_invoice",
     "invoice_totals",

@@ -140,8 +140,9 @@ def create_credit_note(
     locked = (
         Invoice.objects.select_for_update(of=("self",)).select_related("client").get(pk=invoice.pk)
     )
-    if locked.is_draft:
-        raise ValidationError("A draft can simply be edited or deleted; credit issued invoices.")
+    refusal = locked.credit_refusal()  # a draft, or nothing owed (see Invoice.credit_refusal)
+    if refusal:
+        raise ValidationError(refusal)
     remaining = remaining_quantities(locked)
     requested = _requested(locked, lines, remaining)
     after = {key: remaining[key] - requested.get(key, Decimal(0)) for key in remaining}

@@ -30,8 +30,11 @@ from invoicetron.billing.services.validation import checked_number
 SNAPSHOT_VERSION = 1
 
 
-def business_today(profile: BusinessProfile | None = None) -> datetime.date:
-    """Today's date where the business is (its time zone), not where the server is."""
+def business_today(
+    profile: BusinessProfile | None = None, *, at: datetime.datetime | None = None
+) -> datetime.date:
+    """Today's date where the business is (its time zone), not where the server is; with `at`,
+    that moment's date there (the day a quote was accepted, as the business and client say it)."""
     if profile is None:
         # Only the time zone is needed: reading one column keeps lists from loading the whole
         # profile (the logo included) on every request. No profile yet means UTC, the default.
@@ -42,7 +45,7 @@ def business_today(profile: BusinessProfile | None = None) -> datetime.date:
         zone = zoneinfo.ZoneInfo(time_zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         zone = zoneinfo.ZoneInfo("UTC")
-    return timezone.localdate(timezone=zone)
+    return timezone.localdate(at, timezone=zone)
 
 
 def business_snapshot(profile: BusinessProfile) -> dict[str, Any]:

@@ -119,17 +119,25 @@ def delete_client(client: Client, *, by: User | None) -> bool:
     return True
 
 
-@transaction.atomic
-def delete_record(instance: Product | TaxRate | NumberSeries, *, by: User | None) -> None:
-    """Delete a product, tax rate or series that nothing uses (else: archive/deactivate it)."""
+def deletion_refusal(instance: Product | TaxRate | NumberSeries) -> str | None:
+    """Why `instance` cannot be deleted (something uses it), or None when it can."""
     if isinstance(instance, TaxRate) and (
         instance.products.exists()
         or InvoiceLine.taxes.through.objects.filter(taxrate=instance).exists()
     ):
-        raise ValidationError("This tax rate is in use; deactivate it instead.")
+        return "This tax rate is in use; deactivate it instead."
     if isinstance(instance, NumberSeries) and (
         instance.invoices.exists() or instance.credit_notes.exists()
     ):
-        raise ValidationError("This series has numbered documents and cannot be deleted.")
+        return "This series has numbered documents and cannot be deleted."
+    return None
+
+
+@transaction.atomic
+def delete_record(instance: Product | TaxRate | NumberSeries, *, by: User | None) -> None:
+    """Delete a product, tax rate or series that nothing uses (else: archive/deactivate it)."""
+    refusal = deletion_refusal(instance)
+    if refusal:
+        raise ValidationError(refusal)
     record(AuditAction.DELETE, instance, by=by, old=_values(instance))
     instance.delete()

@@ -90,10 +90,13 @@ def record_payment(request: HttpRequest, pk: int) -> HttpResponse:
     return _invoice_page(request, invoice, payment_form=form)
 
 
-@require_POST
 @member_required
 def delete_payment(request: HttpRequest, pk: int) -> HttpResponse:
-    payment = get_object_or_404(Payment, pk=pk)
+    """GET asks (showing the payment and its invoice); POST deletes."""
+    payment = get_object_or_404(Payment.objects.select_related("invoice__client"), pk=pk)
+    if request.method != "POST":
+        context = {"payment": payment, "invoice": payment.invoice}
+        return render(request, "billing/invoices/delete_payment.html", context)
     try:
         services.delete_payment(payment, by=acting_user(request))
     except ValidationError as refused:
@@ -134,8 +137,10 @@ def _credit_rows(invoice: Invoice) -> list[dict[str, Any]]:
 def credit_note(request: HttpRequest, pk: int) -> HttpResponse:
     """Credit the whole invoice, or chosen lines and quantities."""
     invoice = get_invoice(pk)
-    if invoice.is_draft:
-        messages.error(request, "A draft can simply be edited or deleted.")
+    # The same rule as the invoice page's button and the service (Invoice.credit_refusal).
+    refusal = invoice.credit_refusal()
+    if refusal:
+        messages.error(request, refusal)
         return redirect("billing:invoice", pk=pk)
     rows = _credit_rows(invoice)
     initial = [{"line_id": row["id"], "quantity": ""} for row in rows]
@@ -161,6 +166,8 @@ def credit_note(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Credit note {note.number} is issued.")
             return redirect("billing:invoice", pk=pk)
+    if len(lines.forms) != len(rows):  # posted without one row per line: show the lines again
+        lines = CreditLineFormSet(initial=initial, prefix="lines")
     context = {
         "invoice": invoice,
         "form": form,

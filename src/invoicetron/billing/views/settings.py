@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,7 +10,6 @@ from django.db.models import Model, ProtectedError
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from invoicetron.billing import services
 from invoicetron.billing.forms.errors import place_errors
@@ -103,17 +102,28 @@ def series_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return _record_form(request, NumberSeries, pk)
 
 
-@require_POST
+# The settings records deleted through one confirmation page: URL kind → (model, label, list page).
+DELETABLE: dict[str, tuple[type[TaxRate] | type[NumberSeries], str, str]] = {
+    "tax-rates": (TaxRate, "tax rate", "billing:tax_rates"),
+    "series": (NumberSeries, "number series", "billing:series"),
+}
+
+
 @owner_required
 def delete_setting(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    """Delete a tax rate or a series that nothing uses; otherwise say why not."""
-    record: TaxRate | NumberSeries
-    if kind == "tax-rates":
-        record, back = get_object_or_404(TaxRate, pk=pk), "billing:tax_rates"
-    elif kind == "series":
-        record, back = get_object_or_404(NumberSeries, pk=pk), "billing:series"
-    else:
+    """GET asks (saying beforehand when the record is in use); POST deletes, or says why not."""
+    if kind not in DELETABLE:
         raise Http404
+    model, label, back = DELETABLE[kind]
+    record = cast(TaxRate | NumberSeries, get_object_or_404(model, pk=pk))  # one of DELETABLE's
+    if request.method != "POST":
+        context = {
+            "record": record,
+            "label": label,
+            "back": back,
+            "refusal": services.deletion_refusal(record),
+        }
+        return render(request, "billing/settings/delete.html", context)
     try:
         services.delete_record(record, by=acting_user(request))
     except (ValidationError, ProtectedError) as error:

@@ -1,6 +1,6 @@
 """The page frame's navigation, as one call.
 
-Every signed-in page shows the same links: reversing eight URL names and comparing eight path
+Every signed-in page shows the same links: reversing nine URL names and comparing nine path
 prefixes in the template cost about 1 ms a page, so the addresses are reversed once per
 process (and per script prefix, which is all they depend on) and the tag only marks the
 current section.
@@ -21,6 +21,7 @@ register = template.Library()
 SECTIONS: tuple[tuple[str, str, tuple[str, ...], bool], ...] = (
     ("Home", "web:home", (), False),
     ("Invoices", "billing:invoices", ("/invoices/",), False),
+    ("Credit notes", "billing:credit_notes", ("/credit-notes/",), False),
     ("Quotes", "quotes:list", ("/quotes/",), False),
     ("Recurring", "automation:recurring", ("/recurring/",), False),
     ("Clients", "billing:clients", ("/clients/",), False),
