@@ -185,7 +185,7 @@ def partial_payment_and_credit(page: Any, invoice: Invoice) -> None:
     page.get_by_role("button", name="Record payment").click()
     page.get_by_text("recorded.").wait_for()
     assert page.locator("[data-balance]").inner_text() == "1,499.00 GBP"
-    page.get_by_role("link", name="Credit note").click()
+    page.get_by_role("link", name="Credit note", exact=True).click()
     page.get_by_label("Only the quantities below").check()
     page.get_by_label("Quantity to credit: Brand workshop").fill("1")
     page.get_by_label("Reason").fill("One workshop day was cancelled")
