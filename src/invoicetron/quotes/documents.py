@@ -7,14 +7,14 @@ from typing import Any
 from invoicetron.billing import pdf
 from invoicetron.billing.money import format_amount
 from invoicetron.quotes.models import Quote, QuoteStatus
+from invoicetron.quotes.services import quote_snapshot
 
 
 def render_quote_pdf(quote: Quote) -> bytes:
-    snapshot = quote.snapshot
-    if snapshot is None:
-        raise ValueError(f"{quote} is a draft: send it to number it before rendering its PDF.")
+    """The quote as sent; a draft's is rendered from its current lines and marked DRAFT."""
+    snapshot = quote_snapshot(quote)
     # billing.pdf's document context and renderer: same layout, fonts and offline fetcher.
-    context = pdf._document_context(snapshot, title="Quote", draft=False)
+    context = pdf._document_context(snapshot, title="Quote", draft=quote.snapshot is None)
     context["valid_until"] = pdf._date(snapshot.get("valid_until"))
     return pdf._render("quotes/pdf/quote.html", context)
 

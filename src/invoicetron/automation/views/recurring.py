@@ -15,6 +15,7 @@ from invoicetron.automation.models import RecurringInvoice
 from invoicetron.automation.schedules import ScheduleData, save_schedule, set_active
 from invoicetron.billing.forms.errors import place_errors
 from invoicetron.billing.forms.invoices import TaxOptions, kept_line_forms, plain
+from invoicetron.billing.models import Product
 from invoicetron.billing.permissions import member_required
 from invoicetron.billing.services import business_today
 from invoicetron.billing.views.common import acting_user, paginate
@@ -56,6 +57,9 @@ def _initial_lines(schedule: RecurringInvoice) -> list[dict[str, Any]]:
             "unit": row.get("unit", ""),
             "unit_price": plain(row["unit_price"]),
             "taxes": [str(pk) for pk in row.get("tax_ids", [])],
+            "discount_type": row.get("discount_type", "percent"),
+            "discount_value": plain(row.get("discount_value", "0")),
+            "product": row.get("product_id"),
         }
         for row in schedule.lines
     ]
@@ -64,8 +68,10 @@ def _initial_lines(schedule: RecurringInvoice) -> list[dict[str, Any]]:
 def _save(request: HttpRequest, schedule: RecurringInvoice | None, form: Any, formset: Any) -> Any:
     kept = kept_line_forms(formset)
     data = ScheduleData(**form.cleaned_data)
+    product_ids = [line.cleaned_data["product"] for line in kept if line.cleaned_data["product"]]
+    products = Product.objects.in_bulk(product_ids)
     try:
-        lines = [line.line_data({}) for line in kept]
+        lines = [line.line_data(products) for line in kept]
         return save_schedule(schedule, data, lines, by=acting_user(request))
     except ValidationError as error:
         return place_errors(error, form, line_forms=kept)
@@ -97,6 +103,7 @@ def _form_page(
         "form": form,
         "formset": formset,
         "errors": errors + list(formset.non_form_errors()),
+        "products": Product.objects.filter(archived=False).only("id", "name")[:MAX_LINES],
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "automation/recurring/form.html", context, status=status)
