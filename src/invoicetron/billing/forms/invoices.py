@@ -90,7 +90,11 @@ class LineForm(forms.Form):
     unit = forms.CharField(required=False, max_length=32)
     unit_price = decimal_text("Unit price", required=False)
     taxes = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
-    discount_type = forms.ChoiceField(choices=DiscountType.choices, initial=DiscountType.PERCENT)
+    discount_type = forms.ChoiceField(
+        choices=DiscountType.choices,
+        initial=DiscountType.PERCENT,
+        widget=forms.Select(attrs={"aria-label": "Line discount, % or amount"}),
+    )
     discount_value = decimal_text("Discount", required=False, initial="0")
     product = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
