@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -78,3 +79,49 @@ def test_totals_follow_the_typing_and_the_saved_and_duplicated_drafts_match(
     assert Invoice.objects.count() == 2
     copy = Invoice.objects.exclude(pk=saved.pk).get()
     assert (copy.total, copy.number, copy.discount_value) == (saved.total, "", saved.discount_value)
+
+
+def test_quote_and_recurring_forms_show_the_totals_their_documents_get(
+    live_server: Any, page: Any, owner: User
+) -> None:
+    from invoicetron.automation import recurring
+    from invoicetron.automation.models import RecurringInvoice
+    from invoicetron.quotes.models import Quote
+
+    base = live_server.url
+    page.set_default_timeout(10_000)
+    factories.business()
+    factories.tax_rate("VAT", "20")
+    factories.client("Initech Ltd")
+    sign_in(page, base)
+
+    page.goto(f"{base}/quotes/new/")
+    page.get_by_label("Client").select_option(label="Initech Ltd")
+    page.locator('[name="lines-0-description"]').fill("Workshop")
+    page.locator('[name="lines-0-quantity"]').fill("2")
+    page.locator('[name="lines-0-unit_price"]').fill("350")
+    page.get_by_label("VAT 20 %", exact=True).check()
+    page.locator('[name="discount_type"]').select_option("amount")
+    page.locator('[name="discount_value"]').fill("100")
+    expect(live(page, "total")).to_have_text("720.00 EUR")  # (700 - 100) x 1.2
+    page.get_by_role("button", name="Save draft quote").click()
+    page.get_by_role("heading", name="Draft quote").wait_for()
+    quote = Quote.objects.get()
+    assert money.format_amount(quote.total, quote.currency) == "720.00 EUR"
+
+    page.goto(f"{base}/recurring/new/")
+    page.get_by_label("Name").fill("Monthly support")
+    page.get_by_label("Client").select_option(label="Initech Ltd")
+    page.locator('[name="lines-0-description"]').fill("Support")
+    page.locator('[name="lines-0-quantity"]').fill("1")
+    page.locator('[name="lines-0-unit_price"]').fill("500")
+    page.locator('[name="lines-0-discount_value"]').fill("10")
+    page.get_by_label("VAT 20 %", exact=True).check()
+    expect(live(page, "total")).to_have_text("540.00 EUR")  # 450 x 1.2
+    screenshot(page, "editing-03-recurring-live-totals")
+    page.get_by_role("button", name="Save recurring invoice").click()
+    page.get_by_text("is saved").wait_for()
+    schedule = RecurringInvoice.objects.get()
+    recurring.run_due()
+    made = Invoice.objects.get()
+    assert made.total == Decimal("540.00") and schedule.lines[0]["discount_value"] == "10"
