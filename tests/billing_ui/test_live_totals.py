@@ -66,6 +66,13 @@ def test_partial_and_hostile_input_shows_what_can_be_computed(as_owner: WebClien
     assert "discount" in html.lower()
 
 
+def test_an_overlong_discount_is_named_not_dropped(as_owner: WebClient) -> None:
+    data = invoice_post(factories.client(), [line("Fine", "1", "10")], discount_value="9" * 5000)
+    html = as_owner.post(reverse(URL), data).content.decode()
+    assert figure(html, "total") == "10.00 EUR"
+    assert "Document discount: Enter a number." in html
+
+
 def test_an_impossible_discount_is_named_and_the_rest_still_shows(as_owner: WebClient) -> None:
     data = invoice_post(
         factories.client(), [line("Fine", "1", "10")], discount_type="amount", discount_value="50"

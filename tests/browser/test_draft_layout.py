@@ -60,9 +60,18 @@ def test_checkboxes_sit_beside_their_labels_and_the_line_discount_is_usable(
         assert page.get_by_label("Line discount, % or amount").count() == 1
         assert kind.locator("option").all_inner_texts() == ["%", "Amount"]
     screenshot(page, "layout-01-recurring-form")
-    page.goto(f"{base}/settings/webhooks/new/")
-    assert_beside(page, 'input[type="checkbox"]')
-    screenshot(page, "layout-02-webhook-form")
+    for path in (
+        "/settings/webhooks/new/",
+        "/settings/reminders/new/",
+        "/settings/tax-rates/new/",
+        "/products/new/",
+        "/settings/users/new/",
+    ):
+        page.goto(base + path)
+        boxes = 'main input[type="checkbox"]:visible'
+        if page.locator(boxes).count():
+            assert_beside(page, boxes)
+        screenshot(page, "layout-02" + path.replace("/", "-").rstrip("-"))
 
 
 def within(page: Any, locator: Any) -> None:

@@ -50,7 +50,8 @@ def draft_totals(request: HttpRequest) -> HttpResponse:
         currency,
         prices_include_tax=bool(data.get("prices_include_tax")),
         discount_type=data.get("discount_type") or "percent",
-        discount_value=data.get("discount_value") or "0",
+        # A value the form refused (too long) is still named, not silently dropped.
+        discount_value="refused" if "discount_value" in header.errors else data["discount_value"],
     )
     amounts = dict(
         zip(preview.counted, preview.totals.lines if preview.totals else (), strict=True)
