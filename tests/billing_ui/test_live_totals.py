@@ -58,11 +58,14 @@ def test_partial_and_hostile_input_shows_what_can_be_computed(as_owner: WebClien
         line("Typing", "", ""),
     ]
     data = invoice_post(client, lines, discount_value="lots", currency="XXQ")
+    data["lines-1-taxes"] = ["9" * 30, "-1", "x"]  # ids no column can hold
+    data["client"] = "9" * 30
     response = as_owner.post(reverse(URL), data)
     assert response.status_code == 200
     html = response.content.decode()
     assert figure(html, "total") == "100.00 EUR"
-    assert "Line 2" in html and "Line 3" in html, "the lines left out are named"
+    assert "Line 2: Select a valid choice." in html, "the lines left out are named, and why"
+    assert "Line 3: Quantity is too large." in html
     assert "discount" in html.lower()
 
 

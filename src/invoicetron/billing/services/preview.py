@@ -35,14 +35,14 @@ class Preview:
 
 
 def preview_totals(
-    lines: Sequence[tuple[int, LineData | None]],
+    lines: Sequence[tuple[int, LineData | str]],
     currency: str,
     *,
     prices_include_tax: bool = False,
     discount_type: str = DiscountType.PERCENT,
     discount_value: str | Decimal = "0",
 ) -> Preview:
-    """The totals of `lines`, (line number, line or None for a row the form refused).
+    """The totals of `lines`: (line number, line, or why the form refused the row).
 
     A line that does not pass the save checks is left out and named ("Line 2: …"); an
     unusable document discount is ignored and named. Never raises for bad input.
@@ -50,8 +50,8 @@ def preview_totals(
     preview = Preview(currency=currency)
     counted: list[money.Line] = []
     for number, line in lines:
-        if line is None:
-            preview.problems.append(f"Line {number}: not counted yet.")
+        if isinstance(line, str):
+            preview.problems.append(f"Line {number}: {line}")
             continue
         try:
             # The description does not change a figure: a line is counted while it is typed.

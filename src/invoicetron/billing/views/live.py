@@ -39,10 +39,11 @@ def draft_totals(request: HttpRequest) -> HttpResponse:
     tax_options = TaxOptions.load(also=[int(pk) for pk in posted_taxes[:MAX_TAX_IDS]])
     # Django caps the forms at the formset's absolute_max (200), whatever TOTAL_FORMS says.
     formset = LineFormSet(request.POST, prefix="lines", form_kwargs={"tax_options": tax_options})
-    lines: list[tuple[int, LineData | None]] = []
+    lines: list[tuple[int, LineData | str]] = []
     for number, form in enumerate(formset.forms, start=1):
         if not form.is_valid():
-            lines.append((number, None))
+            refusals = [message for errors in form.errors.values() for message in errors]
+            lines.append((number, refusals[0] if refusals else "not counted yet."))
         elif not form.cleaned_data.get("DELETE") and not form.is_blank:
             lines.append((number, form.line_data({})))
     preview = preview_totals(
