@@ -43,7 +43,7 @@ def draft_totals(request: HttpRequest) -> HttpResponse:
     for number, form in enumerate(formset.forms, start=1):
         if not form.is_valid():
             refusals = [message for errors in form.errors.values() for message in errors]
-            lines.append((number, refusals[0] if refusals else "not counted yet."))
+            lines.append((number, str(refusals[0]) if refusals else "not counted yet."))
         elif not form.cleaned_data.get("DELETE") and not form.is_blank:
             lines.append((number, form.line_data({})))
     preview = preview_totals(
