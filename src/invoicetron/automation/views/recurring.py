@@ -1,4 +1,7 @@
-"""Recurring invoices: the list, the schedule form with its lines, its page, pause and resume."""
+"""Recurring invoices: the list, the schedule form with its lines, its page, pause and resume.
+
+The form's lines are invoice lines: "Add line" and the product picker use billing:line_row.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from invoicetron.automation.forms import ScheduleForm, ScheduleLineFormSet
 from invoicetron.automation.models import RecurringInvoice
@@ -133,19 +136,3 @@ def pause(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
     state = "resumed: missed dates are invoiced on the next run" if active else "paused"
     messages.success(request, f"“{schedule.name}” is {state}.")
     return redirect("automation:schedule", pk=pk)
-
-
-@require_GET
-@member_required
-def line_row(request: HttpRequest) -> HttpResponse:
-    """One more empty line for the schedule form (htmx), and the new form count."""
-    try:
-        index = max(0, min(int(request.GET.get("lines-TOTAL_FORMS", "0")), MAX_LINES - 1))
-    except ValueError:
-        index = 0
-    tax_options = TaxOptions.load()
-    formset = _formset(None, tax_options)
-    form = formset.form(prefix=formset.add_prefix(index), tax_options=tax_options)
-    formset.add_fields(form, index)
-    context = {"line": form, "total_forms": index + 1}
-    return render(request, "automation/recurring/_new_line.html", context)
