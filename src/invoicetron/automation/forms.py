@@ -46,15 +46,17 @@ class ScheduleForm(forms.Form):
 
 
 class ScheduleLineForm(LineForm):
-    """An invoice line without a discount (a schedule's lines carry none)."""
+    """An invoice line as a schedule keeps it: product, taxes and line discount included.
+
+    The discount may be left out (schedules written before lines had one): none, then."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        del self.fields["discount_type"], self.fields["discount_value"]
+        self.fields["discount_type"].required = False
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        data |= {"discount_type": DiscountType.PERCENT, "discount_value": "0"}
+        data["discount_type"] = data.get("discount_type") or DiscountType.PERCENT
         return data
 
 

@@ -36,7 +36,15 @@ from invoicetron.automation.failures import failure_message
 from invoicetron.automation.models import Frequency, RecurringInvoice, RecurringRun
 from invoicetron.automation.rates import rate_for
 from invoicetron.automation.schedule import local_today, occurrence
-from invoicetron.billing.models import AuditAction, BusinessProfile, Client, Invoice, TaxRate
+from invoicetron.billing.models import (
+    AuditAction,
+    BusinessProfile,
+    Client,
+    DiscountType,
+    Invoice,
+    Product,
+    TaxRate,
+)
 from invoicetron.billing.services import LineData, create_draft, issue_invoice, validate_line
 from invoicetron.billing.services.audit import record
 
@@ -95,17 +103,25 @@ def _line_json(line: LineData) -> dict[str, Any]:
         "unit_price": str(line.unit_price),
         "unit": line.unit,
         "tax_ids": [tax.pk for tax in line.taxes],
+        "discount_type": line.discount_type,
+        "discount_value": str(line.discount_value),
+        "product_id": line.product.pk if line.product else None,
     }
 
 
 def _line_data(row: dict[str, Any]) -> LineData:
+    """A stored line; rows saved before discounts and products existed have neither."""
     taxes = tuple(TaxRate.objects.filter(pk__in=row.get("tax_ids", [])))
+    product_id = row.get("product_id")
     return LineData(
         description=row["description"],
         quantity=Decimal(row["quantity"]),
         unit_price=Decimal(row["unit_price"]),
         unit=row.get("unit", ""),
         taxes=taxes,
+        discount_type=row.get("discount_type", DiscountType.PERCENT),
+        discount_value=Decimal(row.get("discount_value", "0")),
+        product=Product.objects.filter(pk=product_id).first() if product_id else None,
     )
 
 
