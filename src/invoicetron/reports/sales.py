@@ -67,7 +67,7 @@ def _grouped(queryset: QuerySet[Any], kind: str, rate: str, base: Base) -> list[
         .annotate(
             count=Count("id"),
             net=base.total("net_total", rate),
-            tax=base.total("tax_total", rate),
+            tax=base.sum(base.tax(rate)),
         )
     )
 
