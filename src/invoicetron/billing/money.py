@@ -28,9 +28,10 @@ The rules (EN 16931 arithmetic):
    per tax set is its share of the invoice's discounted group amount: the group's amount over the
    lines not yet credited before the note, less the same over the lines left after it, both with
    the invoice's document discount as a percent of its subtotal. These shares telescope, so the
-   credit notes of an invoice add up exactly to its bases (the note that credits the rest takes
-   the remainder of each base, whatever was credited before, rate by rate), and with inclusive
-   prices to its gross total too. Tax does not telescope: rounding each note on its own, the
+   credit notes of an invoice add up exactly to its group amounts: with exclusive prices to its
+   bases, rate by rate (the note that credits the rest takes the remainder of each base, whatever
+   was credited before), with inclusive prices to its gross total (each note then splits its own
+   gross into net and tax by rule 6). Tax does not telescope: rounding each note on its own, the
    taxes of several partial notes can differ from the invoice's tax by up to one minor unit per
    note beyond the first, per rate (0.03 + 0.03 at 19 %: each note's tax is 0.01, the invoice's
    tax on 0.06 is 0.01). No rule avoids that while every document is rounded on its own; the
@@ -285,6 +286,19 @@ def _document(groups: _Groups, currency: str, prices_include_tax: bool) -> Total
         tax_total=tax_total,
         total=net_total + tax_total,
     )
+
+
+def proportional_discount(subtotal: Decimal, discount: Decimal) -> Discount:
+    """An invoice's document discount as a percent of its subtotal, to apply to part of its lines.
+
+    Rule 8 takes credited lines' share of the discount with it; over all the lines the percent
+    gives back exactly the invoice's discount (rounded as rule 4 rounds it).
+    """
+    if not subtotal or not discount:
+        return NO_DISCOUNT
+    with localcontext() as context:
+        context.prec = _PRECISION
+        return Discount(DiscountKind.PERCENT, discount * HUNDRED / subtotal)
 
 
 def credit_note_totals(

@@ -81,13 +81,10 @@ def _frozen_line(row: Mapping[str, Any], quantity: Decimal) -> money.Line:
 
 
 def _discount_ratio(invoice: Invoice) -> money.Discount:
-    """The invoice's document discount as a percent, so that it scales with the credited lines."""
-    snapshot = invoice.snapshot or {}
-    totals = snapshot.get("totals", {})
-    subtotal, discount = Decimal(totals.get("subtotal", 0)), Decimal(totals.get("discount", 0))
-    if not subtotal or not discount:
-        return money.NO_DISCOUNT
-    return money.Discount(money.DiscountKind.PERCENT, discount * 100 / subtotal)
+    totals = (invoice.snapshot or {}).get("totals", {})
+    return money.proportional_discount(
+        Decimal(totals.get("subtotal", 0)), Decimal(totals.get("discount", 0))
+    )
 
 
 def credit_figures(
