@@ -17,10 +17,10 @@ from django.test import Client as HttpClient
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
 from invoicetron.billing.models import CreditNote, Invoice
-from invoicetron.demo.load import generate
-from invoicetron.reports.dashboard import monthly_figures
-from invoicetron.reports.amounts import Base
 from invoicetron.billing.services import business_today
+from invoicetron.demo.load import generate
+from invoicetron.reports.amounts import Base
+from invoicetron.reports.dashboard import monthly_figures
 
 pytestmark = pytest.mark.django_db
 ZERO = Decimal(0)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-
 from typing import Any
 
 from django.db.models import DecimalField, Expression, F, Func, Q, Sum, Value
@@ -89,20 +88,32 @@ class DateRange:
         return f"{start} to {end}"
 
 
+# The rows of a frozen snapshot's tax breakdown (name, rate, base, tax), each converted on its own.
+_CONVERTED_TAX_SQL = (
+    "(SELECT COALESCE(SUM(ROUND((t.row->>'tax')::numeric * {rate}, %s)), 0)"
+    " FROM jsonb_array_elements({snapshot}->'totals'->'taxes') AS t(row))"
+)
+
+
 class ConvertedTax(Func):
     """Σ round(tax x rate, places) over the rows of a frozen snapshot's tax breakdown."""
 
     output_field = AMOUNT
 
-    def __init__(self, snapshot: Expression, rate: Expression, *, places: int) -> None:
+    def __init__(self, snapshot: Expression | F, rate: Expression | F, *, places: int) -> None:
         super().__init__(snapshot, rate)
         self.places = int(places)
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, list[Any]]:
         snapshot_sql, snapshot_params = compiler.compile(self.source_expressions[0])
         rate_sql, rate_params = compiler.compile(self.source_expressions[1])
-        sql = (
-            f"(SELECT COALESCE(SUM(ROUND((t.row->>'tax')::numeric * {rate_sql}, {self.places})), 0)"
-            f" FROM jsonb_array_elements({snapshot_sql}->'totals'->'taxes') AS t(row))"
-        )
-        return sql, [*rate_params, *snapshot_params]
+        sql = _CONVERTED_TAX_SQL.format(rate=rate_sql, snapshot=snapshot_sql)
+        return sql, [*rate_params, self.places, *snapshot_params]
