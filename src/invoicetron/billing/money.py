@@ -21,6 +21,9 @@ The rules (EN 16931 arithmetic):
 6. Prices inclusive of tax: a group's amount is gross. net = round(gross / (1 + Σ group rates)),
    tax = gross - net. With several taxes on one group, each tax but the highest rate gets
    round(net x rate), and the highest rate gets the rest, so gross = net + taxes exactly.
+   Keeping the gross exact comes first: for some grosses no net satisfies both
+   net + round(net x rate) = gross (0.16 at 19 %: 0.13 + 0.02, 0.14 + 0.03), and then the tax
+   is one minor unit from round(net x rate).
 7. net total = Σ discounted group nets; tax total = Σ taxes; total = net total + tax total. With
    inclusive prices the total is therefore exactly subtotal - document discount.
 8. A credit note is a document of its own (`credit_note_totals`): rules 5-7 apply to its own
