@@ -50,7 +50,8 @@ def settle(invoice: Invoice) -> Invoice:
     closed = bool(invoice.amount_credited) and fully_credited(invoice)
     if closed:
         # Notes rounded each on its own (money rule 8) may leave a cent or so either way; with
-        # every quantity credited nothing is owed, and nothing was paid beyond the invoice.
+        # every quantity credited nothing is owed (create_credit_note never lets the last note
+        # refund a payment, so a surplus is only that rounding).
         invoice.balance_due = Decimal(0)
     if invoice.total > 0:
         invoice.status = settlement_status(invoice, fully_credited=closed)
