@@ -183,3 +183,34 @@ def test_one_note_for_the_whole_invoice_reproduces_its_figures(owner: User) -> N
     )
     note = CreditNote.objects.get(pk=body["id"])
     assert note.snapshot["totals"]["taxes"] == invoice.snapshot["totals"]["taxes"]
+
+
+@pytest.mark.parametrize(
+    ("price", "invoice_tax", "notes_tax"),
+    [
+        ("0.02", "0.01", "0.00"),  # each note's tax rounds down, the invoice's rounds up
+        ("0.03", "0.01", "0.02"),  # each note's tax rounds up, the invoice's once
+    ],
+)
+def test_the_last_note_closes_the_invoice_whatever_the_rounding_of_the_notes(
+    owner: User, price: str, invoice_tax: str, notes_tax: str
+) -> None:
+    vat = factories.tax_rate("VAT", "19")
+    lines = [factories.line("Stamp", "1", price, [vat]), factories.line("Stamp", "1", price, [vat])]
+    invoice = services.issue_invoice(factories.draft(owner, lines=lines), by=owner)
+    assert invoice.tax_total == Decimal(invoice_tax)
+    token = create_token(owner, "credit test").secret
+    api = HttpClient(headers={"Authorization": f"Bearer {token}"})
+    for line in line_ids(invoice):
+        answer = api.post(
+            "/api/v1/credit-notes",
+            {"invoice_id": invoice.pk, "lines": [{"invoice_line_id": line, "quantity": "1"}]},
+            content_type="application/json",
+        )
+        assert answer.status_code == 201, answer.content
+    notes = CreditNote.objects.filter(invoice=invoice)
+    assert sum(note.tax_total for note in notes) == Decimal(notes_tax)
+    for note in notes:
+        assert_each_tax_is_its_base_times_its_rate(note)
+    after = api.get(f"/api/v1/invoices/{invoice.pk}").json()
+    assert (after["status"], after["balance_due"]) == ("credited", "0.00")
