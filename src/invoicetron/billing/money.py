@@ -21,9 +21,9 @@ The rules (EN 16931 arithmetic):
 6. Prices inclusive of tax: a group's amount is gross. net = round(gross / (1 + Σ group rates)),
    tax = gross - net. With several taxes on one group, each tax but the highest rate gets
    round(net x rate), and the highest rate gets the rest, so gross = net + taxes exactly.
-   Keeping the gross exact comes first: for some grosses no net satisfies both
-   net + round(net x rate) = gross (0.16 at 19 %: 0.13 + 0.02, 0.14 + 0.03), and then the tax
-   is one minor unit from round(net x rate).
+   Keeping the gross exact comes first: for some grosses no net gives net + round(net x rate)
+   = gross (0.16 at 19 %: net 0.13 gives 0.15, net 0.14 gives 0.17), and then the tax is one
+   minor unit from round(net x rate).
 7. net total = Σ discounted group nets; tax total = Σ taxes; total = net total + tax total. With
    inclusive prices the total is therefore exactly subtotal - document discount.
 8. A credit note is a document of its own (`credit_note_totals`): rules 5-7 apply to its own
@@ -40,7 +40,9 @@ The rules (EN 16931 arithmetic):
    tax on 0.06 is 0.01). No rule avoids that while every document is rounded on its own; the
    credit note that takes the last quantities therefore closes the invoice (see
    `billing.services.settlement`), and the reports show each document's own figures. A single
-   note crediting the whole invoice reproduces its figures exactly.
+   note crediting the whole invoice reproduces its figures exactly. Credit notes issued before
+   this rule keep the figures they were issued with (their tax was the difference of the
+   invoice's taxes before and after them); issued documents never change.
 9. In the base currency (`in_base_currency`), a document's figures are converted piece by piece
    with the exchange rate its invoice recorded: net = round(net total x rate), each tax row
    round(tax x rate) (and its base round(base x rate)), tax = Σ converted rows, total = net + tax.
