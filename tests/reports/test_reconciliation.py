@@ -15,12 +15,13 @@ import pytest
 from django.test import Client as HttpClient
 
 from invoicetron.accounts.models import User
-from invoicetron.billing import money
+from invoicetron.billing import money, services
 from invoicetron.billing.models import CreditNote, Invoice
 from invoicetron.billing.services import business_today
 from invoicetron.demo.load import generate
 from invoicetron.reports.amounts import Base
 from invoicetron.reports.dashboard import monthly_figures
+from tests.billing import factories
 
 pytestmark = pytest.mark.django_db
 ZERO = Decimal(0)
@@ -84,3 +85,24 @@ def test_the_dashboard_months_are_the_sales_report_months(
     for month in months:
         row = sales.get(f"{month.month:%Y-%m}")
         assert month.invoiced == (Decimal(row["total"]) if row else ZERO), month
+
+
+def test_an_invoice_closed_by_its_credit_notes_owes_nothing_in_the_aging_report(
+    owner: User, client: HttpClient
+) -> None:
+    factories.business()
+    vat = factories.tax_rate("VAT", "19")
+    stamps = [
+        factories.line("Stamp", "1", "0.02", [vat]),
+        factories.line("Stamp", "1", "0.02", [vat]),
+    ]
+    invoice = services.issue_invoice(factories.draft(owner, lines=stamps), by=owner)
+    for row in invoice.snapshot["lines"]:  # type: ignore[index]
+        services.create_credit_note(invoice, by=owner, lines=[services.CreditLine(row["id"], 1)])
+    invoice.refresh_from_db()
+    # Each note's tax on 0.02 rounds to 0.00, the invoice's on 0.04 to 0.01 (money rule 8).
+    assert (invoice.total - invoice.amount_credited, invoice.balance_due) == (Decimal("0.01"), 0)
+    client.force_login(owner)
+    rows = csv_rows(client, "/reports/aging/?format=csv")
+    assert [row["client"] for row in rows] == ["Total"]
+    assert Decimal(rows[-1]["total"]) == 0
