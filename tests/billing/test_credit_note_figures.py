@@ -214,3 +214,20 @@ def test_the_last_note_closes_the_invoice_whatever_the_rounding_of_the_notes(
         assert_each_tax_is_its_base_times_its_rate(note)
     after = api.get(f"/api/v1/invoices/{invoice.pk}").json()
     assert (after["status"], after["balance_due"]) == ("credited", "0.00")
+
+
+def test_the_invoice_page_and_pdf_show_the_rounding_that_closed_it(
+    owner: User, client: HttpClient
+) -> None:
+    vat = factories.tax_rate("VAT", "19")
+    lines = [factories.line("Stamp", "1", "0.02", [vat]) for _ in range(2)]
+    invoice = services.issue_invoice(factories.draft(owner, lines=lines), by=owner)
+    for line in line_ids(invoice):
+        services.create_credit_note(invoice, by=owner, lines=[services.CreditLine(line, "1")])
+    client.force_login(owner)
+    page = client.get(f"/invoices/{invoice.pk}/").content.decode()
+    assert re.search(r"Credit-note rounding.*?-0\.01", page, re.S), page
+    pdf = client.get(f"/invoices/{invoice.pk}/pdf/").content
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert re.search(r"Credit-note rounding\s*-0\.01", text), text
+    assert re.search(r"Balance due\s*0\.00", text), text

@@ -432,6 +432,15 @@ def _breakdown_order(item: tuple[Tax, Decimal]) -> tuple[Decimal, str]:
     return (item[0].rate, item[0].name)
 
 
+def closing_rounding(total: Decimal, paid: Decimal, credited: Decimal, balance: Decimal) -> Decimal:
+    """The adjustment that closed an invoice with its credit notes (rule 8): usually 0.
+
+    A few minor units, negative when the notes fell short of the invoice, positive when they went
+    over. Shown as its own row so that total - credited - paid + rounding = balance on a page.
+    """
+    return balance - (total - paid - credited)
+
+
 # -- JSON (amounts as strings) ---------------------------------------------------------------------
 
 

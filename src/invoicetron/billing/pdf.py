@@ -156,6 +156,7 @@ def _settlement(invoice: Invoice, snapshot: dict[str, Any]) -> dict[str, str]:
     return {
         "paid": _amount(invoice.amount_paid, currency) if invoice.amount_paid else "",
         "credited": _amount(invoice.amount_credited, currency) if invoice.amount_credited else "",
+        "rounding": _amount(invoice.credit_rounding, currency) if invoice.credit_rounding else "",
         "balance_due": money.format_amount(
             invoice.balance_due if not invoice.is_draft else invoice.total, currency
         ),
