@@ -118,10 +118,15 @@ def test_quote_and_recurring_forms_show_the_totals_their_documents_get(
     page.locator('[name="lines-0-discount_value"]').fill("10")
     page.get_by_label("VAT 20 %", exact=True).check()
     expect(live(page, "total")).to_have_text("540.00 EUR")  # 450 x 1.2
+    page.locator('[name="discount_value"]').fill("10")  # the document discount, after the line's
+    expect(live(page, "discount")).to_have_text("\N{MINUS SIGN}45.00 EUR")
+    expect(live(page, "total")).to_have_text("486.00 EUR")  # 405 x 1.2
     screenshot(page, "editing-03-recurring-live-totals")
+    shown = live(page, "total").inner_text()
     page.get_by_role("button", name="Save recurring invoice").click()
     page.get_by_text("is saved").wait_for()
     schedule = RecurringInvoice.objects.get()
     recurring.run_due()
     made = Invoice.objects.get()
-    assert made.total == Decimal("540.00") and schedule.lines[0]["discount_value"] == "10"
+    assert money.format_amount(made.total, made.currency) == shown
+    assert (made.discount_value, schedule.lines[0]["discount_value"]) == (Decimal(10), "10")

@@ -125,6 +125,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial |= {"auto_issue": schedule.auto_issue, "auto_send": schedule.auto_send}
     initial |= {"notes": schedule.notes, "client": schedule.client_id}
     initial |= {"exchange_rate": plain(schedule.exchange_rate) if schedule.exchange_rate else ""}
+    initial |= {
+        "discount_type": schedule.discount_type,
+        "discount_value": plain(schedule.discount_value),
+    }
     return _form_page(request, schedule, initial)
 
 
