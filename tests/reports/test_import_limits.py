@@ -18,7 +18,9 @@ pytestmark = pytest.mark.usefixtures("job_tables")
 
 
 def refusal(client: HttpClient, content: bytes) -> str:
-    response = client.post("/data/", {"kind": "clients", "file": SimpleUploadedFile("x.csv", content)})
+    response = client.post(
+        "/data/", {"kind": "clients", "file": SimpleUploadedFile("x.csv", content)}
+    )
     assert response.status_code == 200, "refused on the upload page, not accepted"
     return response.content.decode()
 
@@ -31,9 +33,7 @@ def test_a_header_of_120000_columns_is_refused_naming_the_column_limit(
     assert "The first row has 120,000 columns; the limit is 100 columns." in page
 
 
-def test_rows_with_extra_cells_count_against_the_row_limit(
-    owner: User, client: HttpClient
-) -> None:
+def test_rows_with_extra_cells_count_against_the_row_limit(owner: User, client: HttpClient) -> None:
     client.force_login(owner)
     page = refusal(client, b"name,email\n" + b"Acme,a@acme.example,extra\n" * 200_000)  # 5 MB
     assert "The file has more than 20,000 rows" in page

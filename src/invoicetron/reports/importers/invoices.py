@@ -8,6 +8,7 @@ becomes one payment (dated paid_date, else the issue date). Credit notes are not
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from invoicetron.billing.numbering import period_key
 from invoicetron.reports.csvio.columns import INVOICE_HEADER_COLUMNS
 from invoicetron.reports.importers.base import Context, savepoint
 from invoicetron.reports.importers.numbers import counter_values, prepare_counter, sequence_of
-from invoicetron.reports.importers.values import Cells, CellError, Existing, Row
+from invoicetron.reports.importers.values import CellError, Cells, Existing, Row
 
 IMPORTABLE = {
     InvoiceStatus.DRAFT,
@@ -358,8 +359,6 @@ def import_invoices(ctx: Context, rows: Sequence[Row]) -> None:
     valid.sort(key=_numbering_order)
     ctx.progress_by(sum(len(item.rows) for item in planned if item.number in job.failed))
     for item in valid:
-        try:
+        with contextlib.suppress(_Abandon):  # its errors are reported; go on with the others
             job.apply(item)
-        except _Abandon:
-            pass
         ctx.progress_by(len(item.rows))

@@ -18,7 +18,7 @@ from invoicetron.billing import services
 from invoicetron.billing.models import Client, Contact, Product
 from invoicetron.billing.money import MoneyError, check_currency
 from invoicetron.reports.importers.base import Context, savepoint
-from invoicetron.reports.importers.values import Cells, CellError, Existing, Row
+from invoicetron.reports.importers.values import CellError, Cells, Existing, Row
 
 CLIENT_REQUIRED = ("name",)
 PRODUCT_REQUIRED = ("name", "unit_price")
