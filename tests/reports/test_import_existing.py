@@ -7,8 +7,10 @@ change: with "update" an existing invoice is left as it is, and the page says so
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client as HttpClient
 
 from invoicetron.accounts.models import User
@@ -81,3 +83,15 @@ def test_updating_never_changes_an_issued_invoice(
     page = commit(client, page)
     after = {i.number: (i.total, i.lines.first().description) for i in Invoice.objects.all()}  # type: ignore[union-attr]
     assert after == before
+
+
+def test_the_command_line_import_skips_existing_records_too(
+    exported: dict[str, bytes], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "clients.csv"
+    path.write_bytes(exported["clients"] + b"New Client,new@client.example,,,,,,,,\r\n")
+    with pytest.raises(CommandError, match="2 errors; nothing was imported"):
+        call_command("import_csv", "clients", str(path), "--commit")
+    call_command("import_csv", "clients", str(path), "--commit", "--existing", "skip")
+    assert "Imported 1 clients; 2 clients skipped (they exist)." in capsys.readouterr().out
+    assert Client.objects.count() == 3

@@ -24,15 +24,25 @@ logger = logging.getLogger(__name__)
 PROGRESS_STEPS = 100  # progress is written at most this often per run
 
 
-def start(run: ImportRun, *, commit: bool) -> None:
-    """Queue the dry run (or, after a clean dry run, the import) of `run`."""
+def start(run: ImportRun, *, commit: bool) -> bool:
+    """Queue the dry run (or, after a clean dry run, the import) of `run`; False if it cannot.
+
+    The step is claimed with a conditional update, so that two clicks on "Import" queue one job.
+    """
+    if commit:
+        allowed = [ImportState.CHECKED]
+    else:
+        allowed = [ImportState.MAPPING, ImportState.CHECKED, ImportState.FAILED]
     with transaction.atomic():
-        run.state = ImportState.IMPORTING if commit else ImportState.CHECKING
-        run.rows_done = 0
-        run.errors = {}
-        run.result = {}
-        run.save(update_fields=["state", "rows_done", "errors", "result"])
-        defer(run_import_job, run_id=run.pk, commit=commit)
+        claimed = ImportRun.objects.filter(pk=run.pk, state__in=allowed).update(
+            state=ImportState.IMPORTING if commit else ImportState.CHECKING,
+            rows_done=0,
+            errors={},
+            result={},
+        )
+        if claimed:
+            defer(run_import_job, run_id=run.pk, commit=commit)
+    return bool(claimed)
 
 
 class ProgressWriter:

@@ -123,8 +123,7 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
-    if run.state != ImportState.CHECKED or run.errors.get("total"):
+    clean = run.state == ImportState.CHECKED and not run.errors.get("total")
+    if not clean or "refused" in run.result or not jobs.start(run, commit=True):
         messages.error(request, "Only a dry run without errors can be imported.")
-    else:
-        jobs.start(run, commit=True)
     return redirect("reports:import_status", run.pk)
