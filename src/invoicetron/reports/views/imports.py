@@ -87,10 +87,9 @@ def _lines(result: dict[str, Any], *, done: bool) -> list[str]:
     for kind, number in result.get("updated", {}).items():
         lines.append(f"{_count(number, kind)} {'updated' if done else 'will be updated'}")
     for kind, number in result.get("skipped", {}).items():
-        exist = "already exists" if number == 1 else "already exist"
-        lines.append(
-            f"{_count(number, kind)} {exist} and {'were skipped' if done else 'will be skipped'}"
-        )
+        exist, were = ("already exists", "was") if number == 1 else ("already exist", "were")
+        skipped = f"{were} skipped" if done else "will be skipped"
+        lines.append(f"{_count(number, kind)} {exist} and {skipped}")
     return lines
 
 
