@@ -130,3 +130,20 @@ def test_windows_1252_utf16_ragged_rows_and_huge_cells_are_handled() -> None:
     ragged = parse(b"name,email\nshort\nlong,a@b.c,extra\n,\nhuge," + b"y" * 20_000 + b"\n")
     assert ragged.rows == [(2, ["short", ""])]
     assert [(e.row, e.column) for e in list(ragged.errors)] == [(3, "(extra cells)"), (5, "email")]
+
+
+def test_an_invoice_row_reports_every_bad_cell_at_once(owner: User) -> None:
+    factories.business()
+    factories.client("Globex Corporation")
+    text = (
+        "Invoice number,Customer,Date,Description,Qty,Price,Tax\n"
+        "INV-2025-0007,Nobody Inc,2025-13-01,Design,three,80 EUR,VAT twenty\n"
+    )
+    errors = {(e.column, e.message) for e in dry_run("invoices", text, owner)}
+    assert errors == {
+        ("Customer", "No client named “Nobody Inc”: import the clients first."),
+        ("Date", "“2025-13-01” is not a date like YYYY-MM-DD."),
+        ("Qty", "“three” is not a number."),
+        ("Price", "“80EUR” is not a number."),
+        ("Tax", "“VAT twenty” is not a tax like “VAT 20”."),
+    }

@@ -142,7 +142,7 @@ def _add_row(parsed: ParsedFile, number: int, cells: list[str]) -> None:
     errors = []
     if len(cells) > width and any(cell.strip() for cell in cells[width:]):
         errors.append(
-            RowError(number, EXTRA, f"The row has {len(cells)} cells; the header has {width}.")
+            RowError(number, EXTRA, f"The row has {len(cells):,} cells; the header has {width}.")
         )
     cells = (cells + [""] * width)[:width]
     for name, cell in zip(parsed.header, cells, strict=True):
