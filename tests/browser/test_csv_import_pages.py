@@ -63,3 +63,27 @@ def test_a_client_file_is_matched_checked_and_imported_while_the_page_follows_th
     page.get_by_text("Imported 1 client; 1 client already exists and was skipped").wait_for()
     screenshot(page, "csv-import-04-imported")
     assert Client.objects.get(name="Initech").payment_terms_days == 15
+
+
+def test_a_file_full_of_errors_shows_a_short_summary_in_the_browser(
+    live_server: Any, page: Any, owner: User
+) -> None:
+    base = live_server.url
+    page.set_default_timeout(15_000)
+    sign_in(page, base)
+    rows = b"".join(b"Client %d,c%d@example.com,30 days,extra\n" % (i, i) for i in range(5_000))
+    page.goto(f"{base}/data/")
+    page.get_by_label("What the file holds").select_option("clients")
+    page.get_by_label("CSV file").set_input_files(
+        {"name": "bad.csv", "mimeType": "text/csv", "buffer": b"Name,Email,Terms\n" + rows}
+    )
+    page.get_by_role("button", name="Upload and map columns").click()
+    page.get_by_label("Payment terms (days)").select_option("Terms")
+    page.get_by_role("button", name="Dry run").click()
+    jobs.perform(ImportRun.objects.get().pk, commit=False)
+    page.get_by_text("5,000 rows have errors").wait_for()
+    assert "Clients · 5,000 of 5,000 rows" in page.inner_text("main")
+    assert page.locator("table").nth(1).locator("tbody tr").count() == 100
+    page.get_by_text("and 4,900 more rows with errors").wait_for()
+    assert not page.get_by_role("button", name="Import clients").count()
+    screenshot(page, "csv-import-05-errors")

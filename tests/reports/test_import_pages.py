@@ -58,6 +58,7 @@ def test_another_users_import_is_not_found(
     upload = SimpleUploadedFile("clients.csv", b"name\nInitech\n")
     client.post("/data/", {"kind": "clients", "file": upload})
     run = ImportRun.objects.get()
+    assert client.get(f"/data/import/{run.pk}/")["Location"] == f"/data/import/{run.pk}/columns/"
     client.force_login(colleague)
     assert client.get(f"/data/import/{run.pk}/").status_code == 404
     assert client.post(f"/data/import/{run.pk}/commit/").status_code == 404

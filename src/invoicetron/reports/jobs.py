@@ -48,13 +48,16 @@ def start(run: ImportRun, *, commit: bool) -> bool:
 class ProgressWriter:
     """Writes a run's rows done through its own connection, committed at once."""
 
-    def __init__(self, run: ImportRun) -> None:
+    def __init__(self, run: ImportRun, *, left_out: int) -> None:
+        """`left_out`: rows the reader refused, done before the import starts."""
         self.run_id = run.pk
+        self.left_out = left_out
         self.step = max(1, run.rows_total // PROGRESS_STEPS)
         self.written = 0
         self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
 
     def __call__(self, done: int) -> None:
+        done += self.left_out
         if done - self.written < self.step:
             return
         self.written = done
@@ -77,7 +80,7 @@ def perform(run_id: int, *, commit: bool) -> None:
     errors = ErrorLog()
     try:
         parsed = parse(bytes(run.content))
-        progress = ProgressWriter(run)
+        progress = ProgressWriter(run, left_out=parsed.rows_read - len(parsed.rows))
         try:
             outcome = run_import(
                 run.kind,

@@ -78,6 +78,6 @@ class ImportRun(models.Model):
 
     def error_kinds(self) -> list[dict[str, Any]]:
         return [
-            {"column": column, "count": count, "example": example}
+            {"column": column, "count": f"{count:,}", "example": example}
             for column, count, example in self.errors.get("by_column", [])
         ]

@@ -46,6 +46,7 @@ class ParsedFile:
     header: list[str]
     rows: list[tuple[int, list[str]]]  # (row number, cells padded to the header's width)
     errors: ErrorLog = field(default_factory=ErrorLog)
+    rows_read: int = 0  # data rows, those left out for their errors included (not blank lines)
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -128,6 +129,7 @@ def read_lines(lines: Iterable[str], *, encoding: str = "UTF-8") -> ParsedFile:
                 raise FileRefused(
                     f"The file has more than {MAX_ROWS:,} rows: split it into smaller files."
                 )
+            parsed.rows_read = counted
             _add_row(parsed, number, cells)
     except csv.Error as error:
         raise FileRefused(f"Row {reader.line_num}: the CSV is malformed ({error}).") from error

@@ -96,6 +96,8 @@ def _lines(result: dict[str, Any], *, done: bool) -> list[str]:
 @login_required
 def import_status(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
+    if run.state == ImportState.MAPPING:
+        return redirect("reports:import_mapping", run.pk)
     result = run.result or {}
     created = [_count(n, kind) for kind, n in result.get("created", {}).items()]
     rows = run.errors.get("rows", 0)

@@ -80,6 +80,6 @@ def _store(
         content=content,
         created_by=_user(request),
         mapping=guess_mapping(kind, parsed.header),
-        rows_total=len(parsed.rows),
+        rows_total=parsed.rows_read,
     )
     return redirect("reports:import_mapping", run.pk)
