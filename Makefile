@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PORT ?= 3000
 
 .PHONY: run test lint format install clean bench
 
@@ -14,8 +15,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create the virtualenv and install Invoicetron with its dev tools
 
-run: $(STAMP)  ## run Invoicetron locally on http://127.0.0.1:3000 (embedded PostgreSQL 18)
-	$(BIN)/invoicetron dev
+# The development server, the worker beside it and an embedded PostgreSQL 18; Ctrl-C stops all three.
+run: $(STAMP)  ## run Invoicetron locally on http://127.0.0.1:$(PORT) (make run PORT=4000 for another)
+	$(BIN)/invoicetron dev --port $(PORT)
 
 test: $(STAMP)  ## run the whole test suite against a real PostgreSQL 18
 	$(BIN)/pytest
