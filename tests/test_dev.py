@@ -87,8 +87,7 @@ def test_dev_runs_the_worker_which_does_the_queued_jobs(data_dir: Path) -> None:
         wait_for_http(f"http://127.0.0.1:{port}/api/health", timeout=90)
         assert len(workers_of(dev.pid)) == 1, "`dev` runs one `invoicetron worker` beside it"
         queued = run_cli(
-            "manage", "shell", "--verbosity", "0", "-c", QUEUE_A_JOB,
-            env={**environment, "INVOICETRON_ENV": "development"},
+            "manage", "shell", "--verbosity", "0", "-c", QUEUE_A_JOB, env=environment
         )  # fmt: skip
         assert queued.returncode == 0, queued.stderr
         job_id = int(queued.stdout.split()[-1])
