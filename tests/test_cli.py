@@ -147,3 +147,18 @@ def test_serve_is_the_production_server_even_without_configuration(tmp_path: Pat
     assert result.returncode == 2
     assert "SECRET_KEY is not set" in result.stderr
     assert not (tmp_path / "postgres").exists(), "production never starts an embedded database"
+
+
+def test_dev_on_a_busy_port_says_so_before_starting_anything(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with cleaned_up(tmp_path):
+            result = run_cli("dev", "--port", str(port), env=local_environment(tmp_path))
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "make run PORT=" in result.stderr
+    assert not (tmp_path / "postgres").exists(), "no database is left running for nothing"

@@ -149,12 +149,11 @@ def cmd_dev(args: argparse.Namespace) -> int:
 
     migrate_with_lock(verbosity=0)
     base = f"http://{args.host}:{args.port}"
-    if server_process_of_reloader:
-        pass  # the command that started it has said where to go
-    elif setup_needed():
-        print(f"First run: open {base}/accounts/setup/ to create the owner account.")
-    else:
-        print(f"Open {base}/ and sign in (add people with `invoicetron createuser`).")
+    if not server_process_of_reloader:  # else the command that started it has said it
+        if setup_needed():
+            print(f"First run: open {base}/accounts/setup/ to create the owner account.")
+        else:
+            print(f"Open {base}/ and sign in (add people with `invoicetron createuser`).")
     # The worker stops when this block ends: Ctrl-C and SIGTERM both end runserver with
     # SystemExit. The embedded database then stops in the exit handlers, after the worker.
     with nullcontext() if server_process_of_reloader else worker_beside():
