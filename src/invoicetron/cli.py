@@ -283,11 +283,17 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     dev = _add(
-        commands, "dev", cmd_dev, "run locally: embedded PostgreSQL 18, migrations, a dev server"
+        commands,
+        "dev",
+        cmd_dev,
+        "run locally: embedded PostgreSQL 18, migrations, a dev server and the worker beside it; "
+        "Ctrl-C stops all three",
     )
     dev.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     dev.add_argument("--port", type=int, default=3000, help="port to listen on (default 3000)")
-    dev.add_argument("--reload", action="store_true", help="restart when the code changes")
+    dev.add_argument(
+        "--reload", action="store_true", help="restart the server (not the worker) on code changes"
+    )
 
     _add(
         commands,
