@@ -13,7 +13,7 @@ from pathlib import Path
 
 import psutil
 
-from tests.conftest import cli_environment
+from tests.conftest import cli_environment, wait_for_http
 
 # What the test session sets for itself and a newcomer's shell does not have.
 SESSION_ONLY = (
@@ -136,3 +136,11 @@ def wait_for(condition_holds: Callable[[], bool], what: str, timeout: float = 90
     while not condition_holds():
         assert time.monotonic() < deadline, f"waited {timeout} s for {what}"
         time.sleep(0.3)
+
+
+def wait_until_serving(port: int, log: Path) -> None:
+    """Wait for the local server's liveness endpoint; on a timeout, show what the command wrote."""
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/api/health", timeout=120)
+    except AssertionError as error:
+        raise AssertionError(f"{error}; the command wrote:\n{log.read_text()[-3000:]}") from None

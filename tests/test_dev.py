@@ -16,7 +16,7 @@ import psutil
 import psycopg
 import pytest
 
-from tests.conftest import free_port, http_get, run_cli, wait_for_http
+from tests.conftest import free_port, http_get, run_cli
 from tests.localrun import (
     cleaned_up,
     descendants,
@@ -27,6 +27,7 @@ from tests.localrun import (
     started,
     wait_for,
     wait_until_gone,
+    wait_until_serving,
 )
 
 pytestmark = pytest.mark.slow
@@ -47,7 +48,9 @@ def data_dir(tmp_path: Path) -> Iterator[Path]:
 
 
 def workers_of(pid: int) -> list[psutil.Process]:
-    return [p for p in descendants(pid) if "worker" in p.cmdline()]
+    """The `invoicetron worker` processes `dev` started (a worker's own short-lived forks aside)."""
+    dev = next(p for p in [psutil.Process(pid), *descendants(pid)] if "dev" in p.cmdline())
+    return [p for p in dev.children() if "worker" in p.cmdline()]
 
 
 def assert_all_stopped(children: list[psutil.Process], postgres: psutil.Process) -> None:
@@ -62,7 +65,7 @@ def test_dev_starts_an_embedded_postgres_migrates_and_serves_the_setup_page(data
     command = invoicetron("dev", "--port", str(port))
     log = data_dir / "dev.log"
     with started(command, local_environment(data_dir), log) as dev:
-        wait_for_http(f"{base}/api/health", timeout=90)
+        wait_until_serving(port, log)
         assert http_get(f"{base}/api/ready")[0] == 200
         status, page, _ = http_get(f"{base}/accounts/setup/")
         assert status == 200
@@ -83,8 +86,9 @@ def test_dev_starts_an_embedded_postgres_migrates_and_serves_the_setup_page(data
 def test_dev_runs_the_worker_which_does_the_queued_jobs(data_dir: Path) -> None:
     port = free_port()
     environment = local_environment(data_dir)
-    with started(invoicetron("dev", "--port", str(port)), environment, data_dir / "dev.log") as dev:
-        wait_for_http(f"http://127.0.0.1:{port}/api/health", timeout=90)
+    log = data_dir / "dev.log"
+    with started(invoicetron("dev", "--port", str(port)), environment, log) as dev:
+        wait_until_serving(port, log)
         assert len(workers_of(dev.pid)) == 1, "`dev` runs one `invoicetron worker` beside it"
         queued = run_cli(
             "manage", "shell", "--verbosity", "0", "-c", QUEUE_A_JOB, env=environment
@@ -111,8 +115,9 @@ def test_ctrl_c_on_make_run_stops_the_server_the_worker_and_the_database(data_di
     # The virtualenv running these tests is the one `make run` uses; never reinstall it here.
     command = ["make", "--no-print-directory", "-o", f"{venv}/.installed", "run"]
     command += [f"VENV={venv}", f"PORT={port}"]
-    with started(command, local_environment(data_dir), data_dir / "make.log", REPOSITORY) as make:
-        wait_for_http(f"http://127.0.0.1:{port}/api/health", timeout=90)
+    log = data_dir / "make.log"
+    with started(command, local_environment(data_dir), log, REPOSITORY) as make:
+        wait_until_serving(port, log)
         assert workers_of(make.pid), "`make run` runs the worker too"
         postgres = psutil.Process(postmaster_pid(data_dir))
         children = descendants(make.pid)
@@ -125,8 +130,9 @@ def test_ctrl_c_on_make_run_stops_the_server_the_worker_and_the_database(data_di
 def test_sigterm_stops_everything_even_after_an_earlier_run_was_killed(data_dir: Path) -> None:
     environment = local_environment(data_dir)
     port = free_port()
-    with started(invoicetron("dev", "--port", str(port)), environment, data_dir / "1.log") as dev:
-        wait_for_http(f"http://127.0.0.1:{port}/api/health", timeout=90)
+    log = data_dir / "1.log"
+    with started(invoicetron("dev", "--port", str(port)), environment, log) as dev:
+        wait_until_serving(port, log)
         killed = [psutil.Process(dev.pid), *descendants(dev.pid)]
         for process in killed:
             process.kill()  # a crash, or `kill -9`: no clean-up runs
@@ -134,8 +140,9 @@ def test_sigterm_stops_everything_even_after_an_earlier_run_was_killed(data_dir:
     assert postmaster_pid(data_dir) is not None, "the killed run leaves its database running"
 
     port = free_port()
-    with started(invoicetron("dev", "--port", str(port)), environment, data_dir / "2.log") as dev:
-        wait_for_http(f"http://127.0.0.1:{port}/api/health", timeout=90)
+    log = data_dir / "2.log"
+    with started(invoicetron("dev", "--port", str(port)), environment, log) as dev:
+        wait_until_serving(port, log)
         postgres = psutil.Process(postmaster_pid(data_dir))
         children = descendants(dev.pid)
         dev.send_signal(signal.SIGTERM)  # what a supervisor, or `kill`, sends
