@@ -127,16 +127,19 @@ def test_ctrl_c_on_make_run_stops_the_server_the_worker_and_the_database(data_di
     assert postmaster_pid(data_dir) is None
 
 
-def test_sigterm_stops_everything_even_after_an_earlier_run_was_killed(data_dir: Path) -> None:
+def test_a_killed_run_takes_its_worker_along_and_the_next_stops_all_on_sigterm(
+    data_dir: Path,
+) -> None:
     environment = local_environment(data_dir)
     port = free_port()
     log = data_dir / "1.log"
     with started(invoicetron("dev", "--port", str(port)), environment, log) as dev:
         wait_until_serving(port, log)
-        killed = [psutil.Process(dev.pid), *descendants(dev.pid)]
-        for process in killed:
-            process.kill()  # a crash, or `kill -9`: no clean-up runs
-    assert wait_until_gone(killed) == []
+        worker = workers_of(dev.pid)
+        dev.kill()  # a crash, or `kill -9`: no clean-up runs
+        dev.wait()
+    assert worker, "the test must have seen the worker"
+    assert wait_until_gone(worker) == [], "a killed `dev` takes its worker with it"
     assert postmaster_pid(data_dir) is not None, "the killed run leaves its database running"
 
     port = free_port()

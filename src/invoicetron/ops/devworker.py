@@ -8,20 +8,23 @@ change, leaves it alone.
 
 The child gets a session of its own, so that Ctrl-C in the terminal reaches only `dev`, which then
 stops the worker with exactly one SIGTERM: procrastinate treats a second signal as "stop now" and
-would abandon the job it is running.
+would abandon the job it is running. On Linux the kernel also sends it SIGTERM if `dev` dies
+without stopping it (`kill -9`), so that no worker outlives the run.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 # How long a running job gets to finish once the worker is asked to stop.
 GRACEFUL_STOP_SECONDS = 30
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 @contextmanager
@@ -31,6 +34,8 @@ def worker_beside() -> Iterator[subprocess.Popen[bytes]]:
         [sys.executable, "-m", "invoicetron", "worker"],
         env=dict(os.environ),
         start_new_session=True,
+        # preexec_fn is unsafe beside other threads; dev starts the worker before it has any.
+        preexec_fn=_terminated_with_parent(),
     )
     try:
         yield worker
@@ -47,3 +52,16 @@ def stop(worker: subprocess.Popen[bytes]) -> None:
     except (subprocess.TimeoutExpired, KeyboardInterrupt):  # stuck, or Ctrl-C pressed again
         worker.kill()
         worker.wait()
+
+
+def _terminated_with_parent() -> Callable[[], None] | None:
+    """What the child runs before `exec`: ask Linux for SIGTERM when its parent dies."""
+    if not sys.platform.startswith("linux"):
+        return None
+    # Loaded here, before the fork: the child only makes the system call.
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+
+    def ask() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+    return ask
