@@ -33,6 +33,7 @@ def worker_beside() -> Iterator[subprocess.Popen[bytes]]:
     worker = subprocess.Popen(
         [sys.executable, "-m", "invoicetron", "worker"],
         env=dict(os.environ),
+        stdin=subprocess.DEVNULL,  # the terminal's input is the server's, not a background job's
         start_new_session=True,
         # preexec_fn is unsafe beside other threads; dev starts the worker before it has any.
         preexec_fn=_terminated_with_parent(),
