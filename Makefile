@@ -1,8 +1,10 @@
-# Invoicetron developer commands. `make run` and `make test` work on a fresh machine with Python 3.11+.
+# Invoicetron developer commands. `make run` and `make test` work on a fresh machine with Python 3.11+
+# (`make test` also needs Chromium and Pango, which it installs where it can).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PORT ?= 3000
 
 .PHONY: run test lint format install clean bench
 
@@ -14,10 +16,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create the virtualenv and install Invoicetron with its dev tools
 
-run: $(STAMP)  ## run Invoicetron locally on http://127.0.0.1:3000 (embedded PostgreSQL 18)
-	$(BIN)/invoicetron dev
+# The development server, the worker beside it and an embedded PostgreSQL 18; Ctrl-C stops all three.
+run: $(STAMP)  ## run Invoicetron locally on http://127.0.0.1:$(PORT) (make run PORT=4000 for another)
+	$(BIN)/invoicetron dev --port $(PORT)
 
+# Beyond Python and make the tests need Chromium, Pango and fonts: installed as root with apt-get,
+# else named (see .ci/test-prerequisites).
 test: $(STAMP)  ## run the whole test suite against a real PostgreSQL 18
+	@.ci/test-prerequisites
 	$(BIN)/pytest
 
 # mypy's Django plugin and makemigrations read the settings, which need a (throwaway) configuration.

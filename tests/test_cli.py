@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.core.management import CommandError, call_command
 
 from invoicetron.accounts.models import User
 from invoicetron.cli import DJANGO_COMMANDS, build_parser
 from tests.conftest import cli_environment, run_cli
+from tests.localrun import cleaned_up, local_environment, postmaster_pid
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +108,57 @@ def test_check_passes_on_a_migrated_database(
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ok    migrations: all applied" in result.stdout
     assert "PostgreSQL 18." in result.stdout
+
+
+@pytest.mark.slow
+def test_every_local_command_works_with_nothing_but_a_data_directory(tmp_path: Path) -> None:
+    environment = local_environment(tmp_path)
+    with cleaned_up(tmp_path):
+        steps = [
+            ("migrate", "--verbosity", "0"),
+            ("createuser", "--email", "ada@example.com", "--owner"),
+            ("token", "create", "--email", "ada@example.com", "--name", "laptop"),
+            ("worker", "--once"),
+            ("check",),
+            ("manage", "showmigrations", "accounts"),
+        ]
+        output = {}
+        for step in steps:
+            result = run_cli(*step, env=environment)
+            assert result.returncode == 0, f"invoicetron {' '.join(step)}: {result.stderr}"
+            output[step[0]] = result.stdout
+        assert "ok    migrations: all applied" in output["check"]
+        assert "[X] 0001_initial" in output["manage"]
+        assert postmaster_pid(tmp_path) is None, "each command stops the database it started"
+
+
+def test_production_still_refuses_to_run_without_a_secret_key(tmp_path: Path) -> None:
+    # A configured database means a real installation: production unless INVOICETRON_ENV says not.
+    environment = local_environment(tmp_path)
+    environment["DATABASE_URL"] = "postgresql://app:pw@127.0.0.1:1/app"
+    environment["APP_URL"] = "https://invoices.example.com"
+    result = run_cli("worker", "--once", env=environment)
+    assert result.returncode == 2
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_serve_is_the_production_server_even_without_configuration(tmp_path: Path) -> None:
+    result = run_cli("serve", env=local_environment(tmp_path))
+    assert result.returncode == 2
+    assert "SECRET_KEY is not set" in result.stderr
+    assert not (tmp_path / "postgres").exists(), "production never starts an embedded database"
+
+
+def test_dev_on_a_busy_port_says_so_before_starting_anything(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with cleaned_up(tmp_path):
+            result = run_cli("dev", "--port", str(port), env=local_environment(tmp_path))
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "make run PORT=" in result.stderr
+    assert not (tmp_path / "postgres").exists(), "no database is left running for nothing"

@@ -96,9 +96,46 @@ def test_a_weak_new_password_is_refused_beside_its_field(client: Client, owner: 
     assert "This password is too common" in response.content.decode()
 
 
-def test_setup_page_is_not_offered_in_production_mode(client: Client, settings: object) -> None:
-    settings.PRODUCTION = True  # type: ignore[attr-defined]
+def test_the_sign_in_page_leads_to_setup_while_no_account_exists(client: Client) -> None:
+    response = client.get("/accounts/login/")
+    assert (response.status_code, response["Location"]) == (302, "/accounts/setup/")
+    home = client.get("/", follow=True)
+    assert home.redirect_chain[-1] == ("/accounts/setup/", 302)
+    assert "Create the owner account" in home.content.decode()
+
+
+def test_once_an_account_exists_sign_in_is_shown_and_setup_is_closed(
+    client: Client, owner: User
+) -> None:
+    page = client.get("/accounts/login/")
+    assert page.status_code == 200 and "Sign in" in page.content.decode()
     assert client.get("/accounts/setup/").status_code == 404
+
+
+def test_in_production_setup_tells_how_the_operator_creates_the_owner(
+    client: Client, settings: object
+) -> None:
+    settings.PRODUCTION = True  # type: ignore[attr-defined]
+    assert client.get("/accounts/login/")["Location"] == "/accounts/setup/"
+    page = client.get("/accounts/setup/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "invoicetron createuser --owner --email" in text
+    assert 'name="password1"' not in text, "nobody claims a production installation over the web"
+    posted = client.post(
+        "/accounts/setup/",
+        {
+            "full_name": "Eve",
+            "email": "eve@example.com",
+            "password1": "x" * 20,
+            "password2": "x" * 20,
+        },
+    )
+    assert posted.status_code == 404
+    assert not User.objects.exists()
+    User.objects.create_user("boss@example.com", OWNER_PASSWORD, is_owner=True)
+    assert client.get("/accounts/setup/").status_code == 404
+    assert client.get("/accounts/login/").status_code == 200
 
 
 def test_first_run_setup_creates_the_owner_once(client: Client) -> None:

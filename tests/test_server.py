@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import subprocess
 import sys
@@ -104,3 +105,26 @@ def test_production_serve_refuses_to_start_without_collected_static_files(tmp_pa
     assert result.returncode == 2
     assert "collectstatic" in result.stderr
     assert "STATIC_ROOT" in result.stderr
+
+
+def test_serve_logs_how_to_create_the_first_owner_while_no_account_exists(served: Any) -> None:
+    _base, _server, process = served
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=15)
+    entries = [json.loads(line) for line in output.splitlines() if line.strip()]
+    hints = [entry for entry in entries if "createuser --owner" in entry.get("message", "")]
+    assert len(hints) == 1, output
+    assert hints[0]["level"] == "WARNING"
+    assert "https://invoicetron.test/accounts/setup/" in hints[0]["message"]
+    assert "invoicetron createuser --owner --email" in hints[0]["message"]
+
+
+@pytest.mark.django_db
+def test_serve_says_nothing_about_the_first_owner_once_one_exists(
+    owner: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    from invoicetron.ops.server import log_how_to_create_the_first_owner
+
+    with caplog.at_level(logging.INFO):
+        log_how_to_create_the_first_owner()
+    assert not [record for record in caplog.records if "createuser" in record.getMessage()]

@@ -10,9 +10,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
+import socket
 import sys
 import time
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -40,8 +43,9 @@ DESCRIPTION = """\
 Invoicetron: self-hosted invoicing.
 
 Configuration comes from environment variables (see README.md). Without DATABASE_URL, and outside
-production (INVOICETRON_ENV=development, which `dev` sets), an embedded PostgreSQL 18 keeps its data
-in INVOICETRON_DATA_DIR.
+production, an embedded PostgreSQL 18 keeps its data in INVOICETRON_DATA_DIR. When INVOICETRON_ENV
+is unset, commands other than `serve` run as development if DATABASE_URL is unset too (a local run)
+and as production otherwise.
 """
 
 
@@ -54,16 +58,19 @@ class CommandFailed(Exception):
 
 
 def setup_django(*, default_env: str | None = None) -> None:
-    """Read the configuration, start the embedded database if needed, and set Django up."""
+    """Read the configuration, start the embedded database if needed, and set Django up.
+
+    `default_env` is the mode when INVOICETRON_ENV is unset; without it, `default_environment()`.
+    """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "invoicetron.settings")
-    if default_env:
-        os.environ.setdefault("INVOICETRON_ENV", default_env)
+    implied_local_run = False
+    if not os.environ.get("INVOICETRON_ENV", "").strip():
+        os.environ["INVOICETRON_ENV"] = default_env or default_environment()
+        implied_local_run = default_env is None and os.environ["INVOICETRON_ENV"] != "production"
     try:
         mode = Env().choice("INVOICETRON_ENV", ("production", "development", "test"), "production")
-        if mode != "production" and not (
-            os.environ.get("DATABASE_URL") or os.environ.get("DATABASE_URL_FILE")
-        ):
-            os.environ["DATABASE_URL"] = _start_embedded_database()
+        if mode != "production" and not database_configured():
+            os.environ["DATABASE_URL"] = _start_embedded_database(announce=implied_local_run)
         import django
 
         django.setup()
@@ -71,45 +78,113 @@ def setup_django(*, default_env: str | None = None) -> None:
         raise CommandFailed(f"configuration error: {error}", EXIT_CONFIG) from None
 
 
-def _start_embedded_database() -> str:
+def database_configured() -> bool:
+    return bool(os.environ.get("DATABASE_URL", "").strip()) or bool(
+        os.environ.get("DATABASE_URL_FILE", "").strip()
+    )
+
+
+def default_environment() -> str:
+    """The mode of a command when INVOICETRON_ENV is unset.
+
+    Production wherever a database is configured: a server has DATABASE_URL, and then a missing
+    SECRET_KEY or APP_URL must stop the command. Without DATABASE_URL the only database a command
+    can use is the embedded one of a local run, which production never starts: development, so
+    that `invoicetron worker`, `createuser`, `token`… work on a developer's machine with no
+    variables, on the database `make run` uses. The image, compose.yaml and the Kubernetes
+    manifests set INVOICETRON_ENV=production explicitly, and `serve` defaults to production.
+    """
+    return "production" if database_configured() else "development"
+
+
+def _start_embedded_database(*, announce: bool) -> str:
     from invoicetron.localdata import data_dir
     from invoicetron.ops import embedded
 
+    directory = data_dir()
+    if announce:
+        print(
+            "invoicetron: INVOICETRON_ENV and DATABASE_URL are unset: a local (development) run "
+            f"on the embedded PostgreSQL in {directory}. On a server, set "
+            "INVOICETRON_ENV=production.",
+            file=sys.stderr,
+        )
     try:
-        return embedded.start(data_dir())
+        url = embedded.start(directory)
     except embedded.EmbeddedDatabaseError as error:
         raise CommandFailed(str(error), EXIT_CONFIG) from None
+    _stop_like_ctrl_c_on_sigterm()
+    return url
+
+
+def _stop_like_ctrl_c_on_sigterm() -> None:
+    """Let SIGTERM (`kill`, a supervisor) end a command the way Ctrl-C does.
+
+    Python's default for SIGTERM ends the process without running its exit handlers, and one of
+    them stops the embedded database; as KeyboardInterrupt it unwinds normally and they run.
+    Handlers installed later (the worker's graceful stop, Django's autoreloader) take over.
+    """
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 # -- Subcommands -----------------------------------------------------------------------------------
 
 
 def cmd_dev(args: argparse.Namespace) -> int:
+    from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+
+    # With --reload, Django runs the server in a child process that it restarts on code changes;
+    # the command the user started keeps the worker, so that reloads do not restart it.
+    server_process_of_reloader = os.environ.get(DJANGO_AUTORELOAD_ENV) == "true"
+    if not server_process_of_reloader:
+        _refuse_busy_port(args.host, args.port)
     os.environ.setdefault("APP_URL", f"http://{args.host}:{args.port}")
     setup_django(default_env="development")
     from django.core.management import call_command
 
     from invoicetron.accounts.services import setup_needed
+    from invoicetron.ops.devworker import worker_beside
     from invoicetron.ops.migrations import migrate_with_lock
 
     migrate_with_lock(verbosity=0)
     base = f"http://{args.host}:{args.port}"
-    if setup_needed():
-        print(f"First run: open {base}/accounts/setup/ to create the owner account.")
-    else:
-        print(f"Open {base}/ and sign in (add people with `invoicetron createuser`).")
-    call_command(
-        "runserver", f"{args.host}:{args.port}", use_reloader=args.reload, use_threading=True
-    )
+    if not server_process_of_reloader:  # else the command that started it has said it
+        if setup_needed():
+            print(f"First run: open {base}/accounts/setup/ to create the owner account.")
+        else:
+            print(f"Open {base}/ and sign in (add people with `invoicetron createuser`).")
+    # The worker stops when this block ends: Ctrl-C and SIGTERM both end runserver with
+    # SystemExit. The embedded database then stops in the exit handlers, after the worker.
+    with nullcontext() if server_process_of_reloader else worker_beside():
+        call_command(
+            "runserver", f"{args.host}:{args.port}", use_reloader=args.reload, use_threading=True
+        )
     return EXIT_OK
 
 
+def _refuse_busy_port(host: str, port: int) -> None:
+    """Say so before starting anything: runserver ends with os._exit() on a busy port."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        # As runserver does: a port only held by closed connections (TIME_WAIT) is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise CommandFailed(
+                f"cannot listen on {host}:{port} ({error.strerror}). Choose another port: "
+                "`make run PORT=3001` or `invoicetron dev --port 3001`.",
+                EXIT_CONFIG,
+            ) from None
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    setup_django()
-    from invoicetron.ops.server import serve
+    # The production server: never development by default, whatever else is configured.
+    setup_django(default_env="production")
+    from invoicetron.ops.server import log_how_to_create_the_first_owner, serve
 
     _refuse_missing_static_files()
-
+    log_how_to_create_the_first_owner()
     return serve(Env())
 
 
@@ -208,11 +283,17 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     dev = _add(
-        commands, "dev", cmd_dev, "run locally: embedded PostgreSQL 18, migrations, a dev server"
+        commands,
+        "dev",
+        cmd_dev,
+        "run locally: embedded PostgreSQL 18, migrations, a dev server and the worker beside it; "
+        "Ctrl-C stops all three",
     )
     dev.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     dev.add_argument("--port", type=int, default=3000, help="port to listen on (default 3000)")
-    dev.add_argument("--reload", action="store_true", help="restart when the code changes")
+    dev.add_argument(
+        "--reload", action="store_true", help="restart the server (not the worker) on code changes"
+    )
 
     _add(
         commands,

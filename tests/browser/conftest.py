@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_FLAGS = [
@@ -53,6 +54,9 @@ def browser() -> Iterator[object]:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+    # The tests' own connection may have been ended meanwhile (job_tables ends every other
+    # backend, and under Playwright a teardown can see another connection object): reconnect.
+    connections.close_all()
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ def test_signing_in_and_out_in_a_real_browser(live_server: Any, page: Any, owner
     page.wait_for_url("**/accounts/login/")
 
 
-def test_the_sign_in_page_fits_a_phone(live_server: Any, browser: Any) -> None:
+def test_the_sign_in_page_fits_a_phone(live_server: Any, browser: Any, owner: User) -> None:
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")

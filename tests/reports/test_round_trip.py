@@ -101,7 +101,7 @@ def test_exported_files_import_into_an_empty_database_and_export_identically(
             by=owner,
             commit=True,
         )
-        assert outcome.errors == [], kind
+        assert not outcome.errors, (kind, list(outcome.errors))
     after = export_all(client)
     for kind in KINDS:
         assert after[kind] == before[kind], kind

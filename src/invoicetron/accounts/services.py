@@ -8,6 +8,10 @@ from django.db import transaction
 
 from invoicetron.accounts.models import User
 
+# How the operator of a production installation creates its first owner (production has no
+# sign-up form: whoever reached a fresh installation first could claim it).
+FIRST_OWNER_COMMAND = "invoicetron createuser --owner --email you@example.com --password-stdin"
+
 
 @transaction.atomic
 def create_or_update_user(

@@ -3,23 +3,45 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from invoicetron.accounts.forms import SetupForm
-from invoicetron.accounts.services import create_or_update_user, setup_needed
+from invoicetron.accounts.forms import EmailAuthenticationForm, SetupForm
+from invoicetron.accounts.services import (
+    FIRST_OWNER_COMMAND,
+    create_or_update_user,
+    setup_needed,
+)
+
+
+class LoginView(auth_views.LoginView):
+    """Sign-in; while no account exists there is nobody to sign in, so it leads to the setup."""
+
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if setup_needed():
+            return redirect("accounts:setup")
+        return super().get(request, *args, **kwargs)
 
 
 @require_http_methods(["GET", "POST"])
 def setup(request: HttpRequest) -> HttpResponse:
-    """First-run page that creates the owner, offered locally only and only while no account exists.
+    """First-run page, only while no account exists: locally a form that creates the owner.
 
-    In production the owner is created with `invoicetron createuser --owner`, so that nobody
-    who reaches a fresh installation first can claim it.
+    In production it only says how the operator creates the owner (`invoicetron createuser
+    --owner`), so that nobody who reaches a fresh installation first can claim it.
     """
-    if settings.PRODUCTION or not setup_needed():
+    if not setup_needed():
         raise Http404
+    if settings.PRODUCTION:
+        if request.method != "GET":
+            raise Http404
+        return render(request, "accounts/setup.html", {"command": FIRST_OWNER_COMMAND})
     form = SetupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user, _created = create_or_update_user(

@@ -37,6 +37,16 @@ class ScheduleForm(forms.Form):
     )
     auto_issue = forms.BooleanField(required=False, initial=True, label="Issue automatically")
     auto_send = forms.BooleanField(required=False, label="Email automatically")
+    # Left out (a form posted before schedules had one): no discount.
+    discount_type = forms.ChoiceField(
+        choices=DiscountType.choices,
+        initial=DiscountType.PERCENT,
+        required=False,
+        label="Document discount",
+    )
+    discount_value = decimal_text(
+        "Discount", required=False, initial="0", help_text="Taken off every invoice."
+    )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, current_client_id: int | None = None, **kwargs: Any) -> None:
@@ -44,17 +54,25 @@ class ScheduleForm(forms.Form):
         clients = Client.objects.filter(Q(archived=False) | Q(pk=current_client_id or 0))
         self.fields["client"].queryset = clients.only("id", "name")  # type: ignore[attr-defined]
 
+    def clean_discount_type(self) -> str:
+        return self.cleaned_data.get("discount_type") or DiscountType.PERCENT
+
+    def clean_discount_value(self) -> str:
+        return self.cleaned_data.get("discount_value") or "0"
+
 
 class ScheduleLineForm(LineForm):
-    """An invoice line without a discount (a schedule's lines carry none)."""
+    """An invoice line as a schedule keeps it: product, taxes and line discount included.
+
+    The discount may be left out (schedules written before lines had one): none, then."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        del self.fields["discount_type"], self.fields["discount_value"]
+        self.fields["discount_type"].required = False
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        data |= {"discount_type": DiscountType.PERCENT, "discount_value": "0"}
+        data["discount_type"] = data.get("discount_type") or DiscountType.PERCENT
         return data
 
 

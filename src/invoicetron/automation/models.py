@@ -9,7 +9,8 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 
-from invoicetron.billing.models import Client, Invoice
+from invoicetron.billing.models import Client, DiscountType, Invoice
+from invoicetron.billing.models.common import discount_checks
 
 
 class Frequency(models.TextChoices):
@@ -27,8 +28,15 @@ class RecurringInvoice(models.Model):
     currency = models.CharField(max_length=3, blank=True)  # blank: the client's
     # Units of the base currency per unit of `currency`; None: the latest recorded (rates.py).
     exchange_rate = models.DecimalField(max_digits=20, decimal_places=10, null=True, blank=True)
-    # [{"description", "quantity", "unit_price", "unit", "tax_ids": [..]}], amounts as strings.
+    # [{"description", "quantity", "unit_price", "unit", "tax_ids": [..], "discount_type",
+    # "discount_value", "product_id"}], numbers as strings (recurring.py `_line_json`); rows
+    # saved before line discounts and products lack those three keys: none, then.
     lines = models.JSONField(default=list)
+    # The document discount each invoice gets, checked against the lines when saved.
+    discount_type = models.CharField(
+        max_length=8, choices=DiscountType.choices, default=DiscountType.PERCENT
+    )
+    discount_value = models.DecimalField(max_digits=18, decimal_places=4, default=Decimal(0))
     notes = models.TextField(blank=True)
     frequency = models.CharField(max_length=16, choices=Frequency.choices)
     # Occurrence n is start_date + n periods, its day clamped to the month's end: no drift.
@@ -51,6 +59,9 @@ class RecurringInvoice(models.Model):
     class Meta:
         ordering = ("name", "id")
         indexes: ClassVar = [models.Index(fields=["active", "next_date"])]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            *discount_checks("automation_recurring")
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -13,8 +13,10 @@ every pass; the first success clears the error.
 
 - `create_recurring(*, client, by, name, lines, frequency, start_date, end_date=None,
   max_count=None, auto_issue=True, auto_send=False, currency="", notes="",
-  exchange_rate=None) -> RecurringInvoice` — `exchange_rate`: the schedule's own rate (else the
-  latest recorded one is used, see rates.py).
+  exchange_rate=None, discount_type="percent", discount_value=0) -> RecurringInvoice` —
+  `exchange_rate`: the schedule's own rate (else the latest recorded one is used, see rates.py);
+  the document discount is every invoice's, refused (key `discount_value`) when impossible.
+- `checked_document_discount(kind, value, currency, lines) -> Decimal` — that check.
 - `run_due(now=None) -> int` — invoices made.
 """
 
@@ -36,9 +38,19 @@ from invoicetron.automation.failures import failure_message
 from invoicetron.automation.models import Frequency, RecurringInvoice, RecurringRun
 from invoicetron.automation.rates import rate_for
 from invoicetron.automation.schedule import local_today, occurrence
-from invoicetron.billing.models import AuditAction, BusinessProfile, Client, Invoice, TaxRate
+from invoicetron.billing import money
+from invoicetron.billing.models import (
+    AuditAction,
+    BusinessProfile,
+    Client,
+    DiscountType,
+    Invoice,
+    Product,
+    TaxRate,
+)
 from invoicetron.billing.services import LineData, create_draft, issue_invoice, validate_line
 from invoicetron.billing.services.audit import record
+from invoicetron.billing.services.drafts import checked_discount, money_line
 
 logger = logging.getLogger(__name__)
 RATE_ADVICE = "Edit the recurring invoice and enter its exchange rate; the next pass uses it."
@@ -60,6 +72,8 @@ def create_recurring(
     currency: str = "",
     notes: str = "",
     exchange_rate: Decimal | None = None,
+    discount_type: str = DiscountType.PERCENT,
+    discount_value: Decimal | str | int = 0,
 ) -> RecurringInvoice:
     if frequency not in Frequency.values:
         raise ValidationError({"frequency": "Choose weekly, monthly, quarterly or yearly."})
@@ -68,12 +82,15 @@ def create_recurring(
     if not lines:
         raise ValidationError({"lines": "Add at least one line."})
     currency = currency or client.currency or BusinessProfile.load().base_currency
+    cleaned = [validate_line(line, currency) for line in lines]
     schedule = RecurringInvoice.objects.create(
         name=name,
         client=client,
         currency=currency,
         exchange_rate=exchange_rate,
-        lines=[_line_json(validate_line(line, currency)) for line in lines],
+        lines=[_line_json(line) for line in cleaned],
+        discount_type=discount_type,
+        discount_value=checked_document_discount(discount_type, discount_value, currency, cleaned),
         notes=notes,
         frequency=frequency,
         start_date=start_date,
@@ -88,6 +105,23 @@ def create_recurring(
     return schedule
 
 
+def checked_document_discount(
+    kind: str, value: Decimal | str | int, currency: str, lines: Sequence[LineData]
+) -> Decimal:
+    """The discount's value, checked as an invoice's is and against the (checked) `lines`: one
+    larger than them is refused now, not on every pass of the worker. No lines (they were
+    refused): the value's own checks only."""
+    checked = checked_discount(kind, value if value not in (None, "") else "0", currency)
+    if not lines:
+        return checked
+    discount = money.Discount(money.DiscountKind(kind), checked)
+    try:
+        money.compute_totals([money_line(line) for line in lines], currency, discount=discount)
+    except money.MoneyError as error:
+        raise ValidationError({"discount_value": str(error)}) from error
+    return checked
+
+
 def _line_json(line: LineData) -> dict[str, Any]:
     return {
         "description": line.description,
@@ -95,17 +129,25 @@ def _line_json(line: LineData) -> dict[str, Any]:
         "unit_price": str(line.unit_price),
         "unit": line.unit,
         "tax_ids": [tax.pk for tax in line.taxes],
+        "discount_type": line.discount_type,
+        "discount_value": str(line.discount_value),
+        "product_id": line.product.pk if line.product else None,
     }
 
 
 def _line_data(row: dict[str, Any]) -> LineData:
+    """A stored line; rows saved before discounts and products existed have neither."""
     taxes = tuple(TaxRate.objects.filter(pk__in=row.get("tax_ids", [])))
+    product_id = row.get("product_id")
     return LineData(
         description=row["description"],
         quantity=Decimal(row["quantity"]),
         unit_price=Decimal(row["unit_price"]),
         unit=row.get("unit", ""),
         taxes=taxes,
+        discount_type=row.get("discount_type", DiscountType.PERCENT),
+        discount_value=Decimal(row.get("discount_value", "0")),
+        product=Product.objects.filter(pk=product_id).first() if product_id else None,
     )
 
 
@@ -187,6 +229,8 @@ def _make_invoice(schedule: RecurringInvoice, run_date: datetime.date) -> Invoic
         lines=[_line_data(row) for row in schedule.lines],
         currency=schedule.currency or None,
         issue_date=run_date,
+        discount_type=schedule.discount_type,
+        discount_value=schedule.discount_value,
         notes=schedule.notes,
     )
     if schedule.auto_issue:

@@ -18,9 +18,13 @@ from django.db import transaction
 
 from invoicetron.accounts.models import User
 from invoicetron.automation.models import Frequency, RecurringInvoice
-from invoicetron.automation.recurring import _line_json, create_recurring
+from invoicetron.automation.recurring import (
+    _line_json,
+    checked_document_discount,
+    create_recurring,
+)
 from invoicetron.automation.schedule import occurrence
-from invoicetron.billing.models import AuditAction, BusinessProfile, Client
+from invoicetron.billing.models import AuditAction, BusinessProfile, Client, DiscountType
 from invoicetron.billing.services import LineData
 from invoicetron.billing.services.audit import record
 from invoicetron.billing.services.drafts import _validate_lines
@@ -44,6 +48,9 @@ class ScheduleData:
     notes: str = ""
     # Blank: the latest rate recorded for the currency when the worker issues (rates.py).
     exchange_rate: Decimal | str | None = None
+    # Every invoice's document discount, like an invoice's; none by default.
+    discount_type: str = DiscountType.PERCENT
+    discount_value: Decimal | str = "0"
 
 
 def checked_rate(value: Any, currency: str) -> Decimal | None:
@@ -83,6 +90,12 @@ def _checked(data: ScheduleData, lines: Sequence[LineData]) -> tuple[str, list[L
     cleaned: list[LineData] = []
     try:
         cleaned = _validate_lines(lines, currency)
+    except ValidationError as error:
+        errors.append(error)
+    try:
+        data.discount_value = checked_document_discount(
+            data.discount_type, data.discount_value, currency, cleaned
+        )
     except ValidationError as error:
         errors.append(error)
     if errors:

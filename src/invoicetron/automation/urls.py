@@ -9,7 +9,6 @@ app_name = "automation"
 urlpatterns = [
     path("recurring/", recurring.schedule_list, name="recurring"),
     path("recurring/new/", recurring.create, name="schedule_new"),
-    path("recurring/new-line/", recurring.line_row, name="line_row"),
     path("recurring/<int:pk>/", recurring.schedule_detail, name="schedule"),
     path("recurring/<int:pk>/edit/", recurring.edit, name="schedule_edit"),
     path("recurring/<int:pk>/pause/", recurring.pause, {"active": False}, name="schedule_pause"),

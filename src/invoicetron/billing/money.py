@@ -21,8 +21,33 @@ The rules (EN 16931 arithmetic):
 6. Prices inclusive of tax: a group's amount is gross. net = round(gross / (1 + Σ group rates)),
    tax = gross - net. With several taxes on one group, each tax but the highest rate gets
    round(net x rate), and the highest rate gets the rest, so gross = net + taxes exactly.
+   Keeping the gross exact comes first: for some grosses no net gives net + round(net x rate)
+   = gross (0.16 at 19 %: net 0.13 gives 0.15, net 0.14 gives 0.17), and then the tax is one
+   minor unit from round(net x rate).
 7. net total = Σ discounted group nets; tax total = Σ taxes; total = net total + tax total. With
    inclusive prices the total is therefore exactly subtotal - document discount.
+8. A credit note is a document of its own (`credit_note_totals`): rules 5-7 apply to its own
+   amounts, so each of its taxes is its own base x rate, rounded (EN 16931 BR-CO-17). Its amount
+   per tax set is its share of the invoice's discounted group amount: the group's amount over the
+   lines not yet credited before the note, less the same over the lines left after it, both with
+   the invoice's document discount as a percent of its subtotal. These shares telescope, so the
+   credit notes of an invoice add up exactly to its group amounts: with exclusive prices to its
+   bases, rate by rate (the note that credits the rest takes the remainder of each base, whatever
+   was credited before), with inclusive prices to its gross total (each note then splits its own
+   gross into net and tax by rule 6). Tax does not telescope: rounding each note on its own, the
+   taxes of several partial notes can differ from the invoice's tax by up to one minor unit per
+   note beyond the first, per rate (0.03 + 0.03 at 19 %: each note's tax is 0.01, the invoice's
+   tax on 0.06 is 0.01). No rule avoids that while every document is rounded on its own; the
+   credit note that takes the last quantities therefore closes the invoice (see
+   `billing.services.settlement`), and the reports show each document's own figures. A single
+   note crediting the whole invoice reproduces its figures exactly. Credit notes issued before
+   this rule keep the figures they were issued with (their tax was the difference of the
+   invoice's taxes before and after them); issued documents never change.
+9. In the base currency (`in_base_currency`), a document's figures are converted piece by piece
+   with the exchange rate its invoice recorded: net = round(net total x rate), each tax row
+   round(tax x rate) (and its base round(base x rate)), tax = Σ converted rows, total = net + tax.
+   Every report and the dashboard sum these, so the sales report's tax is the tax report's to
+   the cent. Single amounts (a balance, a payment) are converted as round(amount x rate).
 """
 
 from __future__ import annotations
@@ -164,6 +189,32 @@ def convert(amount: Decimal, rate: Decimal, to_currency: str) -> Decimal:
         return round_to_minor_unit(amount * rate, to_currency)
 
 
+@dataclass(frozen=True)
+class BaseFigures:
+    """A document's figures in the base currency (rule 9)."""
+
+    net_total: Decimal
+    taxes: tuple[TaxAmount, ...]
+    tax_total: Decimal
+    total: Decimal
+
+
+def in_base_currency(totals: Totals, rate: Decimal, base_currency: str) -> BaseFigures:
+    """The document's figures converted with `rate` (base currency units per unit), rule 9."""
+    taxes = tuple(
+        TaxAmount(
+            row.name,
+            row.rate,
+            convert(row.base, rate, base_currency),
+            convert(row.tax, rate, base_currency),
+        )
+        for row in totals.taxes
+    )
+    net = convert(totals.net_total, rate, base_currency)
+    tax = sum((row.tax for row in taxes), round_to_minor_unit(ZERO, base_currency))
+    return BaseFigures(net_total=net, taxes=taxes, tax_total=tax, total=net + tax)
+
+
 def format_amount(amount: Decimal, currency: str, *, with_code: bool = True) -> str:
     """`1,234.50 EUR`: grouped thousands and exactly the currency's minor digits."""
     digits = minor_unit(currency)
@@ -192,6 +243,21 @@ def compute_totals(
 ) -> Totals:
     """Every figure of a document (see the module docstring for the rules)."""
     currency = check_currency(currency)
+    groups = _discounted_groups(lines, currency, discount)
+    return _document(groups, currency, prices_include_tax)
+
+
+@dataclass(frozen=True)
+class _Groups:
+    """A document's lines, its document discount, and its discounted amount per tax set."""
+
+    lines: tuple[LineAmount, ...]
+    subtotal: Decimal
+    discount: Decimal
+    amounts: dict[tuple[Tax, ...], Decimal]
+
+
+def _discounted_groups(lines: Sequence[Line], currency: str, discount: Discount) -> _Groups:
     zero = round_to_minor_unit(ZERO, currency)  # 0, 0.00 or 0.000: sums keep the currency's digits
     amounts = tuple(line_amount(line, currency) for line in lines)
     group_amounts: dict[tuple[Tax, ...], Decimal] = defaultdict(lambda: zero)
@@ -199,28 +265,74 @@ def compute_totals(
         group_amounts[tax_set(line.taxes)] += figures.amount
     subtotal = sum((figures.amount for figures in amounts), zero)
     document_discount = _document_discount(discount, subtotal, currency)
-    groups = sorted(group_amounts)
-    shares = allocate(document_discount, [group_amounts[key] for key in groups], currency)
-    discounted = {
-        key: group_amounts[key] - share for key, share in zip(groups, shares, strict=True)
-    }
+    keys = sorted(group_amounts)
+    shares = allocate(document_discount, [group_amounts[key] for key in keys], currency)
+    discounted = {key: group_amounts[key] - share for key, share in zip(keys, shares, strict=True)}
+    return _Groups(amounts, subtotal, document_discount, discounted)
+
+
+def _document(groups: _Groups, currency: str, prices_include_tax: bool) -> Totals:
+    """Rules 5-7: the taxes and totals of a document from its discounted group amounts."""
+    zero = round_to_minor_unit(ZERO, currency)
     if prices_include_tax:
-        taxes, net_total = _inclusive_taxes(discounted, currency)
+        taxes, net_total = _inclusive_taxes(groups.amounts, currency)
     else:
-        taxes, net_total = _exclusive_taxes(discounted, currency)
+        taxes, net_total = _exclusive_taxes(groups.amounts, currency)
     net_total += zero
     tax_total = sum((row.tax for row in taxes), zero)
     return Totals(
         currency=currency,
         prices_include_tax=prices_include_tax,
-        lines=amounts,
-        subtotal=subtotal,
-        discount=document_discount,
+        lines=groups.lines,
+        subtotal=groups.subtotal,
+        discount=groups.discount,
         taxes=taxes,
         net_total=net_total,
         tax_total=tax_total,
         total=net_total + tax_total,
     )
+
+
+def proportional_discount(subtotal: Decimal, discount: Decimal) -> Discount:
+    """An invoice's document discount as a percent of its subtotal, to apply to part of its lines.
+
+    Rule 8 takes credited lines' share of the discount with it; over all the lines the percent
+    gives back exactly the invoice's discount (rounded as rule 4 rounds it).
+    """
+    if not subtotal or not discount:
+        return NO_DISCOUNT
+    with localcontext() as context:
+        context.prec = _PRECISION
+        return Discount(DiscountKind.PERCENT, discount * HUNDRED / subtotal)
+
+
+def credit_note_totals(
+    before: Sequence[Line],
+    after: Sequence[Line],
+    credited: Sequence[Line],
+    currency: str,
+    *,
+    prices_include_tax: bool = False,
+    discount: Discount = NO_DISCOUNT,
+) -> Totals:
+    """The figures of a credit note that takes `credited` off an invoice (rule 8).
+
+    `before` and `after` are the invoice's lines not yet credited before and after this note
+    (quantities reduced), `discount` the invoice's document discount as a percent of its subtotal.
+    """
+    currency = check_currency(currency)
+    was = _discounted_groups(before, currency, discount)
+    rest = _discounted_groups(after, currency, discount)
+    amounts = {
+        key: amount - rest.amounts.get(key, ZERO)
+        for key, amount in was.amounts.items()
+        if amount != rest.amounts.get(key, ZERO)
+    }
+    lines = tuple(line_amount(line, currency) for line in credited)
+    zero = round_to_minor_unit(ZERO, currency)
+    subtotal = sum((figures.amount for figures in lines), zero)
+    groups = _Groups(lines, subtotal, was.discount - rest.discount, amounts)
+    return _document(groups, currency, prices_include_tax)
 
 
 def tax_set(taxes: Iterable[Tax]) -> tuple[Tax, ...]:
@@ -320,31 +432,13 @@ def _breakdown_order(item: tuple[Tax, Decimal]) -> tuple[Decimal, str]:
     return (item[0].rate, item[0].name)
 
 
-def difference(before: Totals, after: Totals, lines: Sequence[LineAmount]) -> Totals:
-    """`before - after`, row by row: what a credit note takes off an invoice.
+def closing_rounding(total: Decimal, paid: Decimal, credited: Decimal, balance: Decimal) -> Decimal:
+    """The adjustment that closed an invoice with its credit notes (rule 8): usually 0.
 
-    Computing a partial credit as the difference between the invoice before and after the credited
-    quantities keeps every credit exact: all the credit notes of an invoice add up to its figures.
+    A few minor units, negative when the notes fell short of the invoice, positive when they went
+    over. Shown as its own row so that total - credited - paid + rounding = balance on a page.
     """
-    after_rows = {(row.name, row.rate): row for row in after.taxes}
-    rows = []
-    for row in before.taxes:
-        rest = after_rows.get((row.name, row.rate))
-        base = row.base - (rest.base if rest else ZERO)
-        tax = row.tax - (rest.tax if rest else ZERO)
-        if base or tax:
-            rows.append(TaxAmount(row.name, row.rate, base, tax))
-    return Totals(
-        currency=before.currency,
-        prices_include_tax=before.prices_include_tax,
-        lines=tuple(lines),
-        subtotal=sum((line.amount for line in lines), ZERO),
-        discount=before.discount - after.discount,
-        taxes=tuple(rows),
-        net_total=before.net_total - after.net_total,
-        tax_total=before.tax_total - after.tax_total,
-        total=before.total - after.total,
-    )
+    return balance - (total - paid - credited)
 
 
 # -- JSON (amounts as strings) ---------------------------------------------------------------------

@@ -173,6 +173,7 @@ def settlement_context(invoice: Invoice) -> dict[str, Any]:
     return {
         "paid": _amount(invoice.amount_paid, currency) if invoice.amount_paid else "",
         "credited": _amount(invoice.amount_credited, currency) if invoice.amount_credited else "",
+        "rounding": _amount(invoice.credit_rounding, currency) if invoice.credit_rounding else "",
         "balance_due": money.format_amount(balance, currency),
         "settled": balance <= 0,
     }

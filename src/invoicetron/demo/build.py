@@ -253,28 +253,19 @@ def credit(
     reason: str,
     profile: Any,
 ) -> DemoCredit:
-    """A credit note computed by the credit-note service's own rules (before - after)."""
+    """A credit note computed by the credit-note service's own rule (money rule 8)."""
     number, sequence, day = numbering
     stand_in = as_invoice(invoice)
     remaining = {line.id: line.quantity for line in invoice.lines}
-    after = {key: remaining[key] - requested.get(key, Decimal(0)) for key in remaining}
     by_id = {line.id: line for line in invoice.lines}
-    amounts = [
-        money.line_amount(by_id[key].money_line(quantity), invoice.currency)
-        for key, quantity in requested.items()
-    ]
-    totals = money.difference(
-        credit_service._figures(stand_in, remaining),
-        credit_service._figures(stand_in, after),
-        amounts,
-    )
+    totals = credit_service.credit_figures(stand_in, remaining, requested)
     rows = {line.id: line.snapshot() for line in invoice.lines}
-    snapshot = credit_service._snapshot(
+    snapshot = credit_service.credit_note_snapshot(
         stand_in, number, day, reason, requested, rows, totals, profile
     )
     lines = [
         (by_id[key], quantity, figures.amount)
-        for (key, quantity), figures in zip(requested.items(), amounts, strict=True)
+        for (key, quantity), figures in zip(requested.items(), totals.lines, strict=True)
     ]
     return DemoCredit(day, number, sequence, reason, totals, lines, snapshot)
 

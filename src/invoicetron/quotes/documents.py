@@ -7,15 +7,14 @@ from typing import Any
 from invoicetron.billing import pdf
 from invoicetron.billing.money import format_amount
 from invoicetron.quotes.models import Quote
-from invoicetron.quotes.services import decision_refusal
+from invoicetron.quotes.services import decision_refusal, quote_snapshot
 
 
 def render_quote_pdf(quote: Quote) -> bytes:
-    snapshot = quote.snapshot
-    if snapshot is None:
-        raise ValueError(f"{quote} is a draft: send it to number it before rendering its PDF.")
+    """The quote as sent; a draft's is rendered from its current lines and marked DRAFT."""
+    snapshot = quote_snapshot(quote)
     # billing.pdf's document context and renderer: same layout, fonts and offline fetcher.
-    context = pdf.document_context(snapshot, title="Quote")
+    context = pdf.document_context(snapshot, title="Quote", draft=quote.snapshot is None)
     return pdf.render_document("quotes/pdf/quote.html", context)
 
 

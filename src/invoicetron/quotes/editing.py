@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from invoicetron.accounts.models import User
-from invoicetron.billing.models import AuditAction, BusinessProfile, Client
+from invoicetron.billing import money
+from invoicetron.billing.models import AuditAction, BusinessProfile, Client, DiscountType
 from invoicetron.billing.services import LineData
 from invoicetron.billing.services.audit import record
-from invoicetron.billing.services.drafts import _validate_lines
+from invoicetron.billing.services.drafts import _validate_lines, checked_discount
 from invoicetron.billing.services.validation import checked_currency
 from invoicetron.quotes.models import Quote, QuoteStatus
 from invoicetron.quotes.services import add_lines, create_quote, quote_totals
@@ -40,12 +42,15 @@ def save_quote(
     currency: str = "",
     valid_until: datetime.date | None = None,
     prices_include_tax: bool = False,
+    discount_type: str = DiscountType.PERCENT,
+    discount_value: Decimal | str = "0",
     notes: str = "",
     terms: str = "",
 ) -> Quote:
-    """A new draft quote, or `quote` (a draft) with this header and these lines."""
+    """A new draft quote, or `quote` (a draft) with this header, discount and these lines."""
     currency = checked_currency(currency or client.currency or BusinessProfile.load().base_currency)
     cleaned = checked_lines(lines, currency)
+    discount = checked_discount(discount_type, discount_value or "0", currency)
     if quote is None:
         quote = create_quote(client=client, by=by, currency=currency, lines=cleaned)
         creating = True
@@ -58,7 +63,11 @@ def save_quote(
         creating = False
     quote.client, quote.currency, quote.valid_until = client, currency, valid_until
     quote.prices_include_tax, quote.notes, quote.terms = prices_include_tax, notes, terms
-    quote.total = quote_totals(quote).total
+    quote.discount_type, quote.discount_value = discount_type, discount
+    try:
+        quote.total = quote_totals(quote).total
+    except money.MoneyError as error:  # a discount larger than the lines: nothing is kept
+        raise ValidationError({"discount_value": str(error)}) from error
     quote.save()
     if not creating:
         action = cast(AuditAction, "change")

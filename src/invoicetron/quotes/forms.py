@@ -8,8 +8,8 @@ from django import forms
 from django.db.models import Q
 
 from invoicetron.billing.currencies import CURRENCY_CHOICES
-from invoicetron.billing.forms.widgets import DateInput
-from invoicetron.billing.models import Client
+from invoicetron.billing.forms.widgets import DateInput, decimal_text
+from invoicetron.billing.models import Client, DiscountType
 from invoicetron.quotes.models import QuoteStatus
 
 
@@ -22,6 +22,10 @@ class QuoteForm(forms.Form):
         required=False, widget=DateInput(), help_text="Blank: 30 days after sending."
     )
     prices_include_tax = forms.BooleanField(required=False, label="Prices include tax")
+    discount_type = forms.ChoiceField(
+        choices=DiscountType.choices, initial=DiscountType.PERCENT, label="Document discount"
+    )
+    discount_value = decimal_text("Discount", required=False, initial="0")
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     terms = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

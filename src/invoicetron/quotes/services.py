@@ -1,7 +1,8 @@
 """Quote services; each is atomic and audited like billing's.
 
 - `create_quote(*, client, by, lines=[LineData…], valid_until=None, notes="", terms="",
-  currency=None) -> Quote` — a draft; lines validated like invoice lines.
+  currency=None, prices_include_tax=False, discount_type="percent", discount_value=0) -> Quote`
+  — a draft; lines and discount validated like an invoice's.
 - `send_quote(quote, *, by, email=True) -> Quote` — numbers it (own series), freezes its
   snapshot, marks it sent and (by default) emails it with its PDF.
 - `accept_quote(quote, *, by=None, via="") / decline_quote(…)` — the client's decision (from
@@ -13,7 +14,9 @@
 - `convert_to_invoice(quote, *, by) -> Invoice` — an accepted quote becomes a draft invoice with
   the same lines, linked (`quote.invoice`); once only.
 - `expire_due() -> int` — sent quotes past their validity become expired (periodic work).
-- `quote_totals(quote) -> money.Totals`; `add_lines(quote, lines)`, `line_data(quote_line)`.
+- `duplicate_quote(quote, *, by) -> Quote` — a new draft like any quote (no number, no dates).
+- `quote_totals(quote) -> money.Totals`; `quote_snapshot(quote)` (a draft's is built, not
+  stored); `add_lines(quote, lines)`, `line_data(quote_line)`.
 """
 
 from __future__ import annotations
@@ -29,7 +32,14 @@ from django.utils import timezone
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
-from invoicetron.billing.models import AuditAction, BusinessProfile, Client, DocumentKind, Invoice
+from invoicetron.billing.models import (
+    AuditAction,
+    BusinessProfile,
+    Client,
+    DiscountType,
+    DocumentKind,
+    Invoice,
+)
 from invoicetron.billing.services import (
     LineData,
     business_today,
@@ -38,6 +48,7 @@ from invoicetron.billing.services import (
     validate_line,
 )
 from invoicetron.billing.services.audit import record
+from invoicetron.billing.services.drafts import checked_discount
 from invoicetron.billing.services.issuing import build_snapshot
 from invoicetron.billing.services.numbering import take_next_number
 from invoicetron.quotes.models import Quote, QuoteLine, QuoteStatus
@@ -59,6 +70,9 @@ def create_quote(
     notes: str = "",
     terms: str = "",
     currency: str | None = None,
+    prices_include_tax: bool = False,
+    discount_type: str = DiscountType.PERCENT,
+    discount_value: Decimal | str = "0",
 ) -> Quote:
     currency = currency or client.currency or BusinessProfile.load().base_currency
     cleaned = [validate_line(line, currency) for line in lines]
@@ -67,12 +81,18 @@ def create_quote(
         series=default_series(DocumentKind.QUOTE),
         currency=currency,
         valid_until=valid_until,
+        prices_include_tax=prices_include_tax,
+        discount_type=discount_type,
+        discount_value=checked_discount(discount_type, discount_value, currency),
         notes=notes,
         terms=terms,
         created_by=by,
     )
     add_lines(quote, cleaned)
-    quote.total = quote_totals(quote).total
+    try:
+        quote.total = quote_totals(quote).total
+    except money.MoneyError as error:  # a discount larger than the lines: nothing is kept
+        raise ValidationError({"discount_value": str(error)}) from error
     quote.save(update_fields=["total"])
     record(_action("create"), quote, by=by, new={"client": client.pk, "total": quote.total})
     return quote
@@ -149,21 +169,44 @@ def send_quote(quote: Quote, *, by: User | None, email: bool = True) -> Quote:
 
 
 def _number(quote: Quote) -> None:
-    lines = list(quote.lines.prefetch_related("taxes"))
-    if not lines:
+    if not quote.lines.exists():
         raise ValidationError({"lines": "Add at least one line before sending the quote."})
-    profile = BusinessProfile.load()
-    quote.issue_date = business_today(profile)
+    quote.issue_date = business_today()
     quote.valid_until = quote.valid_until or quote.issue_date + datetime.timedelta(
         days=DEFAULT_VALIDITY_DAYS
     )
-    totals = quote_totals(quote)
     quote.number, quote.sequence = take_next_number(quote.series, quote.issue_date)
+    quote.snapshot = quote_snapshot(quote)
+    quote.total = Decimal(quote.snapshot["totals"]["total"])
+
+
+def quote_snapshot(quote: Quote) -> dict[str, Any]:
+    """What the quote shows: frozen once sent, or built now for a draft (and not stored)."""
+    if quote.snapshot:
+        return quote.snapshot
+    lines = list(quote.lines.prefetch_related("taxes"))
     snapshot: dict[str, Any] = build_snapshot(
-        cast(Invoice, quote), cast(Any, lines), totals, profile
+        cast(Invoice, quote), cast(Any, lines), quote_totals(quote), BusinessProfile.load()
     )
-    snapshot["valid_until"] = quote.valid_until.isoformat()
-    quote.snapshot, quote.total = snapshot, totals.total
+    snapshot["valid_until"] = quote.valid_until.isoformat() if quote.valid_until else None
+    return snapshot
+
+
+@transaction.atomic
+def duplicate_quote(quote: Quote, *, by: User | None) -> Quote:
+    """A new draft like `quote` (any state): client, currency, lines, taxes, discounts, notes
+    and terms. The copy has no number and no dates: they are set when it is sent."""
+    return create_quote(
+        client=quote.client,
+        by=by,
+        lines=[line_data(line) for line in quote.lines.prefetch_related("taxes")],
+        notes=quote.notes,
+        terms=quote.terms,
+        currency=quote.currency,
+        prices_include_tax=quote.prices_include_tax,
+        discount_type=quote.discount_type,
+        discount_value=quote.discount_value,
+    )
 
 
 def decided_on(quote: Quote) -> datetime.date | None:

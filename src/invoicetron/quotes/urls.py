@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:pk>/", views.quote_detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/pdf/", views.quote_pdf, name="pdf"),
+    path("<int:pk>/duplicate/", views.duplicate, name="duplicate"),
     path("<int:pk>/<slug:action>/", views.act, name="act"),
 ]

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from invoicetron.billing.forms.errors import place_errors
-from invoicetron.billing.forms.invoices import TaxOptions, kept_line_forms, line_initial
+from invoicetron.billing.forms.invoices import TaxOptions, kept_line_forms, line_initial, plain
 from invoicetron.billing.permissions import member_required
 from invoicetron.billing.services import LineData
 from invoicetron.billing.templatetags.billing import plain as show_plain
@@ -106,6 +106,8 @@ def _save(request: HttpRequest, quote: Quote | None, form: QuoteForm, formset: A
             currency=data["currency"],
             valid_until=data["valid_until"],
             prices_include_tax=data["prices_include_tax"],
+            discount_type=data["discount_type"],
+            discount_value=data["discount_value"],
             notes=data["notes"],
             terms=data["terms"],
         )
@@ -157,6 +159,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         "currency": quote.currency,
         "valid_until": quote.valid_until,
         "prices_include_tax": quote.prices_include_tax,
+        "discount_type": quote.discount_type,
+        "discount_value": plain(quote.discount_value),
         "notes": quote.notes,
         "terms": quote.terms,
     }
@@ -191,8 +195,21 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @member_required
 def quote_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The quote as sent, or a draft's PDF marked DRAFT (for a look before sending)."""
     quote = get_quote(pk)
-    if not quote.snapshot:
-        messages.error(request, "A draft quote has no PDF yet: send it first.")
+    name = quote.number or f"draft-quote-{quote.pk}"
+    return pdf_response(render_quote_pdf(quote), f"{name}.pdf")
+
+
+@require_POST
+@member_required
+def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new draft quote copied from this one (any state), opened for editing."""
+    try:
+        copy = services.duplicate_quote(get_quote(pk), by=acting_user(request))
+    except ValidationError as error:
+        for message in place_errors(error):
+            messages.error(request, str(message))
         return redirect("quotes:detail", pk=pk)
-    return pdf_response(render_quote_pdf(quote), f"{quote.number}.pdf")
+    messages.success(request, "This is a copy of the quote: check it, then save the draft.")
+    return redirect("quotes:edit", pk=copy.pk)

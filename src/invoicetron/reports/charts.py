@@ -83,6 +83,8 @@ def compact(amount: Decimal) -> str:
             scaled = amount / limit
             text = f"{scaled:.1f}" if abs(scaled) < 10 else f"{scaled:.0f}"
             return text.removesuffix(".0") + suffix
+    if amount != amount.to_integral_value():  # a small axis: 0.25, 0.5, 2.5 rather than 0, 0, 2
+        return f"{amount:.2f}".rstrip("0").rstrip(".")
     return f"{amount:.0f}"
 
 
@@ -119,10 +121,17 @@ def month_chart(months: Sequence[MonthFigures], currency: str) -> MonthChart:
             )
         sub = f"{month.month:%y}" if index == 0 or month.month.month == 1 else ""
         labels.append(Label(LEFT + index * slot + slot / 2, f"{month.month:%b}"[:3], sub))
-    ticks = [
-        Tick(baseline - plot_height * step / TICKS, compact(top * step / TICKS))
-        for step in range(TICKS + 1)
-    ]
+    # With nothing to draw (no figures, or only credits) an axis would read 0 to 1 of nothing:
+    # the template shows an empty state instead.
+    empty = peak <= 0
+    ticks = (
+        []
+        if empty
+        else [
+            Tick(baseline - plot_height * step / TICKS, compact(top * step / TICKS))
+            for step in range(TICKS + 1)
+        ]
+    )
     return MonthChart(
         WIDTH,
         HEIGHT,
@@ -132,7 +141,7 @@ def month_chart(months: Sequence[MonthFigures], currency: str) -> MonthChart:
         baseline,
         LEFT,
         WIDTH - RIGHT,
-        empty=peak == 0,
+        empty=empty,
     )
 
 

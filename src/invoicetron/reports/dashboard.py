@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q
-from django.db.models.expressions import CombinedExpression
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Expression, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
 
 from invoicetron.billing.models import (
     OPEN_STATUSES,
@@ -29,7 +28,7 @@ from invoicetron.billing.models import (
 from invoicetron.billing.services import business_today
 from invoicetron.billing.services.changes import KEEP_SECONDS, change_marker
 from invoicetron.reports.aging import AgingRow, current_aging
-from invoicetron.reports.amounts import ZERO, Base
+from invoicetron.reports.amounts import AMOUNT, ZERO, Base
 from invoicetron.reports.hooks import FailedEmails, failed_emails
 
 MONTHS_SHOWN = 12
@@ -92,35 +91,37 @@ def _payments(base: Base, today: datetime.date) -> dict[str, Any]:
 
 
 def _by_month(
-    queryset: Any, date_field: str, amount: str, rate: str, base: Base
+    queryset: Any, date_field: str, converted: Expression, base: Base
 ) -> dict[Any, Decimal]:
     rows = (
         queryset.annotate(month=TruncMonth(date_field))
         .order_by()
         .values("month")
-        .annotate(sum=base.total(amount, rate))
+        .annotate(sum=base.sum(converted))
     )
     return {row["month"]: row["sum"] for row in rows}
 
 
 def monthly_figures(base: Base, today: datetime.date) -> list[MonthFigures]:
+    """Invoiced per month as the sales report has it (money rule 9), and payments received."""
     starts = month_starts(today)
     window = Q(issue_date__gte=starts[0], issue_date__lte=today)
     invoiced = _by_month(
         Invoice.objects.exclude(status=InvoiceStatus.DRAFT).filter(window),
         "issue_date",
-        "total",
-        "exchange_rate",
+        base.document_total("exchange_rate"),
         base,
     )
     credited = _by_month(
-        CreditNote.objects.filter(window), "issue_date", "total", "invoice__exchange_rate", base
+        CreditNote.objects.filter(window),
+        "issue_date",
+        base.document_total("invoice__exchange_rate"),
+        base,
     )
     received = _by_month(
         Payment.objects.filter(date__gte=starts[0], date__lte=today),
         "date",
-        "amount",
-        "invoice__exchange_rate",
+        base.convert("amount", "invoice__exchange_rate"),
         base,
     )
     return [
@@ -143,7 +144,7 @@ def top_clients(base: Base, today: datetime.date, limit: int = TOP_CLIENTS) -> l
         .order_by()
         .values("client_id", "client__name")
         .annotate(
-            invoiced=base.total(_net_of_credits()),
+            invoiced=base.sum(base.document_total() - _credited(base)),
             outstanding=base.total("balance_due", filter_q=open_q),
             invoices=Count("id"),
         )
@@ -152,8 +153,16 @@ def top_clients(base: Base, today: datetime.date, limit: int = TOP_CLIENTS) -> l
     return list(rows)
 
 
-def _net_of_credits() -> CombinedExpression:
-    return F("total") - F("amount_credited")
+def _credited(base: Base) -> Coalesce:
+    """Each invoice's credit notes in the base currency, converted as the reports convert them."""
+    notes = (
+        CreditNote.objects.filter(invoice=OuterRef("pk"))
+        .order_by()
+        .values("invoice")
+        .annotate(sum=Sum(base.document_total("invoice__exchange_rate")))
+        .values("sum")
+    )
+    return Coalesce(Subquery(notes, output_field=AMOUNT), Value(ZERO), output_field=AMOUNT)
 
 
 # The last figures this process computed: (key, monotonic time, figures). The key holds

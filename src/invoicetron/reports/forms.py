@@ -8,8 +8,9 @@ from typing import Any
 from django import forms
 
 from invoicetron.reports.amounts import DateRange
+from invoicetron.reports.csvio.columns import label
 from invoicetron.reports.importers.runner import KINDS
-from invoicetron.reports.importers.values import DATE_FORMATS, Options
+from invoicetron.reports.importers.values import DATE_FORMATS, Existing, Options
 from invoicetron.reports.sales import PERIODS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -65,16 +66,33 @@ class MappingForm(forms.Form):
         required=False,
     )
     date_format = forms.ChoiceField(label="Dates are written", choices=list(DATE_FORMATS.items()))
+    existing = forms.ChoiceField(
+        label="Records that already exist",
+        choices=[
+            (Existing.REFUSE, "Report them as errors"),
+            (Existing.SKIP, "Skip them"),
+            (Existing.UPDATE, "Update them from the file"),
+        ],
+        initial=Existing.REFUSE,
+        required=False,
+    )
 
     def __init__(
-        self, *args: Any, fields: tuple[str, ...], header: list[str], **kwargs: Any
+        self,
+        *args: Any,
+        fields: tuple[str, ...],
+        required: tuple[str, ...],
+        header: list[str],
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", "— not in the file —"), *((name, name) for name in header)]
         self.target_fields = fields
         for name in fields:
             self.fields[f"map_{name}"] = forms.ChoiceField(
-                label=name, choices=choices, required=False
+                label=label(name) + (" (required)" if name in required else ""),
+                choices=choices,
+                required=False,
             )
 
     def mapping(self) -> dict[str, str]:
@@ -84,6 +102,7 @@ class MappingForm(forms.Form):
         return Options(
             decimal_comma=bool(self.cleaned_data.get("decimal_comma")),
             date_format=self.cleaned_data.get("date_format") or "%Y-%m-%d",
+            existing=Existing(self.cleaned_data.get("existing") or Existing.REFUSE),
         )
 
     def mapped_fields(self) -> list[forms.BoundField]:

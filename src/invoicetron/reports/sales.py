@@ -67,7 +67,7 @@ def _grouped(queryset: QuerySet[Any], kind: str, rate: str, base: Base) -> list[
         .annotate(
             count=Count("id"),
             net=base.total("net_total", rate),
-            tax=base.total("tax_total", rate),
+            tax=base.sum(base.tax(rate)),
         )
     )
 
@@ -108,7 +108,8 @@ def sum_rows(rows: list[SalesRow]) -> SalesRow:
 # -- Tax summary -------------------------------------------------------------------------------
 
 # The tax breakdown of each document is frozen in its snapshot (totals.taxes: name, rate, base,
-# tax); PostgreSQL unnests it with jsonb_array_elements and sums per (name, rate).
+# tax); PostgreSQL unnests it with jsonb_array_elements and sums per (name, rate), each row
+# converted on its own (money rule 9, as amounts.Base.tax converts a document's tax for sales).
 _TAX_SQL = """
 SELECT t.row->>'name' AS name, (t.row->>'rate')::numeric AS rate,
        COUNT(DISTINCT d.id) AS documents,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from invoicetron.reports.views import dashboard, reports, transfer
+from invoicetron.reports.views import dashboard, imports, reports, transfer
 
 app_name = "reports"
 
@@ -13,7 +13,7 @@ urlpatterns = [
     path("reports/payments/", reports.payments, name="payments"),
     path("data/", transfer.data, name="data"),
     path("data/export/<slug:kind>.csv", transfer.export_csv, name="export"),
-    path("data/import/<int:pk>/columns/", transfer.import_mapping, name="import_mapping"),
-    path("data/import/<int:pk>/preview/", transfer.import_preview, name="import_preview"),
-    path("data/import/<int:pk>/commit/", transfer.import_commit, name="import_commit"),
+    path("data/import/<int:pk>/", imports.import_status, name="import_status"),
+    path("data/import/<int:pk>/columns/", imports.import_mapping, name="import_mapping"),
+    path("data/import/<int:pk>/commit/", imports.import_commit, name="import_commit"),
 ]

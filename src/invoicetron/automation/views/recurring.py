@@ -1,4 +1,7 @@
-"""Recurring invoices: the list, the schedule form with its lines, its page, pause and resume."""
+"""Recurring invoices: the list, the schedule form with its lines, its page, pause and resume.
+
+The form's lines are invoice lines: "Add line" and the product picker use billing:line_row.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +11,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from invoicetron.automation.forms import ScheduleForm, ScheduleLineFormSet
 from invoicetron.automation.models import RecurringInvoice
 from invoicetron.automation.schedules import ScheduleData, save_schedule, set_active
 from invoicetron.billing.forms.errors import place_errors
 from invoicetron.billing.forms.invoices import TaxOptions, kept_line_forms, plain
+from invoicetron.billing.models import Product
 from invoicetron.billing.permissions import member_required
 from invoicetron.billing.services import business_today
 from invoicetron.billing.views.common import acting_user, paginate
@@ -56,6 +60,9 @@ def _initial_lines(schedule: RecurringInvoice) -> list[dict[str, Any]]:
             "unit": row.get("unit", ""),
             "unit_price": plain(row["unit_price"]),
             "taxes": [str(pk) for pk in row.get("tax_ids", [])],
+            "discount_type": row.get("discount_type", "percent"),
+            "discount_value": plain(row.get("discount_value", "0")),
+            "product": row.get("product_id"),
         }
         for row in schedule.lines
     ]
@@ -64,8 +71,10 @@ def _initial_lines(schedule: RecurringInvoice) -> list[dict[str, Any]]:
 def _save(request: HttpRequest, schedule: RecurringInvoice | None, form: Any, formset: Any) -> Any:
     kept = kept_line_forms(formset)
     data = ScheduleData(**form.cleaned_data)
+    product_ids = [line.cleaned_data["product"] for line in kept if line.cleaned_data["product"]]
+    products = Product.objects.in_bulk(product_ids)
     try:
-        lines = [line.line_data({}) for line in kept]
+        lines = [line.line_data(products) for line in kept]
         return save_schedule(schedule, data, lines, by=acting_user(request))
     except ValidationError as error:
         return place_errors(error, form, line_forms=kept)
@@ -97,6 +106,7 @@ def _form_page(
         "form": form,
         "formset": formset,
         "errors": errors + list(formset.non_form_errors()),
+        "products": Product.objects.filter(archived=False).only("id", "name")[:MAX_LINES],
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "automation/recurring/form.html", context, status=status)
@@ -115,6 +125,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial |= {"auto_issue": schedule.auto_issue, "auto_send": schedule.auto_send}
     initial |= {"notes": schedule.notes, "client": schedule.client_id}
     initial |= {"exchange_rate": plain(schedule.exchange_rate) if schedule.exchange_rate else ""}
+    initial |= {
+        "discount_type": schedule.discount_type,
+        "discount_value": plain(schedule.discount_value),
+    }
     return _form_page(request, schedule, initial)
 
 
@@ -127,19 +141,3 @@ def pause(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
     state = "resumed: missed dates are invoiced on the next run" if active else "paused"
     messages.success(request, f"“{schedule.name}” is {state}.")
     return redirect("automation:schedule", pk=pk)
-
-
-@require_GET
-@member_required
-def line_row(request: HttpRequest) -> HttpResponse:
-    """One more empty line for the schedule form (htmx), and the new form count."""
-    try:
-        index = max(0, min(int(request.GET.get("lines-TOTAL_FORMS", "0")), MAX_LINES - 1))
-    except ValueError:
-        index = 0
-    tax_options = TaxOptions.load()
-    formset = _formset(None, tax_options)
-    form = formset.form(prefix=formset.add_prefix(index), tax_options=tax_options)
-    formset.add_fields(form, index)
-    context = {"line": form, "total_forms": index + 1}
-    return render(request, "automation/recurring/_new_line.html", context)

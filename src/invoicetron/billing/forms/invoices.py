@@ -56,6 +56,16 @@ class InvoiceForm(forms.Form):
         self.fields["client"].queryset = clients.only("id", "name")  # type: ignore[attr-defined]
 
 
+class TotalsForm(forms.Form):
+    """The header fields the live totals read. All optional: the draft is still being typed."""
+
+    client = forms.ModelChoiceField(queryset=Client.objects.all(), required=False)
+    currency = forms.ChoiceField(choices=[("", ""), *CURRENCY_CHOICES], required=False)
+    prices_include_tax = forms.BooleanField(required=False)
+    discount_type = forms.ChoiceField(choices=DiscountType.choices, required=False)
+    discount_value = forms.CharField(required=False, max_length=40)
+
+
 @dataclass
 class TaxOptions:
     """The tax rates a line may carry, loaded once for every line of the form."""
@@ -80,7 +90,11 @@ class LineForm(forms.Form):
     unit = forms.CharField(required=False, max_length=32)
     unit_price = decimal_text("Unit price", required=False)
     taxes = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
-    discount_type = forms.ChoiceField(choices=DiscountType.choices, initial=DiscountType.PERCENT)
+    discount_type = forms.ChoiceField(
+        choices=DiscountType.choices,
+        initial=DiscountType.PERCENT,
+        widget=forms.Select(attrs={"aria-label": "Line discount, % or amount"}),
+    )
     discount_value = decimal_text("Discount", required=False, initial="0")
     product = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

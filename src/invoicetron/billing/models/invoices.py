@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from invoicetron.billing import money
 from invoicetron.billing.models.common import (
     DiscountType,
     ImmutableDocument,
@@ -176,6 +177,13 @@ class Invoice(FrozenOnceIssued):
     @property
     def is_draft(self) -> bool:
         return self.status == InvoiceStatus.DRAFT
+
+    @property
+    def credit_rounding(self) -> Decimal:
+        """The separate rounding of the credit notes that closed the invoice (usually 0)."""
+        return money.closing_rounding(
+            self.total, self.amount_paid, self.amount_credited, self.balance_due
+        )
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         """Derived, never stored: see the function `is_overdue` below."""

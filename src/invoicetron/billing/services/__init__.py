@@ -13,6 +13,8 @@ Invoices (drafts → issued → sent → partially paid → paid, or credited):
 - `update_draft(invoice, *, by, lines=None, **fields) -> Invoice` — any of `DRAFT_FIELDS`;
   `lines` (when given) replaces all lines. ImmutableDocument (a ValidationError) once issued.
 - `delete_draft(invoice, *, by)` — drafts only; an issued invoice is never deleted.
+- `duplicate_invoice(invoice, *, by) -> Invoice` — a new draft like any invoice (no number, no
+  dates); `preview.preview_totals(lines, currency, …)` — a draft's totals while it is typed.
 - `draft_lines(invoice) -> [LineData]`, `validate_line(line, currency) -> LineData` (for forms).
 - `issue_invoice(invoice, *, by, issue_date=None, exchange_rate=None) -> Invoice` — takes the
   next number of the invoice's series (gapless, locked counter), sets the due date from the
@@ -57,6 +59,7 @@ from invoicetron.billing.services.drafts import (
     create_draft,
     delete_draft,
     draft_lines,
+    duplicate_invoice,
     invoice_totals,
     update_draft,
     validate_line,
@@ -87,6 +90,7 @@ __all__ = [
     "delete_record",
     "deletion_refusal",
     "draft_lines",
+    "duplicate_invoice",
     "events_for_invoice",
     "invoice_totals",
     "issue_invoice",

@@ -1,10 +1,12 @@
 """Credit notes: the only way to correct an issued invoice.
 
-A credit note takes whole lines or part of their quantities off an issued invoice. Its figures are
-the difference between the invoice's remaining lines before and after the credit (see
-`money.difference`), so all the credit notes of an invoice add up exactly to its figures, and a
-credit of everything that remains clears the invoice to the cent. The invoice's document discount
-applies to credited lines in the same proportion as on the invoice.
+A credit note takes whole lines or part of their quantities off an issued invoice. It is a
+document of its own: its taxes are its own bases x rates, rounded (EN 16931 BR-CO-17), and its
+bases are its share of the invoice's discounted bases, so that all the credit notes of an invoice
+add up exactly to its bases (`money.credit_note_totals`, rule 8 in money.py). The invoice's
+document discount applies to credited lines in the same proportion as on the invoice. Rounding
+each note on its own can leave the notes' taxes a cent or so away from the invoice's; the note
+that credits the last quantities closes the invoice whatever that rounding (see settlement.py).
 """
 
 from __future__ import annotations
@@ -79,22 +81,41 @@ def _frozen_line(row: Mapping[str, Any], quantity: Decimal) -> money.Line:
 
 
 def _discount_ratio(invoice: Invoice) -> money.Discount:
-    """The invoice's document discount as a percent, so that it scales with the credited lines."""
-    snapshot = invoice.snapshot or {}
-    totals = snapshot.get("totals", {})
-    subtotal, discount = Decimal(totals.get("subtotal", 0)), Decimal(totals.get("discount", 0))
-    if not subtotal or not discount:
-        return money.NO_DISCOUNT
-    return money.Discount(money.DiscountKind.PERCENT, discount * 100 / subtotal)
+    totals = (invoice.snapshot or {}).get("totals", {})
+    return money.proportional_discount(
+        Decimal(totals.get("subtotal", 0)), Decimal(totals.get("discount", 0))
+    )
 
 
-def _figures(invoice: Invoice, quantities: Mapping[int, Decimal]) -> money.Totals:
-    return money.compute_totals(
-        _money_lines(invoice, quantities),
+def credit_figures(
+    invoice: Invoice, remaining: Mapping[int, Decimal], requested: Mapping[int, Decimal]
+) -> money.Totals:
+    """The figures of a note crediting `requested` (line id → quantity) of what `remaining` left.
+
+    Works on the invoice's snapshot only, so it also serves the demo data built in memory.
+    """
+    after = {key: remaining[key] - requested.get(key, Decimal(0)) for key in remaining}
+    rows = {row["id"]: row for row in (invoice.snapshot or {}).get("lines", [])}
+    return money.credit_note_totals(
+        _money_lines(invoice, remaining),
+        _money_lines(invoice, after),
+        [_frozen_line(rows[key], quantity) for key, quantity in requested.items()],
         invoice.currency,
         prices_include_tax=invoice.prices_include_tax,
         discount=_discount_ratio(invoice),
     )
+
+
+def credit_exceeds_balance(invoice: Invoice, totals: money.Totals, final: bool) -> bool:
+    """True when the note would refund money paid (refunds are not recorded yet).
+
+    The note that credits the last quantities may exceed what is left of the invoice by the
+    rounding of the notes before it (money rule 8); that part is rounding, not a refund.
+    """
+    credit = totals.total
+    if final:
+        credit = min(credit, invoice.total - invoice.amount_credited)
+    return credit > invoice.balance_due
 
 
 def _requested(
@@ -145,14 +166,10 @@ def create_credit_note(
         raise ValidationError(refusal)
     remaining = remaining_quantities(locked)
     requested = _requested(locked, lines, remaining)
-    after = {key: remaining[key] - requested.get(key, Decimal(0)) for key in remaining}
     line_rows = {row["id"]: row for row in locked.snapshot["lines"]} if locked.snapshot else {}
-    credited = [
-        money.line_amount(_frozen_line(line_rows[key], quantity), locked.currency)
-        for key, quantity in requested.items()
-    ]
-    totals = money.difference(_figures(locked, remaining), _figures(locked, after), credited)
-    if totals.total > locked.balance_due:
+    totals = credit_figures(locked, remaining, requested)
+    final = all(remaining[key] == requested.get(key, 0) for key in remaining)
+    if credit_exceeds_balance(locked, totals, final):
         balance = money.format_amount(locked.balance_due, locked.currency)
         raise ValidationError(
             {
@@ -173,14 +190,16 @@ def create_credit_note(
         currency=locked.currency,
         issue_date=date,
         reason=reason.strip(),
-        snapshot=_snapshot(locked, number, date, reason, requested, line_rows, totals, profile),
+        snapshot=credit_note_snapshot(
+            locked, number, date, reason, requested, line_rows, totals, profile
+        ),
         net_total=totals.net_total,
         tax_total=totals.tax_total,
         total=totals.total,
         created_by=by,
     )
     for position, ((key, quantity), figures) in enumerate(
-        zip(requested.items(), credited, strict=True), 1
+        zip(requested.items(), totals.lines, strict=True), 1
     ):
         CreditNoteLine.objects.create(
             credit_note=note,
@@ -204,7 +223,7 @@ def create_credit_note(
     return note
 
 
-def _snapshot(
+def credit_note_snapshot(
     invoice: Invoice,
     number: str,
     date: datetime.date,

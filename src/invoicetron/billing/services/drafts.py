@@ -89,7 +89,7 @@ def validate_line(line: LineData, currency: str) -> LineData:
     except ValidationError as error:
         errors.append(error)
     try:
-        cleaned["discount_value"] = _checked_discount(
+        cleaned["discount_value"] = checked_discount(
             line.discount_type, line.discount_value, currency
         )
     except ValidationError as error:
@@ -108,7 +108,8 @@ def validate_line(line: LineData, currency: str) -> LineData:
     )
 
 
-def _checked_discount(kind: str, value: Any, currency: str) -> Decimal:
+def checked_discount(kind: str, value: Any, currency: str) -> Decimal:
+    """A line or document discount's value, or ValidationError keyed `discount_value`."""
     if kind not in DiscountType.values:
         raise ValidationError({"discount_type": "Choose a percent or an amount discount."})
     if kind == DiscountType.AMOUNT:
@@ -133,7 +134,7 @@ def _validate_lines(lines: Sequence[LineData], currency: str) -> list[LineData]:
 
 def _validate_header(values: dict[str, Any]) -> dict[str, Any]:
     values["currency"] = checked_currency(values["currency"])
-    values["discount_value"] = _checked_discount(
+    values["discount_value"] = checked_discount(
         values["discount_type"], values["discount_value"], values["currency"]
     )
     client = values["client"]
@@ -325,6 +326,24 @@ def _line_data(row: InvoiceLine) -> LineData:
 def draft_lines(invoice: Invoice) -> list[LineData]:
     """A draft's lines as LineData (e.g. to prefill a form or duplicate an invoice)."""
     return [_line_data(row) for row in invoice.lines.prefetch_related("taxes")]
+
+
+@transaction.atomic
+def duplicate_invoice(invoice: Invoice, *, by: User | None) -> Invoice:
+    """A new draft like `invoice` (any state): client, currency, series, lines, taxes, discounts,
+    notes and terms. The copy has no number and no dates: they are set when it is issued."""
+    return create_draft(
+        client=invoice.client,
+        by=by,
+        lines=draft_lines(invoice),
+        currency=invoice.currency,
+        series=invoice.series,
+        prices_include_tax=invoice.prices_include_tax,
+        discount_type=invoice.discount_type,
+        discount_value=invoice.discount_value,
+        notes=invoice.notes,
+        terms=invoice.terms,
+    )
 
 
 @transaction.atomic

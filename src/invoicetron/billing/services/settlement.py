@@ -6,16 +6,38 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from invoicetron.billing.models import CreditNote, Invoice, InvoiceStatus, Payment
+from invoicetron.billing.models import (
+    CreditNote,
+    CreditNoteLine,
+    Invoice,
+    InvoiceStatus,
+    Payment,
+)
 
 
-def settlement_status(invoice: Invoice) -> InvoiceStatus:
-    """The status that the invoice's stored figures imply (issued documents only)."""
-    if invoice.balance_due <= 0:
+def settlement_status(invoice: Invoice, *, fully_credited: bool = False) -> InvoiceStatus:
+    """The status that the invoice's stored figures imply (issued documents only).
+
+    An invoice whose every quantity is credited is closed even when its credit notes, each
+    rounded on its own (money rule 8), leave a cent or so of balance either way.
+    """
+    if invoice.balance_due <= 0 or fully_credited:
         return InvoiceStatus.PAID if invoice.amount_paid > 0 else InvoiceStatus.CREDITED
     if invoice.amount_paid > 0:
         return InvoiceStatus.PARTIALLY_PAID
     return InvoiceStatus.SENT if invoice.sent_at else InvoiceStatus.ISSUED
+
+
+def fully_credited(invoice: Invoice) -> bool:
+    """True when credit notes have taken every quantity of every line off the invoice."""
+    credited = dict(
+        CreditNoteLine.objects.filter(credit_note__invoice=invoice)
+        .values("invoice_line")
+        .annotate(total=Sum("quantity"))
+        .values_list("invoice_line", "total")
+    )
+    lines = (invoice.snapshot or {}).get("lines", [])
+    return all(Decimal(row["quantity"]) <= credited.get(row["id"], 0) for row in lines)
 
 
 def settle(invoice: Invoice) -> Invoice:
@@ -25,8 +47,14 @@ def settle(invoice: Invoice) -> Invoice:
     invoice.amount_paid = paid or Decimal(0)
     invoice.amount_credited = credited or Decimal(0)
     invoice.balance_due = invoice.total - invoice.amount_paid - invoice.amount_credited
+    closed = bool(invoice.amount_credited) and fully_credited(invoice)
+    if closed:
+        # Notes rounded each on its own (money rule 8) may leave a cent or so either way; with
+        # every quantity credited nothing is owed (create_credit_note never lets the last note
+        # refund a payment, so a surplus is only that rounding).
+        invoice.balance_due = Decimal(0)
     if invoice.total > 0:
-        invoice.status = settlement_status(invoice)
+        invoice.status = settlement_status(invoice, fully_credited=closed)
     invoice.save(
         update_fields=["amount_paid", "amount_credited", "balance_due", "status", "updated_at"]
     )

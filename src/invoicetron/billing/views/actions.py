@@ -177,3 +177,18 @@ def credit_note(request: HttpRequest, pk: int) -> HttpResponse:
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "billing/invoices/credit_note.html", context, status=status)
+
+
+@require_POST
+@member_required
+def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new draft copied from this invoice (any state), opened for editing."""
+    invoice = get_invoice(pk)
+    try:
+        copy = services.duplicate_invoice(invoice, by=acting_user(request))
+    except ValidationError as error:
+        for message in place_errors(error):
+            messages.error(request, str(message))
+        return redirect("billing:invoice", pk=pk)
+    messages.success(request, "This is a copy of the invoice: check it, then save the draft.")
+    return redirect("billing:invoice_edit", pk=copy.pk)

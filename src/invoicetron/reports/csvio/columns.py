@@ -59,3 +59,50 @@ PAYMENT_COLUMNS = (
 )
 # Invoice fields repeated on every line row of the same invoice.
 INVOICE_HEADER_COLUMNS = tuple(c for c in INVOICE_COLUMNS if not c.startswith("line_"))
+
+# What the import's column matching calls each field (the exports keep the plain names above).
+LABELS = {
+    "name": "Name",
+    "email": "Contact email",
+    "contact_name": "Contact name",
+    "phone": "Contact phone",
+    "billing_address": "Billing address",
+    "tax_id": "Tax ID (VAT number)",
+    "currency": "Currency",
+    "payment_terms_days": "Payment terms (days)",
+    "notes": "Notes",
+    "archived": "Archived (yes/no)",
+    "description": "Description",
+    "unit": "Unit (hour, day…)",
+    "unit_price": "Unit price",
+    "taxes": "Taxes (e.g. VAT 20)",
+    "number": "Invoice number",
+    "series": "Number series",
+    "status": "Status",
+    "client": "Client name",
+    "exchange_rate": "Exchange rate",
+    "issue_date": "Issue date",
+    "due_date": "Due date",
+    "prices_include_tax": "Prices include tax (yes/no)",
+    "discount_type": "Discount type (percent/amount)",
+    "discount_value": "Discount",
+    "terms": "Terms",
+    "net_total": "Net total (checked)",
+    "tax_total": "Tax total (checked)",
+    "total": "Total (checked)",
+    "amount_paid": "Amount paid",
+    "amount_credited": "Amount credited",
+    "balance_due": "Balance due (checked)",
+    "paid_date": "Paid on",
+    "line_description": "Line: description",
+    "line_quantity": "Line: quantity",
+    "line_unit": "Line: unit",
+    "line_unit_price": "Line: unit price",
+    "line_discount_type": "Line: discount type",
+    "line_discount_value": "Line: discount",
+    "line_taxes": "Line: taxes",
+}
+
+
+def label(field: str) -> str:
+    return LABELS.get(field, field.replace("_", " ").capitalize())

@@ -1,8 +1,12 @@
 """Reading uploaded CSV files defensively: any bytes give a parsed file or a clear refusal.
 
-- Size: at most MAX_FILE_BYTES, MAX_ROWS rows and MAX_COLUMNS columns; a cell longer than
-  MAX_CELL_CHARS is a row error. The csv module's own field limit (131,072 characters, left at
-  its default on purpose: it is process-wide) turns into a refusal that names the row.
+- Work is linear in the file's size: rows are read one at a time and every limit is checked as
+  each row arrives, so the reading stops at the first limit passed (the header is checked
+  against the column limit before anything else is done with it).
+- Size: at most MAX_FILE_BYTES, MAX_ROWS rows (rows with errors count too) and MAX_COLUMNS
+  columns; a cell longer than MAX_CELL_CHARS is a row error. The csv module's own field limit
+  (131,072 characters, left at its default on purpose: it is process-wide) turns into a refusal
+  that names the row. Row errors are all counted but only the first are kept (see errors.py).
 - Encoding: UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark (Excel's
   "Unicode text"), else Windows-1252 (older Excel on Windows), said so in the preview; binary
   files (an .xlsx workbook, an image) are refused with a hint.
@@ -15,24 +19,24 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from invoicetron.reports.csvio.errors import ErrorLog, RowError
+
+__all__ = ["FileRefused", "ParsedFile", "RowError", "decode", "parse", "read_lines"]
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_COLUMNS = 100
 MAX_CELL_CHARS = 10_000
 DELIMITERS = (",", ";", "\t", "|")
+EXTRA = "(extra cells)"  # the column named by an error about cells beyond the header
 
 
 class FileRefused(ValueError):
     """The file cannot be read at all; the message says why and what to do."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # as a spreadsheet numbers it: the header is row 1
-    column: str
-    message: str
 
 
 @dataclass
@@ -41,7 +45,8 @@ class ParsedFile:
     delimiter: str
     header: list[str]
     rows: list[tuple[int, list[str]]]  # (row number, cells padded to the header's width)
-    errors: list[RowError] = field(default_factory=list)
+    errors: ErrorLog = field(default_factory=ErrorLog)
+    rows_read: int = 0  # data rows, those left out for their errors included (not blank lines)
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -74,19 +79,21 @@ def decode(data: bytes) -> tuple[str, str]:
         ) from error
 
 
-def sniff_delimiter(text: str) -> str:
-    first_line = text.split("\n", 1)[0]
+def sniff_delimiter(first_line: str) -> str:
     counts = {delimiter: first_line.count(delimiter) for delimiter in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: counts[d])
     return best if counts[best] else ","
 
 
-def _header(cells: list[str]) -> list[str]:
+def header_names(cells: list[str]) -> list[str]:
+    """Column names, blank ones numbered, repeated ones told apart (call after the width check)."""
     names: list[str] = []
+    seen: set[str] = set()
     for index, cell in enumerate(cells, start=1):
         name = " ".join(cell.split())[:80] or f"Column {index}"
-        while name in names:
+        while name in seen:
             name = f"{name} ({index})"
+        seen.add(name)
         names.append(name)
     return names
 
@@ -95,17 +102,35 @@ def parse(data: bytes) -> ParsedFile:
     text, encoding = decode(data)
     if "\x00" in text:
         raise FileRefused("The file contains NUL characters: it is not CSV text.")
-    delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return read_lines(io.StringIO(text, newline=""), encoding=encoding)
+
+
+def read_lines(lines: Iterable[str], *, encoding: str = "UTF-8") -> ParsedFile:
+    """Read CSV text line by line; FileRefused at the first limit passed."""
+    lines = iter(lines)
+    first = next(lines, "")
+    delimiter = sniff_delimiter(first)
+    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
     try:
-        header = _header(next(reader, []))
-        if not any(header) or not header:
+        cells = next(reader, [])
+        if len(cells) > MAX_COLUMNS:
+            raise FileRefused(
+                f"The first row has {len(cells):,} columns; the limit is {MAX_COLUMNS} columns."
+            )
+        if not any(cell.strip() for cell in cells):
             raise FileRefused("The file is empty: the first row must name the columns.")
-        if len(header) > MAX_COLUMNS:
-            raise FileRefused(f"The file has {len(header)} columns; the limit is {MAX_COLUMNS}.")
-        parsed = ParsedFile(encoding, delimiter, header, [])
-        for index, cells in enumerate(reader, start=2):
-            _add_row(parsed, index, cells)
+        parsed = ParsedFile(encoding, delimiter, header_names(cells), [])
+        counted = 0
+        for number, cells in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in cells):
+                continue  # blank lines are skipped
+            counted += 1
+            if counted > MAX_ROWS:
+                raise FileRefused(
+                    f"The file has more than {MAX_ROWS:,} rows: split it into smaller files."
+                )
+            parsed.rows_read = counted
+            _add_row(parsed, number, cells)
     except csv.Error as error:
         raise FileRefused(f"Row {reader.line_num}: the CSV is malformed ({error}).") from error
     if not parsed.rows and not parsed.errors:
@@ -114,20 +139,17 @@ def parse(data: bytes) -> ParsedFile:
 
 
 def _add_row(parsed: ParsedFile, number: int, cells: list[str]) -> None:
-    if not any(cell.strip() for cell in cells):
-        return  # blank lines are skipped
-    if len(parsed.rows) >= MAX_ROWS:
-        raise FileRefused(f"The file has more than {MAX_ROWS:,} rows: split it into smaller files.")
+    """Keep the row, or log all of its errors (then it is left out)."""
     width = len(parsed.header)
+    errors = []
     if len(cells) > width and any(cell.strip() for cell in cells[width:]):
-        parsed.errors.append(
-            RowError(number, "(extra)", f"The row has {len(cells)} cells; the header has {width}.")
+        errors.append(
+            RowError(number, EXTRA, f"The row has {len(cells):,} cells; the header has {width}.")
         )
-        return
     cells = (cells + [""] * width)[:width]
     for name, cell in zip(parsed.header, cells, strict=True):
         if len(cell) > MAX_CELL_CHARS:
-            parsed.errors.append(
+            errors.append(
                 RowError(
                     number,
                     name,
@@ -135,5 +157,7 @@ def _add_row(parsed: ParsedFile, number: int, cells: list[str]) -> None:
                     f"{MAX_CELL_CHARS:,} are accepted.",
                 )
             )
-            return
-    parsed.rows.append((number, cells))
+    for error in errors:
+        parsed.errors.add(error)
+    if not errors:
+        parsed.rows.append((number, cells))

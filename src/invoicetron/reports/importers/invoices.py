@@ -8,6 +8,7 @@ becomes one payment (dated paid_date, else the issue date). Credit notes are not
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from invoicetron.billing.numbering import period_key
 from invoicetron.reports.csvio.columns import INVOICE_HEADER_COLUMNS
 from invoicetron.reports.importers.base import Context, savepoint
 from invoicetron.reports.importers.numbers import counter_values, prepare_counter, sequence_of
-from invoicetron.reports.importers.values import CellError, Row
+from invoicetron.reports.importers.values import CellError, Cells, Existing, Row
 
 IMPORTABLE = {
     InvoiceStatus.DRAFT,
@@ -90,7 +91,11 @@ class InvoiceImport:
     def group(self) -> list[Planned]:
         groups: dict[str, Planned] = {}
         for row in self.rows:
-            number = row.text("number", limit=64)
+            try:
+                number = row.text("number", limit=64)
+            except CellError as error:
+                self.ctx.cell_error(row, error)
+                continue
             if not number:
                 self.ctx.error(row.number, "number", "Each row needs its invoice's number.")
                 continue
@@ -98,63 +103,66 @@ class InvoiceImport:
         return list(groups.values())
 
     def check(self, planned: Planned) -> None:
-        try:
-            self._check_header(planned)
-        except CellError as error:
+        """Check every cell of the invoice's rows, reporting all the errors of each row."""
+        cells = Cells(planned.first)
+        self._check_header(planned, cells)
+        for error in cells.errors:
             self.fail(planned, planned.first, error.field, error.message)
         self._check_repeats(planned)
         for row in planned.rows:
-            try:
-                line = self._line(row)
-            except CellError as error:
+            line_cells = Cells(row)
+            line = self._line(line_cells)
+            for error in line_cells.errors:
                 self.fail(planned, row, error.field, error.message)
-                continue
-            if line is not None:
+            if line is not None and not line_cells.errors:
                 planned.lines.append(line)
         if not planned.lines and planned.number not in self.failed:
             self.fail(planned, planned.first, "line_description", "The invoice has no lines.")
 
-    def _check_header(self, planned: Planned) -> None:
+    def _check_header(self, planned: Planned, cells: Cells) -> None:
         row = planned.first
         status = row.text("status").lower().replace(" ", "_").replace("-", "_") or "issued"
         if status not in IMPORTABLE:
-            raise CellError(
-                "status",
-                "Credited invoices are not imported: import the invoice, then issue its credit "
-                "note here."
-                if status == InvoiceStatus.CREDITED
-                else f"Unknown status “{status}”.",
+            cells.errors.append(
+                CellError(
+                    "status",
+                    "Credited invoices are not imported: import the invoice, then issue its "
+                    "credit note here."
+                    if status == InvoiceStatus.CREDITED
+                    else f"Unknown status “{status[:40]}”.",
+                )
             )
-        if (row.decimal("amount_credited") or 0) > 0:
-            raise CellError("amount_credited", "Credit notes are not imported.")
+        if (cells.decimal("amount_credited") or 0) > 0:
+            cells.errors.append(CellError("amount_credited", "Credit notes are not imported."))
         planned.status = status
-        planned.client = self._client(row)
-        planned.series = self._series_of(row)
-        currency = row.text("currency") or planned.client.currency or self.profile.base_currency
+        planned.client = cells.read(lambda: self._client(row), None)
+        planned.series = cells.read(lambda: self._series_of(row), None)
+        client_currency = planned.client.currency if planned.client else ""
+        currency = row.text("currency") or client_currency or self.profile.base_currency
         try:
             currency = check_currency(currency)
         except MoneyError as error:
-            raise CellError("currency", str(error)) from error
-        issue_date = row.date("issue_date")
-        if issue_date is None and status != InvoiceStatus.DRAFT:
-            raise CellError("issue_date", "An issued invoice needs its issue date.")
+            cells.errors.append(CellError("currency", str(error)))
+        issue_date = cells.date("issue_date")
+        if issue_date is None and status != InvoiceStatus.DRAFT and row.text("issue_date") == "":
+            cells.errors.append(CellError("issue_date", "An issued invoice needs its issue date."))
         planned.fields = {
             "client": planned.client,
             "series": planned.series,
             "currency": currency,
             "issue_date": issue_date,
-            "due_date": row.date("due_date"),
-            "prices_include_tax": row.flag("prices_include_tax"),
+            "due_date": cells.date("due_date"),
+            "prices_include_tax": cells.flag("prices_include_tax"),
             "discount_type": row.text("discount_type").lower() or "percent",
-            "discount_value": row.decimal("discount_value", default=Decimal(0)),
+            "discount_value": cells.decimal("discount_value", default=Decimal(0)),
             "notes": row.text("notes"),
             "terms": row.text("terms"),
         }
-        planned.exchange_rate = row.decimal("exchange_rate")
-        planned.amount_paid = row.decimal("amount_paid")
-        planned.paid_date = row.date("paid_date")
-        if status != InvoiceStatus.DRAFT and issue_date is not None:
-            self._check_number(planned, issue_date)
+        planned.exchange_rate = cells.decimal("exchange_rate")
+        planned.amount_paid = cells.decimal("amount_paid")
+        planned.paid_date = cells.date("paid_date")
+        if status != InvoiceStatus.DRAFT and issue_date is not None and planned.series:
+            cells.read(lambda: self._check_number(planned, issue_date), None)
 
     def _client(self, row: Row) -> Client:
         name = row.required("client")
@@ -195,22 +203,28 @@ class InvoiceImport:
                         planned, row, name, f"Differs from row {first.number} of this invoice."
                     )
 
-    def _line(self, row: Row) -> services.LineData | None:
+    def _line(self, cells: Cells) -> services.LineData | None:
+        row = cells.row
         description = row.text("line_description")
-        quantity = row.decimal("line_quantity")
-        price = row.decimal("line_unit_price")
-        if not description and quantity is None and price is None:
+        quantity = cells.decimal("line_quantity")
+        price = cells.decimal("line_unit_price")
+        if not description and quantity is None and price is None and not cells.errors:
             return None
         if not description:
-            raise CellError("line_description", "Describe what the line bills.")
+            cells.errors.append(CellError("line_description", "Describe what the line bills."))
+        unit = cells.text("line_unit", limit=32)
+        taxes = cells.taxes("line_taxes")
+        discount = cells.decimal("line_discount_value", default=Decimal(0)) or Decimal(0)
+        if cells.errors:
+            return None
         return services.LineData(
             description=description,
             quantity=Decimal(1) if quantity is None else quantity,
             unit_price=price if price is not None else Decimal(0),
-            unit=row.text("line_unit", limit=32),
-            taxes=self.ctx.tax_rates(row.taxes("line_taxes")),
+            unit=unit,
+            taxes=self.ctx.tax_rates(taxes),
             discount_type=row.text("line_discount_type").lower() or "percent",
-            discount_value=row.decimal("line_discount_value", default=Decimal(0)) or Decimal(0),
+            discount_value=discount,
         )
 
     def check_counters(self, planned: list[Planned]) -> None:
@@ -318,17 +332,33 @@ def _numbering_order(item: Planned) -> tuple[bool, int, str, int]:
     return (True, item.series.pk, period, item.sequence)
 
 
+def _leave_existing(ctx: Context, planned: list[Planned]) -> list[Planned]:
+    """Without the invoices whose numbers exist, when the run skips (or updates) existing ones.
+
+    Issued invoices never change, so "update" leaves an existing invoice as it is, like "skip".
+    """
+    if not planned or planned[0].first.options.existing == Existing.REFUSE:
+        return planned
+    numbers = {item.number for item in planned}
+    existing = set(Invoice.objects.filter(number__in=numbers).values_list("number", flat=True))
+    for item in planned:
+        if item.number in existing:
+            ctx.outcome.skip("invoices")
+            ctx.progress_by(len(item.rows))
+    return [item for item in planned if item.number not in existing]
+
+
 def import_invoices(ctx: Context, rows: Sequence[Row]) -> None:
     job = InvoiceImport(ctx, rows)
-    planned = job.group()
+    planned = _leave_existing(ctx, job.group())
     for item in planned:
         job.check(item)
     job.check_counters([p for p in planned if p.number not in job.failed])
     valid = [p for p in planned if p.number not in job.failed]
     # Drafts first, then issued invoices in number order, so that each counter only moves up.
     valid.sort(key=_numbering_order)
+    ctx.progress_by(sum(len(item.rows) for item in planned if item.number in job.failed))
     for item in valid:
-        try:
+        with contextlib.suppress(_Abandon):  # its errors are reported; go on with the others
             job.apply(item)
-        except _Abandon:
-            continue
+        ctx.progress_by(len(item.rows))

@@ -13,7 +13,12 @@ from collections.abc import Callable, Mapping, Sequence
 from django.db import transaction
 
 from invoicetron.accounts.models import User
-from invoicetron.reports.csvio.columns import CLIENT_COLUMNS, INVOICE_COLUMNS, PRODUCT_COLUMNS
+from invoicetron.reports.csvio.columns import (
+    CLIENT_COLUMNS,
+    INVOICE_COLUMNS,
+    PRODUCT_COLUMNS,
+    label,
+)
 from invoicetron.reports.csvio.reader import ParsedFile
 from invoicetron.reports.importers.base import Context, Outcome
 from invoicetron.reports.importers.invoices import import_invoices
@@ -73,10 +78,10 @@ def mapping_problems(kind: str, mapping: Mapping[str, str], header: Sequence[str
     problems = []
     for name in KINDS[kind][2]:
         if not mapping.get(name):
-            problems.append(f"Choose the column that holds “{name}”.")
+            problems.append(f"Choose the column that holds “{label(name)}”.")
     for name, column in mapping.items():
         if column and column not in header:
-            problems.append(f"The file has no column “{column}” (for {name}).")
+            problems.append(f"The file has no column “{column}” (for {label(name)}).")
     return problems
 
 
@@ -97,14 +102,17 @@ def run_import(
     options: Options,
     by: User | None,
     commit: bool,
+    progress: Callable[[int], None] | None = None,
 ) -> Outcome:
-    """Import the file; write nothing unless `commit` and every row is clean."""
-    ctx = Context(by, {field: column for field, column in mapping.items() if column})
+    """Import the file; write nothing unless `commit` and every row is clean.
+
+    `progress` is told the number of rows done as the import goes (inside its transaction).
+    """
+    ctx = Context(by, {field: column for field, column in mapping.items() if column}, progress)
     ctx.outcome.errors.extend(parsed.errors)
     importer = KINDS[kind][3]
     with transaction.atomic():
         importer(ctx, rows_for(parsed, ctx.columns, options))
-        ctx.outcome.errors.sort(key=lambda error: (error.row, error.column))
         if not commit or ctx.outcome.errors:
             transaction.set_rollback(True)
     return ctx.outcome

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import TypeVar
 
 from invoicetron.reports.csvio.writer import restore
 
@@ -30,10 +32,19 @@ class CellError(ValueError):
         self.message = message
 
 
+class Existing(StrEnum):
+    """What an import does with a record that already exists (see each importer's key)."""
+
+    REFUSE = "refuse"
+    SKIP = "skip"
+    UPDATE = "update"
+
+
 @dataclass(frozen=True)
 class Options:
     decimal_comma: bool = False
     date_format: str = "%Y-%m-%d"
+    existing: Existing = Existing.REFUSE
 
 
 @dataclass(frozen=True)
@@ -111,3 +122,45 @@ class Row:
                 raise CellError(name, f"A tax rate is a percent from 0 to 100 (“{part[:40]}”).")
             items.append((match.group("name")[:64], rate))
         return items
+
+
+T = TypeVar("T")
+
+
+@dataclass
+class Cells:
+    """A row's readers that note each bad cell and go on, so that a row reports all its errors.
+
+    Each reader returns an empty value for a bad cell; check `errors` before using the values.
+    """
+
+    row: Row
+    errors: list[CellError] = field(default_factory=list)
+
+    def read(self, reader: Callable[[], T], empty: T) -> T:
+        try:
+            return reader()
+        except CellError as error:
+            self.errors.append(error)
+            return empty
+
+    def text(self, name: str, *, limit: int | None = None) -> str:
+        return self.read(lambda: self.row.text(name, limit=limit), "")
+
+    def required(self, name: str, *, limit: int | None = None) -> str:
+        return self.read(lambda: self.row.required(name, limit=limit), "")
+
+    def decimal(self, name: str, *, default: Decimal | None = None) -> Decimal | None:
+        return self.read(lambda: self.row.decimal(name, default=default), default)
+
+    def date(self, name: str) -> datetime.date | None:
+        return self.read(lambda: self.row.date(name), None)
+
+    def flag(self, name: str) -> bool:
+        return self.read(lambda: self.row.flag(name), False)
+
+    def integer(self, name: str, *, low: int, high: int) -> int | None:
+        return self.read(lambda: self.row.integer(name, low=low, high=high), None)
+
+    def taxes(self, name: str) -> list[tuple[str, Decimal]]:
+        return self.read(lambda: self.row.taxes(name), [])

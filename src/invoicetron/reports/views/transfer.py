@@ -1,17 +1,15 @@
-"""CSV export, and the import steps: upload → column mapping → dry run → commit."""
+"""CSV export, and the first import step (upload); the next steps are in imports.py."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from invoicetron.accounts.models import User
 from invoicetron.reports.csvio import exports
@@ -23,10 +21,9 @@ from invoicetron.reports.csvio.columns import (
 )
 from invoicetron.reports.csvio.reader import MAX_FILE_BYTES, FileRefused, ParsedFile, parse
 from invoicetron.reports.csvio.writer import csv_response
-from invoicetron.reports.forms import MappingForm, UploadForm
-from invoicetron.reports.importers.runner import KINDS, guess_mapping, mapping_problems, run_import
-from invoicetron.reports.importers.values import Options
-from invoicetron.reports.models import ImportUpload
+from invoicetron.reports.forms import UploadForm
+from invoicetron.reports.importers.runner import KINDS, guess_mapping
+from invoicetron.reports.models import ImportRun
 
 EXPORTS = {
     "clients": (CLIENT_COLUMNS, exports.client_rows),
@@ -76,99 +73,13 @@ def data(request: HttpRequest) -> HttpResponse:
 def _store(
     request: HttpRequest, kind: str, name: str, content: bytes, parsed: ParsedFile
 ) -> HttpResponseRedirect:
-    ImportUpload.objects.filter(created_at__lt=timezone.now() - STALE_AFTER).delete()
-    upload = ImportUpload.objects.create(
+    ImportRun.objects.filter(created_at__lt=timezone.now() - STALE_AFTER).delete()
+    run = ImportRun.objects.create(
         kind=kind,
         filename=name[:255],
         content=content,
         created_by=_user(request),
         mapping=guess_mapping(kind, parsed.header),
+        rows_total=parsed.rows_read,
     )
-    return redirect("reports:import_mapping", upload.pk)
-
-
-def _upload(request: HttpRequest, pk: int) -> tuple[ImportUpload, ParsedFile]:
-    upload = get_object_or_404(ImportUpload, pk=pk, created_by=request.user)
-    try:
-        return upload, parse(bytes(upload.content))
-    except FileRefused as error:  # pragma: no cover - it parsed at upload time
-        raise Http404(str(error)) from error
-
-
-@login_required
-def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
-    upload, parsed = _upload(request, pk)
-    label, fields, required, _importer = KINDS[upload.kind]
-    initial = {f"map_{name}": column for name, column in upload.mapping.items()}
-    initial |= {
-        "date_format": upload.options.get("date_format", "%Y-%m-%d"),
-        "decimal_comma": "1" if upload.options.get("decimal_comma") else "0",
-    }
-    form = MappingForm(request.POST or None, initial=initial, fields=fields, header=parsed.header)
-    if request.method == "POST" and form.is_valid():
-        problems = mapping_problems(upload.kind, form.mapping(), parsed.header)
-        for problem in problems:
-            form.add_error(None, problem)
-        if not problems:
-            options = form.options()
-            upload.mapping = form.mapping()
-            upload.options = {
-                "decimal_comma": options.decimal_comma,
-                "date_format": options.date_format,
-            }
-            upload.save(update_fields=["mapping", "options"])
-            return redirect("reports:import_preview", upload.pk)
-    sample = parsed.rows[:3]
-    return render(
-        request,
-        "reports/import_mapping.html",
-        {
-            "upload": upload,
-            "parsed": parsed,
-            "form": form,
-            "label": label,
-            "required": required,
-            "sample": sample,
-        },
-    )
-
-
-def _run(
-    request: HttpRequest, pk: int, *, commit: bool
-) -> tuple[ImportUpload, HttpResponse | None]:
-    """Run the upload's import; the preview page when it is a dry run or it failed."""
-    upload, parsed = _upload(request, pk)
-    options = Options(
-        decimal_comma=bool(upload.options.get("decimal_comma")),
-        date_format=upload.options.get("date_format", "%Y-%m-%d"),
-    )
-    outcome = run_import(
-        upload.kind, parsed, upload.mapping, options=options, by=_user(request), commit=commit
-    )
-    if commit and outcome.ok:
-        summary = ", ".join(f"{count} {kind}" for kind, count in outcome.created.items())
-        messages.success(request, f"Imported {summary or 'nothing'} from {upload.filename}.")
-        return upload, None
-    if commit:
-        messages.error(request, "Nothing was imported: some rows have errors (listed below).")
-    context = {"upload": upload, "parsed": parsed, "outcome": outcome}
-    return upload, render(
-        request, "reports/import_preview.html", context | {"label": KINDS[upload.kind][0]}
-    )
-
-
-@login_required
-def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    _upload_row, page = _run(request, pk, commit=False)
-    assert page is not None
-    return page
-
-
-@login_required
-@require_POST
-def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
-    upload, page = _run(request, pk, commit=True)
-    if page is not None:
-        return page
-    upload.delete()
-    return redirect("reports:data")
+    return redirect("reports:import_mapping", run.pk)

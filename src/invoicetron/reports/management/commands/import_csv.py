@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from invoicetron.reports.csvio.reader import MAX_FILE_BYTES, FileRefused, parse
 from invoicetron.reports.importers.runner import KINDS, guess_mapping, mapping_problems, run_import
-from invoicetron.reports.importers.values import DATE_FORMATS, Options
+from invoicetron.reports.importers.values import DATE_FORMATS, Existing, Options
 
 
 class Command(BaseCommand):
@@ -36,6 +36,14 @@ class Command(BaseCommand):
             default="%Y-%m-%d",
             choices=sorted(DATE_FORMATS),
             help="how dates are written (default %%Y-%%m-%%d)",
+        )
+        parser.add_argument(
+            "--existing",
+            default=Existing.REFUSE,
+            choices=[str(choice) for choice in Existing],
+            help="records that already exist (a client or product by name, an invoice by "
+            "number): an error (refuse, the default), left out (skip), or updated from the file "
+            "(update; an issued invoice is never changed, it is left out)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -64,12 +72,20 @@ class Command(BaseCommand):
             mapping,
             by=None,
             commit=options["commit"],
-            options=Options(options["decimal_comma"], options["date_format"]),
+            options=Options(
+                options["decimal_comma"], options["date_format"], Existing(options["existing"])
+            ),
         )
         for problem in outcome.errors:
             self.stdout.write(f"row {problem.row}, {problem.column}: {problem.message}")
+        if outcome.errors.more_rows:
+            self.stdout.write(f"… and {outcome.errors.more_rows} more rows with errors.")
         created = ", ".join(f"{n} {what}" for what, n in outcome.created.items()) or "nothing"
         if outcome.errors:
             raise CommandError(f"{len(outcome.errors)} errors; nothing was imported.")
         verb = "Imported" if options["commit"] else "Dry run: would import"
-        self.stdout.write(self.style.SUCCESS(f"{verb} {created}."))
+        others = [f"{n} {what} updated" for what, n in outcome.updated.items()]
+        others += [f"{n} {what} skipped (they exist)" for what, n in outcome.skipped.items()]
+        self.stdout.write(
+            self.style.SUCCESS(f"{verb} {created}{''.join('; ' + o for o in others)}.")
+        )

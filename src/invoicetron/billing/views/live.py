@@ -1,0 +1,64 @@
+"""Live totals: the draft forms post their fields as the user types, and get the totals block."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from invoicetron.billing.forms.invoices import LineFormSet, TaxOptions, TotalsForm
+from invoicetron.billing.models import BusinessProfile
+from invoicetron.billing.permissions import member_required
+from invoicetron.billing.services import LineData
+from invoicetron.billing.services.preview import preview_totals
+
+# The tax ids a request may name: more than any real form sends, few enough to look up at once.
+MAX_TAX_IDS = 1000
+
+
+@require_POST
+@member_required
+def draft_totals(request: HttpRequest) -> HttpResponse:
+    """The totals block of the invoice, quote and recurring forms (htmx); never writes."""
+    header = TotalsForm(request.POST)
+    header.is_valid()  # invalid fields are left out of cleaned_data and fall back below
+    data = header.cleaned_data
+    client = data.get("client")
+    currency = (
+        data.get("currency")
+        or (client.currency if client else "")
+        or BusinessProfile.load().base_currency
+    )
+    posted_taxes = [
+        value
+        for key in request.POST
+        if key.endswith("-taxes")
+        for value in request.POST.getlist(key)
+        if value.isdigit()
+    ]
+    tax_options = TaxOptions.load(also=[int(pk) for pk in posted_taxes[:MAX_TAX_IDS]])
+    # Django caps the forms at the formset's absolute_max (200), whatever TOTAL_FORMS says.
+    formset = LineFormSet(request.POST, prefix="lines", form_kwargs={"tax_options": tax_options})
+    lines: list[tuple[int, LineData | str]] = []
+    for number, form in enumerate(formset.forms, start=1):
+        if not form.is_valid():
+            refusals = [message for errors in form.errors.values() for message in errors]
+            lines.append((number, str(refusals[0]) if refusals else "not counted yet."))
+        elif not form.cleaned_data.get("DELETE") and not form.is_blank:
+            lines.append((number, form.line_data({})))
+    preview = preview_totals(
+        lines,
+        currency,
+        prices_include_tax=bool(data.get("prices_include_tax")),
+        discount_type=data.get("discount_type") or "percent",
+        # A value the form refused (too long) is still named, not silently dropped.
+        discount_value="refused" if "discount_value" in header.errors else data["discount_value"],
+    )
+    amounts = dict(
+        zip(preview.counted, preview.totals.lines if preview.totals else (), strict=True)
+    )
+    line_amounts = [
+        (form.prefix, amounts.get(number)) for number, form in enumerate(formset.forms, start=1)
+    ]
+    context = {"preview": preview, "line_amounts": line_amounts}
+    return render(request, "billing/_live_totals.html", context)

@@ -1,0 +1,152 @@
+"""Property tests of money rule 8 (credit notes) and rule 9 (the base currency), no database.
+
+Whatever the invoice (lines, several tax rates, line and document discounts, prices with or
+without tax) and however its quantities are credited over several notes, each note's tax per rate
+is its own base x rate, rounded (prices without tax), and the notes add up to the invoice's bases
+(prices without tax) or to its gross total (prices with tax).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from invoicetron.billing import money
+from invoicetron.billing.money import Line
+from tests.billing.test_money_properties import Document, documents
+
+EXAMPLES = 80
+fractions = st.sampled_from([Decimal("0.25"), Decimal("0.5"), Decimal("1"), Decimal("0.333")])
+
+
+@st.composite
+def credit_plans(draw: st.DrawFn, document: Document) -> list[list[Decimal]]:
+    """1-4 notes; each takes a share of what is left of some lines; the last takes the rest."""
+    notes = draw(st.integers(min_value=1, max_value=4))
+    left = [line.quantity for line in document.items]
+    plan = []
+    for _ in range(notes - 1):
+        chosen = draw(st.lists(st.booleans(), min_size=len(left), max_size=len(left)))
+        share = draw(fractions)
+        take = [
+            (quantity * share).quantize(Decimal("0.001")) if pick else Decimal(0)
+            for quantity, pick in zip(left, chosen, strict=True)
+        ]
+        if any(take):
+            plan.append(take)
+            left = [quantity - part for quantity, part in zip(left, take, strict=True)]
+    plan.append(left)  # the last note credits everything that remains
+    return plan
+
+
+def with_quantities(items: list[Line], quantities: list[Decimal]) -> list[Line]:
+    return [
+        Line(quantity, line.unit_price, line.taxes, line.discount)
+        for line, quantity in zip(items, quantities, strict=True)
+        if quantity
+    ]
+
+
+def issue_notes(document: Document, plan: list[list[Decimal]]) -> list[money.Totals]:
+    """The notes as the credit-note service computes them, one after the other."""
+    invoice = document.totals()
+    discount = money.proportional_discount(invoice.subtotal, invoice.discount)
+    left = [line.quantity for line in document.items]
+    notes = []
+    for take in plan:
+        after = [quantity - part for quantity, part in zip(left, take, strict=True)]
+        notes.append(
+            money.credit_note_totals(
+                with_quantities(document.items, left),
+                with_quantities(document.items, after),
+                with_quantities(document.items, take),
+                document.currency,
+                prices_include_tax=document.inclusive,
+                discount=discount,
+            )
+        )
+        left = after
+    return notes
+
+
+def by_tax(totals: money.Totals, field: str) -> dict[tuple[str, Decimal], Decimal]:
+    return {(row.name, row.rate): getattr(row, field) for row in totals.taxes}
+
+
+def summed(notes: list[money.Totals], field: str) -> dict[tuple[str, Decimal], Decimal]:
+    sums: dict[tuple[str, Decimal], Decimal] = defaultdict(Decimal)
+    for note in notes:
+        for key, value in by_tax(note, field).items():
+            sums[key] += value
+    return {key: value for key, value in sums.items() if value}
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(data=st.data())
+def test_each_note_taxes_its_own_base_and_the_notes_add_up_to_the_invoice_bases(
+    data: st.DataObject,
+) -> None:
+    document = data.draw(documents())
+    plan = data.draw(credit_plans(document))
+    invoice = document.totals()
+    notes = issue_notes(document, plan)
+    unit = money.quantum(document.currency)
+    for note in notes:
+        assert note.total == note.net_total + note.tax_total
+        assert note.tax_total == sum((row.tax for row in note.taxes), Decimal(0))
+        if not document.inclusive:
+            for row in note.taxes:
+                own = money.round_to_minor_unit(row.base * row.rate / 100, document.currency)
+                assert row.tax == own, row
+    assert sum((note.discount for note in notes), Decimal(0)) == invoice.discount
+    if document.inclusive:  # the gross amounts add up exactly; net and tax are each note's own
+        assert sum((note.total for note in notes), Decimal(0)) == invoice.total
+    else:  # the bases add up exactly; each note rounds its own tax, a unit per extra note at most
+        invoice_bases = {key: value for key, value in by_tax(invoice, "base").items() if value}
+        assert summed(notes, "base") == invoice_bases
+        assert sum((note.net_total for note in notes), Decimal(0)) == invoice.net_total
+        credited = summed(notes, "tax")
+        for key, tax in by_tax(invoice, "tax").items():
+            assert abs(credited.get(key, Decimal(0)) - tax) <= (len(notes) - 1) * unit
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(document=documents())
+def test_one_note_for_the_whole_invoice_reproduces_it(document: Document) -> None:
+    invoice = document.totals()
+    (note,) = issue_notes(document, [[line.quantity for line in document.items]])
+    assert note.taxes == tuple(row for row in invoice.taxes if row.base or row.tax)
+    assert (note.net_total, note.tax_total, note.total, note.discount) == (
+        invoice.net_total,
+        invoice.tax_total,
+        invoice.total,
+        invoice.discount,
+    )
+
+
+rates = st.decimals(min_value=Decimal("0.000001"), max_value=Decimal("500"), places=6)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(document=documents(), rate=rates, base=st.sampled_from(["EUR", "JPY", "BHD"]))
+def test_in_the_base_currency_each_tax_row_is_converted_and_the_parts_add_up(
+    document: Document, rate: Decimal, base: str
+) -> None:
+    totals = document.totals()
+    converted = money.in_base_currency(totals, rate, base)
+    assert converted.net_total == money.convert(totals.net_total, rate, base)
+    assert [row.tax for row in converted.taxes] == [
+        money.convert(row.tax, rate, base) for row in totals.taxes
+    ]
+    assert converted.tax_total == sum((row.tax for row in converted.taxes), Decimal(0))
+    assert converted.total == converted.net_total + converted.tax_total
+    assert money.fits_minor_unit(converted.total, base)
+    same = money.in_base_currency(totals, Decimal(1), document.currency)
+    assert (same.net_total, same.tax_total, same.total) == (
+        totals.net_total,
+        totals.tax_total,
+        totals.total,
+    )
