@@ -161,7 +161,7 @@ def convert_and_issue(page: Any, base: str, quote: Quote) -> Invoice:
     quote.refresh_from_db()
     invoice = Invoice.objects.get(pk=quote.invoice_id)
     assert invoice.currency == "GBP" and invoice.exchange_rate == Decimal("1.1650")
-    # 2 × 650 + 800 = 2,100.00 net, 19 % VAT 399.00
+    # 2 x 650 + 800 = 2,100.00 net, 19 % VAT 399.00
     assert invoice.total == Decimal("2499.00")
     assert page.locator("[data-total]").inner_text() == "2,499.00 GBP"
     return invoice
