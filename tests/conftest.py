@@ -48,6 +48,20 @@ def cli_environment(**overrides: str) -> dict[str, str]:
     return environment
 
 
+def shared_database_url() -> str:
+    """DATABASE_URL of the test database, for an `invoicetron` subprocess sharing a test's data.
+
+    The session's DATABASE_URL names the server's default database; pytest-django runs the tests
+    in its own `test_…` database on the same server.
+    """
+    from urllib.parse import urlsplit, urlunsplit
+
+    from django.db import connection
+
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path=f"/{connection.settings_dict['NAME']}"))
+
+
 def run_cli(
     *args: str, env: dict[str, str] | None = None, stdin: str | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:

@@ -181,3 +181,15 @@ def test_the_reminder_email_says_how_many_days_overdue_the_invoice_really_is(
     body = received.message.get_body(("plain",)).get_content()
     assert "is 36 days overdue" in body
     assert "30 days" not in body
+
+
+def test_worker_once_sends_the_reminders_its_own_pass_queues(
+    owner: User, eur_client: Client, fee_step: ReminderStep, mail_server: MailServer
+) -> None:
+    """`invoicetron worker --once` (a CronJob's command) runs at concurrency 2: the reminder
+    email queued by its periodic pass is sent in the same run, not left for the next one."""
+    due = today() - datetime.timedelta(days=36)
+    invoice = issued(owner, eur_client, issue_date=due, due_date=due)
+    run_worker(once=True, concurrency=2)
+    assert [m.recipients for m in mail_server.received] == [["ap@globex.example"]]
+    assert ReminderClaim.objects.get(invoice=invoice).emailed

@@ -15,11 +15,12 @@ import time
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from django.db import connections
+from django.db import connection, connections
 from procrastinate import App
 from procrastinate.contrib.django.db_cleanup import DjangoApp
 
 logger = logging.getLogger(__name__)
+ONCE_ROUNDS = 5  # `--once`: runs over the queue at most, for jobs that the previous run queued
 
 
 def run_worker(*, once: bool = False, concurrency: int = 1) -> None:
@@ -31,16 +32,33 @@ def run_worker(*, once: bool = False, concurrency: int = 1) -> None:
 
     if once:
         defer_once(tick, TICK_LOCK, timestamp=int(time.time()))
-    asyncio.run(
-        _run(
-            worker_app(app),
-            wait=not once,
-            concurrency=concurrency,
-            listen_notify=not once,
-            install_signal_handlers=not once,
-            delete_jobs="successful",
+    options = {
+        "wait": not once,
+        "concurrency": concurrency,
+        "listen_notify": not once,
+        "install_signal_handlers": not once,
+        "delete_jobs": "successful",
+    }
+    asyncio.run(_run(worker_app(app), **options))
+    # A worker that does not wait stops as soon as a fetch finds nothing, which with concurrency
+    # above 1 happens while the periodic pass is still running and before it queues its emails:
+    # go round again while jobs are due, so `--once` sends the reminders its own pass queued.
+    # Bounded: a job that queues another due job forever must not keep a CronJob running.
+    for _ in range(ONCE_ROUNDS) if once else ():
+        if not jobs_due():
+            break
+        asyncio.run(_run(worker_app(app), **options))
+
+
+def jobs_due() -> int:
+    """How many queued jobs may run now (retries wait for their time and do not count)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM procrastinate_jobs WHERE status = 'todo'"
+            " AND (scheduled_at IS NULL OR scheduled_at <= now())"
         )
-    )
+        (count,) = cursor.fetchone() or (0,)
+    return int(count)
 
 
 async def _run(app: App, **options: Any) -> None:
