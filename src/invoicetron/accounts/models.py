@@ -57,3 +57,23 @@ class User(AbstractBaseUser, PermissionsMixin):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
+
+
+class SignInPolicy(models.Model):
+    """The business's sign-in rules: one row (pk 1), changed by an owner; absent means defaults."""
+
+    require_two_factor = models.BooleanField(
+        default=False,
+        help_text="Everyone must sign in with an authenticator code (API tokens are unaffected).",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "sign-in policy"
+        verbose_name_plural = "sign-in policy"
+
+    def __str__(self) -> str:
+        return "two-factor required" if self.require_two_factor else "two-factor optional"
