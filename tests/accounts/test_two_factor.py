@@ -163,3 +163,24 @@ def test_api_tokens_work_whatever_the_two_factor_rules(
         secret = create_token(user, "script").secret
         answer = Client().get("/api/v1/clients", headers={"Authorization": f"Bearer {secret}"})
         assert answer.status_code == 200, answer.content
+
+
+def test_an_owner_without_two_factor_cannot_require_it_of_everyone(
+    as_owner: Client, colleague: User
+) -> None:
+    answer = as_owner.post("/accounts/two-factor/policy/", {"require": "on"}, follow=True)
+    assert "Set up two-factor sign-in for yourself first" in answer.content.decode()
+    member = Client()
+    member.force_login(colleague)
+    assert signed_in(member)
+
+
+def test_a_user_added_while_it_is_required_must_set_it_up_too(as_owner: Client) -> None:
+    set_up_two_factor(as_owner)
+    as_owner.post("/accounts/two-factor/policy/", {"require": "on"})
+    newcomer = User.objects.create_user("new@example.com", OWNER_PASSWORD)
+    client = Client()
+    client.force_login(newcomer)
+    assert client.get("/")["Location"] == "/accounts/two-factor/"
+    as_owner.post("/accounts/two-factor/policy/", {})  # unticked: optional again
+    assert signed_in(client)

@@ -34,7 +34,7 @@ class TwoFactorMiddleware:
         if two_factor.has_two_factor(user):
             logout(request)
             return redirect("accounts:login")
-        if two_factor.required_for_everyone() and not _allowed_while_unset(request):
+        if two_factor.must_set_up(user) and not _allowed_while_unset(request):
             if request.path_info.startswith("/api/"):
                 # The API's error shape (accounts sits below the api app and cannot import it).
                 body = {"code": "two_factor_required", "message": SETUP_MESSAGE, "fields": []}

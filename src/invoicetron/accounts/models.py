@@ -39,6 +39,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # A copy of "has a confirmed authenticator device", kept by accounts.two_factor when it is
+    # turned on or off, so that no request needs a query of django-otp's tables to know it.
+    two_factor_enabled = models.BooleanField("two-factor sign-in", default=False, editable=False)
+    # The owner's "require two-factor sign-in for everyone" (SignInPolicy), copied onto every user
+    # for the same reason; a new user takes the policy's value when created.
+    two_factor_required = models.BooleanField(default=False, editable=False)
 
     objects = UserManager()
 
@@ -56,6 +62,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = self.email.strip().lower()
+        if self._state.adding:
+            self.two_factor_required = SignInPolicy.objects.filter(
+                pk=1, require_two_factor=True
+            ).exists()
         super().save(*args, **kwargs)
 
 
@@ -68,7 +78,7 @@ class SignInPolicy(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:

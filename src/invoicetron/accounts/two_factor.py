@@ -49,7 +49,7 @@ class Enrolment:
 
 
 def has_two_factor(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(user.two_factor_enabled)
 
 
 def recovery_codes_left(user: User) -> int:
@@ -83,6 +83,8 @@ def confirm_enrolment(request: HttpRequest, user: User, token: str) -> list[str]
     StaticDevice.objects.filter(user=user).delete()
     device.confirmed = True
     device.save()
+    User.objects.filter(pk=user.pk).update(two_factor_enabled=True)
+    user.two_factor_enabled = True
     recovery = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
@@ -95,6 +97,8 @@ def disable(user: User) -> None:
     """Remove the authenticator and the recovery codes: sign-in is by password alone again."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    User.objects.filter(pk=user.pk).update(two_factor_enabled=False)
+    user.two_factor_enabled = False
 
 
 def normalise(token: str) -> str:
@@ -131,6 +135,11 @@ def required_for_everyone() -> bool:
     return SignInPolicy.objects.filter(pk=1, require_two_factor=True).exists()
 
 
+def must_set_up(user: User) -> bool:
+    """True while the owner requires two-factor sign-in and this user has not set it up."""
+    return bool(user.two_factor_required and not user.two_factor_enabled)
+
+
 def set_required_for_everyone(required: bool, *, by: User) -> None:
     """The owner's switch. Users without a device are sent to set one up at their next page.
 
@@ -141,6 +150,9 @@ def set_required_for_everyone(required: bool, *, by: User) -> None:
         raise ValidationError(
             "Set up two-factor sign-in for yourself first, then require it for everyone."
         )
-    SignInPolicy.objects.update_or_create(
-        pk=1, defaults={"require_two_factor": required, "updated_by": by}
-    )
+    with transaction.atomic():
+        SignInPolicy.objects.update_or_create(
+            pk=1, defaults={"require_two_factor": required, "updated_by": by}
+        )
+        # Copied onto every user, so that a request needs no query to apply it.
+        User.objects.update(two_factor_required=required)
