@@ -19,6 +19,7 @@ from django.urls import reverse
 from invoicetron.accounts import two_factor
 
 SETUP_MESSAGE = "Your business requires two-factor sign-in: set it up to continue."
+SIGN_IN_MESSAGE = "Two-factor sign-in was turned on for this account: sign in again with a code."
 
 
 class TwoFactorMiddleware:
@@ -33,14 +34,20 @@ class TwoFactorMiddleware:
             return self.get_response(request)
         if two_factor.has_two_factor(user):
             logout(request)
-            return redirect("accounts:login")
+            return _refuse(request, "accounts:login", 401, "not_authenticated", SIGN_IN_MESSAGE)
         if two_factor.must_set_up(user) and not _allowed_while_unset(request):
-            if request.path_info.startswith("/api/"):
-                # The API's error shape (accounts sits below the api app and cannot import it).
-                body = {"code": "two_factor_required", "message": SETUP_MESSAGE, "fields": []}
-                return JsonResponse({"error": body}, status=403)
-            return redirect("accounts:two_factor")
+            return _refuse(
+                request, "accounts:two_factor", 403, "two_factor_required", SETUP_MESSAGE
+            )
         return self.get_response(request)
+
+
+def _refuse(request: HttpRequest, page: str, status: int, code: str, message: str) -> HttpResponse:
+    """Pages redirect; API calls get the API's error shape (accounts cannot import the api app)."""
+    if request.path_info.startswith("/api/"):
+        body = {"code": code, "message": message, "fields": []}
+        return JsonResponse({"error": body}, status=status)
+    return redirect(page)
 
 
 def _is_token_call(request: HttpRequest) -> bool:

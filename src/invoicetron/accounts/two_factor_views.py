@@ -90,6 +90,8 @@ def two_factor_page(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     enabled = two_factor.has_two_factor(user)
     form = CodeForm(request.POST if request.method == "POST" else None)
+    if not enabled:  # no recovery codes yet
+        form.fields["code"].help_text = "The 6-digit code your authenticator app shows now."
     action = request.POST.get("action")
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
