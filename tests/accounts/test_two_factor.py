@@ -184,3 +184,15 @@ def test_a_user_added_while_it_is_required_must_set_it_up_too(as_owner: Client) 
     assert client.get("/")["Location"] == "/accounts/two-factor/"
     as_owner.post("/accounts/two-factor/policy/", {})  # unticked: optional again
     assert signed_in(client)
+
+
+def test_a_browser_session_that_must_set_it_up_gets_a_clear_api_refusal(
+    as_owner: Client, colleague: User
+) -> None:
+    set_up_two_factor(as_owner)
+    as_owner.post("/accounts/two-factor/policy/", {"require": "on"})
+    member = Client()
+    member.force_login(colleague)
+    answer = member.get("/api/v1/clients")
+    assert answer.status_code == 403
+    assert answer.json()["error"]["code"] == "two_factor_required"
