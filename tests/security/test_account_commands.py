@@ -46,6 +46,8 @@ def test_unlock_of_an_account_that_is_not_locked_says_so(colleague: User) -> Non
 
 
 def test_password_resets_a_forgotten_password_and_lifts_the_lock(colleague: User) -> None:
+    elsewhere = Client()
+    assert sign_in(elsewhere, "colleague@example.com", REMOTE_ADDR="192.0.2.5") == 302
     lock("colleague@example.com")
     status, output = invoicetron(
         "password", "--email", "COLLEAGUE@example.com", "--password-stdin", stdin=NEW_PASSWORD
@@ -55,6 +57,7 @@ def test_password_resets_a_forgotten_password_and_lifts_the_lock(colleague: User
     assert NEW_PASSWORD not in output
     assert sign_in(Client(), "colleague@example.com", OWNER_PASSWORD) == 200, "old one is gone"
     assert sign_in(Client(), "colleague@example.com", NEW_PASSWORD) == 302
+    assert elsewhere.get("/").status_code == 302, "signed out everywhere"
 
 
 def test_password_refuses_an_unknown_email_or_a_weak_password_and_changes_nothing(

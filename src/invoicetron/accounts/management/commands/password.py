@@ -18,7 +18,7 @@ class Command(BaseCommand):
         "Set a new password for an existing account (for a forgotten password), lift its "
         "sign-in lock and sign it out everywhere. The password is read from the first line of "
         "standard input, never from the command line (where other users and shell history "
-        "could see it): printf '%%s\\n' \"$NEW_PASSWORD\" | invoicetron password --email E "
+        "could see it): printf '%s\\n' \"$NEW_PASSWORD\" | invoicetron password --email E "
         "--password-stdin. Unknown addresses are refused (`invoicetron createuser` creates "
         "accounts)."
     )
