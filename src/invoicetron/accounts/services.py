@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -100,7 +101,7 @@ def end_sessions(user: User) -> int:
     ended = 0
     live = Session.objects.filter(expire_date__gt=timezone.now())
     for session in live.iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
             session.delete()
             ended += 1
     return ended
