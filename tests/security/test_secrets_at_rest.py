@@ -48,7 +48,8 @@ def rows_containing(secret: str) -> list[str]:
         found = []
         for table, column in columns:
             cursor.execute(
-                f'SELECT count(*) FROM "{table}" WHERE strpos("{column}"::text, %s) > 0',
+                # The names come from information_schema, not from any input.
+                f'SELECT count(*) FROM "{table}" WHERE strpos("{column}"::text, %s) > 0',  # noqa: S608
                 [secret],
             )
             if cursor.fetchone()[0]:
