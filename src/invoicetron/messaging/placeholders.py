@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
 from invoicetron.billing.models import BusinessProfile
@@ -116,11 +117,11 @@ EXAMPLE: dict[str, Any] = {
     "valid_until": datetime.date(2026, 1, 31),
     "days": 3,
 }
-PREVIEW_LINK = "https://invoicetron.example/p/(the client's own link)/"
 
 
 def example_values(kind: str) -> dict[str, Any]:
     """Values for a preview: the latest document that could be sent, else made-up ones."""
+    link = f"{settings.APP_URL}/p/(the client's own link)/"
     label = "billing.invoice" if kind == MessageKind.REMINDER else None
     found = [
         document_type
@@ -130,10 +131,10 @@ def example_values(kind: str) -> dict[str, Any]:
     for document_type in found:
         for document in document_type.model._default_manager.order_by("-pk")[:20]:
             if document_type.can_send(document) is None:
-                values = values_for(document, link=PREVIEW_LINK)
+                values = values_for(document, link=link)
                 if kind == MessageKind.REMINDER:
                     due = values.get("due_date")
                     today = business_today()
                     values["days"] = (today - due).days if isinstance(due, datetime.date) else 0
                 return values
-    return {**EXAMPLE, "link": PREVIEW_LINK}
+    return {**EXAMPLE, "link": link}

@@ -60,5 +60,8 @@ def template_form(request: HttpRequest, kind: str) -> HttpResponse:
         "filters": FILTERS,
         "preview": render_pair(*preview_of, example_values(kind)) if preview_of else None,
     }
-    status = 400 if (request.method == "POST" and not form.is_valid()) or errors else 200
+    refused = (request.method == "POST" and not form.is_valid()) or bool(errors)
+    # The live preview (htmx) swaps only a 200: a refused template shows why in its place.
+    live = request.headers.get("HX-Request") == "true" and "preview" in request.POST
+    status = 400 if refused and not live else 200
     return render(request, "messaging/settings/template_form.html", context, status=status)
