@@ -15,6 +15,7 @@ from invoicetron.automation.worker import run_worker
 from invoicetron.billing.models import Invoice
 from invoicetron.messaging.models import Delivery
 from invoicetron.messaging.services import queue_email
+from invoicetron.portal.models import PublicLink
 from tests.billing import factories
 from tests.messaging.smtp import MailServer
 
@@ -93,6 +94,7 @@ def test_an_email_that_failed_and_is_retried_still_carries_a_working_link(
     assert match
     assert WebClient().get(match.group(1)).status_code == 200
     assert rows_containing(match.group(2)) == []
+    assert PublicLink.objects.count() == 1  # the failed attempt's link went with it
 
 
 def test_a_new_public_link_is_shown_once_and_not_kept_in_the_session(

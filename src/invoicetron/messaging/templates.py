@@ -170,8 +170,9 @@ def _reason(error: TemplateSyntaxError) -> str:
         tag = text.split("'")[1] if "'" in text else "?"
         return f"The tag {{% {tag} %}} is not available in emails."
     if text.startswith("Invalid filter"):
-        return f"{text.split('.')[0]} is not available in emails."
-    return f"Template error: {text}."
+        name = text.split("'")[1] if "'" in text else "?"
+        return f"The filter |{name} is not available in emails."
+    return f"Template error: {text.rstrip('.')}."
 
 
 def _unknown_names(nodelist: NodeList, allowed: set[str]) -> Iterator[str]:
