@@ -26,6 +26,8 @@ EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 # Subcommands implemented as Django management commands: their arguments and --help are theirs.
 DJANGO_COMMANDS = {
     "createuser": "create or update a user: --email E [--name N] [--password-stdin] [--owner]",
+    "password": "set a new password for an existing user: --email E --password-stdin",
+    "unlock": "lift the sign-in lock after repeated wrong passwords: --email E",
     "token": "API tokens: create --email E --name N [--read-only] | revoke --id N | list",
 }
 

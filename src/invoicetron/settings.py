@@ -191,19 +191,19 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling (django-axes): lock an account+address pair after repeated failures.
+# Login throttling (django-axes): lock an account after repeated failures, from any address. See
+# accounts/lockout.py: failures count per normalised email, with the client address behind the
+# trusted proxy, and a lock ends LOGIN_LOCKOUT_MINUTES after it began whatever is tried meanwhile.
 AXES_FAILURE_LIMIT = env.number("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env.number("LOGIN_LOCKOUT_MINUTES", 15, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "invoicetron.accounts.lockout.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "invoicetron.accounts.lockout.client_address"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-# Only trust X-Forwarded-For when the operator says a proxy sets it.
-AXES_IPWARE_PROXY_COUNT = 1 if TRUST_PROXY_HEADERS else None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUST_PROXY_HEADERS else ["REMOTE_ADDR"]
-)
 
 # Password reset links: single-use (they hash the password and the last sign-in) and valid this
 # long, in seconds.

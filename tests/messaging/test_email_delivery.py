@@ -124,7 +124,7 @@ def test_an_edited_template_gives_the_subject_and_body(
     save_template(
         MessageKind.INVOICE,
         subject="Your bill {{ number }} ({{ total }})",
-        body="Dear {{ client.name }}, {{ balance_due }} is due on {{ due_date }}.",
+        body="Dear {{ client_name }}, {{ balance_due }} is due on {{ due_date }}.",
         by=owner,
     )
     queue_email(invoice, by=owner)

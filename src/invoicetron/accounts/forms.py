@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 
+from invoicetron.accounts.models import normalise_email
+
 
 class EmailAuthenticationForm(AuthenticationForm):
     """Django's sign-in form, with the username field presented as an email address."""
@@ -19,6 +21,10 @@ class EmailAuthenticationForm(AuthenticationForm):
         self.error_messages["invalid_login"] = (
             "That email and password do not match an account. Check both and try again."
         )
+
+    def clean_username(self) -> str:
+        # Every spelling of an address is one account, for the password check and the lock alike.
+        return normalise_email(self.cleaned_data["username"])
 
 
 class SetupForm(forms.Form):

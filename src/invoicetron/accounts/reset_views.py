@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
+from invoicetron.accounts.lockout import client_address
 from invoicetron.accounts.password_reset import PER_CLIENT, ResetRequestForm, over_limit
 
 
@@ -22,7 +22,7 @@ class ResetRequestView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_sent")
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        client = get_client_ip_address(request) or "unknown"
+        client = client_address(request) or "unknown"
         if over_limit("client", client, PER_CLIENT):
             return render(request, "accounts/password_reset_wait.html", status=429)
         return super().post(request, *args, **kwargs)

@@ -1,12 +1,17 @@
-"""Account operations shared by the CLI, the setup page and (later) the owner's user management."""
+"""Account operations shared by the CLI, the setup page and the owner's user management."""
 
 from __future__ import annotations
 
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from invoicetron.accounts.models import User
+from invoicetron.accounts.lockout import unlock
+from invoicetron.accounts.models import User, normalise_email
+from invoicetron.accounts.signals import user_deactivated
 
 # How the operator of a production installation creates its first owner (production has no
 # sign-up form: whoever reached a fresh installation first could claim it).
@@ -39,6 +44,31 @@ def create_or_update_user(
     return user, created
 
 
+class UnknownAccount(LookupError):
+    """No account has the address; the message says so."""
+
+
+@transaction.atomic
+def reset_password(email: str, password: str) -> User:
+    """The operator's reset of a forgotten password: set it, lift the lock, end old sign-ins.
+
+    Changing the password invalidates every session signed in with the old one. Raises
+    UnknownAccount for an address no account has, ValidationError for a weak password.
+    """
+    email = normalise_email(email)
+    user = User.objects.select_for_update().filter(email=email).first()
+    if user is None:
+        raise UnknownAccount(
+            f"No account has the email {email}. Check the spelling, or create it with "
+            "`invoicetron createuser`."
+        )
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    unlock(email)
+    return user
+
+
 def setup_needed() -> bool:
     """True until the first account exists (the first-run setup page is offered until then)."""
     return not User.objects.exists()
@@ -46,13 +76,35 @@ def setup_needed() -> bool:
 
 @transaction.atomic
 def set_active(user: User, active: bool, *, by: User) -> None:
-    """Let a user sign in again, or stop them (their sessions end at their next request)."""
+    """Let a user sign in again, or stop them.
+
+    Deactivation ends their sessions and, through the `user_deactivated` signal, revokes their API
+    tokens: for good, so that reactivating them later needs a new sign-in and new tokens.
+    """
     if not active and user.pk == by.pk:
         raise ValidationError("You cannot deactivate your own account.")
     if not active and user.is_owner and _other_active_owners(user) == 0:
         raise ValidationError("Make someone else an owner before deactivating the last owner.")
     user.is_active = active
     user.save(update_fields=["is_active"])
+    if not active:
+        end_sessions(user)
+        user_deactivated.send(sender=User, user=user)
+
+
+def end_sessions(user: User) -> int:
+    """Delete every session signed in as this user; returns how many there were.
+
+    Sessions are stored signed and encoded, with no column naming the user, so each live session
+    is decoded: a rare owner action over the live sessions of a small business.
+    """
+    ended = 0
+    live = Session.objects.filter(expire_date__gt=timezone.now())
+    for session in live.iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
 
 
 @transaction.atomic

@@ -88,6 +88,18 @@ def revoke_token(token: ApiToken) -> ApiToken:
     return token
 
 
+def revoke_all_tokens(user: User) -> int:
+    """Revoke every active token of the user (on deactivation: reactivating them revives none)."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def revoke_tokens_of_deactivated_user(sender: object, *, user: User, **kwargs: object) -> None:
+    """Receiver of accounts' `user_deactivated` signal (connected in ApiConfig.ready())."""
+    revoke_all_tokens(user)
+
+
 def visible_tokens(user: User) -> QuerySet[ApiToken]:
     """The tokens a user may see and revoke: their own, or everyone's for an owner."""
     tokens = ApiToken.objects.select_related("user").order_by(

@@ -3,12 +3,22 @@
 A failure keeps the server's answer and queues a retry with growing delays; after the last
 attempt the delivery is marked failed, which the invoice page and the dashboard show. The
 delivery row is locked while it is sent, and a sent delivery is never sent again.
+
+The client's public link is made here, at send time, and never stored in plain text. A queued
+email holds `LINK_MARK` where the link goes; the attempt creates a fresh link (only its token's
+hash is stored, by the portal), sends the email with the real address, and keeps in the
+delivery log the address with its token redacted to the last 4 characters (`/p/…abcd/`: enough
+to tell links apart on the page, useless to open one). The link is created in a savepoint with
+the sending: a failed attempt leaves no orphan link behind, and the retry makes its own.
+Why not keep the token encrypted until sent: a token made when the email goes out never exists
+at rest at all, and there is no key to manage.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+import re
 import smtplib
 from typing import Any
 
@@ -25,6 +35,8 @@ logger = logging.getLogger(__name__)
 # Seconds to wait after the 1st, 2nd… failed attempt; one attempt more than there are delays.
 RETRY_DELAYS = (60, 300, 1800, 7200)
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+# Where a queued email's link goes (private-use brackets: not something a template writes).
+LINK_MARK = "\ue000the client's link, made when the email is sent\ue001"
 
 
 def deliver(delivery_id: int) -> Delivery:
@@ -57,10 +69,19 @@ def _cancel_reason(delivery: Delivery, document: Any) -> str:
 def _attempt(delivery: Delivery, document_type: documents.DocumentType, document: Any) -> None:
     delivery.attempts += 1
     try:
-        _message(delivery, document_type, document).send()
+        with transaction.atomic():  # the link made for this attempt goes if the send fails
+            link = _link_for(delivery, document)
+            subject, body = (
+                text.replace(LINK_MARK, link) for text in (delivery.subject, delivery.body)
+            )
+            _message(delivery, document_type, document, subject, body).send()
     except (smtplib.SMTPException, OSError) as error:
         _failed(delivery, server_answer(error))
         return
+    if link:  # the log keeps the address the client got, less its token
+        shown = redacted(link)
+        delivery.subject = delivery.subject.replace(LINK_MARK, shown)
+        delivery.body = delivery.body.replace(LINK_MARK, shown)
     delivery.status, delivery.sent_at, delivery.next_attempt_at = (
         DeliveryStatus.SENT,
         timezone.now(),
@@ -70,10 +91,32 @@ def _attempt(delivery: Delivery, document_type: documents.DocumentType, document
         document_type.after_send(document, delivery.created_by)
 
 
-def _message(delivery: Delivery, document_type: documents.DocumentType, document: Any) -> Any:
+def _link_for(delivery: Delivery, document: Any) -> str:
+    """A link made now when the email has a place for one, else ""."""
+    if LINK_MARK not in delivery.subject and LINK_MARK not in delivery.body:
+        return ""
+    return documents.public_link(document)
+
+
+# A public link's address ends with its token: …/p/<token>/.
+_TOKEN = re.compile(r"/([A-Za-z0-9_-]{5,})/?$")
+
+
+def redacted(link: str) -> str:
+    """The link with its token cut to the last 4 characters: https://…/p/…abcd/."""
+    return _TOKEN.sub(lambda match: f"/…{match.group(1)[-4:]}/", link)
+
+
+def _message(
+    delivery: Delivery,
+    document_type: documents.DocumentType,
+    document: Any,
+    subject: str,
+    body: str,
+) -> Any:
     message = EmailMessage(
-        subject=delivery.subject,
-        body=delivery.body,
+        subject=subject,
+        body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=delivery.recipients,
     )

@@ -114,5 +114,9 @@ def set_link_maker(maker: LinkMaker) -> None:
     _link_maker[:] = [maker]
 
 
+def makes_links() -> bool:
+    return bool(_link_maker)
+
+
 def public_link(document: models.Model) -> str:
     return _link_maker[0](document) if _link_maker else ""

@@ -5,16 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
-from invoicetron.messaging.models import MessageKind
-
-COMMON = ("number", "client.name", "business.name", "total", "link")
-PLACEHOLDERS: dict[str, tuple[str, ...]] = {
-    MessageKind.INVOICE: (*COMMON, "issue_date", "due_date", "balance_due"),
-    MessageKind.CREDIT_NOTE: (*COMMON, "issue_date", "invoice_number"),
-    MessageKind.QUOTE: (*COMMON, "issue_date", "valid_until"),
-    MessageKind.REMINDER: (*COMMON, "due_date", "balance_due", "days"),
-}
+from invoicetron.messaging.templates import validate_template
 
 
 class SendForm(forms.Form):
@@ -29,5 +22,21 @@ class SendForm(forms.Form):
 
 
 class TemplateForm(forms.Form):
+    """A template of one kind: refused when it uses anything but that kind's placeholders."""
+
     subject = forms.CharField(max_length=200)
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 12}))
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "subject" in cleaned and "body" in cleaned:
+            try:
+                validate_template(self.kind, cleaned["subject"], cleaned["body"])
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    self.add_error(field, messages)
+        return cleaned

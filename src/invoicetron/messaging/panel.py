@@ -1,5 +1,6 @@
 """What a document page shows about email and public links: the send form's recipients and
-subject, the delivery log, and the document's links (a new one's address shown once).
+subject, the delivery log, and the document's links (a new one's address shown once, in the
+answer to the request that made it).
 
 Documents are named in URLs by a slug: `invoice`, `credit-note` or `quote`.
 """
@@ -16,6 +17,7 @@ from django.urls import reverse
 from invoicetron.billing.models import BusinessProfile
 from invoicetron.messaging import documents
 from invoicetron.messaging.models import Delivery
+from invoicetron.messaging.placeholders import values_for
 from invoicetron.messaging.services import deliveries_for, deliveries_for_invoice, email_contacts
 from invoicetron.messaging.templates import render_message
 from invoicetron.web.templatetags.id_urls import id_url
@@ -24,7 +26,9 @@ SLUGS = {"invoice": "billing.invoice", "credit-note": "billing.creditnote", "quo
 LOG_SIZE = 20
 LINKS_SHOWN = 10
 SUBMITTED_ATTR = "mail_submission"
-NEW_LINK_KEY = "messaging.new_link"  # the session key holding a new link's address, shown once
+# A new link's address, set on the request whose response shows it: shown once, stored nowhere
+# (not in the session either: only the token's hash is ever stored).
+NEW_LINK_ATTR = "new_public_link"
 
 
 def slug_of(document: models.Model) -> str:
@@ -63,12 +67,8 @@ def preview(document: models.Model, business: BusinessProfile | None = None) -> 
 
     `business`: the profile the page has already loaded, if any (else it is loaded here)."""
     document_type = documents.for_object(document)
-    context: dict[str, Any] = {
-        "business": business if business is not None else BusinessProfile.load(),
-        "client": document_type.client(document),
-        "link": "(the client's own link, made when the email is sent)",
-        **document_type.context(document),
-    }
+    link = "(the client's own link, made when the email is sent)"
+    context = values_for(document, link=link, business=business)
     return render_message(document_type.kind, context)
 
 
@@ -116,11 +116,6 @@ def build_panel(
     shown_links = list(links.prefetch_related("created_by")[:LINKS_SHOWN])
     back = page_of(document)
     submitted = getattr(request, SUBMITTED_ATTR, None)  # a refused send, shown with its errors
-    new_link = request.session.get(NEW_LINK_KEY) if hasattr(request, "session") else None
-    shown = ""
-    if new_link and new_link.get("page") == back:
-        shown = new_link["url"]
-        del request.session[NEW_LINK_KEY]
     return Panel(
         document=document,
         slug=slug_of(document),
@@ -133,7 +128,7 @@ def build_panel(
         links=shown_links,
         # Fewer than a full page shown means none left out: no need to count them.
         link_count=len(shown_links) if len(shown_links) < LINKS_SHOWN else links.count(),
-        new_link=shown,
+        new_link=getattr(request, NEW_LINK_ATTR, ""),
         back=back,
         selected=set(submitted[0]) if submitted else {email for email, _label in recipients},
         errors=submitted[1] if submitted else [],

@@ -1,12 +1,14 @@
 """Email services: queue an email about a document, retry a failed one, and read the log.
 
 - `queue_email(document, *, by, kind=None, recipients=None) -> Delivery` — renders the subject
-  and body now, records a queued delivery and queues the job in the caller's transaction.
+  and body now (the client's link is added by the worker when it sends: see delivery.py),
+  records a queued delivery and queues the job in the caller's transaction.
 - `retry_delivery(delivery, *, by) -> Delivery` — queue a failed delivery again.
 - `failed_deliveries() -> QuerySet[Delivery]` — every failed email, newest first (dashboard).
 - `deliveries_for(document) -> QuerySet[Delivery]` — one document's log, newest first.
 - `deliveries_for_invoice(invoice_id)` — an invoice's emails, its reminders included.
-- `save_template(kind, *, subject, body, by) -> EmailTemplate`.
+- `save_template(kind, *, subject, body, by) -> EmailTemplate` — ValidationError naming the
+  allowed placeholders when the template uses anything else (templates.py).
 """
 
 from __future__ import annotations
@@ -19,15 +21,17 @@ from django.db import models, transaction
 
 from invoicetron.accounts.models import User
 from invoicetron.automation.queue import defer
-from invoicetron.billing.models import AuditAction, BusinessProfile
+from invoicetron.billing.models import AuditAction
 from invoicetron.billing.services.audit import record
 from invoicetron.messaging import documents
+from invoicetron.messaging.delivery import LINK_MARK
 from invoicetron.messaging.models import (
     Delivery,
     DeliveryStatus,
     EmailTemplate,
     MessageKind,
 )
+from invoicetron.messaging.placeholders import values_for
 from invoicetron.messaging.templates import render_message, validate_template
 
 # Audit actions of this app (billing's AuditAction lists its own; the column takes any value).
@@ -45,15 +49,12 @@ def recipients_of(client: Any) -> list[str]:
     return [contact.email for contact in email_contacts(client)]
 
 
-def message_context(document: models.Model, **extra: Any) -> dict[str, Any]:
-    document_type = documents.for_object(document)
-    return {
-        "business": BusinessProfile.load(),
-        "client": document_type.client(document),
-        "link": documents.public_link(document),
-        **document_type.context(document),
-        **extra,
-    }
+def message_context(
+    document: models.Model, recipients: Sequence[str] = (), **extra: Any
+) -> dict[str, Any]:
+    """The email's values; the link is a mark the worker replaces when it sends (see delivery)."""
+    link = LINK_MARK if documents.makes_links() else ""
+    return values_for(document, link=link, recipients=recipients, **extra)
 
 
 @transaction.atomic
@@ -75,7 +76,8 @@ def queue_email(
             {"recipients": "The client has no contact with an email address; add one first."}
         )
     kind = kind or document_type.kind
-    subject, body = render_message(kind, message_context(document, **(extra_context or {})))
+    context = message_context(document, addresses, **(extra_context or {}))
+    subject, body = render_message(kind, context)
     delivery = Delivery.objects.create(
         kind=kind,
         document_type=document_type.label,
@@ -135,7 +137,7 @@ def deliveries_for_invoice(invoice_id: int) -> models.QuerySet[Delivery]:
 def save_template(kind: str, *, subject: str, body: str, by: User | None) -> EmailTemplate:
     if kind not in MessageKind.values:
         raise ValidationError({"kind": "Unknown kind of message."})
-    validate_template(subject, body)
+    validate_template(kind, subject, body)
     template, _created = EmailTemplate.objects.update_or_create(
         kind=kind, defaults={"subject": subject.strip(), "body": body}
     )

@@ -1,4 +1,4 @@
-"""The owner's email templates: a subject and a body per kind of message."""
+"""The owner's email templates: a subject and a body per kind of message, with a preview."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from django.shortcuts import redirect, render
 from invoicetron.billing.forms.errors import place_errors
 from invoicetron.billing.permissions import owner_required
 from invoicetron.billing.views.common import acting_user
-from invoicetron.messaging.forms import PLACEHOLDERS, TemplateForm
+from invoicetron.messaging.forms import TemplateForm
 from invoicetron.messaging.models import EmailTemplate, MessageKind
+from invoicetron.messaging.placeholders import PLACEHOLDERS, example_values
 from invoicetron.messaging.services import save_template
-from invoicetron.messaging.templates import DEFAULTS, template_for
+from invoicetron.messaging.templates import DEFAULTS, FILTERS, render_pair, template_for
 
 
 @owner_required
@@ -33,24 +34,34 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 @owner_required
 def template_form(request: HttpRequest, kind: str) -> HttpResponse:
+    """GET: the form with a preview; POST: save, or (the Preview button) show it unsaved."""
     if kind not in MessageKind.values:
         raise Http404("Unknown kind of message.")
     subject, body = template_for(kind)
-    form = TemplateForm(request.POST or None, initial={"subject": subject, "body": body})
+    form = TemplateForm(request.POST or None, kind=kind, initial={"subject": subject, "body": body})
     errors: list[str] = []
+    preview_of = (subject, body) if request.method == "GET" else None
     if request.method == "POST" and form.is_valid():
-        try:
-            save_template(kind, by=acting_user(request), **form.cleaned_data)
-        except ValidationError as error:
-            errors = place_errors(error, form)
+        if "preview" in request.POST:
+            preview_of = (form.cleaned_data["subject"], form.cleaned_data["body"])
         else:
-            messages.success(request, f"The {MessageKind(kind).label.lower()} email is saved.")
-            return redirect("messaging:templates")
+            try:
+                save_template(kind, by=acting_user(request), **form.cleaned_data)
+            except ValidationError as error:
+                errors = place_errors(error, form)
+            else:
+                messages.success(request, f"The {MessageKind(kind).label.lower()} email is saved.")
+                return redirect("messaging:templates")
     context = {
         "form": form,
         "errors": errors,
         "label": MessageKind(kind).label,
         "placeholders": PLACEHOLDERS[kind],
+        "filters": FILTERS,
+        "preview": render_pair(*preview_of, example_values(kind)) if preview_of else None,
     }
-    status = 400 if request.method == "POST" else 200
+    refused = (request.method == "POST" and not form.is_valid()) or bool(errors)
+    # The live preview (htmx) swaps only a 200: a refused template shows why in its place.
+    live = request.headers.get("HX-Request") == "true" and "preview" in request.POST
+    status = 400 if refused and not live else 200
     return render(request, "messaging/settings/template_form.html", context, status=status)

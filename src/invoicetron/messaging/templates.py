@@ -1,64 +1,119 @@
 """Subjects and bodies: the defaults, the owner's edited versions, and their rendering.
 
-Templates use Django's template language without HTML escaping (the emails are plain text):
-`{{ number }}`, `{{ client.name }}`, `{{ business.name }}`, `{{ total }}`, `{{ due_date }}`,
-`{{ balance_due }}`, `{{ link }}` (the client's public link) and, for reminders, `{{ days }}`
-(how many days overdue the invoice is on the day the reminder is queued; negative: days before
-its due date).
+Templates use a restricted form of Django's template language, as plain text (no HTML escaping):
+the placeholders of `placeholders.PLACEHOLDERS` (`{{ client_name }}`, `{{ total }}`…), the
+`{% if %}`/`{% elif %}`/`{% else %}` and `{% comment %}` tags and the filters in `FILTERS`.
+
+Why a restricted engine and not str.format: saved templates already use `{% if link %}` and
+`{{ days|pluralize }}`, and they keep working. Why restricted: Django's full set of tags can load
+libraries, include files, dump the context (`{% debug %}`) or make up text (`{% lorem %}`), and a
+dotted name walks from one object to the next (`invoice.created_by.password`). So the engine has
+no loader and only the tags and filters listed here, a template may name only its kind's
+placeholders (no dots, no other names; checked when it is saved), and the values it gets are
+plain strings, numbers and dates in any case.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.template import Context, Engine, Template, TemplateSyntaxError
+from django.template import (
+    Context,
+    Engine,
+    Library,
+    Template,
+    TemplateSyntaxError,
+    defaultfilters,
+    defaulttags,
+)
+from django.template.base import FilterExpression, Node, NodeList, TextNode, Variable, VariableNode
 
 from invoicetron.messaging.models import EmailTemplate, MessageKind
+from invoicetron.messaging.placeholders import names, plain
+
+logger = logging.getLogger(__name__)
 
 DEFAULTS: dict[str, tuple[str, str]] = {
     MessageKind.INVOICE: (
-        "Invoice {{ number }} from {{ business.name }}",
-        "Hello {{ client.name }},\n\nPlease find attached invoice {{ number }} for {{ total }}, "
+        "Invoice {{ number }} from {{ business_name }}",
+        "Hello {{ client_name }},\n\nPlease find attached invoice {{ number }} for {{ total }}, "
         "due on {{ due_date }}.\n{% if link %}You can also view it online: {{ link }}\n{% endif %}"
-        "\nThank you,\n{{ business.name }}",
+        "\nThank you,\n{{ business_name }}",
     ),
     MessageKind.CREDIT_NOTE: (
-        "Credit note {{ number }} from {{ business.name }}",
-        "Hello {{ client.name }},\n\nPlease find attached credit note {{ number }} for "
+        "Credit note {{ number }} from {{ business_name }}",
+        "Hello {{ client_name }},\n\nPlease find attached credit note {{ number }} for "
         "{{ total }}, crediting invoice {{ invoice_number }}.\n"
         "{% if link %}You can also view it online: {{ link }}\n{% endif %}"
-        "\nKind regards,\n{{ business.name }}",
+        "\nKind regards,\n{{ business_name }}",
     ),
     MessageKind.QUOTE: (
-        "Quote {{ number }} from {{ business.name }}",
-        "Hello {{ client.name }},\n\nPlease find attached our quote {{ number }} for {{ total }}, "
+        "Quote {{ number }} from {{ business_name }}",
+        "Hello {{ client_name }},\n\nPlease find attached our quote {{ number }} for {{ total }}, "
         "valid until {{ valid_until }}.\n"
         "{% if link %}You can view, accept or decline it online: {{ link }}\n{% endif %}"
-        "\nKind regards,\n{{ business.name }}",
+        "\nKind regards,\n{{ business_name }}",
     ),
     MessageKind.REMINDER: (
-        "Reminder: invoice {{ number }} from {{ business.name }}",
-        "Hello {{ client.name }},\n\n{% if days < 0 %}This is a friendly reminder that invoice "
+        "Reminder: invoice {{ number }} from {{ business_name }}",
+        "Hello {{ client_name }},\n\n{% if days < 0 %}This is a friendly reminder that invoice "
         "{{ number }} is due on {{ due_date }}.{% elif days == 0 %}Invoice {{ number }} is due "
         "today.{% else %}Invoice {{ number }} was due on {{ due_date }} and is {{ days }} "
         "day{{ days|pluralize }} overdue.{% endif %} The balance due is {{ balance_due }}.\n"
         "{% if link %}You can view it online: {{ link }}\n{% endif %}"
-        "\nThank you,\n{{ business.name }}",
+        "\nThank you,\n{{ business_name }}",
     ),
 }
 
-# Plain text: no HTML escaping, and no access to anything but the context given.
-_ENGINE = Engine(autoescape=False, libraries={}, builtins=["django.template.defaulttags"])
+TAGS = ("if", "comment")
+FILTERS = (
+    "capfirst",
+    "date",
+    "default",
+    "lower",
+    "pluralize",
+    "title",
+    "truncatechars",
+    "truncatewords",
+    "upper",
+    "wordwrap",
+    "yesno",
+)
+SAFE = Library()
+SAFE.tag("if", defaulttags.do_if)
+SAFE.tag("comment", defaulttags.comment)
+for _name in FILTERS:
+    SAFE.filter(_name, defaultfilters.register.filters[_name])
+
+
+class PlainTextEngine(Engine):
+    default_builtins: list[str] = []  # noqa: RUF012 - Engine's own class attribute, replaced
+
+
+# Plain text, no loader (no include, extends or files), and only the tags and filters above.
+_ENGINE = PlainTextEngine(autoescape=False, libraries={}, loaders=[])
+_ENGINE.template_builtins = [SAFE]
 
 
 def template_for(kind: str) -> tuple[str, str]:
-    """(subject, body) for `kind`: the owner's version if edited, else the default."""
+    """(subject, body) for `kind`: the owner's version if edited and valid, else the default.
+
+    A template saved before the rules (or written straight to the table) that breaks them is
+    not used: the default goes out instead, and the log says why."""
     try:
-        return EmailTemplate.objects.values_list("subject", "body").get(kind=kind)
+        subject, body = EmailTemplate.objects.values_list("subject", "body").get(kind=kind)
     except EmailTemplate.DoesNotExist:
         return DEFAULTS[kind]
+    try:
+        validate_template(kind, subject, body)
+    except ValidationError:
+        logger.warning("saved email template refused, default used", extra={"kind": kind})
+        return DEFAULTS[kind]
+    return subject, body
 
 
 @lru_cache(maxsize=64)
@@ -69,21 +124,93 @@ def _compiled(source: str) -> Template:
 
 
 def render(source: str, context: dict[str, Any]) -> str:
+    values = {name: plain(value) for name, value in context.items()}
     # The engine's autoescape=False does not reach a Context built here (Context escapes by
     # default): without saying it again, "O'Brien" was sent as "O&#x27;Brien".
-    return _compiled(source).render(Context(context, autoescape=False)).strip()
+    return _compiled(source).render(Context(values, autoescape=False)).strip()
 
 
 def render_message(kind: str, context: dict[str, Any]) -> tuple[str, str]:
     subject, body = template_for(kind)
+    return render_pair(subject, body, context)
+
+
+def render_pair(subject: str, body: str, context: dict[str, Any]) -> tuple[str, str]:
     # A subject is one line: a header with a newline in it would be refused by the mail library.
     return " ".join(render(subject, context).split()), render(body, context) + "\n"
 
 
-def validate_template(subject: str, body: str) -> None:
-    """ValidationError keyed by field when a template does not compile."""
+def allowed_text(kind: str) -> str:
+    return ", ".join(f"{{{{ {name} }}}}" for name in names(kind))
+
+
+def validate_template(kind: str, subject: str, body: str) -> None:
+    """ValidationError keyed by field when a template does not compile or uses something that
+    is not available (a tag, a filter, a name that is not a placeholder, a dotted name)."""
+    allowed = set(names(kind))
+    hint = (
+        f"You can use only these placeholders: {allowed_text(kind)}; the tags "
+        "{% if … %}…{% elif … %}…{% else %}…{% endif %} and {% comment %}…{% endcomment %}; "
+        f"and the filters {', '.join(FILTERS)}."
+    )
     for field, source in (("subject", subject), ("body", body)):
         try:
-            _ENGINE.from_string(source)
+            template = _compiled(source)
         except TemplateSyntaxError as error:
-            raise ValidationError({field: f"Template error: {error}"}) from error
+            raise ValidationError({field: f"{_reason(error)} {hint}"}) from error
+        unknown = sorted(set(_unknown_names(template.nodelist, allowed)))
+        if unknown:
+            listed = ", ".join(f"“{name}”" for name in unknown)
+            raise ValidationError({field: f"Not available in emails: {listed}. {hint}"})
+
+
+def _reason(error: TemplateSyntaxError) -> str:
+    text = str(error)
+    if text.startswith("Invalid block tag"):
+        tag = text.split("'")[1] if "'" in text else "?"
+        return f"The tag {{% {tag} %}} is not available in emails."
+    if text.startswith("Invalid filter"):
+        name = text.split("'")[1] if "'" in text else "?"
+        return f"The filter |{name} is not available in emails."
+    return f"Template error: {text.rstrip('.')}."
+
+
+def _unknown_names(nodelist: NodeList, allowed: set[str]) -> Iterator[str]:
+    for node in nodelist:
+        yield from _node_names(node, allowed)
+
+
+def _node_names(node: Node, allowed: set[str]) -> Iterator[str]:
+    if isinstance(node, TextNode | defaulttags.CommentNode):
+        return
+    if isinstance(node, VariableNode):
+        yield from _expression_names(node.filter_expression, allowed)
+    elif isinstance(node, defaulttags.IfNode):
+        for condition, nodes in node.conditions_nodelists:
+            if condition is not None:
+                yield from _condition_names(condition, allowed)
+            yield from _unknown_names(nodes, allowed)
+    else:  # only the tags above compile; anything else is refused rather than trusted
+        yield type(node).__name__
+
+
+def _condition_names(condition: Any, allowed: set[str]) -> Iterator[str]:
+    if isinstance(condition.value, FilterExpression):
+        yield from _expression_names(condition.value, allowed)
+    for part in (condition.first, condition.second):
+        if part is not None:
+            yield from _condition_names(part, allowed)
+
+
+def _expression_names(expression: FilterExpression, allowed: set[str]) -> Iterator[str]:
+    variables = [expression.var] + [
+        argument
+        for _filter, arguments in expression.filters
+        for lookup, argument in arguments
+        if lookup
+    ]
+    for variable in variables:
+        if not isinstance(variable, Variable) or variable.lookups is None:
+            continue  # a literal: "text", 3
+        if len(variable.lookups) != 1 or variable.lookups[0] not in allowed:
+            yield str(variable.var)

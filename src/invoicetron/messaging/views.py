@@ -16,7 +16,7 @@ from invoicetron.messaging import documents
 from invoicetron.messaging.forms import SendForm
 from invoicetron.messaging.models import Delivery
 from invoicetron.messaging.panel import (
-    NEW_LINK_KEY,
+    NEW_LINK_ATTR,
     SUBMITTED_ATTR,
     contact_choices,
     load_document,
@@ -27,17 +27,17 @@ from invoicetron.portal.models import PublicLink
 from invoicetron.portal.services import create_link, revoke_link
 
 
-def _document_page(request: HttpRequest, document: models.Model) -> HttpResponse:
-    """The document's own page again (status 400), showing the refused send's errors."""
+def _document_page(request: HttpRequest, document: models.Model, status: int = 400) -> HttpResponse:
+    """The document's own page again: a refused send's errors, or a new link shown once."""
     if document._meta.label_lower == "quotes.quote":
         from invoicetron.quotes.views import quote_page
 
-        return quote_page(request, document, status=400)  # type: ignore[arg-type]
+        return quote_page(request, document, status=status)  # type: ignore[arg-type]
     from invoicetron.billing.views.invoices import get_invoice, invoice_context
 
     invoice = get_invoice(documents.for_object(document).invoice_id(document) or 0)
     context = invoice_context(request, invoice)
-    return render(request, "billing/invoices/detail.html", context, status=400)
+    return render(request, "billing/invoices/detail.html", context, status=status)
 
 
 @require_POST
@@ -85,9 +85,13 @@ def new_link(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(back + "#links")
-    request.session[NEW_LINK_KEY] = {"page": back, "url": url}  # shown once, on the next page
+    # Shown in this answer only: kept in the session for the next page, the token would sit in
+    # the session table, where only hashes may be stored.
+    setattr(request, NEW_LINK_ATTR, url)
     messages.success(request, "Public link created. Copy it now: it is shown only once.")
-    return redirect(back + "#links")
+    response = _document_page(request, document, status=200)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST

@@ -105,5 +105,6 @@ def links_for(document: models.Model) -> models.QuerySet[PublicLink]:
 
 
 def email_link(document: models.Model) -> str:
-    """A fresh link for an email about `document` (messaging asks for one per email)."""
+    """A fresh link for an email about `document`: messaging's worker asks for one as it sends
+    each email, so that the token is never stored (see messaging/delivery.py)."""
     return create_link(document, by=None)[1]

@@ -1,4 +1,4 @@
-"""The owner's user management: list, create with a password, deactivate, make owner."""
+"""The owner's user management: list, create with a password, deactivate, make owner, unlock."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from invoicetron.accounts.lockout import current_locks, unlock
 from invoicetron.accounts.models import User
 from invoicetron.accounts.services import create_or_update_user, set_active, set_owner
 from invoicetron.billing.forms.setup import UserCreateForm
@@ -20,7 +21,11 @@ def user_list(request: HttpRequest) -> HttpResponse:
     users = User.objects.order_by("-is_active", "email").only(
         "id", "email", "full_name", "is_owner", "is_active", "last_login"
     )
-    return render(request, "billing/users/list.html", {"page": paginate(request, users)})
+    page = paginate(request, users)
+    locks = current_locks(person.email for person in page)
+    for person in page:
+        person.lock = locks.get(person.email)
+    return render(request, "billing/users/list.html", {"page": page})
 
 
 @owner_required
@@ -47,6 +52,7 @@ def change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "activate": lambda: set_active(user, True, by=by),
         "make-owner": lambda: set_owner(user, True, by=by),
         "remove-owner": lambda: set_owner(user, False, by=by),
+        "unlock": lambda: unlock(user.email, by=by),
     }
     if action not in operations:
         return redirect("billing:users")
@@ -55,5 +61,8 @@ def change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{user.email}: {action.replace('-', ' ')} done.")
+        if action == "unlock":
+            messages.success(request, f"{user.email} can sign in again.")
+        else:
+            messages.success(request, f"{user.email}: {action.replace('-', ' ')} done.")
     return redirect("billing:users")

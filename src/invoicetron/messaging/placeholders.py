@@ -1,0 +1,140 @@
+"""The values an email template can use: a fixed set of plain values per kind of message.
+
+Templates never see a model object: `values_for()` flattens the document, its client and the
+business profile into strings, numbers and dates, so no template can walk from a value to
+another record (`invoice.created_by.password` once put a password hash into a client's email).
+
+- `PLACEHOLDERS[kind]` — (name, what it is) pairs, shown on the template page.
+- `names(kind)` — the names a template of that kind may use.
+- `values_for(document, *, link, recipients=(), **extra) -> dict` — the values of one email.
+- `example_values(kind) -> dict` — the latest sendable document's values (or made-up ones when
+  there is none yet), for the template page's preview.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from invoicetron.billing.models import BusinessProfile
+from invoicetron.billing.services import business_today
+from invoicetron.messaging import documents
+from invoicetron.messaging.models import MessageKind
+
+COMMON: tuple[tuple[str, str], ...] = (
+    ("business_name", "your business's name"),
+    ("business_email", "your business's email address"),
+    ("business_phone", "your business's phone number"),
+    ("business_website", "your business's website"),
+    ("payment_instructions", "the payment instructions from the business profile"),
+    ("client_name", "the client's name"),
+    ("contact_name", "the name of the first contact the email goes to"),
+    ("number", "the document's number"),
+    ("issue_date", "the date it was issued"),
+    ("total", "its total, with the currency"),
+    ("link", "the client's own link to the document (empty when there is none)"),
+)
+PLACEHOLDERS: dict[str, tuple[tuple[str, str], ...]] = {
+    MessageKind.INVOICE: (
+        *COMMON,
+        ("due_date", "the invoice's due date"),
+        ("balance_due", "what is left to pay, with the currency"),
+    ),
+    MessageKind.CREDIT_NOTE: (*COMMON, ("invoice_number", "the number of the credited invoice")),
+    MessageKind.QUOTE: (*COMMON, ("valid_until", "the last day the quote can be accepted")),
+    MessageKind.REMINDER: (
+        *COMMON,
+        ("due_date", "the invoice's due date"),
+        ("balance_due", "what is left to pay, with the currency"),
+        ("days", "days overdue on the day the reminder is queued (negative: days before due)"),
+    ),
+}
+# A value of any other type is turned into text: a template never receives an object.
+PLAIN_TYPES = (str, int, Decimal, datetime.date)
+
+
+def names(kind: str) -> tuple[str, ...]:
+    return tuple(name for name, _help in PLACEHOLDERS[kind])
+
+
+def plain(value: Any) -> Any:
+    if value is None:
+        return ""
+    return value if isinstance(value, PLAIN_TYPES) else str(value)
+
+
+def values_for(
+    document: models.Model,
+    *,
+    link: str,
+    recipients: Sequence[str] = (),
+    business: BusinessProfile | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """Every value an email about `document` can show, as plain values only.
+
+    `recipients`: the addresses it goes to (the first one's contact gives `contact_name`)."""
+    document_type = documents.for_object(document)
+    profile = business if business is not None else BusinessProfile.load()
+    client = document_type.client(document)
+    contacts = [contact for contact in client.contacts.all() if contact.email]
+    first = recipients[0] if recipients else (contacts[0].email if contacts else "")
+    contact = next((contact for contact in contacts if contact.email == first), None)
+    values = {
+        "business_name": profile.name,
+        "business_email": profile.email,
+        "business_phone": profile.phone,
+        "business_website": profile.website,
+        "payment_instructions": profile.payment_instructions,
+        "client_name": client.name,
+        "contact_name": (contact.name if contact else "") or client.name,
+        "link": link,
+        **document_type.context(document),
+        **extra,
+    }
+    return {name: plain(value) for name, value in values.items()}
+
+
+EXAMPLE: dict[str, Any] = {
+    "business_name": "Your business",
+    "business_email": "billing@example.com",
+    "business_phone": "+1 555 0100",
+    "business_website": "https://example.com",
+    "payment_instructions": "Bank transfer to IBAN XX00 0000 0000 0000",
+    "client_name": "Example Client Ltd",
+    "contact_name": "Alex Example",
+    "number": "INV-0001",
+    "invoice_number": "INV-0001",
+    "total": "100.00",
+    "balance_due": "100.00",
+    "issue_date": datetime.date(2026, 1, 1),
+    "due_date": datetime.date(2026, 1, 31),
+    "valid_until": datetime.date(2026, 1, 31),
+    "days": 3,
+}
+
+
+def example_values(kind: str) -> dict[str, Any]:
+    """Values for a preview: the latest document that could be sent, else made-up ones."""
+    link = f"{settings.APP_URL}/p/(the client's own link)/"
+    label = "billing.invoice" if kind == MessageKind.REMINDER else None
+    found = [
+        document_type
+        for document_type in documents.REGISTRY.values()
+        if document_type.label == label or (label is None and document_type.kind == kind)
+    ]
+    for document_type in found:
+        for document in document_type.model._default_manager.order_by("-pk")[:20]:
+            if document_type.can_send(document) is None:
+                values = values_for(document, link=link)
+                if kind == MessageKind.REMINDER:
+                    due = values.get("due_date")
+                    today = business_today()
+                    values["days"] = (today - due).days if isinstance(due, datetime.date) else 0
+                return values
+    return {**EXAMPLE, "link": link}
