@@ -18,6 +18,7 @@ from tests.accounts.two_factor import (
     signed_in,
 )
 from tests.conftest import OWNER_PASSWORD
+from tests.security.test_secrets_at_rest import rows_containing
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +197,15 @@ def test_a_browser_session_that_must_set_it_up_gets_a_clear_api_refusal(
     answer = member.get("/api/v1/clients")
     assert answer.status_code == 403
     assert answer.json()["error"]["code"] == "two_factor_required"
+
+
+def test_recovery_codes_are_stored_only_as_keyed_digests_and_still_work(
+    as_owner: Client, owner: User
+) -> None:
+    _key, codes = set_up_two_factor(as_owner)
+    for recovery_code in codes:
+        assert rows_containing(recovery_code) == []
+    client = Client()
+    password_step(client, owner.email, OWNER_PASSWORD)
+    assert code_step(client, codes[3]) == 302
+    assert "9 recovery codes left" in client.get("/accounts/two-factor/").content.decode()

@@ -1,7 +1,8 @@
 """Two-factor sign-in: an authenticator app (TOTP) plus ten single-use recovery codes.
 
 Built on django-otp's devices. A user "has two-factor" once their TOTP device is confirmed with a
-first code; the recovery codes are a static device created at the same moment. A session counts as
+first code; the recovery codes are a static device created at the same moment, holding keyed
+digests of the codes (the TOTP key itself must stay readable: codes are computed from it). A session counts as
 verified when django-otp's `login` recorded the device that accepted a code in it (see
 `middleware.TwoFactorMiddleware` for what happens to sessions that are not).
 """
@@ -16,6 +17,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.models import Device
@@ -87,7 +89,9 @@ def confirm_enrolment(request: HttpRequest, user: User, token: str) -> list[str]
     user.two_factor_enabled = True
     recovery = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
+    StaticToken.objects.bulk_create(
+        StaticToken(device=recovery, token=stored_recovery_code(code)) for code in codes
+    )
     otp_login(request, device)
     return codes
 
@@ -106,6 +110,13 @@ def normalise(token: str) -> str:
     return "".join(token.split()).replace("-", "").lower()
 
 
+def stored_recovery_code(code: str) -> str:
+    """How a recovery code is kept: a keyed digest, never the code (16 characters: the column's
+    size in django-otp). Changing SECRET_KEY therefore voids the recovery codes, not the app."""
+    digest = salted_hmac("invoicetron.accounts.recovery-code", normalise(code)).digest()
+    return base64.b32encode(digest).decode()[:16].lower()
+
+
 def verify_code(user: User, token: str) -> Device | None:
     """The confirmed device (authenticator or recovery codes) that accepts `token`, if any.
 
@@ -116,7 +127,8 @@ def verify_code(user: User, token: str) -> Device | None:
         return None
     with transaction.atomic():
         for device in devices_for_user(user, confirmed=True, for_verify=True):
-            if device.verify_token(token):
+            given = stored_recovery_code(token) if isinstance(device, StaticDevice) else token
+            if device.verify_token(given):
                 return device
     return None
 
