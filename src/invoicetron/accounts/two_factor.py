@@ -2,9 +2,9 @@
 
 Built on django-otp's devices. A user "has two-factor" once their TOTP device is confirmed with a
 first code; the recovery codes are a static device created at the same moment, holding keyed
-digests of the codes (the TOTP key itself must stay readable: codes are computed from it). A session counts as
-verified when django-otp's `login` recorded the device that accepted a code in it (see
-`middleware.TwoFactorMiddleware` for what happens to sessions that are not).
+digests of the codes (the TOTP key itself must stay readable: the codes are computed from it).
+A session counts as verified when django-otp's `login` recorded the device that accepted a code
+in it (see `middleware.TwoFactorMiddleware` for what happens to sessions that are not).
 """
 
 from __future__ import annotations
