@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -17,6 +18,7 @@ from invoicetron.automation.worker import run_worker
 from invoicetron.messaging.models import Delivery
 from tests.conftest import OWNER_PASSWORD
 from tests.messaging.smtp import MailServer
+from tests.security.test_secrets_at_rest import rows_containing
 
 pytestmark = pytest.mark.usefixtures("job_tables")
 
@@ -33,12 +35,17 @@ def page_of(response: Any) -> str:
 
 
 def emailed_path(mail_server: MailServer) -> str:
-    """The path of the link in the one email received, checked to start with APP_URL."""
+    """The link in the one email received, without its origin (checked to be APP_URL)."""
     [received] = mail_server.received
     body = received.message.get_content()
-    [link] = re.findall(r"https?://\S+/accounts/password/reset/\S+/", body)
+    [link] = re.findall(r"https?://\S+/accounts/password/reset/\S+", body)
     assert link.startswith(f"{settings.APP_URL}/accounts/password/reset/")
     return link.removeprefix(settings.APP_URL)
+
+
+def token_of(path: str) -> str:
+    """The reset token: the last part of the link that is not its user id."""
+    return re.split(r"[/=&?]", path.rstrip("/"))[-1]
 
 
 def signs_in(password: str, email: str = "owner@example.com") -> bool:
@@ -48,10 +55,13 @@ def signs_in(password: str, email: str = "owner@example.com") -> bool:
 
 
 def choose_password(client: Client, path: str) -> Any:
+    """Open the link and submit its form as a browser would (hidden fields included)."""
     form = client.get(path, follow=True)
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', page_of(form)))
+    hidden.pop("csrfmiddlewaretoken", None)
     return client.post(
         form.redirect_chain[-1][0] if form.redirect_chain else path,
-        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        {**hidden, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
         follow=True,
     )
 
@@ -88,14 +98,28 @@ def test_the_queued_job_and_the_database_keep_no_link(owner: User, mail_server: 
         [(task, args)] = cursor.fetchall()
     assert (task, json.loads(args)) == ("accounts.send_password_reset", {"user_id": owner.pk})
     run_worker(once=True)
-    path = emailed_path(mail_server)
-    token = path.rstrip("/").rsplit("/", 1)[-1]
+    token = token_of(emailed_path(mail_server))
     assert not Delivery.objects.exists(), "a reset email is not a stored delivery"
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM procrastinate_jobs WHERE args::text LIKE %s", [f"%{token}%"]
         )
         assert cursor.fetchone() == (0,)
+
+
+def test_an_opened_link_keeps_its_token_out_of_the_database_and_of_logged_paths(
+    owner: User, mail_server: MailServer
+) -> None:
+    request_reset(Client(), owner.email)
+    run_worker(once=True)
+    path = emailed_path(mail_server)
+    token = token_of(path)
+    assert len(token) > 20
+    # Access logs carry the path without its query string: the token must not be in the path.
+    assert token not in urlsplit(path).path
+    page = Client().get(path, follow=True)
+    assert 'name="new_password1"' in page.content.decode()
+    assert rows_containing(token) == [], "not in the session table either"
 
 
 def test_the_emailed_link_sets_a_new_password_once(

@@ -26,9 +26,7 @@ urlpatterns = [
     path("password/reset/", reset_views.ResetRequestView.as_view(), name="password_reset"),
     path("password/reset/sent/", reset_views.SentView.as_view(), name="password_reset_sent"),
     path(
-        "password/reset/<uidb64>/<token>/",
-        reset_views.confirm,
-        name="password_reset_confirm",
+        "password/reset/confirm/", reset_views.ConfirmView.as_view(), name="password_reset_confirm"
     ),
     path("password/reset/done/", reset_views.complete, name="password_reset_complete"),
     # Two-factor sign-in (see two_factor.py).
