@@ -92,6 +92,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    # Two-factor sign-in: authenticator-app (TOTP) devices and single-use recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "invoicetron.accounts",
     "invoicetron.health",
     "invoicetron.web",
@@ -118,6 +122,9 @@ MIDDLEWARE = [
     "invoicetron.api.errors.ApiErrorMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # which device, if any, verified this session
+    # Sessions a second factor has not verified, and users the owner requires it of: see accounts.
+    "invoicetron.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -197,6 +204,16 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+
+# Password reset links: single-use (they hash the password and the last sign-in) and valid this
+# long, in seconds.
+PASSWORD_RESET_TIMEOUT = 3600
+# Two-factor sign-in (django-otp). Wrong codes count as failed sign-ins in the lockout above, with
+# its message and its time; the devices' own back-off would also refuse a right code typed within
+# seconds of a wrong one, without saying why, so it is off.
+OTP_TOTP_ISSUER = "Invoicetron"
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # -- Sessions, cookies and security headers --------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -44,6 +44,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # A copy of "has a confirmed authenticator device", kept by accounts.two_factor when it is
+    # turned on or off, so that no request needs a query of django-otp's tables to know it.
+    two_factor_enabled = models.BooleanField("two-factor sign-in", default=False, editable=False)
+    # The owner's "require two-factor sign-in for everyone" (SignInPolicy), copied onto every user
+    # for the same reason; a new user takes the policy's value when created.
+    two_factor_required = models.BooleanField(default=False, editable=False)
 
     objects = UserManager()
 
@@ -61,4 +67,28 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = normalise_email(self.email)
+        if self._state.adding:
+            self.two_factor_required = SignInPolicy.objects.filter(
+                pk=1, require_two_factor=True
+            ).exists()
         super().save(*args, **kwargs)
+
+
+class SignInPolicy(models.Model):
+    """The business's sign-in rules: one row (pk 1), changed by an owner; absent means defaults."""
+
+    require_two_factor = models.BooleanField(
+        default=False,
+        help_text="Everyone must sign in with an authenticator code (API tokens are unaffected).",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        "User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "sign-in policy"
+        verbose_name_plural = "sign-in policy"
+
+    def __str__(self) -> str:
+        return "two-factor required" if self.require_two_factor else "two-factor optional"

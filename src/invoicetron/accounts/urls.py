@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from invoicetron.accounts import views
+from invoicetron.accounts import reset_views, two_factor_views, views
 
 app_name = "accounts"
 
@@ -22,4 +22,15 @@ urlpatterns = [
         name="password_changed",
     ),
     path("setup/", views.setup, name="setup"),
+    # Password reset by email (see password_reset.py).
+    path("password/reset/", reset_views.ResetRequestView.as_view(), name="password_reset"),
+    path("password/reset/sent/", reset_views.SentView.as_view(), name="password_reset_sent"),
+    path(
+        "password/reset/confirm/", reset_views.ConfirmView.as_view(), name="password_reset_confirm"
+    ),
+    path("password/reset/done/", reset_views.complete, name="password_reset_complete"),
+    # Two-factor sign-in (see two_factor.py).
+    path("login/code/", two_factor_views.login_code, name="login_code"),
+    path("two-factor/", two_factor_views.two_factor_page, name="two_factor"),
+    path("two-factor/policy/", two_factor_views.policy, name="two_factor_policy"),
 ]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -14,6 +15,8 @@ from invoicetron.accounts.services import (
     create_or_update_user,
     setup_needed,
 )
+from invoicetron.accounts.two_factor import has_two_factor
+from invoicetron.accounts.two_factor_views import begin_code_step
 
 
 class LoginView(auth_views.LoginView):
@@ -27,6 +30,13 @@ class LoginView(auth_views.LoginView):
         if setup_needed():
             return redirect("accounts:setup")
         return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        # With two-factor sign-in the right password only leads to the code step.
+        user = form.get_user()
+        if has_two_factor(user):
+            return begin_code_step(self.request, user, self.get_success_url())
+        return super().form_valid(form)
 
 
 @require_http_methods(["GET", "POST"])
