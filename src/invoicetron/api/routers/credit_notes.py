@@ -25,6 +25,7 @@ from invoicetron.api.routers.common import acting_user, get_or_404, referenced
 from invoicetron.billing import services
 from invoicetron.billing.models import CreditNote, Invoice
 from invoicetron.billing.pdf import render_credit_note_pdf
+from invoicetron.web.downloads import content_disposition
 
 router = Router(tags=["Credit notes"])
 ERRORS = error_responses(*COMMON_ERRORS, 404)
@@ -142,5 +143,5 @@ def get_credit_note(request: HttpRequest, id: Id) -> CreditNoteOut:
 def credit_note_pdf(request: HttpRequest, id: Id) -> HttpResponse:
     note = get_or_404(CreditNote, id, "credit note")
     response = HttpResponse(render_credit_note_pdf(note), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{note.number}.pdf"'
+    response["Content-Disposition"] = content_disposition(f"{note.number}.pdf", inline=True)
     return response
