@@ -119,10 +119,12 @@ def test_an_amount_discount_larger_than_its_line_is_a_422_naming_the_line(
 @pytest.mark.parametrize("pattern", ['CN";{SEQ}', "CN-{SEQ}\r\n"])
 def test_a_series_pattern_unsafe_in_a_file_name_is_a_422(api: Api, pattern: str) -> None:
     answer = api.post(
-        "number-series", {"name": "Odd", "kind": "credit_note", "pattern": pattern}
+        "number-series",
+        {"name": "Odd", "kind": "credit_note", "pattern": pattern, "reset": "never"},
     )
     assert answer.status == 422
     assert answer.field_paths() == ["pattern"]
+    assert "letters, digits, spaces" in answer.error["fields"][0]["message"]
     assert not NumberSeries.objects.filter(name="Odd").exists()
 
 

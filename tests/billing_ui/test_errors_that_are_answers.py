@@ -31,7 +31,9 @@ def test_an_amount_discount_larger_than_its_line_is_refused_beside_the_line(
         line("Design work", "1", "100"),
         line("Font licence", "2", "10", discount_type="amount", discount_value="25"),
     ]
-    response = as_owner.post(reverse("billing:invoice_new"), invoice_post(factories.client(), lines))
+    response = as_owner.post(
+        reverse("billing:invoice_new"), invoice_post(factories.client(), lines)
+    )
     assert response.status_code == 400
     formset = response.context["formset"]
     assert formset.forms[1].errors["discount_value"] == [
@@ -56,9 +58,7 @@ def test_a_series_pattern_that_is_unsafe_in_a_file_name_is_refused(
     assert not NumberSeries.objects.filter(name="Odd").exists()
 
 
-def test_a_pattern_that_has_issued_numbers_cannot_change(
-    as_owner: WebClient, owner: User
-) -> None:
+def test_a_pattern_that_has_issued_numbers_cannot_change(as_owner: WebClient, owner: User) -> None:
     invoice = factories.issued_invoice(by=owner)
     series = invoice.series
     response = as_owner.post(
