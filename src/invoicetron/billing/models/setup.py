@@ -143,8 +143,8 @@ class NumberSeries(models.Model):
                     "cannot change: create a new series instead."
                 }
             )
-        twin = NumberSeries.objects.filter(kind=self.kind, pattern=self.pattern)
-        twin = twin.exclude(pk=self.pk).first()
+        same = NumberSeries.objects.filter(kind=self.kind, pattern=self.pattern)
+        twin = same.exclude(pk=self.pk).first()
         if twin is not None:
             raise ValidationError(
                 {
