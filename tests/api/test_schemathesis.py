@@ -125,7 +125,9 @@ def point_at_existing_rows(case: Any, existing: dict[str, list[int]]) -> None:
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+)
 def test_the_api_honours_its_openapi_document(
     case: Any, bearer: dict[str, str], existing: dict[str, list[int]]
 ) -> None:
