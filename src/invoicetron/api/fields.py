@@ -10,6 +10,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, StringConstraints, field_validator
 
 from invoicetron.billing import money
+from invoicetron.billing.dates import FIRST_DATE, LAST_DATE, OUT_OF_RANGE
 
 MAX_ID = 2**63 - 1
 MAX_PAGE_SIZE = 100
@@ -30,13 +31,10 @@ CurrencyCode = Annotated[
 Text = Annotated[str, StringConstraints(max_length=10_000)]
 ShortText = Annotated[str, StringConstraints(max_length=200)]
 
-# Dates outside these years are typing mistakes; refusing them keeps date arithmetic in range.
-FIRST_DATE, LAST_DATE = datetime.date(1970, 1, 1), datetime.date(2999, 12, 31)
-
 
 def _within_range(value: datetime.date) -> datetime.date:
     if not FIRST_DATE <= value <= LAST_DATE:
-        raise ValueError(f"Dates must be between {FIRST_DATE} and {LAST_DATE}.")
+        raise ValueError(OUT_OF_RANGE)
     return value
 
 
@@ -44,7 +42,8 @@ def _aware_within_range(value: datetime.datetime) -> datetime.datetime:
     _within_range(value.date())
     if value.tzinfo is None:
         return value.replace(tzinfo=datetime.UTC)
-    return value
+    # In UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 and Python allow.
+    return value.astimezone(datetime.UTC)
 
 
 Date = Annotated[datetime.date, AfterValidator(_within_range)]

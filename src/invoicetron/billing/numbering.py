@@ -16,6 +16,10 @@ from django.core.exceptions import ValidationError
 TOKEN = re.compile(r"\{([A-Z]+)(?::(\d+))?\}")
 KNOWN_TOKENS = {"YYYY", "YY", "MM", "SEQ"}
 MAX_NUMBER_LENGTH = 64
+# Numbers end up in file names and HTTP headers: no quotes, semicolons or line breaks.
+PUNCTUATION = " -_./#()+,"
+# The counter column's range (PostgreSQL integer): issuing past it is refused, never an overflow.
+MAX_SEQUENCE = 2_147_483_647
 
 
 class Reset(StrEnum):
@@ -37,6 +41,13 @@ def validate_pattern(pattern: str, reset: str) -> None:
     stripped = TOKEN.sub("", pattern)
     if "{" in stripped or "}" in stripped:
         raise ValidationError({"pattern": "Braces are only allowed around tokens."})
+    if not all(char.isalnum() or char in PUNCTUATION for char in stripped):
+        raise ValidationError(
+            {
+                "pattern": "Besides its tokens, a pattern may hold letters, digits, spaces and "
+                f"{' '.join(PUNCTUATION.strip())} only (numbers become file names)."
+            }
+        )
     has_year = "YYYY" in tokens or "YY" in tokens
     # A counter that restarts needs the period in the number, or numbers would repeat.
     if reset in (Reset.YEARLY, Reset.MONTHLY) and not has_year:

@@ -25,6 +25,7 @@ from invoicetron.quotes.services import (
     decision_refusal,
     decline_quote,
 )
+from invoicetron.web.downloads import content_disposition
 
 QUOTE = "quotes.quote"
 INVOICE = "billing.invoice"
@@ -87,8 +88,7 @@ def document_pdf(request: HttpRequest, token: str) -> HttpResponse:
     record_view(link, document, "pdf")
     content = documents.by_label(link.document_type).render_pdf(document)
     response = HttpResponse(content, content_type="application/pdf")
-    filename = f"{link.document_label}.pdf".replace('"', "")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(f"{link.document_label}.pdf")
     return _private(response)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from invoicetron.billing.dates import validate_date_in_range
 from invoicetron.reports.amounts import DateRange
 from invoicetron.reports.csvio.columns import label
 from invoicetron.reports.importers.runner import KINDS
@@ -16,9 +17,15 @@ from invoicetron.reports.sales import PERIODS
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def date_field(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label, required=False, widget=DATE_INPUT, validators=[validate_date_in_range]
+    )
+
+
 class DateRangeForm(forms.Form):
-    start = forms.DateField(label="From", required=False, widget=DATE_INPUT)
-    end = forms.DateField(label="To", required=False, widget=DATE_INPUT)
+    start = date_field("From")
+    end = date_field("To")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -42,7 +49,7 @@ class SalesForm(DateRangeForm):
 
 
 class AgingForm(DateRangeForm):
-    as_of = forms.DateField(label="Aged as of", required=False, widget=DATE_INPUT)
+    as_of = date_field("Aged as of")
 
     def as_of_date(self, default: datetime.date) -> datetime.date:
         value = self.cleaned_data.get("as_of") if self.is_valid() else None

@@ -6,7 +6,7 @@ import datetime
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema
 
 from invoicetron.api.fields import (
     COMMON_ERRORS,
@@ -20,11 +20,13 @@ from invoicetron.api.fields import (
     pdf_response,
     plain,
 )
+from invoicetron.api.idempotency import IdempotencyKey, run_once
 from invoicetron.api.pagination import Page, PageParams, paginate
 from invoicetron.api.routers.common import acting_user, get_or_404, referenced
 from invoicetron.billing import services
 from invoicetron.billing.models import CreditNote, Invoice
 from invoicetron.billing.pdf import render_credit_note_pdf
+from invoicetron.web.downloads import content_disposition
 
 router = Router(tags=["Credit notes"])
 ERRORS = error_responses(*COMMON_ERRORS, 404)
@@ -115,22 +117,31 @@ def list_credit_notes(request: HttpRequest, filters: Query[CreditNoteFilters]) -
 
 
 @router.post("", response={201: CreditNoteOut, **error_responses(*COMMON_ERRORS, 404, 409)})
-def create_credit_note(request: HttpRequest, payload: CreditNoteIn) -> Status:
-    """Issue a credit note (numbered in its own series); it lowers the invoice's balance due."""
+def create_credit_note(
+    request: HttpRequest,
+    payload: CreditNoteIn,
+    idempotency_key: IdempotencyKey = None,
+) -> HttpResponse:
+    """Issue a credit note (numbered in its own series); it lowers the invoice's balance due.
+    Send an `Idempotency-Key` so that a retry after a network error never credits twice."""
     invoice = referenced(Invoice, payload.invoice_id, "invoice_id", "invoice")
     lines = (
         None
         if payload.lines is None
         else [services.CreditLine(line.invoice_line_id, line.quantity) for line in payload.lines]
     )
-    note = services.create_credit_note(
-        invoice,  # type: ignore[arg-type]
-        by=acting_user(request),
-        lines=lines,
-        reason=payload.reason,
-        issue_date=payload.issue_date,
-    )
-    return Status(201, credit_note_out(note))
+
+    def credit() -> CreditNoteOut:
+        note = services.create_credit_note(
+            invoice,  # type: ignore[arg-type]
+            by=acting_user(request),
+            lines=lines,
+            reason=payload.reason,
+            issue_date=payload.issue_date,
+        )
+        return credit_note_out(note)
+
+    return run_once(request, idempotency_key, credit, status=201)
 
 
 @router.get("/{id}", response={200: CreditNoteOut, **ERRORS})
@@ -142,5 +153,5 @@ def get_credit_note(request: HttpRequest, id: Id) -> CreditNoteOut:
 def credit_note_pdf(request: HttpRequest, id: Id) -> HttpResponse:
     note = get_or_404(CreditNote, id, "credit note")
     response = HttpResponse(render_credit_note_pdf(note), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{note.number}.pdf"'
+    response["Content-Disposition"] = content_disposition(f"{note.number}.pdf", inline=True)
     return response

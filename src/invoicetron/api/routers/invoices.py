@@ -28,6 +28,7 @@ from invoicetron.billing import services
 from invoicetron.billing.models import Invoice
 from invoicetron.billing.pdf import render_invoice_pdf
 from invoicetron.billing.services.changes import billing_count
+from invoicetron.web.downloads import content_disposition
 
 router = Router(tags=["Invoices"])
 ERRORS = error_responses(*COMMON_ERRORS, 404)
@@ -137,5 +138,5 @@ def invoice_pdf(request: HttpRequest, id: Id) -> HttpResponse:
     invoice = _invoice(id)
     response = HttpResponse(render_invoice_pdf(invoice), content_type="application/pdf")
     name = invoice.number or f"draft-{invoice.pk}"
-    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    response["Content-Disposition"] = content_disposition(f"{name}.pdf", inline=True)
     return response

@@ -22,7 +22,9 @@ Pattern = Annotated[
     StringConstraints(min_length=1, max_length=64),
     Field(
         examples=["INV-{YYYY}-{SEQ:4}"],
-        description="Tokens: {YYYY}, {YY}, {MM}, and exactly one {SEQ} or {SEQ:n} (padding).",
+        description="Tokens: {YYYY}, {YY}, {MM}, and exactly one {SEQ} or {SEQ:n} (padding); "
+        "besides them letters, digits, spaces and - _ . / # ( ) + , only. Unique per kind; "
+        "fixed once the series has issued numbers (create a new series instead).",
     ),
 ]
 Kind = Literal["invoice", "credit_note", "quote"]

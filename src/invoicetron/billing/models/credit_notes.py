@@ -36,9 +36,8 @@ class CreditNote(FrozenOnceIssued):
     class Meta:
         ordering = ("-issue_date", "-sequence", "-id")
         constraints: ClassVar = [
-            models.UniqueConstraint(
-                fields=["series", "number"], name="billing_creditnote_number_unique_per_series"
-            ),
+            # A legal number is unique across all credit-note series, not just within one.
+            models.UniqueConstraint(fields=["number"], name="billing_creditnote_number_unique"),
             models.CheckConstraint(
                 condition=models.Q(total__gte=0), name="billing_creditnote_total_not_negative"
             ),

@@ -138,10 +138,11 @@ class Invoice(FrozenOnceIssued):
     class Meta:
         ordering = ("-issue_date", "-sequence", "-id")
         constraints: ClassVar = [
+            # A legal number is unique across all invoice series, not just within one.
             models.UniqueConstraint(
-                fields=["series", "number"],
+                fields=["number"],
                 condition=~models.Q(number=""),
-                name="billing_invoice_number_unique_per_series",
+                name="billing_invoice_number_unique",
             ),
             models.CheckConstraint(
                 condition=models.Q(status=InvoiceStatus.DRAFT, number="")

@@ -123,6 +123,35 @@ class NumberSeries(models.Model):
 
     def clean(self) -> None:
         validate_pattern(self.pattern, self.reset)
+        self._check_numbers_stay_unique()
+
+    def has_issued_numbers(self) -> bool:
+        return self.pk is not None and self.counters.filter(last_value__gt=0).exists()
+
+    def _check_numbers_stay_unique(self) -> None:
+        """A pattern that gave numbers keeps them; two series of a kind never share a pattern."""
+        stored = NumberSeries.objects.filter(pk=self.pk).values("pattern", "reset", "kind").first()
+        changed = stored is not None and (
+            stored["pattern"] != self.pattern
+            or stored["reset"] != self.reset
+            or stored["kind"] != self.kind
+        )
+        if changed and self.has_issued_numbers():
+            raise ValidationError(
+                {
+                    "pattern": "This series has issued numbers, so its pattern, reset and kind "
+                    "cannot change: create a new series instead."
+                }
+            )
+        same = NumberSeries.objects.filter(kind=self.kind, pattern=self.pattern)
+        twin = same.exclude(pk=self.pk).first()
+        if twin is not None:
+            raise ValidationError(
+                {
+                    "pattern": f"The series “{twin.name}” already uses this pattern; two series "
+                    "with one pattern would issue the same numbers."
+                }
+            )
 
 
 class NumberCounter(models.Model):
@@ -130,7 +159,7 @@ class NumberCounter(models.Model):
 
     series = models.ForeignKey(NumberSeries, on_delete=models.PROTECT, related_name="counters")
     period = models.CharField(max_length=7, blank=True, help_text="'', '2026' or '2026-03'.")
-    last_value = models.PositiveIntegerField(default=0)
+    last_value = models.PositiveIntegerField(default=0)  # at most numbering.MAX_SEQUENCE
 
     class Meta:
         constraints: ClassVar = [

@@ -96,6 +96,7 @@ def validate_line(line: LineData, currency: str) -> LineData:
         errors.append(error)
     if errors:
         raise merge(errors)
+    _check_discount_fits(line, cleaned, currency)
     return LineData(
         description=line.description.strip(),
         quantity=cleaned["quantity"],
@@ -106,6 +107,21 @@ def validate_line(line: LineData, currency: str) -> LineData:
         discount_value=cleaned["discount_value"],
         product=line.product,
     )
+
+
+def _check_discount_fits(line: LineData, cleaned: dict[str, Any], currency: str) -> None:
+    """An amount discount may take a line to zero, never below (a negative line is a credit)."""
+    if line.discount_type != DiscountType.AMOUNT:
+        return  # a percent discount is at most 100 %
+    gross = money.line_amount(
+        money.Line(quantity=cleaned["quantity"], unit_price=cleaned["unit_price"]), currency
+    ).undiscounted
+    if cleaned["discount_value"] > gross:
+        name = line.description.strip()[:60]
+        discount = money.format_amount(cleaned["discount_value"], currency, with_code=False)
+        whole = money.format_amount(gross, currency, with_code=False)
+        message = f"The discount ({discount}) is larger than the line “{name}” ({whole})."
+        raise ValidationError({"discount_value": message})
 
 
 def checked_discount(kind: str, value: Any, currency: str) -> Decimal:

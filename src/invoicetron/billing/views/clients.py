@@ -17,21 +17,26 @@ from invoicetron.billing.forms.errors import place_errors
 from invoicetron.billing.forms.parties import ClientForm, ContactFormSet
 from invoicetron.billing.models import OPEN_STATUSES, Client
 from invoicetron.billing.permissions import member_required
-from invoicetron.billing.views.common import acting_user, paginate
+from invoicetron.billing.views.common import acting_user, paginate, search_text
 
 RECENT_INVOICES = 10
 
 
 @member_required
 def client_list(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "").strip()[:100]
+    search, search_error = search_text(request)
     archived = request.GET.get("archived") == "1"
     clients = Client.objects.filter(archived=archived)
-    if search:
+    if search_error:
+        clients = clients.none()
+    elif search:
         clients = clients.filter(Q(name__icontains=search) | Q(contacts__email__icontains=search))
         clients = clients.distinct()
     context = {"page": paginate(request, clients), "q": search, "archived": archived}
-    return render(request, "billing/clients/list.html", context)
+    context |= {"search_error": search_error}
+    return render(
+        request, "billing/clients/list.html", context, status=400 if search_error else 200
+    )
 
 
 @member_required

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -60,3 +61,18 @@ def acting_user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User), "billing views are for signed-in users only"
     return user
+
+
+SEARCH_LENGTH = 100
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def search_text(request: HttpRequest) -> tuple[str, str]:
+    """A list page's search (`?q=`) and an error to show instead of searching, if any.
+
+    PostgreSQL cannot compare text holding NUL, so control characters are refused up front."""
+    text = request.GET.get("q", "").strip()[:SEARCH_LENGTH]
+    if CONTROL_CHARACTERS.search(text):
+        shown = CONTROL_CHARACTERS.sub("", text)
+        return shown, "A search cannot contain control characters: type plain text."
+    return text, ""

@@ -22,6 +22,7 @@ from invoicetron.billing.pdf import render_credit_note_pdf, render_invoice_pdf
 from invoicetron.billing.permissions import member_required
 from invoicetron.billing.templatetags.billing import minor, plain
 from invoicetron.billing.views.common import paginate
+from invoicetron.web.downloads import content_disposition
 
 LIST_FIELDS = (
     "id",
@@ -156,7 +157,7 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def pdf_response(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 

@@ -13,18 +13,23 @@ from invoicetron.billing.forms.errors import place_errors
 from invoicetron.billing.forms.parties import ProductForm
 from invoicetron.billing.models import Product
 from invoicetron.billing.permissions import member_required
-from invoicetron.billing.views.common import acting_user, paginate
+from invoicetron.billing.views.common import acting_user, paginate, search_text
 
 
 @member_required
 def product_list(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "").strip()[:100]
+    search, search_error = search_text(request)
     archived = request.GET.get("archived") == "1"
     products = Product.objects.filter(archived=archived).prefetch_related("default_taxes")
-    if search:
+    if search_error:
+        products = products.none()
+    elif search:
         products = products.filter(name__icontains=search)
     context = {"page": paginate(request, products), "q": search, "archived": archived}
-    return render(request, "billing/products/list.html", context)
+    context |= {"search_error": search_error}
+    return render(
+        request, "billing/products/list.html", context, status=400 if search_error else 200
+    )
 
 
 def _page(request: HttpRequest, product: Product | None) -> HttpResponse:

@@ -19,6 +19,8 @@ from typing import Any
 
 from django.http import HttpRequest, StreamingHttpResponse
 
+from invoicetron.web.downloads import content_disposition
+
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 BOM = "\ufeff"
@@ -70,6 +72,6 @@ def csv_response(
         (line.encode("utf-8") for line in csv_lines(header, rows, bom=wants_bom(request))),
         content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     response["Cache-Control"] = "no-store"
     return response

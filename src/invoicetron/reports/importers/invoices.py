@@ -27,7 +27,12 @@ from invoicetron.billing.money import MoneyError, check_currency
 from invoicetron.billing.numbering import period_key
 from invoicetron.reports.csvio.columns import INVOICE_HEADER_COLUMNS
 from invoicetron.reports.importers.base import Context, savepoint
-from invoicetron.reports.importers.numbers import counter_values, prepare_counter, sequence_of
+from invoicetron.reports.importers.numbers import (
+    counter_values,
+    jump_problem,
+    prepare_counter,
+    sequence_of,
+)
 from invoicetron.reports.importers.values import CellError, Cells, Existing, Row
 
 IMPORTABLE = {
@@ -228,20 +233,25 @@ class InvoiceImport:
         )
 
     def check_counters(self, planned: list[Planned]) -> None:
-        """Imported numbers must be new and above the counters already used."""
+        """Imported numbers must be new, above the counters already used, and not far above them.
+
+        Each number is checked against the highest number before it in its series and period
+        (the counter, or a lower number of the same file), so a typing mistake such as
+        INV-2026-2147483647 cannot exhaust a series or skip a million numbers."""
         issued = [p for p in planned if p.status != InvoiceStatus.DRAFT and p.sequence]
         series_ids = {p.series.pk for p in issued if p.series}
         counters = counter_values(series_ids)
+        # Legal numbers are unique across all series of invoices.
         taken = set(
-            Invoice.objects.filter(
-                series_id__in=series_ids, number__in=[p.number for p in issued]
-            ).values_list("series_id", "number")
+            Invoice.objects.filter(number__in=[p.number for p in issued]).values_list(
+                "number", flat=True
+            )
         )
-        for item in issued:
+        for item in sorted(issued, key=_numbering_order):
             assert item.series is not None
             period = period_key(item.series.reset, item.fields["issue_date"])  # type: ignore[arg-type]
             last = counters.get((item.series.pk, period), 0)
-            if (item.series.pk, item.number) in taken:
+            if item.number in taken:
                 self.fail(item, item.first, "number", f"Invoice {item.number} already exists.")
             elif item.sequence <= last:
                 self.fail(
@@ -251,6 +261,10 @@ class InvoiceImport:
                     f"{item.number} is at or below the last number used in the series "
                     f"“{item.series.name}” ({last}); only later numbers can be imported.",
                 )
+            elif (problem := jump_problem(item.series, item.sequence, last)) is not None:
+                self.fail(item, item.first, "number", f"{item.number} {problem}")
+            else:
+                counters[(item.series.pk, period)] = item.sequence
 
     # -- writing -------------------------------------------------------------------------------
 

@@ -6,7 +6,9 @@ then sets the series' counter row for that period to sequence - 1 and issues the
 the billing service, which takes the next number under its usual lock: the invoice gets its own
 number, and the counter ends past the highest imported number, so the next invoice issued in the
 app follows it with no gap and no duplicate. Imported numbers must be above the counter: history
-cannot be slipped in below numbers already used.
+cannot be slipped in below numbers already used. And at most MAX_IMPORT_JUMP above it (or above
+the file's previous number in that series and period): a typing mistake or a hostile file cannot
+skip a million numbers or run the counter to the end of its range (MAX_SEQUENCE).
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ import re
 from django.core.exceptions import ValidationError
 
 from invoicetron.billing.models import NumberCounter, NumberSeries
-from invoicetron.billing.numbering import TOKEN, format_number, period_key
+from invoicetron.billing.numbering import MAX_SEQUENCE, TOKEN, format_number, period_key
 
+# How far one imported number may move a series' counter on (documented in the README).
+MAX_IMPORT_JUMP = 1_000_000
 _TOKEN_PATTERNS = {"YYYY": r"\d{4}", "YY": r"\d{2}", "MM": r"\d{2}"}
 
 
@@ -42,6 +46,18 @@ def sequence_of(series: NumberSeries, number: str, issue_date: datetime.date) ->
     if sequence < 1 or format_number(series.pattern, issue_date, sequence) != number:
         return None
     return sequence
+
+
+def jump_problem(series: NumberSeries, sequence: int, last: int) -> str | None:
+    """Why importing `sequence` after `last` is refused (a sentence to follow the number)."""
+    if sequence - last > MAX_IMPORT_JUMP or sequence > MAX_SEQUENCE:
+        return (
+            f"is {sequence - last:,} numbers past the last number used in the series "
+            f"“{series.name}” ({last}): an import may move a series on by at most "
+            f"{MAX_IMPORT_JUMP:,} numbers. Check the number, or import the invoices before it "
+            "first."
+        )
+    return None
 
 
 def counter_values(series_ids: set[int]) -> dict[tuple[int, str], int]:
