@@ -182,3 +182,16 @@ def test_one_address_asking_for_many_resets_is_told_to_wait(owner: User) -> None
     assert refused.status_code == 429
     assert "Too many password reset requests" in refused.content.decode()
     assert request_reset(client, owner.email, ip="192.0.2.44").status_code == 200
+
+
+def test_a_locked_out_owner_who_resets_the_password_can_sign_in_again(
+    client: Client, owner: User, mail_server: MailServer
+) -> None:
+    """The reset is the way out of a lock: proving the mailbox lifts it, as `unlock` does."""
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        Client().post("/accounts/login/", {"username": owner.email, "password": "wrong"})
+    assert not signs_in(OWNER_PASSWORD), "locked, even with the right password"
+    request_reset(client, owner.email)
+    run_worker(once=True)
+    choose_password(client, emailed_path(mail_server))
+    assert signs_in(NEW_PASSWORD)

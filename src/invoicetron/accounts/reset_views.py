@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic.edit import FormView
 
-from invoicetron.accounts.lockout import client_address
+from invoicetron.accounts.lockout import client_address, unlock
 from invoicetron.accounts.password_reset import PER_CLIENT, ResetRequestForm, over_limit
 
 
@@ -69,6 +69,9 @@ class ConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         form.save()
+        # Whoever opened the emailed link controls the mailbox: the way out of a lock, as
+        # `invoicetron password` is for the operator.
+        unlock(form.user.email, by=form.user)
         return HttpResponseRedirect(self.get_success_url())
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
