@@ -197,22 +197,20 @@ def test_dns_rebinding_never_delivers_to_loopback(
 
 
 def test_a_name_with_one_internal_address_among_public_ones_is_refused(
-    receiver: int, owner: User, resolve: Resolver, no_egress: list[tuple[str, int]]
+    receiver: int, owner: User, no_egress: list[tuple[str, int]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    resolve("mixed.example.test", [PUBLIC])
     real_getaddrinfo = socket.getaddrinfo
 
     def both(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
-        if host == "mixed.example.test":
-            return real_getaddrinfo(PUBLIC, port, *args, **kwargs) + real_getaddrinfo(
-                "127.0.0.1", port, *args, **kwargs
-            )
-        return real_getaddrinfo(host, port, *args, **kwargs)
+        if host != "mixed.example.test":
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        public = real_getaddrinfo(PUBLIC, port, *args, **kwargs)
+        return public + real_getaddrinfo("127.0.0.1", port, *args, **kwargs)
 
-    socket.getaddrinfo = both  # restored by resolve's monkeypatch
+    monkeypatch.setattr(socket, "getaddrinfo", both)
     delivery = webhooks.deliver(queue_one_delivery(f"http://mixed.example.test:{receiver}/", owner))
     assert Receiver.received == [] and no_egress == []
-    assert delivery.last_error.startswith("Refused:")
+    assert delivery.last_error.startswith("Refused: mixed.example.test")
 
 
 def test_an_allowed_delivery_goes_to_the_checked_address_with_the_original_host(
