@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
@@ -75,9 +76,19 @@ def wait_for_event(event: str, worker: subprocess.Popen[bytes], log: Path) -> No
         time.sleep(0.2)
 
 
-def test_the_worker_waits_out_a_database_outage_and_runs_the_next_job(
-    scratch_server: Any, receiver: str, tmp_path: Path
-) -> None:
+@dataclass
+class Worker:
+    process: subprocess.Popen[bytes]
+    environment: dict[str, str]
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+@pytest.fixture
+def worker(scratch_server: Any, tmp_path: Path) -> Iterator[Worker]:
+    """`invoicetron worker` (not --once) on a migrated database of its own server."""
     create_database(scratch_server.get_uri(database="postgres"), "invoicetron")
     environment = cli_environment(
         DATABASE_URL=str(scratch_server.get_uri(database="invoicetron")),
@@ -88,28 +99,50 @@ def test_the_worker_waits_out_a_database_outage_and_runs_the_next_job(
     assert migrated.returncode == 0, migrated.stderr
     log = tmp_path / "worker.log"
     with log.open("wb") as sink:
-        worker = subprocess.Popen(
+        process = subprocess.Popen(
             [sys.executable, "-m", "invoicetron", "worker"],
             env=environment,
             stdout=sink,
             stderr=subprocess.STDOUT,
         )
-    try:
-        queue_event(environment, receiver, "invoice.issued")
-        wait_for_event("invoice.issued", worker, log)
+    yield Worker(process, environment, log)
+    scratch_server.ensure_postgres_running()
+    if process.poll() is None:
+        process.terminate()
+        process.wait(timeout=30)
 
-        stop_database(scratch_server)
-        time.sleep(OUTAGE_SECONDS)
-        assert worker.poll() is None, f"the worker exited:\n{log.read_text(errors='replace')}"
-        scratch_server.ensure_postgres_running()
 
-        queue_event(environment, receiver, "invoice.paid")
-        wait_for_event("invoice.paid", worker, log)
-        assert "the worker resumes" in log.read_text()
-    finally:
-        scratch_server.ensure_postgres_running()
-        worker.terminate()
-        worker.wait(timeout=30)
+def test_the_worker_waits_out_a_database_outage_and_runs_the_next_job(
+    worker: Worker, scratch_server: Any, receiver: str
+) -> None:
+    queue_event(worker.environment, receiver, "invoice.issued")
+    wait_for_event("invoice.issued", worker.process, worker.log)
+
+    stop_database(scratch_server)
+    time.sleep(OUTAGE_SECONDS)
+    assert worker.process.poll() is None, f"the worker exited:\n{worker.output()}"
+    scratch_server.ensure_postgres_running()
+
+    queue_event(worker.environment, receiver, "invoice.paid")
+    wait_for_event("invoice.paid", worker.process, worker.log)
+    assert "the worker resumes" in worker.output()
+    worker.process.terminate()
+    assert worker.process.wait(timeout=30) == 0
+
+
+def test_sigterm_stops_a_worker_that_waits_for_the_database(
+    worker: Worker, scratch_server: Any, receiver: str
+) -> None:
+    queue_event(worker.environment, receiver, "invoice.issued")
+    wait_for_event("invoice.issued", worker.process, worker.log)
+    stop_database(scratch_server)
+    deadline = time.monotonic() + 60
+    while "the worker waits for it" not in worker.output():
+        assert worker.process.poll() is None, f"the worker exited:\n{worker.output()}"
+        assert time.monotonic() < deadline, worker.output()
+        time.sleep(0.2)
+    worker.process.terminate()
+    assert worker.process.wait(timeout=30) == 0
 
 
 def test_during_an_outage_the_server_logs_it_once_a_second_at_most(app: App) -> None:
