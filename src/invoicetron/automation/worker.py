@@ -22,10 +22,12 @@ import threading
 import time
 from typing import Any
 
+import psycopg
 from asgiref.sync import sync_to_async
 from django.db import DatabaseError, connection, connections
-from procrastinate import App
+from procrastinate import App, PsycopgConnector
 from procrastinate.contrib.django.db_cleanup import DjangoApp
+from procrastinate.contrib.django.utils import connector_params
 from procrastinate.exceptions import ConnectorException
 
 logger = logging.getLogger(__name__)
@@ -37,6 +39,25 @@ RECONNECT_DELAYS = (
     5,
 )  # seconds between tries while the database is away (the last repeats)
 STILL_WAITING_EVERY = 60  # seconds between "still waiting" lines during a long outage
+# How long a worker's query waits for a pooled connection (psycopg's default is 30 s): when the
+# database goes away, the stopping worker's last queries give up after this, not half a minute.
+POOL_WAIT_SECONDS = 5
+POOL_LOG_EVERY = 5.0  # seconds: the pool's "error connecting" warnings, one per interval
+
+
+class OncePerInterval(logging.Filter):
+    """Lets one record through per `interval` seconds: the connection pool warns on every failed
+    reconnect, several times a second while the database is away."""
+
+    def __init__(self, interval: float) -> None:
+        super().__init__()
+        self.interval, self.last = interval, -interval
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.created - self.last < self.interval:
+            return False
+        self.last = record.created
+        return True
 
 
 def run_worker(*, once: bool = False, concurrency: int = 1) -> None:
@@ -56,6 +77,9 @@ def run_worker(*, once: bool = False, concurrency: int = 1) -> None:
         "delete_jobs": "successful",
     }
     if not once:
+        pool_log = logging.getLogger("psycopg.pool")
+        if not any(isinstance(known, OncePerInterval) for known in pool_log.filters):
+            pool_log.addFilter(OncePerInterval(POOL_LOG_EVERY))
         asyncio.run(_run_until_stopped(app, **options))
         return
     asyncio.run(_run(worker_app(app), **options))
@@ -110,8 +134,10 @@ async def _run_until_stopped(app: App, **options: Any) -> None:
         while not stopping.is_set():
             try:
                 await _run_while(stopping, worker_app(app), **options)
-            except (ConnectorException, DatabaseError, OSError) as error:
-                logger.warning("worker stopped by a database error: %s", error)
+            except (ConnectorException, DatabaseError, psycopg.Error, OSError) as error:
+                logger.warning(
+                    "worker stopped by a database error: %s", " ".join(str(error).split())
+                )
             if not stopping.is_set():
                 await _wait_for_database(stopping)
     finally:
@@ -173,11 +199,12 @@ def worker_app(app: App) -> App:
 
     The web process's connector writes through Django's connection (so that jobs join its
     transactions); a worker needs asynchronous connections of its own, from the same DATABASES
-    settings. A new app per worker, rather than swapping the shared app's connector, lets two
-    workers run in one process (the tests do). Tasks still queue follow-up jobs through the
-    Django connector, inside the transaction of the job that queues them.
+    settings (what procrastinate's `get_worker_connector` makes, with a shorter wait for a pooled
+    connection: POOL_WAIT_SECONDS). A new app per worker, rather than swapping the shared app's
+    connector, lets two workers run in one process (the tests do). Tasks still queue follow-up
+    jobs through the Django connector, inside the transaction of the job that queues them.
     """
-    connector = app.connector.get_worker_connector()  # type: ignore[attr-defined]
+    connector = PsycopgConnector(kwargs=connector_params(), timeout=POOL_WAIT_SECONDS)
     worker = DjangoApp(connector=connector, worker_defaults=app.worker_defaults)
     worker.tasks = app.tasks
     worker.periodic_registry = app.periodic_registry
