@@ -154,7 +154,8 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
     try:
         connection.request("POST", target, body=body, headers=headers)
         status = connection.getresponse().status
-    except (OSError, http.client.HTTPException) as error:  # timeouts and TLS errors are OSErrors
+    # Timeouts and TLS errors are OSErrors; ValueError: a path http.client cannot send.
+    except (OSError, http.client.HTTPException, ValueError) as error:
         reason = _reason(error)
         logger.warning(
             "webhook delivery %s to %s (%s port %s) failed: %s: %s",
