@@ -168,6 +168,13 @@ async def _wait_for_database(stopping: asyncio.Event) -> None:
     started = last_line = time.monotonic()
     logger.warning("database unavailable: the worker waits for it and reconnects")
     for attempt in itertools.count():
+        # Waiting first, also when the database answers at once: a worker that keeps stopping
+        # for another reason must not be restarted in a tight loop.
+        delay = RECONNECT_DELAYS[min(attempt, len(RECONNECT_DELAYS) - 1)]
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopping.wait(), timeout=delay)
+        if stopping.is_set():
+            return
         if await sync_to_async(database_answers, thread_sensitive=True)():
             logger.warning(
                 "database available again after %.0f s: the worker resumes",
@@ -177,11 +184,6 @@ async def _wait_for_database(stopping: asyncio.Event) -> None:
         if time.monotonic() - last_line >= STILL_WAITING_EVERY:
             last_line = time.monotonic()
             logger.warning("database still unavailable after %.0f s", last_line - started)
-        delay = RECONNECT_DELAYS[min(attempt, len(RECONNECT_DELAYS) - 1)]
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stopping.wait(), timeout=delay)
-        if stopping.is_set():
-            return
 
 
 def database_answers() -> bool:
