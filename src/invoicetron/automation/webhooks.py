@@ -11,18 +11,25 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import http.client
 import json
+import logging
 import secrets
+import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils import timezone
 
-from invoicetron.automation.destinations import RefusedDestination, check_destination
+from invoicetron.automation.destinations import (
+    Destination,
+    RefusedDestination,
+    resolve_destination,
+)
 from invoicetron.automation.models import WebhookDelivery, WebhookEndpoint, WebhookStatus
 from invoicetron.automation.queue import defer
 
@@ -37,6 +44,7 @@ EVENTS = (
 RETRY_DELAYS = (30, 120, 600, 3600, 21600)
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 TIMEOUT_SECONDS = 10
+logger = logging.getLogger(__name__)
 
 
 def new_secret() -> str:
@@ -93,48 +101,85 @@ def deliver(delivery_id: int) -> WebhookDelivery:
             delivery.status, delivery.delivered_at = WebhookStatus.DELIVERED, timezone.now()
             delivery.last_error, delivery.next_attempt_at = "", None
         else:
-            _failed(delivery, error or f"HTTP {status}")
+            _failed(delivery, error or f"answered {status}")
         delivery.save()
         return delivery
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A 3xx answer is a failed delivery: following it could lead to an internal address."""
+class _PinnedHTTP(http.client.HTTPConnection):
+    """Connects to the checked address, while the request names the host (Host header)."""
 
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
+    def __init__(self, destination: Destination, timeout: float) -> None:
+        super().__init__(destination.host, destination.port, timeout=timeout)
+        self.address = destination.address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
 
 
-_OPENER = urllib.request.build_opener(_NoRedirects)
+class _PinnedHTTPS(_PinnedHTTP):
+    """TLS to the checked address, with the host name for SNI and the certificate check."""
+
+    def connect(self) -> None:
+        super().connect()
+        context = ssl.create_default_context()
+        self.sock = context.wrap_socket(self.sock, server_hostname=self.host)
 
 
 def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
+    """POST the delivery; its status and, for the delivery log, a reason without internals.
+
+    The owner sees the log, so connection details (addresses, the OS's error text) go to the
+    server's log only. Redirects are answers like any other: never followed.
+    """
+    url = delivery.endpoint.url
     try:
-        check_destination(delivery.endpoint.url)
+        destination = resolve_destination(url)
     except RefusedDestination as error:
         return None, f"Refused: {error}"
     body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
     timestamp = int(time.time())
-    request = urllib.request.Request(  # noqa: S310 - the owner registers http(s) endpoints only
-        delivery.endpoint.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "Invoicetron-Webhooks/1",
-            "Invoicetron-Event": delivery.event,
-            "Invoicetron-Delivery": str(delivery.event_id),
-            "Invoicetron-Timestamp": str(timestamp),
-            "Invoicetron-Signature": sign(delivery.endpoint.secret, timestamp, body),
-        },
-    )
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Invoicetron-Webhooks/1",
+        "Invoicetron-Event": delivery.event,
+        "Invoicetron-Delivery": str(delivery.event_id),
+        "Invoicetron-Timestamp": str(timestamp),
+        "Invoicetron-Signature": sign(delivery.endpoint.secret, timestamp, body),
+    }
+    parts = urlsplit(url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    kind = _PinnedHTTPS if destination.scheme == "https" else _PinnedHTTP
+    connection = kind(destination, TIMEOUT_SECONDS)
     try:
-        with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
-            return int(response.status), ""
-    except urllib.error.HTTPError as error:
-        return int(error.code), f"HTTP {error.code} {error.reason}"
-    except (urllib.error.URLError, OSError) as error:
-        return None, f"{type(error).__name__}: {getattr(error, 'reason', error)}"
+        connection.request("POST", target, body=body, headers=headers)
+        status = connection.getresponse().status
+    # Timeouts and TLS errors are OSErrors; ValueError: a path http.client cannot send.
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        reason = _reason(error)
+        logger.warning(
+            "webhook delivery %s to %s (%s port %s) failed: %s: %s",
+            delivery.pk,
+            destination.host,
+            destination.address,
+            destination.port,
+            type(error).__name__,
+            error,
+        )
+        return None, reason
+    finally:
+        connection.close()
+    return status, "" if 200 <= status < 300 else f"answered {status}"
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, TimeoutError):
+        return "timed out"
+    if isinstance(error, ssl.SSLError):
+        return "TLS failed"
+    if isinstance(error, http.client.HTTPException):
+        return "gave no valid HTTP answer"
+    return "could not connect"
 
 
 def _failed(delivery: WebhookDelivery, error: str) -> None:

@@ -6,6 +6,9 @@ here, before anything calls request.get_host(), keeps probes working without loo
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError
@@ -16,6 +19,39 @@ from invoicetron.health.checks import check_readiness
 
 HEALTH_PATH = "/api/health"
 READY_PATH = "/api/ready"
+# During an outage every request fails the same way: a line per request would bury the log (and
+# fill the disk), so each process says it once, then once per interval with a count.
+OUTAGE_LOG_INTERVAL = 5.0
+
+logger = logging.getLogger(__name__)
+
+
+class OutageLog:
+    """Logs a database outage at most once per `interval` seconds, counting the 503s between."""
+
+    def __init__(self, interval: float = OUTAGE_LOG_INTERVAL) -> None:
+        self.interval = interval
+        self.lock = threading.Lock()
+        self.last: float | None = None
+        self.unlogged = 0
+
+    def report(self, request: HttpRequest, exception: Exception) -> None:
+        with self.lock:
+            now = time.monotonic()
+            if self.last is not None and now - self.last < self.interval:
+                self.unlogged += 1
+                return
+            self.last, unlogged, self.unlogged = now, self.unlogged, 0
+        reason = (str(exception).strip().splitlines() or [type(exception).__name__])[0]
+        logger.error(
+            "database unavailable, answering 503 (%s more since the last such line): %s",
+            unlogged,
+            reason,
+            extra={"path": request.path_info, "unlogged": unlogged},
+        )
+
+
+OUTAGE_LOG = OutageLog()
 
 
 class HealthCheckMiddleware:
@@ -33,7 +69,11 @@ class HealthCheckMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         """A database outage is a 503 that says so, not a 500 with a stack trace."""
         if isinstance(exception, OperationalError | InterfaceError):
-            return database_unavailable(request)
+            OUTAGE_LOG.report(request, exception)
+            response = database_unavailable(request)
+            # Django's request logger would add an error line per 503; OUTAGE_LOG speaks for them.
+            response._has_been_logged = True  # type: ignore[attr-defined]
+            return response
         return None
 
 
