@@ -61,8 +61,9 @@ RUN INVOICETRON_ENV=production \
     invoicetron manage collectstatic --noinput
 USER 1001:1001
 EXPOSE 3000
-# No curl in the image: the standard library asks the liveness endpoint.
+# No curl in the image: the standard library asks the liveness endpoint, on the port the server
+# listens on (PORT, 3000 unless set).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:3000/api/health', timeout=4).status == 200 else 1)"]
+    CMD ["python", "-c", "import os, sys, urllib.request; url = 'http://127.0.0.1:%s/api/health' % os.environ.get('PORT', '3000'); sys.exit(0 if urllib.request.urlopen(url, timeout=4).status == 200 else 1)"]
 ENTRYPOINT ["invoicetron"]
 CMD ["serve"]

@@ -193,7 +193,9 @@ def podman(*args: str, timeout: float = 120) -> str:
         [*PODMAN, *args], capture_output=True, text=True, timeout=timeout, check=False
     )
     if done.returncode != 0:
-        raise ImageTestFailed(f"podman {' '.join(args)}: {done.stderr.strip()}")
+        raise ImageTestFailed(
+            f"podman {' '.join(args)}: {done.stdout.strip()} {done.stderr.strip()}"
+        )
     return done.stdout
 
 
@@ -361,6 +363,9 @@ def main(argv: Sequence[str]) -> int:
             http = Http(f"http://127.0.0.1:{port}")
             wait_until_ready(http, name)
             say("serve: /api/ready answers 200")
+            # The Dockerfile's HEALTHCHECK (Python's urllib, no curl), run inside the container.
+            podman("healthcheck", "run", name)
+            say("the image's HEALTHCHECK passes")
             check_served(http)
             check_invoice_pdf(Http(http.base, token.stdout.strip()))
             stop_cleanly(name)

@@ -57,7 +57,9 @@ def test_the_healthcheck_asks_the_liveness_endpoint_without_curl() -> None:
     command = json.loads(healthcheck.split("CMD", 1)[1])
     assert command[0] == "python"
     assert "curl" not in healthcheck and "wget" not in healthcheck
-    assert f"http://127.0.0.1:{names.APP_PORT}{names.LIVENESS_PATH}" in command[-1]
+    # The port the server listens on: PORT when set (make image-test sets another), else 3000.
+    assert f"'http://127.0.0.1:%s{names.LIVENESS_PATH}'" in command[-1]
+    assert f"os.environ.get('PORT', '{names.APP_PORT}')" in command[-1]
     # The same Python one-liner must at least compile.
     compile(command[-1], "HEALTHCHECK", "exec")
 
