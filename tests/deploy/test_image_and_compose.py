@@ -57,7 +57,9 @@ def test_the_healthcheck_asks_the_liveness_endpoint_without_curl() -> None:
     command = json.loads(healthcheck.split("CMD", 1)[1])
     assert command[0] == "python"
     assert "curl" not in healthcheck and "wget" not in healthcheck
-    assert f"http://127.0.0.1:{names.APP_PORT}{names.LIVENESS_PATH}" in command[-1]
+    # The port the server listens on: PORT when set (make image-test sets another), else 3000.
+    assert f"'http://127.0.0.1:%s{names.LIVENESS_PATH}'" in command[-1]
+    assert f"os.environ.get('PORT', '{names.APP_PORT}')" in command[-1]
     # The same Python one-liner must at least compile.
     compile(command[-1], "HEALTHCHECK", "exec")
 
@@ -76,6 +78,19 @@ def test_the_image_carries_weasyprint_libraries_postgresql_tools_and_static_file
     assert "invoicetron manage collectstatic --noinput" in run_lines
     # Build-time values stay in the RUN line: no secret key or database URL is baked in.
     assert "SECRET_KEY" not in env and "DATABASE_URL" not in env
+
+
+def test_the_image_keeps_the_postgresql_clients_and_drops_pip_and_the_server() -> None:
+    # make image-test checks the built image itself; this keeps the Dockerfile saying it.
+    steps = instructions()
+    runtime_from = max(i for i, (keyword, _) in enumerate(steps) if keyword == "FROM")
+    build = " ".join(args for keyword, args in steps[:runtime_from] if keyword == "RUN")
+    runtime = " ".join(args for keyword, args in steps[runtime_from:] if keyword == "RUN")
+    assert "/opt/venv/bin/pip uninstall --yes --quiet pip setuptools" in build
+    assert "! -name pg_dump ! -name pg_restore ! -name psql -delete" in build
+    for directory in ("include", "lib", "share"):
+        assert f'"${{pginstall:?}}/{directory}"' in build
+    assert "/usr/local/bin/pip*" in runtime and '"${site:?}"/setuptools' in runtime
 
 
 def test_the_postgresql_tools_directory_exists_in_the_installed_package() -> None:
