@@ -6,6 +6,7 @@ $STANDIN_DIR/ci-calls.jsonl. The stand-ins keep what a job could observe honest:
 - apt-get install puts a package's programs on PATH ($STANDIN_DIR/installed), and only then can a
   job call them; an unknown package fails as apt-get does;
 - make dry-runs the repository's real Makefile: a missing target fails;
+- make image-test needs the Dockerfile's base image pulled and leaves the image it checked;
 - podman and skopeo share a registry ($STANDIN_DIR/registry.json): a push needs a local image (built
   or pulled), a copy needs its source pushed, `skopeo inspect` answers whether an image exists;
 - python -m venv makes a virtualenv of stand-ins, whose pip installs the invoicetron and kubectl
@@ -96,6 +97,22 @@ def apt_get(argv: list[str]) -> int:
 
 
 def make(argv: list[str]) -> int:
+    if "image-test" in argv:
+        # image-test builds with --pull=never: without the Dockerfile's real base image it would
+        # build on a debootstrapped stand-in, which must never be pushed. It names the image it
+        # built and checked INVOICETRON_TEST_IMAGE.
+        state = registry()
+        base = next(
+            line.split()[1]
+            for line in Path("Dockerfile").read_text().splitlines()
+            if line.upper().startswith("FROM ")
+        )
+        if f"docker.io/library/{base}" not in state["local"]:
+            return fail(f"image-test: base {base} not pulled; it would build on a stand-in")
+        state["local"].append(
+            os.environ.get("INVOICETRON_TEST_IMAGE", "localhost/invoicetron:image-test")
+        )
+        save_registry(state)
     done = subprocess.run(
         ["make", "--dry-run", "--no-print-directory", "-C", str(REPO), *argv],
         capture_output=True,

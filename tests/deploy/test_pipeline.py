@@ -179,12 +179,17 @@ class Pipelines:
             **event,
         }
 
-    def run(self, event: dict[str, str]) -> list[str]:
-        """One pipeline for `event`: the names of the jobs that ran, in order; a red job fails."""
+    def checkout(self) -> Path:
+        """A fresh checkout for one pipeline: the files the jobs read themselves."""
         checkout = self.root / f"checkout-{len(list(self.root.glob('checkout-*')))}"
         checkout.mkdir()
         for name in ("pyproject.toml", "Dockerfile"):
             shutil.copy(REPO / name, checkout / name)
+        return checkout
+
+    def run(self, event: dict[str, str]) -> list[str]:
+        """One pipeline for `event`: the names of the jobs that ran, in order; a red job fails."""
+        checkout = self.checkout()
         predefined = self.predefined(event, checkout)
         if not runs(PIPELINE["workflow"]["rules"], predefined):
             return []
@@ -278,14 +283,17 @@ def test_the_checks_are_the_makefile_targets_ci_run_runs(pipelines: Pipelines) -
 
 def test_the_build_pushes_the_image_image_test_checked(pipelines: Pipelines) -> None:
     pipelines.run({"CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "develop"})
-    calls = [c for c in pipelines.calls() if c["tool"] in ("make", "podman")]
-    order = [(c["tool"], c["argv"][0] if c["tool"] == "make" else c["argv"]) for c in calls]
     image = f"{names.IMAGE_REPOSITORY}:{SHA}"
-    test_at = order.index(("make", "image-test"))
-    build_at = next(i for i, (tool, argv) in enumerate(order) if "build" in argv)
-    push_at = next(i for i, (tool, argv) in enumerate(order) if "push" in argv)
-    assert test_at < build_at < push_at
-    assert order[push_at][1][-1] == image
+    build = [c for c in pipelines.calls() if c["tool"] in ("make", "podman")]
+    steps = [(c["tool"], c["argv"][0] if c["tool"] == "make" else c["argv"][-1]) for c in build]
+    # The real base pulled, the image built and checked as $IMAGE, and that image pushed.
+    base = (REPO / "Dockerfile").read_text().split("FROM ", 1)[1].split()[0]
+    assert steps[-3:] == [
+        ("podman", f"docker.io/library/{base}"),
+        ("make", "image-test"),
+        ("podman", image),
+    ]
+    assert [c["argv"][0] for c in build[-3:]] == ["pull", "image-test", "push"]
     # No daemon: no job has a service (docker-in-docker), and no docker stand-in exists, so a
     # `docker` call fails the job.
     assert all("services" not in job for job in jobs().values())
@@ -346,3 +354,14 @@ def test_the_overlays_commit_the_release_tag_of_the_current_version() -> None:
         assert entry["newTag"] == VERSION, overlay
     compose = (REPO / "compose.yaml").read_text()
     assert f"{names.IMAGE_REPOSITORY}:{VERSION}" in compose
+
+
+def test_a_build_without_the_real_base_image_fails(pipelines: Pipelines) -> None:
+    # image-test would build on its debootstrapped stand-in base, and the job would push that.
+    job = resolve("build")
+    pull = 'podman pull "docker.io/library/$PYTHON_IMAGE"'
+    assert any(pull in line for line in job["script"])
+    job["script"] = [line.replace(pull, "true") for line in job["script"]]
+    checkout = pipelines.checkout()
+    with pytest.raises(AssertionError, match="not pulled"):
+        pipelines.run_job("build", job, pipelines.predefined({}, checkout), checkout)
