@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 3000
 
-.PHONY: run test lint format install clean bench
+.PHONY: run test lint format install clean bench image-test
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ run: $(STAMP)  ## run Invoicetron locally on http://127.0.0.1:$(PORT) (make run 
 test: $(STAMP)  ## run the whole test suite against a real PostgreSQL 18
 	@.ci/test-prerequisites
 	$(BIN)/pytest
+
+# Builds the Dockerfile with podman (on a stand-in base image: no registry is reachable here) and runs
+# the image as the Kubernetes manifest does; see deploy/testing/README.md. Needs root and podman.
+image-test: $(STAMP)  ## build the container image, run it as Kubernetes does, print its size
+	deploy/testing/image-test $(BIN)/python
 
 # mypy's Django plugin and makemigrations read the settings, which need a (throwaway) configuration.
 LINT_ENV := INVOICETRON_ENV=test SECRET_KEY=lint-only-key-0123456789-abcdefghijklmnopqrstuvwxyz \
