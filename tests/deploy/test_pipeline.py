@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,7 +35,7 @@ from invoicetron.ops.k8s.deploy import image_problem
 PIPELINE = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text())
 KEYWORDS = {"stages", "variables", "workflow", "default", "include"}
 SHA = "3f9c2a17"
-VERSION = re.search(r'^version = "(.+)"$', (REPO / "pyproject.toml").read_text(), re.M).group(1)  # type: ignore[union-attr]
+VERSION: str = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
 # Programs of the python:*-slim images that the jobs may use as they are.
 BASE_TOOLS = ("bash", "sh", "cat", "grep", "sort", "printf", "echo", "test", "env", "mkdir", "rm")
 CA = "-----BEGIN CERTIFICATE-----\nMIIBstandin\n-----END CERTIFICATE-----\n"
@@ -84,9 +85,9 @@ def expand(text: str, variables: dict[str, str]) -> str:
 def rule_matches(expression: str, variables: dict[str, str]) -> bool:
     """The `if:` expressions this file uses: ==, =~ /regex/, joined by || (no && or brackets)."""
     for alternative in expression.split("||"):
-        left, operator, right = re.fullmatch(
-            r"\s*\$(\w+)\s*(==|=~)\s*(.+?)\s*", alternative
-        ).groups()  # type: ignore[union-attr]
+        parsed = re.fullmatch(r"\s*\$(\w+)\s*(==|=~)\s*(.+?)\s*", alternative)
+        assert parsed, f'rule {expression!r}: only $VAR == "x" and $VAR =~ /re/ are understood'
+        left, operator, right = parsed.groups()
         actual = variables.get(left)
         if operator == "==" and actual == json.loads(right):
             return True
