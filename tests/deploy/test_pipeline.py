@@ -254,7 +254,8 @@ def test_every_job_runs_in_each_pipeline_and_the_commits_image_is_promoted(
 ) -> None:
     image = f"{names.IMAGE_REPOSITORY}:{SHA}"
     merge_request = {"CI_PIPELINE_SOURCE": "merge_request_event"}
-    assert pipelines.run(merge_request) == ["lint", "test"]
+    assert pipelines.run(merge_request) == ["lint", "test", "image-test"]
+    assert pipelines.registry() == []  # a merge request's image is checked, never published
     develop = {"CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "develop"}
     assert pipelines.run(develop) == ["lint", "test", "build", "deploy:dev", "verify:dev"]
     assert pipelines.registry() == [image]
@@ -271,9 +272,10 @@ def test_every_job_runs_in_each_pipeline_and_the_commits_image_is_promoted(
 
 
 def test_the_checks_are_the_makefile_targets_ci_run_runs(pipelines: Pipelines) -> None:
+    pipelines.run({"CI_PIPELINE_SOURCE": "merge_request_event"})
     pipelines.run({"CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "develop"})
     targets = [c["argv"] for c in pipelines.calls() if c["tool"] == "make"]
-    assert targets == [["lint"], ["test"], ["image-test"]]
+    assert targets == [["lint"], ["test"], ["image-test"]] * 2
     # Every other tool call is plumbing: nothing runs ruff, mypy or pytest beside the Makefile.
     for call in pipelines.calls():
         assert not {"ruff", "mypy", "pytest"} & set(call["argv"]), call
