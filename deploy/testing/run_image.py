@@ -222,11 +222,12 @@ def check_contents(container: Container) -> None:
         f"missing = [t for t in {CLIENT_TOOLS!r} if not shutil.which(t)]\n"
         "versions = [subprocess.run([t, '--version'], capture_output=True, text=True, check=True)"
         ".stdout.strip() for t in " + repr(CLIENT_TOOLS) + " if shutil.which(t)]\n"
-        "print(found, missing, versions)\n"
+        "print('; '.join(versions))\n"
+        "print('unexpected:', found, 'missing:', missing, file=sys.stderr)\n"
         "sys.exit(1 if found or missing or not all(' 18.' in v for v in versions) else 0)\n"
     )
     output = container.run("-c", probe, entrypoint="python").stdout.strip()
-    say(f"contents: no pip, setuptools or PostgreSQL server; clients {output.split('[', 3)[-1]}")
+    say(f"contents: no pip, setuptools or PostgreSQL server; {output}")
 
 
 def check_served(http: Http) -> None:

