@@ -280,7 +280,7 @@ def test_the_checks_are_the_makefile_targets_ci_run_runs(pipelines: Pipelines) -
     for call in pipelines.calls():
         assert not {"ruff", "mypy", "pytest"} & set(call["argv"]), call
     ci_run = (REPO / ".ci" / "run").read_text()
-    for target in ("make test",):
+    for target in ("make test", "make image-test"):
         assert target in ci_run
 
 
