@@ -40,7 +40,10 @@ def test_the_image_test_runs_the_container_as_the_manifest_runs_the_app_pod() ->
     limit = volume["emptyDir"]["sizeLimit"]
     assert limit.endswith("Mi")
     assert f"--tmpfs={mount['mountPath']}:rw,size={limit[:-2]}m,mode=1777" in flags
-    assert f"--user={pod['securityContext']['runAsUser']}:{pod['securityContext']['runAsGroup']}" in flags
+    assert (
+        f"--user={pod['securityContext']['runAsUser']}:{pod['securityContext']['runAsGroup']}"
+        in flags
+    )
     assert security["capabilities"]["drop"] == ["ALL"] and "--cap-drop=ALL" in flags
     assert security["allowPrivilegeEscalation"] is False
     assert "--security-opt=no-new-privileges" in flags
@@ -72,7 +75,9 @@ def test_make_image_test_runs_the_script_and_ci_runs_it_after_the_tests() -> Non
     makefile = (REPO / "Makefile").read_text()
     assert "image-test: $(STAMP)" in makefile
     assert "deploy/testing/image-test $(BIN)/python" in makefile
-    steps = [line for line in (REPO / ".ci" / "run").read_text().splitlines() if line.startswith("make ")]
+    steps = [
+        line for line in (REPO / ".ci" / "run").read_text().splitlines() if line.startswith("make ")
+    ]
     assert steps == ["make test", "make image-test"]
 
 
