@@ -131,7 +131,7 @@ def test_dockerignore_keeps_only_what_the_build_copies() -> None:
 def test_compose_runs_the_before_system() -> None:
     compose = yaml.safe_load((REPO / "compose.yaml").read_text())
     services = compose["services"]
-    assert set(services) == {"db", "migrate", "app", "backup"}
+    assert set(services) == {"db", "migrate", "app", "worker", "backup-dir", "backup"}
     db = services["db"]
     assert db["image"].startswith("postgres:18") and db["image"].endswith("-alpine")
     assert "pgdata:/var/lib/postgresql" in db["volumes"]
@@ -143,7 +143,7 @@ def test_compose_runs_the_before_system() -> None:
     assert "3000" in services["app"]["ports"][0]
     backup_script = "./deploy/kubernetes/components/backup/backup.sh"
     assert any(v.startswith(backup_script) for v in services["backup"]["volumes"])
-    for service in ("app", "migrate"):
+    for service in ("app", "migrate", "worker"):
         assert services[service].get("read_only") is True
 
 

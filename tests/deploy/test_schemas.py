@@ -133,7 +133,8 @@ def _check_cnpg_cluster(obj: Obj) -> None:
     _require(obj, "spec.storage.size", str)
     _require(obj, "spec.bootstrap.initdb.database", str)
     _require(obj, "spec.bootstrap.initdb.secret.name", str)
-    assert re.fullmatch(r"[^:@]+:\d+", _require(obj, "spec.imageName", str).split("/")[-1])
+    # A PostgreSQL major.minor tag (CloudNativePG's operand images are tagged 18.6, 18.6-…).
+    assert re.fullmatch(r"[^:@]+:\d+\.\d+", _require(obj, "spec.imageName", str).split("/")[-1])
 
 
 def _check_scheduled_backup(obj: Obj) -> None:
