@@ -48,6 +48,10 @@ def read_answer(sock: socket.socket) -> Answer:
     for line in header_lines:
         name, _, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
+    if headers.get("transfer-encoding") == "chunked":
+        while not body.endswith(b"0\r\n\r\n"):
+            body += sock.recv(65536) or b"0\r\n\r\n"
+        return Answer(status(status_line), headers, unchunk(body))
     length = int(headers.get("content-length", "-1"))
     while length < 0 or len(body) < length:
         try:
@@ -57,7 +61,21 @@ def read_answer(sock: socket.socket) -> Answer:
         if not piece:
             break
         body += piece
-    return Answer(int(status_line.split()[1]), headers, body[: length if length >= 0 else None])
+    return Answer(status(status_line), headers, body[: length if length >= 0 else None])
+
+
+def status(line: str) -> int:
+    return int(line.split()[1])
+
+
+def unchunk(body: bytes) -> bytes:
+    data = b""
+    while True:
+        size_line, _, body = body.partition(b"\r\n")
+        size = int(size_line.split(b";")[0], 16)
+        if size == 0:
+            return data
+        data, body = data + body[:size], body[size + 2 :]
 
 
 @dataclass

@@ -28,7 +28,7 @@ def server_options(env: Env) -> dict[str, Any]:
     return {
         "bind": [f"0.0.0.0:{port}"],
         "workers": env.number("INVOICETRON_WORKERS", 2, minimum=1, maximum=64),
-        "worker_class": "gthread",
+        "worker_class": "invoicetron.ops.worker.HeadFirstThreadWorker",
         "threads": env.number("INVOICETRON_THREADS", 8, minimum=1, maximum=64),
         "timeout": env.number("INVOICETRON_REQUEST_TIMEOUT", 60, minimum=5),
         "graceful_timeout": graceful,
