@@ -240,7 +240,9 @@ UPLOAD_LIMITS = {
     "/data/": ("the CSV file", 5 * 1024 * 1024),
 }
 # Uploads within those limits stay in memory: nothing a client sends is ever written to disk.
-FILE_UPLOAD_MAX_MEMORY_SIZE = max(limit for _what, limit in UPLOAD_LIMITS.values()) + FORM_FIELDS_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = (
+    max(limit for _what, limit in UPLOAD_LIMITS.values()) + FORM_FIELDS_BYTES
+)
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 
 # -- Background jobs and email ---------------------------------------------------------------------

@@ -54,7 +54,7 @@ def test_an_anonymous_400_mb_upload_is_refused_with_413_before_anything_is_writt
 ) -> None:
     boundary = "invoicetron-boundary"
     part = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
         'filename="huge.csv"\r\nContent-Type: text/csv\r\n\r\n'
     ).encode()
     headers = {
