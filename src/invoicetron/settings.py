@@ -108,7 +108,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Before anything reads a body (the CSRF check parses forms before the view asks who is sending).
+    # Before anything reads a body (the CSRF check parses a form before the view asks who sent it).
     "invoicetron.health.bodylimit.RequestBodyLimitMiddleware",
     # Early, so that kubelet probes (Host: <pod IP>) are answered before host validation.
     "invoicetron.health.middleware.HealthCheckMiddleware",
@@ -228,10 +228,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# -- Request bodies ---------------------------------------------------------------------------------
+# -- Request bodies --------------------------------------------------------------------------------
 # Every body is capped before anything parses it (invoicetron/health/bodylimit.py): a form with an
-# upload may send its file's limit plus FORM_FIELDS_BYTES, every other request DATA_UPLOAD_MAX_...
-# (Django's default, stated here because the 413 answers quote it). Larger bodies get a 413.
+# upload may send its file's limit plus FORM_FIELDS_BYTES, every other request at most
+# DATA_UPLOAD_MAX_MEMORY_SIZE (Django's default, stated here: the 413 answers quote it).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB
 FORM_FIELDS_BYTES = 64 * 1024
 # path → (what is uploaded there, its limit): the forms' own MAX_LOGO_BYTES and MAX_FILE_BYTES.

@@ -8,7 +8,6 @@ server's temporary directory (TMPDIR) is the test's own, so that anything spoole
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,12 +40,7 @@ def served(prepared: Prepared, tmp_path: Path, spool: Path) -> Iterator[App]:
 
 
 def largest_file(folder: Path) -> int:
-    sizes = [
-        os.path.getsize(os.path.join(root, name))
-        for root, _dirs, names in os.walk(folder)
-        for name in names
-    ]
-    return max(sizes, default=0)
+    return max((path.stat().st_size for path in folder.rglob("*") if path.is_file()), default=0)
 
 
 def test_an_anonymous_400_mb_upload_is_refused_with_413_before_anything_is_written(

@@ -163,7 +163,7 @@ CONFLICT = "The request conflicts with the current state of the data; reload and
 
 
 def _too_large(_: Exception) -> ApiError:
-    """Django's own limit (DATA_UPLOAD_MAX_MEMORY_SIZE); the body-limit middleware is checked first."""
+    """Django's own limit (DATA_UPLOAD_MAX_MEMORY_SIZE), behind the body-limit middleware."""
     return ApiError(
         413, "The request body is larger than the API accepts; send less in one request."
     )

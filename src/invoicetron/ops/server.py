@@ -35,7 +35,7 @@ def server_options(env: Env) -> dict[str, Any]:
         # Each worker's event loop must report within this; a slow request holds only its thread.
         "timeout": env.number("INVOICETRON_REQUEST_TIMEOUT", 60, minimum=5),
         "graceful_timeout": graceful,
-        # Idle kept-alive connections wait in the event loop, and are closed after this many seconds.
+        # Idle kept-alive connections wait in the event loop; closed after this many seconds.
         "keepalive": 5,
         # Open connections per worker, idle or slow ones included; new ones wait in the backlog.
         "worker_connections": 1000,

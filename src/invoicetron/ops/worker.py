@@ -13,6 +13,7 @@ pyproject.toml for that reason); tests/reliability/test_slow_clients.py exercise
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import selectors
 import time
@@ -20,7 +21,7 @@ from collections import deque
 from functools import partial
 from typing import Any
 
-from gunicorn.workers.gthread import ThreadWorker, TConn
+from gunicorn.workers.gthread import TConn, ThreadWorker
 
 # The whole request line and headers must arrive within this many seconds.
 HEAD_TIMEOUT = 20.0
@@ -50,7 +51,7 @@ class HeadConn(TConn):
             self.head.clear()
 
 
-class HeadFirstThreadWorker(ThreadWorker):  # type: ignore[misc]  # gunicorn has no type hints
+class HeadFirstThreadWorker(ThreadWorker):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.heads: deque[HeadConn] = deque()  # by deadline: every head gets the same time
@@ -97,17 +98,13 @@ class HeadFirstThreadWorker(ThreadWorker):  # type: ignore[misc]  # gunicorn has
             conn.data_ready = True  # so that the thread does not wait for data either
             self.enqueue_req(conn)
         elif len(conn.head) > MAX_HEAD_BYTES:
-            try:
+            with contextlib.suppress(OSError):
                 conn.sock.send(TOO_LARGE)
-            except OSError:
-                pass
             self.drop_head(conn)
 
     def drop_head(self, conn: HeadConn) -> None:
-        try:
+        with contextlib.suppress(KeyError, ValueError, OSError):
             self.poller.unregister(conn.sock)
-        except (KeyError, ValueError, OSError):
-            pass
         self.heads.remove(conn)
         self.nr_conns -= 1
         conn.close()
