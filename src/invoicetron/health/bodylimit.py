@@ -88,7 +88,10 @@ def read_chunked_bodies(application: Callable[..., Iterable[bytes]]) -> Callable
 
     def limited(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
-        if chunked and not environ.get("CONTENT_LENGTH"):
+        # Only a server that de-chunks and ends the stream (gunicorn) says wsgi.input_terminated;
+        # elsewhere (the development server) reading to the end could wait forever.
+        terminated = environ.get("wsgi.input_terminated", False)
+        if chunked and terminated and not environ.get("CONTENT_LENGTH"):
             most = body_limit(environ.get("PATH_INFO", "")) + 1
             stream = environ["wsgi.input"]
             data = bytearray()
