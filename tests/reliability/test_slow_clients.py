@@ -63,3 +63,23 @@ def test_the_server_answers_health_checks_with_dozens_of_slow_and_idle_connectio
         typing.join()
         for sock in slow + idle:
             sock.close()
+
+
+def test_a_kept_alive_connection_may_send_its_next_head_in_pieces(app: App) -> None:
+    sock = connect(app.base)
+    request = head(app.base, "GET", "/api/health", {"Connection": "keep-alive"})
+    sock.sendall(request)
+    assert read_answer(sock).status == 200
+    for piece in (request[:7], request[7:30], request[30:]):
+        sock.sendall(piece)
+        time.sleep(0.3)
+    assert read_answer(sock).status == 200
+    sock.close()
+
+
+def test_a_head_longer_than_64_kb_is_refused_without_taking_a_thread(app: App) -> None:
+    sock = connect(app.base)
+    sock.sendall(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    sock.sendall(b"X-Padding: " + b"p" * (70 * 1024))  # and no end of the headers
+    assert read_answer(sock).status == 431
+    sock.close()
