@@ -128,3 +128,18 @@ def test_serve_says_nothing_about_the_first_owner_once_one_exists(
     with caplog.at_level(logging.INFO):
         log_how_to_create_the_first_owner()
     assert not [record for record in caplog.records if "createuser" in record.getMessage()]
+
+
+def test_serve_runs_threaded_workers_that_read_request_heads_before_taking_a_thread() -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from invoicetron.envconfig import Env
+    from invoicetron.ops.server import server_options
+
+    options = server_options(Env({"INVOICETRON_THREADS": "6"}))
+    assert options["worker_class"] == "invoicetron.ops.worker.HeadFirstThreadWorker"
+    assert options["threads"] == 6
+    assert options["preload_app"] is True
+    assert server_options(Env({}))["threads"] == 4
+    with pytest.raises(ImproperlyConfigured, match="INVOICETRON_THREADS must be at least 1"):
+        server_options(Env({"INVOICETRON_THREADS": "0"}))

@@ -112,7 +112,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that kubelet probes (Host: <pod IP>) are answered before host validation.
+    # Before anything reads a body (the CSRF check parses a form before the view asks who sent it).
+    "invoicetron.health.bodylimit.RequestBodyLimitMiddleware",
+    # Early, so that kubelet probes (Host: <pod IP>) are answered before host validation.
     "invoicetron.health.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -242,6 +244,23 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# -- Request bodies --------------------------------------------------------------------------------
+# Every body is capped before anything parses it (invoicetron/health/bodylimit.py): a form with an
+# upload may send its file's limit plus FORM_FIELDS_BYTES, every other request at most
+# DATA_UPLOAD_MAX_MEMORY_SIZE (Django's default, stated here: the 413 answers quote it).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB
+FORM_FIELDS_BYTES = 64 * 1024
+# path → (what is uploaded there, its limit): the forms' own MAX_LOGO_BYTES and MAX_FILE_BYTES.
+UPLOAD_LIMITS = {
+    "/settings/": ("the logo", 512 * 1024),
+    "/data/": ("the CSV file", 5 * 1024 * 1024),
+}
+# Uploads within those limits stay in memory: nothing a client sends is ever written to disk.
+FILE_UPLOAD_MAX_MEMORY_SIZE = (
+    max(limit for _what, limit in UPLOAD_LIMITS.values()) + FORM_FIELDS_BYTES
+)
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 
 # -- Background jobs and email ---------------------------------------------------------------------
 # Jobs live in PostgreSQL (procrastinate); `invoicetron worker` runs them. See automation/.

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
@@ -144,6 +144,7 @@ def from_exception(exception: Exception) -> ApiError:
         (HttpError, lambda error: ApiError(error.status_code, str(error))),
         (Http404, lambda _: ApiError(404, "Not found.")),
         (PermissionDenied, lambda _: ApiError(403, "You may not do this.")),
+        (RequestDataTooBig, _too_large),
         (OperationalError, _unavailable),
         (InterfaceError, _unavailable),
         (IntegrityError, lambda _: ApiError(409, CONFLICT)),
@@ -159,6 +160,13 @@ NOT_AUTHENTICATED = (
     "Authentication required: send `Authorization: Bearer <token>` with an active API token."
 )
 CONFLICT = "The request conflicts with the current state of the data; reload and retry."
+
+
+def _too_large(_: Exception) -> ApiError:
+    """Django's own limit (DATA_UPLOAD_MAX_MEMORY_SIZE), behind the body-limit middleware."""
+    return ApiError(
+        413, "The request body is larger than the API accepts; send less in one request."
+    )
 
 
 def _unavailable(_: Exception) -> ApiError:

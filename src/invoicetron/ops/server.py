@@ -1,9 +1,11 @@
 """`invoicetron serve`: gunicorn, configured from the environment.
 
-Gunicorn because it is the most proven WSGI server for Django: pre-forked sync workers that share
-the preloaded app's memory, a graceful shutdown on SIGTERM (in-flight requests finish within the
-graceful timeout, new connections are refused), and worker recycling. Nothing here migrates: that
-is `invoicetron migrate`, a separate step (the Kubernetes migration Job).
+Gunicorn because it is the most proven WSGI server for Django: pre-forked workers that share the
+preloaded app's memory, a graceful shutdown on SIGTERM (in-flight requests finish within the
+graceful timeout, new connections are refused), and worker recycling. The workers are threaded and
+read each request head in their event loop (ops/worker.py), so slow or idle clients hold a socket,
+never a thread. Nothing here migrates: that is `invoicetron migrate`, a separate step (the
+Kubernetes migration Job).
 """
 
 from __future__ import annotations
@@ -28,10 +30,15 @@ def server_options(env: Env) -> dict[str, Any]:
     return {
         "bind": [f"0.0.0.0:{port}"],
         "workers": env.number("INVOICETRON_WORKERS", 2, minimum=1, maximum=64),
-        "worker_class": "sync",
+        "worker_class": "invoicetron.ops.worker.HeadFirstThreadWorker",
+        "threads": env.number("INVOICETRON_THREADS", 4, minimum=1, maximum=64),
+        # Each worker's event loop must report within this; a slow request holds only its thread.
         "timeout": env.number("INVOICETRON_REQUEST_TIMEOUT", 60, minimum=5),
         "graceful_timeout": graceful,
+        # Idle kept-alive connections wait in the event loop; closed after this many seconds.
         "keepalive": 5,
+        # Open connections per worker, idle or slow ones included; new ones wait in the backlog.
+        "worker_connections": 1000,
         "preload_app": True,
         # Recycle workers now and then so that a slow leak can never grow without bound.
         "max_requests": 5000,
