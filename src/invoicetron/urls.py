@@ -14,3 +14,6 @@ urlpatterns = [
     path("", include("invoicetron.messaging.urls")),
     path("", include("invoicetron.automation.urls")),
 ]
+
+# A database outage met by middleware (outside any view) is still a 503, see health.middleware.
+handler500 = "invoicetron.health.middleware.server_error"

@@ -7,6 +7,7 @@ here, before anything calls request.get_host(), keeps probes working without loo
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.views import defaults
 
 from invoicetron.health.checks import check_readiness
 
@@ -68,13 +70,25 @@ class HealthCheckMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         """A database outage is a 503 that says so, not a 500 with a stack trace."""
-        if isinstance(exception, OperationalError | InterfaceError):
-            OUTAGE_LOG.report(request, exception)
-            response = database_unavailable(request)
-            # Django's request logger would add an error line per 503; OUTAGE_LOG speaks for them.
-            response._has_been_logged = True  # type: ignore[attr-defined]
-            return response
+        return outage_response(request, exception)
+
+
+def outage_response(request: HttpRequest, exception: BaseException | None) -> HttpResponse | None:
+    """The 503 for a database error (None for any other error), logged by OUTAGE_LOG only."""
+    if not isinstance(exception, OperationalError | InterfaceError):
         return None
+    OUTAGE_LOG.report(request, exception)
+    response = database_unavailable(request)
+    # Django's request logger would add an error line per 503; OUTAGE_LOG speaks for them.
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: middleware that reads the session or the user (two-factor, messages) meets
+    an outage outside any view, where process_exception never sees it; Django then asks this
+    handler, which still answers the outage with its 503."""
+    return outage_response(request, sys.exc_info()[1]) or defaults.server_error(request)
 
 
 def liveness() -> JsonResponse:
