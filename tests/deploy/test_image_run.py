@@ -75,7 +75,7 @@ def test_make_image_test_runs_the_script_and_ci_runs_it_after_the_tests() -> Non
     assert "deploy/testing/image-test $(BIN)/python" in makefile
     ci_run = (REPO / ".ci" / "run").read_text().splitlines()
     steps = [line for line in ci_run if line.startswith("make ")]
-    assert steps == ["make test", "make image-test"]
+    assert steps == ["make lint", "make test", "make image-test"]
 
 
 def test_the_stand_in_base_is_tagged_with_the_dockerfiles_base_image() -> None:
