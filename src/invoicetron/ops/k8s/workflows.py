@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 from invoicetron.ops import k8s_names as names
-from invoicetron.ops.k8s import bootstrap, deploy, verify
+from invoicetron.ops.k8s import bootstrap, deploy, takeover, verify
 from invoicetron.ops.k8s import manifests as m
 from invoicetron.ops.k8s import secrets as s
 from invoicetron.ops.k8s.environments import Environment
@@ -99,8 +99,9 @@ def run_deploy(
             )
     live = kubectl.get("deployment", names.APP_NAME, env.namespace)
     live_worker = kubectl.get("deployment", names.WORKER_NAME, env.namespace)
+    rendered = render(kubectl, str(env.overlay))
     plan = deploy.plan_deploy(
-        render(kubectl, str(env.overlay)),
+        rendered,
         render(kubectl, str(env.migrate_overlay)),
         image,
         live,
@@ -108,23 +109,75 @@ def run_deploy(
         app_only=app_only,
         live_worker=live_worker,
     )
-    for line in plan.describe():
+    cnpg = deploy.cnpg_cluster(rendered) is not None
+    ours = deploy.cnpg_cluster(plan.infrastructure)
+    if ours is not None:
+        live_cluster = kubectl.get(deploy.CNPG_RESOURCE, names.DB_NAME, env.namespace)
+        note = deploy.keep_instances(ours, live_cluster)
+        plan.notes += [note] if note else []
+    taking_over = takeover_plan(kubectl, env, rendered, app_only=app_only)
+    for line in plan.describe() + taking_over.describe():
         say(line)
     if dry_run:
         return
+    takeover.prepare(kubectl, taking_over, env.namespace)
     if plan.infrastructure:
         say("applying the environment (server-side)…")
         kubectl.apply(m.dump(plan.infrastructure))
-    say(f"waiting for the database (statefulset/{names.DB_NAME})…")
-    kubectl.rollout_status("statefulset", names.DB_NAME, env.namespace, timeout)
+    wait_for_database(kubectl, env, say, timeout, cnpg=cnpg)
     run_migration(kubectl, env, plan.migrate_job, say, timeout)
+    for replaced in taking_over.of("Deployment"):
+        say(f"deleting {replaced.ref} --cascade=orphan: its pods keep serving until ours are ready")
+        takeover.orphan(kubectl, replaced, env.namespace)
     # The app and the worker only now, together: neither runs the new code before its migrations.
     say(f"rolling out {image} (app and worker)…")
     kubectl.apply(m.dump(plan.workloads))
     kubectl.rollout_status("deployment", names.APP_NAME, env.namespace, timeout)
     kubectl.rollout_status("deployment", names.WORKER_NAME, env.namespace, timeout)
+    for removed in takeover.remove_old_replicasets(kubectl, taking_over, env.namespace):
+        say(f"deleted the replaced Deployment's replicaset/{removed} and its pods")
     check_worker_pods(kubectl, env, image, say)
     check_pods_then_ready(kubectl, env, image, ready_url, say, timeout=min(timeout, 120))
+
+
+def takeover_plan(
+    kubectl: Kubectl, env: Environment, rendered: list[Obj], *, app_only: bool
+) -> takeover.TakeoverPlan:
+    """Objects whose immutable selectors differ from ours (an installation made by the runbook)."""
+    kinds = ("Deployment",) if app_only else (*takeover.WORKLOADS, "Service")
+    candidates = [o for o in rendered if m.kind(o) in kinds]
+    live = {
+        (m.kind(o), m.name(o)): kubectl.get(m.kind(o).lower(), m.name(o), env.namespace)
+        for o in candidates
+    }
+    claims = kubectl.list("pvc", env.namespace) if not app_only and any(live.values()) else []
+    plan = takeover.plan_takeover(candidates, live, claims)
+    if app_only and not plan.empty:
+        raise StepFailed(
+            "the live Deployments select other labels than ours (an installation made by hand): "
+            "run the full `invoicetron k8s deploy` once with an administrator's credentials, "
+            "which replaces them safely (see deploy/README.md, taking over)"
+        )
+    return plan
+
+
+def wait_for_database(
+    kubectl: Kubectl, env: Environment, say: Say, timeout: int, *, cnpg: bool
+) -> None:
+    if not cnpg:
+        say(f"waiting for the database (statefulset/{names.DB_NAME})…")
+        kubectl.rollout_status("statefulset", names.DB_NAME, env.namespace, timeout)
+        return
+    # CloudNativePG makes no StatefulSet; its Cluster says Ready once every instance is.
+    say(f"waiting for the database ({deploy.CNPG_RESOURCE}/{names.DB_NAME} Ready)…")
+    kubectl.run(
+        "wait",
+        f"{deploy.CNPG_RESOURCE}/{names.DB_NAME}",
+        "--for=condition=Ready",
+        f"--namespace={env.namespace}",
+        f"--timeout={timeout}s",
+        timeout=timeout + 30,
+    )
 
 
 def run_migration(kubectl: Kubectl, env: Environment, job: Obj, say: Say, timeout: int) -> None:
