@@ -115,7 +115,8 @@ def run_deploy(
         live_cluster = kubectl.get(deploy.CNPG_RESOURCE, names.DB_NAME, env.namespace)
         note = deploy.keep_instances(ours, live_cluster)
         plan.notes += [note] if note else []
-    taking_over = takeover_plan(kubectl, env, rendered, app_only=app_only)
+    known = {("Deployment", names.APP_NAME): live, ("Deployment", names.WORKER_NAME): live_worker}
+    taking_over = takeover_plan(kubectl, env, rendered, known, app_only=app_only)
     for line in plan.describe() + taking_over.describe():
         say(line)
     if dry_run:
@@ -141,16 +142,23 @@ def run_deploy(
 
 
 def takeover_plan(
-    kubectl: Kubectl, env: Environment, rendered: list[Obj], *, app_only: bool
+    kubectl: Kubectl,
+    env: Environment,
+    rendered: list[Obj],
+    known: dict[tuple[str, str], Obj | None],
+    *,
+    app_only: bool,
 ) -> takeover.TakeoverPlan:
     """Objects whose immutable selectors differ from ours (an installation made by the runbook)."""
     kinds = ("Deployment",) if app_only else (*takeover.WORKLOADS, "Service")
     candidates = [o for o in rendered if m.kind(o) in kinds]
     live = {
-        (m.kind(o), m.name(o)): kubectl.get(m.kind(o).lower(), m.name(o), env.namespace)
-        for o in candidates
+        key: known[key] if key in known else kubectl.get(key[0].lower(), key[1], env.namespace)
+        for key in ((m.kind(o), m.name(o)) for o in candidates)
     }
-    claims = kubectl.list("pvc", env.namespace) if not app_only and any(live.values()) else []
+    # The claims are only listed to show which volumes a replaced StatefulSet keeps.
+    has_statefulset = any(kind == "StatefulSet" and obj for (kind, _), obj in live.items())
+    claims = kubectl.list("pvc", env.namespace) if has_statefulset else []
     plan = takeover.plan_takeover(candidates, live, claims)
     if app_only and not plan.empty:
         raise StepFailed(
