@@ -94,7 +94,7 @@ def claims() -> list[dict[str, Any]]:
 
 
 def orphaned_replicaset() -> dict[str, Any]:
-    """The runbook Deployment's ReplicaSet, once its Deployment was deleted with --cascade=orphan."""
+    """The runbook Deployment's ReplicaSet once the Deployment is deleted with --cascade=orphan."""
     labels = {"app": "invoicetron", "pod-template-hash": "5c9f7d"}
     return {
         "kind": "ReplicaSet",

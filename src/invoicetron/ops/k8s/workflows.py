@@ -301,16 +301,22 @@ def environment_database(kubectl: Kubectl, env: Environment, url: str | None) ->
         )
 
 
-def count_users(kubectl: Kubectl, env: Environment) -> tuple[int | None, str]:
-    """Accounts in the environment's database, counted by psql inside the database pod."""
+def count_users(
+    kubectl: Kubectl, env: Environment, pod: str = f"{names.DB_NAME}-0", user: str = names.DB_USER
+) -> tuple[int | None, str]:
+    """Accounts in the environment's database, counted by psql inside the database pod.
+
+    ``pod`` is the StatefulSet's only pod, or CloudNativePG's current primary (prod-ha), whose
+    local socket admits only the `postgres` user (peer authentication).
+    """
     try:
         output = kubectl.exec(
-            f"{names.DB_NAME}-0",
+            pod,
             env.namespace,
             [
                 "psql",
                 "-U",
-                names.DB_USER,
+                user,
                 "-d",
                 names.DB_DATABASE,
                 "-tAc",
@@ -329,11 +335,20 @@ def gather_checks(
     kubectl: Kubectl, env: Environment, image: str | None, max_backup_age: timedelta
 ) -> list[verify.Check]:
     ns = env.namespace
-    desired = bootstrap.desired_namespace(render(kubectl, str(env.overlay)), ns)
+    rendered = render(kubectl, str(env.overlay))
+    desired = bootstrap.desired_namespace(rendered, ns)
     checks = [verify.namespace_check(kubectl.get("namespace", ns), desired)]
-    checks += verify.database_check(
-        kubectl.get("statefulset", names.DB_NAME, ns), kubectl.list("pvc", ns)
-    )
+    database_pod, database_user = f"{names.DB_NAME}-0", names.DB_USER
+    if deploy.cnpg_cluster(rendered) is None:
+        checks += verify.database_check(
+            kubectl.get("statefulset", names.DB_NAME, ns), kubectl.list("pvc", ns)
+        )
+    else:
+        cluster = kubectl.get(deploy.CNPG_RESOURCE, names.DB_NAME, ns)
+        instances = kubectl.list("pods", ns, f"{deploy.CNPG_CLUSTER_LABEL}={names.DB_NAME}")
+        checks += verify.cnpg_database_check(cluster, instances, kubectl.list("pvc", ns))
+        primary = ((cluster or {}).get("status") or {}).get("currentPrimary")
+        database_pod, database_user = primary or database_pod, "postgres"
     deployment = kubectl.get("deployment", names.APP_NAME, ns)
     app = verify.app_check(deployment, kubectl.list("pods", ns, APP_SELECTOR), image)
     checks.append(app)
@@ -346,7 +361,7 @@ def gather_checks(
     checks.append(verify.pull_secret_check(secrets.get(names.PULL_SECRET), live_image))
     checks.append(verify.route_check(kubectl.get("httproute", names.APP_NAME, ns)))
     checks += url_checks(env, app.status == verify.PASS)
-    checks.append(verify.data_check(*count_users(kubectl, env)))
+    checks.append(verify.data_check(*count_users(kubectl, env, database_pod, database_user)))
     cronjob = kubectl.get("cronjob", names.BACKUP_CRONJOB, ns)
     checks.append(verify.backup_check(cronjob, datetime.now(UTC), max_backup_age))
     return checks
