@@ -102,7 +102,7 @@ def test_dry_run_of_prod_ha_waits_for_the_cloudnativepg_cluster_and_keeps_its_in
 
 def test_deploy_of_prod_ha_waits_for_the_cluster_ready_and_never_resets_its_instances(
     standin: Path,  # noqa: F811
-    ready_url: str,
+    ready_url: str,  # noqa: F811
 ) -> None:
     can(standin, cluster_state(instances=5, ready=5))
 

@@ -80,7 +80,9 @@ def cnpg_database_check(cluster: Obj | None, pods: list[Obj], claims: list[Obj])
     status = cluster.get("status") or {}
     wanted = int((cluster.get("spec") or {}).get("instances") or 1)
     ready = int(status.get("readyInstances") or 0)
-    condition = next((c for c in status.get("conditions") or [] if c.get("type") == "Ready"), {})
+    condition: Obj = next(
+        (c for c in status.get("conditions") or [] if c.get("type") == "Ready"), {}
+    )
     primary = status.get("currentPrimary") or "none"
     running = sorted(
         m.name(p)
