@@ -175,3 +175,18 @@ def test_an_installation_with_our_selectors_needs_no_takeover() -> None:
     plan = takeover.plan_takeover([ours], {("StatefulSet", names.DB_NAME): ours}, [])
 
     assert plan.empty
+
+
+def test_a_statefulset_whose_volume_template_changed_is_replaced_keeping_its_claims() -> None:
+    ours = runbook.statefulset()
+    live = runbook.statefulset()
+    live["spec"]["volumeClaimTemplates"][0]["spec"]["storageClassName"] = "local-path"
+
+    plan = takeover.plan_takeover([ours], {("StatefulSet", names.DB_NAME): live}, runbook.claims())
+
+    [replacement] = plan.replacements
+    assert replacement.kept_claims == ("data-invoicetron-db-0",)
+    assert (
+        "statefulset/invoicetron-db: volumeClaimTemplates differ (storage class local-path -> "
+        "longhorn) and are immutable -> replace it" in plan.describe()[1]
+    )

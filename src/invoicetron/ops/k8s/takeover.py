@@ -64,6 +64,7 @@ class Replacement:
     old_selector: dict[str, str]
     new_labels: dict[str, str]  # our pod template's labels, added to the running pods
     kept_claims: tuple[str, ...] = ()
+    reason: str = ""
 
     @property
     def ref(self) -> str:
@@ -94,10 +95,7 @@ class TakeoverPlan:
         if self.empty:
             return []
         lines = ["take over the existing installation (its selectors are not ours):"]
-        lines += [
-            f"  {r.ref}: selector {as_text(r.old_selector)} is immutable -> replace it"
-            for r in self.replacements
-        ]
+        lines += [f"  {r.ref}: {r.reason} -> replace it" for r in self.replacements]
         lines += [f"  {note}" for note in self.claim_notes]
         lines += [
             f"  0a. label the running pods of {r.ref} ({as_text(r.old_selector)}) with "
@@ -133,16 +131,49 @@ def plan_takeover(
         if current is None or kind not in (*WORKLOADS, "Service"):
             continue
         old, new = selector_of(current), selector_of(obj)
-        if not old or old == new:
-            continue
+        reason = f"selector {as_text(old)} is immutable" if old and old != new else ""
         if kind == "Service":
-            plan.services.append(Reselection(name, old, new))
+            if reason:
+                plan.services.append(Reselection(name, old, new))
+            continue
+        if kind == "StatefulSet" and not reason:
+            changed = template_changes(current, obj)
+            reason = f"volumeClaimTemplates differ ({changed}) and are immutable" if changed else ""
+        if not reason:
             continue
         kept: tuple[str, ...] = ()
         if kind == "StatefulSet":
             kept = statefulset_claims(current, obj, claims, plan.claim_notes)
-        plan.replacements.append(Replacement(kind, name, old, template_labels(obj), kept))
+        plan.replacements.append(
+            Replacement(kind, name, old or new, template_labels(obj), kept, reason)
+        )
     return plan
+
+
+def template_changes(live: Obj, ours: Obj) -> str:
+    """How our volume templates differ from the live ones (the API server fills in defaults)."""
+
+    def described(obj: Obj) -> dict[str, dict[str, object]]:
+        found = {}
+        for template in (obj.get("spec") or {}).get("volumeClaimTemplates") or []:
+            spec = template.get("spec") or {}
+            found[str((template.get("metadata") or {}).get("name"))] = {
+                "storage class": spec.get("storageClassName"),
+                "access modes": ",".join(spec.get("accessModes") or []),
+                "size": ((spec.get("resources") or {}).get("requests") or {}).get("storage"),
+            }
+        return found
+
+    before, after = described(live), described(ours)
+    changes = [
+        f"{field} {before[t][field]} -> {after[t][field]}"
+        for t in before.keys() & after.keys()
+        for field in after[t]
+        if after[t][field] is not None and before[t][field] != after[t][field]
+    ]
+    if before.keys() != after.keys():
+        changes.append(f"templates {', '.join(before)} -> {', '.join(after)}")
+    return "; ".join(sorted(changes))
 
 
 def statefulset_claims(
@@ -156,7 +187,7 @@ def statefulset_claims(
             f"statefulset/{name} deletes its volumes when it is deleted "
             "(persistentVolumeClaimRetentionPolicy.whenDeleted: Delete): set it to Retain first"
         )
-    lost = [t for t in claim_templates(live) if t not in claim_templates(ours)]
+    lost = [n for n in claim_templates(live) if n not in claim_templates(ours)]
     if lost:
         raise DeployRefused(
             f"statefulset/{name}'s volume template {lost[0]!r} is not in the manifests: "
