@@ -90,6 +90,14 @@ def data_options(parser: argparse.ArgumentParser, *, url_option: str = "--databa
     )
 
 
+def overlay_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--overlay",
+        help="another overlay of the environment's namespace, e.g. prod-ha with --env prod "
+        "(default: the environment's own)",
+    )
+
+
 def confirm_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--yes", action="store_true", help="do not ask before replacing data")
 
@@ -151,6 +159,7 @@ def add_cluster_steps(
         action="store_true",
         help="only the migration Job and the Deployment (what CI's Role allows)",
     )
+    overlay_option(dep)
     dep.add_argument("--timeout", type=int, default=600, help="seconds per wait (default 600)")
     dep.add_argument(
         "--ready-url", help="readiness URL (default https://<internal host>/api/ready)"
@@ -163,6 +172,7 @@ def add_cluster_steps(
         "the runbook's verification checklist: PASS/FAIL/SKIP per check",
         common,
     )
+    overlay_option(ver)
     ver.add_argument("--image", help="the image the app must run (default: the Deployment's)")
     ver.add_argument("--max-age-hours", type=float, default=26, help="oldest acceptable backup")
 

@@ -7,6 +7,7 @@ to do), 2 bad arguments. Progress and results go to standard output, errors to s
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
@@ -61,7 +62,14 @@ def env_for(args: argparse.Namespace) -> Environment:
             "pass --manifests DIR",
             EXIT_CONFIG,
         )
-    return environment(args.env, manifests)
+    env = environment(args.env, manifests)
+    overlay = getattr(args, "overlay", None)
+    if overlay:
+        # prod-ha runs in prod's namespace with prod's hostnames: only the manifests differ.
+        if not (manifests / "overlays" / overlay / "kustomization.yaml").is_file():
+            raise CommandFailed(f"no overlay {overlay!r} in {manifests / 'overlays'}", EXIT_CONFIG)
+        env = dataclasses.replace(env, overlay=manifests / "overlays" / overlay)
+    return env
 
 
 # -- cluster steps ---------------------------------------------------------------------------------

@@ -52,6 +52,7 @@ class DeployPlan:
     worker: Obj
     live_worker_image: str | None = None
     notes: list[str] = field(default_factory=list)
+    database: str = f"statefulset/{names.DB_NAME}"  # or CloudNativePG's cluster (prod-ha)
 
     @property
     def workloads(self) -> list[Obj]:
@@ -74,7 +75,7 @@ class DeployPlan:
                 f"{self.new_image}"
             )
         lines += [
-            f"2. wait for statefulset/{names.DB_NAME} to be ready",
+            f"2. wait for {self.database} to be ready",
             f"3. run job/{names.MIGRATE_JOB} with {self.new_image}, streaming its logs; "
             "stop here if it fails (the old version keeps serving)",
             f"4. apply deployment/{names.APP_NAME} and deployment/{names.WORKER_NAME} with "
@@ -142,9 +143,42 @@ def plan_deploy(
         worker=worker,
         live_worker_image=m.container_image(live_worker, names.WORKER_CONTAINER),
     )
+    cluster = cnpg_cluster(rendered)
+    if cluster is not None:
+        plan.database = f"{CNPG_RESOURCE}/{names.DB_NAME} (CloudNativePG, condition Ready)"
     if plan.live_image == image and plan.live_worker_image == image:
         plan.notes.append("note: the live Deployments already run this image (a re-deploy)")
     return plan
+
+
+CNPG_GROUP = "postgresql.cnpg.io"
+CNPG_RESOURCE = f"cluster.{CNPG_GROUP}"  # `cluster` alone is ambiguous in kubectl
+CNPG_CLUSTER_LABEL = "cnpg.io/cluster"
+
+
+def cnpg_cluster(rendered: list[Obj]) -> Obj | None:
+    """The CloudNativePG Cluster that runs the database instead of the StatefulSet (prod-ha)."""
+    return next(
+        (
+            o
+            for o in m.find(rendered, "Cluster", names.DB_NAME)
+            if str(o.get("apiVersion", "")).startswith(f"{CNPG_GROUP}/")
+        ),
+        None,
+    )
+
+
+def keep_instances(cluster: Obj, live: Obj | None) -> str | None:
+    """Give ``cluster`` the live instance count: an operator's scaling is never undone."""
+    live_count = ((live or {}).get("spec") or {}).get("instances")
+    wanted = (cluster.get("spec") or {}).get("instances")
+    if live_count is None or live_count == wanted:
+        return None
+    cluster.setdefault("spec", {})["instances"] = live_count
+    return (
+        f"note: cluster/{names.DB_NAME} keeps its live {live_count} instances "
+        f"(the overlay says {wanted})"
+    )
 
 
 def job_outcome(job: Obj | None) -> str:

@@ -69,6 +69,51 @@ def database_check(statefulset: Obj | None, claims: list[Obj]) -> list[Check]:
     return [ready, volume]
 
 
+def cnpg_database_check(cluster: Obj | None, pods: list[Obj], claims: list[Obj]) -> list[Check]:
+    """prod-ha: CloudNativePG's Cluster instead of the StatefulSet (no pod invoicetron-db-0)."""
+    if cluster is None:
+        missing = f"cluster/{names.DB_NAME} (CloudNativePG) is missing"
+        return [
+            Check("database ready", FAIL, missing),
+            Check("database volume bound", SKIP, missing),
+        ]
+    status = cluster.get("status") or {}
+    wanted = int((cluster.get("spec") or {}).get("instances") or 1)
+    ready = int(status.get("readyInstances") or 0)
+    condition: Obj = next(
+        (c for c in status.get("conditions") or [] if c.get("type") == "Ready"), {}
+    )
+    primary = status.get("currentPrimary") or "none"
+    running = sorted(
+        m.name(p)
+        for p in pods
+        if (p.get("status") or {}).get("phase") == "Running"
+        and not (p.get("metadata") or {}).get("deletionTimestamp")
+    )
+    if condition.get("status") == "True" and ready >= wanted and primary in running:
+        check = Check(
+            "database ready", PASS, f"{ready}/{wanted} instances ready, primary {primary}"
+        )
+    else:
+        detail = condition.get("message") or status.get("phase") or "no Ready condition"
+        check = Check(
+            "database ready",
+            FAIL,
+            f"{ready}/{wanted} instances ready, primary {primary}, pods running: "
+            f"{', '.join(running) or 'none'} ({detail})",
+        )
+    # CloudNativePG names each instance's claim after its pod (invoicetron-db-1, …).
+    data = [c for c in claims if m.labels(c).get(deploy.CNPG_CLUSTER_LABEL) == names.DB_NAME]
+    unbound = [m.name(c) for c in data if (c.get("status") or {}).get("phase") != "Bound"]
+    if not data:
+        volume = Check("database volume bound", FAIL, "no claim labelled for the Cluster")
+    elif unbound:
+        volume = Check("database volume bound", FAIL, "not bound: " + ", ".join(unbound))
+    else:
+        volume = Check("database volume bound", PASS, ", ".join(sorted(map(m.name, data))))
+    return [check, volume]
+
+
 def app_check(deployment: Obj | None, pods: list[Obj], expected_image: str | None) -> Check:
     if deployment is None:
         return Check("app on the expected image", FAIL, f"deployment/{names.APP_NAME} is missing")

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 from invoicetron.ops import k8s_names as names
-from invoicetron.ops.k8s import bootstrap, deploy, verify
+from invoicetron.ops.k8s import bootstrap, deploy, takeover, verify
 from invoicetron.ops.k8s import manifests as m
 from invoicetron.ops.k8s import secrets as s
 from invoicetron.ops.k8s.environments import Environment
@@ -99,8 +99,9 @@ def run_deploy(
             )
     live = kubectl.get("deployment", names.APP_NAME, env.namespace)
     live_worker = kubectl.get("deployment", names.WORKER_NAME, env.namespace)
+    rendered = render(kubectl, str(env.overlay))
     plan = deploy.plan_deploy(
-        render(kubectl, str(env.overlay)),
+        rendered,
         render(kubectl, str(env.migrate_overlay)),
         image,
         live,
@@ -108,23 +109,83 @@ def run_deploy(
         app_only=app_only,
         live_worker=live_worker,
     )
-    for line in plan.describe():
+    cnpg = deploy.cnpg_cluster(rendered) is not None
+    ours = deploy.cnpg_cluster(plan.infrastructure)
+    if ours is not None:
+        live_cluster = kubectl.get(deploy.CNPG_RESOURCE, names.DB_NAME, env.namespace)
+        note = deploy.keep_instances(ours, live_cluster)
+        plan.notes += [note] if note else []
+    known = {("Deployment", names.APP_NAME): live, ("Deployment", names.WORKER_NAME): live_worker}
+    taking_over = takeover_plan(kubectl, env, rendered, known, app_only=app_only)
+    for line in plan.describe() + taking_over.describe():
         say(line)
     if dry_run:
         return
+    takeover.prepare(kubectl, taking_over, env.namespace)
     if plan.infrastructure:
         say("applying the environment (server-side)…")
         kubectl.apply(m.dump(plan.infrastructure))
-    say(f"waiting for the database (statefulset/{names.DB_NAME})…")
-    kubectl.rollout_status("statefulset", names.DB_NAME, env.namespace, timeout)
+    wait_for_database(kubectl, env, say, timeout, cnpg=cnpg)
     run_migration(kubectl, env, plan.migrate_job, say, timeout)
+    for replaced in taking_over.of("Deployment"):
+        say(f"deleting {replaced.ref} --cascade=orphan: its pods keep serving until ours are ready")
+        takeover.orphan(kubectl, replaced, env.namespace)
     # The app and the worker only now, together: neither runs the new code before its migrations.
     say(f"rolling out {image} (app and worker)…")
     kubectl.apply(m.dump(plan.workloads))
     kubectl.rollout_status("deployment", names.APP_NAME, env.namespace, timeout)
     kubectl.rollout_status("deployment", names.WORKER_NAME, env.namespace, timeout)
+    for removed in takeover.remove_old_replicasets(kubectl, taking_over, env.namespace):
+        say(f"deleted the replaced Deployment's replicaset/{removed} and its pods")
     check_worker_pods(kubectl, env, image, say)
     check_pods_then_ready(kubectl, env, image, ready_url, say, timeout=min(timeout, 120))
+
+
+def takeover_plan(
+    kubectl: Kubectl,
+    env: Environment,
+    rendered: list[Obj],
+    known: dict[tuple[str, str], Obj | None],
+    *,
+    app_only: bool,
+) -> takeover.TakeoverPlan:
+    """Objects whose immutable selectors differ from ours (an installation made by the runbook)."""
+    kinds = ("Deployment",) if app_only else (*takeover.WORKLOADS, "Service")
+    candidates = [o for o in rendered if m.kind(o) in kinds]
+    live = {
+        key: known[key] if key in known else kubectl.get(key[0].lower(), key[1], env.namespace)
+        for key in ((m.kind(o), m.name(o)) for o in candidates)
+    }
+    # The claims are only listed to show which volumes a replaced StatefulSet keeps.
+    has_statefulset = any(kind == "StatefulSet" and obj for (kind, _), obj in live.items())
+    claims = kubectl.list("pvc", env.namespace) if has_statefulset else []
+    plan = takeover.plan_takeover(candidates, live, claims)
+    if app_only and not plan.empty:
+        raise StepFailed(
+            "the live Deployments select other labels than ours (an installation made by hand): "
+            "run the full `invoicetron k8s deploy` once with an administrator's credentials, "
+            "which replaces them safely (see deploy/README.md, taking over)"
+        )
+    return plan
+
+
+def wait_for_database(
+    kubectl: Kubectl, env: Environment, say: Say, timeout: int, *, cnpg: bool
+) -> None:
+    if not cnpg:
+        say(f"waiting for the database (statefulset/{names.DB_NAME})…")
+        kubectl.rollout_status("statefulset", names.DB_NAME, env.namespace, timeout)
+        return
+    # CloudNativePG makes no StatefulSet; its Cluster says Ready once every instance is.
+    say(f"waiting for the database ({deploy.CNPG_RESOURCE}/{names.DB_NAME} Ready)…")
+    kubectl.run(
+        "wait",
+        f"{deploy.CNPG_RESOURCE}/{names.DB_NAME}",
+        "--for=condition=Ready",
+        f"--namespace={env.namespace}",
+        f"--timeout={timeout}s",
+        timeout=timeout + 30,
+    )
 
 
 def run_migration(kubectl: Kubectl, env: Environment, job: Obj, say: Say, timeout: int) -> None:
@@ -240,16 +301,22 @@ def environment_database(kubectl: Kubectl, env: Environment, url: str | None) ->
         )
 
 
-def count_users(kubectl: Kubectl, env: Environment) -> tuple[int | None, str]:
-    """Accounts in the environment's database, counted by psql inside the database pod."""
+def count_users(
+    kubectl: Kubectl, env: Environment, pod: str = f"{names.DB_NAME}-0", user: str = names.DB_USER
+) -> tuple[int | None, str]:
+    """Accounts in the environment's database, counted by psql inside the database pod.
+
+    ``pod`` is the StatefulSet's only pod, or CloudNativePG's current primary (prod-ha), whose
+    local socket admits only the `postgres` user (peer authentication).
+    """
     try:
         output = kubectl.exec(
-            f"{names.DB_NAME}-0",
+            pod,
             env.namespace,
             [
                 "psql",
                 "-U",
-                names.DB_USER,
+                user,
                 "-d",
                 names.DB_DATABASE,
                 "-tAc",
@@ -268,11 +335,20 @@ def gather_checks(
     kubectl: Kubectl, env: Environment, image: str | None, max_backup_age: timedelta
 ) -> list[verify.Check]:
     ns = env.namespace
-    desired = bootstrap.desired_namespace(render(kubectl, str(env.overlay)), ns)
+    rendered = render(kubectl, str(env.overlay))
+    desired = bootstrap.desired_namespace(rendered, ns)
     checks = [verify.namespace_check(kubectl.get("namespace", ns), desired)]
-    checks += verify.database_check(
-        kubectl.get("statefulset", names.DB_NAME, ns), kubectl.list("pvc", ns)
-    )
+    database_pod, database_user = f"{names.DB_NAME}-0", names.DB_USER
+    if deploy.cnpg_cluster(rendered) is None:
+        checks += verify.database_check(
+            kubectl.get("statefulset", names.DB_NAME, ns), kubectl.list("pvc", ns)
+        )
+    else:
+        cluster = kubectl.get(deploy.CNPG_RESOURCE, names.DB_NAME, ns)
+        instances = kubectl.list("pods", ns, f"{deploy.CNPG_CLUSTER_LABEL}={names.DB_NAME}")
+        checks += verify.cnpg_database_check(cluster, instances, kubectl.list("pvc", ns))
+        primary = ((cluster or {}).get("status") or {}).get("currentPrimary")
+        database_pod, database_user = primary or database_pod, "postgres"
     deployment = kubectl.get("deployment", names.APP_NAME, ns)
     app = verify.app_check(deployment, kubectl.list("pods", ns, APP_SELECTOR), image)
     checks.append(app)
@@ -285,7 +361,7 @@ def gather_checks(
     checks.append(verify.pull_secret_check(secrets.get(names.PULL_SECRET), live_image))
     checks.append(verify.route_check(kubectl.get("httproute", names.APP_NAME, ns)))
     checks += url_checks(env, app.status == verify.PASS)
-    checks.append(verify.data_check(*count_users(kubectl, env)))
+    checks.append(verify.data_check(*count_users(kubectl, env, database_pod, database_user)))
     cronjob = kubectl.get("cronjob", names.BACKUP_CRONJOB, ns)
     checks.append(verify.backup_check(cronjob, datetime.now(UTC), max_backup_age))
     return checks
