@@ -128,7 +128,6 @@ def pull_secrets(context: Context) -> Iterator[Finding]:
         for where, container in m.containers(spec):
             host = m.image_parts(str(container.get("image", "")))[0]
             if host not in PUBLIC_REGISTRIES:
-                secret = names.PULL_SECRET if host == names.REGISTRY else "a secret for " + host
                 yield Finding(
                     ERROR,
                     1,
@@ -138,7 +137,8 @@ def pull_secrets(context: Context) -> Iterator[Finding]:
                     "(image pulls fail with 401)",
                     f"add imagePullSecrets: [{{name: {names.PULL_SECRET}}}] to the pod spec"
                     if host == names.REGISTRY
-                    else f"create {secret} (kubectl create secret docker-registry) and name it "
+                    else f"create a pull secret for {host} (kubectl create secret "
+                    "docker-registry) and name it "
                     "in imagePullSecrets",
                 )
                 break
@@ -169,7 +169,7 @@ def secret_references(context: Context) -> Iterator[Finding]:
                     continue
                 yield Finding(
                     WARNING,
-                    2,
+                    9,
                     m.describe(obj),
                     f"{path}.{where}.{field_}",
                     f"uses secret {secret}, which these manifests do not create: the pods stay in "

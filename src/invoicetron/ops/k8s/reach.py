@@ -110,15 +110,13 @@ def cilium_selects(
             key = key.removeprefix(prefix)
         return key
 
-    plain = {
-        "matchLabels": {bare(k): v for k, v in (selector.get("matchLabels") or {}).items()},
-        "matchExpressions": [
-            {**e, "key": bare(str(e.get("key", "")))}
-            for e in selector.get("matchExpressions") or []
-        ],
-    }
-    names_namespace = any(k in CILIUM_NAMESPACE_KEYS for k in plain["matchLabels"]) or any(
-        e["key"] in CILIUM_NAMESPACE_KEYS for e in plain["matchExpressions"]
+    match_labels = {bare(k): v for k, v in (selector.get("matchLabels") or {}).items()}
+    expressions = [
+        {**e, "key": bare(str(e.get("key", "")))} for e in selector.get("matchExpressions") or []
+    ]
+    plain = {"matchLabels": match_labels, "matchExpressions": expressions}
+    names_namespace = any(k in CILIUM_NAMESPACE_KEYS for k in match_labels) or any(
+        e["key"] in CILIUM_NAMESPACE_KEYS for e in expressions
     )
     if home is not None and not names_namespace and pod.namespace != home:
         return False
