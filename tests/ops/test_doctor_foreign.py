@@ -261,3 +261,31 @@ def test_any_deployer_role_with_update_but_not_patch_on_deployments_is_an_error(
         ("error", 15, "Role/release (namespace books)", "rules")
     ]
     assert findings_for(role.replace("[get, update]", "[get, update, patch]"), tmp_path) == []
+
+
+def test_cilium_default_deny_rules_are_evaluated_like_cilium_does(tmp_path: Path) -> None:
+    # A second policy on the database with one empty ingress rule allows nothing itself, but
+    # policies add up: ledger-pg-in still admits the app. With ledger-pg-in's rule pointed at
+    # nobody, only enableDefaultDeny {ingress: false} on the empty one leaves the database open.
+    empty = (
+        "---\napiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\n"
+        "metadata: {name: pg-lockdown, namespace: books}\n"
+        "specs:\n  - endpointSelector: {matchLabels: {app: ledger-pg}}\n%s    ingress: [{}]\n"
+    )
+    nobody = variant(
+        (
+            "    - fromEndpoints: [{matchLabels: {app: ledger}}]",
+            "    - fromEndpoints: [{matchLabels: {app: nobody}}]",
+        )
+    ).replace(
+        "metadata: {name: ledger-pg-in, namespace: books}\nspec:\n  endpointSelector",
+        "metadata: {name: ledger-pg-in, namespace: books}\nspec:\n"
+        "  enableDefaultDeny: {ingress: false}\n  endpointSelector",
+    )
+
+    def errors(text: str) -> list[tuple]:
+        return [f[:2] for f in findings_for(text, tmp_path) if f[0] == "error"]
+
+    assert errors(RUNBOOK_SHAPED.read_text() + empty % "") == []
+    assert errors(nobody + empty % "") == [("error", 16)]
+    assert errors(nobody) == []  # ledger-pg-in no longer isolates: nothing else selects the DB

@@ -9,8 +9,9 @@ policy names:
   of those policies allows; a rule with no peers allows every peer, one with no ports every port.
   A peer with only `podSelector` means pods of the policy's namespace; `namespaceSelector` matches
   namespace labels (`kubernetes.io/metadata.name` is always set); `ipBlock` is not taken as a pod.
-- Cilium (Cilium)NetworkPolicy: `endpointSelector` selects the endpoints; a rule section
-  (`ingress`/`egress`, or a deny section) makes them enforce that direction. `from/toEndpoints`
+- Cilium (Cilium)NetworkPolicy: `endpointSelector` selects the endpoints; a non-empty rule section
+  (`ingress`/`egress`, or a deny section) makes them enforce that direction, unless
+  `enableDefaultDeny` says false for it; rules under `specs:` count one by one. `from/toEndpoints`
   selectors stay in the policy's namespace unless they name one with
   `k8s:io.kubernetes.pod.namespace`; `from/toEntities` `all` and `cluster` cover every pod; a rule
   with only `toPorts` allows every peer on those ports; an empty rule allows nothing; deny wins.
@@ -127,7 +128,15 @@ class Policies:
     """The network policies among a set of objects, and what they let through."""
 
     def __init__(self, objects: list[Obj]) -> None:
-        self.policies = [o for o in objects if m.kind(o) in POLICY_KINDS]
+        # A Cilium policy may hold several rules under `specs:`; each acts like its own policy.
+        self.policies = [
+            {**o, "spec": spec}
+            for o in objects
+            if m.kind(o) in POLICY_KINDS
+            for spec in ([o.get("spec") or {}] if "specs" not in o else [])
+            + ([o["spec"]] if "specs" in o and o.get("spec") else [])
+            + list(o.get("specs") or [])
+        ]
         spaces = {m.namespace(o) or "default" for o in objects} | {
             m.name(o) for o in objects if m.kind(o) == "Namespace"
         }
@@ -147,8 +156,8 @@ class Policies:
                 and (m.namespace(policy) or "default") == pod.namespace
                 and label_selects(spec.get("podSelector") or {}, pod.labels)
             )
-        if direction not in spec and f"{direction}Deny" not in spec:
-            return False
+        if not (spec.get(direction) or spec.get(f"{direction}Deny")):
+            return False  # no rules for this direction: the policy leaves it alone
         selector = spec.get("endpointSelector")
         clusterwide = m.kind(policy) == "CiliumClusterwideNetworkPolicy"
         home = None if clusterwide else (m.namespace(policy) or "default")
@@ -229,13 +238,15 @@ class Policies:
             ]
             if denying:
                 return Verdict(False, direction, tuple(m.describe(p) for p in denying))
+            # Cilium's enableDefaultDeny.<direction>: false adds allowances without isolating.
             enforcing = [
                 p
                 for p in applying
-                if m.kind(p) == "NetworkPolicy" or direction in (p.get("spec") or {})
+                if ((p.get("spec") or {}).get("enableDefaultDeny") or {}).get(direction)
+                is not False
             ]
             if enforcing and not any(
-                self.rules_allow(p, direction, direction, peer, server, port) for p in enforcing
+                self.rules_allow(p, direction, direction, peer, server, port) for p in applying
             ):
                 return Verdict(False, direction, tuple(m.describe(p) for p in enforcing))
         return Verdict(True)
