@@ -289,3 +289,22 @@ def test_cilium_default_deny_rules_are_evaluated_like_cilium_does(tmp_path: Path
     assert errors(RUNBOOK_SHAPED.read_text() + empty % "") == []
     assert errors(nobody + empty % "") == [("error", 16)]
     assert errors(nobody) == []  # ledger-pg-in no longer isolates: nothing else selects the DB
+
+
+def test_a_hostpath_volume_is_an_error_under_baseline_and_nfs_is_not(tmp_path: Path) -> None:
+    # Pod Security "baseline" (the runbook's level) forbids hostPath but allows inline NFS.
+    namespace = (
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: vault\n"
+        "  labels: {pod-security.kubernetes.io/enforce: baseline}\n---\n"
+    )
+    host_path = NFS_JOB.replace("nfs: {server: nas, path: /dumps}", "hostPath: {path: /dumps}")
+
+    assert findings_for(namespace + NFS_JOB, tmp_path) == []
+    assert findings_for(namespace + host_path, tmp_path) == [
+        (
+            "error",
+            19,
+            "CronJob/dump (namespace vault)",
+            "spec.jobTemplate.spec.template.spec.volumes[out]",
+        )
+    ]

@@ -299,15 +299,16 @@ def liveness_paths(context: Context) -> Iterator[Finding]:
                     field_,
                     f"liveness and readiness both probe {live}: if it touches the database, an "
                     "outage restarts every pod instead of only taking them out of the Service",
-                    "give liveness a path that answers without the database (Invoicetron: "
-                    f"{fix.removeprefix('probe ')})",
+                    "give liveness its own path that answers without the database (as "
+                    f"Invoicetron does: {fix.removeprefix('probe ')})",
                 )
 
 
 def restricted_volumes(context: Context) -> Iterator[Finding]:
     """Lesson 19: inline volumes other than the restricted set in a namespace enforcing
-    "restricted". The label comes from the files, else from the cluster (`--context`); unknown and
-    an inline NFS/hostPath volume: a warning that says how to find out."""
+    "restricted" (and hostPath under "baseline", which forbids it too). The label comes from the
+    files, else from the cluster (`--context`); unknown and an inline NFS/hostPath volume: a
+    warning that says how to find out."""
     for obj, path, spec, _ in context.workloads():
         namespace = m.namespace(obj) or "default"
         labels = context.namespace_labels(namespace)
@@ -317,14 +318,17 @@ def restricted_volumes(context: Context) -> Iterator[Finding]:
             if not kinds:
                 continue
             where = f"{path}.volumes[{volume.get('name')}]"
-            if enforce == "restricted":
+            level = enforce if enforce == "restricted" else None
+            if enforce == "baseline" and "hostPath" in kinds:
+                kinds, level = ["hostPath"], "baseline"
+            if level:
                 yield Finding(
                     ERROR,
                     19,
                     m.describe(obj),
                     where,
                     f"a {kinds[0]} volume is forbidden in namespace {namespace}, which "
-                    'enforces Pod Security "restricted": the pods are never created',
+                    f'enforces Pod Security "{level}": the pods are never created',
                     "use a PersistentVolumeClaim (an NFS PersistentVolume behind it is fine)",
                 )
             elif labels is None and kinds[0] in {"nfs", "hostPath"}:
