@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from invoicetron.ops import k8s_names as names
 from invoicetron.ops.k8s import manifests as m
 from invoicetron.ops.k8s.manifests import Obj
 
@@ -39,6 +40,13 @@ class Context:
             if m.name(obj) == namespace:
                 return m.labels(obj)
         return self.cluster_namespace_labels.get(namespace)
+
+    def ours(self) -> bool:
+        """Are these Invoicetron's own manifests? Our pods carry `app.kubernetes.io/name:
+        invoicetron`; the runbook's (and the homelab's) select on `app:` only."""
+        return any(
+            labels.get(names.NAME_LABEL) == names.APP_NAME for _, _, _, labels in self.workloads()
+        )
 
     def namespaces(self) -> set[str]:
         defined = {m.name(o) for o in m.find(self.objects, "Namespace")}

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from invoicetron.ops import k8s_names as names
-from invoicetron.ops.k8s import deploy, quota, reach, roles
+from invoicetron.ops.k8s import deploy, quota, reach, roles, secret_refs
 from invoicetron.ops.k8s import manifests as m
 from invoicetron.ops.k8s.findings import (  # re-exported: doctor and its tests read them here
     BUILTIN_NAMESPACES,
@@ -142,42 +142,6 @@ def pull_secrets(context: Context) -> Iterator[Finding]:
                     "in imagePullSecrets",
                 )
                 break
-
-
-def secret_references(context: Context) -> Iterator[Finding]:
-    """envFrom/secretKeyRef of a secret the files do not hold: a warning, since the runbook creates
-    its secrets by hand (and External Secrets by ExternalSecret.spec.target.name)."""
-    held = {m.name(o) for o in m.find(context.objects, "Secret")} | {
-        str(((o.get("spec") or {}).get("target") or {}).get("name") or m.name(o))
-        for o in m.find(context.objects, "ExternalSecret")
-    }
-    for obj, path, spec, _ in context.workloads():
-        for where, container in m.containers(spec):
-            refs = [
-                (f"envFrom[{i}].secretRef", (s.get("secretRef") or {}))
-                for i, s in enumerate(container.get("envFrom") or [])
-            ] + [
-                (
-                    f"env[{e.get('name')}].valueFrom.secretKeyRef",
-                    (e.get("valueFrom") or {}).get("secretKeyRef") or {},
-                )
-                for e in container.get("env") or []
-            ]
-            for field_, ref in refs:
-                secret = ref.get("name")
-                if not secret or secret in held or ref.get("optional"):
-                    continue
-                yield Finding(
-                    WARNING,
-                    9,
-                    m.describe(obj),
-                    f"{path}.{where}.{field_}",
-                    f"uses secret {secret}, which these manifests do not create: the pods stay in "
-                    "CreateContainerConfigError until it exists in namespace "
-                    f"{m.namespace(obj) or 'default'}",
-                    f"create it before deploying (check: kubectl get secret {secret} -n "
-                    f"{m.namespace(obj) or 'default'})",
-                )
 
 
 def image_tags(context: Context) -> Iterator[Finding]:
@@ -433,7 +397,7 @@ RULES: tuple[Rule, ...] = (
     pg_data_mount,
     envfrom_hyphens,
     pull_secrets,
-    secret_references,
+    secret_refs.secret_references,
     image_tags,
     namespaces_set,
     policy_namespaces,

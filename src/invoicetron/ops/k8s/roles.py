@@ -32,12 +32,7 @@ def grants(rule: Obj, group: str, resource: str, verb: str) -> bool:
 
 
 def are_ours(context: Context, role: Obj) -> bool:
-    ours = {names.NAME_LABEL: names.APP_NAME}
-    if m.labels(role).get(names.NAME_LABEL) == names.APP_NAME:
-        return True
-    return any(
-        all(labels.get(k) == v for k, v in ours.items()) for _, _, _, labels in context.workloads()
-    )
+    return m.labels(role).get(names.NAME_LABEL) == names.APP_NAME or context.ours()
 
 
 def ci_deployer_names(context: Context) -> set[str]:
