@@ -320,3 +320,63 @@ def test_our_overlays_get_no_warning_for_the_secrets_bootstrap_creates(overlay: 
     findings = doctor.diagnose([path], Kubectl(executable=KUBECTL))[path]
 
     assert [f for f in findings if f.lesson == 9] == []
+
+
+MIGRATE_JOB = """---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: ledger-migrate, namespace: books}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      imagePullSecrets: [{name: gitlab-registry}]
+      containers:
+        - name: migrate
+          image: registry.k8s.rommelporras.com/team/ledger:4.2.0
+          env: [{name: DATABASE_URL, value: "postgresql://ledger-pg/ledger"}]
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: migrate-out, namespace: books}
+spec:
+  endpointSelector: {matchLabels: {job-name: ledger-migrate}}
+  egress:
+    - toEndpoints: [{matchLabels: {app: ledger-pg}}]
+      toPorts: [{ports: [{port: "5432", protocol: TCP}]}]
+"""
+
+
+def test_a_jobs_pods_carry_the_job_name_label_kubernetes_adds(tmp_path: Path) -> None:
+    # Kubernetes labels a Job's pods job-name=<job>; the homelab's policies select on it. Admitted
+    # by the database's ingress: no error; not admitted: lesson 16, on the Job.
+    admitted = variant(
+        (
+            "    - fromEndpoints: [{matchLabels: {app: ledger}}]",
+            "    - fromEndpoints: [{matchLabels: {app: ledger}}, {matchLabels: {job-name: "
+            "ledger-migrate}}]",
+        )
+    )
+
+    def errors(text: str) -> list[tuple]:
+        return [f for f in findings_for(text, tmp_path) if f[0] == "error"]
+
+    assert errors(admitted + MIGRATE_JOB) == []
+    assert errors(RUNBOOK_SHAPED.read_text() + MIGRATE_JOB) == [
+        ("error", 16, "Job/ledger-migrate (namespace books)", "spec.template.metadata.labels")
+    ]
+
+
+def test_a_cilium_ingress_deny_rule_wins_over_an_allow(tmp_path: Path) -> None:
+    deny = (
+        "---\napiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\n"
+        "metadata: {name: no-ledger-to-pg}\nspec:\n"
+        "  endpointSelector: {matchLabels: {app: ledger-pg}}\n"
+        "  ingressDeny: [{fromEndpoints: [{matchLabels: {app: ledger}}]}]\n"
+    )
+
+    found = findings_for(RUNBOOK_SHAPED.read_text() + deny, tmp_path)
+
+    assert [f[:3] for f in found if f[0] == "error"] == [
+        ("error", 16, "Deployment/ledger (namespace books)")
+    ]
