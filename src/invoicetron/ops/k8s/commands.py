@@ -278,9 +278,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             raise CommandFailed("nothing to lint: pass a file, a folder or a Kustomize directory")
         cluster = None
         if args.context or args.kubeconfig:
-            cluster = {
-                n for n in (o["metadata"]["name"] for o in kubectl.list("namespaces", "default"))
-            }
+            cluster = doctor.cluster_namespaces(kubectl)
         results = doctor.diagnose(paths, kubectl, cluster)
     except (KubectlError, ManifestError) as error:
         raise CommandFailed(str(error)) from None

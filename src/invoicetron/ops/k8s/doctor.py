@@ -61,18 +61,34 @@ def default_paths(manifests: Path) -> list[Path]:
 
 
 def diagnose(
-    paths: list[Path], kubectl: Kubectl, cluster_namespaces: set[str] | None = None
+    paths: list[Path],
+    kubectl: Kubectl,
+    cluster_namespaces: set[str] | dict[str, dict[str, str]] | None = None,
 ) -> dict[Path, list[lint.Finding]]:
-    """Findings per path; each path (an overlay, a folder) is linted as one set of objects."""
+    """Findings per path; each path (an overlay, a folder) is linted as one set of objects.
+
+    ``cluster_namespaces`` is what `--context` read from the cluster: the namespace names, or
+    each name with its labels (the Pod Security level of namespaces the files do not define).
+    """
     results = {}
+    labels = cluster_namespaces if isinstance(cluster_namespaces, dict) else {}
     for path in paths:
         context = lint.Context(
             objects=load(path, kubectl),
-            known_namespaces=(cluster_namespaces or set()) | settings_namespaces(path),
+            known_namespaces=set(cluster_namespaces or ()) | settings_namespaces(path),
             cluster_checked=cluster_namespaces is not None,
+            cluster_namespace_labels=labels,
         )
         results[path] = lint.lint(context)
     return results
+
+
+def cluster_namespaces(kubectl: Kubectl) -> dict[str, dict[str, str]]:
+    """Every namespace of the cluster `--context` names, with its labels."""
+    return {
+        str(ns["metadata"]["name"]): dict(ns["metadata"].get("labels") or {})
+        for ns in kubectl.list("namespaces", "default")
+    }
 
 
 def format_findings(path: Path, findings: list[lint.Finding], objects_ok: bool = True) -> str:

@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
 from invoicetron.ops import k8s_names as names
-from invoicetron.ops.k8s import deploy, quota, rbac
+from invoicetron.ops.k8s import deploy, quota, reach, roles, secret_refs
 from invoicetron.ops.k8s import manifests as m
+from invoicetron.ops.k8s.findings import (  # re-exported: doctor and its tests read them here
+    BUILTIN_NAMESPACES,
+    ERROR,
+    WARNING,
+    Context,
+    Finding,
+)
 from invoicetron.ops.k8s.manifests import Obj
 
-ERROR, WARNING = "error", "warning"
-BUILTIN_NAMESPACES = {"default", "kube-system", "kube-public", "kube-node-lease"}
+__all__ = ["BUILTIN_NAMESPACES", "ERROR", "WARNING", "Context", "Finding", "lint"]
 PUBLIC_REGISTRIES = {
     None,
     "docker.io",
@@ -29,6 +34,7 @@ PUBLIC_REGISTRIES = {
     "public.ecr.aws",
     "mcr.microsoft.com",
     "ghcr.io",
+    "mirror.gcr.io",  # Google's public Docker Hub mirror
 }
 RESTRICTED_VOLUMES = {
     "configMap",
@@ -43,34 +49,6 @@ RESTRICTED_VOLUMES = {
 }
 NAMESPACE_KEYS = {"k8s:io.kubernetes.pod.namespace", "io.kubernetes.pod.namespace"}
 DB_ENV = {"DATABASE_URL", "PGHOST"}
-
-
-@dataclass(frozen=True)
-class Finding:
-    severity: str
-    lesson: int
-    obj: str
-    field: str
-    message: str
-    fix: str
-
-
-@dataclass
-class Context:
-    objects: list[Obj]
-    known_namespaces: set[str] = field(default_factory=set)
-    cluster_checked: bool = False  # known_namespaces is the cluster's full list
-
-    def namespaces(self) -> set[str]:
-        defined = {m.name(o) for o in m.find(self.objects, "Namespace")}
-        used = {ns for o in self.objects if (ns := m.namespace(o))}
-        return defined | used | BUILTIN_NAMESPACES | self.known_namespaces
-
-    def workloads(self) -> Iterator[tuple[Obj, str, Obj, dict[str, str]]]:
-        for obj in self.objects:
-            template = m.pod_template(obj)
-            if template:
-                yield obj, template[0], template[1], template[2]
 
 
 Rule = Callable[[Context], Iterator[Finding]]
@@ -138,6 +116,8 @@ def envfrom_hyphens(context: Context) -> Iterator[Finding]:
 
 
 def pull_secrets(context: Context) -> Iterator[Finding]:
+    """Lesson 1: every image from a private registry needs a pull secret. Private means neither a
+    known public registry nor Docker Hub: the configured registry or any other."""
     accounts = {
         m.name(sa): bool(sa.get("imagePullSecrets"))
         for sa in m.find(context.objects, "ServiceAccount")
@@ -155,7 +135,11 @@ def pull_secrets(context: Context) -> Iterator[Finding]:
                     f"{path}.imagePullSecrets",
                     f"{where} pulls from the private registry {host} without a pull secret "
                     "(image pulls fail with 401)",
-                    f"add imagePullSecrets: [{{name: {names.PULL_SECRET}}}] to the pod spec",
+                    f"add imagePullSecrets: [{{name: {names.PULL_SECRET}}}] to the pod spec"
+                    if host == names.REGISTRY
+                    else f"create a pull secret for {host} (kubectl create secret "
+                    "docker-registry) and name it "
+                    "in imagePullSecrets",
                 )
                 break
 
@@ -249,119 +233,80 @@ def policy_namespaces(context: Context) -> Iterator[Finding]:
 
 
 def liveness_paths(context: Context) -> Iterator[Finding]:
+    """Ours: liveness must be /api/health (no database). Another app's: we cannot know whether its
+    path touches the database (the runbook's Next.js app does not say), so one path for both
+    probes is a warning, not an error."""
     for obj, path, spec, _ in context.workloads():
         for where, container in m.containers(spec, init=False):
             live = ((container.get("livenessProbe") or {}).get("httpGet") or {}).get("path")
             ready = ((container.get("readinessProbe") or {}).get("httpGet") or {}).get("path")
-            ours = is_our_image(str(container.get("image", "")))
-            if live and ((ours and live != names.LIVENESS_PATH) or (not ours and live == ready)):
+            field_ = f"{path}.{where}.livenessProbe.httpGet.path"
+            fix = (
+                f"probe {names.LIVENESS_PATH} for liveness and {names.READINESS_PATH} for readiness"
+            )
+            if live and is_our_image(str(container.get("image", ""))):
+                if live != names.LIVENESS_PATH:
+                    yield Finding(
+                        ERROR,
+                        17,
+                        m.describe(obj),
+                        field_,
+                        f"liveness probes {live}, which depends on the database: an outage "
+                        "would restart every pod",
+                        fix,
+                    )
+            elif live and live == ready:
                 yield Finding(
-                    ERROR,
+                    WARNING,
                     17,
                     m.describe(obj),
-                    f"{path}.{where}.livenessProbe.httpGet.path",
-                    f"liveness probes {live}, which depends on the database: an outage would "
-                    "restart every pod",
-                    f"probe {names.LIVENESS_PATH} for liveness and {names.READINESS_PATH} for "
-                    "readiness",
+                    field_,
+                    f"liveness and readiness both probe {live}: if it touches the database, an "
+                    "outage restarts every pod instead of only taking them out of the Service",
+                    "give liveness its own path that answers without the database (as "
+                    f"Invoicetron does: {fix.removeprefix('probe ')})",
                 )
 
 
 def restricted_volumes(context: Context) -> Iterator[Finding]:
-    restricted = {
-        m.name(ns)
-        for ns in m.find(context.objects, "Namespace")
-        if m.labels(ns).get("pod-security.kubernetes.io/enforce") == "restricted"
-    }
+    """Lesson 19: inline volumes other than the restricted set in a namespace enforcing
+    "restricted" (and hostPath under "baseline", which forbids it too). The label comes from the
+    files, else from the cluster (`--context`); unknown and an inline NFS/hostPath volume: a
+    warning that says how to find out."""
     for obj, path, spec, _ in context.workloads():
-        if m.namespace(obj) not in restricted:
-            continue
+        namespace = m.namespace(obj) or "default"
+        labels = context.namespace_labels(namespace)
+        enforce = None if labels is None else labels.get("pod-security.kubernetes.io/enforce")
         for volume in spec.get("volumes") or []:
             kinds = sorted(set(volume) - RESTRICTED_VOLUMES)
-            if kinds:
+            if not kinds:
+                continue
+            where = f"{path}.volumes[{volume.get('name')}]"
+            level = enforce if enforce == "restricted" else None
+            if enforce == "baseline" and "hostPath" in kinds:
+                kinds, level = ["hostPath"], "baseline"
+            if level:
                 yield Finding(
                     ERROR,
                     19,
                     m.describe(obj),
-                    f"{path}.volumes[{volume.get('name')}]",
-                    f"a {kinds[0]} volume is forbidden in namespace {m.namespace(obj)}, which "
-                    'enforces Pod Security "restricted": the pods are never created',
+                    where,
+                    f"a {kinds[0]} volume is forbidden in namespace {namespace}, which "
+                    f'enforces Pod Security "{level}": the pods are never created',
                     "use a PersistentVolumeClaim (an NFS PersistentVolume behind it is fine)",
                 )
-
-
-def grants(rule: Obj, group: str, resource: str, verb: str) -> bool:
-    return (
-        (group in rule.get("apiGroups", []) or "*" in rule.get("apiGroups", []))
-        and (resource in rule.get("resources", []) or "*" in rule.get("resources", []))
-        and (verb in rule.get("verbs", []) or "*" in rule.get("verbs", []))
-    )
-
-
-def ci_deployer_names(context: Context) -> set[str]:
-    """Roles CI deploys with: named like its ServiceAccount, or bound to it."""
-    found = {names.DEPLOY_SERVICE_ACCOUNT}
-    for binding in [*m.find(context.objects, "RoleBinding")]:
-        subjects = binding.get("subjects") or []
-        if any(
-            s.get("kind") == "ServiceAccount" and s.get("name") == names.DEPLOY_SERVICE_ACCOUNT
-            for s in subjects
-        ):
-            found.add((binding.get("roleRef") or {}).get("name", ""))
-    return found
-
-
-def by_resource(permissions: list[rbac.Permission]) -> dict[tuple[str, str], list[rbac.Permission]]:
-    grouped: dict[tuple[str, str], list[rbac.Permission]] = {}
-    for permission in permissions:
-        grouped.setdefault((permission.group, permission.resource), []).append(permission)
-    return grouped
-
-
-def ci_deployer_findings(role: Obj, rules: list[Obj]) -> Iterator[Finding]:
-    """CI's Role against what `deploy --app-only` does: errors for gaps, warnings for extras."""
-    for needs in by_resource(rbac.missing(rules, rbac.DEPLOY_APP_ONLY)).values():
-        yield Finding(
-            ERROR,
-            15,
-            m.describe(role),
-            "rules",
-            f"CI's deployer role cannot {', '.join(str(n) for n in needs)}, which "
-            f"`invoicetron k8s deploy --app-only` does: CI's deploy stops with Forbidden",
-            f"add {rbac.as_rule(needs)}",
-        )
-    extra = rbac.unused(rules, rbac.DEPLOY_APP_ONLY)
-    if extra:
-        yield Finding(
-            WARNING,
-            15,
-            m.describe(role),
-            "rules",
-            f"CI's deployer role grants what deploy never uses: {', '.join(map(str, extra))}",
-            "remove it: the Role should hold exactly what deploy uses",
-        )
-
-
-def deployer_roles(context: Context) -> Iterator[Finding]:
-    ci_roles = ci_deployer_names(context)
-    for role in [*m.find(context.objects, "Role"), *m.find(context.objects, "ClusterRole")]:
-        rules = role.get("rules") or []
-        if m.kind(role) == "Role" and m.name(role) in ci_roles:
-            yield from ci_deployer_findings(role, rules)
-            continue
-        deploys = any(
-            grants(r, "batch", "jobs", "create") or grants(r, "apps", "deployments", "patch")
-            for r in rules
-        )
-        if deploys and not any(grants(r, "", "pods/log", "get") for r in rules):
-            yield Finding(
-                ERROR,
-                15,
-                m.describe(role),
-                "rules",
-                "a deployer role without pods/log: a failed migration's logs cannot be read",
-                'add {apiGroups: [""], resources: [pods/log], verbs: [get]}',
-            )
+            elif labels is None and kinds[0] in {"nfs", "hostPath"}:
+                yield Finding(
+                    WARNING,
+                    19,
+                    m.describe(obj),
+                    where,
+                    f"an inline {kinds[0]} volume, and these manifests do not say which Pod "
+                    f'Security level namespace {namespace} enforces: under "restricted" the '
+                    "pods are never created",
+                    "check with `invoicetron k8s doctor --context …` (reads the namespace's "
+                    "labels), or use a PersistentVolumeClaim",
+                )
 
 
 def quota_surge(context: Context) -> Iterator[Finding]:
@@ -382,79 +327,56 @@ def quota_surge(context: Context) -> Iterator[Finding]:
             )
 
 
-def selects(selector: Obj | None, pod_labels: dict[str, str]) -> bool:
-    """Kubernetes label-selector matching; Cilium's `k8s:` prefixes and namespace keys aside."""
-    if selector is None:
-        return False
-    wanted = {
-        k.removeprefix("k8s:"): str(v)
-        for k, v in (selector.get("matchLabels") or {}).items()
-        if k not in NAMESPACE_KEYS
-    }
-    if any(pod_labels.get(k) != v for k, v in wanted.items()):
-        return False
-    for expression in selector.get("matchExpressions") or []:
-        key, values = (
-            str(expression.get("key", "")).removeprefix("k8s:"),
-            expression.get("values") or [],
-        )
-        operator = expression.get("operator")
-        if (operator == "In" and pod_labels.get(key) not in values) or (
-            operator == "NotIn" and pod_labels.get(key) in values
-        ):
-            return False
-        if (operator == "Exists") != (key in pod_labels) and operator in {"Exists", "DoesNotExist"}:
-            return False
-    return True
-
-
-def admitted_peers(policy: Obj) -> list[Obj | None]:
-    """The pod selectors a policy's ingress admits; [None] stands for "everyone"."""
-    spec = policy.get("spec") or {}
-    peers: list[Obj | None] = []
-    for rule in spec.get("ingress") or []:
-        if m.kind(policy) == "NetworkPolicy":
-            sources = rule.get("from")
-            if not sources:
-                return [None]
-            peers += [p.get("podSelector") for p in sources if "podSelector" in p]
-        else:
-            peers += rule.get("fromEndpoints") or []
-    return peers
-
-
 def db_clients(context: Context) -> Iterator[Finding]:
-    database_pods = [labels for obj, _, spec, labels in context.workloads() if is_database(spec)]
-    policies = [
-        p
-        for p in context.objects
-        if m.kind(p) in {"NetworkPolicy", "CiliumNetworkPolicy"}
-        and any(selects(policy_target(p), labels) for labels in database_pods)
+    """Every pod that uses the database can reach it through every policy in the files."""
+    policies = reach.Policies(context.objects)
+    servers = [
+        (reach.pod_of(obj), database_port(spec))
+        for obj, _, spec, _ in context.workloads()
+        if is_database(spec)
     ]
-    for policy in policies:
-        peers = admitted_peers(policy)
-        if None in peers:
+    for obj, path, spec, _ in context.workloads():
+        client = reach.pod_of(obj)
+        if is_database(spec) or not uses_database(spec) or client is None:
             continue
-        for obj, path, spec, pod_labels in context.workloads():
-            if is_database(spec) or not uses_database(spec):
+        for server, port in servers:
+            if server is None or server.namespace != client.namespace:
                 continue
-            if not any(selects(peer, pod_labels) for peer in peers):
-                yield Finding(
-                    ERROR,
-                    16,
-                    m.describe(obj),
-                    f"{path.removesuffix('.spec')}.metadata.labels",
-                    f"connects to the database, but {m.describe(policy)} admits no pod with "
-                    f"its labels ({', '.join(f'{k}={v}' for k, v in pod_labels.items())})",
-                    f"label the pods as the policy expects (e.g. {names.COMPONENT_LABEL}: one of "
-                    f"{', '.join(names.DB_CLIENTS)})",
+            verdict = policies.verdict(client, server, port)
+            if verdict.allowed:
+                continue
+            which = ", ".join(verdict.policies)
+            if verdict.direction == reach.EGRESS:
+                message = (
+                    f"connects to the database ({server.describe()}, port {port}), but its own "
+                    f"egress is limited by {which}, and no rule there allows that"
                 )
+                fix = f"allow egress to the database pods on port {port} in one of those policies"
+            else:
+                message = (
+                    f"connects to the database, but {which} admits no pod with its labels "
+                    f"({client.describe()}) on port {port}"
+                )
+                fix = (
+                    f"label the pods as the policy expects (e.g. {names.COMPONENT_LABEL}: one of "
+                    f"{', '.join(names.DB_CLIENTS)}), or admit them in the policy"
+                )
+            yield Finding(
+                ERROR,
+                16,
+                m.describe(obj),
+                f"{path.removesuffix('.spec')}.metadata.labels",
+                message,
+                fix,
+            )
 
 
-def policy_target(policy: Obj) -> Obj | None:
-    spec = policy.get("spec") or {}
-    target: Obj | None = spec.get("podSelector") or spec.get("endpointSelector")
-    return target
+def database_port(spec: Obj) -> int:
+    for _, container in m.containers(spec, init=False):
+        for port in container.get("ports") or []:
+            if port.get("containerPort"):
+                return int(port["containerPort"])
+    return 5432
 
 
 def is_database(spec: Obj) -> bool:
@@ -475,12 +397,13 @@ RULES: tuple[Rule, ...] = (
     pg_data_mount,
     envfrom_hyphens,
     pull_secrets,
+    secret_refs.secret_references,
     image_tags,
     namespaces_set,
     policy_namespaces,
     liveness_paths,
     restricted_volumes,
-    deployer_roles,
+    roles.deployer_roles,
     quota_surge,
     db_clients,
 )

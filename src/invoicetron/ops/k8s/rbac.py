@@ -111,3 +111,20 @@ def as_rule(permissions: list[Permission]) -> str:
     if named and all(p.name for p in permissions):
         text += f", resourceNames: [{', '.join(named)}]"
     return text + "}"
+
+
+# The runbook's CI (Step 7.3 "deploy: Prisma migration Job + `kubectl set image`", and lesson 15):
+# kubectl delete job --ignore-not-found (get, delete), create/apply the Job (create), kubectl wait
+# and logs job/… (get, list, watch the Job; list pods by its label; read the log), kubectl set
+# image (get, patch the Deployment), kubectl rollout status (get, then list+watch by name). No
+# resource names: the runbook's Role names none, and it also works with any Job name CI chooses.
+RUNBOOK_DEPLOY: tuple[Permission, ...] = tuple(
+    sorted(
+        {
+            *(Permission("apps", "deployments", v) for v in ("get", "list", "watch", "patch")),
+            *(Permission("batch", "jobs", v) for v in ("get", "list", "watch", "create", "delete")),
+            Permission("", "pods", "list"),
+            Permission("", "pods/log", "get"),
+        }
+    )
+)
