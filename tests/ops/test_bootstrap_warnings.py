@@ -8,13 +8,30 @@ that is not ours applies as well (lesson 14). The stand-in answers with the home
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.conftest import cli_environment, run_cli
-from tests.ops.test_kubectl import calls, can, standin  # noqa: F401 - the stand-in fixture
+from tests.ops.test_doctor import KUBECTL
+from tests.ops.test_kubectl import STANDIN, calls, can
+
+
+@pytest.fixture
+def standin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An executable `kubectl` (the recording stand-in) in tmp_path."""
+    executable = tmp_path / "kubectl"
+    executable.write_text(f"#!{sys.executable}\n" + STANDIN.read_text())
+    executable.chmod(0o755)
+    monkeypatch.setenv("STANDIN_DIR", str(tmp_path))
+    monkeypatch.setenv("REAL_KUBECTL", KUBECTL)
+    return executable
+
 
 # The homelab's own policy for the tunnel (manifests/cloudflare/networkpolicy.yaml), abridged.
-CLOUDFLARED_EGRESS = {
+CLOUDFLARED_EGRESS: dict[str, Any] = {
     "apiVersion": "cilium.io/v2",
     "kind": "CiliumNetworkPolicy",
     "metadata": {"name": "cloudflared-egress", "namespace": "cloudflare"},
@@ -26,7 +43,7 @@ CLOUDFLARED_EGRESS = {
     },
 }
 # An ingress-only policy on the same pods does not make egress default-deny.
-INGRESS_ONLY = {
+INGRESS_ONLY: dict[str, Any] = {
     "apiVersion": "cilium.io/v2",
     "kind": "CiliumNetworkPolicy",
     "metadata": {"name": "cloudflared-metrics", "namespace": "cloudflare"},
@@ -36,7 +53,7 @@ INGRESS_ONLY = {
     },
 }
 # The homelab's overlays add this quota next to ours (overlays/prod/resourcequota.yaml).
-HOMELAB_QUOTA = {
+HOMELAB_QUOTA: dict[str, Any] = {
     "apiVersion": "v1",
     "kind": "ResourceQuota",
     "metadata": {"name": "resource-quota", "namespace": "invoicetron-prod"},
@@ -52,8 +69,12 @@ HOMELAB_QUOTA = {
 }
 
 
-def items(*objects: dict[str, object]) -> dict[str, str]:
+def items(*objects: dict[str, Any]) -> dict[str, object]:
     return {"stdout": json.dumps({"apiVersion": "v1", "kind": "List", "items": list(objects)})}
+
+
+def argvs(standin: Path) -> list[list[str]]:
+    return [[str(word) for word in call["argv"]] for call in calls(standin)]  # type: ignore[attr-defined]
 
 
 def bootstrap(standin: Path, environment: str) -> tuple[int, str, str]:
@@ -73,7 +94,7 @@ def bootstrap(standin: Path, environment: str) -> tuple[int, str, str]:
 
 
 def test_bootstrap_warns_when_our_tunnel_policy_would_be_the_first_egress_policy_on_cloudflared(
-    standin: Path,  # noqa: F811
+    standin: Path,
 ) -> None:
     can(standin, {"get ciliumnetworkpolicies": items(INGRESS_ONLY)})
 
@@ -85,12 +106,12 @@ def test_bootstrap_warns_when_our_tunnel_policy_would_be_the_first_egress_policy
         "(app=cloudflared in cloudflare) yet" in out
     )
     assert "every route of the tunnel would stop" in out
-    listed = [c["argv"] for c in calls(standin) if "ciliumnetworkpolicies" in c["argv"]]
+    listed = [c for c in argvs(standin) if "ciliumnetworkpolicies" in c]
     assert listed and "--namespace=cloudflare" in listed[0]
 
 
 def test_bootstrap_says_our_policy_adds_to_the_tunnels_existing_egress_policy(
-    standin: Path,  # noqa: F811
+    standin: Path,
 ) -> None:
     can(standin, {"get ciliumnetworkpolicies": items(CLOUDFLARED_EGRESS, INGRESS_ONLY)})
 
@@ -105,19 +126,20 @@ def test_bootstrap_says_our_policy_adds_to_the_tunnels_existing_egress_policy(
 
 
 def test_an_environment_without_the_tunnel_component_does_not_look_at_cilium_policies(
-    standin: Path,  # noqa: F811
+    standin: Path,
 ) -> None:
     status, out, err = bootstrap(standin, "dev")
 
     assert status == 0, err
     assert "tunnel egress" not in out
-    assert not any("ciliumnetworkpolicies" in c["argv"] for c in calls(standin))
+    assert not any("ciliumnetworkpolicies" in c for c in argvs(standin))
 
 
-def test_bootstrap_warns_about_a_quota_not_ours_that_the_deploy_peak_exceeds(
-    standin: Path,  # noqa: F811
-) -> None:
-    ours = {**HOMELAB_QUOTA, "metadata": {"name": "invoicetron", "namespace": "invoicetron-prod"}}
+def test_bootstrap_warns_about_a_quota_not_ours_that_the_deploy_peak_exceeds(standin: Path) -> None:
+    ours: dict[str, Any] = {
+        **HOMELAB_QUOTA,
+        "metadata": {"name": "invoicetron", "namespace": "invoicetron-prod"},
+    }
     can(
         standin,
         {
@@ -141,10 +163,8 @@ def test_bootstrap_warns_about_a_quota_not_ours_that_the_deploy_peak_exceeds(
     assert "resourcequota/invoicetron" not in out  # ours is sized for the peak already
 
 
-def test_a_foreign_quota_with_room_for_the_peak_is_only_mentioned(
-    standin: Path,  # noqa: F811
-) -> None:
-    roomy = {**HOMELAB_QUOTA, "spec": {"hard": {"limits.cpu": "20", "pods": "50"}}}
+def test_a_foreign_quota_with_room_for_the_peak_is_only_mentioned(standin: Path) -> None:
+    roomy: dict[str, Any] = {**HOMELAB_QUOTA, "spec": {"hard": {"limits.cpu": "20", "pods": "50"}}}
     can(
         standin,
         {

@@ -1,4 +1,4 @@
-"""rotate-db-password refuses secrets that External Secrets owns, and says how to rotate in the store.
+"""rotate-db-password refuses secrets External Secrets owns, and says how to rotate in the store.
 
 ESO writes its Secrets again at every refresh: a rotated password written into them by hand is put
 back within the refresh interval, and the app's next start fails (issue 16, item 6).
@@ -7,18 +7,34 @@ back within the refresh interval, and the app's next start fails (issue 16, item
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
+
+import pytest
 
 from invoicetron.ops.k8s import external_secrets as eso
 from invoicetron.ops.k8s import secrets as s
 from tests.conftest import cli_environment, run_cli
-from tests.ops.test_kubectl import calls, can, standin  # noqa: F401 - the stand-in fixture
+from tests.ops.test_doctor import KUBECTL
+from tests.ops.test_kubectl import STANDIN, calls, can
+
+
+@pytest.fixture
+def standin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An executable `kubectl` (the recording stand-in) in tmp_path."""
+    executable = tmp_path / "kubectl"
+    executable.write_text(f"#!{sys.executable}\n" + STANDIN.read_text())
+    executable.chmod(0o755)
+    monkeypatch.setenv("STANDIN_DIR", str(tmp_path))
+    monkeypatch.setenv("REAL_KUBECTL", KUBECTL)
+    return executable
+
 
 PASSWORD = "0123456789abcdef0123456789abcdef01234567"
 
 
 def eso_secret(name: str, data: dict[str, str], *, owner: bool = True) -> dict[str, object]:
-    """A Secret as ESO leaves it: its labels, its data-hash, and (creationPolicy Owner) the owner."""
+    """A Secret as ESO leaves it: labels, data-hash, and (creationPolicy Owner) the owner."""
     secret = s.secret_object(name, "invoicetron-dev", data)
     metadata = secret["metadata"]
     metadata["labels"] |= {eso.MANAGED_LABEL: "true"}
@@ -102,7 +118,7 @@ def eso_installation(standin: Path, *, owner: bool = True) -> None:
 
 
 def test_rotating_a_secret_owned_by_external_secrets_is_refused_with_the_store_item_and_field(
-    standin: Path,  # noqa: F811
+    standin: Path,
 ) -> None:
     eso_installation(standin)
 
@@ -123,7 +139,7 @@ def test_rotating_a_secret_owned_by_external_secrets_is_refused_with_the_store_i
 
 
 def test_the_dry_run_refuses_too_when_only_the_reconcile_marks_show_the_owner(
-    standin: Path,  # noqa: F811
+    standin: Path,
 ) -> None:
     # creationPolicy Merge: no ownerReference, only ESO's label and data-hash annotation.
     eso_installation(standin, owner=False)
@@ -136,7 +152,7 @@ def test_the_dry_run_refuses_too_when_only_the_reconcile_marks_show_the_owner(
     assert "item 'Invoicetron Dev', field 'database-url'" in err
 
 
-def test_secrets_made_by_bootstrap_are_rotated_as_before(standin: Path) -> None:  # noqa: F811
+def test_secrets_made_by_bootstrap_are_rotated_as_before(standin: Path) -> None:
     store(
         standin,
         s.secret_object("invoicetron-db", "invoicetron-dev", {"postgres-password": PASSWORD}),

@@ -1,4 +1,4 @@
-"""What bootstrap warns about before the first deploy: objects already in the cluster that ours meet.
+"""What bootstrap warns about before the first deploy: objects in the cluster that ours meet.
 
 - The tunnel's egress policy (components/cilium-tunnel-egress). Cilium policies add up, but the
   first egress policy that selects a pod puts that pod into default deny for all other egress. If
@@ -20,7 +20,7 @@ TUNNEL_POLICY_KIND = "CiliumClusterwideNetworkPolicy"
 
 
 def tunnel_policies(rendered: list[Obj]) -> list[tuple[Obj, str, dict[str, str]]]:
-    """Our rendered egress policies for the tunnel: (policy, tunnel namespace, tunnel pod labels)."""
+    """Our rendered egress policies for the tunnel: (policy, its namespace, its pod labels)."""
     found = []
     for policy in m.find(rendered, TUNNEL_POLICY_KIND):
         spec = policy.get("spec") or {}
@@ -54,7 +54,7 @@ def tunnel_warnings(rendered: list[Obj], existing: list[Obj]) -> list[str]:
     for ours, namespace, pod_labels in tunnel_policies(rendered):
         shown = ",".join(f"{k}={v}" for k, v in pod_labels.items()) or "every pod"
         others = [
-            f"{m.kind(p)} {m.namespace(p) + '/' if m.namespace(p) else ''}{m.name(p)}"
+            f"{m.kind(p)} {'/'.join(filter(None, (m.namespace(p), m.name(p))))}"
             for p in existing
             if m.name(p) != m.name(ours) and has_egress(p) and selects(p, namespace, pod_labels)
         ]
@@ -68,8 +68,8 @@ def tunnel_warnings(rendered: list[Obj], existing: list[Obj]) -> list[str]:
                 f"WARNING tunnel egress: no egress policy selects the tunnel's pods ({shown} in "
                 f"{namespace}) yet. {m.name(ours)} would be the first, and put them into default "
                 "deny for egress: every route of the tunnel would stop, not only Invoicetron's. "
-                "Remove components/cilium-tunnel-egress from the overlay (no policy: the tunnel can "
-                "reach the app already), or give the tunnel its own egress policy first"
+                "Remove components/cilium-tunnel-egress from the overlay (without any policy the "
+                "tunnel reaches the app already), or give the tunnel its own egress policy first"
             )
     return lines
 
