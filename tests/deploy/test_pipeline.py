@@ -153,9 +153,10 @@ class Pipelines:
             assert found, tool
             (self.bin / tool).symlink_to(found)
         (self.bin / "pip").symlink_to(self.bin / "python")
-        # verify's jsonpath prints "<deletionTimestamp>|<image>": the rollout is done, and one pod of
-        # the previous image is still terminating (phase Running until it exits).
-        pods = f"2026-12-06T18:00:00Z|{names.IMAGE_REPOSITORY}:0ld0ld00\n|{names.IMAGE_REPOSITORY}:{SHA}\n"
+        # verify's jsonpath prints "<deletionTimestamp>|<image>": the rollout is done, and one
+        # pod of the previous image is still terminating (phase Running until it exits).
+        old, new = f"{names.IMAGE_REPOSITORY}:0ld0ld00", f"{names.IMAGE_REPOSITORY}:{SHA}"
+        pods = f"2026-12-06T18:00:00Z|{old}\n|{new}\n"
         replies = {"get pods": {"stdout": pods}}
         (self.state / "canned.json").write_text(json.dumps(replies))
 
