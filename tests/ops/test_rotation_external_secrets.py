@@ -168,3 +168,17 @@ def test_secrets_made_by_bootstrap_are_rotated_as_before(standin: Path) -> None:
     assert status == 0, err
     assert "would: 1. ALTER ROLE invoicetron" in out
     assert "External Secrets" not in out + err
+
+
+def test_the_refusal_stands_when_the_external_secret_cannot_be_read(standin: Path) -> None:
+    eso_installation(standin)
+    forbidden = (
+        'Error from server (Forbidden): externalsecrets.external-secrets.io "x" is forbidden\n'
+    )
+    can(standin, {"get externalsecret": {"code": 1, "stderr": forbidden}})
+
+    status, out, err = rotate(standin, "--dry-run")
+
+    assert status == 1
+    assert "ExternalSecret invoicetron-db, refreshed on its interval" in err
+    assert "kubectl get externalsecret -n invoicetron-dev -o yaml" in err

@@ -80,8 +80,12 @@ def store_fields(external_secret: Obj | None) -> list[StoreField]:
     return found
 
 
-def refresh_interval(external_secret: Obj | None) -> str:
-    return str(((external_secret or {}).get("spec") or {}).get("refreshInterval", "1h"))
+def refreshed(external_secret: Obj | None) -> str:
+    """How often ESO writes the Secret again, in words (its default interval is 1h)."""
+    if external_secret is None:
+        return "refreshed on its interval"
+    interval = (external_secret.get("spec") or {}).get("refreshInterval", "1h")
+    return f"refreshed every {interval}"
 
 
 def rotation_refusal(namespace: str, owned: dict[str, tuple[str, Obj | None]]) -> str:
@@ -94,8 +98,8 @@ def rotation_refusal(namespace: str, owned: dict[str, tuple[str, Obj | None]]) -
     for secret, (external_name, external) in owned.items():
         shown = external_name or secret
         lines.append(
-            f"secret {secret} is managed by External Secrets (ExternalSecret {shown}, refreshed "
-            f"every {refresh_interval(external)}): a password written into it would be put back "
+            f"secret {secret} is managed by External Secrets (ExternalSecret {shown}, "
+            f"{refreshed(external)}): a password written into it would be put back "
             "from the store at the next refresh, and the app would fail at its next start."
         )
     fields = [
