@@ -180,5 +180,6 @@ def test_the_refusal_stands_when_the_external_secret_cannot_be_read(standin: Pat
     status, out, err = rotate(standin, "--dry-run")
 
     assert status == 1
+    assert "would:" not in out
     assert "ExternalSecret invoicetron-db, refreshed on its interval" in err
     assert "kubectl get externalsecret -n invoicetron-dev -o yaml" in err
