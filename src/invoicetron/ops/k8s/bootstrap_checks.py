@@ -119,6 +119,10 @@ def gather(
             lines += tunnel_warnings(rendered, existing)
     if namespace_exists:
         migrate = m.parse(kubectl.kustomize(str(env.migrate_overlay)), str(env.migrate_overlay))
-        live_quotas = kubectl.list("resourcequotas", env.namespace)
-        lines += quota_warnings(rendered + m.find(migrate, "Job"), live_quotas, env.namespace)
+        try:
+            live_quotas = kubectl.list("resourcequotas", env.namespace)
+        except KubectlError as error:
+            lines.append(f"WARNING quota: could not read the namespace's quotas: {error}")
+        else:
+            lines += quota_warnings(rendered + m.find(migrate, "Job"), live_quotas, env.namespace)
     return lines
