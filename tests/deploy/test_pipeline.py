@@ -113,7 +113,7 @@ def documented_variables() -> set[str]:
 
 class Health(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
-        self.send_response(200 if self.path == names.LIVENESS_PATH else 404)
+        self.send_response(200 if self.path == names.READINESS_PATH else 404)
         self.end_headers()
         self.wfile.write(b'{"status": "ok"}')
 
@@ -123,7 +123,7 @@ class Health(BaseHTTPRequestHandler):
 
 @contextmanager
 def environment_server() -> Iterator[str]:
-    """A loopback server standing in for the environment's URL (verify asks /api/health)."""
+    """A loopback server standing in for the environment's URL (verify asks /api/ready)."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), Health)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -153,7 +153,11 @@ class Pipelines:
             assert found, tool
             (self.bin / tool).symlink_to(found)
         (self.bin / "pip").symlink_to(self.bin / "python")
-        replies = {"get pods": {"stdout": f"{names.IMAGE_REPOSITORY}:{SHA}\n"}}
+        # verify's jsonpath prints "<deletionTimestamp>|<image>": the rollout is done, and one
+        # pod of the previous image is still terminating (phase Running until it exits).
+        old, new = f"{names.IMAGE_REPOSITORY}:0ld0ld00", f"{names.IMAGE_REPOSITORY}:{SHA}"
+        pods = f"2026-12-06T18:00:00Z|{old}\n|{new}\n"
+        replies = {"get pods": {"stdout": pods}}
         (self.state / "canned.json").write_text(json.dumps(replies))
 
     def calls(self) -> list[dict[str, Any]]:

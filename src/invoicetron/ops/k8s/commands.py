@@ -16,7 +16,15 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from invoicetron.cli import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, CommandFailed
 from invoicetron.ops import k8s_names as names
-from invoicetron.ops.k8s import data, database, doctor, rollback, verify, workflows
+from invoicetron.ops.k8s import (
+    data,
+    database,
+    doctor,
+    external_secrets,
+    rollback,
+    verify,
+    workflows,
+)
 from invoicetron.ops.k8s import manifests as m
 from invoicetron.ops.k8s import secrets as s
 from invoicetron.ops.k8s.deploy import DeployRefused
@@ -191,6 +199,11 @@ def cmd_rotate(args: argparse.Namespace) -> None:
     db, app = (kubectl.get("secret", n, env.namespace) for n in (names.DB_SECRET, names.APP_SECRET))
     if not db or not app:
         raise workflows.StepFailed("the secrets are missing: run `invoicetron k8s bootstrap`")
+    refusal = external_secrets.refusal_for(
+        kubectl, env.namespace, {names.DB_SECRET: db, names.APP_SECRET: app}
+    )
+    if refusal:
+        raise workflows.StepFailed(refusal)
     for line in (
         f"1. ALTER ROLE {names.DB_USER} with a new generated password (inside the database)",
         f"2. write it to {names.DB_SECRET}/{names.DB_PASSWORD_KEY} and "

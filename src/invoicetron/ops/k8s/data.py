@@ -11,7 +11,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from invoicetron.ops.k8s import backups, compare, database
+from invoicetron.ops.k8s import backups, compare, database, retention
 from invoicetron.ops.k8s.environments import Environment
 from invoicetron.ops.k8s.workflows import Say, StepFailed
 
@@ -68,6 +68,7 @@ def safety_backup(target: str, env: Environment, directory: Path, say: Say) -> N
 
 def migrate_data(args: argparse.Namespace, env: Environment, target: str, say: Say) -> None:
     directory = args.backup_dir or backups.default_directory(env.name)
+    keep = retention.keep_from_environment()
     if args.from_dump:
         dump = Path(args.from_dump)
         info = database.verify_dump(dump)
@@ -87,6 +88,7 @@ def migrate_data(args: argparse.Namespace, env: Environment, target: str, say: S
     say(f"dumping the source to {path}…")
     info = database.dump(args.from_url, path)
     say(f"dump: {backups.format_size(info.size)}, {info.tables} tables of data")
+    retention.after_write(path, keep, say)
     say(f"restoring into {database.redact(target)}…")
     database.restore(path, target)
     print_comparison(compare.compare(args.from_url, target, say), say)
@@ -95,12 +97,14 @@ def migrate_data(args: argparse.Namespace, env: Environment, target: str, say: S
 def backup_now(args: argparse.Namespace, env: Environment, url: str, say: Say) -> None:
     directory = args.backup_dir or backups.default_directory(env.name)
     path = backups.new_backup_path(directory, env.name, datetime.now(UTC))
+    keep = retention.keep_from_environment()
     if args.dry_run:
         say(f"dry run: would write {path} (pg_dump -Fc) and check it with pg_restore --list")
         return
     say(f"dumping {database.redact(url)}…")
     info = database.dump(url, path)
     say(f"backup: {path} ({backups.format_size(info.size)}, {info.tables} tables), verified")
+    retention.after_write(path, keep, say)
 
 
 def backup_list(args: argparse.Namespace, env: Environment, say: Say) -> None:

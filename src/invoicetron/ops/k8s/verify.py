@@ -121,7 +121,7 @@ def app_check(deployment: Obj | None, pods: list[Obj], expected_image: str | Non
     problems = deploy.pod_image_problems(pods, image)
     if problems:
         return Check("app on the expected image", FAIL, "; ".join(problems))
-    return Check("app on the expected image", PASS, f"{len(pods)} pod(s) ready on {image}")
+    return Check("app on the expected image", PASS, f"{serving(pods)} pod(s) ready on {image}")
 
 
 def worker_check(deployment: Obj | None, pods: list[Obj], expected_image: str | None) -> Check:
@@ -133,7 +133,12 @@ def worker_check(deployment: Obj | None, pods: list[Obj], expected_image: str | 
     problems = deploy.pod_image_problems(pods, image, names.WORKER_CONTAINER, "worker")
     if problems:
         return Check(title, FAIL, "; ".join(problems))
-    return Check(title, PASS, f"{len(pods)} pod(s) running {image}")
+    return Check(title, PASS, f"{serving(pods)} pod(s) running {image}")
+
+
+def serving(pods: list[Obj]) -> int:
+    """Pods that are not being deleted: a terminating pod keeps phase Running until it exits."""
+    return sum(1 for pod in pods if not (pod.get("metadata") or {}).get("deletionTimestamp"))
 
 
 def secrets_check(live: dict[str, Obj | None]) -> Check:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 from invoicetron.ops import k8s_names as names
-from invoicetron.ops.k8s import bootstrap, deploy, takeover, verify
+from invoicetron.ops.k8s import bootstrap, bootstrap_checks, deploy, takeover, verify
 from invoicetron.ops.k8s import manifests as m
 from invoicetron.ops.k8s import secrets as s
 from invoicetron.ops.k8s.environments import Environment
@@ -45,10 +45,14 @@ def render(kubectl: Kubectl, path: str) -> list[Obj]:
 def run_bootstrap(
     kubectl: Kubectl, env: Environment, source: s.Source, say: Say, *, dry_run: bool, registry: bool
 ) -> None:
-    desired = bootstrap.desired_namespace(render(kubectl, str(env.overlay)), env.namespace)
-    changes = bootstrap.namespace_changes(desired, kubectl.get("namespace", env.namespace))
+    rendered = render(kubectl, str(env.overlay))
+    desired = bootstrap.desired_namespace(rendered, env.namespace)
+    live_namespace = kubectl.get("namespace", env.namespace)
+    changes = bootstrap.namespace_changes(desired, live_namespace)
     for change in changes or [f"namespace {env.namespace}: labels already as wanted"]:
         say(("would " if dry_run and changes else "") + change)
+    for warning in bootstrap_checks.gather(kubectl, env, rendered, live_namespace is not None):
+        say(warning)
     if changes and not dry_run:
         kubectl.apply(m.dump([desired]))
     live = live_secrets(kubectl, env.namespace)
