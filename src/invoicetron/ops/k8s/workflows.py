@@ -65,7 +65,14 @@ def run_bootstrap(
         raise StepFailed("; ".join(f"{step.name}: {step.reason}" for step in refused))
     if dry_run:
         return
-    objects = bootstrap.build_secrets(steps, live, env.namespace, source)
+    objects = bootstrap.build_secrets(
+        steps,
+        live,
+        env.namespace,
+        source,
+        registry_server=env.settings.registry_server,
+        registry_username=env.settings.registry_username,
+    )
     if objects:
         kubectl.apply(json.dumps({"apiVersion": "v1", "kind": "List", "items": objects}))
     problems = bootstrap.readback_problems(live_secrets(kubectl, env.namespace), registry=registry)
