@@ -12,6 +12,7 @@ import sys
 import pytest
 from deploy_helpers import (
     CLUSTER_SCOPED,
+    KUBE,
     Obj,
     containers,
     find,

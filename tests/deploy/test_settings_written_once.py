@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -41,7 +42,7 @@ IMAGE_COPIES = {
     "compose.yaml": "Compose's default image",
     "deploy/compose.env.example": "Compose's default image, commented",
 }
-# Example inputs of tests of other code (settings parsing, image checks): scenarios, not this cluster.
+# Example inputs of tests of other code (settings parsing, image checks): not this cluster.
 EXAMPLES = ("tests/test_settings.py", "tests/ops/test_decisions.py", "tests/ops/manifests/")
 # The Namespace annotation that records an environment's 1Password item has the public hostname as
 # its prefix: an annotation key, not a hostname.
@@ -127,12 +128,25 @@ def test_the_cli_and_ci_read_the_environments_from_the_settings() -> None:
     assert environment("prod", KUBE).public_url == f"https://{public}"
 
 
-def test_a_missing_setting_is_named_with_the_file(tmp_path: pytest.TempPathFactory) -> None:
-    manifests = tmp_path / "kubernetes"  # type: ignore[operator]
+def test_a_missing_setting_is_named_with_the_file(tmp_path: Path) -> None:
+    manifests = tmp_path / "kubernetes"
     (manifests / "cluster").mkdir(parents=True)
     data = {k: v for k, v in SETTINGS.data.items() if k != "registry-username"}
     document = {"apiVersion": "v1", "kind": "ConfigMap", "data": data}
     (manifests / "cluster" / "settings.yaml").write_text(yaml.safe_dump(document))
     settings = cluster_settings.load(manifests)
-    with pytest.raises(cluster_settings.SettingsError, match="data.registry-username is missing"):
+    with pytest.raises(cluster_settings.SettingsError, match=r"data\.registry-username is missing"):
         _ = settings.registry_username
+
+
+def test_the_manifests_take_the_moved_values_from_the_settings() -> None:
+    from deploy_helpers import one, render, render_with_component
+
+    pull = one(render_with_component("external-secrets"), "ExternalSecret", "gitlab-registry")
+    keys = {d["remoteRef"]["key"] for d in pull["spec"]["data"]}
+    assert keys == {SETTINGS.registry_token_item}
+    prod = render("prod")
+    backup = one(prod, "CronJob", "invoicetron-db-backup")
+    assert backup["spec"]["timeZone"] == SETTINGS.value("schedule-time-zone")
+    claim = one(prod, "PersistentVolumeClaim", "invoicetron-backups")
+    assert claim["spec"]["storageClassName"] == SETTINGS.value("storage-class")

@@ -1,4 +1,4 @@
-"""The cluster's settings, deploy/kubernetes/cluster/settings.yaml, as the operations CLI reads them.
+"""The cluster settings (deploy/kubernetes/cluster/settings.yaml) as the operations CLI reads them.
 
 The overlays copy these values into the manifests (Kustomize replacements); the CLI reads the same
 file, so the hostnames `deploy --ready-url` and `verify` ask, the registry and deploy-token user of

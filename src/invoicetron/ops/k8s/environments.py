@@ -1,7 +1,7 @@
 """The two environments, named as in the overlays and the runbook (ops/k8s_names.py).
 
-Their hostnames and 1Password items come from the cluster settings (cluster_settings.py), the file the
-overlays read too.
+Their hostnames and 1Password items come from the cluster settings (cluster_settings.py), the file
+the overlays read too.
 """
 
 from __future__ import annotations

@@ -222,7 +222,9 @@ def http_get(url: str) -> verify.HttpResult:
             body = response.read(65536).decode(errors="replace")
             return verify.HttpResult(response.status, response.headers.get("Location", ""), body)
     except urllib.error.HTTPError as error:
-        return verify.HttpResult(error.code, error.headers.get("Location", ""))
+        # The body tells the app's own error pages from the access provider's (verify).
+        body = error.read(65536).decode(errors="replace")
+        return verify.HttpResult(error.code, error.headers.get("Location", ""), body)
     except (OSError, ValueError) as error:
         return verify.HttpResult(None, error=str(error))
 
@@ -315,4 +317,6 @@ def url_checks(env: Environment, app_ok: bool) -> list[verify.Check]:
     ]
     if env.public_url:
         checks.append(verify.access_check(env.public_url, http_get(env.public_url)))
+        link = f"{env.public_url}{verify.UNKNOWN_PUBLIC_LINK}"
+        checks.append(verify.public_link_check(link, http_get(link)))
     return checks
