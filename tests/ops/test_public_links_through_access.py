@@ -99,6 +99,20 @@ def test_with_the_bypass_a_client_link_answers_and_the_rest_asks_for_sign_in(
         verify.PASS,
         "answered by Cloudflare Access (sign-in required)",
     )
+    [stylesheet] = [c for n, c in checks.items() if n.startswith(f"{public}/static/")]
+    assert (stylesheet.status, stylesheet.reason) == (verify.PASS, "HTTP 200, no sign-in")
+
+
+def test_a_bypass_of_p_alone_leaves_the_clients_page_unstyled(live_server: Any) -> None:
+    with cloudflare(live_server.url, lambda path: path.startswith("/p/")) as public:
+        checks = findings(workflows.url_checks(prod_behind(public, live_server), app_ok=True))
+
+    assert checks[f"{public}{verify.UNKNOWN_PUBLIC_LINK} public without Access"].status == (
+        verify.PASS
+    )
+    [stylesheet] = [c for n, c in checks.items() if n.startswith(f"{public}/static/")]
+    assert stylesheet.status == verify.FAIL
+    assert "add it to the bypass application" in stylesheet.reason
 
 
 def test_access_over_the_whole_hostname_fails_the_client_link_check(live_server: Any) -> None:

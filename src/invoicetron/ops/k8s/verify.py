@@ -7,6 +7,7 @@ once the app pods carry the expected image: a health check answered by old pods 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -28,6 +29,7 @@ ACCESS_COOKIE = "CF_Authorization"
 # A public-link path no link can have: the app answers its own 404 page (web/templates/404.html).
 UNKNOWN_PUBLIC_LINK = "/p/verify-not-a-link/"
 APP_NOT_FOUND_TITLE = "Page not found"
+STYLESHEET = re.compile(r'<link rel="stylesheet" href="(/[^"]+)"')
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,26 @@ def public_link_check(url: str, result: HttpResult) -> Check:
     if result.status == 404 and APP_NOT_FOUND_TITLE in result.body:
         return Check(title, PASS, "the app's own 404 page, no sign-in")
     return Check(title, FAIL, f"HTTP {result.status}, expected the app's 404 page")
+
+
+def stylesheet_path(page: HttpResult) -> str | None:
+    """The path of the first stylesheet a page links: what a client's browser fetches next."""
+    found = STYLESHEET.search(page.body)
+    return found.group(1) if found else None
+
+
+def public_stylesheet_check(url: str, result: HttpResult) -> Check:
+    """The client's page is styled: its stylesheet (/static/) passes Access as the page does."""
+    title = f"{url} public without Access"
+    if result.status is None:
+        return Check(title, FAIL, f"no answer: {result.error}")
+    if answered_by_access(result):
+        return Check(
+            title, FAIL, "Cloudflare Access guards /static/: add it to the bypass application"
+        )
+    if result.status != 200:
+        return Check(title, FAIL, f"HTTP {result.status}, expected the stylesheet")
+    return Check(title, PASS, "HTTP 200, no sign-in")
 
 
 def backup_check(cronjob: Obj | None, now: datetime, max_age: timedelta) -> Check:

@@ -318,5 +318,10 @@ def url_checks(env: Environment, app_ok: bool) -> list[verify.Check]:
     if env.public_url:
         checks.append(verify.access_check(env.public_url, http_get(env.public_url)))
         link = f"{env.public_url}{verify.UNKNOWN_PUBLIC_LINK}"
-        checks.append(verify.public_link_check(link, http_get(link)))
+        page = http_get(link)
+        checks.append(verify.public_link_check(link, page))
+        stylesheet = verify.stylesheet_path(page)
+        if stylesheet:
+            asset = f"{env.public_url}{stylesheet}"
+            checks.append(verify.public_stylesheet_check(asset, http_get(asset)))
     return checks
