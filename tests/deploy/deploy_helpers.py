@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from invoicetron.ops.k8s import cluster_settings
+
 REPO = Path(__file__).resolve().parents[2]
 KUBE = REPO / "deploy" / "kubernetes"
 OVERLAYS = ("dev", "prod", "prod-ha")
@@ -25,7 +27,7 @@ MIGRATE_OVERLAYS = ("dev/migrate", "prod/migrate", "prod-ha/migrate")
 # Optional components, each rendered on top of an environment layer.
 OPTIONAL_COMPONENTS = ("network-policies", "external-secrets", "monitoring", "cilium-tunnel-egress")
 ENVIRONMENT_OF = {"dev": "dev", "prod": "prod", "prod-ha": "prod"}
-OUR_IMAGE_REPOSITORY = "registry.k8s.rommelporras.com/0xwsh/invoicetron"
+OUR_IMAGE_REPOSITORY = cluster_settings.load(KUBE).image_repository
 
 Obj = dict[str, Any]
 

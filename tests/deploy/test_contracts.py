@@ -12,6 +12,7 @@ import sys
 import pytest
 from deploy_helpers import (
     CLUSTER_SCOPED,
+    KUBE,
     Obj,
     containers,
     find,
@@ -22,6 +23,7 @@ from deploy_helpers import (
 )
 
 from invoicetron.ops import k8s_names as names
+from invoicetron.ops.k8s import cluster_settings
 
 # Commands our image's containers may run, and the binaries the postgres image's containers use.
 POSTGRES_TOOLS = {"pg_isready", "pg_dump", "pg_restore", "psql", "sh"}
@@ -168,7 +170,9 @@ def test_external_secrets_write_the_runbook_secrets() -> None:
         external = one(objects, "ExternalSecret", secret)
         assert external["spec"]["target"]["name"] == secret
         assert {d["secretKey"] for d in external["spec"]["data"]} == set(keys)
-        assert {d["remoteRef"]["key"] for d in external["spec"]["data"]} == {"Invoicetron Prod"}
+        assert {d["remoteRef"]["key"] for d in external["spec"]["data"]} == {
+            cluster_settings.load(KUBE).secret_item("prod")
+        }
     pull = one(objects, "ExternalSecret", names.PULL_SECRET)
     assert pull["spec"]["target"]["template"]["type"] == "kubernetes.io/dockerconfigjson"
 

@@ -23,15 +23,16 @@ from typing import Any
 
 import pytest
 import yaml
-from deploy_helpers import REPO, kubectl, one, render
+from deploy_helpers import KUBE, REPO, kubectl, one, render
 
 from invoicetron.ops import k8s_names as names
-from invoicetron.ops.k8s import rbac
+from invoicetron.ops.k8s import cluster_settings, rbac
 from invoicetron.ops.k8s.rbac import Permission
 
 STANDIN = REPO / "tests" / "ops" / "standin_kubectl.py"
-PINNED = f"{names.IMAGE_REPOSITORY}:3f9c2a17"
-OLD = f"{names.IMAGE_REPOSITORY}:0.1.0"
+IMAGE_REPOSITORY = cluster_settings.load(KUBE).image_repository
+PINNED = f"{IMAGE_REPOSITORY}:3f9c2a17"
+OLD = f"{IMAGE_REPOSITORY}:0.1.0"
 RESOURCES = {
     "secret": ("", "secrets"),
     "pod": ("", "pods"),

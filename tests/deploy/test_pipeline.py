@@ -30,6 +30,7 @@ import yaml
 from deploy_helpers import KUBE, REPO, kubectl
 
 from invoicetron.ops import k8s_names as names
+from invoicetron.ops.k8s import cluster_settings
 from invoicetron.ops.k8s.deploy import image_problem
 
 PIPELINE = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text())
@@ -40,6 +41,8 @@ VERSION: str = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["
 BASE_TOOLS = ("bash", "sh", "cat", "grep", "sort", "printf", "echo", "test", "env", "mkdir", "rm")
 CA = "-----BEGIN CERTIFICATE-----\nMIIBstandin\n-----END CERTIFICATE-----\n"
 Job = dict[str, Any]
+
+SETTINGS = cluster_settings.load(KUBE)
 
 
 def resolve(name: str) -> Job:
@@ -155,7 +158,7 @@ class Pipelines:
         (self.bin / "pip").symlink_to(self.bin / "python")
         # verify's jsonpath prints "<deletionTimestamp>|<image>": the rollout is done, and one
         # pod of the previous image is still terminating (phase Running until it exits).
-        old, new = f"{names.IMAGE_REPOSITORY}:0ld0ld00", f"{names.IMAGE_REPOSITORY}:{SHA}"
+        old, new = f"{SETTINGS.image_repository}:0ld0ld00", f"{SETTINGS.image_repository}:{SHA}"
         pods = f"2026-12-06T18:00:00Z|{old}\n|{new}\n"
         replies = {"get pods": {"stdout": pods}}
         (self.state / "canned.json").write_text(json.dumps(replies))
@@ -175,8 +178,8 @@ class Pipelines:
 
     def predefined(self, event: dict[str, str], checkout: Path) -> dict[str, str]:
         return {
-            "CI_REGISTRY": names.REGISTRY,
-            "CI_REGISTRY_IMAGE": names.IMAGE_REPOSITORY,
+            "CI_REGISTRY": SETTINGS.registry_server,
+            "CI_REGISTRY_IMAGE": SETTINGS.image_repository,
             "CI_REGISTRY_USER": "gitlab-ci-token",
             "CI_REGISTRY_PASSWORD": "job-token-standin",
             "CI_COMMIT_SHORT_SHA": SHA,
@@ -188,7 +191,8 @@ class Pipelines:
         """A fresh checkout for one pipeline: the files the jobs read themselves."""
         checkout = self.root / f"checkout-{len(list(self.root.glob('checkout-*')))}"
         checkout.mkdir()
-        for name in ("pyproject.toml", "Dockerfile"):
+        for name in ("pyproject.toml", "Dockerfile", "deploy/kubernetes/cluster/settings.yaml"):
+            (checkout / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(REPO / name, checkout / name)
         return checkout
 
@@ -203,11 +207,15 @@ class Pipelines:
         for stage in PIPELINE["stages"]:
             for name, job in all_jobs.items():
                 if job.get("stage", "test") == stage and runs(job.get("rules"), predefined):
-                    self.run_job(name, job, predefined, checkout)
+                    # Later stages see the dotenv reports of earlier ones, as on GitLab.
+                    predefined = {**predefined, **self.run_job(name, job, predefined, checkout)}
                     ran.append(name)
         return ran
 
-    def run_job(self, name: str, job: Job, predefined: dict[str, str], checkout: Path) -> None:
+    def run_job(
+        self, name: str, job: Job, predefined: dict[str, str], checkout: Path
+    ) -> dict[str, str]:
+        """Runs the job; returns its dotenv report's variables (none if it has no report)."""
         variables = dict(predefined)
         if "environment" in job:
             # Environment-scoped variables exist only in jobs of an environment.
@@ -215,8 +223,10 @@ class Pipelines:
                 KUBE_API_URL="https://api.k8s.example.test:6443",
                 KUBE_TOKEN="token-standin",
                 KUBE_CA=str(self.ca),
-                CI_ENVIRONMENT_URL=self.url,
             )
+            if "ENVIRONMENT_URL" in variables:
+                # The environment's hostname resolves to the loopback stand-in here.
+                variables["ENVIRONMENT_URL"] = self.url
         for key, value in {**PIPELINE["variables"], **job.get("variables", {})}.items():
             variables[key] = expand(str(value), variables)
         variables["CI_JOB_IMAGE"] = expand(job["image"], variables)
@@ -245,6 +255,11 @@ class Pipelines:
             timeout=120,
         )
         assert done.returncode == 0, f"job {name} failed:\n{done.stdout}\n{done.stderr}"
+        report = job.get("artifacts", {}).get("reports", {}).get("dotenv")
+        if report is None:
+            return {}
+        lines = (checkout / report).read_text().splitlines()
+        return dict(line.split("=", 1) for line in lines if line.strip())
 
 
 @pytest.fixture
@@ -256,7 +271,7 @@ def pipelines(tmp_path: Path) -> Iterator[Pipelines]:
 def test_every_job_runs_in_each_pipeline_and_the_commits_image_is_promoted(
     pipelines: Pipelines,
 ) -> None:
-    image = f"{names.IMAGE_REPOSITORY}:{SHA}"
+    image = f"{SETTINGS.image_repository}:{SHA}"
     merge_request = {"CI_PIPELINE_SOURCE": "merge_request_event"}
     assert pipelines.run(merge_request) == ["lint", "test", "image-test"]
     assert pipelines.registry() == []  # a merge request's image is checked, never published
@@ -270,7 +285,7 @@ def test_every_job_runs_in_each_pipeline_and_the_commits_image_is_promoted(
     assert [c for c in pipelines.calls() if c["argv"][:1] == ["build"]] == builds_before
     tag = {"CI_PIPELINE_SOURCE": "push", "CI_COMMIT_TAG": f"v{VERSION}"}
     assert pipelines.run(tag) == ["lint", "test", "build", "release"]
-    assert pipelines.registry() == [image, f"{names.IMAGE_REPOSITORY}:{VERSION}"]
+    assert pipelines.registry() == [image, f"{SETTINGS.image_repository}:{VERSION}"]
     # Other branches run nothing.
     assert pipelines.run({"CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "feature"}) == []
 
@@ -289,7 +304,7 @@ def test_the_checks_are_the_makefile_targets_ci_run_runs(pipelines: Pipelines) -
 
 def test_the_build_pushes_the_image_image_test_checked(pipelines: Pipelines) -> None:
     pipelines.run({"CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "develop"})
-    image = f"{names.IMAGE_REPOSITORY}:{SHA}"
+    image = f"{SETTINGS.image_repository}:{SHA}"
     build = [c for c in pipelines.calls() if c["tool"] in ("make", "podman")]
     steps = [(c["tool"], c["argv"][0] if c["tool"] == "make" else c["argv"][-1]) for c in build]
     # The real base pulled, the image built and checked as $IMAGE, and that image pushed.
@@ -315,7 +330,7 @@ def test_deploy_verifies_the_server_with_the_cluster_ca_and_rolls_out_the_commit
     assert f"--certificate-authority={pipelines.ca}" in set_cluster
     assert "--embed-certs=true" in set_cluster
     [deploy] = [c["argv"] for c in pipelines.calls() if c["tool"] == "invoicetron"]
-    image = f"{names.IMAGE_REPOSITORY}:{SHA}"
+    image = f"{SETTINGS.image_repository}:{SHA}"
     assert deploy == ["k8s", "deploy", "--env", "dev", "--image", image, "--app-only"]
     assert image_problem(image) is None
 
@@ -356,10 +371,10 @@ def test_the_overlays_commit_the_release_tag_of_the_current_version() -> None:
             (KUBE / "overlays" / overlay / "environment" / "kustomization.yaml").read_text()
         )
         [entry] = kustomization["images"]
-        assert entry["newName"] == names.IMAGE_REPOSITORY
+        assert entry["newName"] == SETTINGS.image_repository
         assert entry["newTag"] == VERSION, overlay
     compose = (REPO / "compose.yaml").read_text()
-    assert f"{names.IMAGE_REPOSITORY}:{VERSION}" in compose
+    assert f"{SETTINGS.image_repository}:{VERSION}" in compose
 
 
 def test_a_build_without_the_real_base_image_fails(pipelines: Pipelines) -> None:

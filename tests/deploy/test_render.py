@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from deploy_helpers import CLUSTER_SCOPED, ENVIRONMENT_OF, Obj, find, one
+from deploy_helpers import CLUSTER_SCOPED, ENVIRONMENT_OF, KUBE, Obj, find, one
 
 from invoicetron.ops import k8s_names as names
+from invoicetron.ops.k8s import cluster_settings
+
+SETTINGS = cluster_settings.load(KUBE)
 
 
 def test_every_overlay_and_component_renders(renders: dict[str, tuple[Obj, ...]]) -> None:
@@ -70,22 +73,17 @@ def test_the_database_is_the_runbooks() -> None:
     assert mounts["data"] == "/var/lib/postgresql"
     claim = db["spec"]["volumeClaimTemplates"][0]["spec"]
     assert claim["resources"]["requests"]["storage"] == "10Gi"
-    assert claim["storageClassName"] == "longhorn"
+    assert claim["storageClassName"] == SETTINGS.value("storage-class")
     assert db["spec"]["template"]["spec"]["securityContext"]["runAsUser"] == 70
 
 
-@pytest.mark.parametrize(
-    ("overlay_name", "host", "section"),
-    [
-        ("dev", "invoicetron.dev.k8s.rommelporras.com", "https-dev"),
-        ("prod", "invoicetron.k8s.rommelporras.com", "https"),
-    ],
-)
-def test_routes_use_the_runbook_hostnames(overlay_name: str, host: str, section: str) -> None:
+@pytest.mark.parametrize("overlay_name", ["dev", "prod"])
+def test_routes_use_the_settings_hostnames(overlay_name: str) -> None:
     from deploy_helpers import render
 
     route = one(render(overlay_name), "HTTPRoute", names.APP_NAME)
-    assert route["spec"]["hostnames"] == [host]
+    assert route["spec"]["hostnames"] == [SETTINGS.hostname(overlay_name)]
+    section = SETTINGS.value(f"{overlay_name}-gateway-section")
     assert route["spec"]["parentRefs"][0]["sectionName"] == section
     backend = route["spec"]["rules"][0]["backendRefs"][0]
     assert (backend["name"], backend["port"]) == (names.APP_NAME, names.APP_PORT)
@@ -100,11 +98,11 @@ def test_app_urls_per_environment() -> None:
         return {e["name"]: e.get("value", "") for e in container["env"]}
 
     dev, prod = env_of("dev"), env_of("prod")
-    assert dev["APP_URL"] == "https://invoicetron.dev.k8s.rommelporras.com"
+    assert dev["APP_URL"] == SETTINGS.url("dev")
     assert "ADDITIONAL_TRUSTED_ORIGINS" not in dev
     # Lesson 8: prod answers on its public and its internal URL.
-    assert prod["APP_URL"] == "https://invoicetron.rommelporras.com"
-    assert prod["ADDITIONAL_TRUSTED_ORIGINS"] == "https://invoicetron.k8s.rommelporras.com"
+    assert prod["APP_URL"] == f"https://{SETTINGS.public_hostname('prod')}"
+    assert prod["ADDITIONAL_TRUSTED_ORIGINS"] == SETTINGS.url("prod")
 
 
 def test_backup_is_prods_and_matches_the_issue() -> None:

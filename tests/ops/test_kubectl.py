@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from invoicetron.ops.k8s import cluster_settings
 from invoicetron.ops.k8s import secrets as s
 from invoicetron.ops.k8s.kubectl import Kubectl, KubectlError
 from tests.conftest import cli_environment, run_cli
@@ -156,7 +157,7 @@ def test_bootstrap_dry_run_reads_but_writes_nothing(standin: Path) -> None:
 
     assert status == 0
     assert "would create namespace invoicetron-dev" in out
-    assert (
-        "would create secret invoicetron-db from 1Password (op://Kubernetes/Invoicetron Dev)" in out
-    )
+    settings = cluster_settings.load(Path(__file__).parents[2] / "deploy" / "kubernetes")
+    source = f"op://{settings.onepassword_vault}/{settings.secret_item('dev')}"
+    assert f"would create secret invoicetron-db from 1Password ({source})" in out
     assert not any("apply" in c["argv"] for c in calls(standin))  # type: ignore[operator]

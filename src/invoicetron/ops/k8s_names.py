@@ -54,11 +54,5 @@ DB_CLIENTS = ("web", "migrate", "worker", "backup")
 LIVENESS_PATH = "/api/health"
 READINESS_PATH = "/api/ready"
 
-# Hostnames and registry of the original cluster (deploy/kubernetes/cluster/settings.yaml).
-HOSTNAMES = {
-    "dev": "invoicetron.dev.k8s.rommelporras.com",
-    "prod": "invoicetron.k8s.rommelporras.com",
-    "prod-public": "invoicetron.rommelporras.com",
-}
-REGISTRY = "registry.k8s.rommelporras.com"
-IMAGE_REPOSITORY = f"{REGISTRY}/0xwsh/invoicetron"
+# Hostnames, registry and 1Password names are the cluster's, not Invoicetron's: they live in
+# deploy/kubernetes/cluster/settings.yaml (read by ops/k8s/cluster_settings.py).

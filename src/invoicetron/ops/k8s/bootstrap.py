@@ -89,8 +89,8 @@ def build_secrets(
     namespace: str,
     source: s.Source,
     *,
-    registry_server: str = names.REGISTRY,
-    registry_username: str = s.DEFAULT_REGISTRY_USERNAME,
+    registry_server: str,
+    registry_username: str,
 ) -> list[Obj]:
     """The Secret objects to create, with values read from ``source`` only where needed."""
     creating = {step.name for step in steps if step.action == "create"}

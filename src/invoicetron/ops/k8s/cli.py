@@ -135,9 +135,11 @@ def add_cluster_steps(
         "INVOICETRON_SECRET_KEY, INVOICETRON_REGISTRY_PASSWORD; generate: random "
         "URL-safe values (the registry token still from the environment)",
     )
-    boot.add_argument("--vault", default="Kubernetes", help="1Password vault (default Kubernetes)")
     boot.add_argument(
-        "--item", help="1Password item (default 'Invoicetron Dev'/'Invoicetron Prod')"
+        "--vault", help="1Password vault (default: onepassword-vault in cluster/settings.yaml)"
+    )
+    boot.add_argument(
+        "--item", help="1Password item (default: <env>-secret-item in cluster/settings.yaml)"
     )
     boot.add_argument(
         "--no-registry-secret", action="store_true", help="skip gitlab-registry (a public image)"

@@ -86,7 +86,11 @@ def env_for(args: argparse.Namespace) -> Environment:
 def cmd_bootstrap(args: argparse.Namespace) -> None:
     env = env_for(args)
     sources: dict[str, s.Source] = {
-        "op": s.OnePassword(item=args.item or env.secret_item, vault=args.vault),
+        "op": s.OnePassword(
+            item=args.item or env.secret_item,
+            vault=args.vault or env.settings.onepassword_vault,
+            token_item=env.settings.registry_token_item,
+        ),
         "env": s.EnvironmentVariables(),
         "generate": s.Generated(),
     }

@@ -37,7 +37,10 @@ def image_problem(image: str) -> str | None:
     if tag is None and digest is None:
         return f"{image} has no tag (it means :latest); pin a tag or a digest"
     if host is None and repo == names.APP_NAME:
-        return f"{image} has no registry: use {names.IMAGE_REPOSITORY}:<tag>"
+        return (
+            f"{image} has no registry: use <registry-server>/<image-path>:<tag> "
+            "(cluster/settings.yaml)"
+        )
     return None
 
 

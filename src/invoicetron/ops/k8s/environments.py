@@ -1,4 +1,8 @@
-"""The two environments, named as in the overlays and the runbook (ops/k8s_names.py)."""
+"""The two environments, named as in the overlays and the runbook (ops/k8s_names.py).
+
+Their hostnames and 1Password items come from the cluster settings (cluster_settings.py), the file
+the overlays read too.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from invoicetron.ops import k8s_names as names
+from invoicetron.ops.k8s.cluster_settings import ClusterSettings, load
 
 ENVIRONMENTS = tuple(names.NAMESPACES)  # ("dev", "prod")
 
@@ -17,7 +22,8 @@ class Environment:
     overlay: Path
     internal_url: str
     public_url: str | None
-    secret_item: str  # the password manager's item, e.g. "Invoicetron Dev"
+    secret_item: str  # the password manager's item (<env>-secret-item)
+    settings: ClusterSettings
 
     @property
     def migrate_overlay(self) -> Path:
@@ -40,12 +46,14 @@ def find_manifests(start: Path) -> Path | None:
 def environment(name: str, manifests: Path) -> Environment:
     if name not in names.NAMESPACES:
         raise ValueError(f"unknown environment {name!r}: choose one of {', '.join(ENVIRONMENTS)}")
-    public = names.HOSTNAMES.get(f"{name}-public")
+    settings = load(manifests)
+    public = settings.public_hostname(name)
     return Environment(
         name=name,
         namespace=names.NAMESPACES[name],
         overlay=manifests / "overlays" / name,
-        internal_url=f"https://{names.HOSTNAMES[name]}",
+        internal_url=settings.url(name),
         public_url=f"https://{public}" if public else None,
-        secret_item=f"Invoicetron {name.capitalize()}",
+        secret_item=settings.secret_item(name),
+        settings=settings,
     )

@@ -24,9 +24,6 @@ from urllib.parse import quote, unquote, urlsplit
 from invoicetron.ops import k8s_names as names
 
 SECRET_NAMES = (names.DB_SECRET, names.APP_SECRET, names.PULL_SECRET)
-DEFAULT_VAULT = "Kubernetes"
-DEFAULT_TOKEN_ITEM = "Invoicetron Deploy Token"  # noqa: S105 - an item name, not a secret
-DEFAULT_REGISTRY_USERNAME = "gitlab+deploy-token-1"
 ENVIRONMENT_VARIABLES = {
     names.DB_PASSWORD_KEY: "INVOICETRON_POSTGRES_PASSWORD",
     names.SECRET_KEY_KEY: "INVOICETRON_SECRET_KEY",
@@ -62,11 +59,11 @@ def checked(label: str, value: str | None) -> str:
 
 @dataclass
 class OnePassword:
-    """`op read 'op://<vault>/<item>/<field>'`, the runbook's item and field names by default."""
+    """`op read 'op://<vault>/<item>/<field>'`; vault and items from cluster/settings.yaml."""
 
     item: str
-    vault: str = DEFAULT_VAULT
-    token_item: str = DEFAULT_TOKEN_ITEM
+    vault: str
+    token_item: str
     executable: str = "op"
 
     @property

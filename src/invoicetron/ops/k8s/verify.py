@@ -7,8 +7,10 @@ once the app pods carry the expected image: a health check answered by old pods 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from invoicetron.ops import k8s_names as names
 from invoicetron.ops.k8s import deploy
@@ -18,6 +20,16 @@ from invoicetron.ops.k8s.backups import format_age
 from invoicetron.ops.k8s.manifests import Obj
 
 PASS, FAIL, SKIP = "PASS", "FAIL", "SKIP"
+REDIRECTS = {301, 302, 303, 307, 308}
+# Cloudflare Access sends a browser without its CF_Authorization cookie to the team's sign-in page,
+# <team>.cloudflareaccess.com (or /cdn-cgi/access/login on the app's host); a request it refuses
+# outright (a service without a token) gets a 401/403 page that names the cookie or that domain.
+ACCESS_DOMAIN = "cloudflareaccess.com"
+ACCESS_COOKIE = "CF_Authorization"
+# A public-link path no link can have: the app answers its own 404 page (web/templates/404.html).
+UNKNOWN_PUBLIC_LINK = "/p/verify-not-a-link/"
+APP_NOT_FOUND_TITLE = "Page not found"
+STYLESHEET = re.compile(r'<link rel="stylesheet" href="(/[^"]+)"')
 
 
 @dataclass(frozen=True)
@@ -185,14 +197,69 @@ def http_check(title: str, result: HttpResult, expect: int, contains: str = "") 
     return Check(title, PASS, f"HTTP {result.status}")
 
 
+def answered_by_access(result: HttpResult) -> bool:
+    """Cloudflare Access, not the app, answered: its sign-in redirect or its refusal page."""
+    if result.status in REDIRECTS:
+        where = urlsplit(result.location)
+        host = where.hostname or ""
+        return (
+            host == ACCESS_DOMAIN
+            or host.endswith(f".{ACCESS_DOMAIN}")
+            or where.path.startswith("/cdn-cgi/access/")
+        )
+    return result.status in {401, 403} and (
+        ACCESS_COOKIE in result.body or ACCESS_DOMAIN in result.body
+    )
+
+
 def access_check(url: str, result: HttpResult) -> Check:
     """The public URL answers with the access provider's sign-in redirect, not the app itself."""
     title = f"{url} behind access control"
-    if result.status in {301, 302, 303, 307} and "cloudflareaccess.com" in result.location:
-        return Check(title, PASS, "redirects to Cloudflare Access")
+    if answered_by_access(result):
+        return Check(title, PASS, "answered by Cloudflare Access (sign-in required)")
     if result.status is None:
         return Check(title, FAIL, f"no answer: {result.error}")
     return Check(title, FAIL, f"HTTP {result.status} without the Access redirect: it is open")
+
+
+def public_link_check(url: str, result: HttpResult) -> Check:
+    """Clients open APP_URL/p/<token>/ without signing in: the app answers there, not Access.
+
+    ``url`` is an unknown link (UNKNOWN_PUBLIC_LINK), so the app's answer is its own 404 page.
+    """
+    title = f"{url} public without Access"
+    if result.status is None:
+        return Check(title, FAIL, f"no answer: {result.error}")
+    if answered_by_access(result):
+        return Check(
+            title,
+            FAIL,
+            "Cloudflare Access asks clients for the admins' sign-in: add the bypass application "
+            "for /p/ and /static/ (deploy/README.md, Cloudflare Access)",
+        )
+    if result.status == 404 and APP_NOT_FOUND_TITLE in result.body:
+        return Check(title, PASS, "the app's own 404 page, no sign-in")
+    return Check(title, FAIL, f"HTTP {result.status}, expected the app's 404 page")
+
+
+def stylesheet_path(page: HttpResult) -> str | None:
+    """The path of the first stylesheet a page links: what a client's browser fetches next."""
+    found = STYLESHEET.search(page.body)
+    return found.group(1) if found else None
+
+
+def public_stylesheet_check(url: str, result: HttpResult) -> Check:
+    """The client's page is styled: its stylesheet (/static/) passes Access as the page does."""
+    title = f"{url} public without Access"
+    if result.status is None:
+        return Check(title, FAIL, f"no answer: {result.error}")
+    if answered_by_access(result):
+        return Check(
+            title, FAIL, "Cloudflare Access guards /static/: add it to the bypass application"
+        )
+    if result.status != 200:
+        return Check(title, FAIL, f"HTTP {result.status}, expected the stylesheet")
+    return Check(title, PASS, "HTTP 200, no sign-in")
 
 
 def backup_check(cronjob: Obj | None, now: datetime, max_age: timedelta) -> Check:

@@ -69,7 +69,14 @@ def run_bootstrap(
         raise StepFailed("; ".join(f"{step.name}: {step.reason}" for step in refused))
     if dry_run:
         return
-    objects = bootstrap.build_secrets(steps, live, env.namespace, source)
+    objects = bootstrap.build_secrets(
+        steps,
+        live,
+        env.namespace,
+        source,
+        registry_server=env.settings.registry_server,
+        registry_username=env.settings.registry_username,
+    )
     if objects:
         kubectl.apply(json.dumps({"apiVersion": "v1", "kind": "List", "items": objects}))
     problems = bootstrap.readback_problems(live_secrets(kubectl, env.namespace), registry=registry)
@@ -280,7 +287,9 @@ def http_get(url: str) -> verify.HttpResult:
             body = response.read(65536).decode(errors="replace")
             return verify.HttpResult(response.status, response.headers.get("Location", ""), body)
     except urllib.error.HTTPError as error:
-        return verify.HttpResult(error.code, error.headers.get("Location", ""))
+        # The body tells the app's own error pages from the access provider's (verify).
+        body = error.read(65536).decode(errors="replace")
+        return verify.HttpResult(error.code, error.headers.get("Location", ""), body)
     except (OSError, ValueError) as error:
         return verify.HttpResult(None, error=str(error))
 
@@ -388,4 +397,11 @@ def url_checks(env: Environment, app_ok: bool) -> list[verify.Check]:
     ]
     if env.public_url:
         checks.append(verify.access_check(env.public_url, http_get(env.public_url)))
+        link = f"{env.public_url}{verify.UNKNOWN_PUBLIC_LINK}"
+        page = http_get(link)
+        checks.append(verify.public_link_check(link, page))
+        stylesheet = verify.stylesheet_path(page)
+        if stylesheet:
+            asset = f"{env.public_url}{stylesheet}"
+            checks.append(verify.public_stylesheet_check(asset, http_get(asset)))
     return checks
