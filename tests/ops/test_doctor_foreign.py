@@ -179,7 +179,7 @@ def test_images_from_mirror_gcr_need_no_pull_secret_but_another_private_registry
 NFS_JOB = (
     "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: dump, namespace: vault}\nspec:\n"
     "  schedule: '0 3 * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n"
-    "          restartPolicy: Never\n          containers: [{name: dump, image: postgres:18.1, "
+    "          restartPolicy: Never\n          containers: [{name: dump, image: alpine:3.22, "
     "command: [pg_dump]}]\n          volumes: [{name: out, nfs: {server: nas, path: /dumps}}]\n"
 )
 

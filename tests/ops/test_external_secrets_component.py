@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from invoicetron.ops import k8s_names as names
+from invoicetron.ops.k8s import cluster_settings
 from tests.ops.test_doctor import KUBECTL
 
 KUBE = Path(__file__).resolve().parents[2] / "deploy" / "kubernetes"
@@ -42,7 +43,11 @@ def test_the_namespace_carries_the_label_the_cluster_secret_store_requires() -> 
 
 
 def test_each_environment_reads_the_runbook_item_from_the_configured_store() -> None:
-    for environment, item in (("dev", "Invoicetron Dev"), ("prod", "Invoicetron Prod")):
+    settings = cluster_settings.load(KUBE)
+    for environment, item in (
+        ("dev", settings.secret_item("dev")),
+        ("prod", settings.secret_item("prod")),
+    ):
         objects = render_with_external_secrets(environment)
         for secret, keys in names.SECRET_KEYS.items():
             [external] = [

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from invoicetron.ops.k8s import cluster_settings
 from invoicetron.ops.k8s import external_secrets as eso
 from invoicetron.ops.k8s import secrets as s
 from tests.conftest import cli_environment, run_cli
+from tests.deploy.deploy_helpers import KUBE
 from tests.ops.test_doctor import KUBECTL
 from tests.ops.test_kubectl import STANDIN, calls, can
 
@@ -31,6 +33,7 @@ def standin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 PASSWORD = "0123456789abcdef0123456789abcdef01234567"
+ITEM = cluster_settings.load(KUBE).secret_item("dev")  # the ExternalSecret reads this item
 
 
 def eso_secret(name: str, data: dict[str, str], *, owner: bool = True) -> dict[str, object]:
@@ -64,8 +67,7 @@ def external_secret(name: str, keys: list[str]) -> dict[str, object]:
             "secretStoreRef": {"kind": "ClusterSecretStore", "name": "onepassword"},
             "target": {"name": name},
             "data": [
-                {"secretKey": key, "remoteRef": {"key": "Invoicetron Dev", "property": key}}
-                for key in keys
+                {"secretKey": key, "remoteRef": {"key": ITEM, "property": key}} for key in keys
             ],
         },
     }
@@ -130,8 +132,8 @@ def test_rotating_a_secret_owned_by_external_secrets_is_refused_with_the_store_i
     assert status == 1
     assert "secret invoicetron-db is managed by External Secrets" in err
     assert "ExternalSecret invoicetron-db, refreshed every 1h" in err
-    assert "store onepassword, item 'Invoicetron Dev', field 'postgres-password'" in err
-    assert "store onepassword, item 'Invoicetron Dev', field 'database-url'" in err
+    assert f"store onepassword, item '{ITEM}', field 'postgres-password'" in err
+    assert f"store onepassword, item '{ITEM}', field 'database-url'" in err
     assert "force-sync=$(date +%s)" in err
     assert "Nothing was changed" in err
     assert PASSWORD not in out + err
@@ -149,7 +151,7 @@ def test_the_dry_run_refuses_too_when_only_the_reconcile_marks_show_the_owner(
     assert status == 1
     assert "would:" not in out
     assert "secret invoicetron-app is managed by External Secrets" in err
-    assert "item 'Invoicetron Dev', field 'database-url'" in err
+    assert f"item '{ITEM}', field 'database-url'" in err
 
 
 def test_secrets_made_by_bootstrap_are_rotated_as_before(standin: Path) -> None:

@@ -16,14 +16,15 @@ from typing import Any
 import pytest
 
 from invoicetron.ops import k8s_names as names
-from invoicetron.ops.k8s import takeover
+from invoicetron.ops.k8s import cluster_settings, takeover
 from invoicetron.ops.k8s.deploy import DeployRefused
 from tests.conftest import cli_environment, run_cli
+from tests.deploy.deploy_helpers import KUBE
 from tests.ops import runbook_installation as runbook
 from tests.ops.test_kubectl import calls, can, standin  # noqa: F401 - the stand-in fixture
 
 MANIFESTS = Path(__file__).parents[2] / "deploy" / "kubernetes"
-IMAGE = f"{names.IMAGE_REPOSITORY}:1.4.0"
+IMAGE = f"{cluster_settings.load(KUBE).image_repository}:1.4.0"
 APP_PODS = f"--selector={names.NAME_LABEL}={names.APP_NAME},{names.COMPONENT_LABEL}=web"
 WORKER_PODS = f"--selector={names.NAME_LABEL}={names.APP_NAME},{names.COMPONENT_LABEL}=worker"
 
@@ -188,5 +189,6 @@ def test_a_statefulset_whose_volume_template_changed_is_replaced_keeping_its_cla
     assert replacement.kept_claims == ("data-invoicetron-db-0",)
     assert (
         "statefulset/invoicetron-db: volumeClaimTemplates differ (storage class local-path -> "
-        "longhorn) and are immutable -> replace it" in plan.describe()[1]
+        f"{cluster_settings.load(KUBE).value('storage-class')}) and are immutable -> replace it"
+        in plan.describe()[1]
     )

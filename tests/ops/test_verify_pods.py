@@ -5,10 +5,11 @@ Issue 16, item 8: terminating pods keep phase Running until they exit, so they w
 
 from __future__ import annotations
 
+from invoicetron.ops.k8s import cluster_settings, verify
 from invoicetron.ops.k8s import manifests as m
-from invoicetron.ops.k8s import verify
+from tests.deploy.deploy_helpers import KUBE
 
-IMAGE = "registry.k8s.rommelporras.com/0xwsh/invoicetron:2.3.4"
+IMAGE = f"{cluster_settings.load(KUBE).image_repository}:2.3.4"
 OLD = IMAGE.replace("2.3.4", "2.3.3")
 
 

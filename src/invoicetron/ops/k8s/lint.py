@@ -6,12 +6,15 @@ name the object, the field and the fix. Errors fail `doctor`; warnings are print
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from invoicetron.ops import k8s_names as names
-from invoicetron.ops.k8s import deploy, quota, reach, roles, secret_refs
+from invoicetron.ops.k8s import cluster_settings, deploy, quota, reach, roles, secret_refs
 from invoicetron.ops.k8s import manifests as m
+from invoicetron.ops.k8s.environments import find_manifests
 from invoicetron.ops.k8s.findings import (  # re-exported: doctor and its tests read them here
     BUILTIN_NAMESPACES,
     ERROR,
@@ -136,12 +139,23 @@ def pull_secrets(context: Context) -> Iterator[Finding]:
                     f"{where} pulls from the private registry {host} without a pull secret "
                     "(image pulls fail with 401)",
                     f"add imagePullSecrets: [{{name: {names.PULL_SECRET}}}] to the pod spec"
-                    if host == names.REGISTRY
+                    if host == configured_registry()
                     else f"create a pull secret for {host} (kubectl create secret "
                     "docker-registry) and name it "
                     "in imagePullSecrets",
                 )
                 break
+
+
+@functools.cache
+def configured_registry() -> str | None:
+    """The registry of cluster/settings.yaml, where this checkout has one (an installed package
+    does not): its images are pulled with the pull secret `bootstrap` creates."""
+    manifests = find_manifests(Path(__file__).resolve().parent)
+    try:
+        return cluster_settings.load(manifests).registry_server if manifests else None
+    except cluster_settings.SettingsError:
+        return None
 
 
 def image_tags(context: Context) -> Iterator[Finding]:
