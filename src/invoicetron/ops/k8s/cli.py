@@ -221,13 +221,30 @@ def add_data_steps(
         steps,
         "migrate-data",
         lazy(lambda c: c.handler(c.on_database(c.data.migrate_data, "database_url"))),
-        "copy the old database into the environment's (pg_dump -Fc, pg_restore), then "
-        "compare every table; stop the old app first so the source holds still",
+        "copy the old database into the environment's (pg_dump -Fc, pg_restore) with the "
+        "environment's app and worker scaled to zero, compare every table, scale them back; "
+        "refuses a source that is still in use",
         common,
     )
     source = mig.add_mutually_exclusive_group(required=True)
     source.add_argument("--from", dest="from_url", metavar="URL", help="the old database's URL")
-    source.add_argument("--from-dump", metavar="FILE", help="a pg_dump -Fc archive instead")
+    source.add_argument(
+        "--from-dump",
+        metavar="FILE",
+        help="a pg_dump -Fc archive instead (Compose: `docker compose exec -T db pg_dump -Fc "
+        "-U invoicetron invoicetron > FILE`, its port is not published)",
+    )
+    mig.add_argument(
+        "--allow-live-source",
+        action="store_true",
+        help="copy even when other sessions are connected to the source or its rows change",
+    )
+    mig.add_argument(
+        "--quiet-seconds",
+        type=float,
+        default=5,
+        help="how long to watch the source for writes before dumping (default 5)",
+    )
     data_options(mig, url_option="--to")
     confirm_option(mig)
 

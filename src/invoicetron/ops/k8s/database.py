@@ -54,8 +54,10 @@ def connect(url: str) -> psycopg.Connection:
 
 
 def redact(url: str) -> str:
-    """The URL with its password replaced by ***, for messages."""
-    return re.sub(r"(://[^:/@?]*:)[^@/]*@", r"\1***@", url)
+    """The URL (or key=value connection string) with its password replaced by ***."""
+    url = re.sub(r"(://[^:/@?]*:)[^@/]*@", r"\1***@", url)
+    url = re.sub(r"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", r"\1***", url)
+    return re.sub(r"([?&]password=)[^&]*", r"\1***", url)
 
 
 def first_line(error: BaseException | str) -> str:
