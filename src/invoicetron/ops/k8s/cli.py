@@ -276,6 +276,15 @@ def add_data_steps(
         common,
     )
     data_options(listing)
+    fetch = add(
+        actions,
+        "pull",
+        lazy(lambda c: c.handler(c.local_step(c.data.backup_pull))),
+        "copy the CronJob's dumps from the backup volume to --backup-dir (kubectl cp through a "
+        "short-lived read-only pod); each copy checked with pg_restore --list",
+        common,
+    )
+    data_options(fetch)
     check = add(
         actions,
         "verify",

@@ -11,7 +11,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from invoicetron.ops.k8s import backups, compare, database, quiesce
+from invoicetron.ops.k8s import backups, compare, database, pull, quiesce
 from invoicetron.ops.k8s.environments import Environment
 from invoicetron.ops.k8s.kubectl import Kubectl
 from invoicetron.ops.k8s.workflows import Say, StepFailed
@@ -171,7 +171,15 @@ def backup_list(args: argparse.Namespace, env: Environment, say: Say) -> None:
     now = datetime.now(UTC)
     for backup in found:
         age = backups.format_age(backup.age(now))
-        say(f"{backup.path.name}  {backups.format_size(backup.size):>10}  {age} old")
+        say(
+            f"{backup.path.name}  {backup.kind:<14}  {backups.format_size(backup.size):>10}  "
+            f"{age} old"
+        )
+
+
+def backup_pull(args: argparse.Namespace, env: Environment, say: Say) -> None:
+    directory = args.backup_dir or backups.default_directory(env.name)
+    pull.pull(kubectl_from(args), env.namespace, directory, say, dry_run=args.dry_run)
 
 
 def backup_verify(args: argparse.Namespace, env: Environment, say: Say) -> None:
@@ -180,10 +188,10 @@ def backup_verify(args: argparse.Namespace, env: Environment, say: Say) -> None:
     info = database.verify_dump(path)
     say(f"{path}: readable by pg_restore, {info.tables} tables, {backups.format_size(info.size)}")
     if args.file == "latest":
-        newest = backups.list_backups(directory)[-1]
+        newest = backups.newest(backups.list_backups(directory))
         problem = backups.age_problem(newest, datetime.now(UTC), max_age(args))
-        if problem:
-            raise StepFailed(problem)
+        if problem or newest is None:
+            raise StepFailed(problem or "there is no backup at all")
         say(f"age: {backups.format_age(newest.age(datetime.now(UTC)))}")
 
 
@@ -194,11 +202,13 @@ def max_age(args: argparse.Namespace) -> timedelta:
 def backup_drill(args: argparse.Namespace, env: Environment, live: str, say: Say) -> None:
     """The restore test nobody runs by hand: latest backup → scratch database → compare."""
     directory = args.backup_dir or backups.default_directory(env.name)
-    found = backups.list_backups(directory)
-    newest = found[-1] if found else None
+    newest = backups.newest(backups.list_backups(directory))
     now = datetime.now(UTC)
     if newest is None:
-        raise StepFailed(f"no backups in {directory}: run `invoicetron k8s backup now`")
+        raise StepFailed(
+            f"no scheduled or manual backup in {directory}: run `invoicetron k8s backup pull` "
+            "or `backup now`"
+        )
     say(
         f"newest backup: {newest.path.name}, {backups.format_size(newest.size)}, "
         f"{backups.format_age(newest.age(now))} old"

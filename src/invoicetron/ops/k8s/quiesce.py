@@ -23,6 +23,7 @@ from invoicetron.ops import k8s_names as names
 from invoicetron.ops.k8s import compare
 from invoicetron.ops.k8s.database import connect
 from invoicetron.ops.k8s.kubectl import Kubectl, KubectlError
+from invoicetron.ops.k8s.workflows import StepFailed
 
 Say = Callable[[str], None]
 
@@ -33,7 +34,7 @@ WORKLOADS = (
 )
 
 
-class QuiesceError(RuntimeError):
+class QuiesceError(StepFailed):
     """The app could not be stopped or brought back; the message says the state and the fix."""
 
 
