@@ -305,6 +305,12 @@ def add_data_steps(
     )
     drill.add_argument("--max-age-hours", type=float, default=26)
     drill.add_argument("--strict", action="store_true", help="fail when live data changed since")
+    drill.add_argument(
+        "--admin-url",
+        metavar="URL",
+        help="create and drop the scratch database as this role (one with CREATEDB) when the "
+        "database user lacks CREATEDB; the scratch database is owned by the database user",
+    )
     data_options(drill)
 
     res = add(

@@ -217,7 +217,11 @@ def backup_drill(args: argparse.Namespace, env: Environment, live: str, say: Say
     if args.dry_run:
         say("dry run: would restore it into a scratch database and compare it with the live one")
         return
-    with database.scratch_database(live, "drill") as scratch:
+    admin = getattr(args, "admin_url", None)
+    for name in database.leftover_scratch_databases(admin or live, database.user_name(live)):
+        say(f"dropping {name}, the scratch database of an earlier run that did not finish…")
+        database.drop_database(admin or live, name)
+    with database.scratch_database(live, "drill", admin) as scratch:
         say("restoring into a scratch database…")
         database.restore(newest.path, scratch)
         rows = compare.compare(live, scratch, say)
