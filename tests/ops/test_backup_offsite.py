@@ -39,7 +39,10 @@ def test_prod_renders_an_nfs_volume_outside_the_namespace_bound_to_one_claim(pro
 
     assert "namespace" not in volume["metadata"]  # cluster-scoped: deleting the namespace keeps it
     assert volume["spec"]["persistentVolumeReclaimPolicy"] == "Retain"
-    assert volume["spec"]["nfs"] == {"server": "10.10.30.4", "path": "/Kubernetes/Backups/invoicetron"}
+    assert volume["spec"]["nfs"] == {
+        "server": "10.10.30.4",
+        "path": "/Kubernetes/Backups/invoicetron",
+    }
     assert volume["spec"]["claimRef"] == {
         "name": "invoicetron-backups-offsite",
         "namespace": "invoicetron-prod",

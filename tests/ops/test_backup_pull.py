@@ -51,7 +51,9 @@ def volume(standin: Path, dump: Path, *names: str) -> dict[str, int]:  # noqa: F
 
 
 def test_pull_copies_the_cronjobs_dumps_through_a_reader_pod_and_deletes_it(
-    a_dump: Path, tmp_path: Path, standin: Path  # noqa: F811
+    a_dump: Path,
+    tmp_path: Path,
+    standin: Path,  # noqa: F811
 ) -> None:
     sizes = volume(
         standin, a_dump, "invoicetron_20261204T030000Z.dump", "invoicetron_20261205T030000Z.dump"
@@ -86,7 +88,9 @@ def test_pull_copies_the_cronjobs_dumps_through_a_reader_pod_and_deletes_it(
 
 
 def test_a_truncated_copy_is_not_kept_and_the_pod_is_still_deleted(
-    a_dump: Path, tmp_path: Path, standin: Path  # noqa: F811
+    a_dump: Path,
+    tmp_path: Path,
+    standin: Path,  # noqa: F811
 ) -> None:
     volume(standin, a_dump, "invoicetron_20261205T030000Z.dump")
     can(
@@ -109,7 +113,9 @@ def test_a_truncated_copy_is_not_kept_and_the_pod_is_still_deleted(
 
 
 def test_latest_is_the_newest_scheduled_or_manual_dump_never_a_safety_dump(
-    a_dump: Path, tmp_path: Path, standin: Path  # noqa: F811
+    a_dump: Path,
+    tmp_path: Path,
+    standin: Path,  # noqa: F811
 ) -> None:
     for name in (
         "invoicetron_20261205T030000Z.dump",  # the CronJob's, pulled
@@ -120,8 +126,14 @@ def test_latest_is_the_newest_scheduled_or_manual_dump_never_a_safety_dump(
         shutil.copy(a_dump, tmp_path / name)
 
     status, out, err = k8s(
-        standin, "backup", "verify", "latest", "--backup-dir", str(tmp_path),
-        "--max-age-hours", "1000000",
+        standin,
+        "backup",
+        "verify",
+        "latest",
+        "--backup-dir",
+        str(tmp_path),
+        "--max-age-hours",
+        "1000000",
     )
     listed = k8s(standin, "backup", "list", "--backup-dir", str(tmp_path))
 

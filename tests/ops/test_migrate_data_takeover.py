@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 import psycopg
-from psycopg.conninfo import make_conninfo
 import pytest
+from psycopg.conninfo import make_conninfo
 
 from tests.conftest import cli_environment, run_cli
 from tests.ops.test_kubectl import calls, can, standin  # noqa: F401 - the fixture
@@ -50,13 +50,24 @@ def migrated(url: str) -> None:
 
 
 def test_the_target_app_and_worker_are_scaled_to_zero_for_the_restore_and_back_after(
-    old_vm: str, cluster_db: str, tmp_path: Path, standin: Path  # noqa: F811
+    old_vm: str,
+    cluster_db: str,
+    tmp_path: Path,
+    standin: Path,  # noqa: F811
 ) -> None:
     can(standin, RUNNING)
 
     status, out, err = k8s(
-        standin, "migrate-data", "--from", old_vm, "--to", cluster_db,
-        "--backup-dir", str(tmp_path), "--quiet-seconds", "0",
+        standin,
+        "migrate-data",
+        "--from",
+        old_vm,
+        "--to",
+        cluster_db,
+        "--backup-dir",
+        str(tmp_path),
+        "--quiet-seconds",
+        "0",
     )
 
     assert status == 0, err
@@ -70,25 +81,30 @@ def test_the_target_app_and_worker_are_scaled_to_zero_for_the_restore_and_back_a
     assert "all identical" in out
 
 
-def test_a_failed_restore_still_brings_the_app_back_and_says_so(
-    old_vm: str, cluster_db: str, tmp_path: Path, standin: Path  # noqa: F811
+def test_an_unreadable_dump_is_refused_before_the_app_is_touched(
+    old_vm: str,
+    cluster_db: str,
+    tmp_path: Path,
+    standin: Path,  # noqa: F811
 ) -> None:
     can(standin, RUNNING)
     broken = tmp_path / "broken.dump"
     broken.write_bytes(b"PGDMP" + b"\0" * 64)
 
-    status, out, err = k8s(
+    status, _, err = k8s(
         standin, "migrate-data", "--from-dump", str(broken), "--to", cluster_db, "--yes"
     )
 
     assert status == 1
     assert "not a readable pg_dump archive" in err
-    # It failed before touching anything: the app was never scaled down.
     assert scale_calls(standin) == []
 
 
 def test_a_failing_comparison_brings_the_app_back_before_reporting(
-    old_vm: str, cluster_db: str, tmp_path: Path, standin: Path  # noqa: F811
+    old_vm: str,
+    cluster_db: str,
+    tmp_path: Path,
+    standin: Path,  # noqa: F811
 ) -> None:
     can(standin, RUNNING)
     dump = tmp_path / "old.dump"
@@ -100,7 +116,7 @@ def test_a_failing_comparison_brings_the_app_back_before_reporting(
         connection.execute("CREATE TABLE stray (id int)")
         connection.execute("INSERT INTO stray VALUES (1)")
 
-    status, out, err = k8s(
+    status, _, err = k8s(
         standin, "migrate-data", "--from-dump", str(dump), "--to", cluster_db, "--yes"
     )
 
@@ -112,18 +128,39 @@ def test_a_failing_comparison_brings_the_app_back_before_reporting(
 
 
 def test_a_source_with_a_connected_app_is_refused_unless_allowed(
-    old_vm: str, cluster_db: str, tmp_path: Path, standin: Path  # noqa: F811
+    old_vm: str,
+    cluster_db: str,
+    tmp_path: Path,
+    standin: Path,  # noqa: F811
 ) -> None:
     can(standin, RUNNING)
     with psycopg.connect(old_vm, autocommit=True, application_name="invoicetron-web") as app:
         app.execute("SELECT 1")
         refused = k8s(
-            standin, "migrate-data", "--from", old_vm, "--to", cluster_db,
-            "--backup-dir", str(tmp_path), "--quiet-seconds", "0",
+            standin,
+            "migrate-data",
+            "--from",
+            old_vm,
+            "--to",
+            cluster_db,
+            "--backup-dir",
+            str(tmp_path),
+            "--quiet-seconds",
+            "0",
         )
         allowed = k8s(
-            standin, "migrate-data", "--from", old_vm, "--to", cluster_db,
-            "--backup-dir", str(tmp_path), "--quiet-seconds", "0", "--allow-live-source", "--yes",
+            standin,
+            "migrate-data",
+            "--from",
+            old_vm,
+            "--to",
+            cluster_db,
+            "--backup-dir",
+            str(tmp_path),
+            "--quiet-seconds",
+            "0",
+            "--allow-live-source",
+            "--yes",
         )
 
     assert refused[0] == 1
@@ -133,14 +170,23 @@ def test_a_source_with_a_connected_app_is_refused_unless_allowed(
 
 
 def test_dry_run_on_a_deployed_target_holding_only_djangos_rows_prints_the_plan(
-    old_vm: str, cluster_db: str, standin: Path  # noqa: F811
+    old_vm: str,
+    cluster_db: str,
+    standin: Path,  # noqa: F811
 ) -> None:
     can(standin, RUNNING)
     migrated(cluster_db)  # what the deploy's migration Job leaves: Django's own rows
 
     status, out, err = k8s(
-        standin, "migrate-data", "--from", old_vm, "--to", cluster_db, "--dry-run",
-        "--quiet-seconds", "0",
+        standin,
+        "migrate-data",
+        "--from",
+        old_vm,
+        "--to",
+        cluster_db,
+        "--dry-run",
+        "--quiet-seconds",
+        "0",
     )
 
     assert status == 0, err
@@ -149,7 +195,10 @@ def test_dry_run_on_a_deployed_target_holding_only_djangos_rows_prints_the_plan(
 
 
 def test_no_subprocess_gets_the_password_on_its_command_line(
-    old_vm: str, cluster_db: str, tmp_path: Path, standin: Path  # noqa: F811
+    old_vm: str,
+    cluster_db: str,
+    tmp_path: Path,
+    standin: Path,  # noqa: F811
 ) -> None:
     can(standin, RUNNING)
     password = "s3cret-Passw0rd-on-no-argv"
@@ -172,10 +221,28 @@ def test_no_subprocess_gets_the_password_on_its_command_line(
     import subprocess
 
     done = subprocess.run(
-        [sys.executable, "-c", script, "k8s", "migrate-data", "--from", source, "--to",
-         cluster_db, "--backup-dir", str(tmp_path), "--quiet-seconds", "0",
-         "--kubectl", str(standin)],
-        env=cli_environment(), capture_output=True, text=True, check=False, timeout=300,
+        [
+            sys.executable,
+            "-c",
+            script,
+            "k8s",
+            "migrate-data",
+            "--from",
+            source,
+            "--to",
+            cluster_db,
+            "--backup-dir",
+            str(tmp_path),
+            "--quiet-seconds",
+            "0",
+            "--kubectl",
+            str(standin),
+        ],
+        env=cli_environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
     )
 
     assert done.returncode == 0, done.stderr

@@ -1,11 +1,11 @@
 """Where backups live on the operator's machine, what they are called, and how old they are.
 
-A backup is a pg_dump custom-format archive named ``invoicetron-<env>_<UTC stamp>.dump`` (taken by
-`backup now`); the in-cluster CronJob's ``invoicetron_<stamp>.dump`` files, fetched by `backup pull`,
-are recognised too. Safety dumps carry a label: ``invoicetron-<env>-source_…`` (what migrate-data
-copied) and ``invoicetron-<env>-before-restore_…`` (the target before a restore). They are listed,
-but ``latest`` never means one of them: restoring "the latest backup" must not bring back the
-database as it was just before the last restore.
+A backup is a pg_dump custom-format archive named ``invoicetron-<env>_<UTC stamp>.dump`` (taken
+by `backup now`); the in-cluster CronJob's ``invoicetron_<stamp>.dump`` files, fetched by
+`backup pull`, are recognised too. Safety dumps carry a label: ``invoicetron-<env>-source_…``
+(what migrate-data copied) and ``invoicetron-<env>-before-restore_…`` (the target before a
+restore). They are listed, but ``latest`` never means one of them: restoring "the latest backup"
+must not bring back the database as it was just before the last restore.
 """
 
 from __future__ import annotations

@@ -83,7 +83,9 @@ def check_source(args: argparse.Namespace, say: Say) -> None:
         say("the source holds still: no other session, nothing changed")
         return
     if args.allow_live_source:
-        say(f"WARNING: the source is in use ({activity.describe()}); going on (--allow-live-source)")
+        say(
+            f"WARNING: the source is in use ({activity.describe()}); going on (--allow-live-source)"
+        )
         return
     raise StepFailed(
         f"the source is still in use: {activity.describe()}. Stop the old app first "

@@ -121,12 +121,14 @@ def pull(kubectl: Kubectl, namespace: str, directory: Path, say: Say, *, dry_run
     kubectl.create(json.dumps(reader_pod(namespace, image)))
     try:
         kubectl.run(
-            "wait", "--for=condition=Ready", f"pod/{READER}", f"--namespace={namespace}",
-            "--timeout=180s", timeout=210,
+            "wait",
+            "--for=condition=Ready",
+            f"pod/{READER}",
+            f"--namespace={namespace}",
+            "--timeout=180s",
+            timeout=210,
         )
-        remote = parse_listing(
-            kubectl.exec(READER, namespace, ["sh", "-c", LIST_DUMPS])
-        )
+        remote = parse_listing(kubectl.exec(READER, namespace, ["sh", "-c", LIST_DUMPS]))
         copy_missing(kubectl, namespace, remote, directory, say)
     except KubectlError as error:
         raise PullFailed(
@@ -151,8 +153,13 @@ def copy_missing(
         partial = directory / f"{name}.partial"
         try:
             kubectl.run(
-                "cp", f"{READER}:{MOUNT}/{name}", str(partial), "--container=reader",
-                f"--namespace={namespace}", "--retries=5", timeout=1800,
+                "cp",
+                f"{READER}:{MOUNT}/{name}",
+                str(partial),
+                "--container=reader",
+                f"--namespace={namespace}",
+                "--retries=5",
+                timeout=1800,
             )
             size = partial.stat().st_size if partial.exists() else 0
             if size != remote[name]:

@@ -87,7 +87,9 @@ def workloads_stopped(
         bring_back(kubectl, namespace, counts, say)
 
 
-def wait_for_no_pods(kubectl: Kubectl, namespace: str, selectors: list[str], timeout: float) -> None:
+def wait_for_no_pods(
+    kubectl: Kubectl, namespace: str, selectors: list[str], timeout: float
+) -> None:
     deadline = time.monotonic() + timeout
     for selector in selectors:
         while kubectl.list("pods", namespace, selector):
@@ -107,7 +109,9 @@ def bring_back(kubectl: Kubectl, namespace: str, counts: dict[str, int], say: Sa
                 "scale", f"deployment/{name}", f"--replicas={count}", f"--namespace={namespace}"
             )
             kubectl.run(
-                "annotate", f"deployment/{name}", f"{REPLICAS_ANNOTATION}-",
+                "annotate",
+                f"deployment/{name}",
+                f"{REPLICAS_ANNOTATION}-",
                 f"--namespace={namespace}",
             )
             say(f"deployment/{name}: back to {count} replica(s)")
@@ -145,9 +149,10 @@ class SourceActivity:
     def describe(self) -> str:
         parts = []
         if self.sessions:
-            parts.append(f"{len(self.sessions)} other session(s) connected: " + ", ".join(
-                sorted(set(self.sessions))
-            ))
+            parts.append(
+                f"{len(self.sessions)} other session(s) connected: "
+                + ", ".join(sorted(set(self.sessions)))
+            )
         if self.changed:
             parts.append("content changed while we watched: " + ", ".join(self.changed))
         return "; ".join(parts) or "no other session, no change"
