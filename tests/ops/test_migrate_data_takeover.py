@@ -127,6 +127,37 @@ def test_a_failing_comparison_brings_the_app_back_before_reporting(
     ]
 
 
+def test_restore_latest_also_stops_the_app_and_worker_while_it_replaces_the_tables(
+    old_vm: str,
+    cluster_db: str,
+    tmp_path: Path,
+    standin: Path,  # noqa: F811
+) -> None:
+    can(standin, RUNNING)
+    k8s(standin, "backup", "now", "--database-url", old_vm, "--backup-dir", str(tmp_path))
+
+    status, out, err = k8s(
+        standin,
+        "restore",
+        "latest",
+        "--database-url",
+        cluster_db,
+        "--backup-dir",
+        str(tmp_path),
+        "--yes",
+    )
+
+    assert status == 0, err
+    assert scale_calls(standin) == [
+        "scale deployment/invoicetron --replicas=0",
+        "scale deployment/invoicetron-worker --replicas=0",
+        "scale deployment/invoicetron --replicas=2",
+        "scale deployment/invoicetron-worker --replicas=1",
+    ]
+    restored = out.index("into a scratch database to check it")
+    assert out.index("scaled from 2 to 0") < restored < out.index("back to 2")
+
+
 def test_a_source_with_a_connected_app_is_refused_unless_allowed(
     old_vm: str,
     cluster_db: str,

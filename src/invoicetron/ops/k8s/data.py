@@ -38,11 +38,6 @@ def print_comparison(rows: list[compare.Comparison], say: Say) -> None:
         )
 
 
-def restore_and_check(dump: Path, target: str, say: Say) -> None:
-    """Restore into a scratch database first (proves the archive), then into the target; compare."""
-    print_comparison(restore_into(dump, target, say), say)
-
-
 def guard_target(args: argparse.Namespace, env: Environment, target: str, say: Say) -> None:
     """Ask before replacing data; Django's own rows (what a deploy writes) are not data."""
     tables, rows, framework = compare.row_total(target)
@@ -111,11 +106,7 @@ def migrate_data(args: argparse.Namespace, env: Environment, target: str, say: S
     guard_target(args, env, target, say)
     kubectl = kubectl_from(args)
     if args.dry_run:
-        for name, _ in quiesce.WORKLOADS:
-            deployment = kubectl.get("deployment", name, env.namespace)
-            if deployment is not None:
-                count = quiesce.replicas_to_restore(deployment)
-                say(f"dry run: would scale deployment/{name} from {count} to 0, then back")
+        say_scale_plan(kubectl, env, say)
         say("dry run: would dump the source (pg_dump -Fc), restore it here, compare every table")
         return
     if not args.from_dump:
@@ -134,6 +125,14 @@ def migrate_data(args: argparse.Namespace, env: Environment, target: str, say: S
     print_comparison(rows, say)
 
 
+def say_scale_plan(kubectl: Kubectl, env: Environment, say: Say) -> None:
+    for name, _ in quiesce.WORKLOADS:
+        deployment = kubectl.get("deployment", name, env.namespace)
+        if deployment is not None:
+            count = quiesce.replicas_to_restore(deployment)
+            say(f"dry run: would scale deployment/{name} from {count} to 0, then back")
+
+
 def warn_about_sessions(target: str, say: Say) -> None:
     sessions = quiesce.other_sessions(target)
     if sessions:
@@ -144,6 +143,7 @@ def warn_about_sessions(target: str, say: Say) -> None:
 
 
 def restore_into(dump: Path, target: str, say: Say) -> list[compare.Comparison]:
+    """Restore into a scratch database first (proves the archive), then into the target; compare."""
     with database.scratch_database(target, "check") as scratch:
         say(f"restoring {dump.name} into a scratch database to check it…")
         database.restore(dump, scratch)
@@ -264,11 +264,17 @@ def restore(args: argparse.Namespace, env: Environment, target: str, say: Say) -
     info = database.verify_dump(dump)
     say(f"restoring {dump} ({backups.format_size(info.size)}, {info.tables} tables)")
     guard_target(args, env, target, say)
+    kubectl = kubectl_from(args)
     if args.dry_run:
+        say_scale_plan(kubectl, env, say)
         say("dry run: would take a safety backup, restore, and compare every table")
         return
     safety_backup(target, env, directory, say)
-    restore_and_check(dump, target, say)
+    # The same reason as migrate-data: no app or worker may run while the tables are replaced.
+    with quiesce.workloads_stopped(kubectl, env.namespace, say):
+        warn_about_sessions(target, say)
+        rows = restore_into(dump, target, say)
+    print_comparison(rows, say)
 
 
 def compare_databases(args: argparse.Namespace, env: Environment, target: str, say: Say) -> None:
