@@ -281,3 +281,33 @@ def test_no_subprocess_gets_the_password_on_its_command_line(
     assert any("pg_dump" in argv[0] for argv in started)
     assert not [argv for argv in started if any(password in a for a in argv)]
     assert password not in done.stdout + done.stderr
+
+
+def test_a_freshly_deployed_target_with_a_trial_sign_in_needs_no_yes(
+    old_vm: str,
+    cluster_db: str,
+    tmp_path: Path,
+    standin: Path,  # noqa: F811
+) -> None:
+    can(standin, RUNNING)
+    migrated(cluster_db)
+    with psycopg.connect(cluster_db, autocommit=True) as connection:
+        connection.execute(
+            "INSERT INTO django_session VALUES ('trial', 'e30', now() + interval '1 day')"
+        )
+
+    status, out, err = k8s(
+        standin,
+        "migrate-data",
+        "--from",
+        old_vm,
+        "--to",
+        cluster_db,
+        "--backup-dir",
+        str(tmp_path),
+        "--quiet-seconds",
+        "0",
+    )
+
+    assert status == 0, err
+    assert "0 rows (plus" in out and "of Django's own)" in out

@@ -149,9 +149,15 @@ def differences(rows: Iterable[Comparison]) -> list[Comparison]:
     return [row for row in rows if not row.ok]
 
 
-# What `migrate` writes into every new database: not data a restore could lose.
+# What `migrate` writes into every new database, and sign-in sessions (someone trying the new
+# installation): nothing a restore could lose that matters, so they need no --yes.
 FRAMEWORK_TABLES = frozenset(
-    {"public.django_migrations", "public.django_content_type", "public.auth_permission"}
+    {
+        "public.django_migrations",
+        "public.django_content_type",
+        "public.auth_permission",
+        "public.django_session",
+    }
 )
 
 
