@@ -311,3 +311,38 @@ def test_a_freshly_deployed_target_with_a_trial_sign_in_needs_no_yes(
 
     assert status == 0, err
     assert "0 rows (plus" in out and "of Django's own)" in out
+
+
+def test_a_run_after_one_that_died_half_way_brings_the_app_back_to_its_remembered_count(
+    old_vm: str,
+    cluster_db: str,
+    tmp_path: Path,
+    standin: Path,  # noqa: F811
+) -> None:
+    annotation = "invoicetron.rommelporras.com/replicas-before-data-restore"
+    left_at_zero = {
+        "kind": "Deployment",
+        "metadata": {"annotations": {annotation: "3"}},
+        "spec": {"replicas": 0},
+    }
+    can(standin, {**RUNNING, "get deployment invoicetron": {"stdout": json.dumps(left_at_zero)}})
+
+    status, _, err = k8s(
+        standin,
+        "migrate-data",
+        "--from",
+        old_vm,
+        "--to",
+        cluster_db,
+        "--backup-dir",
+        str(tmp_path),
+        "--quiet-seconds",
+        "0",
+        "--yes",
+    )
+
+    assert status == 0, err
+    assert "scale deployment/invoicetron --replicas=3" in scale_calls(standin)
+    annotated = [c["argv"] for c in calls(standin) if c["argv"][0] == "annotate"]  # type: ignore[index]
+    assert [a for a in annotated[0] if a.startswith(annotation)] == [f"{annotation}=3"]
+    assert [f"{annotation}-"] == [a for a in annotated[-2] if a.startswith(annotation)]
