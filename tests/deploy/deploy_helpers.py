@@ -38,6 +38,7 @@ CLUSTER_SCOPED = {
     "CiliumClusterwideNetworkPolicy",
     "ClusterRole",
     "ClusterRoleBinding",
+    "PersistentVolume",  # the off-cluster backup share (components/backup-offsite)
 }
 POD_TEMPLATE_KINDS = {"Deployment", "StatefulSet", "Job", "CronJob", "DaemonSet", "Pod"}
 

@@ -2,7 +2,8 @@
 
 It appends each call (argv and standard input) to $STANDIN_DIR/calls.jsonl, keeps Secrets applied
 to it in $STANDIN_DIR/secrets/ so they can be read back, answers `kustomize` with the real kubectl,
-and answers everything else from $STANDIN_DIR/canned.json (longest matching prefix of the argv's
+copies files out of "pods" for `cp POD:PATH LOCAL` from $STANDIN_DIR/pod-files/PATH, and answers
+everything else from $STANDIN_DIR/canned.json (longest matching prefix of the argv's
 words, then its --selector, wins).
 """
 
@@ -33,6 +34,13 @@ def main() -> int:
     if words[:2] == ["get", "secret"]:
         stored = secrets / words[2]
         print(stored.read_text() if stored.exists() else "")
+        return 0
+    if words[:1] == ["cp"]:
+        source = state / "pod-files" / words[1].split(":", 1)[1].lstrip("/")
+        if not source.is_file():
+            sys.stderr.write(f"error: {words[1]}: No such file or directory\n")
+            return 1
+        Path(words[2]).write_bytes(source.read_bytes())
         return 0
     canned = (
         json.loads((state / "canned.json").read_text()) if (state / "canned.json").exists() else {}

@@ -8,12 +8,18 @@ import psycopg
 import pytest
 
 from tests.conftest import cli_environment, run_cli
+from tests.ops.test_kubectl import standin  # noqa: F401 - the fixture
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("standin")]
 
 
 def k8s(*args: str) -> tuple[int, str, str]:
-    done = run_cli("k8s", *args, env=cli_environment())
+    """The command, with the kubectl stand-in (migrate-data scales the target's app and worker)."""
+    import os
+
+    kubectl = ["--kubectl", str(Path(os.environ["STANDIN_DIR"]) / "kubectl")]
+    quiet = ["--quiet-seconds", "0"] if args[0] == "migrate-data" else []
+    done = run_cli("k8s", *args, *kubectl, *quiet, env=cli_environment())
     return done.returncode, done.stdout, done.stderr
 
 

@@ -4,6 +4,9 @@
 # Fails loudly (non-zero exit, message on stderr) when the dump is empty or pg_restore cannot read
 # it, so a broken backup shows as a failed Job and an alert, never as silence (lessons 10 and 13).
 # Connection settings come from the standard PGHOST, PGPORT, PGUSER, PGDATABASE and PGPASSWORD.
+# With OFFSITE_DIR set (components/backup-offsite: an NFS share outside the cluster), each checked
+# dump is also copied there, the copy checked the same way, and that directory pruned to
+# BACKUP_OFFSITE_KEEP_DAYS days; a failed copy fails the Job after the local dump is kept.
 # Used by the Kubernetes CronJob and by the backup service of compose.yaml.
 set -eu
 
@@ -32,3 +35,18 @@ find "$dir" -maxdepth 1 -type f -name 'invoicetron_*.dump' -mmin +$((keep_days *
 find "$dir" -maxdepth 1 -type f -name 'invoicetron_*.dump.partial' -delete
 
 echo "Backup completed: $file ($(wc -c < "$file") bytes, $tables tables)"
+
+if [ -n "${OFFSITE_DIR:-}" ]; then
+    offsite_keep_days="${BACKUP_OFFSITE_KEEP_DAYS:-14}"
+    copy="$OFFSITE_DIR/$(basename "$file")"
+    partial="$copy.partial"
+    cp "$file" "$partial" || fail "cannot write the off-cluster copy to $OFFSITE_DIR"
+    cmp -s "$file" "$partial" || fail "the off-cluster copy differs from the dump"
+    pg_restore --list "$partial" > /dev/null || fail "pg_restore cannot read the off-cluster copy"
+    mv "$partial" "$copy"
+    date -u +%Y-%m-%dT%H:%M:%SZ > "$OFFSITE_DIR/last-success"
+    find "$OFFSITE_DIR" -maxdepth 1 -type f -name 'invoicetron_*.dump' \
+        -mmin +$((offsite_keep_days * 1440)) -delete
+    find "$OFFSITE_DIR" -maxdepth 1 -type f -name 'invoicetron_*.dump.partial' -delete
+    echo "Off-cluster copy completed: $copy ($offsite_keep_days days kept there)"
+fi

@@ -1,7 +1,11 @@
 """Where backups live on the operator's machine, what they are called, and how old they are.
 
-A backup is a pg_dump custom-format archive named ``invoicetron-<env>_<UTC stamp>.dump``; the
-in-cluster CronJob's ``invoicetron_<stamp>.dump`` files, copied here, are recognised too.
+A backup is a pg_dump custom-format archive named ``invoicetron-<env>_<UTC stamp>.dump`` (taken
+by `backup now`); the in-cluster CronJob's ``invoicetron_<stamp>.dump`` files, fetched by
+`backup pull`, are recognised too. Safety dumps carry a label: ``invoicetron-<env>-source_…``
+(what migrate-data copied) and ``invoicetron-<env>-before-restore_…`` (the target before a
+restore). They are listed, but ``latest`` never means one of them: restoring "the latest backup"
+must not bring back the database as it was just before the last restore.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from pathlib import Path
 
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 STAMP = re.compile(r"_(\d{8}T\d{6}Z)\.dump$")
+SAFETY_LABELS = ("source", "before-restore")
+SAFETY = re.compile(r"^invoicetron-[a-z0-9]+-(" + "|".join(SAFETY_LABELS) + r")_")
 DEFAULT_MAX_AGE = timedelta(hours=26)  # a daily backup plus its run time
 
 
@@ -24,6 +30,24 @@ class Backup:
 
     def age(self, now: datetime) -> timedelta:
         return now - self.taken_at
+
+    @property
+    def kind(self) -> str:
+        """scheduled (the CronJob's), manual (`backup now`), or the label of a safety dump."""
+        if self.path.name.startswith("invoicetron_"):
+            return "scheduled"
+        found = SAFETY.match(self.path.name)
+        return found.group(1) if found else "manual"
+
+    @property
+    def is_safety_dump(self) -> bool:
+        return self.kind in SAFETY_LABELS
+
+
+def newest(backups: list[Backup]) -> Backup | None:
+    """The newest scheduled or manual backup: what `latest` means. Never a safety dump."""
+    regular = [backup for backup in backups if not backup.is_safety_dump]
+    return regular[-1] if regular else None
 
 
 def default_directory(environment: str) -> Path:
@@ -59,13 +83,14 @@ def list_backups(directory: Path) -> list[Backup]:
 def resolve(directory: Path, reference: str) -> Path:
     """``latest`` or a file name/path, as a path that exists; ValueError says what is missing."""
     if reference == "latest":
-        backups = list_backups(directory)
-        if not backups:
+        found = newest(list_backups(directory))
+        if found is None:
             raise ValueError(
-                f"no backups in {directory}: run `invoicetron k8s backup now` first, or pass "
-                "--backup-dir"
+                f"no scheduled or manual backup in {directory} (safety dumps do not count as "
+                "latest; name one to use it): run `invoicetron k8s backup pull` or `backup now` "
+                "first, or pass --backup-dir"
             )
-        return backups[-1].path
+        return found.path
     path = Path(reference).expanduser()
     if not path.is_absolute() and not path.exists():
         path = directory / reference

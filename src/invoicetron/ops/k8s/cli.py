@@ -233,13 +233,30 @@ def add_data_steps(
         steps,
         "migrate-data",
         lazy(lambda c: c.handler(c.on_database(c.data.migrate_data, "database_url"))),
-        "copy the old database into the environment's (pg_dump -Fc, pg_restore), then "
-        "compare every table; stop the old app first so the source holds still",
+        "copy the old database into the environment's (pg_dump -Fc, pg_restore) with the "
+        "environment's app and worker scaled to zero, compare every table, scale them back; "
+        "refuses a source that is still in use",
         common,
     )
     source = mig.add_mutually_exclusive_group(required=True)
     source.add_argument("--from", dest="from_url", metavar="URL", help="the old database's URL")
-    source.add_argument("--from-dump", metavar="FILE", help="a pg_dump -Fc archive instead")
+    source.add_argument(
+        "--from-dump",
+        metavar="FILE",
+        help="a pg_dump -Fc archive instead (Compose: `docker compose exec -T db pg_dump -Fc "
+        "-U invoicetron invoicetron > FILE`, its port is not published)",
+    )
+    mig.add_argument(
+        "--allow-live-source",
+        action="store_true",
+        help="copy even when other sessions are connected to the source or its rows change",
+    )
+    mig.add_argument(
+        "--quiet-seconds",
+        type=float,
+        default=5,
+        help="how long to watch the source for writes before dumping (default 5)",
+    )
     data_options(mig, url_option="--to")
     confirm_option(mig)
 
@@ -271,6 +288,15 @@ def add_data_steps(
         common,
     )
     data_options(listing)
+    fetch = add(
+        actions,
+        "pull",
+        lazy(lambda c: c.handler(c.local_step(c.data.backup_pull))),
+        "copy the CronJob's dumps from the backup volume to --backup-dir (kubectl cp through a "
+        "short-lived read-only pod); each copy checked with pg_restore --list",
+        common,
+    )
+    data_options(fetch)
     check = add(
         actions,
         "verify",
@@ -291,6 +317,12 @@ def add_data_steps(
     )
     drill.add_argument("--max-age-hours", type=float, default=26)
     drill.add_argument("--strict", action="store_true", help="fail when live data changed since")
+    drill.add_argument(
+        "--admin-url",
+        metavar="URL",
+        help="create and drop the scratch database as this role (one with CREATEDB) when the "
+        "database user lacks CREATEDB; the scratch database is owned by the database user",
+    )
     data_options(drill)
 
     res = add(

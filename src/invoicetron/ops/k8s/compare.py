@@ -149,7 +149,20 @@ def differences(rows: Iterable[Comparison]) -> list[Comparison]:
     return [row for row in rows if not row.ok]
 
 
-def row_total(url: str) -> tuple[int, int]:
-    """(tables, rows) of a database: how much a restore into it would replace."""
+# What `migrate` writes into every new database, and sign-in sessions (someone trying the new
+# installation): nothing a restore could lose that matters, so they need no --yes.
+FRAMEWORK_TABLES = frozenset(
+    {
+        "public.django_migrations",
+        "public.django_content_type",
+        "public.auth_permission",
+        "public.django_session",
+    }
+)
+
+
+def row_total(url: str) -> tuple[int, int, int]:
+    """(tables, rows, Django's own rows) of a database: how much a restore would replace."""
     tables = [s for s in summarize(url).values() if s.kind == "table"]
-    return len(tables), sum(s.rows for s in tables)
+    framework = sum(s.rows for s in tables if s.name in FRAMEWORK_TABLES)
+    return len(tables), sum(s.rows for s in tables) - framework, framework

@@ -14,6 +14,7 @@ import os
 import re
 import secrets
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -54,8 +55,10 @@ def connect(url: str) -> psycopg.Connection:
 
 
 def redact(url: str) -> str:
-    """The URL with its password replaced by ***, for messages."""
-    return re.sub(r"(://[^:/@?]*:)[^@/]*@", r"\1***@", url)
+    """The URL (or key=value connection string) with its password replaced by ***."""
+    url = re.sub(r"(://[^:/@?]*:)[^@/]*@", r"\1***@", url)
+    url = re.sub(r"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", r"\1***", url)
+    return re.sub(r"([?&]password=)[^&]*", r"\1***", url)
 
 
 def first_line(error: BaseException | str) -> str:
@@ -186,29 +189,88 @@ def with_database(url: str, database: str) -> str:
     return conninfo.make_conninfo(**{k: str(v) for k, v in params.items()})
 
 
+def user_name(url: str) -> str | None:
+    return str(conninfo.conninfo_to_dict(url).get("user") or "") or None
+
+
 def database_name(url: str) -> str:
     return str(conninfo.conninfo_to_dict(url).get("dbname") or "")
 
 
+SCRATCH_PREFIX = "invoicetron_"
+SCRATCH_PURPOSES = ("check", "drill")
+DROP_ATTEMPTS = 5
+
+
 @contextmanager
-def scratch_database(url: str, purpose: str) -> Iterator[str]:
-    """A new, empty database beside the one ``url`` names; dropped afterwards, whatever happens."""
-    name = f"invoicetron_{purpose}_{secrets.token_hex(4)}"
-    with connect(url) as connection:
+def scratch_database(url: str, purpose: str, admin_url: str | None = None) -> Iterator[str]:
+    """A new, empty database beside the one ``url`` names; dropped afterwards, whatever happens.
+
+    It is created by ``admin_url`` (a role with CREATEDB) when given, else by the user of ``url``,
+    and owned by the user of ``url`` either way, so the restore and the comparison run as that user
+    and need no superuser.
+    """
+    creator = admin_url or url
+    name = f"{SCRATCH_PREFIX}{purpose}_{secrets.token_hex(4)}"
+    owner = str(conninfo.conninfo_to_dict(url).get("user") or "")
+    with connect(creator) as connection:
+        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if admin_url and owner:
+            statement += sql.SQL(" OWNER {}").format(sql.Identifier(owner))
         try:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            connection.execute(statement)
         except psycopg.Error as error:
             raise DatabaseError(
                 f"cannot create the scratch database {name}: {first_line(error)}. The user needs "
-                "the CREATEDB privilege (the cluster's database owner has it)."
+                f"the CREATEDB privilege (`ALTER ROLE {owner or 'USER'} CREATEDB` as a superuser), "
+                "or pass --admin-url with a role that has it (CloudNativePG: its postgres user)"
             ) from None
     try:
         yield with_database(url, name)
     finally:
-        with connect(url) as connection:
+        drop_database(creator, name)
+
+
+def drop_database(url: str, name: str) -> None:
+    """DROP DATABASE that works without superuser, even while autovacuum holds the database.
+
+    A plain DROP cancels autovacuum workers itself; DROP … WITH (FORCE) must terminate every
+    session first and, for a non-superuser, fails with "permission denied to terminate process"
+    on the autovacuum worker (which is how the scratch database of a drill used to be leaked). So:
+    plain DROP, retried; between tries, end the sessions we may end; WITH (FORCE) only last.
+    """
+    drop = sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name))
+    problem = ""
+    with connect(url) as connection:
+        for attempt in range(DROP_ATTEMPTS):
+            statement = drop if attempt < DROP_ATTEMPTS - 1 else drop + sql.SQL(" WITH (FORCE)")
+            try:
+                connection.execute(statement)
+                return
+            except psycopg.Error as error:
+                problem = first_line(error)
             connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid() "
+                "AND backend_type = 'client backend' AND usename = current_user",
+                [name],
             )
+            time.sleep(1 + attempt)
+    raise DatabaseError(
+        f"could not drop the scratch database {name} ({problem}); it holds a full copy of the "
+        f'data: drop it as soon as it is free: DROP DATABASE "{name}" WITH (FORCE);'
+    )
+
+
+def leftover_scratch_databases(url: str, owner: str | None = None) -> list[str]:
+    """Scratch databases of earlier runs that died before dropping theirs, owned by ``owner``."""
+    with connect(url) as connection:
+        rows = connection.execute(
+            "SELECT datname FROM pg_database WHERE datname ~ %s "
+            "AND pg_get_userbyid(datdba) = coalesce(%s, current_user) ORDER BY 1",
+            [f"^{SCRATCH_PREFIX}({'|'.join(SCRATCH_PURPOSES)})_[0-9a-f]{{8}}$", owner],
+        ).fetchall()
+    return [str(row[0]) for row in rows]
 
 
 # -- Passwords -------------------------------------------------------------------------------------
