@@ -47,9 +47,9 @@ EXAMPLES = ("tests/test_settings.py", "tests/ops/test_decisions.py", "tests/ops/
 # Other people's objects, written as they stand: the runbook's installation a takeover starts from,
 # and another team's manifests that doctor judges. Their values are theirs, not read from ours.
 EXAMPLES += ("tests/ops/runbook_installation.py", "tests/ops/test_doctor_foreign.py")
-# The Namespace annotation that records an environment's 1Password item has the public hostname as
-# its prefix: an annotation key, not a hostname.
-ANNOTATION_KEY_SUFFIX = "/secret-item"
+# Annotation keys with the public hostname as their prefix (the Namespace's 1Password item, the
+# replica counts migrate-data keeps on a Deployment): keys, not hostnames.
+ANNOTATION_KEY_SUFFIX = ("/secret-item", "/replicas-before-data-restore")
 
 
 def scanned_values() -> dict[str, str]:

@@ -18,6 +18,8 @@ import pytest
 import yaml
 from psycopg.conninfo import conninfo_to_dict
 
+from invoicetron.ops.k8s import cluster_settings
+from tests.deploy.deploy_helpers import KUBE
 from tests.ops.test_doctor import KUBECTL
 
 REPO = Path(__file__).resolve().parents[2]
@@ -39,9 +41,10 @@ def test_prod_renders_an_nfs_volume_outside_the_namespace_bound_to_one_claim(pro
 
     assert "namespace" not in volume["metadata"]  # cluster-scoped: deleting the namespace keeps it
     assert volume["spec"]["persistentVolumeReclaimPolicy"] == "Retain"
+    settings = cluster_settings.load(KUBE)
     assert volume["spec"]["nfs"] == {
-        "server": "10.10.30.4",
-        "path": "/Kubernetes/Backups/invoicetron",
+        "server": settings.value("backup-nfs-server"),
+        "path": settings.value("backup-nfs-path"),
     }
     assert volume["spec"]["claimRef"] == {
         "name": "invoicetron-backups-offsite",

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import cli_environment, run_cli
+from tests.ops.test_kubectl import standin  # noqa: F401 - the fixture
 
-pytestmark = pytest.mark.slow
+# migrate-data scales the target's app and worker (here: the stand-in has none to scale).
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("standin")]
 
 
 def k8s(*args: str, **environment: str) -> tuple[int, str, str]:
@@ -62,10 +64,14 @@ def test_backup_now_keeps_the_newest_dumps_of_its_kind_and_makes_them_private(
 
 
 def test_migrate_data_prunes_its_source_dumps_and_zero_keeps_everything(
-    old_vm: str, cluster_db: str, tmp_path: Path
+    old_vm: str,
+    cluster_db: str,
+    tmp_path: Path,
+    standin: Path,  # noqa: F811
 ) -> None:
     sources = earlier_dumps(tmp_path, "invoicetron-prod-source", 9)
     where = ("--from", old_vm, "--to", cluster_db, "--backup-dir", str(tmp_path))
+    where += ("--quiet-seconds", "0", "--kubectl", str(standin))
 
     status, out, err = k8s("migrate-data", "--env", "prod", *where, INVOICETRON_BACKUP_KEEP="0")
 

@@ -15,6 +15,7 @@ import psycopg
 import pytest
 from psycopg.conninfo import make_conninfo
 
+from invoicetron.ops.k8s import quiesce
 from tests.conftest import cli_environment, run_cli
 from tests.ops.test_kubectl import calls, can, standin  # noqa: F401 - the fixture
 
@@ -319,7 +320,7 @@ def test_a_run_after_one_that_died_half_way_brings_the_app_back_to_its_remembere
     tmp_path: Path,
     standin: Path,  # noqa: F811
 ) -> None:
-    annotation = "invoicetron.rommelporras.com/replicas-before-data-restore"
+    annotation = quiesce.REPLICAS_ANNOTATION
     left_at_zero = {
         "kind": "Deployment",
         "metadata": {"annotations": {annotation: "3"}},
