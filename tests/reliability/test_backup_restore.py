@@ -13,6 +13,7 @@ import pytest
 from invoicetron.ops.embedded import create_database
 from invoicetron.ops.k8s.compare import summarize
 from tests.conftest import cli_environment, remove_embedded_server, run_cli, start_embedded_server
+from tests.ops.test_kubectl import standin  # noqa: F401 - the fixture
 from tests.reliability.conftest import Prepared
 
 pytestmark = pytest.mark.slow
@@ -30,7 +31,9 @@ BILLING_TABLES = (
 
 
 def test_billing_data_restored_into_an_empty_server_has_identical_counts_and_checksums(
-    prepared: Prepared, tmp_path: Path
+    prepared: Prepared,
+    tmp_path: Path,
+    standin: Path,  # noqa: F811 - restore scales the app and worker: here there are none
 ) -> None:
     empty = start_embedded_server("restore-target")
     try:
@@ -40,8 +43,9 @@ def test_billing_data_restored_into_an_empty_server_has_identical_counts_and_che
         env = cli_environment()
         taken = run_cli("k8s", "backup", "now", "--database-url", prepared.url, *where, env=env)
         assert taken.returncode == 0, taken.stderr
+        kubectl = ("--kubectl", str(standin))
         restored = run_cli(
-            "k8s", "restore", "latest", "--database-url", target, *where, "--yes", env=env
+            "k8s", "restore", "latest", "--database-url", target, *where, *kubectl, "--yes", env=env
         )
         assert restored.returncode == 0, restored.stderr
         assert "all identical" in restored.stdout
