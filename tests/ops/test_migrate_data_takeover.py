@@ -37,6 +37,13 @@ def k8s(kubectl: Path, *args: str) -> tuple[int, str, str]:
     return done.returncode, done.stdout, done.stderr
 
 
+def migrate_from(kubectl: Path, source: str, target: str, *args: str) -> tuple[int, str, str]:
+    """`migrate-data --from source --to target`, with no wait for the source to hold still."""
+    return k8s(
+        kubectl, "migrate-data", "--from", source, "--to", target, "--quiet-seconds", "0", *args
+    )
+
+
 def scale_calls(kubectl: Path) -> list[str]:
     return [
         " ".join(a for a in call["argv"] if not a.startswith("--namespace"))  # type: ignore[union-attr]
@@ -58,18 +65,7 @@ def test_the_target_app_and_worker_are_scaled_to_zero_for_the_restore_and_back_a
 ) -> None:
     can(standin, RUNNING)
 
-    status, out, err = k8s(
-        standin,
-        "migrate-data",
-        "--from",
-        old_vm,
-        "--to",
-        cluster_db,
-        "--backup-dir",
-        str(tmp_path),
-        "--quiet-seconds",
-        "0",
-    )
+    status, out, err = migrate_from(standin, old_vm, cluster_db, "--backup-dir", str(tmp_path))
 
     assert status == 0, err
     assert scale_calls(standin) == [
@@ -168,29 +164,13 @@ def test_a_source_with_a_connected_app_is_refused_unless_allowed(
     can(standin, RUNNING)
     with psycopg.connect(old_vm, autocommit=True, application_name="invoicetron-web") as app:
         app.execute("SELECT 1")
-        refused = k8s(
+        refused = migrate_from(standin, old_vm, cluster_db, "--backup-dir", str(tmp_path))
+        allowed = migrate_from(
             standin,
-            "migrate-data",
-            "--from",
             old_vm,
-            "--to",
             cluster_db,
             "--backup-dir",
             str(tmp_path),
-            "--quiet-seconds",
-            "0",
-        )
-        allowed = k8s(
-            standin,
-            "migrate-data",
-            "--from",
-            old_vm,
-            "--to",
-            cluster_db,
-            "--backup-dir",
-            str(tmp_path),
-            "--quiet-seconds",
-            "0",
             "--allow-live-source",
             "--yes",
         )
@@ -209,17 +189,7 @@ def test_dry_run_on_a_deployed_target_holding_only_djangos_rows_prints_the_plan(
     can(standin, RUNNING)
     migrated(cluster_db)  # what the deploy's migration Job leaves: Django's own rows
 
-    status, out, err = k8s(
-        standin,
-        "migrate-data",
-        "--from",
-        old_vm,
-        "--to",
-        cluster_db,
-        "--dry-run",
-        "--quiet-seconds",
-        "0",
-    )
+    status, out, err = migrate_from(standin, old_vm, cluster_db, "--dry-run")
 
     assert status == 0, err
     assert "dry run" in out and "scale deployment/invoicetron from 2 to 0" in out
@@ -297,18 +267,7 @@ def test_a_freshly_deployed_target_with_a_trial_sign_in_needs_no_yes(
             "INSERT INTO django_session VALUES ('trial', 'e30', now() + interval '1 day')"
         )
 
-    status, out, err = k8s(
-        standin,
-        "migrate-data",
-        "--from",
-        old_vm,
-        "--to",
-        cluster_db,
-        "--backup-dir",
-        str(tmp_path),
-        "--quiet-seconds",
-        "0",
-    )
+    status, out, err = migrate_from(standin, old_vm, cluster_db, "--backup-dir", str(tmp_path))
 
     assert status == 0, err
     assert "0 rows (plus" in out and "of Django's own)" in out
@@ -328,18 +287,8 @@ def test_a_run_after_one_that_died_half_way_brings_the_app_back_to_its_remembere
     }
     can(standin, {**RUNNING, "get deployment invoicetron": {"stdout": json.dumps(left_at_zero)}})
 
-    status, _, err = k8s(
-        standin,
-        "migrate-data",
-        "--from",
-        old_vm,
-        "--to",
-        cluster_db,
-        "--backup-dir",
-        str(tmp_path),
-        "--quiet-seconds",
-        "0",
-        "--yes",
+    status, _, err = migrate_from(
+        standin, old_vm, cluster_db, "--backup-dir", str(tmp_path), "--yes"
     )
 
     assert status == 0, err
