@@ -139,4 +139,4 @@ def policy(request: HttpRequest) -> HttpResponse:
         else:
             state = "required for everyone" if required else "optional"
             messages.success(request, f"Two-factor sign-in is now {state}.")
-    return redirect("billing:users")
+    return redirect("users:list")

@@ -1,7 +1,8 @@
-"""Who may do what in the billing pages, decided here and nowhere else.
+"""Who may open which page, decided here and nowhere else.
 
-Every signed-in, active user runs the billing (clients, products, invoices, payments, credit
-notes). Only owners manage the business itself: its profile, tax rates, number series and users.
+Every signed-in, active user is a member and runs the day-to-day work (billing, quotes, reports,
+their own API tokens). Only owners manage the business itself: its profile, tax rates, number
+series, emails, reminders, webhooks and users. Every page uses one of the two decorators.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def can_manage_business(user: Any) -> bool:
@@ -22,15 +23,15 @@ def can_manage_business(user: Any) -> bool:
 
 
 def member_required(view: View) -> View:
-    """Any signed-in user: the day-to-day billing."""
+    """Any signed-in user: the day-to-day work."""
     return login_required(view)
 
 
 def owner_required(view: View) -> View:
-    """Owners only: business profile, tax rates, number series and users."""
+    """Owners only: the business settings and users."""
 
     @wraps(view)
-    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not can_manage_business(request.user):
             raise PermissionDenied("Only an owner can change the business settings.")
         return view(request, *args, **kwargs)
