@@ -17,6 +17,11 @@ from django.http import HttpRequest, HttpResponseBase
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
+# Who a guarded view admits, kept on the view so a test can prove that every page has a guard.
+ACCESS = "required_access"
+MEMBERS = "members"
+OWNERS = "owners"
+
 
 def can_manage_business(user: Any) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_owner)
@@ -24,7 +29,9 @@ def can_manage_business(user: Any) -> bool:
 
 def member_required(view: View) -> View:
     """Any signed-in user: the day-to-day work."""
-    return login_required(view)
+    guarded = login_required(view)
+    setattr(guarded, ACCESS, MEMBERS)
+    return guarded
 
 
 def owner_required(view: View) -> View:
@@ -36,4 +43,6 @@ def owner_required(view: View) -> View:
             raise PermissionDenied("Only an owner can change the business settings.")
         return view(request, *args, **kwargs)
 
-    return login_required(guarded)  # type: ignore[return-value]
+    checked = login_required(guarded)
+    setattr(checked, ACCESS, OWNERS)
+    return checked  # type: ignore[return-value]
