@@ -193,7 +193,7 @@ class WithGroups(forms.Form):
     ],
 )
 def test_a_new_form_is_written_as_the_form_template_renders_it(form: forms.Form) -> None:
-    expected = engines["django"].from_string('{% include "billing/_form.html" %}')
+    expected = engines["django"].from_string('{% include "web/_form.html" %}')
     rendered = expected.render({"form": form})
     assert plain_form(form) == rendered
     assert parse_html(plain_form(form)) == parse_html(rendered)

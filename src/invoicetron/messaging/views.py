@@ -9,9 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from invoicetron.billing.forms.errors import place_errors
-from invoicetron.billing.permissions import member_required
-from invoicetron.billing.views.common import acting_user
+from invoicetron.accounts.acting import acting_user
 from invoicetron.messaging import documents
 from invoicetron.messaging.forms import SendForm
 from invoicetron.messaging.models import Delivery
@@ -25,6 +23,8 @@ from invoicetron.messaging.panel import (
 from invoicetron.messaging.services import queue_email, retry_delivery
 from invoicetron.portal.models import PublicLink
 from invoicetron.portal.services import create_link, revoke_link
+from invoicetron.web.errors import place_errors
+from invoicetron.web.permissions import member_required
 
 
 def _document_page(request: HttpRequest, document: models.Model, status: int = 400) -> HttpResponse:

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from invoicetron.web import navigation
+
 
 class QuotesConfig(AppConfig):
     name = "invoicetron.quotes"
@@ -10,3 +12,4 @@ class QuotesConfig(AppConfig):
         from invoicetron.quotes import documents
 
         documents.register()
+        navigation.add_section("Quotes", "quotes:list", order=30, paths=("/quotes/",))

@@ -11,12 +11,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from invoicetron.billing.forms.errors import place_errors
+from invoicetron.accounts.acting import acting_user
 from invoicetron.billing.forms.invoices import TaxOptions, kept_line_forms, line_initial, plain
-from invoicetron.billing.permissions import member_required
 from invoicetron.billing.services import LineData
 from invoicetron.billing.templatetags.billing import plain as show_plain
-from invoicetron.billing.views.common import acting_user, paginate
 from invoicetron.billing.views.drafts import _formset, render_draft_form
 from invoicetron.billing.views.invoices import pdf_response
 from invoicetron.quotes import services
@@ -24,6 +22,9 @@ from invoicetron.quotes.documents import render_quote_pdf
 from invoicetron.quotes.editing import save_quote
 from invoicetron.quotes.forms import QuoteFilterForm, QuoteForm
 from invoicetron.quotes.models import Quote, QuoteStatus
+from invoicetron.web.errors import place_errors
+from invoicetron.web.lists import paginate
+from invoicetron.web.permissions import member_required
 
 LIST_FIELDS = ("id", "number", "status", "currency", "issue_date", "valid_until", "total")
 

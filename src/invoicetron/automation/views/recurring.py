@@ -13,15 +13,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from invoicetron.accounts.acting import acting_user
 from invoicetron.automation.forms import ScheduleForm, ScheduleLineFormSet
 from invoicetron.automation.models import RecurringInvoice
 from invoicetron.automation.schedules import ScheduleData, save_schedule, set_active
-from invoicetron.billing.forms.errors import place_errors
 from invoicetron.billing.forms.invoices import TaxOptions, kept_line_forms, plain
 from invoicetron.billing.models import Product
-from invoicetron.billing.permissions import member_required
 from invoicetron.billing.services import business_today
-from invoicetron.billing.views.common import acting_user, paginate
+from invoicetron.web.errors import place_errors
+from invoicetron.web.lists import paginate
+from invoicetron.web.permissions import member_required
 
 MAX_LINES = 200
 

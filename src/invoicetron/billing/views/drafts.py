@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from invoicetron.accounts.acting import acting_user
 from invoicetron.billing import services
-from invoicetron.billing.forms.errors import place_errors
 from invoicetron.billing.forms.invoices import (
     InvoiceForm,
     LineFormSet,
@@ -22,9 +22,9 @@ from invoicetron.billing.forms.invoices import (
     product_initial,
 )
 from invoicetron.billing.models import BusinessProfile, Client, Invoice, Product
-from invoicetron.billing.permissions import member_required
-from invoicetron.billing.views.common import acting_user
 from invoicetron.billing.views.invoices import get_invoice
+from invoicetron.web.errors import place_errors
+from invoicetron.web.permissions import member_required
 
 MAX_LINES = 200
 

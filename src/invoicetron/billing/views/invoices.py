@@ -19,10 +19,11 @@ from invoicetron.billing.forms.invoices import (
 )
 from invoicetron.billing.models import BusinessProfile, Client, CreditNote, Invoice
 from invoicetron.billing.pdf import render_credit_note_pdf, render_invoice_pdf
-from invoicetron.billing.permissions import member_required
+from invoicetron.billing.services.changes import billing_count
 from invoicetron.billing.templatetags.billing import minor, plain
-from invoicetron.billing.views.common import paginate
 from invoicetron.web.downloads import content_disposition
+from invoicetron.web.lists import paginate
+from invoicetron.web.permissions import member_required
 
 LIST_FIELDS = (
     "id",
@@ -66,7 +67,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     form = InvoiceFilterForm(request.GET)
     today = services.business_today()
     invoices, client = filtered_invoices(form.cleaned_data if form.is_valid() else {}, today)
-    page = paginate(request, invoices, keep_count=True)
+    page = paginate(request, invoices, count=billing_count)
     context = {"form": form, "page": page, "client": client, "today": today}
     return render(request, "billing/invoices/list.html", context)
 

@@ -8,9 +8,9 @@ from django.views.decorators.http import require_POST
 
 from invoicetron.billing.forms.invoices import LineFormSet, TaxOptions, TotalsForm
 from invoicetron.billing.models import BusinessProfile
-from invoicetron.billing.permissions import member_required
 from invoicetron.billing.services import LineData
 from invoicetron.billing.services.preview import preview_totals
+from invoicetron.web.permissions import member_required
 
 # The tax ids a request may name: more than any real form sends, few enough to look up at once.
 MAX_TAX_IDS = 1000
