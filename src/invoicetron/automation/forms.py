@@ -10,8 +10,8 @@ from django.db.models import Q
 from invoicetron.automation.models import Frequency, ReminderStep
 from invoicetron.automation.webhooks import EVENTS
 from invoicetron.billing.currencies import CURRENCY_CHOICES
-from invoicetron.billing.forms.invoices import LineForm
 from invoicetron.billing.forms.widgets import DateInput, decimal_text
+from invoicetron.billing.lines import MAX_LINES, LineForm
 from invoicetron.billing.models import Client, DiscountType
 
 
@@ -77,7 +77,12 @@ class ScheduleLineForm(LineForm):
 
 
 ScheduleLineFormSet = forms.formset_factory(
-    ScheduleLineForm, extra=0, can_delete=True, max_num=200, absolute_max=200, validate_max=True
+    ScheduleLineForm,
+    extra=0,
+    can_delete=True,
+    max_num=MAX_LINES,
+    absolute_max=MAX_LINES,
+    validate_max=True,
 )
 
 

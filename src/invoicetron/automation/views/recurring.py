@@ -17,13 +17,19 @@ from invoicetron.automation.forms import ScheduleForm, ScheduleLineFormSet
 from invoicetron.automation.models import RecurringInvoice
 from invoicetron.automation.schedules import ScheduleData, save_schedule, set_active
 from invoicetron.billing.forms.errors import place_errors
-from invoicetron.billing.forms.invoices import TaxOptions, kept_line_forms, plain
-from invoicetron.billing.models import Product
+from invoicetron.billing.forms.invoices import plain
+from invoicetron.billing.lines import (
+    TaxOptions,
+    kept_line_forms,
+    line_formset,
+    line_initial,
+    lines_from_json,
+    submitted_lines,
+)
 from invoicetron.billing.permissions import member_required
 from invoicetron.billing.services import business_today
 from invoicetron.billing.views.common import acting_user, paginate
-
-MAX_LINES = 200
+from invoicetron.billing.views.drafts import render_draft_form
 
 
 @member_required
@@ -41,40 +47,11 @@ def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "automation/recurring/detail.html", context)
 
 
-def _formset(
-    data: Any, tax_options: TaxOptions, initial: list[dict[str, Any]] | None = None
-) -> Any:
-    return ScheduleLineFormSet(
-        data,
-        initial=initial,
-        prefix="lines",
-        form_kwargs={"tax_options": tax_options, "empty_permitted": False},
-    )
-
-
-def _initial_lines(schedule: RecurringInvoice) -> list[dict[str, Any]]:
-    return [
-        {
-            "description": row["description"],
-            "quantity": plain(row["quantity"]),
-            "unit": row.get("unit", ""),
-            "unit_price": plain(row["unit_price"]),
-            "taxes": [str(pk) for pk in row.get("tax_ids", [])],
-            "discount_type": row.get("discount_type", "percent"),
-            "discount_value": plain(row.get("discount_value", "0")),
-            "product": row.get("product_id"),
-        }
-        for row in schedule.lines
-    ]
-
-
 def _save(request: HttpRequest, schedule: RecurringInvoice | None, form: Any, formset: Any) -> Any:
     kept = kept_line_forms(formset)
     data = ScheduleData(**form.cleaned_data)
-    product_ids = [line.cleaned_data["product"] for line in kept if line.cleaned_data["product"]]
-    products = Product.objects.in_bulk(product_ids)
     try:
-        lines = [line.line_data(products) for line in kept]
+        lines = submitted_lines(kept)
         return save_schedule(schedule, data, lines, by=acting_user(request))
     except ValidationError as error:
         return place_errors(error, form, line_forms=kept)
@@ -89,7 +66,7 @@ def _form_page(
     current = schedule.client_id if schedule else None
     if request.method == "POST":
         form = ScheduleForm(request.POST, current_client_id=current)
-        formset = _formset(request.POST, tax_options)
+        formset = line_formset(request.POST, tax_options, formset_class=ScheduleLineFormSet)
         if form.is_valid() and formset.is_valid():
             result = _save(request, schedule, form, formset)
             if isinstance(result, RecurringInvoice):
@@ -98,18 +75,12 @@ def _form_page(
             errors = result
     else:
         form = ScheduleForm(initial=initial, current_client_id=current)
-        formset = _formset(
-            None, tax_options, (_initial_lines(schedule) if schedule else []) or [{}]
-        )
-    context = {
-        "schedule": schedule,
-        "form": form,
-        "formset": formset,
-        "errors": errors + list(formset.non_form_errors()),
-        "products": Product.objects.filter(archived=False).only("id", "name")[:MAX_LINES],
-    }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "automation/recurring/form.html", context, status=status)
+        lines = lines_from_json(schedule.lines) if schedule else []
+        initial_lines = [line_initial(line) for line in lines] or [{}]
+        formset = line_formset(None, tax_options, initial_lines, formset_class=ScheduleLineFormSet)
+    return render_draft_form(
+        request, "automation/recurring/form.html", {"schedule": schedule}, form, formset, errors
+    )
 
 
 @member_required

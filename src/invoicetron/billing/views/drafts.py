@@ -12,32 +12,20 @@ from django.views.decorators.http import require_GET
 
 from invoicetron.billing import services
 from invoicetron.billing.forms.errors import place_errors
-from invoicetron.billing.forms.invoices import (
-    InvoiceForm,
-    LineFormSet,
+from invoicetron.billing.forms.invoices import InvoiceForm, plain
+from invoicetron.billing.lines import (
+    MAX_LINES,
     TaxOptions,
     kept_line_forms,
+    line_formset,
     line_initial,
-    plain,
     product_initial,
+    submitted_lines,
 )
 from invoicetron.billing.models import BusinessProfile, Client, Invoice, Product
 from invoicetron.billing.permissions import member_required
 from invoicetron.billing.views.common import acting_user
 from invoicetron.billing.views.invoices import get_invoice
-
-MAX_LINES = 200
-
-
-def _formset(
-    data: Any, tax_options: TaxOptions, initial: list[dict[str, Any]] | None = None
-) -> Any:
-    return LineFormSet(
-        data,
-        initial=initial,
-        prefix="lines",
-        form_kwargs={"tax_options": tax_options, "empty_permitted": False},
-    )
 
 
 def _header(data: dict[str, Any], invoice: Invoice | None) -> dict[str, Any]:
@@ -64,9 +52,7 @@ def _header(data: dict[str, Any], invoice: Invoice | None) -> dict[str, Any]:
 def _save(request: HttpRequest, invoice: Invoice | None, form: Any, formset: Any) -> Any:
     """The saved invoice, or the messages that belong to no field (the others are placed)."""
     kept = kept_line_forms(formset)
-    product_ids = [form.cleaned_data["product"] for form in kept if form.cleaned_data["product"]]
-    products = Product.objects.in_bulk(product_ids)
-    lines = [line_form.line_data(products) for line_form in kept]
+    lines = submitted_lines(kept)
     header = _header(form.cleaned_data, invoice)
     try:
         if invoice is None:
@@ -83,7 +69,7 @@ def _page(request: HttpRequest, invoice: Invoice | None, initial: dict[str, Any]
     errors: list[str] = []
     if request.method == "POST":
         form = InvoiceForm(request.POST, current_client_id=client_id)
-        formset = _formset(request.POST, tax_options)
+        formset = line_formset(request.POST, tax_options)
         if form.is_valid() and formset.is_valid():
             result = _save(request, invoice, form, formset)
             if isinstance(result, Invoice):
@@ -93,7 +79,7 @@ def _page(request: HttpRequest, invoice: Invoice | None, initial: dict[str, Any]
     else:
         form = InvoiceForm(initial=initial, current_client_id=client_id)
         lines = services.draft_lines(invoice) if invoice else []
-        formset = _formset(None, tax_options, [line_initial(line) for line in lines] or [{}])
+        formset = line_formset(None, tax_options, [line_initial(line) for line in lines] or [{}])
     return render_draft_form(
         request, "billing/invoices/form.html", {"invoice": invoice}, form, formset, errors
     )
@@ -107,7 +93,8 @@ def render_draft_form(
     formset: Any,
     errors: list[Any],
 ) -> HttpResponse:
-    """The draft page of an invoice or a quote: one form, its lines, and the product picker."""
+    """The draft page of an invoice, a quote or a recurring schedule: one form, its lines, and the
+    product picker."""
     context = {
         **document,
         "form": form,
@@ -153,7 +140,7 @@ def line_row(request: HttpRequest) -> HttpResponse:
         else None
     )
     tax_options = TaxOptions.load()
-    formset = _formset(None, tax_options)
+    formset = line_formset(None, tax_options)
     form = formset.form(
         prefix=formset.add_prefix(index),
         initial=product_initial(product) if product else None,
