@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
@@ -17,8 +18,8 @@ from invoicetron.quotes.models import Quote, QuoteLine
 from invoicetron.quotes.services import create_quote
 from tests.billing import factories
 
-BEFORE = [("quotes", "0001_initial")]
-AFTER = [("quotes", "0002_line_and_discount_constraints")]
+BEFORE = "0001_initial"
+AFTER = "0002_line_and_discount_constraints"
 
 
 def refused(update: Any) -> bool:
@@ -44,17 +45,15 @@ def test_the_database_refuses_what_it_refuses_on_an_invoice(db: None) -> None:
     assert not refused(lambda: lines.update(quantity=Decimal(0), discount_value=Decimal(100)))
 
 
-def migrate(targets: list[tuple[str, str]]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+def migrate(target: str) -> None:
+    call_command("migrate", "quotes", target, verbosity=0)
 
 
 @pytest.fixture
 def before(transactional_db: None) -> Iterator[Any]:
-    yield migrate(BEFORE)
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    migrate(BEFORE)
+    yield MigrationExecutor(connection).loader.project_state(("quotes", BEFORE)).apps
+    call_command("migrate", verbosity=0)
 
 
 def test_the_migration_names_the_quotes_to_correct_then_adds_the_checks(before: Any) -> None:

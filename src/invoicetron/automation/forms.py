@@ -11,7 +11,7 @@ from invoicetron.automation.models import Frequency, ReminderStep
 from invoicetron.automation.webhooks import EVENTS
 from invoicetron.billing.currencies import CURRENCY_CHOICES
 from invoicetron.billing.forms.widgets import DateInput, decimal_text
-from invoicetron.billing.lines import MAX_LINES, LineForm
+from invoicetron.billing.lines import LineForm, line_formset_class
 from invoicetron.billing.models import Client, DiscountType
 
 
@@ -76,14 +76,7 @@ class ScheduleLineForm(LineForm):
         return data
 
 
-ScheduleLineFormSet = forms.formset_factory(
-    ScheduleLineForm,
-    extra=0,
-    can_delete=True,
-    max_num=MAX_LINES,
-    absolute_max=MAX_LINES,
-    validate_max=True,
-)
+ScheduleLineFormSet = line_formset_class(ScheduleLineForm)
 
 
 class ReminderStepForm(forms.ModelForm):

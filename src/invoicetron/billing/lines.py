@@ -21,7 +21,8 @@ Storage:
 - `line_json(line)` / `lines_from_json(rows)` — lines kept as JSON (recurring schedules).
 - `lines_for_audit(lines)` — the lines as an audit event records them.
 Forms and pages:
-- `TaxOptions`, `LineForm`, `LineFormSet`, `line_formset(data, tax_options, initial=None)`;
+- `TaxOptions`, `LineForm`, `LineFormSet` (`line_formset_class(form)` for a LineForm subclass),
+  `line_formset(data, tax_options, initial=None)`;
   `line_initial(line)`, `product_initial(product)`; `kept_line_forms(formset)` and
   `submitted_lines(kept)` — the LineData of the kept forms, with their products.
 - `display_rows(lines, totals)` — the rows a document page shows (snapshot rows or LineData).
@@ -350,14 +351,19 @@ class LineForm(forms.Form):
         )
 
 
-LineFormSet = forms.formset_factory(
-    LineForm,
-    extra=0,
-    can_delete=True,
-    max_num=MAX_LINES,
-    absolute_max=MAX_LINES,
-    validate_max=True,
-)
+def line_formset_class(form: type[LineForm]) -> type[forms.BaseFormSet]:
+    """A formset class of `form` rows: removable, at most MAX_LINES."""
+    return forms.formset_factory(
+        form,
+        extra=0,
+        can_delete=True,
+        max_num=MAX_LINES,
+        absolute_max=MAX_LINES,
+        validate_max=True,
+    )
+
+
+LineFormSet = line_formset_class(LineForm)
 
 
 def line_formset(
