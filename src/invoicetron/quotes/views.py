@@ -13,18 +13,10 @@ from django.views.decorators.http import require_POST
 
 from invoicetron.billing.forms.errors import place_errors
 from invoicetron.billing.forms.invoices import plain
-from invoicetron.billing.lines import (
-    TaxOptions,
-    display_rows,
-    document_lines,
-    kept_line_forms,
-    line_formset,
-    line_initial,
-    submitted_lines,
-)
+from invoicetron.billing.lines import LineData, TaxOptions, display_rows, document_lines
 from invoicetron.billing.permissions import member_required
 from invoicetron.billing.views.common import acting_user, paginate
-from invoicetron.billing.views.drafts import render_draft_form
+from invoicetron.billing.views.drafts import draft_form_page
 from invoicetron.billing.views.invoices import pdf_response
 from invoicetron.quotes import services
 from invoicetron.quotes.documents import render_quote_pdf
@@ -74,11 +66,10 @@ def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return quote_page(request, get_quote(pk))
 
 
-def _save(request: HttpRequest, quote: Quote | None, form: QuoteForm, formset: Any) -> Any:
-    kept = kept_line_forms(formset)
-    lines = submitted_lines(kept)
-    data = form.cleaned_data
-    try:
+def _form_page(request: HttpRequest, quote: Quote | None, initial: dict[str, Any]) -> HttpResponse:
+    used = list(quote.lines.values_list("taxes", flat=True)) if quote else []
+
+    def save(data: dict[str, Any], lines: list[LineData]) -> Quote:
         return save_quote(
             quote,
             by=acting_user(request),
@@ -92,29 +83,23 @@ def _save(request: HttpRequest, quote: Quote | None, form: QuoteForm, formset: A
             notes=data["notes"],
             terms=data["terms"],
         )
-    except ValidationError as error:
-        return place_errors(error, form, line_forms=kept)
 
+    def saved(result: Quote) -> HttpResponse:
+        messages.success(request, "Draft quote saved.")
+        return redirect("quotes:detail", pk=result.pk)
 
-def _form_page(request: HttpRequest, quote: Quote | None, initial: dict[str, Any]) -> HttpResponse:
-    used = list(quote.lines.values_list("taxes", flat=True)) if quote else []
-    tax_options = TaxOptions.load(also=[pk for pk in used if pk])
-    client_id = quote.client_id if quote else None
-    errors: list[str] = []
-    if request.method == "POST":
-        form = QuoteForm(request.POST, current_client_id=client_id)
-        formset = line_formset(request.POST, tax_options)
-        if form.is_valid() and formset.is_valid():
-            result = _save(request, quote, form, formset)
-            if isinstance(result, Quote):
-                messages.success(request, "Draft quote saved.")
-                return redirect("quotes:detail", pk=result.pk)
-            errors = result
-    else:
-        form = QuoteForm(initial=initial, current_client_id=client_id)
-        rows = [line_initial(line) for line in document_lines(quote)] if quote else []
-        formset = line_formset(None, tax_options, rows or [{}])
-    return render_draft_form(request, "quotes/form.html", {"quote": quote}, form, formset, errors)
+    return draft_form_page(
+        request,
+        template="quotes/form.html",
+        document={"quote": quote},
+        form_class=QuoteForm,
+        client_id=quote.client_id if quote else None,
+        tax_options=TaxOptions.load(also=[pk for pk in used if pk]),
+        initial=initial,
+        initial_lines=lambda: document_lines(quote) if quote else [],
+        save=save,
+        saved=saved,
+    )
 
 
 @member_required

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -16,20 +15,12 @@ from django.views.decorators.http import require_POST
 from invoicetron.automation.forms import ScheduleForm, ScheduleLineFormSet
 from invoicetron.automation.models import RecurringInvoice
 from invoicetron.automation.schedules import ScheduleData, save_schedule, set_active
-from invoicetron.billing.forms.errors import place_errors
 from invoicetron.billing.forms.invoices import plain
-from invoicetron.billing.lines import (
-    TaxOptions,
-    kept_line_forms,
-    line_formset,
-    line_initial,
-    lines_from_json,
-    submitted_lines,
-)
+from invoicetron.billing.lines import LineData, TaxOptions, lines_from_json
 from invoicetron.billing.permissions import member_required
 from invoicetron.billing.services import business_today
 from invoicetron.billing.views.common import acting_user, paginate
-from invoicetron.billing.views.drafts import render_draft_form
+from invoicetron.billing.views.drafts import draft_form_page
 
 
 @member_required
@@ -47,39 +38,29 @@ def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "automation/recurring/detail.html", context)
 
 
-def _save(request: HttpRequest, schedule: RecurringInvoice | None, form: Any, formset: Any) -> Any:
-    kept = kept_line_forms(formset)
-    data = ScheduleData(**form.cleaned_data)
-    try:
-        lines = submitted_lines(kept)
-        return save_schedule(schedule, data, lines, by=acting_user(request))
-    except ValidationError as error:
-        return place_errors(error, form, line_forms=kept)
-
-
 def _form_page(
     request: HttpRequest, schedule: RecurringInvoice | None, initial: dict[str, Any]
 ) -> HttpResponse:
+    def save(data: dict[str, Any], lines: list[LineData]) -> RecurringInvoice:
+        return save_schedule(schedule, ScheduleData(**data), lines, by=acting_user(request))
+
+    def saved(result: RecurringInvoice) -> HttpResponse:
+        messages.success(request, f"Recurring invoice “{result.name}” is saved.")
+        return redirect("automation:schedule", pk=result.pk)
+
     used = [pk for row in schedule.lines for pk in row.get("tax_ids", [])] if schedule else []
-    tax_options = TaxOptions.load(also=used)
-    errors: list[str] = []
-    current = schedule.client_id if schedule else None
-    if request.method == "POST":
-        form = ScheduleForm(request.POST, current_client_id=current)
-        formset = line_formset(request.POST, tax_options, formset_class=ScheduleLineFormSet)
-        if form.is_valid() and formset.is_valid():
-            result = _save(request, schedule, form, formset)
-            if isinstance(result, RecurringInvoice):
-                messages.success(request, f"Recurring invoice “{result.name}” is saved.")
-                return redirect("automation:schedule", pk=result.pk)
-            errors = result
-    else:
-        form = ScheduleForm(initial=initial, current_client_id=current)
-        lines = lines_from_json(schedule.lines) if schedule else []
-        initial_lines = [line_initial(line) for line in lines] or [{}]
-        formset = line_formset(None, tax_options, initial_lines, formset_class=ScheduleLineFormSet)
-    return render_draft_form(
-        request, "automation/recurring/form.html", {"schedule": schedule}, form, formset, errors
+    return draft_form_page(
+        request,
+        template="automation/recurring/form.html",
+        document={"schedule": schedule},
+        form_class=ScheduleForm,
+        client_id=schedule.client_id if schedule else None,
+        tax_options=TaxOptions.load(also=used),
+        initial=initial,
+        initial_lines=lambda: lines_from_json(schedule.lines) if schedule else [],
+        save=save,
+        saved=saved,
+        formset_class=ScheduleLineFormSet,
     )
 
 
