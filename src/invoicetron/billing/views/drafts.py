@@ -1,4 +1,8 @@
-"""Writing drafts: the header form and its lines (added and removed in place with htmx)."""
+"""Writing drafts: the header form and its lines (added and removed in place with htmx).
+
+`draft_form_page` and `render_draft_form` are the one draft flow of every document with lines:
+invoices here, quotes (quotes.views) and recurring schedules (automation.views.recurring).
+"""
 
 from __future__ import annotations
 
