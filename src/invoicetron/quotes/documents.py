@@ -12,10 +12,13 @@ from invoicetron.quotes.services import decision_refusal, quote_snapshot
 
 def render_quote_pdf(quote: Quote) -> bytes:
     """The quote as sent; a draft's is rendered from its current lines and marked DRAFT."""
-    snapshot = quote_snapshot(quote)
-    # billing.pdf's document context and renderer: same layout, fonts and offline fetcher.
-    context = pdf.document_context(snapshot, title="Quote", draft=quote.snapshot is None)
-    return pdf.render_document("quotes/pdf/quote.html", context)
+    # billing's document PDF: same context, layout, fonts and offline fetcher as an invoice's.
+    return pdf.render_document_pdf(
+        quote_snapshot(quote),
+        template="quotes/pdf/quote.html",
+        title="Quote",
+        draft=quote.snapshot is None,
+    )
 
 
 def _context(quote: Quote) -> dict[str, Any]:

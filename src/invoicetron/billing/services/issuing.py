@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
+from invoicetron.billing.lines import money_line
 from invoicetron.billing.models import (
     AuditAction,
     BusinessProfile,
@@ -23,7 +24,7 @@ from invoicetron.billing.models import (
     InvoiceStatus,
 )
 from invoicetron.billing.services.audit import record
-from invoicetron.billing.services.drafts import compute_draft_totals, money_line
+from invoicetron.billing.services.drafts import compute_draft_totals
 from invoicetron.billing.services.numbering import take_next_number
 from invoicetron.billing.services.validation import checked_number
 

@@ -17,10 +17,11 @@ from invoicetron.billing.forms.invoices import (
     IssueForm,
     PaymentForm,
 )
+from invoicetron.billing.lines import display_rows
 from invoicetron.billing.models import BusinessProfile, Client, CreditNote, Invoice
 from invoicetron.billing.pdf import render_credit_note_pdf, render_invoice_pdf
 from invoicetron.billing.services.changes import billing_count
-from invoicetron.billing.templatetags.billing import minor, plain
+from invoicetron.billing.templatetags.billing import minor
 from invoicetron.web.downloads import content_disposition
 from invoicetron.web.lists import paginate
 from invoicetron.web.permissions import member_required
@@ -74,35 +75,10 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
 
 def display_lines(invoice: Invoice, totals: Any) -> list[dict[str, Any]]:
     """The lines as shown: an issued invoice's from its snapshot, a draft's from its rows."""
-    if invoice.snapshot and not invoice.is_draft:
-        rows = [
-            {
-                "description": row["description"],
-                "quantity": row["quantity"],
-                "unit": row["unit"],
-                "unit_price": row["unit_price"],
-                "taxes": ", ".join(f"{tax['name']} {plain(tax['rate'])} %" for tax in row["taxes"]),
-                "discount": row["discount_value"],
-                "discount_type": row["discount_type"],
-            }
-            for row in invoice.snapshot["lines"]
-        ]
-    else:
-        rows = [
-            {
-                "description": line.description,
-                "quantity": line.quantity,
-                "unit": line.unit,
-                "unit_price": line.unit_price,
-                "taxes": ", ".join(f"{tax.name} {plain(tax.rate)} %" for tax in line.taxes),
-                "discount": line.discount_value,
-                "discount_type": line.discount_type,
-            }
-            for line in services.draft_lines(invoice)
-        ]
-    for row, figures in zip(rows, totals.lines, strict=True):
-        row["amount"] = figures.amount
-    return rows
+    snapshot = invoice.snapshot
+    if snapshot and not invoice.is_draft:
+        return display_rows(snapshot["lines"], totals)
+    return display_rows(services.draft_lines(invoice), totals)
 
 
 def newest_first(rows: QuerySet[Any], *fields: str) -> list[Any]:
