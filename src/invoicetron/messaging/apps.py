@@ -5,8 +5,3 @@ class MessagingConfig(AppConfig):
     name = "invoicetron.messaging"
     label = "messaging"
     verbose_name = "Messaging"
-
-    def ready(self) -> None:
-        from invoicetron.messaging import documents
-
-        documents.register_billing_documents()
