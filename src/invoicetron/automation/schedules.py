@@ -23,7 +23,7 @@ from invoicetron.automation.schedule import occurrence
 from invoicetron.billing.lines import LineData, line_json, validate_lines
 from invoicetron.billing.models import AuditAction, BusinessProfile, Client, DiscountType
 from invoicetron.billing.services.audit import record
-from invoicetron.billing.services.validation import checked_currency, checked_number, merge
+from invoicetron.billing.validation import checked_currency, checked_number, merge
 
 # Integer digits left by the rate column (20 digits, 10 of them decimals).
 MAX_RATE = Decimal(10) ** 10

@@ -9,6 +9,9 @@ class BillingConfig(AppConfig):
     verbose_name = "Billing"
 
     def ready(self) -> None:
+        from invoicetron.billing.document_types import register_billing_documents
+
+        register_billing_documents()
         navigation.add_section("Invoices", "billing:invoices", order=10, paths=("/invoices/",))
         navigation.add_section(
             "Credit notes", "billing:credit_notes", order=20, paths=("/credit-notes/",)

@@ -43,7 +43,7 @@ from invoicetron.billing import money
 from invoicetron.billing.forms.invoices import plain
 from invoicetron.billing.forms.widgets import decimal_text
 from invoicetron.billing.models import DiscountType, Product, TaxRate
-from invoicetron.billing.services.validation import (
+from invoicetron.billing.validation import (
     checked_amount,
     checked_number,
     merge,

@@ -6,11 +6,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from invoicetron.accounts.acting import acting_user
-from invoicetron.messaging import documents
+from invoicetron.billing import documents
 from invoicetron.messaging.forms import SendForm
 from invoicetron.messaging.models import Delivery
 from invoicetron.messaging.panel import (
@@ -29,15 +29,7 @@ from invoicetron.web.permissions import member_required
 
 def _document_page(request: HttpRequest, document: models.Model, status: int = 400) -> HttpResponse:
     """The document's own page again: a refused send's errors, or a new link shown once."""
-    if document._meta.label_lower == "quotes.quote":
-        from invoicetron.quotes.views import quote_page
-
-        return quote_page(request, document, status=status)  # type: ignore[arg-type]
-    from invoicetron.billing.views.invoices import get_invoice, invoice_context
-
-    invoice = get_invoice(documents.for_object(document).invoice_id(document) or 0)
-    context = invoice_context(request, invoice)
-    return render(request, "billing/invoices/detail.html", context, status=status)
+    return documents.for_object(document).render_page(request, document, status)
 
 
 @require_POST

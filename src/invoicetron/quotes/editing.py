@@ -19,7 +19,7 @@ from invoicetron.billing import money
 from invoicetron.billing.lines import LineData, checked_discount, validate_lines
 from invoicetron.billing.models import AuditAction, BusinessProfile, Client, DiscountType
 from invoicetron.billing.services.audit import record
-from invoicetron.billing.services.validation import checked_currency
+from invoicetron.billing.validation import checked_currency
 from invoicetron.quotes.models import Quote, QuoteStatus
 from invoicetron.quotes.services import add_lines, create_quote, quote_totals
 

@@ -53,6 +53,7 @@ from invoicetron.billing.services import business_today, create_draft, default_s
 from invoicetron.billing.services.audit import record
 from invoicetron.billing.services.issuing import build_snapshot
 from invoicetron.billing.services.numbering import take_next_number
+from invoicetron.messaging.services import queue_email
 from invoicetron.quotes.models import Quote, QuoteStatus
 
 DEFAULT_VALIDITY_DAYS = 30
@@ -132,8 +133,6 @@ def send_quote(quote: Quote, *, by: User | None, email: bool = True) -> Quote:
     elif locked.status != QuoteStatus.SENT:
         raise ValidationError(f"A {locked.get_status_display().lower()} quote is not sent again.")
     if email:
-        from invoicetron.messaging.services import queue_email
-
         queue_email(locked, by=by)
     return locked
 

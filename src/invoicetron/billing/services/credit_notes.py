@@ -38,7 +38,7 @@ from invoicetron.billing.services.audit import record
 from invoicetron.billing.services.issuing import business_snapshot, business_today
 from invoicetron.billing.services.numbering import default_series, take_next_number
 from invoicetron.billing.services.settlement import settle
-from invoicetron.billing.services.validation import checked_number, merge
+from invoicetron.billing.validation import checked_number, merge
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from invoicetron.billing.models import (
 )
 from invoicetron.billing.services.audit import changed_values, field_values, record
 from invoicetron.billing.services.numbering import default_series
-from invoicetron.billing.services.validation import checked_currency
+from invoicetron.billing.validation import checked_currency
 
 ZERO = Decimal(0)
 DRAFT_FIELDS = (

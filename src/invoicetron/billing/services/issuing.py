@@ -26,7 +26,7 @@ from invoicetron.billing.models import (
 from invoicetron.billing.services.audit import record
 from invoicetron.billing.services.drafts import compute_draft_totals
 from invoicetron.billing.services.numbering import take_next_number
-from invoicetron.billing.services.validation import checked_number
+from invoicetron.billing.validation import checked_number
 
 SNAPSHOT_VERSION = 1
 

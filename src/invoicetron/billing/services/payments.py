@@ -14,7 +14,7 @@ from invoicetron.billing.money import format_amount
 from invoicetron.billing.services.audit import field_values, record
 from invoicetron.billing.services.issuing import business_today
 from invoicetron.billing.services.settlement import settle
-from invoicetron.billing.services.validation import checked_amount
+from invoicetron.billing.validation import checked_amount
 
 
 @transaction.atomic
