@@ -24,9 +24,6 @@ class DeliveryStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"  # e.g. a reminder for an invoice paid in the meantime
 
 
-PENDING_STATUSES = (DeliveryStatus.QUEUED, DeliveryStatus.RETRYING)
-
-
 class EmailTemplate(models.Model):
     """The subject and body for one kind of message; the defaults live in templates.py."""
 
