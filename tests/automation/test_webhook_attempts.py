@@ -10,13 +10,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
 import pytest
-from django.db import connection, transaction
-from pythonjsonlogger.json import JsonFormatter
+from django.db import transaction
 
 from invoicetron.accounts.models import User
 from invoicetron.automation import webhooks
 from invoicetron.automation.models import WebhookDelivery, WebhookEndpoint, WebhookStatus
 from invoicetron.automation.worker import run_worker
+from tests.automation.jobs import attempt_lines, everything_logged, start_in_thread
 from tests.billing import factories
 from tests.conftest import free_port
 
@@ -61,15 +61,6 @@ def issue_with_endpoint(url: str, owner: User) -> WebhookDelivery:
     factories.business()
     factories.issued_invoice(owner)
     return WebhookDelivery.objects.get()
-
-
-def attempt_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
-    return [record for record in caplog.records if record.name == "invoicetron.jobs"]
-
-
-def everything_logged(caplog: pytest.LogCaptureFixture) -> str:
-    formatter = JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s")
-    return "\n".join(formatter.format(record) + repr(vars(record)) for record in caplog.records)
 
 
 def test_a_failing_receiver_is_logged_for_every_attempt_without_the_secret(
@@ -123,8 +114,7 @@ def test_the_post_holds_no_lock_on_the_delivery_or_its_endpoint(
 ) -> None:
     Receiver.answer, Receiver.hold = 204, threading.Event()
     delivery = issue_with_endpoint(receiver_url, owner)
-    attempt = threading.Thread(target=deliver_and_disconnect, args=(delivery.pk,))
-    attempt.start()
+    attempt = start_in_thread(webhooks.deliver, delivery.pk)
     try:
         assert Receiver.arrived.wait(timeout=30)
         with transaction.atomic():  # NOWAIT: an error if the attempt still held either row
@@ -136,10 +126,3 @@ def test_the_post_holds_no_lock_on_the_delivery_or_its_endpoint(
         attempt.join(timeout=30)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.response_status) == (WebhookStatus.DELIVERED, 204)
-
-
-def deliver_and_disconnect(delivery_id: int) -> None:
-    try:
-        webhooks.deliver(delivery_id)
-    finally:
-        connection.close()  # this thread's own connection

@@ -10,8 +10,7 @@ import time
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
-from pythonjsonlogger.json import JsonFormatter
+from django.db import transaction
 
 from invoicetron.accounts.models import User
 from invoicetron.automation.worker import run_worker
@@ -20,7 +19,7 @@ from invoicetron.jobs.queue import defer
 from invoicetron.messaging import delivery as sending
 from invoicetron.messaging.models import Delivery, DeliveryStatus
 from invoicetron.messaging.services import queue_email
-from tests.automation.jobs import queued_jobs
+from tests.automation.jobs import attempt_lines, everything_logged, queued_jobs, start_in_thread
 from tests.billing import factories
 from tests.messaging.smtp import MailServer
 
@@ -32,21 +31,6 @@ FIELDS = ("kind", "delivery", "job", "attempt", "max_attempts", "outcome", "next
 def invoice(owner: User) -> Invoice:
     factories.business()
     return factories.issued_invoice(owner, for_client=factories.client(email="ap@globex.example"))
-
-
-def attempt_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
-    return [record for record in caplog.records if record.name == "invoicetron.jobs"]
-
-
-def everything_logged(caplog: pytest.LogCaptureFixture) -> str:
-    """Every record of the app and its libraries as the JSON log shows it, and its raw fields
-    (the test's own SMTP server, aiosmtpd's "mail.log", is not the app's)."""
-    formatter = JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s")
-    return "\n".join(
-        formatter.format(record) + repr(vars(record))
-        for record in caplog.records
-        if record.name != "mail.log"
-    )
 
 
 def test_a_refused_login_is_logged_for_the_attempt_without_the_password(
@@ -103,8 +87,7 @@ def test_the_mail_server_is_talked_to_without_the_delivery_or_the_invoice_locked
 ) -> None:
     mail_server.hold = threading.Event()
     delivery = queue_email(invoice, by=owner)
-    attempt = threading.Thread(target=deliver_and_disconnect, args=(delivery.pk,))
-    attempt.start()
+    attempt = start_in_thread(sending.deliver, delivery.pk)
     try:
         assert mail_server.arrived.wait(timeout=30)
         # Another session locks both rows at once (NOWAIT: an error if anything holds them).
@@ -143,10 +126,3 @@ def test_two_workers_with_duplicate_jobs_for_one_email_send_it_once(
     assert queued_jobs("messaging.send_delivery") == []
     outcomes = sorted(line.outcome for line in attempt_lines(caplog))  # type: ignore[attr-defined]
     assert outcomes == ["delivered", "skipped", "skipped", "skipped"]
-
-
-def deliver_and_disconnect(delivery_id: int) -> None:
-    try:
-        sending.deliver(delivery_id)
-    finally:
-        connection.close()  # this thread's own connection
