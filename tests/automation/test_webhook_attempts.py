@@ -16,6 +16,7 @@ from invoicetron.accounts.models import User
 from invoicetron.automation import webhooks
 from invoicetron.automation.models import WebhookDelivery, WebhookEndpoint, WebhookStatus
 from invoicetron.automation.worker import run_worker
+from invoicetron.jobs import retries
 from tests.automation.jobs import attempt_lines, everything_logged, start_in_thread
 from tests.billing import factories
 from tests.conftest import free_port
@@ -126,3 +127,26 @@ def test_the_post_holds_no_lock_on_the_delivery_or_its_endpoint(
         attempt.join(timeout=30)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.response_status) == (WebhookStatus.DELIVERED, 204)
+
+
+def test_an_unexpected_error_while_sending_is_a_failed_attempt_with_its_traceback_logged(
+    receiver_url: str, owner: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    delivery = issue_with_endpoint(receiver_url, owner)
+
+    def broken_send(row: WebhookDelivery) -> None:
+        raise RuntimeError("a bug in the sending code")
+
+    retries.attempt(
+        webhooks.POLICY,
+        WebhookDelivery.objects.all(),
+        delivery.pk,
+        send=broken_send,
+        delivered=lambda row: None,
+    )
+    delivery.refresh_from_db()  # not left `sending`: retried like any failed attempt
+    assert (delivery.status, delivery.attempts) == (WebhookStatus.RETRYING, 1)
+    assert delivery.last_error.startswith("Unexpected error (RuntimeError)")
+    assert "a bug" not in delivery.last_error  # the owner's log gets no internals
+    [line] = attempt_lines(caplog)
+    assert line.exc_info is not None and line.exc_info[0] is RuntimeError

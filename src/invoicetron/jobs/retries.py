@@ -130,20 +130,26 @@ def attempt(
         if reason:
             state.status, state.last_error, state.next_attempt_at = CANCELLED, reason, None
             state.save()
-            _log(policy, state, Outcome.CANCELLED, job_id, started, reason=reason)
+            _log(policy, state, Outcome.CANCELLED, job_id, started, reason)
             return row
         state.attempts += 1
         state.status = SENDING
         state.save()
+    failure: str | None = None
+    unexpected: Exception | None = None
     try:
         send(row)
-        failure = None
     except SendFailed as error:
         failure = error.reason
+    # Anything else (a bug, a document that cannot be rendered) is a failed attempt too, so that
+    # the row is not left `sending`: it is retried, then shown as failed; the traceback is logged.
+    except Exception as error:
+        failure = f"Unexpected error ({type(error).__name__}); the worker's log has the details."
+        unexpected = error
     with transaction.atomic():
         outcome, delay = _record(policy, state, row, failure, delivered)
         state.save()
-    _log(policy, state, outcome, job_id, started, reason=failure or "", delay=delay)
+    _log(policy, state, outcome, job_id, started, failure or "", delay, unexpected)
     return row
 
 
@@ -175,9 +181,9 @@ def _log(
     outcome: Outcome,
     job_id: int | None,
     started: float,
-    *,
     reason: str = "",
     delay: int | None = None,
+    unexpected: Exception | None = None,
 ) -> None:
     fields: dict[str, Any] = {
         "kind": policy.kind,
@@ -192,7 +198,9 @@ def _log(
     }
     level = logging.WARNING if outcome in (Outcome.RETRYING, Outcome.FAILED) else logging.INFO
     text = " ".join(f"{name}={_shown(value)}" for name, value in fields.items())
-    logger.log(level, "%s delivery attempt %s", policy.kind, text, extra=fields)
+    logger.log(
+        level, "%s delivery attempt %s", policy.kind, text, extra=fields, exc_info=unexpected
+    )
 
 
 def _shown(value: object) -> str:
