@@ -14,6 +14,7 @@ from django.db import transaction
 
 from invoicetron.accounts.models import User
 from invoicetron.automation import webhooks
+from invoicetron.automation.endpoints import delete_endpoint
 from invoicetron.automation.models import WebhookDelivery, WebhookEndpoint, WebhookStatus
 from invoicetron.automation.worker import run_worker
 from invoicetron.jobs import retries
@@ -150,3 +151,20 @@ def test_an_unexpected_error_while_sending_is_a_failed_attempt_with_its_tracebac
     assert "a bug" not in delivery.last_error  # the owner's log gets no internals
     [line] = attempt_lines(caplog)
     assert line.exc_info is not None and line.exc_info[0] is RuntimeError
+
+
+def test_an_endpoint_deleted_during_the_post_leaves_nothing_behind(
+    receiver_url: str, owner: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    Receiver.answer, Receiver.hold = 204, threading.Event()
+    delivery = issue_with_endpoint(receiver_url, owner)
+    attempt = start_in_thread(webhooks.deliver, delivery.pk)
+    try:
+        assert Receiver.arrived.wait(timeout=30)
+        delete_endpoint(delivery.endpoint, by=owner)  # not kept waiting by the POST
+    finally:
+        Receiver.hold.set()
+        attempt.join(timeout=30)
+    assert not WebhookDelivery.objects.exists()
+    assert [line.outcome for line in attempt_lines(caplog)] == ["deleted"]  # type: ignore[attr-defined]

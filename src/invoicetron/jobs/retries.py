@@ -60,6 +60,7 @@ class Outcome(StrEnum):
     FAILED = "failed"  # failed, no attempt left
     CANCELLED = "cancelled"  # no longer wanted (e.g. a reminder for an invoice since paid)
     SKIPPED = "skipped"  # not pending: finished already, or claimed by another job
+    DELETED = "deleted"  # the row went while it was being sent (its webhook endpoint was deleted)
 
 
 class SendFailed(Exception):
@@ -147,6 +148,10 @@ def attempt(
         failure = f"Unexpected error ({type(error).__name__}); the worker's log has the details."
         unexpected = error
     with transaction.atomic():
+        # Deleted while it was sent (a webhook's endpoint removed): nothing left to record.
+        if not rows.model._default_manager.select_for_update().filter(pk=state.pk).exists():
+            _log(policy, state, Outcome.DELETED, job_id, started, failure or "")
+            return row
         outcome, delay = _record(policy, state, row, failure, delivered)
         state.save()
     _log(policy, state, outcome, job_id, started, failure or "", delay, unexpected)
