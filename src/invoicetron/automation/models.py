@@ -170,6 +170,7 @@ class WebhookEndpoint(models.Model):
 class WebhookStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     RETRYING = "retrying", "Failed, will retry"
+    SENDING = "sending", "Sending"  # claimed by a worker, which is posting it
     DELIVERED = "delivered", "Delivered"
     FAILED = "failed", "Failed"
 

@@ -20,10 +20,10 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from invoicetron.accounts.models import User
-from invoicetron.automation.queue import defer
 from invoicetron.billing import documents
 from invoicetron.billing.models import AuditAction
 from invoicetron.billing.services.audit import record
+from invoicetron.jobs.queue import defer
 from invoicetron.messaging.delivery import LINK_MARK
 from invoicetron.messaging.models import (
     Delivery,

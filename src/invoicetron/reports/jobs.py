@@ -13,7 +13,7 @@ import logging
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from invoicetron.automation.queue import defer
+from invoicetron.jobs.queue import defer
 from invoicetron.reports.csvio.errors import ErrorLog
 from invoicetron.reports.csvio.reader import FileRefused, parse
 from invoicetron.reports.importers.runner import run_import
