@@ -21,7 +21,7 @@ from invoicetron.reports import sales as figures
 from invoicetron.reports.aging import BUCKETS, aging_by_client, aging_total
 from invoicetron.reports.amounts import Base, DateRange
 from invoicetron.reports.csvio.exports import CURSOR_ROWS, amount, in_transaction
-from invoicetron.reports.csvio.writer import csv_response
+from invoicetron.reports.csvio.writer import csv_response, export_response
 from invoicetron.reports.forms import AgingForm, DateRangeForm, SalesForm
 
 
@@ -225,7 +225,9 @@ def payments(request: HttpRequest) -> HttpResponseBase:
             "base_amount",
             "base_currency",
         ]
-        return csv_response(request, _stem("payments", dates), header, _payment_cells(base, dates))
+        return export_response(
+            request, _stem("payments", dates), header, lambda: _payment_cells(base, dates)
+        )
     summary = figures.payments_summary(base, dates)
     listed = list(figures.payment_rows(base, dates)[: figures.PAYMENTS_LISTED])
     return _page(
