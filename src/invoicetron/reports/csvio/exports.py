@@ -142,10 +142,14 @@ def in_transaction(rows: Iterator[T]) -> Iterator[T]:
 
     A server-side cursor (what `iterator()` and `chunked_cursor()` use) outside a transaction is
     declared WITH HOLD, and PostgreSQL then writes the whole result to temporary files before the
-    first row; inside a transaction it streams. Closing this generator (the client went away)
-    rolls the read-only transaction back.
+    first row; inside a transaction it streams. PostgreSQL plans a cursor for its first 10 % of
+    rows by default (`cursor_tuple_fraction`): fast-start plans that took the invoice export from
+    5 s to 38 s on 20,000 invoices. An export reads every row, so it says so. Closing this
+    generator (the client went away) rolls the read-only transaction back.
     """
     with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
         yield from rows
 
 
