@@ -15,17 +15,15 @@ import datetime
 import json
 import os
 import socket
-import tempfile
 import threading
 import time
 import urllib.request
-from pathlib import Path
 from typing import Any
 
 import psycopg
 
-from bench.run import RESULTS, _free_port, load_average, say
-from bench.server import EMAIL, PASSWORD, Database, Server, cli, environment, sign_in
+from bench.run import RESULTS, fresh_database, load_average, say
+from bench.server import EMAIL, PASSWORD, Database, Server, cli, sign_in
 
 EXPORTS = {
     "invoices.csv": "/data/export/invoices.csv",
@@ -188,10 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=2000)
     args = parser.parse_args(argv)
     load_before = load_average()
-    say(f"load average {load_before}; a fresh PostgreSQL 18…")
-    db = Database.fresh()
-    static = Path(tempfile.mkdtemp(prefix="invoicetron-bench-static-"))
-    env = environment(db, _free_port(), static)
+    db, env = fresh_database(load_before)
     try:
         cli(env, "migrate", "--verbosity", "0")
         cli(env, "createuser", "--email", EMAIL, "--owner", "--password-stdin", stdin=PASSWORD)
