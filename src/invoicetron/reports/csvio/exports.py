@@ -110,7 +110,11 @@ ORDER BY i.issue_date, s.name, i.sequence, i.id
 # numeric and are formatted by `amount()`'s rule below. Line fields default as the snapshot reader
 # always did. OFFSET 0 keeps the invoice fields (and the paid date) computed once per invoice.
 INVOICE_LINES_SQL = """
-SELECT head.*,
+SELECT head.id, head.number, head.series, head.status, head.client, head.currency,
+  head.exchange_rate, head.issue_date, head.due_date, head.prices_include_tax,
+  head.discount_type, head.discount_value, head.notes, head.terms, head.net_total,
+  head.tax_total, head.total, head.amount_paid, head.amount_credited, head.balance_due,
+  head.paid_date,
   line.value ->> 'description',
   trim_scale((line.value ->> 'quantity')::numeric)::text,
   COALESCE(line.value ->> 'unit', ''),
@@ -125,26 +129,30 @@ SELECT head.*,
     FROM jsonb_array_elements(line.value -> 'taxes') WITH ORDINALITY AS tax(value, position)
   ), '')
 FROM (
-  SELECT i.id, i.number, s.name, i.status, c.name, i.currency,
-    trim_scale(i.exchange_rate)::text,
-    to_char(i.issue_date, 'YYYY-MM-DD'), to_char(i.due_date, 'YYYY-MM-DD'),
-    i.prices_include_tax, i.discount_type, trim_scale(i.discount_value)::text, i.notes, i.terms,
-    i.net_total, i.tax_total, i.total, i.amount_paid, i.amount_credited, i.balance_due,
-    to_char((SELECT max(p.date) FROM {payment} p WHERE p.invoice_id = i.id), 'YYYY-MM-DD'),
+  SELECT i.id, i.number, s.name AS series, i.status, c.name AS client, i.currency,
+    trim_scale(i.exchange_rate)::text AS exchange_rate,
+    to_char(i.issue_date, 'YYYY-MM-DD') AS issue_date,
+    to_char(i.due_date, 'YYYY-MM-DD') AS due_date,
+    i.prices_include_tax, i.discount_type, trim_scale(i.discount_value)::text AS discount_value,
+    i.notes, i.terms, i.net_total, i.tax_total, i.total, i.amount_paid, i.amount_credited,
+    i.balance_due,
+    to_char((SELECT max(p.date) FROM {payment} p WHERE p.invoice_id = i.id), 'YYYY-MM-DD')
+      AS paid_date,
     i.snapshot -> 'lines' AS lines,
-    batch.position AS batch_position
-  FROM unnest(%s::bigint[]) WITH ORDINALITY AS batch(id, position)
-  JOIN {invoice} i ON i.id = batch.id
+    batch.position
+  FROM {invoice} i
+  JOIN unnest(%s::bigint[]) WITH ORDINALITY AS batch(id, position) ON batch.id = i.id
   JOIN {series} s ON s.id = i.series_id
   JOIN {client} c ON c.id = i.client_id
+  WHERE i.id = ANY(%s::bigint[])
   OFFSET 0
 ) head
 CROSS JOIN LATERAL jsonb_array_elements(head.lines) WITH ORDINALITY AS line(value, position)
-ORDER BY head.batch_position, line.position
+ORDER BY head.position, line.position
 """
 # Where in a row of INVOICE_LINES_SQL the invoice's amounts and its paid date are.
 AMOUNTS = slice(14, 20)
-FIRST_LINE_FIELD = 23  # after the invoice fields, its lines and its place in the batch
+FIRST_LINE_FIELD = 21
 INVOICES_PER_BATCH = 1000
 
 
@@ -175,7 +183,7 @@ def _invoice_line_rows() -> Iterator[list[Any]]:
     with connection.chunked_cursor() as ordered, connection.cursor() as batch:
         ordered.execute(ORDERED_INVOICES_SQL.format(**tables), [InvoiceStatus.DRAFT])
         while ids := [row[0] for row in ordered.fetchmany(INVOICES_PER_BATCH)]:
-            batch.execute(lines_sql, [ids])
+            batch.execute(lines_sql, [ids, ids])
             yield from _with_invoice_fields(batch.fetchall())
 
 
