@@ -107,7 +107,7 @@ ORDER BY i.issue_date, s.name, i.sequence, i.id
 # One row per line of each of a batch of invoices (ids in export order), in the order of its
 # frozen snapshot. PostgreSQL expands the snapshot's lines and formats what it formats exactly as
 # `number()` does (trim_scale drops trailing zeros as Decimal.normalize does); money amounts stay
-# numeric and are formatted by `amount()`'s rule below. Line fields default as the snapshot reader
+# numeric and are formatted by `amount()` below. Line fields default as the snapshot reader
 # always did. OFFSET 0 keeps the invoice fields (and the paid date) computed once per invoice.
 INVOICE_LINES_SQL = """
 SELECT head.id, head.number, head.series, head.status, head.client, head.currency,
@@ -193,12 +193,12 @@ def _with_invoice_fields(rows: list[tuple[Any, ...]]) -> Iterator[list[Any]]:
     invoice_id = None
     for row in rows:
         if row[0] != invoice_id:
-            invoice_id, places = row[0], minor_unit(row[5])
+            invoice_id, currency = row[0], row[5]
             header = [
                 *row[1:9],
                 yes_no(row[9]),
                 *row[10:14],
-                *(f"{value:.{places}f}" for value in row[AMOUNTS]),
+                *(amount(value, currency) for value in row[AMOUNTS]),
                 row[20],
             ]
         yield header + list(row[FIRST_LINE_FIELD:])
