@@ -182,10 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     require_wrk()
     load_before = load_average()
-    say(f"load average {load_before}; a fresh PostgreSQL 18…")
-    db = Database.fresh()
-    static = Path(tempfile.mkdtemp(prefix="invoicetron-bench-static-"))
-    env = environment(db, _free_port(), static)
+    db, env = fresh_database(load_before)
     try:
         results: dict[str, Any] = prepare(db, env, args)
         results.update(serve_and_measure(env, args.seconds))
@@ -204,6 +201,14 @@ def main(argv: list[str] | None = None) -> int:
     print(report.markdown(results))
     say(f"results: {path}")
     return EXIT_OK
+
+
+def fresh_database(load_before: str) -> tuple[Database, dict[str, str]]:
+    """A fresh embedded PostgreSQL 18 and the server's environment for it."""
+    say(f"load average {load_before}; a fresh PostgreSQL 18…")
+    db = Database.fresh()
+    static = Path(tempfile.mkdtemp(prefix="invoicetron-bench-static-"))
+    return db, environment(db, _free_port(), static)
 
 
 def _free_port() -> int:

@@ -18,7 +18,7 @@ from invoicetron.reports.csvio.columns import (
     PRODUCT_COLUMNS,
 )
 from invoicetron.reports.csvio.reader import MAX_FILE_BYTES, FileRefused, ParsedFile, parse
-from invoicetron.reports.csvio.writer import csv_response
+from invoicetron.reports.csvio.writer import export_response
 from invoicetron.reports.forms import UploadForm
 from invoicetron.reports.importers.runner import KINDS, guess_mapping
 from invoicetron.reports.models import ImportRun
@@ -38,7 +38,7 @@ def export_csv(request: HttpRequest, kind: str) -> HttpResponseBase:
     if kind not in EXPORTS:
         raise Http404("No such export.")
     columns, rows = EXPORTS[kind]
-    return csv_response(request, f"{kind}.csv", columns, rows())
+    return export_response(request, f"{kind}.csv", columns, rows)
 
 
 @member_required
