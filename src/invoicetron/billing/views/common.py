@@ -11,13 +11,13 @@ from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 from invoicetron.accounts.models import User
-from invoicetron.billing.services.changes import billing_count
+from invoicetron.billing.caching import billing_count
 
 PAGE_SIZE = 25
 
 
 class KeptCountPaginator(Paginator):
-    """Its COUNT is reused while billing data is unchanged (see services.changes)."""
+    """Its COUNT is reused while billing data is unchanged (see billing.caching)."""
 
     @cached_property
     def count(self) -> int:

@@ -31,6 +31,8 @@ SECTIONS: tuple[tuple[str, str, tuple[str, ...], bool], ...] = (
 )
 
 
+# An lru_cache, not settings.CACHES: the addresses follow from the code (the URLconf) and the
+# script prefix only, never from data, so nothing can make them stale.
 @functools.lru_cache(maxsize=8)
 def _addresses(script_prefix: str) -> tuple[str, ...]:
     return tuple(reverse(name) for _label, name, _prefixes, _owner in SECTIONS)
