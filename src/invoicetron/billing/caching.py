@@ -13,11 +13,12 @@ committed by any process is seen by the next request in all of them. A shared ca
 would cost a query per use too and is not needed. KEEP_SECONDS only bounds how old a kept figure
 gets (and covers a sequence set back by hand, e.g. by restoring a dump into a live process).
 
-Why the marker and `nothing_in_progress` are separate statements: a writer moves the marker
-after each statement but commits later. So the marker is read first; then a figure is computed
-and kept only if, in a snapshot taken after that read, no transaction is in progress (one that
-is may have moved the marker already and commit afterwards, under the marker just read) and
-this connection's own transaction has written nothing (its rows could still be rolled back).
+When a figure may be kept: a writer moves the marker after each statement but commits later.
+So the marker is read first, then whether any transaction that has written is still running
+(one that is may have moved the marker already and commit afterwards, under the marker just
+read), and only then is the figure computed, in later snapshots that hold every such write. It
+is kept only if nothing was running, this connection's own transaction included (its rows could
+still be rolled back).
 """
 
 from __future__ import annotations
@@ -35,28 +36,20 @@ T = TypeVar("T")
 CACHE = "billing"
 KEEP_SECONDS = 60
 
-MARKER = "SELECT last_value FROM billing_change_seq"
-# Every transaction that has written holds a lock on its own transaction id until it ends (pg_locks
-# shows them to every user). The snapshot's list of running transactions (pg_snapshot_xip) is not
-# enough: it leaves out any that started after the newest one to finish.
-NOTHING_IN_PROGRESS = """
-SELECT NOT EXISTS (SELECT FROM pg_locks WHERE locktype = 'transactionid' AND granted)
-"""
+# billing_change_marker() (migration 0006) reads the sequence, then whether any transaction that
+# has written is running: each holds a lock on its own transaction id until it ends, and pg_locks
+# shows them to every user. (A snapshot's list of running transactions, pg_snapshot_xip, is not
+# enough: it leaves out any that started after the newest one to finish.)
+MARKER = "SELECT marker, settled FROM billing_change_marker()"
 
 
-def change_marker() -> int:
-    """A number that moves with every write to a billing table (see the module docstring)."""
+def change_marker() -> tuple[int, bool]:
+    """(a number that moves with every write to a billing table, whether no transaction that has
+    written is running — this connection's own included — after that number was read)."""
     with connection.cursor() as cursor:
         cursor.execute(MARKER)
-        return int(cursor.fetchone()[0])
-
-
-def nothing_in_progress() -> bool:
-    """No transaction that has written is running, this connection's own included: data read
-    from now on holds every write that moved the marker so far, and none that may be undone."""
-    with connection.cursor() as cursor:
-        cursor.execute(NOTHING_IN_PROGRESS)
-        return bool(cursor.fetchone()[0])
+        marker, settled = cursor.fetchone()
+    return int(marker), bool(settled)
 
 
 def key_of(kind: str, *parts: Any) -> str:
@@ -67,19 +60,18 @@ def key_of(kind: str, *parts: Any) -> str:
 def while_unchanged(key: str, compute: Callable[[], T]) -> T:
     """compute(), reused while billing data is unchanged, for at most KEEP_SECONDS."""
     cache = caches[CACHE]
-    marker = change_marker()
+    marker, settled = change_marker()
     kept = cache.get(key)
     if kept is not None and kept[0] == marker:
         return kept[1]
-    keep = nothing_in_progress()
     value = compute()
-    if keep:
+    if settled:
         cache.set(key, (marker, value), KEEP_SECONDS)
     return value
 
 
 def billing_count(rows: QuerySet[Any]) -> int:
     """`rows.count()`, reused while billing data is unchanged: counting 100,000 invoices reads
-    the whole of an index (6-20 ms); the marker is one read of a sequence."""
+    the whole of an index (6-20 ms); the marker is one small query."""
     sql, params = rows.query.sql_with_params()
     return while_unchanged(key_of("count", sql, params), rows.count)

@@ -7,6 +7,8 @@ to record an event. Here a statement trigger on each billing table takes the nex
 the worker, an import, raw SQL). A sequence, not a counter row: nextval() takes no row lock, so
 concurrent writers never wait on each other or deadlock over it. It starts "called" so the first
 write moves `last_value` (a fresh sequence reports 1 both before and after its first nextval).
+`billing_change_marker()` reads the marker and then whether any writing transaction is running,
+in that order and in one round trip (see billing/caching.py for why the order matters).
 A billing table added later needs the same trigger: tests/billing/test_change_marker.py fails
 until it has one.
 """
@@ -40,6 +42,12 @@ BEGIN
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
+CREATE FUNCTION billing_change_marker(OUT marker bigint, OUT settled boolean) AS $$
+BEGIN
+    SELECT last_value INTO marker FROM billing_change_seq;
+    settled := NOT EXISTS (SELECT FROM pg_locks WHERE locktype = 'transactionid' AND granted);
+END;
+$$ LANGUAGE plpgsql VOLATILE;
 """
 
 TRIGGER = """
@@ -60,6 +68,7 @@ class Migration(migrations.Migration):
             reverse_sql="".join(
                 f"DROP TRIGGER {table}_marks_change ON {table};" for table in TABLES
             )
-            + "DROP FUNCTION billing_mark_change(); DROP SEQUENCE billing_change_seq;",
+            + "DROP FUNCTION billing_change_marker(); DROP FUNCTION billing_mark_change();"
+            + "DROP SEQUENCE billing_change_seq;",
         ),
     ]
