@@ -173,6 +173,26 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# -- Caches ----------------------------------------------------------------------------------------
+# Local memory, so each gunicorn and worker process has its own; nothing here needs sharing.
+# `billing` keeps counts and dashboard figures, each checked against a change marker read from
+# the database on every use (billing/caching.py), so a write by any process shows at once in all.
+# `pdfs` keeps rendered PDFs by the digest of their HTML (billing/pdf.py): never stale, only
+# bounded. `default` holds the password-reset throttle counters (accounts/password_reset.py).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "billing": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "billing",
+        "OPTIONS": {"MAX_ENTRIES": 256},
+    },
+    "pdfs": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pdfs",
+        "OPTIONS": {"MAX_ENTRIES": 32},
+    },
+}
+
 # -- Authentication --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

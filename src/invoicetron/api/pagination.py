@@ -40,7 +40,7 @@ def paginate(
     convert: Callable[[R], Any],
     count: Callable[[QuerySet[Any, R]], int] = QuerySet.count,
 ) -> dict[str, Any]:
-    """`count` may be billing's kept count (services.changes) for lists of billing documents."""
+    """`count` may be billing's kept count (billing.caching) for lists of billing documents."""
     ordered = queryset.order_by("id")
     window = list(ordered[params.offset : params.offset + params.limit])
     return {

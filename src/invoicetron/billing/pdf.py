@@ -26,11 +26,11 @@ import base64
 import datetime
 import hashlib
 import logging
-from collections import OrderedDict
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.core.cache import caches
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -43,9 +43,9 @@ from invoicetron.billing.services.issuing import build_snapshot
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 logger = logging.getLogger(__name__)
-# Recently rendered PDFs by the SHA-256 of their HTML, most recent last (see render_document).
-CACHE_BYTES = 4 * 2**20
-_rendered: OrderedDict[bytes, bytes] = OrderedDict()
+# Rendered PDFs, by the SHA-256 of their HTML (see render_document), in settings.CACHES["pdfs"].
+PDF_CACHE = "pdfs"
+PDF_KEEP_SECONDS = 3600
 
 
 class OfflineFetcher(URLFetcher):
@@ -100,20 +100,19 @@ def render_document(template: str, context: dict[str, Any]) -> bytes:
 
     Laying out a page takes WeasyPrint 150-400 ms; the HTML holds everything the PDF shows (the
     snapshot, the live settlement figures, the logo), so equal HTML means an equal document and a
-    changed figure or logo means a new render. At most CACHE_BYTES of PDFs are kept.
+    changed figure or logo means a new render. A PDF is never stale, so nothing invalidates
+    this cache: its size limit (MAX_ENTRIES) and PDF_KEEP_SECONDS bound it.
     """
     context["font_dir"] = FONTS_DIR.as_uri()
     html = render_to_string(template, context)
-    digest = hashlib.sha256(html.encode()).digest()
-    if (cached := _rendered.get(digest)) is not None:
-        _rendered.move_to_end(digest)
+    key = f"pdf:{hashlib.sha256(html.encode()).hexdigest()}"
+    cache = caches[PDF_CACHE]
+    if (cached := cache.get(key)) is not None:
         return cached
     fonts = FontConfiguration()
     document = HTML(string=html, base_url=FONTS_DIR.as_uri() + "/", url_fetcher=OfflineFetcher())
     pdf = bytes(document.write_pdf(font_config=fonts))
-    _rendered[digest] = pdf
-    while sum(map(len, _rendered.values())) > CACHE_BYTES:
-        _rendered.popitem(last=False)
+    cache.set(key, pdf, PDF_KEEP_SECONDS)
     return pdf
 
 

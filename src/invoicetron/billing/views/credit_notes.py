@@ -8,9 +8,9 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from invoicetron.billing.caching import billing_count
 from invoicetron.billing.forms.invoices import CreditNoteFilterForm
 from invoicetron.billing.models import Client, CreditNote
-from invoicetron.billing.services.changes import billing_count
 from invoicetron.web.lists import paginate
 from invoicetron.web.permissions import member_required
 

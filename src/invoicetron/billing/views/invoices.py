@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from invoicetron.billing import services
+from invoicetron.billing.caching import billing_count
 from invoicetron.billing.forms.invoices import (
     OVERDUE,
     InvoiceFilterForm,
@@ -20,7 +21,6 @@ from invoicetron.billing.forms.invoices import (
 from invoicetron.billing.lines import display_rows
 from invoicetron.billing.models import BusinessProfile, Client, CreditNote, Invoice
 from invoicetron.billing.pdf import render_credit_note_pdf, render_invoice_pdf
-from invoicetron.billing.services.changes import billing_count
 from invoicetron.billing.templatetags.billing import minor
 from invoicetron.web.downloads import content_disposition
 from invoicetron.web.lists import paginate

@@ -24,6 +24,8 @@ register = template.Library()
 CURRENT = mark_safe(' aria-current="page"')
 
 
+# An lru_cache, not settings.CACHES: the addresses follow from the code (the URLconf) and the
+# script prefix only, never from data, so nothing can make them stale.
 @functools.lru_cache(maxsize=16)
 def _addresses(script_prefix: str, links: tuple[Link, ...]) -> tuple[str, ...]:
     # `script_prefix` is only part of the key: reverse() reads the current script prefix itself.
