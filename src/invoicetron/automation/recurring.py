@@ -26,7 +26,7 @@ import datetime
 import logging
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -101,7 +101,7 @@ def create_recurring(
         next_date=start_date,
         created_by=by,
     )
-    record(cast(AuditAction, "create"), schedule, by=by, new={"name": name, "start": start_date})
+    record(AuditAction.CREATE, schedule, by=by, new={"name": name, "start": start_date})
     return schedule
 
 

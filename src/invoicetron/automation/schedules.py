@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -122,7 +122,7 @@ def save_schedule(
     locked.lines = [_line_json(line) for line in cleaned]
     locked.next_date = upcoming(locked)
     locked.save()
-    record(cast(AuditAction, "change"), locked, by=by, new={"name": locked.name})
+    record(AuditAction.CHANGE, locked, by=by, new={"name": locked.name})
     return locked
 
 
@@ -142,7 +142,7 @@ def upcoming(schedule: RecurringInvoice) -> datetime.date | None:
 def set_active(schedule: RecurringInvoice, active: bool, *, by: User | None) -> RecurringInvoice:
     updated = RecurringInvoice.objects.filter(pk=schedule.pk).update(active=active)
     if updated:
-        action = cast(AuditAction, "change")
+        action = AuditAction.CHANGE
         record(action, schedule, by=by, old={"active": not active}, new={"active": active})
     schedule.refresh_from_db()
     return schedule

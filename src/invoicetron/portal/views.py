@@ -16,9 +16,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from invoicetron.billing import pdf
+from invoicetron.billing.models import Invoice
 from invoicetron.messaging import documents
 from invoicetron.portal.models import PublicLink
 from invoicetron.portal.services import open_link, record_view
+from invoicetron.quotes.models import Quote
 from invoicetron.quotes.services import (
     accept_quote,
     decided_on,
@@ -27,8 +29,8 @@ from invoicetron.quotes.services import (
 )
 from invoicetron.web.downloads import content_disposition
 
-QUOTE = "quotes.quote"
-INVOICE = "billing.invoice"
+QUOTE = Quote._meta.label_lower
+INVOICE = Invoice._meta.label_lower
 # Same-origin requests keep their Referer and Origin (Django's CSRF check compares the Origin
 # of the decision's POST; under "no-referrer" Chromium sends `Origin: null` and the check fails),
 # while a request to any other site carries no Referer at all: the token stays on our origin.

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -70,6 +69,6 @@ def save_quote(
         raise ValidationError({"discount_value": str(error)}) from error
     quote.save()
     if not creating:
-        action = cast(AuditAction, "change")
+        action = AuditAction.CHANGE
         record(action, quote, by=by, new={"client": client.pk, "total": quote.total})
     return quote

@@ -56,10 +56,6 @@ from invoicetron.quotes.models import Quote, QuoteLine, QuoteStatus
 DEFAULT_VALIDITY_DAYS = 30
 
 
-def _action(name: str) -> AuditAction:
-    return cast(AuditAction, name)  # quote actions beside billing's own AuditAction values
-
-
 @transaction.atomic
 def create_quote(
     *,
@@ -94,7 +90,7 @@ def create_quote(
     except money.MoneyError as error:  # a discount larger than the lines: nothing is kept
         raise ValidationError({"discount_value": str(error)}) from error
     quote.save(update_fields=["total"])
-    record(_action("create"), quote, by=by, new={"client": client.pk, "total": quote.total})
+    record(AuditAction.CREATE, quote, by=by, new={"client": client.pk, "total": quote.total})
     return quote
 
 
@@ -153,7 +149,7 @@ def send_quote(quote: Quote, *, by: User | None, email: bool = True) -> Quote:
         locked.status = QuoteStatus.SENT
         locked.save()
         record(
-            _action("send"),
+            AuditAction.SEND,
             locked,
             by=by,
             old={"status": QuoteStatus.DRAFT},
@@ -242,7 +238,7 @@ def _decide(quote: Quote, status: QuoteStatus, *, by: User | None, via: str) -> 
     locked.status, locked.decided_at = status, timezone.now()
     locked.save(update_fields=["status", "decided_at", "updated_at"])
     record(
-        _action("accept" if status == QuoteStatus.ACCEPTED else "decline"),
+        AuditAction.ACCEPT if status == QuoteStatus.ACCEPTED else AuditAction.DECLINE,
         locked,
         by=by,
         old={"status": QuoteStatus.SENT},
@@ -282,7 +278,7 @@ def convert_to_invoice(quote: Quote, *, by: User | None) -> Invoice:
     )
     locked.invoice = invoice
     locked.save(update_fields=["invoice", "updated_at"])
-    record(_action("convert"), locked, by=by, new={"invoice": invoice.pk})
+    record(AuditAction.CONVERT, locked, by=by, new={"invoice": invoice.pk})
     return invoice
 
 
@@ -295,6 +291,6 @@ def expire_due(today: datetime.date | None = None) -> int:
                 status=QuoteStatus.EXPIRED, updated_at=timezone.now()
             )
             if updated:
-                record(_action("expire"), quote, by=None, new={"status": QuoteStatus.EXPIRED})
+                record(AuditAction.EXPIRE, quote, by=None, new={"status": QuoteStatus.EXPIRED})
                 expired += 1
     return expired
