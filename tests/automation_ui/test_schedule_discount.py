@@ -14,9 +14,9 @@ from django.test import Client as WebClient
 from django.urls import reverse
 
 from invoicetron.automation.models import RecurringInvoice
-from invoicetron.automation.schedule import local_today
 from invoicetron.automation.worker import run_worker
 from invoicetron.billing import money
+from invoicetron.billing.dates import business_today
 from invoicetron.billing.models import BusinessProfile, Client, Invoice, TaxRate
 from tests.automation_ui.test_pages import field_errors
 from tests.billing import factories
@@ -31,7 +31,7 @@ def schedule_form(client: Client, vat: TaxRate, **fields: str) -> dict[str, obje
     data = invoice_post(client, lines, discount_type="percent", discount_value="10")
     for name in ("series", "issue_date", "due_date", "terms"):
         data.pop(name)
-    yesterday = local_today(BusinessProfile.load().time_zone) - datetime.timedelta(days=1)
+    yesterday = business_today(BusinessProfile.load()) - datetime.timedelta(days=1)
     return data | {
         "name": "Retainer",
         "frequency": "yearly",

@@ -21,7 +21,7 @@ from invoicetron.billing.models import (
 from invoicetron.quotes.models import Quote
 
 # The webhook event of each (object_type, action) pair the audit trail records.
-EVENTS = {
+EVENTS: dict[tuple[str, str], str] = {
     (Invoice._meta.label_lower, AuditAction.ISSUE): "invoice.issued",
     (Invoice._meta.label_lower, AuditAction.SEND): "invoice.sent",
     (Payment._meta.label_lower, AuditAction.PAYMENT): "payment.created",

@@ -37,16 +37,17 @@ from invoicetron.accounts.models import User
 from invoicetron.automation.failures import failure_message
 from invoicetron.automation.models import Frequency, RecurringInvoice, RecurringRun
 from invoicetron.automation.rates import rate_for
-from invoicetron.automation.schedule import local_today, occurrence
+from invoicetron.automation.schedule import occurrence
 from invoicetron.billing import money
+from invoicetron.billing.dates import business_today
 from invoicetron.billing.models import (
     AuditAction,
-    BusinessProfile,
     Client,
     DiscountType,
     Invoice,
     Product,
     TaxRate,
+    document_currency,
 )
 from invoicetron.billing.services import LineData, create_draft, issue_invoice, validate_line
 from invoicetron.billing.services.audit import record
@@ -81,7 +82,7 @@ def create_recurring(
         raise ValidationError({"end_date": "The end date cannot be before the start."})
     if not lines:
         raise ValidationError({"lines": "Add at least one line."})
-    currency = currency or client.currency or BusinessProfile.load().base_currency
+    currency = document_currency(client, currency)
     cleaned = [validate_line(line, currency) for line in lines]
     schedule = RecurringInvoice.objects.create(
         name=name,
@@ -152,7 +153,7 @@ def _line_data(row: dict[str, Any]) -> LineData:
 
 
 def run_due(now: datetime.datetime | None = None) -> int:
-    today = local_today(BusinessProfile.load().time_zone, now)
+    today = business_today(at=now)
     # An error stays only while its schedule is still due: one edited to a later date, or
     # finished, is no longer failing.
     RecurringInvoice.objects.exclude(last_error="").filter(

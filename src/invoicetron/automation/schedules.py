@@ -24,7 +24,13 @@ from invoicetron.automation.recurring import (
     create_recurring,
 )
 from invoicetron.automation.schedule import occurrence
-from invoicetron.billing.models import AuditAction, BusinessProfile, Client, DiscountType
+from invoicetron.billing.models import (
+    AuditAction,
+    BusinessProfile,
+    Client,
+    DiscountType,
+    document_currency,
+)
 from invoicetron.billing.services import LineData
 from invoicetron.billing.services.audit import record
 from invoicetron.billing.services.drafts import _validate_lines
@@ -71,9 +77,7 @@ def checked_rate(value: Any, currency: str) -> Decimal | None:
 
 
 def _checked(data: ScheduleData, lines: Sequence[LineData]) -> tuple[str, list[LineData]]:
-    currency = checked_currency(
-        data.currency or data.client.currency or BusinessProfile.load().base_currency
-    )
+    currency = checked_currency(document_currency(data.client, data.currency))
     errors = []
     try:
         data.exchange_rate = checked_rate(data.exchange_rate, currency)

@@ -15,7 +15,12 @@ from django.db import transaction
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
-from invoicetron.billing.models import AuditAction, BusinessProfile, Client, DiscountType
+from invoicetron.billing.models import (
+    AuditAction,
+    Client,
+    DiscountType,
+    document_currency,
+)
 from invoicetron.billing.services import LineData
 from invoicetron.billing.services.audit import record
 from invoicetron.billing.services.drafts import _validate_lines, checked_discount
@@ -47,7 +52,7 @@ def save_quote(
     terms: str = "",
 ) -> Quote:
     """A new draft quote, or `quote` (a draft) with this header, discount and these lines."""
-    currency = checked_currency(currency or client.currency or BusinessProfile.load().base_currency)
+    currency = checked_currency(document_currency(client, currency))
     cleaned = checked_lines(lines, currency)
     discount = checked_discount(discount_type, discount_value or "0", currency)
     if quote is None:

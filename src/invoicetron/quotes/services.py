@@ -39,6 +39,7 @@ from invoicetron.billing.models import (
     DiscountType,
     DocumentKind,
     Invoice,
+    document_currency,
 )
 from invoicetron.billing.services import (
     LineData,
@@ -70,7 +71,7 @@ def create_quote(
     discount_type: str = DiscountType.PERCENT,
     discount_value: Decimal | str = "0",
 ) -> Quote:
-    currency = currency or client.currency or BusinessProfile.load().base_currency
+    currency = document_currency(client, currency)
     cleaned = [validate_line(line, currency) for line in lines]
     quote = Quote.objects.create(
         client=client,

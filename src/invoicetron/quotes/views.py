@@ -11,11 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from invoicetron.billing.formatting import plain, tax_label
 from invoicetron.billing.forms.errors import place_errors
-from invoicetron.billing.forms.invoices import TaxOptions, kept_line_forms, line_initial, plain
+from invoicetron.billing.forms.invoices import TaxOptions, kept_line_forms, line_initial
 from invoicetron.billing.permissions import member_required
 from invoicetron.billing.services import LineData
-from invoicetron.billing.templatetags.billing import plain as show_plain
 from invoicetron.billing.views.common import acting_user, paginate
 from invoicetron.billing.views.drafts import _formset, render_draft_form
 from invoicetron.billing.views.invoices import pdf_response
@@ -55,7 +55,7 @@ def _lines(quote: Quote) -> list[dict[str, Any]]:
                 "quantity": row["quantity"],
                 "unit": row["unit"],
                 "unit_price": row["unit_price"],
-                "taxes": ", ".join(f"{t['name']} {show_plain(t['rate'])} %" for t in row["taxes"]),
+                "taxes": ", ".join(tax_label(t["name"], t["rate"]) for t in row["taxes"]),
             }
             for row in quote.snapshot["lines"]
         ]
@@ -65,7 +65,7 @@ def _lines(quote: Quote) -> list[dict[str, Any]]:
             "quantity": line.quantity,
             "unit": line.unit,
             "unit_price": line.unit_price,
-            "taxes": ", ".join(f"{t.name} {show_plain(t.rate)} %" for t in line.taxes.all()),
+            "taxes": ", ".join(tax_label(t.name, t.rate) for t in line.taxes.all()),
         }
         for line in quote.lines.prefetch_related("taxes")
     ]

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 from invoicetron.automation.forms import ScheduleForm, ScheduleLineFormSet
 from invoicetron.automation.models import RecurringInvoice
 from invoicetron.automation.schedules import ScheduleData, save_schedule, set_active
+from invoicetron.billing.formatting import plain
 from invoicetron.billing.forms.errors import place_errors
-from invoicetron.billing.forms.invoices import TaxOptions, kept_line_forms, plain
+from invoicetron.billing.forms.invoices import TaxOptions, kept_line_forms
 from invoicetron.billing.models import Product
 from invoicetron.billing.permissions import member_required
 from invoicetron.billing.services import business_today

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.db.models import Q
 
 from invoicetron.billing.currencies import CURRENCY_CHOICES
+from invoicetron.billing.formatting import plain
 from invoicetron.billing.forms.widgets import DateInput, decimal_text
 from invoicetron.billing.models import (
     Client,
@@ -125,11 +125,6 @@ class LineForm(forms.Form):
 LineFormSet = forms.formset_factory(
     LineForm, extra=0, can_delete=True, max_num=200, absolute_max=200, validate_max=True
 )
-
-
-def plain(value: Decimal | str | int) -> str:
-    """3.000 → 3, 80.5000 → 80.5: what a person would type."""
-    return f"{Decimal(value).normalize():f}"
 
 
 def line_initial(line: LineData) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from invoicetron.billing.models.invoices import (
     InvoiceStatus,
     is_overdue,
 )
-from invoicetron.billing.models.parties import Client, Contact, Product
+from invoicetron.billing.models.parties import Client, Contact, Product, document_currency
 from invoicetron.billing.models.payments import Payment, PaymentMethod
 from invoicetron.billing.models.setup import (
     BusinessProfile,
@@ -41,5 +41,6 @@ __all__ = [
     "PaymentMethod",
     "Product",
     "TaxRate",
+    "document_currency",
     "is_overdue",
 ]

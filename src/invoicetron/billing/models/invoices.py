@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from invoicetron.billing import money
+from invoicetron.billing import dates, money
 from invoicetron.billing.models.common import (
     DiscountType,
     ImmutableDocument,
@@ -187,9 +187,10 @@ class Invoice(FrozenOnceIssued):
         )
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
-        """Derived, never stored: see the function `is_overdue` below."""
+        """Derived, never stored: see the function `is_overdue` below. `today` defaults to the
+        business's date (`dates.business_today()`), not the server's."""
         return is_overdue(
-            self.status, self.due_date, self.balance_due, today or datetime.date.today()
+            self.status, self.due_date, self.balance_due, today or dates.business_today()
         )
 
     def credit_refusal(self) -> str | None:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from invoicetron.billing.formatting import tax_label
 from invoicetron.billing.models.common import currency_check, currency_field
 from invoicetron.billing.numbering import Reset, validate_pattern
 
@@ -83,7 +84,7 @@ class TaxRate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} {self.rate.normalize():f} %"
+        return tax_label(self.name, self.rate)
 
 
 class DocumentKind(models.TextChoices):

@@ -25,6 +25,7 @@ from invoicetron.billing.models import (
     NumberSeries,
     Product,
     TaxRate,
+    document_currency,
 )
 from invoicetron.billing.services.audit import changed_values, field_values, record
 from invoicetron.billing.services.numbering import default_series
@@ -266,7 +267,7 @@ def create_draft(
         {
             "_new": True,
             "client": client,
-            "currency": currency or client.currency or profile.base_currency,
+            "currency": document_currency(client, currency, profile=profile),
             "series": series or default_series(DocumentKind.INVOICE),
             "issue_date": issue_date,
             "due_date": due_date,

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from invoicetron.billing import services
+from invoicetron.billing.formatting import plain
 from invoicetron.billing.forms.errors import place_errors
 from invoicetron.billing.forms.invoices import (
     InvoiceForm,
@@ -18,10 +19,9 @@ from invoicetron.billing.forms.invoices import (
     TaxOptions,
     kept_line_forms,
     line_initial,
-    plain,
     product_initial,
 )
-from invoicetron.billing.models import BusinessProfile, Client, Invoice, Product
+from invoicetron.billing.models import Client, Invoice, Product, document_currency
 from invoicetron.billing.permissions import member_required
 from invoicetron.billing.views.common import acting_user
 from invoicetron.billing.views.invoices import get_invoice
@@ -45,7 +45,7 @@ def _header(data: dict[str, Any], invoice: Invoice | None) -> dict[str, Any]:
     client: Client = data["client"]
     currency = data["currency"] or None
     if invoice is not None and currency is None:
-        currency = client.currency or BusinessProfile.load().base_currency
+        currency = document_currency(client)
     series = data["series"] or (invoice.series if invoice is not None else None)
     return {
         "client": client,

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from invoicetron.billing import services
+from invoicetron.billing.formatting import tax_label
 from invoicetron.billing.forms.invoices import (
     OVERDUE,
     InvoiceFilterForm,
@@ -20,7 +21,7 @@ from invoicetron.billing.forms.invoices import (
 from invoicetron.billing.models import BusinessProfile, Client, CreditNote, Invoice
 from invoicetron.billing.pdf import render_credit_note_pdf, render_invoice_pdf
 from invoicetron.billing.permissions import member_required
-from invoicetron.billing.templatetags.billing import minor, plain
+from invoicetron.billing.templatetags.billing import minor
 from invoicetron.billing.views.common import paginate
 from invoicetron.web.downloads import content_disposition
 
@@ -80,7 +81,7 @@ def display_lines(invoice: Invoice, totals: Any) -> list[dict[str, Any]]:
                 "quantity": row["quantity"],
                 "unit": row["unit"],
                 "unit_price": row["unit_price"],
-                "taxes": ", ".join(f"{tax['name']} {plain(tax['rate'])} %" for tax in row["taxes"]),
+                "taxes": ", ".join(tax_label(tax["name"], tax["rate"]) for tax in row["taxes"]),
                 "discount": row["discount_value"],
                 "discount_type": row["discount_type"],
             }
@@ -93,7 +94,7 @@ def display_lines(invoice: Invoice, totals: Any) -> list[dict[str, Any]]:
                 "quantity": line.quantity,
                 "unit": line.unit,
                 "unit_price": line.unit_price,
-                "taxes": ", ".join(f"{tax.name} {plain(tax.rate)} %" for tax in line.taxes),
+                "taxes": ", ".join(tax_label(tax.name, tax.rate) for tax in line.taxes),
                 "discount": line.discount_value,
                 "discount_type": line.discount_type,
             }

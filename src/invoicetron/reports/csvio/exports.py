@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Max, Prefetch
 
+from invoicetron.billing.formatting import plain
 from invoicetron.billing.models import (
     BusinessProfile,
     Client,
@@ -27,14 +28,6 @@ from invoicetron.reports.amounts import Base
 CHUNK = 500
 
 
-def number(value: Decimal | None) -> str:
-    """A quantity, price or rate without trailing zeros: 3, 80, 1.0825."""
-    if value is None:
-        return ""
-    text = f"{Decimal(value).normalize():f}"
-    return text
-
-
 def amount(value: Decimal | str | None, currency: str) -> str:
     """An amount with exactly the currency's minor digits: 240.00, 1500 (JPY)."""
     if value is None or value == "":
@@ -48,7 +41,7 @@ def yes_no(value: bool) -> str:
 
 def taxes_text(taxes: Iterable[tuple[str, Any]]) -> str:
     """`VAT 20; City tax 1.5`: each tax as its name and rate in percent."""
-    return "; ".join(f"{name} {number(Decimal(rate))}" for name, rate in taxes)
+    return "; ".join(f"{name} {plain(Decimal(rate))}" for name, rate in taxes)
 
 
 def client_rows() -> Iterator[list[Any]]:
@@ -77,7 +70,7 @@ def product_rows() -> Iterator[list[Any]]:
             product.name,
             product.description,
             product.unit,
-            number(product.unit_price),
+            plain(product.unit_price),
             taxes_text((tax.name, tax.rate) for tax in product.default_taxes.all()),
             yes_no(product.archived),
         ]
@@ -91,12 +84,12 @@ def _invoice_fields(invoice: Invoice, paid_date: Any) -> list[Any]:
         invoice.status,
         invoice.client.name,
         currency,
-        number(invoice.exchange_rate),
+        plain(invoice.exchange_rate),
         invoice.issue_date.isoformat() if invoice.issue_date else "",
         invoice.due_date.isoformat() if invoice.due_date else "",
         yes_no(invoice.prices_include_tax),
         invoice.discount_type,
-        number(invoice.discount_value),
+        plain(invoice.discount_value),
         invoice.notes,
         invoice.terms,
         amount(invoice.net_total, currency),
@@ -112,11 +105,11 @@ def _invoice_fields(invoice: Invoice, paid_date: Any) -> list[Any]:
 def _line_fields(line: dict[str, Any]) -> list[Any]:
     return [
         line["description"],
-        number(Decimal(line["quantity"])),
+        plain(Decimal(line["quantity"])),
         line.get("unit", ""),
-        number(Decimal(line["unit_price"])),
+        plain(Decimal(line["unit_price"])),
         line.get("discount_type", "percent"),
-        number(Decimal(line.get("discount_value", "0"))),
+        plain(Decimal(line.get("discount_value", "0"))),
         taxes_text((tax["name"], tax["rate"]) for tax in line.get("taxes", [])),
     ]
 
@@ -150,7 +143,7 @@ def payment_rows() -> Iterator[list[Any]]:
             invoice.client.name,
             amount(payment.amount, invoice.currency),
             invoice.currency,
-            number(invoice.exchange_rate),
+            plain(invoice.exchange_rate),
             amount(getattr(payment, "base_amount", None), base.currency),
             base.currency,
             payment.method,
