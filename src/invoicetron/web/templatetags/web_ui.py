@@ -1,19 +1,18 @@
-"""The page frame's navigation, as one call.
+"""The page frame's navigation links, as one call.
 
 Every signed-in page shows the same links: reversing nine URL names and comparing nine path
 prefixes in the template cost about 1 ms a page, so the addresses are reversed once per
 process (and per script prefix, which is all they depend on) and the tag only marks the
-current section.
+current section. web/base.html writes the links.
 """
 
 from __future__ import annotations
 
 import functools
+from typing import NamedTuple
 
 from django import template
 from django.urls import get_script_prefix, reverse
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -41,19 +40,18 @@ def _is_current(path: str, prefixes: tuple[str, ...]) -> bool:
     return path == "/" if not prefixes else path.startswith(prefixes)
 
 
+class NavLink(NamedTuple):
+    address: str
+    label: str
+    current: bool
+
+
 @register.simple_tag
-def main_nav(path: str, is_owner: bool) -> SafeString:
-    """The section links; the one `path` (the request's path_info) is in has aria-current."""
-    current = mark_safe(' aria-current="page"')
+def nav_links(path: str, is_owner: bool) -> list[NavLink]:
+    """The section links; `current` for the one `path` (the request's path_info) is in."""
     addresses = _addresses(get_script_prefix())
-    return format_html_join(
-        "\n",
-        '<a href="{}"{}>{}</a>',
-        (
-            (address, current if _is_current(path, prefixes) else "", label)
-            for address, (label, _name, prefixes, owner_only) in zip(
-                addresses, SECTIONS, strict=True
-            )
-            if is_owner or not owner_only
-        ),
-    )
+    return [
+        NavLink(address, label, _is_current(path, prefixes))
+        for address, (label, _name, prefixes, owner_only) in zip(addresses, SECTIONS, strict=True)
+        if is_owner or not owner_only
+    ]
