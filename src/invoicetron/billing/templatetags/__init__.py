@@ -47,13 +47,6 @@ FAST_PATHS: tuple[FastPath, ...] = (
         "the filter form 1.5 → 0.25 ms; list p50 11.6 → 9.7 ms (fix 9)",
     ),
     FastPath(
-        "line_rows",
-        "invoicetron.billing.templatetags.invoice_page",
-        "billing/twins/line_rows.html",
-        "invoice page",
-        "about 0.1 ms a line in the template (fix 10)",
-    ),
-    FastPath(
         "trail_rows",
         "invoicetron.billing.templatetags.invoice_page",
         "billing/twins/trail_rows.html",

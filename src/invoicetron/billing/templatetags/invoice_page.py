@@ -1,11 +1,12 @@
-"""The invoice page's lines, history rows and payment form, each written in one call.
+"""The invoice page's history rows and payment form, each written in one call.
 
 Fast paths (listed, with their template twins and the benchmark that keeps them, in
-`invoicetron.billing.templatetags.FAST_PATHS`): rendered by the template engine, each line cost
-about 0.1 ms and each history row about half a millisecond (a dozen variables, a filter per
-value, a loop per change), and the payment form about a millisecond (a template per field,
-widget, attribute list and option). Written here with `format_html`, which escapes every value,
-they cost a fraction of it; tests/billing_ui/test_fast_paths.py proves the HTML is the twins'.
+`invoicetron.billing.templatetags.FAST_PATHS`): rendered by the template engine, each history row
+cost about half a millisecond (a dozen variables, a filter per value, a loop per change) and the
+payment form about a millisecond (a template per field, widget, attribute list and option).
+Written here with `format_html`, which escapes every value, they cost a fraction of it;
+tests/billing_ui/test_fast_paths.py proves the HTML is the twins'. (The lines, about 0.1 ms
+each, are a template again: billing/invoices/_line_rows.html.)
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
 from invoicetron.billing.models import AuditAction, AuditEvent, Invoice
-from invoicetron.billing.templatetags.billing import amount, changes, plain, price
+from invoicetron.billing.templatetags.billing import changes
 
 register = template.Library()
 
@@ -82,48 +83,6 @@ def _trail_cells(event: AuditEvent) -> tuple[Any, ...]:
 def trail_rows(events: Iterable[AuditEvent]) -> SafeString:
     """One `<tr>` per event: when, who, what (and on which object), and the values it changed."""
     return format_html_join("", TRAIL_ROW, (_trail_cells(event) for event in events))
-
-
-LINE = (
-    "\n  <tr>\n    <td>{}</td>\n"
-    '    <td class="num">{} {}</td>\n'
-    '    <td class="num">{}</td>\n'
-    "    <td>{}</td>\n"
-    '    <td class="num">{}</td>\n'
-    '    <td class="num">{}</td>\n'
-    "  </tr>\n  "
-)
-
-
-def _discount(line: dict[str, Any], currency: str) -> str:
-    shown = plain(line["discount"])
-    if shown == "0":
-        return "—"
-    return (
-        f"{shown} %" if line["discount_type"] == "percent" else amount(line["discount"], currency)
-    )
-
-
-@register.simple_tag
-def line_rows(lines: Iterable[dict[str, Any]], currency: str) -> SafeString:
-    """One `<tr>` per line (the view's display_lines): description, quantity and unit, unit
-    price, taxes, discount (a percentage or an amount) and amount."""
-    return format_html_join(
-        "",
-        LINE,
-        (
-            (
-                line["description"],
-                plain(line["quantity"]),
-                line["unit"],
-                price(line["unit_price"], currency),
-                line["taxes"] or "—",
-                _discount(line, currency),
-                amount(line["amount"], currency),
-            )
-            for line in lines
-        ),
-    )
 
 
 # The widget templates whose HTML `_widget` writes: django/forms/widgets/input.html and select.html.
