@@ -263,7 +263,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = (
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 
 # -- Background jobs and email ---------------------------------------------------------------------
-# Jobs live in PostgreSQL (procrastinate); `invoicetron worker` runs them. See automation/.
+# Jobs live in PostgreSQL (procrastinate); `invoicetron worker` runs them. Queueing and retries:
+# jobs/; the worker: automation/worker.py.
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
 EMAIL_HOST = env.text("EMAIL_HOST")
 EMAIL_PORT = env.number("EMAIL_PORT", 587, minimum=1, maximum=65535)

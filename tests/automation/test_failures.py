@@ -20,8 +20,7 @@ from invoicetron.automation.models import (
 )
 from invoicetron.automation.worker import run_worker
 from invoicetron.billing import services
-from invoicetron.billing.dates import business_today
-from invoicetron.billing.models import BusinessProfile, Client, Invoice
+from invoicetron.billing.models import BusinessProfile, Client, Invoice, business_today
 from tests.billing import factories
 from tests.messaging.smtp import MailServer
 

@@ -16,8 +16,7 @@ from django.urls import reverse
 from invoicetron.automation.models import RecurringInvoice
 from invoicetron.automation.worker import run_worker
 from invoicetron.billing import money
-from invoicetron.billing.dates import business_today
-from invoicetron.billing.models import BusinessProfile, Client, Invoice, TaxRate
+from invoicetron.billing.models import BusinessProfile, Client, Invoice, TaxRate, business_today
 from tests.automation_ui.test_pages import field_errors
 from tests.billing import factories
 from tests.billing_ui.helpers import invoice_post, line

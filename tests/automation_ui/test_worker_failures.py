@@ -15,8 +15,7 @@ from invoicetron.accounts.models import User
 from invoicetron.automation.models import LateFee, RecurringInvoice, ReminderStep
 from invoicetron.automation.worker import run_worker
 from invoicetron.billing import services
-from invoicetron.billing.dates import business_today
-from invoicetron.billing.models import BusinessProfile, Client, Invoice
+from invoicetron.billing.models import BusinessProfile, Client, Invoice, business_today
 from tests.automation_ui.test_pages import schedule_post
 from tests.billing import factories
 

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
-from invoicetron.billing.dates import business_today, local_date
-from invoicetron.billing.models import BusinessProfile, Invoice, InvoiceStatus
+from invoicetron.billing.dates import local_date
+from invoicetron.billing.models import BusinessProfile, Invoice, InvoiceStatus, business_today
 from tests.billing import factories
 
 

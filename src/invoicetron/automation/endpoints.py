@@ -11,10 +11,10 @@ from django.db import transaction
 from invoicetron.accounts.models import User
 from invoicetron.automation.destinations import RefusedDestination, check_destination
 from invoicetron.automation.models import WebhookDelivery, WebhookEndpoint, WebhookStatus
-from invoicetron.automation.queue import defer
-from invoicetron.automation.webhooks import EVENTS, new_secret
+from invoicetron.automation.webhooks import EVENTS, new_secret, send_webhook
 from invoicetron.billing.models import AuditAction
 from invoicetron.billing.services.audit import record
+from invoicetron.jobs.queue import defer
 
 
 def _checked_events(events: Sequence[str]) -> list[str]:
@@ -58,8 +58,6 @@ def delete_endpoint(endpoint: WebhookEndpoint, *, by: User | None) -> None:
 @transaction.atomic
 def retry_webhook(delivery: WebhookDelivery, *, by: User | None) -> WebhookDelivery:
     """Queue a failed delivery once more (one more attempt, in this transaction)."""
-    from invoicetron.automation.tasks import send_webhook
-
     locked = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
     if locked.status != WebhookStatus.FAILED:
         raise ValidationError("Only a failed delivery can be sent again.")

@@ -1,7 +1,9 @@
 """Billing and quote events for webhooks, read from the audit trail as it is written.
 
 Every billing service writes one audit event inside its transaction; a `post_save` on
-AuditEvent turns the ones webhooks care about into deliveries in that same transaction.
+AuditEvent turns the ones webhooks care about into deliveries in that same transaction. A signal,
+not the registry of document types: billing announces that something happened, to whoever
+listens (connected in AutomationConfig.ready()).
 """
 
 from __future__ import annotations

@@ -32,8 +32,7 @@ from invoicetron.automation.failures import failure_message
 from invoicetron.automation.models import LateFee, ReminderClaim, ReminderFailure, ReminderStep
 from invoicetron.automation.rates import rate_for
 from invoicetron.billing import money
-from invoicetron.billing.dates import business_today
-from invoicetron.billing.models import OPEN_STATUSES, Invoice
+from invoicetron.billing.models import OPEN_STATUSES, Invoice, business_today
 from invoicetron.billing.services import LineData, create_draft, issue_invoice
 
 logger = logging.getLogger(__name__)

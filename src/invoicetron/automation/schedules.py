@@ -18,12 +18,9 @@ from django.db import transaction
 
 from invoicetron.accounts.models import User
 from invoicetron.automation.models import Frequency, RecurringInvoice
-from invoicetron.automation.recurring import (
-    _line_json,
-    checked_document_discount,
-    create_recurring,
-)
+from invoicetron.automation.recurring import checked_document_discount, create_recurring
 from invoicetron.automation.schedule import occurrence
+from invoicetron.billing.lines import LineData, line_json, validate_lines
 from invoicetron.billing.models import (
     AuditAction,
     BusinessProfile,
@@ -31,10 +28,8 @@ from invoicetron.billing.models import (
     DiscountType,
     document_currency,
 )
-from invoicetron.billing.services import LineData
 from invoicetron.billing.services.audit import record
-from invoicetron.billing.services.drafts import _validate_lines
-from invoicetron.billing.services.validation import checked_currency, checked_number, merge
+from invoicetron.billing.validation import checked_currency, checked_number, merge
 
 # Integer digits left by the rate column (20 digits, 10 of them decimals).
 MAX_RATE = Decimal(10) ** 10
@@ -93,7 +88,7 @@ def _checked(data: ScheduleData, lines: Sequence[LineData]) -> tuple[str, list[L
         errors.append(ValidationError({"auto_send": "Only an issued invoice can be sent."}))
     cleaned: list[LineData] = []
     try:
-        cleaned = _validate_lines(lines, currency)
+        cleaned = validate_lines(lines, currency)
     except ValidationError as error:
         errors.append(error)
     try:
@@ -123,7 +118,7 @@ def save_schedule(
     for name, value in vars(data).items():
         setattr(locked, name, value)
     locked.currency = currency
-    locked.lines = [_line_json(line) for line in cleaned]
+    locked.lines = [line_json(line) for line in cleaned]
     locked.next_date = upcoming(locked)
     locked.save()
     record(AuditAction.CHANGE, locked, by=by, new={"name": locked.name})

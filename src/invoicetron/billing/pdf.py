@@ -1,4 +1,5 @@
-"""Invoice and credit-note PDFs: HTML/CSS rendered by WeasyPrint, offline, from the snapshot.
+"""Document PDFs (invoices, credit notes, quotes): HTML/CSS rendered by WeasyPrint, offline,
+from the snapshot.
 
 An issued document is rendered from its frozen snapshot, so its PDF never changes after issue
 (only the live "paid" and "balance due" figures move). A draft is rendered from a snapshot built
@@ -7,6 +8,8 @@ URL fetcher refuses everything but those files and inline `data:` URLs: no netwo
 
 Public functions (other apps use these, never the private helpers):
 - `render_invoice_pdf(invoice)`, `render_credit_note_pdf(note)` -> PDF bytes.
+- `render_document_pdf(snapshot, *, template, title, draft=False, extra=None)` -> PDF bytes of
+  any document with lines (invoices, credit notes, quotes): the one way a PDF is made.
 - `document_context(snapshot, *, title, draft=False) -> dict` — what an issued document shows,
   read from its frozen snapshot, every figure already a display string from `money` (lines, tax
   rows per rate, totals, business with logo, client, dates, notes, terms, and the optional
@@ -64,15 +67,33 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
     snapshot = (
         invoice.snapshot if not invoice.is_draft and invoice.snapshot else _draft_snapshot(invoice)
     )
-    context = document_context(snapshot, title="Invoice", draft=invoice.is_draft)
-    context["settlement"] = settlement_context(invoice)
-    return render_document("billing/pdf/invoice.html", context)
+    return render_document_pdf(
+        snapshot,
+        template="billing/pdf/invoice.html",
+        title="Invoice",
+        draft=invoice.is_draft,
+        extra={"settlement": settlement_context(invoice)},
+    )
 
 
 def render_credit_note_pdf(credit_note: CreditNote) -> bytes:
-    snapshot = credit_note.snapshot
-    context = document_context(snapshot, title="Credit note", draft=False)
-    return render_document("billing/pdf/credit_note.html", context)
+    return render_document_pdf(
+        credit_note.snapshot, template="billing/pdf/credit_note.html", title="Credit note"
+    )
+
+
+def render_document_pdf(
+    snapshot: dict[str, Any],
+    *,
+    template: str,
+    title: str,
+    draft: bool = False,
+    extra: dict[str, Any] | None = None,
+) -> bytes:
+    """The PDF of any document with lines, from its snapshot: `document_context` (plus `extra`,
+    e.g. an invoice's live settlement) rendered with `template` by `render_document`."""
+    context = document_context(snapshot, title=title, draft=draft) | (extra or {})
+    return render_document(template, context)
 
 
 def render_document(template: str, context: dict[str, Any]) -> bytes:

@@ -20,10 +20,10 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from invoicetron.accounts.models import User
-from invoicetron.automation.queue import defer
+from invoicetron.billing import documents
 from invoicetron.billing.models import AuditAction
 from invoicetron.billing.services.audit import record
-from invoicetron.messaging import documents
+from invoicetron.jobs.queue import defer
 from invoicetron.messaging.delivery import LINK_MARK
 from invoicetron.messaging.models import (
     Delivery,
@@ -49,8 +49,7 @@ def message_context(
     document: models.Model, recipients: Sequence[str] = (), **extra: Any
 ) -> dict[str, Any]:
     """The email's values; the link is a mark the worker replaces when it sends (see delivery)."""
-    link = LINK_MARK if documents.makes_links() else ""
-    return values_for(document, link=link, recipients=recipients, **extra)
+    return values_for(document, link=LINK_MARK, recipients=recipients, **extra)
 
 
 @transaction.atomic

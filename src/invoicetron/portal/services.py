@@ -22,9 +22,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from invoicetron.accounts.models import User
+from invoicetron.billing import documents
 from invoicetron.billing.models import AuditAction
 from invoicetron.billing.services.audit import record
-from invoicetron.messaging import documents
 from invoicetron.portal.models import PublicLink
 
 TOKEN_BYTES = 32

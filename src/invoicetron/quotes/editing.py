@@ -15,16 +15,10 @@ from django.db import transaction
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
-from invoicetron.billing.models import (
-    AuditAction,
-    Client,
-    DiscountType,
-    document_currency,
-)
-from invoicetron.billing.services import LineData
+from invoicetron.billing.lines import LineData, checked_discount, validate_lines
+from invoicetron.billing.models import AuditAction, Client, DiscountType, document_currency
 from invoicetron.billing.services.audit import record
-from invoicetron.billing.services.drafts import _validate_lines, checked_discount
-from invoicetron.billing.services.validation import checked_currency
+from invoicetron.billing.validation import checked_currency
 from invoicetron.quotes.models import Quote, QuoteStatus
 from invoicetron.quotes.services import add_lines, create_quote, quote_totals
 
@@ -33,7 +27,7 @@ def checked_lines(lines: Sequence[LineData], currency: str) -> list[LineData]:
     """Billing's line checks, errors keyed `lines-N-field`; at least one line."""
     if not lines:
         raise ValidationError({"lines": "Add at least one line."})
-    return _validate_lines(lines, currency)
+    return validate_lines(lines, currency)
 
 
 @transaction.atomic
@@ -62,8 +56,7 @@ def save_quote(
         quote = Quote.objects.select_for_update().get(pk=quote.pk)
         if quote.status != QuoteStatus.DRAFT:
             raise ValidationError("Only a draft quote can be changed.")
-        quote.lines.all().delete()
-        add_lines(quote, cleaned)
+        add_lines(quote, cleaned)  # replaces the draft's lines
         creating = False
     quote.client, quote.currency, quote.valid_until = client, currency, valid_until
     quote.prices_include_tax, quote.notes, quote.terms = prices_include_tax, notes, terms

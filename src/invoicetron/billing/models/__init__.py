@@ -18,6 +18,7 @@ from invoicetron.billing.models.setup import (
     NumberCounter,
     NumberSeries,
     TaxRate,
+    business_today,
 )
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "PaymentMethod",
     "Product",
     "TaxRate",
+    "business_today",
     "document_currency",
     "is_overdue",
 ]

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
-from invoicetron.billing.dates import business_today
+from invoicetron.billing.lines import money_line
 from invoicetron.billing.models import (
     AuditAction,
     BusinessProfile,
@@ -21,11 +21,12 @@ from invoicetron.billing.models import (
     Invoice,
     InvoiceLine,
     InvoiceStatus,
+    business_today,
 )
 from invoicetron.billing.services.audit import record
-from invoicetron.billing.services.drafts import compute_draft_totals, money_line
+from invoicetron.billing.services.drafts import compute_draft_totals
 from invoicetron.billing.services.numbering import take_next_number
-from invoicetron.billing.services.validation import checked_number
+from invoicetron.billing.validation import checked_number
 
 SNAPSHOT_VERSION = 1
 

@@ -56,7 +56,7 @@ FAST_PATHS: tuple[FastPath, ...] = (
     FastPath(
         "plain_form",
         "invoicetron.billing.templatetags.invoice_page",
-        "billing/_form.html",
+        "web/_form.html",
         "invoice page",
         "the payment form about 1 ms in templates, a fraction written here (fix 10)",
     ),

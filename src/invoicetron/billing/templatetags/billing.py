@@ -1,4 +1,4 @@
-"""Template helpers for the billing pages: amounts, query strings and audit values."""
+"""Template helpers for the billing pages: amounts and audit values."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -27,14 +26,6 @@ def amount(value: Decimal | str | None, currency: str) -> str:
 
 
 register.filter("plain", plain)  # a quantity or rate without trailing zeros: 3.000 → 3
-
-
-@register.simple_tag
-def query(request: HttpRequest, name: str, value: Any) -> str:
-    """The current query string with one parameter replaced (for pagination links)."""
-    params = request.GET.copy()
-    params[name] = value
-    return "?" + params.urlencode()
 
 
 # Bookkeeping fields the trail row already says (who, when) or that mean nothing to a reader.

@@ -143,7 +143,7 @@ def _widget(field: forms.BoundField) -> SafeString | None:
 
 
 def _field(field: forms.BoundField) -> SafeString | None:
-    """billing/_field.html for a field with a label beside its widget (not a check box)."""
+    """web/_field.html for a field with a label beside its widget (not a check box)."""
     rendered = _widget(field)
     if rendered is None:
         return None
@@ -156,7 +156,7 @@ def _field(field: forms.BoundField) -> SafeString | None:
 
 @register.simple_tag
 def plain_form(form: forms.BaseForm) -> SafeString:
-    """billing/_form.html for a form shown before any submission (no data, so no errors), of text,
+    """web/_form.html for a form shown before any submission (no data, so no errors), of text,
     date and select fields, without a template per widget. "" for any other form: the template
     then renders it the usual way."""
     if form.is_bound or form.hidden_fields():

@@ -11,19 +11,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from invoicetron.billing import services
-from invoicetron.billing.formatting import tax_label
 from invoicetron.billing.forms.invoices import (
     OVERDUE,
     InvoiceFilterForm,
     IssueForm,
     PaymentForm,
 )
+from invoicetron.billing.lines import display_rows
 from invoicetron.billing.models import BusinessProfile, Client, CreditNote, Invoice
 from invoicetron.billing.pdf import render_credit_note_pdf, render_invoice_pdf
-from invoicetron.billing.permissions import member_required
+from invoicetron.billing.services.changes import billing_count
 from invoicetron.billing.templatetags.billing import minor
-from invoicetron.billing.views.common import paginate
 from invoicetron.web.downloads import content_disposition
+from invoicetron.web.lists import paginate
+from invoicetron.web.permissions import member_required
 
 LIST_FIELDS = (
     "id",
@@ -67,42 +68,17 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     form = InvoiceFilterForm(request.GET)
     today = services.business_today()
     invoices, client = filtered_invoices(form.cleaned_data if form.is_valid() else {}, today)
-    page = paginate(request, invoices, keep_count=True)
+    page = paginate(request, invoices, count=billing_count)
     context = {"form": form, "page": page, "client": client, "today": today}
     return render(request, "billing/invoices/list.html", context)
 
 
 def display_lines(invoice: Invoice, totals: Any) -> list[dict[str, Any]]:
     """The lines as shown: an issued invoice's from its snapshot, a draft's from its rows."""
-    if invoice.snapshot and not invoice.is_draft:
-        rows = [
-            {
-                "description": row["description"],
-                "quantity": row["quantity"],
-                "unit": row["unit"],
-                "unit_price": row["unit_price"],
-                "taxes": ", ".join(tax_label(tax["name"], tax["rate"]) for tax in row["taxes"]),
-                "discount": row["discount_value"],
-                "discount_type": row["discount_type"],
-            }
-            for row in invoice.snapshot["lines"]
-        ]
-    else:
-        rows = [
-            {
-                "description": line.description,
-                "quantity": line.quantity,
-                "unit": line.unit,
-                "unit_price": line.unit_price,
-                "taxes": ", ".join(tax_label(tax.name, tax.rate) for tax in line.taxes),
-                "discount": line.discount_value,
-                "discount_type": line.discount_type,
-            }
-            for line in services.draft_lines(invoice)
-        ]
-    for row, figures in zip(rows, totals.lines, strict=True):
-        row["amount"] = figures.amount
-    return rows
+    snapshot = invoice.snapshot
+    if snapshot and not invoice.is_draft:
+        return display_rows(snapshot["lines"], totals)
+    return display_rows(services.draft_lines(invoice), totals)
 
 
 def newest_first(rows: QuerySet[Any], *fields: str) -> list[Any]:

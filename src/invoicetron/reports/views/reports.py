@@ -10,7 +10,6 @@ import datetime
 from collections.abc import Iterator
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -24,6 +23,7 @@ from invoicetron.reports.amounts import Base, DateRange
 from invoicetron.reports.csvio.exports import amount
 from invoicetron.reports.csvio.writer import csv_response
 from invoicetron.reports.forms import AgingForm, DateRangeForm, SalesForm
+from invoicetron.web.permissions import member_required
 
 
 def _quarter_start(day: datetime.date) -> datetime.date:
@@ -66,12 +66,12 @@ def _stem(name: str, dates: DateRange) -> str:
     return f"{name}_{dates.start or 'start'}_{dates.end or 'end'}.csv"
 
 
-@login_required
+@member_required
 def index(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/index.html")
 
 
-@login_required
+@member_required
 def sales(request: HttpRequest) -> HttpResponseBase:
     base, today = _setup(request)
     form = SalesForm(request.GET or None)
@@ -123,7 +123,7 @@ def _sales_cells(row: figures.SalesRow, kind: str, base: Base) -> list[Any]:
     ]
 
 
-@login_required
+@member_required
 def tax(request: HttpRequest) -> HttpResponseBase:
     base, today = _setup(request)
     form = DateRangeForm(request.GET or None)
@@ -176,7 +176,7 @@ def tax(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-@login_required
+@member_required
 def aging(request: HttpRequest) -> HttpResponseBase:
     base, today = _setup(request)
     form = AgingForm(request.GET or None)
@@ -209,7 +209,7 @@ def aging(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-@login_required
+@member_required
 def payments(request: HttpRequest) -> HttpResponseBase:
     base, today = _setup(request)
     form = DateRangeForm(request.GET or None)
