@@ -4,7 +4,6 @@ once), change, delete, and send a failed delivery again."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -45,14 +44,14 @@ def save_endpoint(
     endpoint.url, endpoint.events, endpoint.active = url, _checked_events(events), active
     endpoint.full_clean()
     endpoint.save()
-    action = cast(AuditAction, "create" if creating else "change")
+    action = AuditAction.CREATE if creating else AuditAction.CHANGE
     record(action, endpoint, by=by, new={"url": url, "events": endpoint.events, "active": active})
     return endpoint
 
 
 @transaction.atomic
 def delete_endpoint(endpoint: WebhookEndpoint, *, by: User | None) -> None:
-    record(cast(AuditAction, "delete"), endpoint, by=by, old={"url": endpoint.url})
+    record(AuditAction.DELETE, endpoint, by=by, old={"url": endpoint.url})
     endpoint.delete()
 
 
@@ -65,5 +64,5 @@ def retry_webhook(delivery: WebhookDelivery, *, by: User | None) -> WebhookDeliv
     locked.status, locked.next_attempt_at = WebhookStatus.RETRYING, None
     locked.save(update_fields=["status", "next_attempt_at"])
     defer(send_webhook, delivery_id=locked.pk)
-    record(cast(AuditAction, "change"), locked, by=by, new={"retry": locked.event})
+    record(AuditAction.CHANGE, locked, by=by, new={"retry": locked.event})
     return locked

@@ -26,7 +26,6 @@ import datetime
 import logging
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -37,7 +36,7 @@ from invoicetron.accounts.models import User
 from invoicetron.automation.failures import failure_message
 from invoicetron.automation.models import Frequency, RecurringInvoice, RecurringRun
 from invoicetron.automation.rates import rate_for
-from invoicetron.automation.schedule import local_today, occurrence
+from invoicetron.automation.schedule import occurrence
 from invoicetron.billing import money
 from invoicetron.billing.lines import (
     LineData,
@@ -47,7 +46,14 @@ from invoicetron.billing.lines import (
     money_line,
     validate_lines,
 )
-from invoicetron.billing.models import AuditAction, BusinessProfile, Client, DiscountType, Invoice
+from invoicetron.billing.models import (
+    AuditAction,
+    Client,
+    DiscountType,
+    Invoice,
+    business_today,
+    document_currency,
+)
 from invoicetron.billing.services import create_draft, issue_invoice
 from invoicetron.billing.services.audit import record
 
@@ -80,7 +86,7 @@ def create_recurring(
         raise ValidationError({"end_date": "The end date cannot be before the start."})
     if not lines:
         raise ValidationError({"lines": "Add at least one line."})
-    currency = currency or client.currency or BusinessProfile.load().base_currency
+    currency = document_currency(client, currency)
     cleaned = validate_lines(lines, currency)
     schedule = RecurringInvoice.objects.create(
         name=name,
@@ -100,7 +106,7 @@ def create_recurring(
         next_date=start_date,
         created_by=by,
     )
-    record(cast(AuditAction, "create"), schedule, by=by, new={"name": name, "start": start_date})
+    record(AuditAction.CREATE, schedule, by=by, new={"name": name, "start": start_date})
     return schedule
 
 
@@ -122,7 +128,7 @@ def checked_document_discount(
 
 
 def run_due(now: datetime.datetime | None = None) -> int:
-    today = local_today(BusinessProfile.load().time_zone, now)
+    today = business_today(at=now)
     # An error stays only while its schedule is still due: one edited to a later date, or
     # finished, is no longer failing.
     RecurringInvoice.objects.exclude(last_error="").filter(

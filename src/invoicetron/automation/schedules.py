@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,7 +21,13 @@ from invoicetron.automation.models import Frequency, RecurringInvoice
 from invoicetron.automation.recurring import checked_document_discount, create_recurring
 from invoicetron.automation.schedule import occurrence
 from invoicetron.billing.lines import LineData, line_json, validate_lines
-from invoicetron.billing.models import AuditAction, BusinessProfile, Client, DiscountType
+from invoicetron.billing.models import (
+    AuditAction,
+    BusinessProfile,
+    Client,
+    DiscountType,
+    document_currency,
+)
 from invoicetron.billing.services.audit import record
 from invoicetron.billing.validation import checked_currency, checked_number, merge
 
@@ -66,9 +72,7 @@ def checked_rate(value: Any, currency: str) -> Decimal | None:
 
 
 def _checked(data: ScheduleData, lines: Sequence[LineData]) -> tuple[str, list[LineData]]:
-    currency = checked_currency(
-        data.currency or data.client.currency or BusinessProfile.load().base_currency
-    )
+    currency = checked_currency(document_currency(data.client, data.currency))
     errors = []
     try:
         data.exchange_rate = checked_rate(data.exchange_rate, currency)
@@ -117,7 +121,7 @@ def save_schedule(
     locked.lines = [line_json(line) for line in cleaned]
     locked.next_date = upcoming(locked)
     locked.save()
-    record(cast(AuditAction, "change"), locked, by=by, new={"name": locked.name})
+    record(AuditAction.CHANGE, locked, by=by, new={"name": locked.name})
     return locked
 
 
@@ -137,7 +141,7 @@ def upcoming(schedule: RecurringInvoice) -> datetime.date | None:
 def set_active(schedule: RecurringInvoice, active: bool, *, by: User | None) -> RecurringInvoice:
     updated = RecurringInvoice.objects.filter(pk=schedule.pk).update(active=active)
     if updated:
-        action = cast(AuditAction, "change")
+        action = AuditAction.CHANGE
         record(action, schedule, by=by, old={"active": not active}, new={"active": active})
     schedule.refresh_from_db()
     return schedule

@@ -40,7 +40,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from invoicetron.billing import money
-from invoicetron.billing.forms.invoices import plain
+from invoicetron.billing.formatting import plain, tax_label
 from invoicetron.billing.forms.widgets import decimal_text
 from invoicetron.billing.models import DiscountType, Product, TaxRate
 from invoicetron.billing.validation import (
@@ -446,7 +446,7 @@ def _snapshot_row(row: Mapping[str, Any]) -> dict[str, Any]:
         "quantity": row["quantity"],
         "unit": row["unit"],
         "unit_price": row["unit_price"],
-        "taxes": ", ".join(f"{tax['name']} {plain(tax['rate'])} %" for tax in row["taxes"]),
+        "taxes": ", ".join(tax_label(tax["name"], tax["rate"]) for tax in row["taxes"]),
         "discount": row.get("discount_value", "0"),
         "discount_type": row.get("discount_type", DiscountType.PERCENT),
     }
@@ -458,7 +458,7 @@ def _draft_row(line: LineData) -> dict[str, Any]:
         "quantity": line.quantity,
         "unit": line.unit,
         "unit_price": line.unit_price,
-        "taxes": ", ".join(f"{tax.name} {plain(tax.rate)} %" for tax in line.taxes),
+        "taxes": ", ".join(tax_label(tax.name, tax.rate) for tax in line.taxes),
         "discount": line.discount_value,
         "discount_type": line.discount_type,
     }

@@ -37,6 +37,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from invoicetron.billing import money
+from invoicetron.billing.formatting import grouped, tax_label
 from invoicetron.billing.models import BusinessProfile, CreditNote, Invoice
 from invoicetron.billing.services.drafts import invoice_totals
 from invoicetron.billing.services.issuing import build_snapshot
@@ -148,7 +149,7 @@ def document_context(
         "discount": _amount(totals.discount, currency) if totals.discount else "",
         "taxes": [
             {
-                "label": f"{row.name} {_plain(row.rate)} %",
+                "label": tax_label(row.name, row.rate),
                 "base": _amount(row.base, currency),
                 "tax": _amount(row.tax, currency),
             }
@@ -171,16 +172,14 @@ def _line_context(row: dict[str, Any], figures: money.LineAmount, currency: str)
     if Decimal(row.get("discount_value", 0)):
         value = Decimal(row["discount_value"])
         discount = (
-            f"{_plain(value)} %" if row["discount_type"] == "percent" else _amount(value, currency)
+            f"{grouped(value)} %" if row["discount_type"] == "percent" else _amount(value, currency)
         )
     return {
         "description": row["description"],
-        "quantity": _plain(Decimal(row["quantity"])),
+        "quantity": grouped(Decimal(row["quantity"])),
         "unit": row.get("unit", ""),
-        "unit_price": _plain(Decimal(row["unit_price"]), minimum=money.minor_unit(currency)),
-        "taxes": ", ".join(
-            f"{tax['name']} {_plain(Decimal(tax['rate']))} %" for tax in row["taxes"]
-        ),
+        "unit_price": grouped(Decimal(row["unit_price"]), money.minor_unit(currency)),
+        "taxes": ", ".join(tax_label(tax["name"], tax["rate"]) for tax in row["taxes"]),
         "discount": discount,
         "amount": _amount(figures.amount, currency),
     }
@@ -212,13 +211,6 @@ def _logo_data_uri() -> str:
 
 def _amount(value: Decimal, currency: str) -> str:
     return money.format_amount(value, currency, with_code=False)
-
-
-def _plain(value: Decimal, minimum: int = 0) -> str:
-    """1.500 → 1.5, 20.000 → 20; unit prices keep at least the currency's decimals."""
-    text = f"{value.normalize():f}"
-    decimals = len(text.partition(".")[2])
-    return f"{value:,.{max(decimals, minimum)}f}"
 
 
 def _date(value: str | None) -> str:

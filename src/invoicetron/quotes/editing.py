@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,7 +16,7 @@ from django.db import transaction
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
 from invoicetron.billing.lines import LineData, checked_discount, validate_lines
-from invoicetron.billing.models import AuditAction, BusinessProfile, Client, DiscountType
+from invoicetron.billing.models import AuditAction, Client, DiscountType, document_currency
 from invoicetron.billing.services.audit import record
 from invoicetron.billing.validation import checked_currency
 from invoicetron.quotes.models import Quote, QuoteStatus
@@ -47,7 +46,7 @@ def save_quote(
     terms: str = "",
 ) -> Quote:
     """A new draft quote, or `quote` (a draft) with this header, discount and these lines."""
-    currency = checked_currency(currency or client.currency or BusinessProfile.load().base_currency)
+    currency = checked_currency(document_currency(client, currency))
     cleaned = checked_lines(lines, currency)
     discount = checked_discount(discount_type, discount_value or "0", currency)
     if quote is None:
@@ -68,6 +67,6 @@ def save_quote(
         raise ValidationError({"discount_value": str(error)}) from error
     quote.save()
     if not creating:
-        action = cast(AuditAction, "change")
+        action = AuditAction.CHANGE
         record(action, quote, by=by, new={"client": client.pk, "total": quote.total})
     return quote

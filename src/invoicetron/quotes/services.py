@@ -48,6 +48,7 @@ from invoicetron.billing.models import (
     DiscountType,
     DocumentKind,
     Invoice,
+    document_currency,
 )
 from invoicetron.billing.services import business_today, create_draft, default_series
 from invoicetron.billing.services.audit import record
@@ -57,10 +58,6 @@ from invoicetron.messaging.services import queue_email
 from invoicetron.quotes.models import Quote, QuoteStatus
 
 DEFAULT_VALIDITY_DAYS = 30
-
-
-def _action(name: str) -> AuditAction:
-    return cast(AuditAction, name)  # quote actions beside billing's own AuditAction values
 
 
 @transaction.atomic
@@ -77,7 +74,7 @@ def create_quote(
     discount_type: str = DiscountType.PERCENT,
     discount_value: Decimal | str = "0",
 ) -> Quote:
-    currency = currency or client.currency or BusinessProfile.load().base_currency
+    currency = document_currency(client, currency)
     cleaned = validate_lines(lines, currency)
     quote = Quote.objects.create(
         client=client,
@@ -97,7 +94,7 @@ def create_quote(
     except money.MoneyError as error:  # a discount larger than the lines: nothing is kept
         raise ValidationError({"discount_value": str(error)}) from error
     quote.save(update_fields=["total"])
-    record(_action("create"), quote, by=by, new={"client": client.pk, "total": quote.total})
+    record(AuditAction.CREATE, quote, by=by, new={"client": client.pk, "total": quote.total})
     return quote
 
 
@@ -124,7 +121,7 @@ def send_quote(quote: Quote, *, by: User | None, email: bool = True) -> Quote:
         locked.status = QuoteStatus.SENT
         locked.save()
         record(
-            _action("send"),
+            AuditAction.SEND,
             locked,
             by=by,
             old={"status": QuoteStatus.DRAFT},
@@ -211,7 +208,7 @@ def _decide(quote: Quote, status: QuoteStatus, *, by: User | None, via: str) -> 
     locked.status, locked.decided_at = status, timezone.now()
     locked.save(update_fields=["status", "decided_at", "updated_at"])
     record(
-        _action("accept" if status == QuoteStatus.ACCEPTED else "decline"),
+        AuditAction.ACCEPT if status == QuoteStatus.ACCEPTED else AuditAction.DECLINE,
         locked,
         by=by,
         old={"status": QuoteStatus.SENT},
@@ -251,7 +248,7 @@ def convert_to_invoice(quote: Quote, *, by: User | None) -> Invoice:
     )
     locked.invoice = invoice
     locked.save(update_fields=["invoice", "updated_at"])
-    record(_action("convert"), locked, by=by, new={"invoice": invoice.pk})
+    record(AuditAction.CONVERT, locked, by=by, new={"invoice": invoice.pk})
     return invoice
 
 
@@ -264,6 +261,6 @@ def expire_due(today: datetime.date | None = None) -> int:
                 status=QuoteStatus.EXPIRED, updated_at=timezone.now()
             )
             if updated:
-                record(_action("expire"), quote, by=None, new={"status": QuoteStatus.EXPIRED})
+                record(AuditAction.EXPIRE, quote, by=None, new={"status": QuoteStatus.EXPIRED})
                 expired += 1
     return expired

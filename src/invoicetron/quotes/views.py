@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from invoicetron.accounts.acting import acting_user
-from invoicetron.billing.forms.invoices import plain
+from invoicetron.billing.formatting import plain
 from invoicetron.billing.lines import LineData, TaxOptions, display_rows, document_lines
 from invoicetron.billing.views.drafts import draft_form_page
 from invoicetron.billing.views.invoices import pdf_response

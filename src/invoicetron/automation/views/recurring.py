@@ -16,7 +16,7 @@ from invoicetron.accounts.acting import acting_user
 from invoicetron.automation.forms import ScheduleForm, ScheduleLineFormSet
 from invoicetron.automation.models import RecurringInvoice
 from invoicetron.automation.schedules import ScheduleData, save_schedule, set_active
-from invoicetron.billing.forms.invoices import plain
+from invoicetron.billing.formatting import plain
 from invoicetron.billing.lines import LineData, TaxOptions, lines_from_json
 from invoicetron.billing.services import business_today
 from invoicetron.billing.views.drafts import draft_form_page

@@ -6,7 +6,6 @@ A draft's line rows are billing.lines' LineForm (shared with quotes and schedule
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -63,11 +62,6 @@ class TotalsForm(forms.Form):
     prices_include_tax = forms.BooleanField(required=False)
     discount_type = forms.ChoiceField(choices=DiscountType.choices, required=False)
     discount_value = forms.CharField(required=False, max_length=40)
-
-
-def plain(value: Decimal | str | int) -> str:
-    """3.000 → 3, 80.5000 → 80.5: what a person would type."""
-    return f"{Decimal(value).normalize():f}"
 
 
 class IssueForm(forms.Form):

@@ -19,7 +19,7 @@ from invoicetron.billing.models.common import (
     discount_checks,
 )
 from invoicetron.billing.models.parties import Client, Product
-from invoicetron.billing.models.setup import NumberSeries, TaxRate
+from invoicetron.billing.models.setup import NumberSeries, TaxRate, business_today
 
 
 class InvoiceStatus(models.TextChoices):
@@ -187,10 +187,9 @@ class Invoice(FrozenOnceIssued):
         )
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
-        """Derived, never stored: see the function `is_overdue` below."""
-        return is_overdue(
-            self.status, self.due_date, self.balance_due, today or datetime.date.today()
-        )
+        """Derived, never stored: see the function `is_overdue` below. `today` defaults to the
+        business's date (`business_today()`), not the server's."""
+        return is_overdue(self.status, self.due_date, self.balance_due, today or business_today())
 
     def credit_refusal(self) -> str | None:
         """Why no credit note can be issued for this invoice now; None when one can.

@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from invoicetron.billing.models.common import currency_check, currency_field
-from invoicetron.billing.models.setup import TaxRate
+from invoicetron.billing.models.setup import BusinessProfile, TaxRate
 
 
 class Client(models.Model):
@@ -41,6 +41,18 @@ class Client(models.Model):
     @property
     def primary_contact(self) -> Contact | None:
         return next((c for c in self.contacts.all() if c.is_primary), None)
+
+
+def document_currency(
+    client: Client | None, chosen: str | None = None, *, profile: BusinessProfile | None = None
+) -> str:
+    """The currency of a new document: the one chosen, else the client's, else the business's
+    base currency (`profile`, when the caller has it loaded already)."""
+    if chosen:
+        return chosen
+    if client is not None and client.currency:
+        return client.currency
+    return (profile or BusinessProfile.load()).base_currency
 
 
 class Contact(models.Model):

@@ -50,6 +50,7 @@ PDF: `invoicetron.billing.pdf.render_invoice_pdf(invoice)`, `render_credit_note_
 """
 
 from invoicetron.billing.lines import LineData, validate_line
+from invoicetron.billing.models import business_today
 from invoicetron.billing.services.audit import events_for_invoice
 from invoicetron.billing.services.credit_notes import (
     CreditLine,
@@ -65,7 +66,7 @@ from invoicetron.billing.services.drafts import (
     invoice_totals,
     update_draft,
 )
-from invoicetron.billing.services.issuing import business_today, issue_invoice, mark_sent
+from invoicetron.billing.services.issuing import issue_invoice, mark_sent
 from invoicetron.billing.services.numbering import default_series
 from invoicetron.billing.services.payments import delete_payment, record_payment
 from invoicetron.billing.services.records import (

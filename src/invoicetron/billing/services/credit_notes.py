@@ -24,6 +24,7 @@ from django.db.models import Sum
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
+from invoicetron.billing.formatting import plain
 from invoicetron.billing.lines import snapshot_money_line
 from invoicetron.billing.models import (
     AuditAction,
@@ -33,9 +34,10 @@ from invoicetron.billing.models import (
     DocumentKind,
     Invoice,
     InvoiceLine,
+    business_today,
 )
 from invoicetron.billing.services.audit import record
-from invoicetron.billing.services.issuing import business_snapshot, business_today
+from invoicetron.billing.services.issuing import business_snapshot
 from invoicetron.billing.services.numbering import default_series, take_next_number
 from invoicetron.billing.services.settlement import settle
 from invoicetron.billing.validation import checked_number, merge
@@ -125,9 +127,9 @@ def _requested(
         if line.invoice_line_id not in remaining:
             errors.append(ValidationError({field: "This line is not on the invoice."}))
         elif quantity > remaining[line.invoice_line_id] - requested[line.invoice_line_id]:
-            left = remaining[line.invoice_line_id].normalize()
+            left = plain(remaining[line.invoice_line_id])
             errors.append(
-                ValidationError({field: f"Only {left:f} of this line can still be credited."})
+                ValidationError({field: f"Only {left} of this line can still be credited."})
             )
         elif quantity > 0:
             requested[line.invoice_line_id] += quantity

@@ -30,6 +30,7 @@ from invoicetron.billing.models import (
     ImmutableDocument,
     Invoice,
     NumberSeries,
+    document_currency,
 )
 from invoicetron.billing.services.audit import changed_values, field_values, record
 from invoicetron.billing.services.numbering import default_series
@@ -125,7 +126,7 @@ def create_draft(
         {
             "_new": True,
             "client": client,
-            "currency": currency or client.currency or profile.base_currency,
+            "currency": document_currency(client, currency, profile=profile),
             "series": series or default_series(DocumentKind.INVOICE),
             "issue_date": issue_date,
             "due_date": due_date,

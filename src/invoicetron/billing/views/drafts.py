@@ -18,7 +18,8 @@ from django.views.decorators.http import require_GET
 
 from invoicetron.accounts.acting import acting_user
 from invoicetron.billing import services
-from invoicetron.billing.forms.invoices import InvoiceForm, plain
+from invoicetron.billing.formatting import plain
+from invoicetron.billing.forms.invoices import InvoiceForm
 from invoicetron.billing.lines import (
     MAX_LINES,
     LineData,
@@ -30,7 +31,7 @@ from invoicetron.billing.lines import (
     product_initial,
     submitted_lines,
 )
-from invoicetron.billing.models import BusinessProfile, Client, Invoice, Product
+from invoicetron.billing.models import Client, Invoice, Product, document_currency
 from invoicetron.billing.views.invoices import get_invoice
 from invoicetron.web.errors import place_errors
 from invoicetron.web.permissions import member_required
@@ -41,7 +42,7 @@ def _header(data: dict[str, Any], invoice: Invoice | None) -> dict[str, Any]:
     client: Client = data["client"]
     currency = data["currency"] or None
     if invoice is not None and currency is None:
-        currency = client.currency or BusinessProfile.load().base_currency
+        currency = document_currency(client)
     series = data["series"] or (invoice.series if invoice is not None else None)
     return {
         "client": client,

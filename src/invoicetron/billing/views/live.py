@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from invoicetron.billing.forms.invoices import TotalsForm
 from invoicetron.billing.lines import LineData, LineFormSet, TaxOptions
-from invoicetron.billing.models import BusinessProfile
+from invoicetron.billing.models import document_currency
 from invoicetron.billing.services.preview import preview_totals
 from invoicetron.web.permissions import member_required
 
@@ -24,11 +24,7 @@ def draft_totals(request: HttpRequest) -> HttpResponse:
     header.is_valid()  # invalid fields are left out of cleaned_data and fall back below
     data = header.cleaned_data
     client = data.get("client")
-    currency = (
-        data.get("currency")
-        or (client.currency if client else "")
-        or BusinessProfile.load().base_currency
-    )
+    currency = document_currency(client, data.get("currency"))
     posted_taxes = [
         value
         for key in request.POST

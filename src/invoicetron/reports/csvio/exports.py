@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from django.db import connection, transaction
 from django.db.models import Prefetch
 
+from invoicetron.billing.formatting import plain
 from invoicetron.billing.models import (
     BusinessProfile,
     Client,
@@ -33,14 +34,6 @@ CURSOR_ROWS = 2000
 T = TypeVar("T")
 
 
-def number(value: Decimal | None) -> str:
-    """A quantity, price or rate without trailing zeros: 3, 80, 1.0825."""
-    if value is None:
-        return ""
-    text = f"{Decimal(value).normalize():f}"
-    return text
-
-
 def amount(value: Decimal | str | None, currency: str) -> str:
     """An amount with exactly the currency's minor digits: 240.00, 1500 (JPY)."""
     if value is None or value == "":
@@ -54,7 +47,7 @@ def yes_no(value: bool) -> str:
 
 def taxes_text(taxes: Iterable[tuple[str, Any]]) -> str:
     """`VAT 20; City tax 1.5`: each tax as its name and rate in percent."""
-    return "; ".join(f"{name} {number(Decimal(rate))}" for name, rate in taxes)
+    return "; ".join(f"{name} {plain(Decimal(rate))}" for name, rate in taxes)
 
 
 def client_rows() -> Iterator[list[Any]]:
@@ -91,7 +84,7 @@ def _products() -> Iterator[list[Any]]:
             product.name,
             product.description,
             product.unit,
-            number(product.unit_price),
+            plain(product.unit_price),
             taxes_text((tax.name, tax.rate) for tax in product.default_taxes.all()),
             yes_no(product.archived),
         ]
@@ -106,8 +99,8 @@ ORDER BY i.issue_date, s.name, i.sequence, i.id
 """
 # One row per line of each of a batch of invoices (ids in export order), in the order of its
 # frozen snapshot. PostgreSQL expands the snapshot's lines and formats what it formats exactly as
-# `number()` does (trim_scale drops trailing zeros as Decimal.normalize does); money amounts stay
-# numeric and are formatted by `amount()` below. Line fields default as the snapshot reader
+# `billing.formatting.plain()` does (trim_scale drops trailing zeros as Decimal.normalize does);
+# money amounts stay numeric and are formatted by `amount()` below. Line fields default as the snapshot reader
 # always did. OFFSET 0 keeps the invoice fields (and the paid date) computed once per invoice.
 INVOICE_LINES_SQL = """
 SELECT head.id, head.number, head.series, head.status, head.client, head.currency,
@@ -245,7 +238,7 @@ def _payments() -> Iterator[list[Any]]:
             client,
             amount(paid, currency),
             currency,
-            number(rate),
+            plain(rate),
             amount(in_base, base.currency),
             base.currency,
             method,

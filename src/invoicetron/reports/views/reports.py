@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
+from invoicetron.billing.formatting import plain
 from invoicetron.billing.models import BusinessProfile, Payment
 from invoicetron.billing.services import business_today
 from invoicetron.reports import sales as figures
@@ -148,7 +149,7 @@ def tax(request: HttpRequest) -> HttpResponseBase:
         body: list[list[Any]] = [
             [
                 row.name,
-                f"{row.rate.normalize():f}",
+                plain(row.rate),
                 row.invoices,
                 amount(row.invoiced_base, cur),
                 amount(row.invoiced_tax, cur),

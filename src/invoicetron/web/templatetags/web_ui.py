@@ -2,26 +2,29 @@
 
 Every signed-in page shows the same links: reversing nine URL names and comparing nine path
 prefixes in the template cost about 1 ms a page, so the addresses are reversed once per
-process (and per script prefix and set of links, which is all they depend on) and the tag only
-marks the current one. The links themselves are registered by the apps (web.navigation).
+process (and per script prefix and set of links, which is all they depend on) and the tags only
+mark the current one. The links themselves are registered by the apps (web.navigation);
+web/base.html and web/_settings_tabs.html write the HTML.
 """
 
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, NamedTuple
 
 from django import template
 from django.http import HttpRequest
 from django.urls import get_script_prefix, reverse
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString, mark_safe
 
 from invoicetron.web.navigation import Link, sections, settings_tabs
 
 register = template.Library()
 
-CURRENT = mark_safe(' aria-current="page"')
+
+class NavLink(NamedTuple):
+    address: str
+    label: str
+    current: bool
 
 
 # An lru_cache, not settings.CACHES: the addresses follow from the code (the URLconf) and the
@@ -37,37 +40,27 @@ def _is_current(path: str, prefixes: tuple[str, ...]) -> bool:
     return path == "/" if not prefixes else path.startswith(prefixes)
 
 
-def _links(links: tuple[Link, ...], current: list[bool], shown: list[bool]) -> SafeString:
-    addresses = _addresses(get_script_prefix(), links)
-    return format_html_join(
-        "\n",
-        '<a href="{}"{}>{}</a>',
-        (
-            (address, CURRENT if is_current else "", link.label)
-            for address, link, is_current, is_shown in zip(
-                addresses, links, current, shown, strict=True
-            )
-            if is_shown
-        ),
-    )
-
-
 @register.simple_tag
-def main_nav(path: str, is_owner: bool) -> SafeString:
-    """The section links; the one `path` (the request's path_info) is in has aria-current."""
+def nav_links(path: str, is_owner: bool) -> list[NavLink]:
+    """The section links; `current` for the one `path` (the request's path_info) is in."""
     links = sections()
-    return _links(
-        links,
-        [_is_current(path, link.paths) for link in links],
-        [is_owner or not link.owners_only for link in links],
-    )
+    addresses = _addresses(get_script_prefix(), links)
+    return [
+        NavLink(address, link.label, _is_current(path, link.paths))
+        for address, link in zip(addresses, links, strict=True)
+        if is_owner or not link.owners_only
+    ]
 
 
 @register.simple_tag
-def settings_tab_links(tab: str) -> SafeString:
-    """The settings tabs; the one whose key is `tab` has aria-current."""
+def settings_tab_links(tab: str) -> list[NavLink]:
+    """The settings tabs; `current` for the one whose key is `tab`."""
     links = settings_tabs()
-    return _links(links, [link.tab == tab for link in links], [True] * len(links))
+    addresses = _addresses(get_script_prefix(), links)
+    return [
+        NavLink(address, link.label, link.tab == tab)
+        for address, link in zip(addresses, links, strict=True)
+    ]
 
 
 @register.simple_tag
