@@ -100,8 +100,9 @@ ORDER BY i.issue_date, s.name, i.sequence, i.id
 # One row per line of each of a batch of invoices (ids in export order), in the order of its
 # frozen snapshot. PostgreSQL expands the snapshot's lines and formats what it formats exactly as
 # `billing.formatting.plain()` does (trim_scale drops trailing zeros as Decimal.normalize does);
-# money amounts stay numeric and are formatted by `amount()` below. Line fields default as the snapshot reader
-# always did. OFFSET 0 keeps the invoice fields (and the paid date) computed once per invoice.
+# money amounts stay numeric and are formatted by `amount()` below. Line fields default as the
+# snapshot reader always did. OFFSET 0 keeps the invoice fields (and the paid date) computed
+# once per invoice.
 INVOICE_LINES_SQL = """
 SELECT head.id, head.number, head.series, head.status, head.client, head.currency,
   head.exchange_rate, head.issue_date, head.due_date, head.prices_include_tax,
