@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Trigram indexes for search (billing migration 0006); its ready() teaches indexes OpClass.
+    "django.contrib.postgres",
     "axes",
     # Two-factor sign-in: authenticator-app (TOTP) devices and single-use recovery codes.
     "django_otp",
