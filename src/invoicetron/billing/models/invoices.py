@@ -40,6 +40,14 @@ class InvoiceQuerySet(models.QuerySet["Invoice"]):
     def overdue(self, today: datetime.date) -> Self:
         return self.filter(status__in=OPEN_STATUSES, due_date__lt=today, balance_due__gt=0)
 
+    def search(self, text: str) -> Self:
+        """Invoices whose number or client's name contains `text`, ignoring case (`icontains`:
+        `%`, `_` and `\\` match themselves). The client side is a subquery, not a join: with
+        an OR across a join PostgreSQL reads every invoice; this way each side uses its trigram
+        index (migration 0006)."""
+        clients = Client.objects.filter(name__icontains=text).values("pk")
+        return self.filter(models.Q(number__icontains=text) | models.Q(client__in=clients))
+
 
 class FrozenOnceIssued(models.Model):
     """Refuses (in Python; a database trigger refuses too) changes to an issued document.
