@@ -85,7 +85,7 @@ class NearestEndPaginator(CountingPaginator):
             return super().page(number)
         from_end = self.count - top
         rows = list(self.rows.reverse()[from_end : from_end + top - bottom])
-        return self._get_page(rows[::-1], number, self)
+        return Page(rows[::-1], number, self)
 
 
 def display_lines(invoice: Invoice, totals: Any) -> list[dict[str, Any]]:
