@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 
 from invoicetron.billing.models.common import currency_check, currency_field
 from invoicetron.billing.models.setup import BusinessProfile, TaxRate
@@ -33,7 +35,11 @@ class Client(models.Model):
         constraints: ClassVar = [
             currency_check("currency", "billing_client_currency_iso", allow_blank=True)
         ]
-        indexes: ClassVar = [models.Index(fields=["archived", "name"])]
+        indexes: ClassVar = [
+            models.Index(fields=["archived", "name"]),
+            # Searches by name (`name__icontains`) in the client and invoice lists (migration 0006).
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="billing_client_name_trgm"),
+        ]
 
     def __str__(self) -> str:
         return self.name
