@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import connection, transaction
-from django.db.models import Prefetch
+from django.db.models import Expression, Prefetch, QuerySet
 
 from invoicetron.billing.models import (
     BusinessProfile,
@@ -26,6 +26,7 @@ from invoicetron.billing.models import (
 )
 from invoicetron.billing.money import minor_unit
 from invoicetron.reports.amounts import Base
+from invoicetron.reports.csvio.sqlcsv import Cell, Inline, IsoDate, MinorPlaces, Money, Number
 
 CHUNK = 500
 # Rows fetched per round trip from a server-side cursor: rows without model objects are small.
@@ -209,50 +210,23 @@ def invoice_rows() -> Iterator[list[Any]]:
     return in_transaction(_invoice_line_rows())
 
 
-def _payments() -> Iterator[list[Any]]:
+def payment_rows() -> QuerySet[Payment]:
+    """Payments, oldest first, as cells that PostgreSQL writes as CSV (see `sqlcsv`)."""
     base = Base.of(BusinessProfile.load())
-    payments = (
-        Payment.objects.order_by("date", "id")
-        .annotate(base_amount=base.convert("amount", "invoice__exchange_rate"))
-        .values_list(
-            "date",
-            "invoice__number",
-            "invoice__client__name",
-            "amount",
-            "invoice__currency",
-            "invoice__exchange_rate",
-            "base_amount",
-            "method",
-            "reference",
-            "notes",
-        )
+    return Payment.objects.order_by("date", "id").values_list(
+        IsoDate("date"),
+        Cell("invoice__number"),
+        Cell("invoice__client__name"),
+        Money("amount", MinorPlaces("invoice__currency")),
+        Cell("invoice__currency"),
+        Number("invoice__exchange_rate"),
+        *base_amount_cells(base, base.convert("amount", "invoice__exchange_rate")),
+        Cell("method"),
+        Cell("reference"),
+        Cell("notes"),
     )
-    for (
-        day,
-        number_,
-        client,
-        paid,
-        currency,
-        rate,
-        in_base,
-        method,
-        reference,
-        notes,
-    ) in payments.iterator(CURSOR_ROWS):
-        yield [
-            day.isoformat(),
-            number_,
-            client,
-            amount(paid, currency),
-            currency,
-            number(rate),
-            amount(in_base, base.currency),
-            base.currency,
-            method,
-            reference,
-            notes,
-        ]
 
 
-def payment_rows() -> Iterator[list[Any]]:
-    return in_transaction(_payments())
+def base_amount_cells(base: Base, converted: Expression) -> tuple[Money, Cell]:
+    """An amount converted to the base currency, and that currency, as two cells."""
+    return Money(converted, Inline(str(base.places))), Cell(Inline.text(base.currency))
