@@ -106,7 +106,8 @@ class Money(SqlText):
 
     template = (
         "CASE WHEN {0} = round({0}, {1}) THEN round({0}, {1})::text "
-        "ELSE CASE WHEN {0} < 0 AND round({0}, {1}) = 0 THEN '-' ELSE '' END || "
+        # A negative amount that rounds to zero (ties to even: -0.5 too) keeps its sign.
+        "ELSE CASE WHEN {0} < 0 AND {0} * 10::numeric ^ {1} >= -0.5 THEN '-' ELSE '' END || "
         "CASE WHEN abs({0} * 10::numeric ^ {1} - trunc({0} * 10::numeric ^ {1})) = 0.5 "
         "AND mod(trunc({0} * 10::numeric ^ {1}), 2) = 0 THEN trunc({0}, {1}) "
         "ELSE round({0}, {1}) END::text END"
