@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import connection, transaction
-from django.db.models import Expression, Prefetch, QuerySet
+from django.db.models import Expression, F, Prefetch, QuerySet
 
 from invoicetron.billing.models import (
     BusinessProfile,
@@ -230,6 +230,6 @@ def payment_rows() -> QuerySet[Payment]:
     )
 
 
-def base_amount_cells(base: Base, converted: Expression) -> tuple[Money, Cell]:
+def base_amount_cells(base: Base, converted: Expression | F) -> tuple[Money, Cell]:
     """An amount converted to the base currency, and that currency, as two cells."""
     return Money(converted, Inline(str(base.places))), Cell(Inline.text(base.currency))

@@ -41,7 +41,7 @@ class SqlText(Expression):
 
     def __init__(self, *sources: Any) -> None:
         super().__init__(output_field=TextField())
-        self.sources = [F(s) if isinstance(s, str) else s for s in sources]
+        self.sources: list[Any] = [F(s) if isinstance(s, str) else s for s in sources]
 
     def get_source_expressions(self) -> list[Any]:
         return list(self.sources)

@@ -250,8 +250,7 @@ def _payment_cells(base: Base, dates: DateRange) -> QuerySet[Payment]:
         *(When(method=value, then=Value(str(label))) for value, label in labels),
         default=F("method"),
     )
-    # mypy's Django plugin cannot see the base_amount that payment_rows annotates.
-    return figures.payment_rows(base, dates).values_list(  # type: ignore[misc]
+    return figures.payment_rows(base, dates).values_list(
         IsoDate("date"),
         Cell("invoice__number"),
         Cell("invoice__client__name"),
