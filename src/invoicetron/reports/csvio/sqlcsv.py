@@ -68,8 +68,10 @@ class SqlText(Expression):
 class Cell(SqlText):
     """A text cell as `writer.neutralise` leaves it (a leading apostrophe before a formula)."""
 
+    # Most cells start with a letter or a digit: the first character's code settles them (the
+    # regular expression costs more than the rest of the export's SQL). = + - @ TAB CR '
     template = (
-        "CASE WHEN {0}::text COLLATE "
+        "CASE WHEN ascii({0}::text) IN (61, 43, 45, 64, 9, 13, 39) AND {0}::text COLLATE "
         + UNICODE_COLLATION
         + " ~ '"
         + FORMULA.replace("'", "''")
