@@ -1,7 +1,8 @@
 """Rows of the CSV exports: clients, products, invoices (one row per line) and payments.
 
-Exports stream: each yields rows while reading the database in chunks, inside a transaction
-(see `in_transaction`), as plain tuples: no model objects, no snapshot decoded in Python.
+Invoices and payments are queries of final cells that PostgreSQL writes as CSV itself (COPY, see
+`sqlcsv`): no row, model object or snapshot in Python. Clients and products (small) yield rows
+read in chunks inside a transaction (see `in_transaction`) for csv.writer.
 """
 
 from __future__ import annotations
@@ -38,8 +39,6 @@ from invoicetron.reports.csvio.sqlcsv import (
 )
 
 CHUNK = 500
-# Rows fetched per round trip from a server-side cursor: rows without model objects are small.
-CURSOR_ROWS = 2000
 T = TypeVar("T")
 
 
