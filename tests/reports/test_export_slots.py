@@ -14,6 +14,7 @@ from django.http.response import HttpResponseBase
 from django.test import Client as HttpClient
 
 from invoicetron.accounts.models import User
+from invoicetron.reports.csvio import sqlcsv
 from invoicetron.reports.csvio.writer import EXPORTS_PER_PROCESS
 from tests.reports.data import books
 
@@ -67,3 +68,20 @@ def test_finished_and_abandoned_downloads_give_their_slot_back(signed_in: HttpCl
         next(iter(started.streaming_content))  # type: ignore[attr-defined]
         abandon(started)  # mid-download: the transaction it read in is rolled back
     assert signed_in.get("/data/export/clients.csv").status_code == 200
+
+
+def test_a_download_abandoned_during_its_copy_leaves_the_connection_usable(
+    signed_in: HttpClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlcsv, "ROWS_PER_CHUNK", 1)  # each row its own chunk: stop after one
+    for path in ("/data/export/invoices.csv", "/data/export/payments.csv"):
+        started = signed_in.get(path)
+        chunks = iter(started.streaming_content)  # type: ignore[attr-defined]
+        header, first_row = next(chunks), next(chunks)
+        assert header.startswith(b"\xef\xbb\xbf") and first_row.endswith(b"\r\n")
+        abandon(started)
+        with connection.cursor() as cursor:  # no longer in COPY: the connection answers
+            cursor.execute("SELECT 1")
+            assert cursor.fetchone() == (1,)
+    whole = signed_in.get("/data/export/invoices.csv")
+    assert b"".join(whole.streaming_content).count(b"\r\n") == 9  # type: ignore[attr-defined]

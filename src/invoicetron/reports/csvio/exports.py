@@ -1,7 +1,8 @@
 """Rows of the CSV exports: clients, products, invoices (one row per line) and payments.
 
-Exports stream: each yields rows while reading the database in chunks, inside a transaction
-(see `in_transaction`), as plain tuples: no model objects, no snapshot decoded in Python.
+Invoices and payments are queries of final cells that PostgreSQL writes as CSV itself (COPY, see
+`sqlcsv`): no row, model object or snapshot in Python. Clients and products (small) yield rows
+read in chunks inside a transaction (see `in_transaction`) for csv.writer.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import connection, transaction
-from django.db.models import Prefetch
+from django.db.models import Expression, F, Prefetch, QuerySet
 
 from invoicetron.billing.formatting import plain
 from invoicetron.billing.models import (
@@ -27,10 +28,18 @@ from invoicetron.billing.models import (
 )
 from invoicetron.billing.money import minor_unit
 from invoicetron.reports.amounts import Base
+from invoicetron.reports.csvio.columns import INVOICE_HEADER_COLUMNS
+from invoicetron.reports.csvio.sqlcsv import (
+    Cell,
+    Inline,
+    IsoDate,
+    MinorPlaces,
+    Money,
+    Number,
+    YesNo,
+)
 
 CHUNK = 500
-# Rows fetched per round trip from a server-side cursor: rows without model objects are small.
-CURSOR_ROWS = 2000
 T = TypeVar("T")
 
 
@@ -90,64 +99,94 @@ def _products() -> Iterator[list[Any]]:
         ]
 
 
-# Issued invoices in export order. Only these narrow keys are sorted: sorting whole invoice rows
-# spilled to temporary files and delayed the first byte by seconds.
-ORDERED_INVOICES_SQL = """
-SELECT i.id FROM {invoice} i JOIN {series} s ON s.id = i.series_id
-WHERE i.status <> %s
-ORDER BY i.issue_date, s.name, i.sequence, i.id
-"""
-# One row per line of each of a batch of invoices (ids in export order), in the order of its
-# frozen snapshot. PostgreSQL expands the snapshot's lines and formats what it formats exactly as
-# `billing.formatting.plain()` does (trim_scale drops trailing zeros as Decimal.normalize does);
-# money amounts stay numeric and are formatted by `amount()` below. Line fields default as the
-# snapshot reader always did. OFFSET 0 keeps the invoice fields (and the paid date) computed
-# once per invoice.
+# Issued invoices, one row per line of each, in export order, as cells (see `sqlcsv`) that
+# PostgreSQL writes as CSV. Only the narrow sort keys of `ordered` are sorted: sorting whole rows
+# spilled to temporary files; the lines of an invoice come in the order of its frozen snapshot,
+# and the final ORDER BY only sorts each invoice's few lines (an incremental sort). `head` makes
+# each invoice's cells once (OFFSET 0: not once per line). Line fields default as the snapshot
+# reader always did (tests/reports/legacy_exports.py).
 INVOICE_LINES_SQL = """
-SELECT head.id, head.number, head.series, head.status, head.client, head.currency,
-  head.exchange_rate, head.issue_date, head.due_date, head.prices_include_tax,
-  head.discount_type, head.discount_value, head.notes, head.terms, head.net_total,
-  head.tax_total, head.total, head.amount_paid, head.amount_credited, head.balance_due,
-  head.paid_date,
-  line.value ->> 'description',
-  trim_scale((line.value ->> 'quantity')::numeric)::text,
-  COALESCE(line.value ->> 'unit', ''),
-  trim_scale((line.value ->> 'unit_price')::numeric)::text,
-  CASE WHEN line.value ? 'discount_type' THEN COALESCE(line.value ->> 'discount_type', '')
-    ELSE 'percent' END,
-  trim_scale(COALESCE(line.value ->> 'discount_value', '0')::numeric)::text,
-  COALESCE((
-    SELECT string_agg(
-      concat(tax.value ->> 'name', ' ', trim_scale((tax.value ->> 'rate')::numeric)), '; '
-      ORDER BY tax.position)
-    FROM jsonb_array_elements(line.value -> 'taxes') WITH ORDINALITY AS tax(value, position)
-  ), '')
+SELECT {head_cells},
+  {description}, {quantity}, {unit}, {unit_price}, {line_discount_type}, {line_discount_value},
+  {taxes}
 FROM (
-  SELECT i.id, i.number, s.name AS series, i.status, c.name AS client, i.currency,
-    trim_scale(i.exchange_rate)::text AS exchange_rate,
-    to_char(i.issue_date, 'YYYY-MM-DD') AS issue_date,
-    to_char(i.due_date, 'YYYY-MM-DD') AS due_date,
-    i.prices_include_tax, i.discount_type, trim_scale(i.discount_value)::text AS discount_value,
-    i.notes, i.terms, i.net_total, i.tax_total, i.total, i.amount_paid, i.amount_credited,
-    i.balance_due,
-    to_char((SELECT max(p.date) FROM {payment} p WHERE p.invoice_id = i.id), 'YYYY-MM-DD')
-      AS paid_date,
-    i.snapshot -> 'lines' AS lines,
-    batch.position
-  FROM {invoice} i
-  JOIN unnest(%s::bigint[]) WITH ORDINALITY AS batch(id, position) ON batch.id = i.id
-  JOIN {series} s ON s.id = i.series_id
-  JOIN {client} c ON c.id = i.client_id
-  WHERE i.id = ANY(%s::bigint[])
+  SELECT i.id, i.issue_date, s.name AS series, i.sequence
+  FROM {invoice_table} i JOIN {series_table} s ON s.id = i.series_id
+  WHERE i.status <> '{draft}'
+  ORDER BY i.issue_date, s.name, i.sequence, i.id
+) ordered
+CROSS JOIN LATERAL (
+  SELECT {number}, {series}, {status}, {client}, {currency}, {exchange_rate}, {issue_date},
+    {due_date}, {prices_include_tax}, {discount_type}, {discount_value}, {notes}, {terms},
+    {net_total}, {tax_total}, {total}, {amount_paid}, {amount_credited}, {balance_due},
+    (SELECT {paid_date} FROM {payment_table} p WHERE p.invoice_id = i.id),
+    i.snapshot -> 'lines'
+  FROM {invoice_table} i
+  JOIN {series_table} s ON s.id = i.series_id
+  JOIN {client_table} c ON c.id = i.client_id
+  WHERE i.id = ordered.id
   OFFSET 0
-) head
+) head({head_columns}, lines)
 CROSS JOIN LATERAL jsonb_array_elements(head.lines) WITH ORDINALITY AS line(value, position)
-ORDER BY head.position, line.position
+CROSS JOIN LATERAL (
+  SELECT COALESCE(string_agg(
+    concat(tax.value ->> 'name', ' ', trim_scale((tax.value ->> 'rate')::numeric)), '; '
+    ORDER BY tax.position), '')
+  FROM jsonb_array_elements(line.value -> 'taxes') WITH ORDINALITY AS tax(value, position)
+) taxes(text)
+ORDER BY ordered.issue_date, ordered.series, ordered.sequence, ordered.id, line.position
 """
-# Where in a row of INVOICE_LINES_SQL the invoice's amounts and its paid date are.
-AMOUNTS = slice(14, 20)
-FIRST_LINE_FIELD = 21
-INVOICES_PER_BATCH = 1000
+
+
+def _invoice_lines_sql() -> str:
+    places = MinorPlaces.sql("i.currency")
+    money = {
+        name: Money.sql(f"i.{name}", places)
+        for name in ("net_total", "tax_total", "total", "amount_paid", "amount_credited")
+    }
+    return INVOICE_LINES_SQL.format(
+        invoice_table=Invoice._meta.db_table,
+        series_table=NumberSeries._meta.db_table,
+        client_table=Client._meta.db_table,
+        payment_table=Payment._meta.db_table,
+        draft=InvoiceStatus.DRAFT.value,
+        number=Cell.sql("i.number"),
+        head_cells=", ".join(f'head."{column}"' for column in INVOICE_HEADER_COLUMNS),
+        head_columns=", ".join(f'"{column}"' for column in INVOICE_HEADER_COLUMNS),
+        series=Cell.sql("s.name"),
+        status=Cell.sql("i.status"),
+        client=Cell.sql("c.name"),
+        currency=Cell.sql("i.currency"),
+        exchange_rate=Number.sql("i.exchange_rate"),
+        issue_date=IsoDate.sql("i.issue_date"),
+        due_date=IsoDate.sql("i.due_date"),
+        prices_include_tax=YesNo.sql("i.prices_include_tax"),
+        discount_type=Cell.sql("i.discount_type"),
+        discount_value=Number.sql("i.discount_value"),
+        notes=Cell.sql("i.notes"),
+        terms=Cell.sql("i.terms"),
+        balance_due=Money.sql("i.balance_due", places),
+        paid_date=IsoDate.sql("max(p.date)"),
+        **money,
+        description=Cell.sql("line.value ->> 'description'"),
+        quantity=Number.sql("(line.value ->> 'quantity')::numeric"),
+        unit=Cell.sql("line.value ->> 'unit'"),
+        unit_price=Number.sql("(line.value ->> 'unit_price')::numeric"),
+        line_discount_type=Cell.sql(
+            "CASE WHEN line.value ? 'discount_type' THEN line.value ->> 'discount_type' "
+            "ELSE 'percent' END"
+        ),
+        line_discount_value=Number.sql("COALESCE(line.value ->> 'discount_value', '0')::numeric"),
+        taxes=Cell.sql("taxes.text"),
+    )
+
+
+def invoice_rows() -> str:
+    """Issued invoices, one row per line, from their frozen snapshots (drafts are not exported).
+
+    SQL of cells that PostgreSQL writes as CSV (see `sqlcsv`).
+    """
+    return _invoice_lines_sql()
 
 
 def in_transaction(rows: Iterator[T]) -> Iterator[T]:
@@ -166,87 +205,23 @@ def in_transaction(rows: Iterator[T]) -> Iterator[T]:
         yield from rows
 
 
-def _invoice_line_rows() -> Iterator[list[Any]]:
-    tables = {
-        "invoice": Invoice._meta.db_table,
-        "series": NumberSeries._meta.db_table,
-        "client": Client._meta.db_table,
-        "payment": Payment._meta.db_table,
-    }
-    lines_sql = INVOICE_LINES_SQL.format(**tables)
-    with connection.chunked_cursor() as ordered, connection.cursor() as batch:
-        ordered.execute(ORDERED_INVOICES_SQL.format(**tables), [InvoiceStatus.DRAFT])
-        while ids := [row[0] for row in ordered.fetchmany(INVOICES_PER_BATCH)]:
-            batch.execute(lines_sql, [ids, ids])
-            yield from _with_invoice_fields(batch.fetchall())
-
-
-def _with_invoice_fields(rows: list[tuple[Any, ...]]) -> Iterator[list[Any]]:
-    """Each line row with its invoice's fields as the export writes them (formatted once)."""
-    header: list[Any] = []
-    invoice_id = None
-    for row in rows:
-        if row[0] != invoice_id:
-            invoice_id, currency = row[0], row[5]
-            header = [
-                *row[1:9],
-                yes_no(row[9]),
-                *row[10:14],
-                *(amount(value, currency) for value in row[AMOUNTS]),
-                row[20],
-            ]
-        yield header + list(row[FIRST_LINE_FIELD:])
-
-
-def invoice_rows() -> Iterator[list[Any]]:
-    """Issued invoices, one row per line, from their frozen snapshots (drafts are not exported)."""
-    return in_transaction(_invoice_line_rows())
-
-
-def _payments() -> Iterator[list[Any]]:
+def payment_rows() -> QuerySet[Payment]:
+    """Payments, oldest first, as cells that PostgreSQL writes as CSV (see `sqlcsv`)."""
     base = Base.of(BusinessProfile.load())
-    payments = (
-        Payment.objects.order_by("date", "id")
-        .annotate(base_amount=base.convert("amount", "invoice__exchange_rate"))
-        .values_list(
-            "date",
-            "invoice__number",
-            "invoice__client__name",
-            "amount",
-            "invoice__currency",
-            "invoice__exchange_rate",
-            "base_amount",
-            "method",
-            "reference",
-            "notes",
-        )
+    return Payment.objects.order_by("date", "id").values_list(
+        IsoDate("date"),
+        Cell("invoice__number"),
+        Cell("invoice__client__name"),
+        Money("amount", MinorPlaces("invoice__currency")),
+        Cell("invoice__currency"),
+        Number("invoice__exchange_rate"),
+        *base_amount_cells(base, base.convert("amount", "invoice__exchange_rate")),
+        Cell("method"),
+        Cell("reference"),
+        Cell("notes"),
     )
-    for (
-        day,
-        number_,
-        client,
-        paid,
-        currency,
-        rate,
-        in_base,
-        method,
-        reference,
-        notes,
-    ) in payments.iterator(CURSOR_ROWS):
-        yield [
-            day.isoformat(),
-            number_,
-            client,
-            amount(paid, currency),
-            currency,
-            plain(rate),
-            amount(in_base, base.currency),
-            base.currency,
-            method,
-            reference,
-            notes,
-        ]
 
 
-def payment_rows() -> Iterator[list[Any]]:
-    return in_transaction(_payments())
+def base_amount_cells(base: Base, converted: Expression | F) -> tuple[Money, Cell]:
+    """An amount converted to the base currency, and that currency, as two cells."""
+    return Money(converted, Inline(str(base.places))), Cell(Inline.text(base.currency))

@@ -20,9 +20,11 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 
+from invoicetron.reports.csvio.sqlcsv import copy_csv
 from invoicetron.web.downloads import content_disposition
 
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
@@ -65,9 +67,7 @@ def csv_chunks(
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    if bom:
-        buffer.write(BOM)
-    writer.writerow([neutralise(cell) for cell in header])
+    buffer.write(header_line(header, bom=bom).decode("utf-8"))
     source = iter(rows)
     try:
         while block := list(itertools.islice(source, ROWS_PER_CHUNK)):
@@ -81,6 +81,15 @@ def csv_chunks(
         close = getattr(source, "close", None)
         if close is not None:
             close()
+
+
+def header_line(header: Sequence[str], *, bom: bool) -> bytes:
+    """The file's first line: the byte-order mark (if wanted) and the column names."""
+    buffer = io.StringIO()
+    if bom:
+        buffer.write(BOM)
+    csv.writer(buffer).writerow([neutralise(cell) for cell in header])
+    return buffer.getvalue().encode("utf-8")
 
 
 def wants_bom(request: HttpRequest) -> bool:
@@ -100,8 +109,13 @@ def csv_response(
     `on_close` runs once when the download ends, fails or is abandoned, even if it never began.
     """
     chunks = csv_chunks(header, rows, bom=wants_bom(request))
+    return download(filename, chunks if on_close is None else Closing(chunks, on_close))
+
+
+def download(filename: str, chunks: Iterator[bytes]) -> StreamingHttpResponse:
+    """A streamed CSV download of `chunks` (bytes)."""
     response = StreamingHttpResponse(
-        chunks if on_close is None else Closing(chunks, on_close),
+        chunks,
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = content_disposition(filename)
@@ -150,11 +164,15 @@ BUSY_RETRY_SECONDS = 30
 
 
 def export_response(
-    request: HttpRequest, filename: str, header: Sequence[str], rows: Callable[[], Iterable[Any]]
+    request: HttpRequest,
+    filename: str,
+    header: Sequence[str],
+    rows: Callable[[], Iterable[Any] | QuerySet[Any] | str],
 ) -> HttpResponseBase:
     """A large CSV export streamed from the database, within the process's export slots.
 
-    `rows` is called only once a slot is held; its rows should be read lazily.
+    `rows` is called only once a slot is held. It gives rows, read lazily and written by
+    csv.writer, or a query of cells in SQL (`sqlcsv`) that PostgreSQL writes as CSV itself.
     """
     if not EXPORT_SLOTS.acquire(blocking=False):
         busy = HttpResponse(
@@ -169,7 +187,11 @@ def export_response(
         client = request.META.get("gunicorn.socket")
         if client is not None:  # gunicorn makes the socket blocking again for the next request
             client.settimeout(STALLED_CLIENT_SECONDS)
-        return csv_response(request, filename, header, rows(), on_close=EXPORT_SLOTS.release)
+        source = rows()
+        if isinstance(source, (QuerySet, str)):
+            chunks = copy_csv(source, header=header_line(header, bom=wants_bom(request)))
+            return download(filename, Closing(chunks, EXPORT_SLOTS.release))
+        return csv_response(request, filename, header, source, on_close=EXPORT_SLOTS.release)
     except BaseException:
         EXPORT_SLOTS.release()
         raise

@@ -7,9 +7,9 @@ Each page takes its filter from the query string and gives the same figures as C
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import Case, F, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -20,7 +20,8 @@ from invoicetron.billing.services import business_today
 from invoicetron.reports import sales as figures
 from invoicetron.reports.aging import BUCKETS, aging_by_client, aging_total
 from invoicetron.reports.amounts import Base, DateRange
-from invoicetron.reports.csvio.exports import CURSOR_ROWS, amount, in_transaction
+from invoicetron.reports.csvio.exports import amount, base_amount_cells
+from invoicetron.reports.csvio.sqlcsv import Cell, IsoDate, MinorPlaces, Money
 from invoicetron.reports.csvio.writer import csv_response, export_response
 from invoicetron.reports.forms import AgingForm, DateRangeForm, SalesForm
 from invoicetron.web.permissions import member_required
@@ -243,34 +244,20 @@ def payments(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-def _payment_cells(base: Base, dates: DateRange) -> Iterator[list[Any]]:
-    return in_transaction(_payment_report_rows(base, dates))
-
-
-def _payment_report_rows(base: Base, dates: DateRange) -> Iterator[list[Any]]:
-    methods = {value: str(label) for value, label in Payment._meta.get_field("method").flatchoices}
-    # mypy's Django plugin cannot see the base_amount that payment_rows annotates.
-    payments = figures.payment_rows(base, dates).values_list(  # type: ignore[misc]
-        "date",
-        "invoice__number",
-        "invoice__client__name",
-        "method",
-        "reference",
-        "amount",
-        "invoice__currency",
-        "base_amount",
+def _payment_cells(base: Base, dates: DateRange) -> QuerySet[Payment]:
+    """The report's payments as cells that PostgreSQL writes as CSV (see `csvio.sqlcsv`)."""
+    labels = Payment._meta.get_field("method").flatchoices
+    method = Case(
+        *(When(method=value, then=Value(str(label))) for value, label in labels),
+        default=F("method"),
     )
-    for day, number, client, method, reference, paid, currency, in_base in payments.iterator(
-        CURSOR_ROWS
-    ):
-        yield [
-            day.isoformat(),
-            number,
-            client,
-            methods.get(method, method),
-            reference,
-            amount(paid, currency),
-            currency,
-            amount(in_base, base.currency),
-            base.currency,
-        ]
+    return figures.payment_rows(base, dates).values_list(
+        IsoDate("date"),
+        Cell("invoice__number"),
+        Cell("invoice__client__name"),
+        Cell(method),
+        Cell("reference"),
+        Money("amount", MinorPlaces("invoice__currency")),
+        Cell("invoice__currency"),
+        *base_amount_cells(base, F("base_amount")),
+    )
