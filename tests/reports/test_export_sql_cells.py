@@ -15,7 +15,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from invoicetron.reports.csvio.exports import amount, number
+from invoicetron.billing.formatting import plain as number
+from invoicetron.reports.csvio.exports import amount
 from invoicetron.reports.csvio.sqlcsv import Cell, MinorPlaces, Money, Number, copy_csv
 from invoicetron.reports.csvio.writer import neutralise
 
