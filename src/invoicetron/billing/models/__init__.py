@@ -19,6 +19,7 @@ from invoicetron.billing.models.setup import (
     NumberSeries,
     TaxRate,
 )
+from invoicetron.billing.models.summary import SummaryKind, TaxSummaryDay
 
 __all__ = [
     "OPEN_STATUSES",
@@ -40,6 +41,8 @@ __all__ = [
     "Payment",
     "PaymentMethod",
     "Product",
+    "SummaryKind",
     "TaxRate",
+    "TaxSummaryDay",
     "is_overdue",
 ]

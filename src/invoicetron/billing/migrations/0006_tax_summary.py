@@ -1,0 +1,156 @@
+"""The tax summary (billing.models.summary): its table, the triggers that keep it, and a backfill.
+
+The triggers add a document's tax rows in the transaction that issues it, whichever path issues
+it (the services, an import, the API), the way migration 0002 guards issued documents. The
+minor units are the ones of billing/currencies.py as of this migration (ISO 4217 rarely changes
+one; a later migration would replace the function).
+"""
+
+from decimal import Decimal
+
+from django.db import migrations, models
+
+MINOR_UNITS = {
+    0: "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX VND VUV XAF XOF XPF",
+    3: "BHD IQD JOD KWD LYD OMR TND",
+    4: "CLF UYW",
+}
+
+
+def _minor_unit_sql() -> str:
+    cases = " ".join(
+        f"WHEN code IN ({', '.join(repr(c) for c in codes.split())}) THEN {digits}"
+        for digits, codes in MINOR_UNITS.items()
+    )
+    return f"SELECT CASE {cases} ELSE 2 END"
+
+
+# One document's tax rows, each converted on its own (money rule 9), grouped by (name, rate) in
+# case a breakdown repeats one; NULL rates count as 0, as SUM skipped them in the reports.
+_ROWS = """
+SELECT t.row->>'name' AS name, (t.row->>'rate')::numeric AS rate,
+       COALESCE(SUM(ROUND((t.row->>'base')::numeric * {rate}, {places})), 0) AS base,
+       COALESCE(SUM(ROUND((t.row->>'tax')::numeric * {rate}, {places})), 0) AS tax
+  FROM jsonb_array_elements({taxes}) AS t(row)
+ GROUP BY 1, 2
+"""
+
+_BASE_CURRENCY = (
+    "COALESCE((SELECT p.base_currency FROM billing_businessprofile p WHERE p.singleton), 'EUR')"
+)
+
+FORWARD = f"""
+CREATE FUNCTION billing_minor_unit(code text) RETURNS integer
+    LANGUAGE sql IMMUTABLE AS $$ {_minor_unit_sql()} $$;
+
+CREATE FUNCTION billing_add_to_tax_summary(
+    doc_kind text, doc_day date, doc_taxes jsonb, doc_rate numeric
+) RETURNS void AS $$
+DECLARE
+    base_code text := {_BASE_CURRENCY};
+    places integer := billing_minor_unit(base_code);
+BEGIN
+    INSERT INTO billing_taxsummaryday AS s (base_currency, day, kind, name, rate, documents, base, tax)
+    SELECT base_code, doc_day, doc_kind, r.name, r.rate, 1, r.base, r.tax
+      FROM ({_ROWS.format(rate="doc_rate", places="places", taxes="doc_taxes")}) AS r
+    ON CONFLICT (base_currency, day, kind, name, rate) DO UPDATE
+       SET documents = s.documents + 1, base = s.base + EXCLUDED.base, tax = s.tax + EXCLUDED.tax;
+END $$ LANGUAGE plpgsql;
+
+CREATE FUNCTION billing_invoice_tax_summary() RETURNS trigger AS $$
+BEGIN
+    IF NEW.status <> 'draft' AND (TG_OP = 'INSERT' OR OLD.status = 'draft') THEN
+        PERFORM billing_add_to_tax_summary(
+            'invoice', NEW.issue_date, NEW.snapshot->'totals'->'taxes', NEW.exchange_rate);
+    END IF;
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+CREATE TRIGGER billing_invoice_tax_summary AFTER INSERT OR UPDATE OF status ON billing_invoice
+    FOR EACH ROW EXECUTE FUNCTION billing_invoice_tax_summary();
+
+CREATE FUNCTION billing_creditnote_tax_summary() RETURNS trigger AS $$
+BEGIN
+    PERFORM billing_add_to_tax_summary(
+        'credit_note', NEW.issue_date, NEW.snapshot->'totals'->'taxes',
+        (SELECT i.exchange_rate FROM billing_invoice i WHERE i.id = NEW.invoice_id));
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+CREATE TRIGGER billing_creditnote_tax_summary AFTER INSERT ON billing_creditnote
+    FOR EACH ROW EXECUTE FUNCTION billing_creditnote_tax_summary();
+"""
+
+# Existing installations: every issued document's rows, as the triggers would have added them.
+_BACKFILL = """
+INSERT INTO billing_taxsummaryday (base_currency, day, kind, name, rate, documents, base, tax)
+SELECT {base_currency}, d.issue_date, '{kind}', r.name, r.rate, COUNT(*), SUM(r.base), SUM(r.tax)
+  FROM {table} d {join}
+ CROSS JOIN LATERAL ({rows}) AS r
+ WHERE {where}
+ GROUP BY d.issue_date, r.name, r.rate;
+"""
+
+BACKFILL = "\n".join(
+    _BACKFILL.format(
+        base_currency=_BASE_CURRENCY,
+        kind=kind,
+        table=table,
+        join=join,
+        where=where,
+        rows=_ROWS.format(
+            rate=rate, places=f"billing_minor_unit({_BASE_CURRENCY})", taxes="d.snapshot->'totals'->'taxes'"
+        ),
+    )
+    for kind, table, join, rate, where in (
+        ("invoice", "billing_invoice", "", "d.exchange_rate", "d.status <> 'draft'"),
+        (
+            "credit_note",
+            "billing_creditnote",
+            "JOIN billing_invoice i ON i.id = d.invoice_id",
+            "i.exchange_rate",
+            "TRUE",
+        ),
+    )
+)
+
+REVERSE = """
+DROP TRIGGER billing_creditnote_tax_summary ON billing_creditnote;
+DROP FUNCTION billing_creditnote_tax_summary();
+DROP TRIGGER billing_invoice_tax_summary ON billing_invoice;
+DROP FUNCTION billing_invoice_tax_summary();
+DROP FUNCTION billing_add_to_tax_summary(text, date, jsonb, numeric);
+DROP FUNCTION billing_minor_unit(text);
+"""
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("billing", "0005_legal_numbers_unique_per_kind"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="TaxSummaryDay",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("base_currency", models.CharField(max_length=3)),
+                ("day", models.DateField()),
+                ("kind", models.CharField(choices=[("invoice", "Invoice"), ("credit_note", "Credit note")], max_length=16)),
+                ("name", models.TextField()),
+                ("rate", models.DecimalField(decimal_places=10, max_digits=20)),
+                ("documents", models.PositiveIntegerField(default=0)),
+                ("base", models.DecimalField(decimal_places=4, default=Decimal(0), max_digits=30)),
+                ("tax", models.DecimalField(decimal_places=4, default=Decimal(0), max_digits=30)),
+            ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("base_currency", "day", "kind", "name", "rate"),
+                        name="billing_taxsummaryday_key",
+                    )
+                ],
+            },
+        ),
+        migrations.RunSQL(FORWARD + BACKFILL, REVERSE),
+    ]
