@@ -7,6 +7,8 @@ loaded again, one query per row. Listing 1 or 12 invoices must take the same num
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client as HttpClient
@@ -39,3 +41,22 @@ def test_invoice_lists_do_not_reload_deferred_fields_per_row(
     bulk_invoices(11, [buyer], 2)
     assert Invoice.objects.count() == 12
     assert {url: queries(client, url) for url in pages} == few
+
+
+def test_the_aging_page_lists_the_largest_clients_and_totals_them_all(
+    owner: User, client: HttpClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from invoicetron.reports.views import reports
+
+    factories.business()
+    buyers = [factories.client(f"Client {n}", email=f"c{n}@example.com") for n in range(3)]
+    bulk_invoices(3, buyers, 1)
+    monkeypatch.setattr(reports, "CLIENTS_LISTED", 2)
+    client.force_login(owner)
+    page = client.get("/reports/aging/").content.decode()
+    assert "The 2 largest of 3 clients" in page
+    assert len(re.findall(r'href="/clients/\d+/"', page)) == 2
+    assert "360.00" in page  # the total of all three
+    csv = client.get("/reports/aging/?format=csv")
+    body = b"".join(csv.streaming_content) if csv.streaming else csv.content  # type: ignore[attr-defined]
+    assert body.decode().count("Client ") == 3

@@ -17,7 +17,7 @@ from django.shortcuts import render
 from invoicetron.billing.models import BusinessProfile
 from invoicetron.billing.services import business_today
 from invoicetron.reports import sales as figures
-from invoicetron.reports.aging import BUCKETS, aging_by_client, aging_total
+from invoicetron.reports.aging import BUCKETS, CLIENTS_LISTED, aging_by_client, aging_total
 from invoicetron.reports.amounts import Base, DateRange
 from invoicetron.reports.csvio.exports import amount
 from invoicetron.reports.csvio.writer import csv_response
@@ -201,7 +201,8 @@ def aging(request: HttpRequest) -> HttpResponseBase:
         form,
         base=base,
         today=today,
-        rows=rows,
+        rows=rows[:CLIENTS_LISTED],
+        clients=len(rows),
         total=total,
         as_of=as_of,
         buckets=BUCKETS,
