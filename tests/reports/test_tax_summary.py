@@ -1,4 +1,5 @@
-"""The tax summary (billing.models.summary) always equals a recomputation from the documents.
+"""The tax and sales summaries (billing.models.summary) always equal the documents.
+
 
 Recomputed here with money.py alone: each issued document's frozen totals converted with
 `money.in_base_currency` and summed per (day, kind, tax name, rate), to the cent. The summary is
@@ -21,11 +22,17 @@ from invoicetron.billing.models import (
     CreditNote,
     Invoice,
     InvoiceStatus,
+    SalesSummaryDay,
     SummaryKind,
     TaxSummaryDay,
 )
 from invoicetron.reports.amounts import Base, DateRange
-from invoicetron.reports.sales import tax_summary, tax_summary_from_documents
+from invoicetron.reports.sales import (
+    sales_by_period,
+    sales_by_period_from_documents,
+    tax_summary,
+    tax_summary_from_documents,
+)
 from tests.billing import factories
 from tests.reports.data import books, issue
 
@@ -125,13 +132,21 @@ def test_the_report_from_the_summary_equals_the_report_from_the_documents(owner:
         for row in from_documents:
             row["rate"] = row["rate"].normalize()
         assert from_summary == from_documents, dates
+        for kind in ("month", "quarter", "year"):
+            sales = [vars(row) for row in sales_by_period(base, dates, kind)]
+            assert sales == [vars(row) for row in sales_by_period_from_documents(base, dates, kind)]
 
 
 def test_the_migration_backfills_what_the_triggers_maintain(owner: User) -> None:
     varied_books(owner)
     before = stored()
+    sales_before = list(SalesSummaryDay.objects.order_by("day", "kind").values_list())
     migration = importlib.import_module("invoicetron.billing.migrations.0006_tax_summary")
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM billing_taxsummaryday")
+        cursor.execute("DELETE FROM billing_salessummaryday")
         cursor.execute(migration.BACKFILL)
     assert stored() == before
+    sales_after = SalesSummaryDay.objects.order_by("day", "kind").values_list()
+    assert [row[1:] for row in sales_after] == [row[1:] for row in sales_before]
+    assert len(sales_before) >= 4

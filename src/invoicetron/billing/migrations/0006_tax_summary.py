@@ -1,4 +1,4 @@
-"""The tax summary (billing.models.summary): its table, the triggers that keep it, and a backfill.
+"""The tax and sales summaries (billing.models.summary): their tables, the triggers that keep it, and a backfill.
 
 The triggers add a document's tax rows in the transaction that issues it, whichever path issues
 it (the services, an import, the API), the way migration 0002 guards issued documents. The
@@ -35,6 +35,11 @@ SELECT t.row->>'name' AS name, (t.row->>'rate')::numeric AS rate,
  GROUP BY 1, 2
 """
 
+# A document's tax in the base currency, as reports.amounts.Base.tax computes it.
+_SALES_TAX = """CASE WHEN {currency} = base_code AND {rate} = 1 THEN {tax}
+     ELSE (SELECT COALESCE(SUM(ROUND((t.row->>'tax')::numeric * {rate}, {places})), 0)
+             FROM jsonb_array_elements({taxes}) AS t(row)) END"""
+
 _BASE_CURRENCY = (
     "COALESCE((SELECT p.base_currency FROM billing_businessprofile p WHERE p.singleton), 'EUR')"
 )
@@ -43,8 +48,9 @@ FORWARD = f"""
 CREATE FUNCTION billing_minor_unit(code text) RETURNS integer
     LANGUAGE sql IMMUTABLE AS $$ {_minor_unit_sql()} $$;
 
-CREATE FUNCTION billing_add_to_tax_summary(
-    doc_kind text, doc_day date, doc_taxes jsonb, doc_rate numeric
+CREATE FUNCTION billing_add_to_summaries(
+    doc_kind text, doc_day date, doc_currency text, doc_net numeric, doc_tax numeric,
+    doc_taxes jsonb, doc_rate numeric
 ) RETURNS void AS $$
 DECLARE
     base_code text := {_BASE_CURRENCY};
@@ -55,13 +61,20 @@ BEGIN
       FROM ({_ROWS.format(rate="doc_rate", places="places", taxes="doc_taxes")}) AS r
     ON CONFLICT (base_currency, day, kind, name, rate) DO UPDATE
        SET documents = s.documents + 1, base = s.base + EXCLUDED.base, tax = s.tax + EXCLUDED.tax;
+    INSERT INTO billing_salessummaryday AS s (base_currency, day, kind, documents, net, tax)
+    VALUES (base_code, doc_day, doc_kind, 1,
+            COALESCE(ROUND(doc_net * doc_rate, places), 0),
+            {_SALES_TAX.format(currency="doc_currency", rate="doc_rate", tax="doc_tax", taxes="doc_taxes", places="places")})
+    ON CONFLICT (base_currency, day, kind) DO UPDATE
+       SET documents = s.documents + 1, net = s.net + EXCLUDED.net, tax = s.tax + EXCLUDED.tax;
 END $$ LANGUAGE plpgsql;
 
 CREATE FUNCTION billing_invoice_tax_summary() RETURNS trigger AS $$
 BEGIN
     IF NEW.status <> 'draft' AND (TG_OP = 'INSERT' OR OLD.status = 'draft') THEN
-        PERFORM billing_add_to_tax_summary(
-            'invoice', NEW.issue_date, NEW.snapshot->'totals'->'taxes', NEW.exchange_rate);
+        PERFORM billing_add_to_summaries(
+            'invoice', NEW.issue_date, NEW.currency, NEW.net_total, NEW.tax_total,
+            NEW.snapshot->'totals'->'taxes', NEW.exchange_rate);
     END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
@@ -71,8 +84,9 @@ CREATE TRIGGER billing_invoice_tax_summary AFTER INSERT OR UPDATE OF status ON b
 
 CREATE FUNCTION billing_creditnote_tax_summary() RETURNS trigger AS $$
 BEGIN
-    PERFORM billing_add_to_tax_summary(
-        'credit_note', NEW.issue_date, NEW.snapshot->'totals'->'taxes',
+    PERFORM billing_add_to_summaries(
+        'credit_note', NEW.issue_date, NEW.currency, NEW.net_total, NEW.tax_total,
+        NEW.snapshot->'totals'->'taxes',
         (SELECT i.exchange_rate FROM billing_invoice i WHERE i.id = NEW.invoice_id));
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
@@ -91,6 +105,17 @@ SELECT {base_currency}, d.issue_date, '{kind}', r.name, r.rate, COUNT(*), SUM(r.
  GROUP BY d.issue_date, r.name, r.rate;
 """
 
+DOCUMENTS = (
+    ("invoice", "billing_invoice", "", "d.exchange_rate", "d.status <> 'draft'"),
+    (
+        "credit_note",
+        "billing_creditnote",
+        "JOIN billing_invoice i ON i.id = d.invoice_id",
+        "i.exchange_rate",
+        "TRUE",
+    ),
+)
+
 BACKFILL = "\n".join(
     _BACKFILL.format(
         base_currency=_BASE_CURRENCY,
@@ -102,16 +127,36 @@ BACKFILL = "\n".join(
             rate=rate, places=f"billing_minor_unit({_BASE_CURRENCY})", taxes="d.snapshot->'totals'->'taxes'"
         ),
     )
-    for kind, table, join, rate, where in (
-        ("invoice", "billing_invoice", "", "d.exchange_rate", "d.status <> 'draft'"),
-        (
-            "credit_note",
-            "billing_creditnote",
-            "JOIN billing_invoice i ON i.id = d.invoice_id",
-            "i.exchange_rate",
-            "TRUE",
+    for kind, table, join, rate, where in DOCUMENTS
+)
+
+_SALES_BACKFILL = """
+INSERT INTO billing_salessummaryday (base_currency, day, kind, documents, net, tax)
+SELECT b.code, d.issue_date, '{kind}', COUNT(*),
+       SUM(COALESCE(ROUND(d.net_total * {rate}, b.places), 0)), SUM({tax})
+  FROM {table} d {join}
+ CROSS JOIN (SELECT {base_currency} AS code, billing_minor_unit({base_currency}) AS places) AS b
+ WHERE {where}
+ GROUP BY b.code, d.issue_date;
+"""
+
+BACKFILL += "\n".join(
+    _SALES_BACKFILL.format(
+        base_currency=_BASE_CURRENCY,
+        kind=kind,
+        table=table,
+        join=join,
+        where=where,
+        rate=rate,
+        tax=_SALES_TAX.replace("base_code", "b.code").format(
+            currency="d.currency",
+            rate=rate,
+            tax="d.tax_total",
+            taxes="d.snapshot->'totals'->'taxes'",
+            places="b.places",
         ),
     )
+    for kind, table, join, rate, where in DOCUMENTS
 )
 
 REVERSE = """
@@ -119,7 +164,7 @@ DROP TRIGGER billing_creditnote_tax_summary ON billing_creditnote;
 DROP FUNCTION billing_creditnote_tax_summary();
 DROP TRIGGER billing_invoice_tax_summary ON billing_invoice;
 DROP FUNCTION billing_invoice_tax_summary();
-DROP FUNCTION billing_add_to_tax_summary(text, date, jsonb, numeric);
+DROP FUNCTION billing_add_to_summaries(text, date, text, numeric, numeric, jsonb, numeric);
 DROP FUNCTION billing_minor_unit(text);
 """
 
@@ -148,6 +193,25 @@ class Migration(migrations.Migration):
                     models.UniqueConstraint(
                         fields=("base_currency", "day", "kind", "name", "rate"),
                         name="billing_taxsummaryday_key",
+                    )
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="SalesSummaryDay",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("base_currency", models.CharField(max_length=3)),
+                ("day", models.DateField()),
+                ("kind", models.CharField(choices=[("invoice", "Invoice"), ("credit_note", "Credit note")], max_length=16)),
+                ("documents", models.PositiveIntegerField(default=0)),
+                ("net", models.DecimalField(decimal_places=4, default=Decimal(0), max_digits=30)),
+                ("tax", models.DecimalField(decimal_places=4, default=Decimal(0), max_digits=30)),
+            ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("base_currency", "day", "kind"), name="billing_salessummaryday_key"
                     )
                 ],
             },

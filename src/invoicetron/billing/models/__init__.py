@@ -19,7 +19,7 @@ from invoicetron.billing.models.setup import (
     NumberSeries,
     TaxRate,
 )
-from invoicetron.billing.models.summary import SummaryKind, TaxSummaryDay
+from invoicetron.billing.models.summary import SalesSummaryDay, SummaryKind, TaxSummaryDay
 
 __all__ = [
     "OPEN_STATUSES",
@@ -41,6 +41,7 @@ __all__ = [
     "Payment",
     "PaymentMethod",
     "Product",
+    "SalesSummaryDay",
     "SummaryKind",
     "TaxRate",
     "TaxSummaryDay",

@@ -45,3 +45,28 @@ class TaxSummaryDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.kind} {self.name} {self.rate}"
+
+
+class SalesSummaryDay(models.Model):
+    """Per day and document kind: how many documents, their net and tax in the base currency.
+
+    A document's net is converted once, its tax as `reports.amounts.Base.tax` does (the tax total
+    for a base-currency document at the rate 1, else each tax row converted on its own).
+    """
+
+    base_currency = models.CharField(max_length=3)
+    day = models.DateField()
+    kind = models.CharField(max_length=16, choices=SummaryKind.choices)
+    documents = models.PositiveIntegerField(default=0)
+    net = models.DecimalField(max_digits=30, decimal_places=4, default=Decimal(0))
+    tax = models.DecimalField(max_digits=30, decimal_places=4, default=Decimal(0))
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["base_currency", "day", "kind"], name="billing_salessummaryday_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind}"
