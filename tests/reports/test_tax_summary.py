@@ -27,6 +27,7 @@ from invoicetron.billing.models import (
     TaxSummaryDay,
 )
 from invoicetron.reports.amounts import Base, DateRange
+from invoicetron.reports.dashboard import monthly_figures, monthly_figures_from_documents
 from invoicetron.reports.sales import (
     sales_by_period,
     sales_by_period_from_documents,
@@ -135,6 +136,8 @@ def test_the_report_from_the_summary_equals_the_report_from_the_documents(owner:
         for kind in ("month", "quarter", "year"):
             sales = [vars(row) for row in sales_by_period(base, dates, kind)]
             assert sales == [vars(row) for row in sales_by_period_from_documents(base, dates, kind)]
+    assert monthly_figures(base, today) == monthly_figures_from_documents(base, today)
+    assert any(month.invoiced for month in monthly_figures(base, today))
 
 
 def test_the_migration_backfills_what_the_triggers_maintain(owner: User) -> None:
