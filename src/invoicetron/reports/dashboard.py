@@ -209,12 +209,12 @@ def build_dashboard(profile: BusinessProfile | None = None) -> Dashboard:
     if _last is not None and _last[0] == key and now - _last[1] < CACHE_SECONDS:
         figures = _last[2]
     else:
-        figures = _compute(base, today)
+        figures = compute_figures(base, today)
         _last = (key, now, figures) if settled else None
     return dataclasses.replace(figures, failed_emails=failed_emails())
 
 
-def _compute(base: Base, today: datetime.date) -> Dashboard:
+def compute_figures(base: Base, today: datetime.date) -> Dashboard:
     receivables = _receivables(base, today)
     payments = _payments(base, today)
     return Dashboard(
