@@ -29,6 +29,8 @@ from invoicetron.billing.models import (
 from invoicetron.reports.amounts import Base, DateRange
 from invoicetron.reports.dashboard import monthly_figures, monthly_figures_from_documents
 from invoicetron.reports.sales import (
+    payments_summary,
+    payments_summary_from_documents,
     sales_by_period,
     sales_by_period_from_documents,
     tax_summary,
@@ -136,20 +138,25 @@ def test_the_report_from_the_summary_equals_the_report_from_the_documents(owner:
         for kind in ("month", "quarter", "year"):
             sales = [vars(row) for row in sales_by_period(base, dates, kind)]
             assert sales == [vars(row) for row in sales_by_period_from_documents(base, dates, kind)]
+        assert payments_summary(base, dates) == payments_summary_from_documents(base, dates)
     assert monthly_figures(base, today) == monthly_figures_from_documents(base, today)
+    assert payments_summary(base, DateRange())["count"] == 3  # one of four was deleted
     assert any(month.invoiced for month in monthly_figures(base, today))
 
 
 def test_the_migration_backfills_what_the_triggers_maintain(owner: User) -> None:
     varied_books(owner)
+    base = Base("EUR", 2)
     before = stored()
     sales_before = list(SalesSummaryDay.objects.order_by("day", "kind").values_list())
     migration = importlib.import_module("invoicetron.billing.migrations.0006_tax_summary")
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM billing_taxsummaryday")
         cursor.execute("DELETE FROM billing_salessummaryday")
+        cursor.execute("DELETE FROM billing_paymentsummaryday")
         cursor.execute(migration.BACKFILL)
     assert stored() == before
     sales_after = SalesSummaryDay.objects.order_by("day", "kind").values_list()
     assert [row[1:] for row in sales_after] == [row[1:] for row in sales_before]
     assert len(sales_before) >= 4
+    assert payments_summary(base, DateRange()) == payments_summary_from_documents(base, DateRange())

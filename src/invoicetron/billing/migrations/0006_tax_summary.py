@@ -95,6 +95,31 @@ CREATE TRIGGER billing_creditnote_tax_summary AFTER INSERT ON billing_creditnote
     FOR EACH ROW EXECUTE FUNCTION billing_creditnote_tax_summary();
 """
 
+PAYMENTS = f"""
+CREATE FUNCTION billing_payment_summary() RETURNS trigger AS $$
+DECLARE
+    base_code text := {_BASE_CURRENCY};
+    places integer := billing_minor_unit(base_code);
+    row_sign integer;
+    payment billing_payment;
+BEGIN
+    FOREACH row_sign IN ARRAY ARRAY[-1, 1] LOOP
+        CONTINUE WHEN (row_sign = -1 AND TG_OP = 'INSERT') OR (row_sign = 1 AND TG_OP = 'DELETE');
+        payment := CASE WHEN row_sign = -1 THEN OLD ELSE NEW END;
+        INSERT INTO billing_paymentsummaryday AS s (base_currency, day, method, payments, amount)
+        SELECT base_code, payment.date, payment.method, row_sign,
+               row_sign * COALESCE(ROUND(payment.amount * i.exchange_rate, places), 0)
+          FROM billing_invoice i WHERE i.id = payment.invoice_id
+        ON CONFLICT (base_currency, day, method) DO UPDATE
+           SET payments = s.payments + EXCLUDED.payments, amount = s.amount + EXCLUDED.amount;
+    END LOOP;
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+CREATE TRIGGER billing_payment_summary AFTER INSERT OR UPDATE OR DELETE ON billing_payment
+    FOR EACH ROW EXECUTE FUNCTION billing_payment_summary();
+"""
+
 # Existing installations: every issued document's rows, as the triggers would have added them.
 _BACKFILL = """
 INSERT INTO billing_taxsummaryday (base_currency, day, kind, name, rate, documents, base, tax)
@@ -159,7 +184,18 @@ BACKFILL += "\n".join(
     for kind, table, join, rate, where in DOCUMENTS
 )
 
+BACKFILL += f"""
+INSERT INTO billing_paymentsummaryday (base_currency, day, method, payments, amount)
+SELECT b.code, p.date, p.method, COUNT(*),
+       SUM(COALESCE(ROUND(p.amount * i.exchange_rate, b.places), 0))
+  FROM billing_payment p JOIN billing_invoice i ON i.id = p.invoice_id
+ CROSS JOIN (SELECT {_BASE_CURRENCY} AS code, billing_minor_unit({_BASE_CURRENCY}) AS places) AS b
+ GROUP BY b.code, p.date, p.method;
+"""
+
 REVERSE = """
+DROP TRIGGER billing_payment_summary ON billing_payment;
+DROP FUNCTION billing_payment_summary();
 DROP TRIGGER billing_creditnote_tax_summary ON billing_creditnote;
 DROP FUNCTION billing_creditnote_tax_summary();
 DROP TRIGGER billing_invoice_tax_summary ON billing_invoice;
@@ -216,5 +252,23 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunSQL(FORWARD + BACKFILL, REVERSE),
+        migrations.CreateModel(
+            name="PaymentSummaryDay",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("base_currency", models.CharField(max_length=3)),
+                ("day", models.DateField()),
+                ("method", models.CharField(max_length=16)),
+                ("payments", models.IntegerField(default=0)),
+                ("amount", models.DecimalField(decimal_places=4, default=Decimal(0), max_digits=30)),
+            ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("base_currency", "day", "method"), name="billing_paymentsummaryday_key"
+                    )
+                ],
+            },
+        ),
+        migrations.RunSQL(FORWARD + PAYMENTS + BACKFILL, REVERSE),
     ]

@@ -19,7 +19,12 @@ from invoicetron.billing.models.setup import (
     NumberSeries,
     TaxRate,
 )
-from invoicetron.billing.models.summary import SalesSummaryDay, SummaryKind, TaxSummaryDay
+from invoicetron.billing.models.summary import (
+    PaymentSummaryDay,
+    SalesSummaryDay,
+    SummaryKind,
+    TaxSummaryDay,
+)
 
 __all__ = [
     "OPEN_STATUSES",
@@ -40,6 +45,7 @@ __all__ = [
     "NumberSeries",
     "Payment",
     "PaymentMethod",
+    "PaymentSummaryDay",
     "Product",
     "SalesSummaryDay",
     "SummaryKind",

@@ -70,3 +70,24 @@ class SalesSummaryDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.kind}"
+
+
+class PaymentSummaryDay(models.Model):
+    """Per day and method: how many payments, and their amounts in the base currency (each
+    converted on its own with its invoice's rate). Kept by triggers on insert and delete."""
+
+    base_currency = models.CharField(max_length=3)
+    day = models.DateField()
+    method = models.CharField(max_length=16)
+    payments = models.IntegerField(default=0)
+    amount = models.DecimalField(max_digits=30, decimal_places=4, default=Decimal(0))
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["base_currency", "day", "method"], name="billing_paymentsummaryday_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.method}"
