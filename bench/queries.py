@@ -22,6 +22,9 @@ def main(paths: list[str]) -> None:
 
     from invoicetron.accounts.models import User
 
+    if paths == ["--dashboard-recompute"]:
+        print(json.dumps({"dashboard_recompute_ms": dashboard_recompute_ms()}))
+        return
     host = os.environ["APP_URL"].split("//", 1)[1]
     client = Client(HTTP_HOST=host)
     client.force_login(User.objects.get(is_owner=True))
@@ -35,6 +38,26 @@ def main(paths: list[str]) -> None:
             raise SystemExit(f"{path} answered {response.status_code}")
         counts[path] = len(queries)
     print(json.dumps(counts))
+
+
+def dashboard_recompute_ms(runs: int = 5) -> float:
+    """Median time of the dashboard's figures computed afresh, never reused."""
+    import statistics
+    import time
+
+    from invoicetron.billing.models import BusinessProfile
+    from invoicetron.billing.services import business_today
+    from invoicetron.reports.amounts import Base
+    from invoicetron.reports.dashboard import compute_figures
+
+    profile = BusinessProfile.load()
+    base, today = Base.of(profile), business_today(profile)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        compute_figures(base, today)
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 1)
 
 
 if __name__ == "__main__":

@@ -12,15 +12,25 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Trunc
 
 from invoicetron.billing.formatting import tax_label
-from invoicetron.billing.models import CreditNote, Invoice, InvoiceStatus, Payment, PaymentMethod
+from invoicetron.billing.models import (
+    CreditNote,
+    Invoice,
+    InvoiceStatus,
+    Payment,
+    PaymentMethod,
+    PaymentSummaryDay,
+    SalesSummaryDay,
+    SummaryKind,
+    TaxSummaryDay,
+)
 from invoicetron.reports.amounts import ZERO, Base, DateRange
 
 PERIODS = {"month": "Month", "quarter": "Quarter", "year": "Year"}
-PAYMENTS_LISTED = 500  # rows shown on the page; the CSV has them all
+PAYMENTS_LISTED = 100  # rows shown on the page; the CSV has them all
 
 
 @dataclass
@@ -74,7 +84,35 @@ def _grouped(queryset: QuerySet[Any], kind: str, rate: str, base: Base) -> list[
 
 
 def sales_by_period(base: Base, dates: DateRange, kind: str = "month") -> list[SalesRow]:
-    """One row per period with activity, oldest first (totals: `sum_rows`)."""
+    """One row per period with activity, oldest first (totals: `sum_rows`).
+
+    Read from the sales summary (billing.models.summary: one row per day and kind, kept by
+    triggers); from the documents only when some of it is in another base currency.
+    """
+    if SalesSummaryDay.objects.exclude(base_currency=base.currency).exists():
+        return sales_by_period_from_documents(base, dates, kind)
+    grouped = (
+        SalesSummaryDay.objects.filter(dates.q("day"), base_currency=base.currency)
+        .annotate(period=Trunc("day", kind))
+        .order_by()
+        .values_list("period", "kind")
+        .annotate(Sum("documents"), Sum("net"), Sum("tax"))
+    )
+    rows: dict[datetime.date, SalesRow] = {}
+    for period, document_kind, count, stored_net, stored_tax in grouped:
+        net, tax = base.quantize(stored_net), base.quantize(stored_tax)  # stored with 4 places
+        target = rows.setdefault(period, SalesRow(period))
+        if document_kind == SummaryKind.INVOICE:
+            target.invoices, target.invoiced_net, target.invoiced_tax = count, net, tax
+        else:
+            target.credit_notes, target.credited_net, target.credited_tax = count, net, tax
+    return [rows[key] for key in sorted(rows)]
+
+
+def sales_by_period_from_documents(
+    base: Base, dates: DateRange, kind: str = "month"
+) -> list[SalesRow]:
+    """`sales_by_period` computed from every document (slow: reads them all)."""
     rows: dict[datetime.date, SalesRow] = {}
     for row in _grouped(issued_invoices(dates), kind, "exchange_rate", base):
         target = rows.setdefault(row["period"], SalesRow(row["period"]))
@@ -156,7 +194,34 @@ def _tax_rows(sql: str, base: Base, dates: DateRange) -> list[tuple[Any, ...]]:
 
 
 def tax_summary(base: Base, dates: DateRange) -> list[TaxRow]:
-    """Per tax (name, rate): taxable base and tax invoiced, credited, and the difference."""
+    """Per tax (name, rate): taxable base and tax invoiced, credited, and the difference.
+
+    Read from the tax summary (billing.models.summary: a few rows per day, kept by triggers);
+    from the documents themselves only when some of it was converted to another base currency
+    (the base currency changed after documents were issued).
+    """
+    summary = TaxSummaryDay.objects.filter(base_currency=base.currency)
+    if TaxSummaryDay.objects.exclude(base_currency=base.currency).exists():
+        return tax_summary_from_documents(base, dates)
+    grouped = (
+        summary.filter(dates.q("day"))
+        .order_by()
+        .values_list("kind", "name", "rate")
+        .annotate(Sum("documents"), Sum("base"), Sum("tax"))
+    )
+    rows: dict[tuple[str, Decimal], TaxRow] = {}
+    for kind, name, rate, count, stored_base, stored_tax in grouped:
+        amount_base, tax = base.quantize(stored_base), base.quantize(stored_tax)
+        row = rows.setdefault((name, rate.normalize()), TaxRow(name, rate.normalize()))
+        if kind == SummaryKind.INVOICE:
+            row.invoices, row.invoiced_base, row.invoiced_tax = count, amount_base, tax
+        else:
+            row.credit_notes, row.credited_base, row.credited_tax = count, amount_base, tax
+    return sorted(rows.values(), key=lambda row: (row.rate, row.name))
+
+
+def tax_summary_from_documents(base: Base, dates: DateRange) -> list[TaxRow]:
+    """`tax_summary` computed from every document's frozen breakdown (slow: reads them all)."""
     invoice_sql = _TAX_SQL.format(
         table=Invoice._meta.db_table,
         join="",
@@ -197,6 +262,36 @@ def payment_rows(base: Base, dates: DateRange) -> QuerySet[Payment]:
 
 
 def payments_summary(base: Base, dates: DateRange) -> dict[str, Any]:
+    """Count and amount per method, from the payment summary (one row per day and method, kept
+    by triggers); from the payments themselves when some of it is in another base currency."""
+    if PaymentSummaryDay.objects.exclude(base_currency=base.currency).exists():
+        return payments_summary_from_documents(base, dates)
+    by_method = (
+        PaymentSummaryDay.objects.filter(dates.q("day"), base_currency=base.currency)
+        .order_by()
+        .values("method")
+        .annotate(count=Sum("payments"), stored=Sum("amount"))
+        .filter(count__gt=0)
+        .order_by("method")
+    )
+    methods = [
+        {
+            "method": row["method"],
+            "count": row["count"],
+            "amount": base.quantize(row["stored"]),
+            "label": PaymentMethod(row["method"]).label,
+        }
+        for row in by_method
+    ]
+    return {
+        "methods": methods,
+        "count": sum(row["count"] for row in methods),
+        "total": sum((row["amount"] for row in methods), ZERO),
+    }
+
+
+def payments_summary_from_documents(base: Base, dates: DateRange) -> dict[str, Any]:
+    """`payments_summary` from every payment (slow: reads them all)."""
     by_method = (
         payments_in(dates)
         .order_by()

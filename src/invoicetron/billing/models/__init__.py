@@ -20,6 +20,12 @@ from invoicetron.billing.models.setup import (
     TaxRate,
     business_today,
 )
+from invoicetron.billing.models.summary import (
+    PaymentSummaryDay,
+    SalesSummaryDay,
+    SummaryKind,
+    TaxSummaryDay,
+)
 
 __all__ = [
     "OPEN_STATUSES",
@@ -40,8 +46,12 @@ __all__ = [
     "NumberSeries",
     "Payment",
     "PaymentMethod",
+    "PaymentSummaryDay",
     "Product",
+    "SalesSummaryDay",
+    "SummaryKind",
     "TaxRate",
+    "TaxSummaryDay",
     "business_today",
     "document_currency",
     "is_overdue",

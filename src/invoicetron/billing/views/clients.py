@@ -45,8 +45,17 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(Client.objects.prefetch_related("contacts"), pk=pk)
     open_invoices = client.invoices.filter(status__in=OPEN_STATUSES)
     outstanding = open_invoices.values("currency").annotate(due=Sum("balance_due")).order_by()
+    # client_id too: the related manager reads it on every row (deferred, one query per row).
     invoices = client.invoices.only(
-        "id", "number", "status", "currency", "issue_date", "due_date", "total", "balance_due"
+        "id",
+        "client_id",
+        "number",
+        "status",
+        "currency",
+        "issue_date",
+        "due_date",
+        "total",
+        "balance_due",
     )[:RECENT_INVOICES]
     context = {
         "client": client,

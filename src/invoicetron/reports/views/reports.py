@@ -18,7 +18,7 @@ from invoicetron.billing.formatting import plain
 from invoicetron.billing.models import BusinessProfile, Payment
 from invoicetron.billing.services import business_today
 from invoicetron.reports import sales as figures
-from invoicetron.reports.aging import BUCKETS, aging_by_client, aging_total
+from invoicetron.reports.aging import BUCKETS, CLIENTS_LISTED, aging_by_client, aging_total
 from invoicetron.reports.amounts import Base, DateRange
 from invoicetron.reports.csvio.exports import amount, base_amount_cells
 from invoicetron.reports.csvio.sqlcsv import Cell, IsoDate, MinorPlaces, Money
@@ -203,7 +203,8 @@ def aging(request: HttpRequest) -> HttpResponseBase:
         form,
         base=base,
         today=today,
-        rows=rows,
+        rows=rows[:CLIENTS_LISTED],
+        clients=len(rows),
         total=total,
         as_of=as_of,
         buckets=BUCKETS,

@@ -1,0 +1,162 @@
+"""The tax and sales summaries (billing.models.summary) always equal the documents.
+
+
+Recomputed here with money.py alone: each issued document's frozen totals converted with
+`money.in_base_currency` and summed per (day, kind, tax name, rate), to the cent. The summary is
+kept by database triggers, so every path that issues a document is covered.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from invoicetron.accounts.models import User
+from invoicetron.billing import money, services
+from invoicetron.billing.models import (
+    CreditNote,
+    Invoice,
+    InvoiceStatus,
+    SalesSummaryDay,
+    SummaryKind,
+    TaxSummaryDay,
+)
+from invoicetron.reports.amounts import Base, DateRange
+from invoicetron.reports.dashboard import monthly_figures, monthly_figures_from_documents
+from invoicetron.reports.sales import (
+    payments_summary,
+    payments_summary_from_documents,
+    sales_by_period,
+    sales_by_period_from_documents,
+    tax_summary,
+    tax_summary_from_documents,
+)
+from tests.billing import factories
+from tests.reports.data import books, issue
+
+pytestmark = pytest.mark.django_db
+Key = tuple[datetime.date, str, str, Decimal]
+
+
+def recomputed() -> dict[Key, tuple[int, Decimal, Decimal]]:
+    sums: dict[Key, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 3)
+    documents: list[tuple[str, datetime.date | None, dict, Decimal | None]] = [
+        (SummaryKind.INVOICE, i.issue_date, i.snapshot or {}, i.exchange_rate)
+        for i in Invoice.objects.exclude(status=InvoiceStatus.DRAFT)
+    ]
+    documents += [
+        (SummaryKind.CREDIT_NOTE, n.issue_date, n.snapshot, n.invoice.exchange_rate)
+        for n in CreditNote.objects.select_related("invoice")
+    ]
+    for kind, day, snapshot, rate in documents:
+        assert day is not None and rate is not None
+        figures = money.in_base_currency(money.totals_from_json(snapshot["totals"]), rate, "EUR")
+        for row in figures.taxes:
+            target = sums[(day, str(kind), row.name, row.rate.normalize())]
+            target[0] += 1
+            target[1] += row.base
+            target[2] += row.tax
+    return {key: (int(count), base, tax) for key, (count, base, tax) in sums.items()}
+
+
+def stored() -> dict[Key, tuple[int, Decimal, Decimal]]:
+    return {
+        (row.day, row.kind, row.name, row.rate.normalize()): (row.documents, row.base, row.tax)
+        for row in TaxSummaryDay.objects.filter(base_currency="EUR")
+    }
+
+
+def varied_books(owner: User) -> None:
+    """books() (two rates, USD, partial and full payments, a credit note), then more."""
+    data = books(owner)
+    vat, reduced = data.vat, data.reduced
+    globex, initech, umbrella = data.clients
+    line = factories.line
+    assert stored() == recomputed()
+    inclusive = services.issue_invoice(
+        services.create_draft(
+            client=initech,
+            by=owner,
+            prices_include_tax=True,
+            lines=[line("Tickets", "3", "19.99", [vat]), line("Food", "7", "3.33", [reduced])],
+        ),
+        by=owner,
+    )
+    assert stored() == recomputed()
+    yen = issue(
+        umbrella,
+        owner,
+        days_ago=3,  # the same day as another invoice: rows add up
+        currency="JPY",
+        rate="0.0061237",
+        lines=[line("Licence", "3", "12345", [vat, reduced])],
+    )
+    services.record_payment(yen, amount="1000", by=owner, date=data.today)
+    services.create_credit_note(
+        yen, by=owner, lines=[services.CreditLine(yen.lines.get().pk, "1")], issue_date=data.today
+    )
+    services.create_credit_note(
+        inclusive,
+        by=owner,
+        lines=[services.CreditLine(inclusive.lines.get(description="Food").pk, "2")],
+        issue_date=data.today,
+    )
+    payment = services.record_payment(inclusive, amount="10.00", by=owner, date=data.today)
+    services.delete_payment(payment, by=owner)
+    factories.draft(owner, for_client=globex)  # drafts never count
+
+
+def test_the_summary_equals_the_documents_after_every_kind_of_operation(owner: User) -> None:
+    varied_books(owner)
+    summary = stored()
+    assert summary == recomputed()
+    assert {kind for _day, kind, *_ in summary} == {"invoice", "credit_note"}
+    assert len({rate for *_, rate in summary}) >= 2
+
+
+def test_the_report_from_the_summary_equals_the_report_from_the_documents(owner: User) -> None:
+    varied_books(owner)
+    base = Base("EUR", 2)
+    today = services.business_today()
+    ranges = [
+        DateRange(),
+        DateRange(today - datetime.timedelta(days=60), today),
+        DateRange(None, today - datetime.timedelta(days=30)),
+        DateRange(today, today),
+    ]
+    for dates in ranges:
+        from_summary = [vars(row) for row in tax_summary(base, dates)]
+        from_documents = [vars(row) for row in tax_summary_from_documents(base, dates)]
+        for row in from_documents:
+            row["rate"] = row["rate"].normalize()
+        assert from_summary == from_documents, dates
+        for kind in ("month", "quarter", "year"):
+            sales = [vars(row) for row in sales_by_period(base, dates, kind)]
+            assert sales == [vars(row) for row in sales_by_period_from_documents(base, dates, kind)]
+        assert payments_summary(base, dates) == payments_summary_from_documents(base, dates)
+    assert monthly_figures(base, today) == monthly_figures_from_documents(base, today)
+    assert payments_summary(base, DateRange())["count"] == 3  # one of four was deleted
+    assert any(month.invoiced for month in monthly_figures(base, today))
+
+
+def test_the_migration_backfills_what_the_triggers_maintain(owner: User) -> None:
+    varied_books(owner)
+    base = Base("EUR", 2)
+    before = stored()
+    sales_before = list(SalesSummaryDay.objects.order_by("day", "kind").values_list())
+    migration = importlib.import_module("invoicetron.billing.migrations.0006_tax_summary")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM billing_taxsummaryday")
+        cursor.execute("DELETE FROM billing_salessummaryday")
+        cursor.execute("DELETE FROM billing_paymentsummaryday")
+        cursor.execute(migration.BACKFILL)
+    assert stored() == before
+    sales_after = SalesSummaryDay.objects.order_by("day", "kind").values_list()
+    assert [row[1:] for row in sales_after] == [row[1:] for row in sales_before]
+    assert len(sales_before) >= 4
+    assert payments_summary(base, DateRange()) == payments_summary_from_documents(base, DateRange())
