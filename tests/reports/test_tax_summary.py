@@ -149,7 +149,7 @@ def test_the_migration_backfills_what_the_triggers_maintain(owner: User) -> None
     base = Base("EUR", 2)
     before = stored()
     sales_before = list(SalesSummaryDay.objects.order_by("day", "kind").values_list())
-    migration = importlib.import_module("invoicetron.billing.migrations.0006_tax_summary")
+    migration = importlib.import_module("invoicetron.billing.migrations.0008_tax_summary")
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM billing_taxsummaryday")
         cursor.execute("DELETE FROM billing_salessummaryday")
