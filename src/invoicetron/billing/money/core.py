@@ -1,64 +1,13 @@
-"""Every amount Invoicetron shows, stores, prints or collects is computed here, and only here.
-
-Pure functions over plain dataclasses, so the screen, the PDF, the API and the payment checks all
-get the same figures. Decimal only; never float.
-
-The rules (EN 16931 arithmetic):
-
-1. Rounding is half-up to the currency's minor unit (JPY 0 digits, EUR 2, BHD 3), applied by
-   `round_to_minor_unit` and nowhere else. Half-up means away from zero on an exact half, so a
-   credit mirrors its debit (-0.005 → -0.01).
-2. A line's amount = round(quantity x unit price - line discount). A percent discount is taken
-   from the unrounded quantity x unit price; an amount discount is an amount for the whole line.
-3. Lines are grouped by their tax set (the taxes they carry); amounts are summed exactly per group.
-4. The document discount (percent of the subtotal, rounded once, or a fixed amount) is split across
-   the tax groups in proportion to their amounts, in whole minor units by the largest-remainder
-   method (ties go to the group whose taxes sort first). The shares add up exactly to the discount,
-   and every tax is computed on discounted bases.
-5. Prices exclusive of tax: a group's amount is its net. Tax is computed once per tax (name, rate)
-   on the sum of the discounted nets of the groups that carry it, then rounded. Several taxes on
-   one line are each computed on the line's net (no tax on tax).
-6. Prices inclusive of tax: a group's amount is gross. net = round(gross / (1 + Σ group rates)),
-   tax = gross - net. With several taxes on one group, each tax but the highest rate gets
-   round(net x rate), and the highest rate gets the rest, so gross = net + taxes exactly.
-   Keeping the gross exact comes first: for some grosses no net gives net + round(net x rate)
-   = gross (0.16 at 19 %: net 0.13 gives 0.15, net 0.14 gives 0.17), and then the tax is one
-   minor unit from round(net x rate).
-7. net total = Σ discounted group nets; tax total = Σ taxes; total = net total + tax total. With
-   inclusive prices the total is therefore exactly subtotal - document discount.
-8. A credit note is a document of its own (`credit_note_totals`): rules 5-7 apply to its own
-   amounts, so each of its taxes is its own base x rate, rounded (EN 16931 BR-CO-17). Its amount
-   per tax set is its share of the invoice's discounted group amount: the group's amount over the
-   lines not yet credited before the note, less the same over the lines left after it, both with
-   the invoice's document discount as a percent of its subtotal. These shares telescope, so the
-   credit notes of an invoice add up exactly to its group amounts: with exclusive prices to its
-   bases, rate by rate (the note that credits the rest takes the remainder of each base, whatever
-   was credited before), with inclusive prices to its gross total (each note then splits its own
-   gross into net and tax by rule 6). Tax does not telescope: rounding each note on its own, the
-   taxes of several partial notes can differ from the invoice's tax by up to one minor unit per
-   note beyond the first, per rate (0.03 + 0.03 at 19 %: each note's tax is 0.01, the invoice's
-   tax on 0.06 is 0.01). No rule avoids that while every document is rounded on its own; the
-   credit note that takes the last quantities therefore closes the invoice (see
-   `billing.services.settlement`), and the reports show each document's own figures. A single
-   note crediting the whole invoice reproduces its figures exactly. Credit notes issued before
-   this rule keep the figures they were issued with (their tax was the difference of the
-   invoice's taxes before and after them); issued documents never change.
-9. In the base currency (`in_base_currency`), a document's figures are converted piece by piece
-   with the exchange rate its invoice recorded: net = round(net total x rate), each tax row
-   round(tax x rate) (and its base round(base x rate)), tax = Σ converted rows, total = net + tax.
-   Every report and the dashboard sum these, so the sales report's tax is the tax report's to
-   the cent. Single amounts (a balance, a payment) are converted as round(amount x rate).
-"""
+"""The money engine's computation: rounding, currencies, a document's totals (rules 1-11)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from enum import StrEnum
 from fractions import Fraction
-from typing import Any
 
 from invoicetron.billing.currencies import CURRENCIES
 
@@ -104,21 +53,75 @@ class Tax:
     rate: Decimal
 
 
+# Unit prices may carry this many decimals (EN 16931 sets no limit on BT-146; 6 covers prices of
+# fuel, energy or bulk goods per unit). The engine computes exactly whatever it is given.
+UNIT_PRICE_PLACES = 6
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """An allowance (taken off) or a charge (added): EN 16931 BG-20/BG-21 and BG-27/BG-28.
+
+    A percent is taken of `base` when given (BT-93/BT-100/BT-137/BT-142), otherwise of what it
+    applies to (rules 10 and 11). On a document, `taxes` names the tax set (VAT category and
+    rate) it belongs to; None spreads it over every tax set like the document discount (rule 4).
+    """
+
+    charge: bool = False
+    kind: DiscountKind = DiscountKind.AMOUNT
+    value: Decimal = ZERO
+    base: Decimal | None = None
+    taxes: tuple[Tax, ...] | None = None
+
+    def amount(self, default_base: Decimal, currency: str) -> Decimal:
+        """The rounded amount: a percent of its base, or its amount (which must fit `currency`)."""
+        if self.kind is DiscountKind.PERCENT:
+            if not ZERO <= self.value <= HUNDRED:
+                raise MoneyError("An allowance or charge percent must be between 0 and 100.")
+            return _percent_of(
+                default_base if self.base is None else self.base, self.value, currency
+            )
+        amount = round_to_minor_unit(self.value, currency)
+        if amount != self.value:
+            raise MoneyError(f"The allowance or charge has more decimals than {currency} allows.")
+        return amount
+
+
 @dataclass(frozen=True)
 class Line:
     quantity: Decimal
     unit_price: Decimal
     taxes: tuple[Tax, ...] = ()
     discount: Discount = NO_DISCOUNT
+    base_quantity: Decimal = Decimal(1)  # BT-149: the unit price is for this many units
+    adjustments: tuple[Adjustment, ...] = ()  # line allowances and charges (rule 10)
 
 
 @dataclass(frozen=True)
 class LineAmount:
-    """One line's figures: `amount` is net (exclusive prices) or gross (inclusive prices)."""
+    """One line's figures: `amount` is net (exclusive prices) or gross (inclusive prices).
+
+    amount = undiscounted - discount - Σ allowances + Σ charges (each rounded, rule 10).
+    """
 
     undiscounted: Decimal
     discount: Decimal
     amount: Decimal
+    allowances: tuple[Decimal, ...] = ()  # BT-136 of each line allowance, in the order given
+    charges: tuple[Decimal, ...] = ()  # BT-141 of each line charge, in the order given
+
+
+@dataclass(frozen=True)
+class AdjustmentAmount:
+    """A document allowance or charge as applied: its amount and its share per tax set (rule 11).
+
+    One share for an allowance or charge of one tax set; a spread one has a share per tax set it
+    reached, and an e-invoice writes one BG-20/BG-21 per share.
+    """
+
+    charge: bool
+    amount: Decimal
+    shares: tuple[tuple[tuple[Tax, ...], Decimal], ...]
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,11 @@ class Totals:
     net_total: Decimal
     tax_total: Decimal
     total: Decimal
+    # Document allowances and charges (rule 11); `discount` stays apart. Defaults read old
+    # snapshots, which had none.
+    adjustments: tuple[AdjustmentAmount, ...] = ()
+    allowance_total: Decimal = ZERO  # Σ document allowances, without `discount`
+    charge_total: Decimal = ZERO  # Σ document charges
 
 
 # -- Currencies and rounding -----------------------------------------------------------------------
@@ -226,12 +234,26 @@ def format_amount(amount: Decimal, currency: str, *, with_code: bool = True) -> 
 
 
 def line_amount(line: Line, currency: str) -> LineAmount:
+    if line.base_quantity <= ZERO:
+        raise MoneyError("The price base quantity must be above 0 (the price is per that many).")
     with localcontext() as context:
         context.prec = _PRECISION
         gross = line.quantity * line.unit_price
+        if line.base_quantity != 1:
+            gross /= line.base_quantity
         amount = round_to_minor_unit(gross - line.discount.of(gross), currency)
         undiscounted = round_to_minor_unit(gross, currency)
-    return LineAmount(undiscounted=undiscounted, discount=undiscounted - amount, amount=amount)
+    if not line.adjustments:
+        return LineAmount(undiscounted=undiscounted, discount=undiscounted - amount, amount=amount)
+    allowances = tuple(a.amount(gross, currency) for a in line.adjustments if not a.charge)
+    charges = tuple(a.amount(gross, currency) for a in line.adjustments if a.charge)
+    return LineAmount(
+        undiscounted=undiscounted,
+        discount=undiscounted - amount,
+        amount=amount - sum(allowances, ZERO) + sum(charges, ZERO),
+        allowances=allowances,
+        charges=charges,
+    )
 
 
 def compute_totals(
@@ -240,10 +262,14 @@ def compute_totals(
     *,
     prices_include_tax: bool = False,
     discount: Discount = NO_DISCOUNT,
+    adjustments: Sequence[Adjustment] = (),
 ) -> Totals:
-    """Every figure of a document (see the module docstring for the rules)."""
+    """Every figure of a document (see the module docstring for the rules).
+
+    `adjustments` are the document's allowances and charges (rule 11), besides its discount.
+    """
     currency = check_currency(currency)
-    groups = _discounted_groups(lines, currency, discount)
+    groups = _discounted_groups(lines, currency, discount, adjustments)
     return _document(groups, currency, prices_include_tax)
 
 
@@ -255,9 +281,15 @@ class _Groups:
     subtotal: Decimal
     discount: Decimal
     amounts: dict[tuple[Tax, ...], Decimal]
+    adjustments: tuple[AdjustmentAmount, ...] = ()
 
 
-def _discounted_groups(lines: Sequence[Line], currency: str, discount: Discount) -> _Groups:
+def _discounted_groups(
+    lines: Sequence[Line],
+    currency: str,
+    discount: Discount,
+    adjustments: Sequence[Adjustment] = (),
+) -> _Groups:
     zero = round_to_minor_unit(ZERO, currency)  # 0, 0.00 or 0.000: sums keep the currency's digits
     amounts = tuple(line_amount(line, currency) for line in lines)
     group_amounts: dict[tuple[Tax, ...], Decimal] = defaultdict(lambda: zero)
@@ -268,7 +300,34 @@ def _discounted_groups(lines: Sequence[Line], currency: str, discount: Discount)
     keys = sorted(group_amounts)
     shares = allocate(document_discount, [group_amounts[key] for key in keys], currency)
     discounted = {key: group_amounts[key] - share for key, share in zip(keys, shares, strict=True)}
-    return _Groups(amounts, subtotal, document_discount, discounted)
+    applied = tuple(
+        _apply(adjustment, group_amounts, subtotal, discounted, currency)
+        for adjustment in adjustments
+    )
+    return _Groups(amounts, subtotal, document_discount, discounted, applied)
+
+
+def _apply(
+    adjustment: Adjustment,
+    line_amounts: Mapping[tuple[Tax, ...], Decimal],
+    subtotal: Decimal,
+    amounts: dict[tuple[Tax, ...], Decimal],
+    currency: str,
+) -> AdjustmentAmount:
+    """Rule 11: add a document charge to (or take an allowance from) its tax sets' amounts."""
+    if adjustment.taxes is None:
+        amount = adjustment.amount(subtotal, currency)
+        keys = sorted(line_amounts)
+        split = allocate(amount, [line_amounts[key] for key in keys], currency)
+        shares = tuple((key, share) for key, share in zip(keys, split, strict=True) if share)
+    else:
+        key = tax_set(adjustment.taxes)
+        amount = adjustment.amount(line_amounts.get(key, ZERO), currency)
+        shares = ((key, amount),)
+    zero = round_to_minor_unit(ZERO, currency)
+    for key, share in shares:
+        amounts[key] = amounts.get(key, zero) + (share if adjustment.charge else -share)
+    return AdjustmentAmount(adjustment.charge, amount, shares)
 
 
 def _document(groups: _Groups, currency: str, prices_include_tax: bool) -> Totals:
@@ -280,6 +339,7 @@ def _document(groups: _Groups, currency: str, prices_include_tax: bool) -> Total
         taxes, net_total = _exclusive_taxes(groups.amounts, currency)
     net_total += zero
     tax_total = sum((row.tax for row in taxes), zero)
+    applied = groups.adjustments
     return Totals(
         currency=currency,
         prices_include_tax=prices_include_tax,
@@ -290,6 +350,9 @@ def _document(groups: _Groups, currency: str, prices_include_tax: bool) -> Total
         net_total=net_total,
         tax_total=tax_total,
         total=net_total + tax_total,
+        adjustments=applied,
+        allowance_total=sum((a.amount for a in applied if not a.charge), zero),
+        charge_total=sum((a.amount for a in applied if a.charge), zero),
     )
 
 
@@ -439,55 +502,3 @@ def closing_rounding(total: Decimal, paid: Decimal, credited: Decimal, balance: 
     over. Shown as its own row so that total - credited - paid + rounding = balance on a page.
     """
     return balance - (total - paid - credited)
-
-
-# -- JSON (amounts as strings) ---------------------------------------------------------------------
-
-
-def totals_to_json(totals: Totals) -> dict[str, Any]:
-    return {
-        "currency": totals.currency,
-        "prices_include_tax": totals.prices_include_tax,
-        "lines": [
-            {
-                "undiscounted": str(x.undiscounted),
-                "discount": str(x.discount),
-                "amount": str(x.amount),
-            }
-            for x in totals.lines
-        ],
-        "subtotal": str(totals.subtotal),
-        "discount": str(totals.discount),
-        "taxes": [
-            {"name": row.name, "rate": str(row.rate), "base": str(row.base), "tax": str(row.tax)}
-            for row in totals.taxes
-        ],
-        "net_total": str(totals.net_total),
-        "tax_total": str(totals.tax_total),
-        "total": str(totals.total),
-    }
-
-
-def totals_from_json(data: Mapping[str, Any]) -> Totals:
-    try:
-        return Totals(
-            currency=data["currency"],
-            prices_include_tax=bool(data["prices_include_tax"]),
-            lines=tuple(
-                LineAmount(Decimal(x["undiscounted"]), Decimal(x["discount"]), Decimal(x["amount"]))
-                for x in data["lines"]
-            ),
-            subtotal=Decimal(data["subtotal"]),
-            discount=Decimal(data["discount"]),
-            taxes=tuple(
-                TaxAmount(
-                    row["name"], Decimal(row["rate"]), Decimal(row["base"]), Decimal(row["tax"])
-                )
-                for row in data["taxes"]
-            ),
-            net_total=Decimal(data["net_total"]),
-            tax_total=Decimal(data["tax_total"]),
-            total=Decimal(data["total"]),
-        )
-    except (KeyError, TypeError, InvalidOperation) as error:
-        raise MoneyError(f"Stored totals are unreadable: {error}") from error
