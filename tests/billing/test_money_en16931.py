@@ -47,9 +47,6 @@ class Example:
     paid: str = "0"
 
 
-BASE_LINES = (Line(D(7), D(400), (S25,)), Line(D(-3), D(500), (S25,)))
-BASE_FIGURES = ("1300", "0", "25", "1325", "331.25", "1656.25", "0", "0", "1656.25")
-
 EXAMPLES = [
     # Allowance-example.xml: line charges (1 % of 100) and allowances (101), a price per 2 units
     # (BT-149), a 20 % document charge of a given base (1000) and a document allowance, both S 25 %.
@@ -77,35 +74,23 @@ EXAMPLES = [
         ((S15, "2000", "300"), (S25, "5000", "1250")),
         adjustments=(charge("200", taxes=(S25,)), allowance("100", taxes=(S25,))),
     ),
-    # base-example.xml: a negative line and a document charge of 25 on S 25 %.
-    Example(
-        "base-example.xml",
-        "EUR",
-        BASE_LINES,
-        ("2800", "-1500"),
-        BASE_FIGURES,
-        ((S25, "1325", "331.25"),),
-        adjustments=(charge("25", taxes=(S25,)),),
-    ),
-    # base-creditnote-correction.xml: a credit note (381) with the base example's figures.
-    Example(
-        "base-creditnote-correction.xml",
-        "EUR",
-        BASE_LINES,
-        ("2800", "-1500"),
-        BASE_FIGURES,
-        ((S25, "1325", "331.25"),),
-        adjustments=(charge("25", taxes=(S25,)),),
-    ),
-    # sales-order-example.xml: the base example's figures again.
-    Example(
-        "sales-order-example.xml",
-        "EUR",
-        BASE_LINES,
-        ("2800", "-1500"),
-        BASE_FIGURES,
-        ((S25, "1325", "331.25"),),
-        adjustments=(charge("25", taxes=(S25,)),),
+    # base-example.xml: a negative line and a document charge of 25 on S 25 %;
+    # base-creditnote-correction.xml (a credit note, 381) and sales-order-example.xml: the same.
+    *(
+        Example(
+            file,
+            "EUR",
+            (Line(D(7), D(400), (S25,)), Line(D(-3), D(500), (S25,))),
+            ("2800", "-1500"),
+            ("1300", "0", "25", "1325", "331.25", "1656.25", "0", "0", "1656.25"),
+            ((S25, "1325", "331.25"),),
+            adjustments=(charge("25", taxes=(S25,)),),
+        )
+        for file in (
+            "base-example.xml",
+            "base-creditnote-correction.xml",
+            "sales-order-example.xml",
+        )
     ),
     # base-negative-inv-correction.xml: every figure negative, the charge too (-25).
     Example(
