@@ -260,3 +260,32 @@ def test_old_snapshots_read_without_the_new_fields() -> None:
     restored = money.totals_from_json(data)
     assert restored == totals
     assert money.document_totals(restored).amount_due == D("25.00")
+
+
+@pytest.mark.parametrize(
+    ("price", "allowance_total", "charge_total"),
+    [("0.1975", "0.01", "0.00"), ("0.0017", "0.00", "0.01"), ("0.3335", "0.00", "0.00")],
+)
+def test_a_partial_credit_note_shows_its_line_rounding_so_its_totals_add_up(
+    price: str, allowance_total: str, charge_total: str
+) -> None:
+    # Rule 8 telescopes the invoice's amounts; 2 of 3 units rounded on their own can miss that
+    # by a cent (0.1975: 3 units 0.59, 1 unit 0.20, so the note's share is 0.39; its line 0.40;
+    # 0.0017: 0.01 - 0.00, its line 0.00).
+    def lines(quantity: int) -> list[Line]:
+        return [Line(D(quantity), D(price), (S25,))]
+
+    note = money.credit_note_totals(lines(3), lines(1), lines(2), "EUR")
+    figures = money.document_totals(note)
+    invoice = money.compute_totals(lines(3), "EUR")
+    rest = money.compute_totals(lines(1), "EUR")
+    assert note.net_total == invoice.net_total - rest.net_total
+    assert (figures.allowance_total, figures.charge_total) == (D(allowance_total), D(charge_total))
+    assert figures.line_net_total == money.line_amount(lines(2)[0], "EUR").amount
+    assert (
+        figures.line_net_total - figures.allowance_total + figures.charge_total
+        == figures.total_without_vat
+    )
+    assert [share for adjustment in note.adjustments for share in adjustment.shares] == [
+        ((S25,), adjustment.amount) for adjustment in note.adjustments
+    ]

@@ -42,7 +42,10 @@ The rules (EN 16931 arithmetic):
    `billing.services.settlement`), and the reports show each document's own figures. A single
    note crediting the whole invoice reproduces its figures exactly. Credit notes issued before
    this rule keep the figures they were issued with (their tax was the difference of the
-   invoice's taxes before and after them); issued documents never change.
+   invoice's taxes before and after them); issued documents never change. The note's lines,
+   each rounded on its own, can miss its share by a few minor units per tax set: that difference
+   is shown as a document charge or allowance of the set (rule 11's figures, not an input), so
+   the note's own lines, allowances and charges add up to its net total (EN 16931 BR-CO-13).
 9. In the base currency (`in_base_currency`), a document's figures are converted piece by piece
    with the exchange rate its invoice recorded: net = round(net total x rate), each tax row
    round(tax x rate) (and its base round(base x rate)), tax = Σ converted rows, total = net + tax.

@@ -292,9 +292,7 @@ def _discounted_groups(
 ) -> _Groups:
     zero = round_to_minor_unit(ZERO, currency)  # 0, 0.00 or 0.000: sums keep the currency's digits
     amounts = tuple(line_amount(line, currency) for line in lines)
-    group_amounts: dict[tuple[Tax, ...], Decimal] = defaultdict(lambda: zero)
-    for line, figures in zip(lines, amounts, strict=True):
-        group_amounts[tax_set(line.taxes)] += figures.amount
+    group_amounts = _group_sums(lines, amounts, zero)
     subtotal = sum((figures.amount for figures in amounts), zero)
     document_discount = _document_discount(discount, subtotal, currency)
     keys = sorted(group_amounts)
@@ -305,6 +303,16 @@ def _discounted_groups(
         for adjustment in adjustments
     )
     return _Groups(amounts, subtotal, document_discount, discounted, applied)
+
+
+def _group_sums(
+    lines: Sequence[Line], amounts: Sequence[LineAmount], zero: Decimal
+) -> dict[tuple[Tax, ...], Decimal]:
+    """Σ line amounts per tax set."""
+    sums: dict[tuple[Tax, ...], Decimal] = defaultdict(lambda: zero)
+    for line, figures in zip(lines, amounts, strict=True):
+        sums[tax_set(line.taxes)] += figures.amount
+    return sums
 
 
 def _apply(
@@ -394,7 +402,22 @@ def credit_note_totals(
     lines = tuple(line_amount(line, currency) for line in credited)
     zero = round_to_minor_unit(ZERO, currency)
     subtotal = sum((figures.amount for figures in lines), zero)
-    groups = _Groups(lines, subtotal, was.discount - rest.discount, amounts)
+    # Lines rounded one by one need not add up to the telescoped amounts: the difference per
+    # tax set (a few minor units) is shown as a charge or allowance, so BT-109 = BT-106 - BT-107
+    # + BT-108 holds (EN 16931 BR-CO-13) while net, tax and total stay as rule 8 makes them.
+    was_lines = _group_sums(before, [line_amount(line, currency) for line in before], zero)
+    rest_lines = _group_sums(after, [line_amount(line, currency) for line in after], zero)
+    credited_lines = _group_sums(credited, lines, zero)
+    differences = {
+        key: was_lines[key] - rest_lines.get(key, zero) - credited_lines.get(key, zero)
+        for key in sorted(was_lines)
+    }
+    residuals = tuple(
+        AdjustmentAmount(difference > 0, abs(difference), ((key, abs(difference)),))
+        for key, difference in differences.items()
+        if difference
+    )
+    groups = _Groups(lines, subtotal, was.discount - rest.discount, amounts, residuals)
     return _document(groups, currency, prices_include_tax)
 
 
