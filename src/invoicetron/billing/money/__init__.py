@@ -69,15 +69,14 @@ The rules (EN 16931 arithmetic):
    BT-110 = tax total, BT-112 = total, BT-115 = BT-112 - BT-113 paid + BT-114 rounding. The tax
    breakdown rows are BT-116 (base) and BT-117 (tax). Only exclusive prices map onto them.
 
-The engine is a package: `core` computes, `snapshots` reads and writes the JSON issued
-documents keep, `en16931` gives the e-invoice totals; import everything from here.
+The engine is a package: `currency` rounds (rule 1), `core` computes, `snapshots` reads and
+writes the JSON issued documents keep, `en16931` gives the e-invoice totals. Import everything
+from `invoicetron.billing.money`.
 """
 
 from invoicetron.billing.money.core import (
-    HUNDRED,
     NO_DISCOUNT,
     UNIT_PRICE_PLACES,
-    ZERO,
     Adjustment,
     AdjustmentAmount,
     BaseFigures,
@@ -85,26 +84,30 @@ from invoicetron.billing.money.core import (
     DiscountKind,
     Line,
     LineAmount,
-    MoneyError,
     Tax,
     TaxAmount,
     Totals,
     allocate,
-    check_currency,
     closing_rounding,
     compute_totals,
-    convert,
     credit_note_totals,
+    in_base_currency,
+    line_amount,
+    proportional_discount,
+    tax_set,
+)
+from invoicetron.billing.money.currency import (
+    HUNDRED,
+    ZERO,
+    MoneyError,
+    check_currency,
+    convert,
     decimal_places,
     fits_minor_unit,
     format_amount,
-    in_base_currency,
-    line_amount,
     minor_unit,
-    proportional_discount,
     quantum,
     round_to_minor_unit,
-    tax_set,
 )
 from invoicetron.billing.money.en16931 import DocumentTotals, document_totals
 from invoicetron.billing.money.snapshots import totals_from_json, totals_to_json

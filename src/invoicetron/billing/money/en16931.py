@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from invoicetron.billing.money.core import (
+from invoicetron.billing.money.core import Totals
+from invoicetron.billing.money.currency import (
     ZERO,
     MoneyError,
-    Totals,
     fits_minor_unit,
     round_to_minor_unit,
 )

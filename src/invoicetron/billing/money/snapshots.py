@@ -14,11 +14,11 @@ from typing import Any
 from invoicetron.billing.money.core import (
     AdjustmentAmount,
     LineAmount,
-    MoneyError,
     Tax,
     TaxAmount,
     Totals,
 )
+from invoicetron.billing.money.currency import MoneyError
 
 
 def totals_to_json(totals: Totals) -> dict[str, Any]:
