@@ -63,7 +63,8 @@ The rules (EN 16931 arithmetic):
    charge may open a set no line has); one that names none is split like the discount (rule 4,
    in proportion to the sets' line amounts). They apply after the discount; rules 5-7 then see
    the adjusted amounts. With inclusive prices their amounts are gross, like the lines'.
-   A credit note (rule 8) carries no document allowances or charges of its own.
+   `credit_note_totals` takes none yet: an invoice's allowances and charges are not carried
+   to its notes (the only ones a note shows are its line rounding, rule 8).
 12. EN 16931 totals (`document_totals`): BT-106 = subtotal, BT-107 = discount + Σ document
    allowances, BT-108 = Σ document charges, BT-109 = net total (= BT-106 - BT-107 + BT-108),
    BT-110 = tax total, BT-112 = total, BT-115 = BT-112 - BT-113 paid + BT-114 rounding. The tax
