@@ -1,79 +1,24 @@
-"""Every amount Invoicetron shows, stores, prints or collects is computed here, and only here.
-
-Pure functions over plain dataclasses, so the screen, the PDF, the API and the payment checks all
-get the same figures. Decimal only; never float.
-
-The rules (EN 16931 arithmetic):
-
-1. Rounding is half-up to the currency's minor unit (JPY 0 digits, EUR 2, BHD 3), applied by
-   `round_to_minor_unit` and nowhere else. Half-up means away from zero on an exact half, so a
-   credit mirrors its debit (-0.005 → -0.01).
-2. A line's amount = round(quantity x unit price - line discount). A percent discount is taken
-   from the unrounded quantity x unit price; an amount discount is an amount for the whole line.
-3. Lines are grouped by their tax set (the taxes they carry); amounts are summed exactly per group.
-4. The document discount (percent of the subtotal, rounded once, or a fixed amount) is split across
-   the tax groups in proportion to their amounts, in whole minor units by the largest-remainder
-   method (ties go to the group whose taxes sort first). The shares add up exactly to the discount,
-   and every tax is computed on discounted bases.
-5. Prices exclusive of tax: a group's amount is its net. Tax is computed once per tax (name, rate)
-   on the sum of the discounted nets of the groups that carry it, then rounded. Several taxes on
-   one line are each computed on the line's net (no tax on tax).
-6. Prices inclusive of tax: a group's amount is gross. net = round(gross / (1 + Σ group rates)),
-   tax = gross - net. With several taxes on one group, each tax but the highest rate gets
-   round(net x rate), and the highest rate gets the rest, so gross = net + taxes exactly.
-   Keeping the gross exact comes first: for some grosses no net gives net + round(net x rate)
-   = gross (0.16 at 19 %: net 0.13 gives 0.15, net 0.14 gives 0.17), and then the tax is one
-   minor unit from round(net x rate).
-7. net total = Σ discounted group nets; tax total = Σ taxes; total = net total + tax total. With
-   inclusive prices the total is therefore exactly subtotal - document discount.
-8. A credit note is a document of its own (`credit_note_totals`): rules 5-7 apply to its own
-   amounts, so each of its taxes is its own base x rate, rounded (EN 16931 BR-CO-17). Its amount
-   per tax set is its share of the invoice's discounted group amount: the group's amount over the
-   lines not yet credited before the note, less the same over the lines left after it, both with
-   the invoice's document discount as a percent of its subtotal. These shares telescope, so the
-   credit notes of an invoice add up exactly to its group amounts: with exclusive prices to its
-   bases, rate by rate (the note that credits the rest takes the remainder of each base, whatever
-   was credited before), with inclusive prices to its gross total (each note then splits its own
-   gross into net and tax by rule 6). Tax does not telescope: rounding each note on its own, the
-   taxes of several partial notes can differ from the invoice's tax by up to one minor unit per
-   note beyond the first, per rate (0.03 + 0.03 at 19 %: each note's tax is 0.01, the invoice's
-   tax on 0.06 is 0.01). No rule avoids that while every document is rounded on its own; the
-   credit note that takes the last quantities therefore closes the invoice (see
-   `billing.services.settlement`), and the reports show each document's own figures. A single
-   note crediting the whole invoice reproduces its figures exactly. Credit notes issued before
-   this rule keep the figures they were issued with (their tax was the difference of the
-   invoice's taxes before and after them); issued documents never change.
-9. In the base currency (`in_base_currency`), a document's figures are converted piece by piece
-   with the exchange rate its invoice recorded: net = round(net total x rate), each tax row
-   round(tax x rate) (and its base round(base x rate)), tax = Σ converted rows, total = net + tax.
-   Every report and the dashboard sum these, so the sales report's tax is the tax report's to
-   the cent. Single amounts (a balance, a payment) are converted as round(amount x rate).
-"""
+"""A document's totals: lines, discounts, allowances and charges, taxes (rules 2-11)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+from decimal import Decimal, localcontext
 from enum import StrEnum
 from fractions import Fraction
-from typing import Any
 
-from invoicetron.billing.currencies import CURRENCIES
-
-ZERO = Decimal(0)
-HUNDRED = Decimal(100)
-# Quantities (12+3 digits) times unit prices (14+4 digits) need more than Decimal's default 28.
-_PRECISION = 60
-# A list page rounds hundreds of amounts: one context and the quanta made once, not per amount
-# (a local context and a currency lookup per call were most of a page's rounding time).
-_ROUNDING = Context(prec=_PRECISION, rounding=ROUND_HALF_UP)
-_QUANTA = {code: Decimal(1).scaleb(-digits) for code, (digits, _name) in CURRENCIES.items()}
-
-
-class MoneyError(ValueError):
-    """An input the money rules cannot accept (unknown currency, impossible discount…)."""
+from invoicetron.billing.money.currency import (
+    HUNDRED,
+    PRECISION,
+    ZERO,
+    MoneyError,
+    check_currency,
+    convert,
+    quantum,
+    round_to_minor_unit,
+)
 
 
 class DiscountKind(StrEnum):
@@ -104,21 +49,75 @@ class Tax:
     rate: Decimal
 
 
+# Unit prices may carry this many decimals (EN 16931 sets no limit on BT-146; 6 covers prices of
+# fuel, energy or bulk goods per unit). The engine computes exactly whatever it is given.
+UNIT_PRICE_PLACES = 6
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """An allowance (taken off) or a charge (added): EN 16931 BG-20/BG-21 and BG-27/BG-28.
+
+    A percent is taken of `base` when given (BT-93/BT-100/BT-137/BT-142), otherwise of what it
+    applies to (rules 10 and 11). On a document, `taxes` names the tax set (VAT category and
+    rate) it belongs to; None spreads it over every tax set like the document discount (rule 4).
+    """
+
+    charge: bool = False
+    kind: DiscountKind = DiscountKind.AMOUNT
+    value: Decimal = ZERO
+    base: Decimal | None = None
+    taxes: tuple[Tax, ...] | None = None
+
+    def amount(self, default_base: Decimal, currency: str) -> Decimal:
+        """The rounded amount: a percent of its base, or its amount (which must fit `currency`)."""
+        if self.kind is DiscountKind.PERCENT:
+            if not ZERO <= self.value <= HUNDRED:
+                raise MoneyError("An allowance or charge percent must be between 0 and 100.")
+            return _percent_of(
+                default_base if self.base is None else self.base, self.value, currency
+            )
+        amount = round_to_minor_unit(self.value, currency)
+        if amount != self.value:
+            raise MoneyError(f"The allowance or charge has more decimals than {currency} allows.")
+        return amount
+
+
 @dataclass(frozen=True)
 class Line:
     quantity: Decimal
     unit_price: Decimal
     taxes: tuple[Tax, ...] = ()
     discount: Discount = NO_DISCOUNT
+    base_quantity: Decimal = Decimal(1)  # BT-149: the unit price is for this many units
+    adjustments: tuple[Adjustment, ...] = ()  # line allowances and charges (rule 10)
 
 
 @dataclass(frozen=True)
 class LineAmount:
-    """One line's figures: `amount` is net (exclusive prices) or gross (inclusive prices)."""
+    """One line's figures: `amount` is net (exclusive prices) or gross (inclusive prices).
+
+    amount = undiscounted - discount - Σ allowances + Σ charges (each rounded, rule 10).
+    """
 
     undiscounted: Decimal
     discount: Decimal
     amount: Decimal
+    allowances: tuple[Decimal, ...] = ()  # BT-136 of each line allowance, in the order given
+    charges: tuple[Decimal, ...] = ()  # BT-141 of each line charge, in the order given
+
+
+@dataclass(frozen=True)
+class AdjustmentAmount:
+    """A document allowance or charge as applied: its amount and its share per tax set (rule 11).
+
+    One share for an allowance or charge of one tax set; a spread one has a share per tax set it
+    reached, and an e-invoice writes one BG-20/BG-21 per share.
+    """
+
+    charge: bool
+    amount: Decimal
+    shares: tuple[tuple[tuple[Tax, ...], Decimal], ...]
 
 
 @dataclass(frozen=True)
@@ -142,51 +141,11 @@ class Totals:
     net_total: Decimal
     tax_total: Decimal
     total: Decimal
-
-
-# -- Currencies and rounding -----------------------------------------------------------------------
-
-
-def check_currency(code: str) -> str:
-    """The ISO 4217 code, upper-cased; MoneyError for a code we do not know."""
-    normalized = (code or "").strip().upper()
-    if normalized not in CURRENCIES:
-        raise MoneyError(f"{code!r} is not an ISO 4217 currency code we know (e.g. EUR, USD).")
-    return normalized
-
-
-def minor_unit(currency: str) -> int:
-    """Digits after the decimal point: JPY 0, EUR 2, BHD 3."""
-    return CURRENCIES[check_currency(currency)][0]
-
-
-def quantum(currency: str) -> Decimal:
-    """The smallest amount of a currency: 1, 0.01, 0.001…"""
-    # Codes as stored are found at once; others are normalized (or refused) first.
-    return _QUANTA.get(currency) or _QUANTA[check_currency(currency)]
-
-
-def round_to_minor_unit(amount: Decimal, currency: str) -> Decimal:
-    """The one place where money is rounded: half-up (away from zero) to the minor unit."""
-    return amount.quantize(quantum(currency), rounding=ROUND_HALF_UP, context=_ROUNDING)
-
-
-def decimal_places(value: Decimal) -> int:
-    """How many digits `value` carries after the point (trailing zeros ignored)."""
-    exponent = value.normalize().as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
-
-
-def fits_minor_unit(amount: Decimal, currency: str) -> bool:
-    """True when `amount` needs no rounding in `currency` (e.g. 10.005 EUR does not fit)."""
-    return decimal_places(amount) <= minor_unit(currency)
-
-
-def convert(amount: Decimal, rate: Decimal, to_currency: str) -> Decimal:
-    """`amount` converted with `rate` (units of `to_currency` per unit), rounded there."""
-    with localcontext() as context:
-        context.prec = _PRECISION
-        return round_to_minor_unit(amount * rate, to_currency)
+    # Document allowances and charges (rule 11); `discount` stays apart. Defaults read old
+    # snapshots, which had none.
+    adjustments: tuple[AdjustmentAmount, ...] = ()
+    allowance_total: Decimal = ZERO  # Σ document allowances, without `discount`
+    charge_total: Decimal = ZERO  # Σ document charges
 
 
 @dataclass(frozen=True)
@@ -215,23 +174,30 @@ def in_base_currency(totals: Totals, rate: Decimal, base_currency: str) -> BaseF
     return BaseFigures(net_total=net, taxes=taxes, tax_total=tax, total=net + tax)
 
 
-def format_amount(amount: Decimal, currency: str, *, with_code: bool = True) -> str:
-    """`1,234.50 EUR`: grouped thousands and exactly the currency's minor digits."""
-    digits = minor_unit(currency)
-    text = f"{round_to_minor_unit(amount, currency):,.{digits}f}"
-    return f"{text} {check_currency(currency)}" if with_code else text
-
-
 # -- Totals ----------------------------------------------------------------------------------------
 
 
 def line_amount(line: Line, currency: str) -> LineAmount:
+    if line.base_quantity <= ZERO:
+        raise MoneyError("The price base quantity must be above 0 (the price is per that many).")
     with localcontext() as context:
-        context.prec = _PRECISION
+        context.prec = PRECISION
         gross = line.quantity * line.unit_price
+        if line.base_quantity != 1:
+            gross /= line.base_quantity
         amount = round_to_minor_unit(gross - line.discount.of(gross), currency)
         undiscounted = round_to_minor_unit(gross, currency)
-    return LineAmount(undiscounted=undiscounted, discount=undiscounted - amount, amount=amount)
+    if not line.adjustments:
+        return LineAmount(undiscounted=undiscounted, discount=undiscounted - amount, amount=amount)
+    allowances = tuple(a.amount(gross, currency) for a in line.adjustments if not a.charge)
+    charges = tuple(a.amount(gross, currency) for a in line.adjustments if a.charge)
+    return LineAmount(
+        undiscounted=undiscounted,
+        discount=undiscounted - amount,
+        amount=amount - sum(allowances, ZERO) + sum(charges, ZERO),
+        allowances=allowances,
+        charges=charges,
+    )
 
 
 def compute_totals(
@@ -240,10 +206,14 @@ def compute_totals(
     *,
     prices_include_tax: bool = False,
     discount: Discount = NO_DISCOUNT,
+    adjustments: Sequence[Adjustment] = (),
 ) -> Totals:
-    """Every figure of a document (see the module docstring for the rules)."""
+    """Every figure of a document (see the module docstring for the rules).
+
+    `adjustments` are the document's allowances and charges (rule 11), besides its discount.
+    """
     currency = check_currency(currency)
-    groups = _discounted_groups(lines, currency, discount)
+    groups = _discounted_groups(lines, currency, discount, adjustments)
     return _document(groups, currency, prices_include_tax)
 
 
@@ -255,20 +225,61 @@ class _Groups:
     subtotal: Decimal
     discount: Decimal
     amounts: dict[tuple[Tax, ...], Decimal]
+    adjustments: tuple[AdjustmentAmount, ...] = ()
 
 
-def _discounted_groups(lines: Sequence[Line], currency: str, discount: Discount) -> _Groups:
+def _discounted_groups(
+    lines: Sequence[Line],
+    currency: str,
+    discount: Discount,
+    adjustments: Sequence[Adjustment] = (),
+) -> _Groups:
     zero = round_to_minor_unit(ZERO, currency)  # 0, 0.00 or 0.000: sums keep the currency's digits
     amounts = tuple(line_amount(line, currency) for line in lines)
-    group_amounts: dict[tuple[Tax, ...], Decimal] = defaultdict(lambda: zero)
-    for line, figures in zip(lines, amounts, strict=True):
-        group_amounts[tax_set(line.taxes)] += figures.amount
+    group_amounts = _group_sums(lines, amounts, zero)
     subtotal = sum((figures.amount for figures in amounts), zero)
     document_discount = _document_discount(discount, subtotal, currency)
     keys = sorted(group_amounts)
     shares = allocate(document_discount, [group_amounts[key] for key in keys], currency)
     discounted = {key: group_amounts[key] - share for key, share in zip(keys, shares, strict=True)}
-    return _Groups(amounts, subtotal, document_discount, discounted)
+    applied = tuple(
+        _apply(adjustment, group_amounts, subtotal, discounted, currency)
+        for adjustment in adjustments
+    )
+    return _Groups(amounts, subtotal, document_discount, discounted, applied)
+
+
+def _group_sums(
+    lines: Sequence[Line], amounts: Sequence[LineAmount], zero: Decimal
+) -> dict[tuple[Tax, ...], Decimal]:
+    """Σ line amounts per tax set."""
+    sums: dict[tuple[Tax, ...], Decimal] = defaultdict(lambda: zero)
+    for line, figures in zip(lines, amounts, strict=True):
+        sums[tax_set(line.taxes)] += figures.amount
+    return sums
+
+
+def _apply(
+    adjustment: Adjustment,
+    line_amounts: Mapping[tuple[Tax, ...], Decimal],
+    subtotal: Decimal,
+    amounts: dict[tuple[Tax, ...], Decimal],
+    currency: str,
+) -> AdjustmentAmount:
+    """Rule 11: add a document charge to (or take an allowance from) its tax sets' amounts."""
+    if adjustment.taxes is None:
+        amount = adjustment.amount(subtotal, currency)
+        keys = sorted(line_amounts)
+        split = allocate(amount, [line_amounts[key] for key in keys], currency)
+        shares = tuple((key, share) for key, share in zip(keys, split, strict=True) if share)
+    else:
+        key = tax_set(adjustment.taxes)
+        amount = adjustment.amount(line_amounts.get(key, ZERO), currency)
+        shares = ((key, amount),)
+    zero = round_to_minor_unit(ZERO, currency)
+    for key, share in shares:
+        amounts[key] = amounts.get(key, zero) + (share if adjustment.charge else -share)
+    return AdjustmentAmount(adjustment.charge, amount, shares)
 
 
 def _document(groups: _Groups, currency: str, prices_include_tax: bool) -> Totals:
@@ -280,6 +291,7 @@ def _document(groups: _Groups, currency: str, prices_include_tax: bool) -> Total
         taxes, net_total = _exclusive_taxes(groups.amounts, currency)
     net_total += zero
     tax_total = sum((row.tax for row in taxes), zero)
+    applied = groups.adjustments
     return Totals(
         currency=currency,
         prices_include_tax=prices_include_tax,
@@ -290,6 +302,9 @@ def _document(groups: _Groups, currency: str, prices_include_tax: bool) -> Total
         net_total=net_total,
         tax_total=tax_total,
         total=net_total + tax_total,
+        adjustments=applied,
+        allowance_total=sum((a.amount for a in applied if not a.charge), zero),
+        charge_total=sum((a.amount for a in applied if a.charge), zero),
     )
 
 
@@ -302,7 +317,7 @@ def proportional_discount(subtotal: Decimal, discount: Decimal) -> Discount:
     if not subtotal or not discount:
         return NO_DISCOUNT
     with localcontext() as context:
-        context.prec = _PRECISION
+        context.prec = PRECISION
         return Discount(DiscountKind.PERCENT, discount * HUNDRED / subtotal)
 
 
@@ -331,7 +346,22 @@ def credit_note_totals(
     lines = tuple(line_amount(line, currency) for line in credited)
     zero = round_to_minor_unit(ZERO, currency)
     subtotal = sum((figures.amount for figures in lines), zero)
-    groups = _Groups(lines, subtotal, was.discount - rest.discount, amounts)
+    # Lines rounded one by one need not add up to the telescoped amounts: the difference per
+    # tax set (a few minor units) is shown as a charge or allowance, so BT-109 = BT-106 - BT-107
+    # + BT-108 holds (EN 16931 BR-CO-13) while net, tax and total stay as rule 8 makes them.
+    was_lines = _group_sums(before, [line_amount(line, currency) for line in before], zero)
+    rest_lines = _group_sums(after, [line_amount(line, currency) for line in after], zero)
+    credited_lines = _group_sums(credited, lines, zero)
+    differences = {
+        key: was_lines[key] - rest_lines.get(key, zero) - credited_lines.get(key, zero)
+        for key in sorted(was_lines)
+    }
+    residuals = tuple(
+        AdjustmentAmount(difference > 0, abs(difference), ((key, abs(difference)),))
+        for key, difference in differences.items()
+        if difference
+    )
+    groups = _Groups(lines, subtotal, was.discount - rest.discount, amounts, residuals)
     return _document(groups, currency, prices_include_tax)
 
 
@@ -404,7 +434,7 @@ def _inclusive_taxes(
     for taxes, gross in grosses.items():
         combined_rate = sum((tax.rate for tax in taxes), ZERO)
         with localcontext() as context:
-            context.prec = _PRECISION
+            context.prec = PRECISION
             net = round_to_minor_unit(gross / (1 + combined_rate / HUNDRED), currency)
         net_total += net
         remaining = gross - net
@@ -424,7 +454,7 @@ def _inclusive_taxes(
 
 def _percent_of(base: Decimal, rate: Decimal, currency: str) -> Decimal:
     with localcontext() as context:
-        context.prec = _PRECISION
+        context.prec = PRECISION
         return round_to_minor_unit(base * rate / HUNDRED, currency)
 
 
@@ -439,55 +469,3 @@ def closing_rounding(total: Decimal, paid: Decimal, credited: Decimal, balance: 
     over. Shown as its own row so that total - credited - paid + rounding = balance on a page.
     """
     return balance - (total - paid - credited)
-
-
-# -- JSON (amounts as strings) ---------------------------------------------------------------------
-
-
-def totals_to_json(totals: Totals) -> dict[str, Any]:
-    return {
-        "currency": totals.currency,
-        "prices_include_tax": totals.prices_include_tax,
-        "lines": [
-            {
-                "undiscounted": str(x.undiscounted),
-                "discount": str(x.discount),
-                "amount": str(x.amount),
-            }
-            for x in totals.lines
-        ],
-        "subtotal": str(totals.subtotal),
-        "discount": str(totals.discount),
-        "taxes": [
-            {"name": row.name, "rate": str(row.rate), "base": str(row.base), "tax": str(row.tax)}
-            for row in totals.taxes
-        ],
-        "net_total": str(totals.net_total),
-        "tax_total": str(totals.tax_total),
-        "total": str(totals.total),
-    }
-
-
-def totals_from_json(data: Mapping[str, Any]) -> Totals:
-    try:
-        return Totals(
-            currency=data["currency"],
-            prices_include_tax=bool(data["prices_include_tax"]),
-            lines=tuple(
-                LineAmount(Decimal(x["undiscounted"]), Decimal(x["discount"]), Decimal(x["amount"]))
-                for x in data["lines"]
-            ),
-            subtotal=Decimal(data["subtotal"]),
-            discount=Decimal(data["discount"]),
-            taxes=tuple(
-                TaxAmount(
-                    row["name"], Decimal(row["rate"]), Decimal(row["base"]), Decimal(row["tax"])
-                )
-                for row in data["taxes"]
-            ),
-            net_total=Decimal(data["net_total"]),
-            tax_total=Decimal(data["tax_total"]),
-            total=Decimal(data["total"]),
-        )
-    except (KeyError, TypeError, InvalidOperation) as error:
-        raise MoneyError(f"Stored totals are unreadable: {error}") from error
