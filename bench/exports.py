@@ -76,9 +76,7 @@ def stalled_client(base: str, path: str, cookie: str, stop: threading.Event) -> 
         stop.wait(600)
 
 
-def poll_while(
-    url: str, stop: threading.Event, latencies: list[float], cookie: str = ""
-) -> None:
+def poll_while(url: str, stop: threading.Event, latencies: list[float], cookie: str = "") -> None:
     request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310
     while not stop.is_set():
         started = time.monotonic()
