@@ -67,7 +67,8 @@ def latency_table(results: dict[str, Any]) -> list[str]:
 
 
 def ratio(figure: float, floor: float) -> str:
-    return f"{figure / (floor or 1):,.0f}x"
+    share = figure / (floor or 1)
+    return f"{share:,.1f}x" if share < 10 else f"{share:,.0f}x"
 
 
 def verdicts(name: str, median: float | None, p95: float | None, postgres: float | None) -> str:
@@ -97,13 +98,14 @@ def issue_table(results: dict[str, Any]) -> list[str]:
     for name in (n for n in results["pages"] if n != "floor"):
         page = results["pages"][name]
         runs = {run["concurrency"]: run for run in page["runs"]}
-        median = runs[1]["p50_ms"] if 1 in runs else None
-        p95 = runs[8]["p95_ms"] if 8 in runs else None
+        # A run in which no request finished has no figure (wrk reports 0).
+        median = runs[1]["p50_ms"] if runs.get(1, {}).get("requests") else None
+        p95 = runs[8]["p95_ms"] if runs.get(8, {}).get("requests") else None
         in_postgres = postgres.get(name)
         lines.append(
             f"| {name} `{page['path']}` | "
-            + (f"{median:.1f} | {ratio(median, floor_median)} | " if median is not None else "| |")
-            + (f"{p95:.1f} | {ratio(p95, floor_p95)} | " if p95 is not None else "| |")
+            + (f"{median:.1f} | {ratio(median, floor_median)} | " if median else "none | | ")
+            + (f"{p95:.1f} | {ratio(p95, floor_p95)} | " if p95 else "none | | ")
             + ("" if in_postgres is None else f"{in_postgres:.1f}")
             + f" | {verdicts(name, median, p95, in_postgres)} |"
         )
