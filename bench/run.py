@@ -1,9 +1,16 @@
 """`make bench`: a fresh PostgreSQL 18, 100,000 invoices, the production server under wrk.
 
     .venv/bin/python -m bench.run [--invoices 100000] [--clients 2000] [--seconds 5]
+    make bench BENCH_ARGS="--invoices 1000000"
 
-Prints a markdown table and writes bench/results/<time>.json, latest.json and latest.md. Figures,
-not pass/fail: each target is shown beside its figure. Needs wrk (`apt-get install wrk`).
+Every page of `pages()` at c=1 and 8 (the quick ones also at 32), the dashboard with its figures
+recomputed for every request (bench.recompute), each page's time inside PostgreSQL
+(bench.queries), the CSV exports alone and two at once (bench.exports), and backups. Prints a
+markdown table, each figure with its ratio to the bare-Django floor of the same run, and writes
+bench/results/<time>.json, latest.json and latest.md. Figures, not pass/fail: each target is shown
+beside its figure. Needs wrk (`apt-get install wrk`). At 1,000,000 invoices the data take about
+20 minutes to generate (about 0.5 GB in the generating process: the plans of every invoice; the
+invoices themselves are built and written 5,000 at a time).
 """
 
 from __future__ import annotations
