@@ -39,6 +39,7 @@ from invoicetron.cli import EXIT_OK
 RESULTS = Path(__file__).with_name("results")
 CONCURRENCY = (1, 8, 32)
 SMALL_INVOICES = 200
+MAX_RUN_SECONDS = 60
 LIST_PAGE_SIZE = 25  # invoicetron.web.lists.PAGE_SIZE
 
 
@@ -170,9 +171,10 @@ def measure_pages(server: Server, env: dict[str, str], seconds: float) -> dict[s
         if path.startswith("/api/v1"):
             headers = {"Authorization": f"Bearer {env['BENCH_TOKEN']}"}
         run_wrk(server.base + path, 2, 1, headers)  # warm-up: imports, caches, connections
-        runs = []
+        runs: list[dict[str, Any]] = []
         for concurrency in CONCURRENCY if name in UP_TO_32 else CONCURRENCY[:2]:
-            run = run_wrk(server.base + path, concurrency, seconds, headers)
+            duration = run_seconds(seconds, runs, concurrency, int(env["INVOICETRON_WORKERS"]))
+            run = run_wrk(server.base + path, concurrency, duration, headers)
             figures = f"p50 {run['p50_ms']} p95 {run['p95_ms']} ms, {run['rps']}/s"
             say(f"{name} c={concurrency}: {figures}")
             runs.append(run)
@@ -181,6 +183,17 @@ def measure_pages(server: Server, env: dict[str, str], seconds: float) -> dict[s
     say("dashboard, its figures recomputed for every request…")
     results["dashboard recompute"] = recompute.measure(server.base, cookie, env["DATABASE_URL"])
     return results
+
+
+def run_seconds(
+    seconds: float, runs: list[dict[str, Any]], concurrency: int, workers: int
+) -> float:
+    """Long enough for a slow page to finish a few requests at this concurrency: wrk counts only
+    requests that end within the run (a 4 s report at c=8 on 2 workers would show none)."""
+    if not runs or not runs[0]["requests"]:
+        return seconds
+    single = runs[0]["p50_ms"] / 1000
+    return max(seconds, min(MAX_RUN_SECONDS, 3 * single * concurrency / workers))
 
 
 def drain(base: str, limit: float = 120) -> None:
