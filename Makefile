@@ -42,9 +42,9 @@ lint: $(STAMP)  ## ruff, mypy, the layer order of the apps, and that every model
 	$(LINT_ENV) $(BIN)/lint-imports
 	$(LINT_ENV) $(BIN)/invoicetron manage makemigrations --check --dry-run
 
-bench: $(STAMP)  ## measure 100,000 invoices under wrk (Debian: apt-get install wrk); bench/results/
+bench: $(STAMP)  ## measure 100,000 invoices under wrk (BENCH_ARGS="--invoices 1000000"; Debian: apt-get install wrk)
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: sudo apt-get install wrk"; exit 2; }
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix src tests

@@ -76,11 +76,12 @@ def stalled_client(base: str, path: str, cookie: str, stop: threading.Event) -> 
         stop.wait(600)
 
 
-def health_while(base: str, stop: threading.Event, latencies: list[float]) -> None:
+def poll_while(url: str, stop: threading.Event, latencies: list[float], cookie: str = "") -> None:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310
     while not stop.is_set():
         started = time.monotonic()
         try:
-            with urllib.request.urlopen(f"{base}/api/health", timeout=30) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
                 response.read()
         except OSError:
             latencies.append(30.0)
@@ -90,11 +91,18 @@ def health_while(base: str, stop: threading.Event, latencies: list[float]) -> No
 
 
 def concurrent(server: Server, cookie: str) -> dict[str, Any]:
-    """Two invoice exports and one stalled client at once; /api/health polled meanwhile."""
+    """Two invoice exports and one stalled client at once; /api/health and the invoice list
+    polled meanwhile."""
     stop, stall_stop = threading.Event(), threading.Event()
     latencies: list[float] = []
+    list_latencies: list[float] = []
     results: list[dict[str, Any]] = []
-    poller = threading.Thread(target=health_while, args=(server.base, stop, latencies))
+    poller = threading.Thread(
+        target=poll_while, args=(f"{server.base}/api/health", stop, latencies)
+    )
+    list_poller = threading.Thread(
+        target=poll_while, args=(f"{server.base}/invoices/", stop, list_latencies, cookie)
+    )
     staller = threading.Thread(
         target=stalled_client, args=(server.base, EXPORTS["invoices.csv"], cookie, stall_stop)
     )
@@ -105,6 +113,7 @@ def concurrent(server: Server, cookie: str) -> dict[str, Any]:
         for _ in range(2)
     ]
     poller.start()
+    list_poller.start()
     staller.start()
     time.sleep(0.5)
     for thread in downloads:
@@ -114,9 +123,14 @@ def concurrent(server: Server, cookie: str) -> dict[str, Any]:
     stop.set()
     stall_stop.set()
     poller.join()
+    list_poller.join()
     staller.join()
     latencies.sort()
+    list_latencies.sort()
     return {
+        "list_requests": len(list_latencies),
+        "list_p50_ms": round(list_latencies[len(list_latencies) // 2] * 1000, 1),
+        "list_max_ms": round(list_latencies[-1] * 1000, 1),
         "exports": results,
         "health_requests": len(latencies),
         "health_p50_ms": round(latencies[len(latencies) // 2] * 1000, 1),
@@ -175,7 +189,8 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         f"Two invoice exports at once ({seconds} s) beside a stalled client: /api/health answered "
         f"{both['health_requests']} times, median {both['health_p50_ms']} ms, "
-        f"slowest {both['health_max_ms']} ms.",
+        f"slowest {both['health_max_ms']} ms; the invoice list {both['list_requests']} times, "
+        f"median {both['list_p50_ms']} ms, slowest {both['list_max_ms']} ms.",
     ]
     return "\n".join(lines) + "\n"
 

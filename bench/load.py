@@ -30,7 +30,7 @@ def run_wrk(
         f"--threads={min(concurrency, 2)}",
         f"--connections={concurrency}",
         f"--duration={max(1, round(seconds))}s",
-        "--timeout=10s",
+        f"--timeout={max(10, round(seconds))}s",  # a slow report still counts, not a timeout
         f"--script={SCRIPT}",
     ]
     for name, value in (headers or {}).items():
