@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from invoicetron.accounts.models import User
 from invoicetron.cli import DJANGO_COMMANDS, build_parser
-from tests.conftest import cli_environment, run_cli
+from tests.fixtures.processes import cli_environment, run_cli
 from tests.localrun import cleaned_up, local_environment, postmaster_pid
 
 pytestmark = pytest.mark.django_db

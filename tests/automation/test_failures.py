@@ -22,8 +22,8 @@ from invoicetron.automation.schedule import local_today
 from invoicetron.automation.worker import run_worker
 from invoicetron.billing import services
 from invoicetron.billing.models import BusinessProfile, Client, Invoice
-from tests.billing import factories
-from tests.messaging.smtp import MailServer
+from tests.fixtures import factories
+from tests.fixtures.smtp import MailServer
 
 pytestmark = pytest.mark.usefixtures("job_tables")
 

@@ -11,8 +11,8 @@ from procrastinate.contrib.django import app
 
 from invoicetron.automation.queue import defer
 from invoicetron.automation.worker import run_worker
-from tests.automation.jobs import queued_jobs
-from tests.conftest import run_cli
+from tests.fixtures.jobs import queued_jobs
+from tests.fixtures.processes import run_cli
 
 CALLS: Counter[int] = Counter()
 CALLS_LOCK = threading.Lock()

@@ -24,7 +24,7 @@ from invoicetron.billing.forms.invoices import IssueForm, PaymentForm
 from invoicetron.billing.models import AuditEvent, CreditNote, Invoice, Payment
 from invoicetron.billing.templatetags.invoice_page import line_rows, plain_form, trail_rows
 from invoicetron.portal.services import create_link
-from tests.billing import factories
+from tests.fixtures import factories
 
 # The history's rows as the page's template wrote them before the `trail_rows` tag.
 TEMPLATE_ROWS = """{% load billing %}{% for event in trail %}

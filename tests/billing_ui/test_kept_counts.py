@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
-from tests.billing import factories
-from tests.billing_ui.test_query_counts import add_invoices
+from tests.fixtures import factories
+from tests.fixtures.factories import add_invoices
 
 
 def shown_count(web: WebClient, **params: str) -> int:

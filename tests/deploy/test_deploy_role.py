@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 import yaml
-from deploy_helpers import KUBE, REPO, kubectl, one, render
+from tests.fixtures.deploy import KUBE, REPO, kubectl, one, render
 
 from invoicetron.ops import k8s_names as names
 from invoicetron.ops.k8s import cluster_settings, rbac

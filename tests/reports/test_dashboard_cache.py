@@ -13,7 +13,7 @@ from invoicetron.billing import services
 from invoicetron.billing.models import OPEN_STATUSES, Client
 from invoicetron.reports import dashboard
 from invoicetron.reports.dashboard import build_dashboard
-from tests.reports.data import books
+from tests.fixtures.books import books
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,7 @@ from invoicetron.automation.worker import run_worker
 from invoicetron.billing.models import Invoice
 from invoicetron.reports.csvio.reader import parse
 from invoicetron.reports.importers.runner import guess_mapping
-from tests.automation.jobs import job_tables  # noqa: F401 - fixture, used by name
-from tests.billing import factories
+from tests.fixtures import factories
 from tests.reports.importing import commit, match_columns, upload
 
 pytestmark = pytest.mark.usefixtures("job_tables")

@@ -8,8 +8,9 @@ import pytest
 from django.test import Client
 
 from invoicetron.accounts.models import User
-from tests.conftest import OWNER_PASSWORD, cli_environment, run_cli, shared_database_url
-from tests.security.conftest import lock, sign_in
+from tests.fixtures.processes import cli_environment, run_cli, shared_database_url
+from tests.fixtures.users import OWNER_PASSWORD
+from tests.security.throttle import lock, sign_in
 
 # The `invoicetron` subprocess reads the test database, so the data must be committed.
 pytestmark = pytest.mark.django_db(transaction=True)
