@@ -53,6 +53,7 @@ def logged_progress() -> list[int]:
 
 # A guard for a long test (two passes over 500 invoices through the billing services), not an
 # assertion: the default of 300 s is too close on a loaded two-core machine.
+@pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_20000_invoice_rows_are_checked_and_imported_by_the_worker_with_progress(
     owner: User, client: HttpClient, progress_log: None
