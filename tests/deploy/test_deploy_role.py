@@ -29,6 +29,8 @@ from invoicetron.ops import k8s_names as names
 from invoicetron.ops.k8s import cluster_settings, rbac
 from invoicetron.ops.k8s.rbac import Permission
 
+pytestmark = pytest.mark.slow  # `invoicetron k8s deploy` runs as a subprocess
+
 STANDIN = REPO / "tests" / "ops" / "standin_kubectl.py"
 IMAGE_REPOSITORY = cluster_settings.load(KUBE).image_repository
 PINNED = f"{IMAGE_REPOSITORY}:3f9c2a17"

@@ -33,6 +33,8 @@ from invoicetron.ops import k8s_names as names
 from invoicetron.ops.k8s import cluster_settings
 from invoicetron.ops.k8s.deploy import image_problem
 
+pytestmark = pytest.mark.slow  # whole CI jobs run in bash, calling `invoicetron`
+
 PIPELINE = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text())
 KEYWORDS = {"stages", "variables", "workflow", "default", "include"}
 SHA = "3f9c2a17"

@@ -11,8 +11,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.fixtures.kubectl import calls, can
 from tests.fixtures.processes import cli_environment, run_cli
+
+pytestmark = pytest.mark.slow  # `invoicetron k8s bootstrap` runs as a subprocess
 
 # The homelab's own policy for the tunnel (manifests/cloudflare/networkpolicy.yaml), abridged.
 CLOUDFLARED_EGRESS: dict[str, Any] = {

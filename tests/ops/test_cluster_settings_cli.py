@@ -11,9 +11,12 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.fixtures.kubectl import bootstrap
+
+pytestmark = pytest.mark.slow  # `invoicetron k8s bootstrap` runs as a subprocess
 
 MANIFESTS = Path(__file__).resolve().parents[2] / "deploy" / "kubernetes"
 

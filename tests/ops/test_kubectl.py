@@ -59,6 +59,7 @@ def test_a_missing_kubectl_says_how_to_install_it() -> None:
         Kubectl(executable="/nonexistent/kubectl").run("version")
 
 
+@pytest.mark.slow  # runs `invoicetron k8s bootstrap`
 def test_bootstrap_creates_matching_secrets_never_printing_or_passing_a_value_as_argument(
     standin: Path,
 ) -> None:
@@ -83,6 +84,7 @@ def test_bootstrap_creates_matching_secrets_never_printing_or_passing_a_value_as
     assert "pod-security.kubernetes.io/enforce: restricted" in str(namespace_apply["stdin"])
 
 
+@pytest.mark.slow  # runs `invoicetron k8s bootstrap`
 def test_bootstrap_run_twice_keeps_the_secrets_it_made(standin: Path) -> None:
     bootstrap(standin, "--secrets", "generate", INVOICETRON_REGISTRY_PASSWORD="token-1234567")
     before = (standin.parent / "secrets" / "invoicetron-db").read_text()
@@ -94,6 +96,7 @@ def test_bootstrap_run_twice_keeps_the_secrets_it_made(standin: Path) -> None:
     assert out.count("keep secret") == 3
 
 
+@pytest.mark.slow  # runs `invoicetron k8s bootstrap`
 def test_bootstrap_refuses_an_empty_value_and_writes_no_secret(standin: Path) -> None:
     status, _, err = bootstrap(
         standin,
@@ -111,6 +114,7 @@ def test_bootstrap_refuses_an_empty_value_and_writes_no_secret(standin: Path) ->
     )
 
 
+@pytest.mark.slow  # runs `invoicetron k8s bootstrap`
 def test_bootstrap_dry_run_reads_but_writes_nothing(standin: Path) -> None:
     status, out, _ = bootstrap(standin, "--secrets", "op", "--dry-run")
 

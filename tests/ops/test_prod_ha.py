@@ -11,12 +11,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from invoicetron.ops import k8s_names as names
 from tests.fixtures.kubectl import calls, can
 from tests.fixtures.processes import cli_environment, run_cli
 from tests.ops.takeover_cluster import APP_PODS, MANIFESTS, WORKER_PODS, argvs, deploy, pod
+
+pytestmark = pytest.mark.slow  # `invoicetron k8s deploy` runs as a subprocess
 
 CLUSTER = f"--selector=cnpg.io/cluster={names.DB_NAME}"
 

@@ -9,12 +9,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from invoicetron.ops.k8s import cluster_settings
 from invoicetron.ops.k8s import external_secrets as eso
 from invoicetron.ops.k8s import secrets as s
 from tests.fixtures.deploy import KUBE
 from tests.fixtures.kubectl import calls, can
 from tests.fixtures.processes import cli_environment, run_cli
+
+pytestmark = pytest.mark.slow  # `invoicetron` runs as a subprocess
 
 PASSWORD = "0123456789abcdef0123456789abcdef01234567"
 ITEM = cluster_settings.load(KUBE).secret_item("dev")  # the ExternalSecret reads this item

@@ -18,6 +18,8 @@ from tests.fixtures.kubectl import can
 from tests.ops import runbook_installation as runbook
 from tests.ops.takeover_cluster import argvs, deploy, runbook_cluster
 
+pytestmark = pytest.mark.slow  # `invoicetron k8s deploy` runs as a subprocess
+
 
 def index(lines: list[str], *words: str) -> int:
     found = [i for i, line in enumerate(lines) if all(w in line.split() for w in words)]

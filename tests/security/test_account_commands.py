@@ -13,7 +13,8 @@ from tests.fixtures.users import OWNER_PASSWORD
 from tests.security.throttle import lock, sign_in
 
 # The `invoicetron` subprocess reads the test database, so the data must be committed.
-pytestmark = pytest.mark.django_db(transaction=True)
+# The account commands run as `invoicetron` subprocesses: slow.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 NEW_PASSWORD = "a-fresh-passphrase-from-the-operator-9"
 
