@@ -72,6 +72,7 @@ def cli_subcommands() -> set[str]:
     raise AssertionError("the invoicetron CLI has no subcommands")
 
 
+@pytest.mark.slow  # reads the settings in a Python subprocess
 def test_every_env_name_the_manifests_set_is_read_by_the_app(
     renders: dict[str, tuple[Obj, ...]],
 ) -> None:
