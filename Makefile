@@ -40,10 +40,11 @@ image-test: $(STAMP)  ## build the container image, run it as Kubernetes does, p
 LINT_ENV := INVOICETRON_ENV=test SECRET_KEY=lint-only-key-0123456789-abcdefghijklmnopqrstuvwxyz \
 	DATABASE_URL=postgresql://lint:lint@127.0.0.1:5432/lint
 
-lint: $(STAMP)  ## ruff, mypy and a check that every model change has its migration
+lint: $(STAMP)  ## ruff, mypy, the layer order of the apps, and that every model change has its migration
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(LINT_ENV) $(BIN)/mypy
+	$(LINT_ENV) $(BIN)/lint-imports
 	$(LINT_ENV) $(BIN)/invoicetron manage makemigrations --check --dry-run
 
 bench: $(STAMP)  ## measure 100,000 invoices under wrk (Debian: apt-get install wrk); bench/results/

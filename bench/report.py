@@ -13,6 +13,11 @@ TARGETS = {
     "API list": 50,
     "dashboard": 150,
     "PDF": 400,
+    "search by number": 50,
+    "text search": 50,
+    "last page": 50,
+    "API deep page (offset)": 50,
+    "API deep page (after)": 50,
 }
 
 

@@ -52,7 +52,20 @@ def sample_invoice(url: str) -> int:
     return int(row[0])
 
 
-def pages(invoice_id: int) -> dict[str, str]:
+def deep_samples(url: str) -> tuple[str, int]:
+    """An issued invoice's number in the middle of the data, and an id 1,000 from the end."""
+    with psycopg.connect(url) as connection:
+        row = connection.execute(
+            "SELECT (SELECT number FROM billing_invoice WHERE number <> '' "
+            "        ORDER BY id OFFSET (SELECT count(*) / 2 FROM billing_invoice) LIMIT 1), "
+            "       (SELECT max(id) - 1000 FROM billing_invoice)"
+        ).fetchone()
+    if row is None or row[0] is None:
+        raise SystemExit("no issued invoice was generated")
+    return str(row[0]), max(int(row[1]), 0)
+
+
+def pages(invoice_id: int, number: str, near_end: int) -> dict[str, str]:
     return {
         "health": "/api/health",
         "floor": "/bench/floor/",
@@ -61,6 +74,13 @@ def pages(invoice_id: int) -> dict[str, str]:
         "API list": "/api/v1/invoices",
         "dashboard": "/dashboard/",
         "PDF": f"/invoices/{invoice_id}/pdf/",
+        # Issue 20's search and deep-page rows; page 4000 is the last at 100,000 invoices (a
+        # number past the end shows the last page).
+        "search by number": f"/invoices/?q={number}",
+        "text search": "/invoices/?q=Redwood",
+        "last page": "/invoices/?page=4000",
+        "API deep page (offset)": "/api/v1/invoices?offset=99000",
+        "API deep page (after)": f"/api/v1/invoices?after={near_end}",
     }
 
 
@@ -88,7 +108,8 @@ def prepare(db: Database, env: dict[str, str], args: argparse.Namespace) -> dict
     env["BENCH_TOKEN"] = token.strip()
     small = min(SMALL_INVOICES, args.invoices)
     cli(env, "demo-data", "--clients", "20", "--invoices", str(small), "--seed", "1")
-    paths = [p for name, p in pages(sample_invoice(db.url)).items() if name not in ("floor",)]
+    samples = sample_invoice(db.url), *deep_samples(db.url)
+    paths = [p for name, p in pages(*samples).items() if name not in ("floor",)]
     queries_small = count_queries(env, paths)
     say(f"queries on {small} invoices: {queries_small}")
     more = args.invoices - small
@@ -106,9 +127,9 @@ def prepare(db: Database, env: dict[str, str], args: argparse.Namespace) -> dict
 
 def measure_pages(server: Server, env: dict[str, str], seconds: float) -> dict[str, Any]:
     cookie = sign_in(server.base)
-    invoice_id = sample_invoice(env["DATABASE_URL"])
+    samples = sample_invoice(env["DATABASE_URL"]), *deep_samples(env["DATABASE_URL"])
     results: dict[str, Any] = {}
-    for name, path in pages(invoice_id).items():
+    for name, path in pages(*samples).items():
         headers = {"Cookie": cookie}
         if path.startswith("/api/v1"):
             headers = {"Authorization": f"Bearer {env['BENCH_TOKEN']}"}
@@ -182,10 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     require_wrk()
     load_before = load_average()
-    say(f"load average {load_before}; a fresh PostgreSQL 18…")
-    db = Database.fresh()
-    static = Path(tempfile.mkdtemp(prefix="invoicetron-bench-static-"))
-    env = environment(db, _free_port(), static)
+    db, env = fresh_database(load_before)
     try:
         results: dict[str, Any] = prepare(db, env, args)
         results.update(serve_and_measure(env, args.seconds))
@@ -204,6 +222,14 @@ def main(argv: list[str] | None = None) -> int:
     print(report.markdown(results))
     say(f"results: {path}")
     return EXIT_OK
+
+
+def fresh_database(load_before: str) -> tuple[Database, dict[str, str]]:
+    """A fresh embedded PostgreSQL 18 and the server's environment for it."""
+    say(f"load average {load_before}; a fresh PostgreSQL 18…")
+    db = Database.fresh()
+    static = Path(tempfile.mkdtemp(prefix="invoicetron-bench-static-"))
+    return db, environment(db, _free_port(), static)
 
 
 def _free_port() -> int:

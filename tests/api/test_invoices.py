@@ -199,6 +199,7 @@ def test_the_list_answers_each_invoice_as_its_own_get_does(api: Api, setup: dict
         "count": 3,
         "limit": 10,
         "offset": 0,
+        "next_after": None,
         "items": [summary_fields(i, today) for i in invoices],
     }
     expected = Page[InvoiceSummaryOut].model_validate(page).model_dump()

@@ -24,3 +24,5 @@ def test_invoice_list_queries_do_not_grow_with_the_page(api: Api) -> None:
     assert hundred == two <= 5, (two, hundred)
     assert queries(api, "invoices", limit=100, overdue="true") == two
     assert api.get("invoices", limit=100).body["count"] == 100
+    first = api.get("invoices", limit=10).body
+    assert queries(api, "invoices", limit=10, after=first["next_after"]) == two

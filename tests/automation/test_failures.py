@@ -18,10 +18,9 @@ from invoicetron.automation.models import (
     ReminderFailure,
     ReminderStep,
 )
-from invoicetron.automation.schedule import local_today
 from invoicetron.automation.worker import run_worker
 from invoicetron.billing import services
-from invoicetron.billing.models import BusinessProfile, Client, Invoice
+from invoicetron.billing.models import BusinessProfile, Client, Invoice, business_today
 from tests.fixtures import factories
 from tests.fixtures.smtp import MailServer
 
@@ -29,7 +28,7 @@ pytestmark = pytest.mark.usefixtures("job_tables")
 
 
 def today() -> datetime.date:
-    return local_today(BusinessProfile.load().time_zone)
+    return business_today(BusinessProfile.load())
 
 
 def one_line_per_pass(records: list[logging.LogRecord], about: str) -> None:

@@ -9,8 +9,8 @@ import pytest
 from django.db import transaction
 from procrastinate.contrib.django import app
 
-from invoicetron.automation.queue import defer
 from invoicetron.automation.worker import run_worker
+from invoicetron.jobs.queue import defer
 from tests.fixtures.jobs import queued_jobs
 from tests.fixtures.processes import run_cli
 

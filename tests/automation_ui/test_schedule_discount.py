@@ -14,10 +14,9 @@ from django.test import Client as WebClient
 from django.urls import reverse
 
 from invoicetron.automation.models import RecurringInvoice
-from invoicetron.automation.schedule import local_today
 from invoicetron.automation.worker import run_worker
 from invoicetron.billing import money
-from invoicetron.billing.models import BusinessProfile, Client, Invoice, TaxRate
+from invoicetron.billing.models import BusinessProfile, Client, Invoice, TaxRate, business_today
 from tests.fixtures import factories
 from tests.fixtures.forms import field_errors, invoice_post, line
 
@@ -30,7 +29,7 @@ def schedule_form(client: Client, vat: TaxRate, **fields: str) -> dict[str, obje
     data = invoice_post(client, lines, discount_type="percent", discount_value="10")
     for name in ("series", "issue_date", "due_date", "terms"):
         data.pop(name)
-    yesterday = local_today(BusinessProfile.load().time_zone) - datetime.timedelta(days=1)
+    yesterday = business_today(BusinessProfile.load()) - datetime.timedelta(days=1)
     return data | {
         "name": "Retainer",
         "frequency": "yearly",

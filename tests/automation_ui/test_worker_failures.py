@@ -13,10 +13,9 @@ from django.urls import reverse
 
 from invoicetron.accounts.models import User
 from invoicetron.automation.models import LateFee, RecurringInvoice, ReminderStep
-from invoicetron.automation.schedule import local_today
 from invoicetron.automation.worker import run_worker
 from invoicetron.billing import services
-from invoicetron.billing.models import BusinessProfile, Client, Invoice
+from invoicetron.billing.models import BusinessProfile, Client, Invoice, business_today
 from tests.fixtures import factories
 from tests.fixtures.forms import schedule_post
 
@@ -24,7 +23,7 @@ pytestmark = pytest.mark.usefixtures("job_tables")
 
 
 def today() -> datetime.date:
-    return local_today(BusinessProfile.load().time_zone)
+    return business_today(BusinessProfile.load())
 
 
 def yesterday_yearly(client: Client, **fields: str) -> dict[str, object]:

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
-from invoicetron.billing.models import Invoice, InvoiceStatus
+from invoicetron.billing.dates import local_date
+from invoicetron.billing.models import BusinessProfile, Invoice, InvoiceStatus, business_today
 from tests.fixtures import factories
 
 
@@ -80,6 +81,26 @@ def test_overdue_is_derived_from_the_due_date(owner: User) -> None:
     assert invoice.is_overdue(today=datetime.date(2026, 2, 1))
     assert not invoice.is_overdue(today=datetime.date(2026, 1, 31))
     assert list(Invoice.objects.overdue(datetime.date(2026, 2, 1))) == [invoice]
+
+
+def test_overdue_without_a_date_counts_from_the_business_date_not_the_server_date(
+    owner: User,
+) -> None:
+    server_today = datetime.date.today()
+    # A zone whose date is not the server's right now: UTC+14 from 10:00 UTC, else UTC-11.
+    zone = next(
+        z for z in ("Pacific/Kiritimati", "Pacific/Pago_Pago") if local_date(z) != server_today
+    )
+    profile = BusinessProfile.load()
+    profile.time_zone = zone
+    profile.save()
+    business = business_today()
+    # Due on the earlier of the two dates: overdue where the business is exactly when its date
+    # is the later one, and the server's date gives the other answer.
+    due = min(server_today, business)
+    invoice = factories.issued_invoice(owner, issue_date=due, due_date=due)
+    assert invoice.is_overdue() is (business > server_today), (zone, business, server_today)
+    assert invoice.is_overdue(today=server_today) is not invoice.is_overdue()
 
 
 def test_a_yen_invoice_is_computed_in_whole_yen(owner: User) -> None:

@@ -14,8 +14,8 @@ OWNER_PAGES = [
     "billing:tax_rate_new",
     "billing:series",
     "billing:series_new",
-    "billing:users",
-    "billing:user_new",
+    "users:list",
+    "users:new",
 ]
 MEMBER_PAGES = [
     "web:home",

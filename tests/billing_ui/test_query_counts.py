@@ -37,6 +37,9 @@ def pages(owner: User) -> list[str]:
         reverse("web:home"),
         reverse("billing:invoices"),
         reverse("billing:invoices") + "?status=overdue&q=bulk",
+        reverse("billing:invoices") + "?q=BULK-00007",
+        # Past the middle at 1,000 invoices: read from the other end (page 1 at 10 invoices).
+        reverse("billing:invoices") + "?page=39",
         reverse("billing:invoices") + f"?client={issued.client_id}&date_from=2025-01-01",
         reverse("billing:invoice", args=[issued.pk]),
         reverse("billing:invoice", args=[draft.pk]),

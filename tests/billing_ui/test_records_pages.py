@@ -151,19 +151,17 @@ def test_the_owner_creates_a_user_who_can_sign_in(as_owner: WebClient) -> None:
         "email": "Nina@Example.com",
         "password": "a-long-pass-phrase-7",
     }
-    assert as_owner.post(reverse("billing:user_new"), data).status_code == 302
+    assert as_owner.post(reverse("users:new"), data).status_code == 302
     nina = User.objects.get(email="nina@example.com")
     assert nina.check_password("a-long-pass-phrase-7") and nina.is_active and not nina.is_owner
-    weak = as_owner.post(
-        reverse("billing:user_new"), data | {"email": "x@example.com", "password": "123"}
-    )
+    weak = as_owner.post(reverse("users:new"), data | {"email": "x@example.com", "password": "123"})
     assert weak.status_code == 400 and "password" in weak.context["form"].errors
 
 
 def test_the_owner_deactivates_and_promotes_users_but_not_themselves(
     as_owner: WebClient, owner: User, colleague: User
 ) -> None:
-    change = "billing:user_change"
+    change = "users:change"
     as_owner.post(reverse(change, args=[colleague.pk, "make-owner"]))
     colleague.refresh_from_db()
     assert colleague.is_owner

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 
-from invoicetron.accounts.models import normalise_email
+from invoicetron.accounts.models import User, normalise_email
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -55,4 +55,32 @@ class SetupForm(forms.Form):
                 validate_password(first)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
+        return cleaned
+
+
+class UserCreateForm(forms.Form):
+    full_name = forms.CharField(label="Name", max_length=150)
+    email = forms.EmailField()
+    password = forms.CharField(
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Give it to them in person; they can change it after signing in.",
+    )
+    is_owner = forms.BooleanField(required=False, label="Owner (manages settings and users)")
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("A user with this email already exists.")
+        return str(email)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        password = cleaned.get("password")
+        if password:
+            probe = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
+            try:
+                validate_password(password, probe)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
         return cleaned

@@ -20,6 +20,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlencode, urlsafe_base64_encode
+from procrastinate import RetryStrategy
+from procrastinate.contrib.django import app
 
 from invoicetron.accounts.models import User
 
@@ -39,8 +41,6 @@ class ResetRequestForm(PasswordResetForm):
         self.fields["email"].widget.attrs.update({"autofocus": True})
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        from invoicetron.accounts.tasks import send_password_reset
-
         email = self.cleaned_data["email"]
         if over_limit("address", email.strip().lower(), PER_ADDRESS):
             return  # silently: the page must not tell whether the address has an account
@@ -91,3 +91,13 @@ def send_reset_email(user_id: int) -> bool:
     )
     EmailMessage(SUBJECT, body, settings.DEFAULT_FROM_EMAIL, [user.email]).send()
     return True
+
+
+# The job holds only the user's id: the link is made when the email is sent, never stored. It is
+# declared here, beside the code it runs; tasks.py re-exports it for procrastinate's autodiscovery.
+@app.task(
+    name="accounts.send_password_reset",
+    retry=RetryStrategy(max_attempts=4, exponential_wait=5),  # about 25 s, 2 min, 10 min
+)
+def send_password_reset(user_id: int) -> None:
+    send_reset_email(user_id)

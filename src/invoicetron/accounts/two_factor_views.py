@@ -9,8 +9,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.crypto import constant_time_compare
@@ -18,8 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from invoicetron.accounts import two_factor
+from invoicetron.accounts.acting import acting_user
 from invoicetron.accounts.models import User
 from invoicetron.accounts.two_factor_forms import WRONG_CODE, CodeForm, PolicyForm
+from invoicetron.web.permissions import member_required, owner_required
 
 # Between a right password and the code: which user, for how long. The session is still anonymous.
 PENDING_KEY = "two_factor_pending"
@@ -83,11 +84,11 @@ def login_code(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/login_code.html", {"form": form})
 
 
-@login_required
+@member_required
 @require_http_methods(["GET", "POST"])
 def two_factor_page(request: HttpRequest) -> HttpResponse:
     """Set up (secret, QR code, first code, recovery codes shown once) or turn off."""
-    user: User = request.user  # type: ignore[assignment]
+    user = acting_user(request)
     enabled = two_factor.has_two_factor(user)
     form = CodeForm(request.POST if request.method == "POST" else None)
     if not enabled:  # no recovery codes yet
@@ -123,12 +124,10 @@ def two_factor_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@owner_required
 def policy(request: HttpRequest) -> HttpResponse:
     """The owner's switch: require two-factor sign-in of everyone, or not."""
-    user: User = request.user  # type: ignore[assignment]
-    if not (user.is_active and user.is_owner):
-        raise PermissionDenied("Only an owner can change the sign-in rules.")
+    user = acting_user(request)
     form = PolicyForm(request.POST)
     if form.is_valid():
         required = form.cleaned_data["require"]
@@ -139,4 +138,4 @@ def policy(request: HttpRequest) -> HttpResponse:
         else:
             state = "required for everyone" if required else "optional"
             messages.success(request, f"Two-factor sign-in is now {state}.")
-    return redirect("billing:users")
+    return redirect("users:list")

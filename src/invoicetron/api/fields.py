@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import AfterValidator, StringConstraints, field_validator
 
-from invoicetron.billing import money
+from invoicetron.billing import formatting, money
 from invoicetron.billing.dates import FIRST_DATE, LAST_DATE, OUT_OF_RANGE
 
 MAX_ID = 2**63 - 1
@@ -71,10 +71,7 @@ def amount(value: Decimal, currency: str) -> str:
 
 def plain(value: Decimal | None) -> str | None:
     """A quantity, price or rate without trailing zeros or exponent: "1.5", "100"."""
-    if value is None:
-        return None
-    text = f"{Decimal(value).normalize():f}"
-    return text
+    return None if value is None else formatting.plain(value)
 
 
 class FieldError(Schema):

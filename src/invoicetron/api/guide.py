@@ -28,8 +28,10 @@ with the `X-CSRFToken` header on writes.
   currency's minor digits (`"1500"` JPY, `"12.50"` EUR, `"1.250"` BHD).
 - **The server computes every total** (line amounts, tax breakdown, totals, balance due) with the
   same rules as the app and the PDF. Totals sent by a client are ignored.
-- **Lists** answer `{"count", "limit", "offset", "items"}`, ordered by `id`. `limit` is at most
-  100 (default 50); page with `offset`. Filters are query parameters, e.g.
+- **Lists** answer `{"count", "limit", "offset", "next_after", "items"}`, ordered by `id`. `limit`
+  is at most 100 (default 50). Page with `after`: pass each page's `next_after` as `after` until
+  it is null; every item comes once, at the same speed on any page. `offset` still works but is
+  slow on deep pages (the server reads every skipped row). Filters are query parameters, e.g.
   `GET /api/v1/invoices?status=issued&client_id=7&issue_date_from=2026-01-01`.
   To sync, remember when you last asked and pass `updated_since=2026-03-01T10:00:00Z`.
 - **Errors** always have one shape, with the path of each refused value:

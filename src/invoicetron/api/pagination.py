@@ -1,4 +1,8 @@
-"""Offset pagination with a maximum page size, in a deterministic order (by id)."""
+"""List pages in a deterministic order (by id): keyset paging with `after`, or offset paging.
+
+`after` (the `next_after` of the previous page) reads the next `limit` rows from the primary key
+index whatever the depth; `offset` makes PostgreSQL read and drop every skipped row (about 30 ms
+at offset 99,000), and is kept for clients that already use it."""
 
 from __future__ import annotations
 
@@ -8,8 +12,9 @@ from typing import Any, Generic, TypeVar
 
 from django.db.models import Model, QuerySet
 from ninja import Field, Schema
+from pydantic import model_validator
 
-from invoicetron.api.fields import MAX_PAGE_SIZE, DateTime, Input
+from invoicetron.api.fields import MAX_ID, MAX_PAGE_SIZE, DateTime, Input
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)
@@ -18,7 +23,22 @@ R = TypeVar("R")  # a row: a model instance, or a dict from .values()
 
 class PageParams(Input):
     limit: int = Field(50, ge=1, le=MAX_PAGE_SIZE, description="Items per page (at most 100).")
-    offset: int = Field(0, ge=0, le=10**9, description="Items to skip.")
+    offset: int = Field(
+        0, ge=0, le=10**9, description="Items to skip (slow on deep pages: prefer `after`)."
+    )
+    after: int | None = Field(
+        None,
+        ge=0,
+        le=MAX_ID,
+        description="Only items with an id above this: pass the previous page's `next_after` "
+        "to read the next page (every item once, fast at any depth). Not with `offset`.",
+    )
+
+    @model_validator(mode="after")
+    def one_way_of_paging(self) -> PageParams:
+        if self.after is not None and self.offset:
+            raise ValueError("Use either `after` or `offset`, not both.")
+        return self
 
 
 class SyncParams(PageParams):
@@ -31,6 +51,9 @@ class Page(Schema, Generic[T]):
     count: int = Field(description="Items matching the filters, on all pages.")
     limit: int
     offset: int
+    next_after: int | None = Field(
+        description="`after` for the next page; null on the last page.",
+    )
     items: list[T]
 
 
@@ -40,15 +63,24 @@ def paginate(
     convert: Callable[[R], Any],
     count: Callable[[QuerySet[Any, R]], int] = QuerySet.count,
 ) -> dict[str, Any]:
-    """`count` may be billing's kept count (services.changes) for lists of billing documents."""
+    """`count` may be billing's kept count (billing.caching) for lists of billing documents."""
     ordered = queryset.order_by("id")
-    window = list(ordered[params.offset : params.offset + params.limit])
+    if params.after is not None:
+        window = list(ordered.filter(id__gt=params.after)[: params.limit])
+    else:
+        window = list(ordered[params.offset : params.offset + params.limit])
     return {
         "count": count(ordered),
         "limit": params.limit,
         "offset": params.offset,
+        "next_after": row_id(window[-1]) if len(window) == params.limit else None,
         "items": [convert(item) for item in window],
     }
+
+
+def row_id(row: Any) -> int:
+    """The id of a model instance or of a `.values()` dict (which must include "id")."""
+    return int(row["id"] if isinstance(row, dict) else row.pk)
 
 
 def updated_since(

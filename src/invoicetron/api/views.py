@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from invoicetron.accounts.models import User
+from invoicetron.accounts.acting import acting_user
 from invoicetron.api.tokens import TokenError, create_token, revoke_token, visible_tokens
+from invoicetron.web.permissions import member_required
 
 
 class TokenForm(forms.Form):
@@ -21,16 +21,10 @@ class TokenForm(forms.Form):
     )
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-@login_required
+@member_required
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     form = TokenForm(request.POST or None)
     secret = None
     if request.method == "POST" and form.is_valid():
@@ -49,10 +43,10 @@ def tokens(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
+@member_required
 @require_POST
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = visible_tokens(_user(request)).filter(pk=pk).first()
+    token = visible_tokens(acting_user(request)).filter(pk=pk).first()
     if token is None:
         raise Http404
     revoke_token(token)

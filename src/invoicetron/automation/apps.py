@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from invoicetron.web import navigation
+
 
 class AutomationConfig(AppConfig):
     name = "invoicetron.automation"
@@ -11,3 +13,8 @@ class AutomationConfig(AppConfig):
         from invoicetron.automation import events
 
         events.connect()
+        navigation.add_section(
+            "Recurring", "automation:recurring", order=40, paths=("/recurring/",)
+        )
+        navigation.add_settings_tab("reminders", "Reminders", "automation:reminders", order=50)
+        navigation.add_settings_tab("webhooks", "Webhooks", "automation:webhooks", order=60)

@@ -4,7 +4,6 @@ once), change, delete, and send a failed delivery again."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,10 +11,10 @@ from django.db import transaction
 from invoicetron.accounts.models import User
 from invoicetron.automation.destinations import RefusedDestination, check_destination
 from invoicetron.automation.models import WebhookDelivery, WebhookEndpoint, WebhookStatus
-from invoicetron.automation.queue import defer
-from invoicetron.automation.webhooks import EVENTS, new_secret
+from invoicetron.automation.webhooks import EVENTS, new_secret, send_webhook
 from invoicetron.billing.models import AuditAction
 from invoicetron.billing.services.audit import record
+from invoicetron.jobs.queue import defer
 
 
 def _checked_events(events: Sequence[str]) -> list[str]:
@@ -45,27 +44,25 @@ def save_endpoint(
     endpoint.url, endpoint.events, endpoint.active = url, _checked_events(events), active
     endpoint.full_clean()
     endpoint.save()
-    action = cast(AuditAction, "create" if creating else "change")
+    action = AuditAction.CREATE if creating else AuditAction.CHANGE
     record(action, endpoint, by=by, new={"url": url, "events": endpoint.events, "active": active})
     return endpoint
 
 
 @transaction.atomic
 def delete_endpoint(endpoint: WebhookEndpoint, *, by: User | None) -> None:
-    record(cast(AuditAction, "delete"), endpoint, by=by, old={"url": endpoint.url})
+    record(AuditAction.DELETE, endpoint, by=by, old={"url": endpoint.url})
     endpoint.delete()
 
 
 @transaction.atomic
 def retry_webhook(delivery: WebhookDelivery, *, by: User | None) -> WebhookDelivery:
     """Queue a failed delivery once more (one more attempt, in this transaction)."""
-    from invoicetron.automation.tasks import send_webhook
-
     locked = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
     if locked.status != WebhookStatus.FAILED:
         raise ValidationError("Only a failed delivery can be sent again.")
     locked.status, locked.next_attempt_at = WebhookStatus.RETRYING, None
     locked.save(update_fields=["status", "next_attempt_at"])
     defer(send_webhook, delivery_id=locked.pk)
-    record(cast(AuditAction, "change"), locked, by=by, new={"retry": locked.event})
+    record(AuditAction.CHANGE, locked, by=by, new={"retry": locked.event})
     return locked

@@ -1,7 +1,9 @@
 """Billing and quote events for webhooks, read from the audit trail as it is written.
 
 Every billing service writes one audit event inside its transaction; a `post_save` on
-AuditEvent turns the ones webhooks care about into deliveries in that same transaction.
+AuditEvent turns the ones webhooks care about into deliveries in that same transaction. A signal,
+not the registry of document types: billing announces that something happened, to whoever
+listens (connected in AutomationConfig.ready()).
 """
 
 from __future__ import annotations
@@ -10,23 +12,34 @@ from typing import Any
 
 from django.db.models.signals import post_save
 
-from invoicetron.billing.models import AuditEvent
+from invoicetron.billing.models import (
+    AuditAction,
+    AuditEvent,
+    CreditNote,
+    Invoice,
+    InvoiceStatus,
+    Payment,
+)
+from invoicetron.quotes.models import Quote
+
+# The webhook event of each (object_type, action) pair the audit trail records.
+EVENTS: dict[tuple[str, str], str] = {
+    (Invoice._meta.label_lower, AuditAction.ISSUE): "invoice.issued",
+    (Invoice._meta.label_lower, AuditAction.SEND): "invoice.sent",
+    (Payment._meta.label_lower, AuditAction.PAYMENT): "payment.created",
+    (CreditNote._meta.label_lower, AuditAction.CREDIT): "credit_note.issued",
+    (Quote._meta.label_lower, AuditAction.ACCEPT): "quote.accepted",
+}
+# Events that can settle an invoice: then "invoice.paid" follows.
+SETTLING = frozenset({"invoice.issued", "payment.created"})
 
 
 def events_for(audit: AuditEvent) -> list[str]:
-    values = audit.new_values or {}
-    kind = (audit.object_type, audit.action)
-    if kind == ("billing.invoice", "issue"):
-        return ["invoice.issued"] + (["invoice.paid"] if values.get("status") == "paid" else [])
-    if kind == ("billing.invoice", "send"):
-        return ["invoice.sent"]
-    if kind == ("billing.payment", "payment"):
-        return ["payment.created"] + (["invoice.paid"] if values.get("status") == "paid" else [])
-    if kind == ("billing.creditnote", "credit"):
-        return ["credit_note.issued"]
-    if kind == ("quotes.quote", "accept"):
-        return ["quote.accepted"]
-    return []
+    event = EVENTS.get((audit.object_type, audit.action))
+    if event is None:
+        return []
+    paid = (audit.new_values or {}).get("status") == InvoiceStatus.PAID
+    return [event, "invoice.paid"] if paid and event in SETTLING else [event]
 
 
 def payload_data(audit: AuditEvent) -> dict[str, Any]:

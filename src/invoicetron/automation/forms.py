@@ -10,8 +10,8 @@ from django.db.models import Q
 from invoicetron.automation.models import Frequency, ReminderStep
 from invoicetron.automation.webhooks import EVENTS
 from invoicetron.billing.currencies import CURRENCY_CHOICES
-from invoicetron.billing.forms.invoices import LineForm
 from invoicetron.billing.forms.widgets import DateInput, decimal_text
+from invoicetron.billing.lines import LineForm, line_formset_class
 from invoicetron.billing.models import Client, DiscountType
 
 
@@ -76,9 +76,7 @@ class ScheduleLineForm(LineForm):
         return data
 
 
-ScheduleLineFormSet = forms.formset_factory(
-    ScheduleLineForm, extra=0, can_delete=True, max_num=200, absolute_max=200, validate_max=True
-)
+ScheduleLineFormSet = line_formset_class(ScheduleLineForm)
 
 
 class ReminderStepForm(forms.ModelForm):

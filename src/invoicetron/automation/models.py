@@ -29,7 +29,7 @@ class RecurringInvoice(models.Model):
     # Units of the base currency per unit of `currency`; None: the latest recorded (rates.py).
     exchange_rate = models.DecimalField(max_digits=20, decimal_places=10, null=True, blank=True)
     # [{"description", "quantity", "unit_price", "unit", "tax_ids": [..], "discount_type",
-    # "discount_value", "product_id"}], numbers as strings (recurring.py `_line_json`); rows
+    # "discount_value", "product_id"}], numbers as strings (`billing.lines.line_json`); rows
     # saved before line discounts and products lack those three keys: none, then.
     lines = models.JSONField(default=list)
     # The document discount each invoice gets, checked against the lines when saved.
@@ -170,6 +170,7 @@ class WebhookEndpoint(models.Model):
 class WebhookStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     RETRYING = "retrying", "Failed, will retry"
+    SENDING = "sending", "Sending"  # claimed by a worker, which is posting it
     DELIVERED = "delivered", "Delivered"
     FAILED = "failed", "Failed"
 

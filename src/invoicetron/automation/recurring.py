@@ -26,7 +26,6 @@ import datetime
 import logging
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -37,20 +36,26 @@ from invoicetron.accounts.models import User
 from invoicetron.automation.failures import failure_message
 from invoicetron.automation.models import Frequency, RecurringInvoice, RecurringRun
 from invoicetron.automation.rates import rate_for
-from invoicetron.automation.schedule import local_today, occurrence
+from invoicetron.automation.schedule import occurrence
 from invoicetron.billing import money
+from invoicetron.billing.lines import (
+    LineData,
+    checked_discount,
+    line_json,
+    lines_from_json,
+    money_line,
+    validate_lines,
+)
 from invoicetron.billing.models import (
     AuditAction,
-    BusinessProfile,
     Client,
     DiscountType,
     Invoice,
-    Product,
-    TaxRate,
+    business_today,
+    document_currency,
 )
-from invoicetron.billing.services import LineData, create_draft, issue_invoice, validate_line
+from invoicetron.billing.services import create_draft, issue_invoice
 from invoicetron.billing.services.audit import record
-from invoicetron.billing.services.drafts import checked_discount, money_line
 
 logger = logging.getLogger(__name__)
 RATE_ADVICE = "Edit the recurring invoice and enter its exchange rate; the next pass uses it."
@@ -81,14 +86,14 @@ def create_recurring(
         raise ValidationError({"end_date": "The end date cannot be before the start."})
     if not lines:
         raise ValidationError({"lines": "Add at least one line."})
-    currency = currency or client.currency or BusinessProfile.load().base_currency
-    cleaned = [validate_line(line, currency) for line in lines]
+    currency = document_currency(client, currency)
+    cleaned = validate_lines(lines, currency)
     schedule = RecurringInvoice.objects.create(
         name=name,
         client=client,
         currency=currency,
         exchange_rate=exchange_rate,
-        lines=[_line_json(line) for line in cleaned],
+        lines=[line_json(line) for line in cleaned],
         discount_type=discount_type,
         discount_value=checked_document_discount(discount_type, discount_value, currency, cleaned),
         notes=notes,
@@ -101,7 +106,7 @@ def create_recurring(
         next_date=start_date,
         created_by=by,
     )
-    record(cast(AuditAction, "create"), schedule, by=by, new={"name": name, "start": start_date})
+    record(AuditAction.CREATE, schedule, by=by, new={"name": name, "start": start_date})
     return schedule
 
 
@@ -122,37 +127,8 @@ def checked_document_discount(
     return checked
 
 
-def _line_json(line: LineData) -> dict[str, Any]:
-    return {
-        "description": line.description,
-        "quantity": str(line.quantity),
-        "unit_price": str(line.unit_price),
-        "unit": line.unit,
-        "tax_ids": [tax.pk for tax in line.taxes],
-        "discount_type": line.discount_type,
-        "discount_value": str(line.discount_value),
-        "product_id": line.product.pk if line.product else None,
-    }
-
-
-def _line_data(row: dict[str, Any]) -> LineData:
-    """A stored line; rows saved before discounts and products existed have neither."""
-    taxes = tuple(TaxRate.objects.filter(pk__in=row.get("tax_ids", [])))
-    product_id = row.get("product_id")
-    return LineData(
-        description=row["description"],
-        quantity=Decimal(row["quantity"]),
-        unit_price=Decimal(row["unit_price"]),
-        unit=row.get("unit", ""),
-        taxes=taxes,
-        discount_type=row.get("discount_type", DiscountType.PERCENT),
-        discount_value=Decimal(row.get("discount_value", "0")),
-        product=Product.objects.filter(pk=product_id).first() if product_id else None,
-    )
-
-
 def run_due(now: datetime.datetime | None = None) -> int:
-    today = local_today(BusinessProfile.load().time_zone, now)
+    today = business_today(at=now)
     # An error stays only while its schedule is still due: one edited to a later date, or
     # finished, is no longer failing.
     RecurringInvoice.objects.exclude(last_error="").filter(
@@ -226,7 +202,7 @@ def _make_invoice(schedule: RecurringInvoice, run_date: datetime.date) -> Invoic
     invoice = create_draft(
         client=schedule.client,
         by=None,
-        lines=[_line_data(row) for row in schedule.lines],
+        lines=lines_from_json(schedule.lines),
         currency=schedule.currency or None,
         issue_date=run_date,
         discount_type=schedule.discount_type,

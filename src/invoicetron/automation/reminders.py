@@ -31,9 +31,8 @@ from django.utils import timezone
 from invoicetron.automation.failures import failure_message
 from invoicetron.automation.models import LateFee, ReminderClaim, ReminderFailure, ReminderStep
 from invoicetron.automation.rates import rate_for
-from invoicetron.automation.schedule import local_today
 from invoicetron.billing import money
-from invoicetron.billing.models import OPEN_STATUSES, BusinessProfile, Invoice
+from invoicetron.billing.models import OPEN_STATUSES, Invoice, business_today
 from invoicetron.billing.services import LineData, create_draft, issue_invoice
 
 logger = logging.getLogger(__name__)
@@ -49,7 +48,7 @@ def run_due(now: datetime.datetime | None = None) -> int:
     if not steps:
         ReminderFailure.objects.all().delete()  # no step left to fail
         return 0
-    today = local_today(BusinessProfile.load().time_zone, now)
+    today = business_today(at=now)
     earliest = today - datetime.timedelta(days=min(step.days for step in steps))
     candidates = Invoice.objects.filter(
         status__in=OPEN_STATUSES,

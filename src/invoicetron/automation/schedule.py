@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import zoneinfo
 
 MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
 
@@ -16,13 +15,3 @@ def occurrence(start: datetime.date, frequency: str, n: int) -> datetime.date:
     months = start.month - 1 + n * MONTHS[frequency]
     year, month = start.year + months // 12, months % 12 + 1
     return datetime.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
-
-
-def local_today(time_zone: str, now: datetime.datetime | None = None) -> datetime.date:
-    """The date in the business's time zone at `now` (default: the current time)."""
-    try:
-        zone = zoneinfo.ZoneInfo(time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    now = now or datetime.datetime.now(tz=datetime.UTC)
-    return now.astimezone(zone).date()

@@ -11,24 +11,25 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from invoicetron.accounts.models import User
 from invoicetron.automation.models import Frequency, RecurringInvoice
-from invoicetron.automation.recurring import (
-    _line_json,
-    checked_document_discount,
-    create_recurring,
-)
+from invoicetron.automation.recurring import checked_document_discount, create_recurring
 from invoicetron.automation.schedule import occurrence
-from invoicetron.billing.models import AuditAction, BusinessProfile, Client, DiscountType
-from invoicetron.billing.services import LineData
+from invoicetron.billing.lines import LineData, line_json, validate_lines
+from invoicetron.billing.models import (
+    AuditAction,
+    BusinessProfile,
+    Client,
+    DiscountType,
+    document_currency,
+)
 from invoicetron.billing.services.audit import record
-from invoicetron.billing.services.drafts import _validate_lines
-from invoicetron.billing.services.validation import checked_currency, checked_number, merge
+from invoicetron.billing.validation import checked_currency, checked_number, merge
 
 # Integer digits left by the rate column (20 digits, 10 of them decimals).
 MAX_RATE = Decimal(10) ** 10
@@ -71,9 +72,7 @@ def checked_rate(value: Any, currency: str) -> Decimal | None:
 
 
 def _checked(data: ScheduleData, lines: Sequence[LineData]) -> tuple[str, list[LineData]]:
-    currency = checked_currency(
-        data.currency or data.client.currency or BusinessProfile.load().base_currency
-    )
+    currency = checked_currency(document_currency(data.client, data.currency))
     errors = []
     try:
         data.exchange_rate = checked_rate(data.exchange_rate, currency)
@@ -89,7 +88,7 @@ def _checked(data: ScheduleData, lines: Sequence[LineData]) -> tuple[str, list[L
         errors.append(ValidationError({"auto_send": "Only an issued invoice can be sent."}))
     cleaned: list[LineData] = []
     try:
-        cleaned = _validate_lines(lines, currency)
+        cleaned = validate_lines(lines, currency)
     except ValidationError as error:
         errors.append(error)
     try:
@@ -119,10 +118,10 @@ def save_schedule(
     for name, value in vars(data).items():
         setattr(locked, name, value)
     locked.currency = currency
-    locked.lines = [_line_json(line) for line in cleaned]
+    locked.lines = [line_json(line) for line in cleaned]
     locked.next_date = upcoming(locked)
     locked.save()
-    record(cast(AuditAction, "change"), locked, by=by, new={"name": locked.name})
+    record(AuditAction.CHANGE, locked, by=by, new={"name": locked.name})
     return locked
 
 
@@ -142,7 +141,7 @@ def upcoming(schedule: RecurringInvoice) -> datetime.date | None:
 def set_active(schedule: RecurringInvoice, active: bool, *, by: User | None) -> RecurringInvoice:
     updated = RecurringInvoice.objects.filter(pk=schedule.pk).update(active=active)
     if updated:
-        action = cast(AuditAction, "change")
+        action = AuditAction.CHANGE
         record(action, schedule, by=by, old={"active": not active}, new={"active": active})
     schedule.refresh_from_db()
     return schedule

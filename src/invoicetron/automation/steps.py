@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -24,7 +22,7 @@ def save_step(step: ReminderStep, *, by: User | None) -> ReminderStep:
     step.full_clean()
     step.save()
     new = {"days": step.days, "late_fee": step.late_fee, "value": step.late_fee_value}
-    record(cast(AuditAction, "create" if creating else "change"), step, by=by, new=new)
+    record(AuditAction.CREATE if creating else AuditAction.CHANGE, step, by=by, new=new)
     return step
 
 
@@ -36,7 +34,7 @@ def delete_step(step: ReminderStep, *, by: User | None) -> bool:
             step.delete()
     except ProtectedError:
         ReminderStep.objects.filter(pk=step.pk).update(active=False)
-        record(cast(AuditAction, "change"), step, by=by, new={"active": False})
+        record(AuditAction.CHANGE, step, by=by, new={"active": False})
         return False
-    record(cast(AuditAction, "delete"), step, by=by, old={"days": step.days})
+    record(AuditAction.DELETE, step, by=by, old={"days": step.days})
     return True

@@ -1,4 +1,4 @@
-"""Periodic work, found by procrastinate's autodiscovery of `tasks` modules."""
+"""Periodic work and webhook jobs, found by procrastinate's autodiscovery of `tasks` modules."""
 
 from __future__ import annotations
 
@@ -6,6 +6,10 @@ import logging
 from collections.abc import Callable
 
 from procrastinate.contrib.django import app
+
+from invoicetron.automation.webhooks import send_webhook
+
+__all__ = ["send_webhook", "tick"]  # send_webhook lives beside the code it runs (webhooks.py)
 
 logger = logging.getLogger(__name__)
 TICK_LOCK = "automation.tick"
@@ -45,10 +49,3 @@ def run_due_work() -> dict[str, int]:
 def tick(timestamp: int) -> None:
     done = run_due_work()
     logger.info("periodic work done", extra={"done": done, "tick": timestamp})
-
-
-@app.task(name="automation.send_webhook")
-def send_webhook(delivery_id: int) -> None:
-    from invoicetron.automation.webhooks import deliver
-
-    deliver(delivery_id)

@@ -4,11 +4,14 @@ Each request carries `Invoicetron-Event`, `Invoicetron-Delivery` (the event's id
 `Invoicetron-Timestamp` (Unix seconds) and `Invoicetron-Signature: v1=<hex>`, where hex is
 HMAC-SHA256 with the endpoint's secret over `"<timestamp>.<raw body>"`. A receiver recomputes it
 over the raw body, compares in constant time, and refuses timestamps older than a few minutes.
+
+An attempt goes through `jobs.retries` (shared with emails): the delivery is claimed in a short
+transaction, POSTed with no transaction or row lock open, and its outcome recorded after, with
+one log line per attempt.
 """
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import hmac
 import http.client
@@ -22,8 +25,9 @@ import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.db import transaction
 from django.utils import timezone
+from procrastinate import JobContext
+from procrastinate.contrib.django import app
 
 from invoicetron.automation.destinations import (
     Destination,
@@ -31,7 +35,8 @@ from invoicetron.automation.destinations import (
     resolve_destination,
 )
 from invoicetron.automation.models import WebhookDelivery, WebhookEndpoint, WebhookStatus
-from invoicetron.automation.queue import defer
+from invoicetron.jobs import retries
+from invoicetron.jobs.queue import defer
 
 EVENTS = (
     "invoice.issued",
@@ -78,32 +83,39 @@ def emit(event: str, data: dict[str, Any]) -> list[WebhookDelivery]:
     return deliveries
 
 
-def _queue(delivery_id: int, delay: int = 0) -> None:
-    from invoicetron.automation.tasks import send_webhook
+@app.task(name="automation.send_webhook", pass_context=True)
+def send_webhook(context: JobContext, delivery_id: int) -> None:
+    deliver(delivery_id, job_id=context.job.id)
 
-    defer(send_webhook, delay_seconds=delay, delivery_id=delivery_id)
+
+POLICY = retries.RetryPolicy("webhook", RETRY_DELAYS, send_webhook)
 
 
-def deliver(delivery_id: int) -> WebhookDelivery:
+def _queue(delivery_id: int) -> None:
+    defer(send_webhook, delivery_id=delivery_id)
+
+
+def deliver(delivery_id: int, *, job_id: int | None = None) -> WebhookDelivery:
     """POST one delivery (the job's body); a delivered one is never sent again."""
-    with transaction.atomic():
-        delivery = (
-            WebhookDelivery.objects.select_for_update()
-            .select_related("endpoint")
-            .get(pk=delivery_id)
-        )
-        if delivery.status not in (WebhookStatus.QUEUED, WebhookStatus.RETRYING):
-            return delivery
-        delivery.attempts += 1
-        status, error = _post(delivery)
-        delivery.response_status = status
-        if status is not None and 200 <= status < 300:
-            delivery.status, delivery.delivered_at = WebhookStatus.DELIVERED, timezone.now()
-            delivery.last_error, delivery.next_attempt_at = "", None
-        else:
-            _failed(delivery, error or f"answered {status}")
-        delivery.save()
-        return delivery
+    return retries.attempt(
+        POLICY,
+        WebhookDelivery.objects.select_related("endpoint"),
+        delivery_id,
+        send=_send,
+        delivered=_delivered,
+        job_id=job_id,
+    )
+
+
+def _send(delivery: WebhookDelivery) -> None:
+    status, error = _post(delivery)
+    delivery.response_status = status
+    if status is None or not 200 <= status < 300:
+        raise retries.SendFailed((error or f"answered {status}")[:1000])
+
+
+def _delivered(delivery: WebhookDelivery) -> None:
+    delivery.status, delivery.delivered_at = WebhookStatus.DELIVERED, timezone.now()
 
 
 class _PinnedHTTP(http.client.HTTPConnection):
@@ -180,14 +192,3 @@ def _reason(error: Exception) -> str:
     if isinstance(error, http.client.HTTPException):
         return "gave no valid HTTP answer"
     return "could not connect"
-
-
-def _failed(delivery: WebhookDelivery, error: str) -> None:
-    delivery.last_error = error[:1000]
-    if delivery.attempts >= MAX_ATTEMPTS:
-        delivery.status, delivery.next_attempt_at = WebhookStatus.FAILED, None
-        return
-    delay = RETRY_DELAYS[delivery.attempts - 1]
-    delivery.status = WebhookStatus.RETRYING
-    delivery.next_attempt_at = timezone.now() + datetime.timedelta(seconds=delay)
-    _queue(delivery.pk, delay)

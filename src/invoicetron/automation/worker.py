@@ -64,8 +64,8 @@ def run_worker(*, once: bool = False, concurrency: int = 1) -> None:
     """Run jobs until stopped; with `once`, fire the periodic work now, run what is due, return."""
     from procrastinate.contrib.django import app
 
-    from invoicetron.automation.queue import defer_once
     from invoicetron.automation.tasks import TICK_LOCK, tick
+    from invoicetron.jobs.queue import defer_once
 
     if once:
         defer_once(tick, TICK_LOCK, timestamp=int(time.time()))

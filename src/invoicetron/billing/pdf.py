@@ -1,4 +1,5 @@
-"""Invoice and credit-note PDFs: HTML/CSS rendered by WeasyPrint, offline, from the snapshot.
+"""Document PDFs (invoices, credit notes, quotes): HTML/CSS rendered by WeasyPrint, offline,
+from the snapshot.
 
 An issued document is rendered from its frozen snapshot, so its PDF never changes after issue
 (only the live "paid" and "balance due" figures move). A draft is rendered from a snapshot built
@@ -7,6 +8,8 @@ URL fetcher refuses everything but those files and inline `data:` URLs: no netwo
 
 Public functions (other apps use these, never the private helpers):
 - `render_invoice_pdf(invoice)`, `render_credit_note_pdf(note)` -> PDF bytes.
+- `render_document_pdf(snapshot, *, template, title, draft=False, extra=None)` -> PDF bytes of
+  any document with lines (invoices, credit notes, quotes): the one way a PDF is made.
 - `document_context(snapshot, *, title, draft=False) -> dict` — what an issued document shows,
   read from its frozen snapshot, every figure already a display string from `money` (lines, tax
   rows per rate, totals, business with logo, client, dates, notes, terms, and the optional
@@ -23,26 +26,27 @@ import base64
 import datetime
 import hashlib
 import logging
-from collections import OrderedDict
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.core.cache import caches
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from invoicetron.billing import money
+from invoicetron.billing.formatting import grouped, tax_label
 from invoicetron.billing.models import BusinessProfile, CreditNote, Invoice
 from invoicetron.billing.services.drafts import invoice_totals
 from invoicetron.billing.services.issuing import build_snapshot
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 logger = logging.getLogger(__name__)
-# Recently rendered PDFs by the SHA-256 of their HTML, most recent last (see render_document).
-CACHE_BYTES = 4 * 2**20
-_rendered: OrderedDict[bytes, bytes] = OrderedDict()
+# Rendered PDFs, by the SHA-256 of their HTML (see render_document), in settings.CACHES["pdfs"].
+PDF_CACHE = "pdfs"
+PDF_KEEP_SECONDS = 3600
 
 
 class OfflineFetcher(URLFetcher):
@@ -63,15 +67,33 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
     snapshot = (
         invoice.snapshot if not invoice.is_draft and invoice.snapshot else _draft_snapshot(invoice)
     )
-    context = document_context(snapshot, title="Invoice", draft=invoice.is_draft)
-    context["settlement"] = settlement_context(invoice)
-    return render_document("billing/pdf/invoice.html", context)
+    return render_document_pdf(
+        snapshot,
+        template="billing/pdf/invoice.html",
+        title="Invoice",
+        draft=invoice.is_draft,
+        extra={"settlement": settlement_context(invoice)},
+    )
 
 
 def render_credit_note_pdf(credit_note: CreditNote) -> bytes:
-    snapshot = credit_note.snapshot
-    context = document_context(snapshot, title="Credit note", draft=False)
-    return render_document("billing/pdf/credit_note.html", context)
+    return render_document_pdf(
+        credit_note.snapshot, template="billing/pdf/credit_note.html", title="Credit note"
+    )
+
+
+def render_document_pdf(
+    snapshot: dict[str, Any],
+    *,
+    template: str,
+    title: str,
+    draft: bool = False,
+    extra: dict[str, Any] | None = None,
+) -> bytes:
+    """The PDF of any document with lines, from its snapshot: `document_context` (plus `extra`,
+    e.g. an invoice's live settlement) rendered with `template` by `render_document`."""
+    context = document_context(snapshot, title=title, draft=draft) | (extra or {})
+    return render_document(template, context)
 
 
 def render_document(template: str, context: dict[str, Any]) -> bytes:
@@ -79,20 +101,19 @@ def render_document(template: str, context: dict[str, Any]) -> bytes:
 
     Laying out a page takes WeasyPrint 150-400 ms; the HTML holds everything the PDF shows (the
     snapshot, the live settlement figures, the logo), so equal HTML means an equal document and a
-    changed figure or logo means a new render. At most CACHE_BYTES of PDFs are kept.
+    changed figure or logo means a new render. A PDF is never stale, so nothing invalidates
+    this cache: its size limit (MAX_ENTRIES) and PDF_KEEP_SECONDS bound it.
     """
     context["font_dir"] = FONTS_DIR.as_uri()
     html = render_to_string(template, context)
-    digest = hashlib.sha256(html.encode()).digest()
-    if (cached := _rendered.get(digest)) is not None:
-        _rendered.move_to_end(digest)
+    key = f"pdf:{hashlib.sha256(html.encode()).hexdigest()}"
+    cache = caches[PDF_CACHE]
+    if (cached := cache.get(key)) is not None:
         return cached
     fonts = FontConfiguration()
     document = HTML(string=html, base_url=FONTS_DIR.as_uri() + "/", url_fetcher=OfflineFetcher())
     pdf = bytes(document.write_pdf(font_config=fonts))
-    _rendered[digest] = pdf
-    while sum(map(len, _rendered.values())) > CACHE_BYTES:
-        _rendered.popitem(last=False)
+    cache.set(key, pdf, PDF_KEEP_SECONDS)
     return pdf
 
 
@@ -128,7 +149,7 @@ def document_context(
         "discount": _amount(totals.discount, currency) if totals.discount else "",
         "taxes": [
             {
-                "label": f"{row.name} {_plain(row.rate)} %",
+                "label": tax_label(row.name, row.rate),
                 "base": _amount(row.base, currency),
                 "tax": _amount(row.tax, currency),
             }
@@ -151,16 +172,14 @@ def _line_context(row: dict[str, Any], figures: money.LineAmount, currency: str)
     if Decimal(row.get("discount_value", 0)):
         value = Decimal(row["discount_value"])
         discount = (
-            f"{_plain(value)} %" if row["discount_type"] == "percent" else _amount(value, currency)
+            f"{grouped(value)} %" if row["discount_type"] == "percent" else _amount(value, currency)
         )
     return {
         "description": row["description"],
-        "quantity": _plain(Decimal(row["quantity"])),
+        "quantity": grouped(Decimal(row["quantity"])),
         "unit": row.get("unit", ""),
-        "unit_price": _plain(Decimal(row["unit_price"]), minimum=money.minor_unit(currency)),
-        "taxes": ", ".join(
-            f"{tax['name']} {_plain(Decimal(tax['rate']))} %" for tax in row["taxes"]
-        ),
+        "unit_price": grouped(Decimal(row["unit_price"]), money.minor_unit(currency)),
+        "taxes": ", ".join(tax_label(tax["name"], tax["rate"]) for tax in row["taxes"]),
         "discount": discount,
         "amount": _amount(figures.amount, currency),
     }
@@ -192,13 +211,6 @@ def _logo_data_uri() -> str:
 
 def _amount(value: Decimal, currency: str) -> str:
     return money.format_amount(value, currency, with_code=False)
-
-
-def _plain(value: Decimal, minimum: int = 0) -> str:
-    """1.500 → 1.5, 20.000 → 20; unit prices keep at least the currency's decimals."""
-    text = f"{value.normalize():f}"
-    decimals = len(text.partition(".")[2])
-    return f"{value:,.{max(decimals, minimum)}f}"
 
 
 def _date(value: str | None) -> str:

@@ -11,7 +11,6 @@ from invoicetron.billing.views import (
     live,
     products,
     settings,
-    users,
 )
 
 app_name = "billing"
@@ -52,7 +51,4 @@ urlpatterns = [
     path("settings/series/new/", settings.series_form, name="series_new"),
     path("settings/series/<int:pk>/", settings.series_form, name="series_edit"),
     path("settings/<str:kind>/<int:pk>/delete/", settings.delete_setting, name="setting_delete"),
-    path("settings/users/", users.user_list, name="users"),
-    path("settings/users/new/", users.create, name="user_new"),
-    path("settings/users/<int:pk>/<slug:action>/", users.change, name="user_change"),
 ]

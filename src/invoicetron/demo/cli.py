@@ -29,7 +29,7 @@ def _count(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from invoicetron.cli import EXIT_OK, CommandFailed, setup_django
+    from invoicetron.ops.setup import EXIT_OK, CommandFailed, setup_django
 
     setup_django()
     from invoicetron.demo.load import generate

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from invoicetron.web import navigation
+
 
 class MessagingConfig(AppConfig):
     name = "invoicetron.messaging"
@@ -7,6 +9,4 @@ class MessagingConfig(AppConfig):
     verbose_name = "Messaging"
 
     def ready(self) -> None:
-        from invoicetron.messaging import documents
-
-        documents.register_billing_documents()
+        navigation.add_settings_tab("emails", "Emails", "messaging:templates", order=40)

@@ -1,23 +1,28 @@
 """Sending one queued email: attach the PDF, talk to the mail server, log what happened.
 
-A failure keeps the server's answer and queues a retry with growing delays; after the last
-attempt the delivery is marked failed, which the invoice page and the dashboard show. The
-delivery row is locked while it is sent, and a sent delivery is never sent again.
+The attempt goes through `jobs.retries` (shared with webhooks): the delivery is claimed in a
+short transaction, the email is sent without the delivery row locked, and the outcome recorded
+after; a failure keeps the server's answer and queues a retry with growing delays; after the
+last attempt the delivery is marked failed, which the invoice page and the dashboard show. A sent
+delivery is never sent again.
 
 The client's public link is made here, at send time, and never stored in plain text. A queued
 email holds `LINK_MARK` where the link goes; the attempt creates a fresh link (only its token's
 hash is stored, by the portal), sends the email with the real address, and keeps in the
 delivery log the address with its token redacted to the last 4 characters (`/p/…abcd/`: enough
-to tell links apart on the page, useless to open one). The link is created in a savepoint with
+to tell links apart on the page, useless to open one). The link is created in a transaction with
 the sending: a failed attempt leaves no orphan link behind, and the retry makes its own.
+That transaction stays open while the mail server is talked to, on purpose: it holds only the
+rows it inserts (the link and its audit event, invisible to others until it commits), and the
+audit trail cannot be deleted from, so rolling back is the only way to leave no link behind.
+Emails without a link open no transaction while sending.
 Why not keep the token encrypted until sent: a token made when the email goes out never exists
 at rest at all, and there is no key to manage.
 """
 
 from __future__ import annotations
 
-import datetime
-import logging
+import contextlib
 import re
 import smtplib
 from typing import Any
@@ -26,12 +31,13 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
+from procrastinate import JobContext
+from procrastinate.contrib.django import app
 
-from invoicetron.automation.queue import defer
+from invoicetron.jobs import retries
 from invoicetron.messaging import documents
-from invoicetron.messaging.models import PENDING_STATUSES, Delivery, DeliveryStatus
+from invoicetron.messaging.models import Delivery, DeliveryStatus
 
-logger = logging.getLogger(__name__)
 # Seconds to wait after the 1st, 2nd… failed attempt; one attempt more than there are delays.
 RETRY_DELAYS = (60, 300, 1800, 7200)
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
@@ -39,21 +45,41 @@ MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 LINK_MARK = "\ue000the client's link, made when the email is sent\ue001"
 
 
-def deliver(delivery_id: int) -> Delivery:
+@app.task(name="messaging.send_delivery", pass_context=True)
+def send_delivery(context: JobContext, delivery_id: int) -> None:
+    deliver(delivery_id, job_id=context.job.id)
+
+
+POLICY = retries.RetryPolicy("email", RETRY_DELAYS, send_delivery)
+
+
+def deliver(delivery_id: int, *, job_id: int | None = None) -> Delivery:
     """Attempt one delivery (the job's body). Idempotent: a finished delivery is left alone."""
-    with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
-        if delivery.status not in PENDING_STATUSES:
-            return delivery
-        document_type = documents.by_label(delivery.document_type)
-        document = document_type.load(delivery.document_id)
-        reason = _cancel_reason(delivery, document)
-        if reason:
-            delivery.status, delivery.last_error = DeliveryStatus.CANCELLED, reason
-        else:
-            _attempt(delivery, document_type, document)
-        delivery.save()
-        return delivery
+    loaded: dict[str, Any] = {}
+
+    def cancel_reason(delivery: Delivery) -> str:
+        loaded["type"] = document_type = documents.by_label(delivery.document_type)
+        loaded["document"] = document = document_type.load(delivery.document_id)
+        return _cancel_reason(delivery, document)
+
+    def send(delivery: Delivery) -> None:
+        _send(delivery, loaded["type"], loaded["document"])
+
+    def delivered(delivery: Delivery) -> None:
+        document_type, document = loaded["type"], loaded["document"]
+        delivery.status, delivery.sent_at = DeliveryStatus.SENT, timezone.now()
+        if document_type.after_send is not None and delivery.kind == document_type.kind:
+            document_type.after_send(document, delivery.created_by)
+
+    return retries.attempt(
+        POLICY,
+        Delivery.objects.all(),
+        delivery_id,
+        cancel_reason=cancel_reason,
+        send=send,
+        delivered=delivered,
+        job_id=job_id,
+    )
 
 
 def _cancel_reason(delivery: Delivery, document: Any) -> str:
@@ -66,36 +92,23 @@ def _cancel_reason(delivery: Delivery, document: Any) -> str:
     return ""
 
 
-def _attempt(delivery: Delivery, document_type: documents.DocumentType, document: Any) -> None:
-    delivery.attempts += 1
+def _send(delivery: Delivery, document_type: documents.DocumentType, document: Any) -> None:
+    """Send the email; SendFailed with the server's answer if it is not accepted."""
+    with_link = LINK_MARK in delivery.subject or LINK_MARK in delivery.body
     try:
-        with transaction.atomic():  # the link made for this attempt goes if the send fails
-            link = _link_for(delivery, document)
+        # The link made for this attempt goes if the send fails (see the module's docstring).
+        with transaction.atomic() if with_link else contextlib.nullcontext():
+            link = documents.public_link(document) if with_link else ""
             subject, body = (
                 text.replace(LINK_MARK, link) for text in (delivery.subject, delivery.body)
             )
             _message(delivery, document_type, document, subject, body).send()
     except (smtplib.SMTPException, OSError) as error:
-        _failed(delivery, server_answer(error))
-        return
+        raise retries.SendFailed(server_answer(error)) from error
     if link:  # the log keeps the address the client got, less its token
         shown = redacted(link)
         delivery.subject = delivery.subject.replace(LINK_MARK, shown)
         delivery.body = delivery.body.replace(LINK_MARK, shown)
-    delivery.status, delivery.sent_at, delivery.next_attempt_at = (
-        DeliveryStatus.SENT,
-        timezone.now(),
-        None,
-    )
-    if document_type.after_send is not None and delivery.kind == document_type.kind:
-        document_type.after_send(document, delivery.created_by)
-
-
-def _link_for(delivery: Delivery, document: Any) -> str:
-    """A link made now when the email has a place for one, else ""."""
-    if LINK_MARK not in delivery.subject and LINK_MARK not in delivery.body:
-        return ""
-    return documents.public_link(document)
 
 
 # A public link's address ends with its token: …/p/<token>/.
@@ -123,20 +136,6 @@ def _message(
     filename = f"{delivery.document_label or 'document'}.pdf".replace("/", "-")
     message.attach(filename, document_type.render_pdf(document), "application/pdf")
     return message
-
-
-def _failed(delivery: Delivery, answer: str) -> None:
-    from invoicetron.messaging.tasks import send_delivery
-
-    delivery.last_error = answer
-    if delivery.attempts >= MAX_ATTEMPTS:
-        delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
-        logger.warning("email failed for good", extra={"delivery": delivery.pk})
-        return
-    delay = RETRY_DELAYS[delivery.attempts - 1]
-    delivery.status = DeliveryStatus.RETRYING
-    delivery.next_attempt_at = timezone.now() + datetime.timedelta(seconds=delay)
-    defer(send_delivery, delay_seconds=delay, delivery_id=delivery.pk)
 
 
 def server_answer(error: BaseException) -> str:

@@ -18,12 +18,10 @@ class MessageKind(models.TextChoices):
 class DeliveryStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     RETRYING = "retrying", "Failed, will retry"
+    SENDING = "sending", "Sending"  # claimed by a worker, which is talking to the mail server
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     CANCELLED = "cancelled", "Cancelled"  # e.g. a reminder for an invoice paid in the meantime
-
-
-PENDING_STATUSES = (DeliveryStatus.QUEUED, DeliveryStatus.RETRYING)
 
 
 class EmailTemplate(models.Model):

@@ -2,7 +2,8 @@
 subject, the delivery log, and the document's links (a new one's address shown once, in the
 answer to the request that made it).
 
-Documents are named in URLs by a slug: `invoice`, `credit-note` or `quote`.
+Documents are named in URLs by their registered type's slug (billing/documents.py): `invoice`,
+`credit-note`, `quote`.
 """
 
 from __future__ import annotations
@@ -12,17 +13,16 @@ from typing import Any
 
 from django.db import models
 from django.http import Http404, HttpRequest
-from django.urls import reverse
 
+from invoicetron.billing import documents
 from invoicetron.billing.models import BusinessProfile
-from invoicetron.messaging import documents
 from invoicetron.messaging.models import Delivery
 from invoicetron.messaging.placeholders import values_for
 from invoicetron.messaging.services import deliveries_for, deliveries_for_invoice, email_contacts
 from invoicetron.messaging.templates import render_message
-from invoicetron.web.templatetags.id_urls import id_url
+from invoicetron.portal.models import PublicLink
+from invoicetron.portal.services import links_for
 
-SLUGS = {"invoice": "billing.invoice", "credit-note": "billing.creditnote", "quote": "quotes.quote"}
 LOG_SIZE = 20
 LINKS_SHOWN = 10
 SUBMITTED_ATTR = "mail_submission"
@@ -32,14 +32,14 @@ NEW_LINK_ATTR = "new_public_link"
 
 
 def slug_of(document: models.Model) -> str:
-    label = document._meta.label_lower
-    return next(slug for slug, known in SLUGS.items() if known == label)
+    return documents.for_object(document).slug
 
 
 def load_document(slug: str, pk: int) -> models.Model:
-    if slug not in SLUGS or SLUGS[slug] not in documents.REGISTRY:
+    document_type = documents.by_slug(slug)
+    if document_type is None:
         raise Http404("Unknown kind of document.")
-    found = documents.by_label(SLUGS[slug]).model._default_manager.filter(pk=pk).first()
+    found = document_type.model._default_manager.filter(pk=pk).first()
     if found is None:
         raise Http404("No such document.")
     return found
@@ -47,11 +47,7 @@ def load_document(slug: str, pk: int) -> models.Model:
 
 def page_of(document: models.Model) -> str:
     """The page a document is shown on: its own, or its invoice's for a credit note."""
-    label = document._meta.label_lower
-    if label == "quotes.quote":
-        return reverse("quotes:detail", args=[document.pk])
-    invoice_id = documents.for_object(document).invoice_id(document)
-    return id_url("billing:invoice", invoice_id)
+    return documents.for_object(document).page_url(document)
 
 
 def contact_choices(document: models.Model) -> list[tuple[str, str]]:
@@ -99,9 +95,6 @@ def build_panel(
     """Everything the partial shows: a fixed number of queries, whatever the log's length.
 
     `business`: the business profile the page has already loaded, if any."""
-    from invoicetron.portal.models import PublicLink
-    from invoicetron.portal.services import links_for
-
     document_type = documents.for_object(document)
     refusal = document_type.can_send(document)
     recipients = contact_choices(document) if refusal is None else []

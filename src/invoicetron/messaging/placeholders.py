@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from invoicetron.billing.models import BusinessProfile
+from invoicetron.billing.models import BusinessProfile, Invoice
 from invoicetron.billing.services import business_today
 from invoicetron.messaging import documents
 from invoicetron.messaging.models import MessageKind
@@ -122,7 +122,7 @@ EXAMPLE: dict[str, Any] = {
 def example_values(kind: str) -> dict[str, Any]:
     """Values for a preview: the latest document that could be sent, else made-up ones."""
     link = f"{settings.APP_URL}/p/(the client's own link)/"
-    label = "billing.invoice" if kind == MessageKind.REMINDER else None
+    label = Invoice._meta.label_lower if kind == MessageKind.REMINDER else None
     found = [
         document_type
         for document_type in documents.REGISTRY.values()

@@ -14,16 +14,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from invoicetron.accounts.models import User
-from invoicetron.automation.queue import defer
+from invoicetron.billing import documents
 from invoicetron.billing.models import AuditAction
 from invoicetron.billing.services.audit import record
-from invoicetron.messaging import documents
+from invoicetron.jobs.queue import defer
 from invoicetron.messaging.delivery import LINK_MARK
 from invoicetron.messaging.models import (
     Delivery,
@@ -33,10 +33,6 @@ from invoicetron.messaging.models import (
 )
 from invoicetron.messaging.placeholders import values_for
 from invoicetron.messaging.templates import render_message, validate_template
-
-# Audit actions of this app (billing's AuditAction lists its own; the column takes any value).
-EMAIL_QUEUED = cast(AuditAction, "email")
-TEMPLATE_CHANGED = cast(AuditAction, "change")
 
 
 def email_contacts(client: Any) -> list[Any]:
@@ -53,8 +49,7 @@ def message_context(
     document: models.Model, recipients: Sequence[str] = (), **extra: Any
 ) -> dict[str, Any]:
     """The email's values; the link is a mark the worker replaces when it sends (see delivery)."""
-    link = LINK_MARK if documents.makes_links() else ""
-    return values_for(document, link=link, recipients=recipients, **extra)
+    return values_for(document, link=LINK_MARK, recipients=recipients, **extra)
 
 
 @transaction.atomic
@@ -91,7 +86,7 @@ def queue_email(
     )
     _queue(delivery)
     record(
-        EMAIL_QUEUED,
+        AuditAction.EMAIL,
         document,
         by=by,
         new={"kind": kind, "recipients": addresses, "subject": subject},
@@ -141,5 +136,5 @@ def save_template(kind: str, *, subject: str, body: str, by: User | None) -> Ema
     template, _created = EmailTemplate.objects.update_or_create(
         kind=kind, defaults={"subject": subject.strip(), "body": body}
     )
-    record(TEMPLATE_CHANGED, template, by=by, new={"subject": template.subject})
+    record(AuditAction.CHANGE, template, by=by, new={"subject": template.subject})
     return template

@@ -1,12 +1,8 @@
-"""Email jobs, found by procrastinate's autodiscovery of `tasks` modules."""
+"""Email jobs, found by procrastinate's autodiscovery of `tasks` modules (the job itself lives
+beside the code it runs, in delivery.py, which queues its own retries)."""
 
 from __future__ import annotations
 
-from procrastinate.contrib.django import app
+from invoicetron.messaging.delivery import send_delivery
 
-from invoicetron.messaging.delivery import deliver
-
-
-@app.task(name="messaging.send_delivery")
-def send_delivery(delivery_id: int) -> None:
-    deliver(delivery_id)
+__all__ = ["send_delivery"]

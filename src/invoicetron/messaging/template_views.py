@@ -7,14 +7,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from invoicetron.billing.forms.errors import place_errors
-from invoicetron.billing.permissions import owner_required
-from invoicetron.billing.views.common import acting_user
+from invoicetron.accounts.acting import acting_user
 from invoicetron.messaging.forms import TemplateForm
 from invoicetron.messaging.models import EmailTemplate, MessageKind
 from invoicetron.messaging.placeholders import PLACEHOLDERS, example_values
 from invoicetron.messaging.services import save_template
 from invoicetron.messaging.templates import DEFAULTS, FILTERS, render_pair, template_for
+from invoicetron.web.errors import place_errors
+from invoicetron.web.permissions import owner_required
 
 
 @owner_required

@@ -116,6 +116,9 @@ def template_for(kind: str) -> tuple[str, str]:
     return subject, body
 
 
+# An lru_cache, not settings.CACHES: keyed by the source text itself, so an edit is a new key
+# and nothing goes stale; and a compiled Template is a live object the cache framework would
+# pickle on every use.
 @lru_cache(maxsize=64)
 def _compiled(source: str) -> Template:
     """A template compiled once per process and source text: an edited template is new text, so

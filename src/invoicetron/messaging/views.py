@@ -6,13 +6,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from invoicetron.billing.forms.errors import place_errors
-from invoicetron.billing.permissions import member_required
-from invoicetron.billing.views.common import acting_user
-from invoicetron.messaging import documents
+from invoicetron.accounts.acting import acting_user
+from invoicetron.billing import documents
 from invoicetron.messaging.forms import SendForm
 from invoicetron.messaging.models import Delivery
 from invoicetron.messaging.panel import (
@@ -25,19 +23,13 @@ from invoicetron.messaging.panel import (
 from invoicetron.messaging.services import queue_email, retry_delivery
 from invoicetron.portal.models import PublicLink
 from invoicetron.portal.services import create_link, revoke_link
+from invoicetron.web.errors import place_errors
+from invoicetron.web.permissions import member_required
 
 
 def _document_page(request: HttpRequest, document: models.Model, status: int = 400) -> HttpResponse:
     """The document's own page again: a refused send's errors, or a new link shown once."""
-    if document._meta.label_lower == "quotes.quote":
-        from invoicetron.quotes.views import quote_page
-
-        return quote_page(request, document, status=status)  # type: ignore[arg-type]
-    from invoicetron.billing.views.invoices import get_invoice, invoice_context
-
-    invoice = get_invoice(documents.for_object(document).invoice_id(document) or 0)
-    context = invoice_context(request, invoice)
-    return render(request, "billing/invoices/detail.html", context, status=status)
+    return documents.for_object(document).render_page(request, document, status)
 
 
 @require_POST

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,9 +22,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from invoicetron.accounts.models import User
+from invoicetron.billing import documents
 from invoicetron.billing.models import AuditAction
 from invoicetron.billing.services.audit import record
-from invoicetron.messaging import documents
 from invoicetron.portal.models import PublicLink
 
 TOKEN_BYTES = 32
@@ -55,7 +55,7 @@ def create_link(document: models.Model, *, by: User | None) -> tuple[PublicLink,
         invoice_id=document_type.invoice_id(document),
         created_by=by,
     )
-    record(cast(AuditAction, "link_create"), document, by=by, invoice_id=link.invoice_id)
+    record(AuditAction.LINK_CREATE, document, by=by, invoice_id=link.invoice_id)
     return link, link_url(token)
 
 
@@ -64,7 +64,7 @@ def revoke_link(link: PublicLink, *, by: User | None) -> PublicLink:
     PublicLink.objects.filter(pk=link.pk, revoked_at=None).update(revoked_at=timezone.now())
     link.refresh_from_db()
     record(
-        cast(AuditAction, "link_revoke"),
+        AuditAction.LINK_REVOKE,
         link,
         by=by,
         new={"document": link.document_label},
@@ -90,7 +90,7 @@ def open_link(token: str) -> tuple[PublicLink, Any] | None:
 def record_view(link: PublicLink, document: models.Model, what: str) -> None:
     PublicLink.objects.filter(pk=link.pk).update(last_viewed_at=timezone.now())
     record(
-        cast(AuditAction, "link_view"),
+        AuditAction.LINK_VIEW,
         document,
         by=None,
         new={"link": link.pk, "viewed": what},

@@ -1,8 +1,10 @@
 """The client's side of a public link: one document, its PDF, and a quote's decision.
 
 No sign-in, no navigation, nothing but the linked document. Unknown, malformed and revoked
-tokens all answer the same 404. Every figure on the page is billing's, read from the document's
-frozen snapshot (`billing.pdf.document_context`) and, for an invoice, its live settlement.
+tokens all answer the same 404. A document type with a client decision (a quote: see
+billing/documents.py) takes the client's answer. Every figure on the page is billing's, read
+from the document's frozen snapshot (`billing.pdf.document_context`) and, for an invoice, its
+live settlement.
 """
 
 from __future__ import annotations
@@ -15,20 +17,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from invoicetron.billing import pdf
-from invoicetron.messaging import documents
+from invoicetron.billing import documents, pdf
+from invoicetron.billing.models import Invoice
 from invoicetron.portal.models import PublicLink
 from invoicetron.portal.services import open_link, record_view
-from invoicetron.quotes.services import (
-    accept_quote,
-    decided_on,
-    decision_refusal,
-    decline_quote,
-)
 from invoicetron.web.downloads import content_disposition
 
-QUOTE = "quotes.quote"
-INVOICE = "billing.invoice"
 # Same-origin requests keep their Referer and Origin (Django's CSRF check compares the Origin
 # of the decision's POST; under "no-referrer" Chromium sends `Origin: null` and the check fails),
 # while a request to any other site carries no Referer at all: the token stays on our origin.
@@ -58,18 +52,19 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     title = document._meta.verbose_name.capitalize()
+    decision = documents.by_label(link.document_type).decision
     context: dict[str, Any] = {
         "token": token,
         "document": document,
         "doc": pdf.document_context(document.snapshot or {}, title=title),
-        "is_quote": link.document_type == QUOTE,
-        "settlement": pdf.settlement_context(document) if link.document_type == INVOICE else None,
+        "asks_decision": decision is not None,
+        "settlement": pdf.settlement_context(document) if isinstance(document, Invoice) else None,
         # A decision refused because one was already given (or the quote ran out): say so.
         "refused": refused,
     }
-    if context["is_quote"]:
-        context["refusal"] = decision_refusal(document)
-        context["decided_on"] = decided_on(document)
+    if decision is not None:
+        context["refusal"] = decision.refusal(document)
+        context["decided_on"] = decision.decided_on(document)
     return _private(render(request, "portal/document.html", context, status=status))
 
 
@@ -96,9 +91,10 @@ def document_pdf(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest, token: str, decision: str) -> HttpResponse:
     link, document = _opened(token)
-    if link.document_type != QUOTE or decision not in ("accept", "decline"):
+    asked = documents.by_label(link.document_type).decision
+    if asked is None or decision not in ("accept", "decline"):
         raise Http404("Nothing to decide here.")
-    act = accept_quote if decision == "accept" else decline_quote
+    act = asked.accept if decision == "accept" else asked.decline
     try:
         act(document, by=None, via=f"link {link.pk}")
     except ValidationError:

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from invoicetron.web import navigation
+
 
 class QuotesConfig(AppConfig):
     name = "invoicetron.quotes"
@@ -7,6 +9,7 @@ class QuotesConfig(AppConfig):
     verbose_name = "Quotes"
 
     def ready(self) -> None:
-        from invoicetron.quotes import documents
+        from invoicetron.quotes.registration import register_quotes
 
-        documents.register()
+        register_quotes()  # in billing's registry of document types: emails, links, the portal
+        navigation.add_section("Quotes", "quotes:list", order=30, paths=("/quotes/",))

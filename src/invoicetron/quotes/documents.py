@@ -1,4 +1,5 @@
-"""Quotes as documents that can be emailed (messaging) and rendered as PDF."""
+"""A quote as a document: its PDF, its email's variables, when it can be sent (registered in
+billing's registry of document types by quotes/registration.py)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,16 @@ from invoicetron.quotes.services import decision_refusal, quote_snapshot
 
 def render_quote_pdf(quote: Quote) -> bytes:
     """The quote as sent; a draft's is rendered from its current lines and marked DRAFT."""
-    snapshot = quote_snapshot(quote)
-    # billing.pdf's document context and renderer: same layout, fonts and offline fetcher.
-    context = pdf.document_context(snapshot, title="Quote", draft=quote.snapshot is None)
-    return pdf.render_document("quotes/pdf/quote.html", context)
+    # billing's document PDF: same context, layout, fonts and offline fetcher as an invoice's.
+    return pdf.render_document_pdf(
+        quote_snapshot(quote),
+        template="quotes/pdf/quote.html",
+        title="Quote",
+        draft=quote.snapshot is None,
+    )
 
 
-def _context(quote: Quote) -> dict[str, Any]:
+def email_context(quote: Quote) -> dict[str, Any]:
     return {
         "number": quote.number,
         "issue_date": quote.issue_date,
@@ -27,22 +31,6 @@ def _context(quote: Quote) -> dict[str, Any]:
     }
 
 
-def _can_send(quote: Quote) -> str | None:
+def can_send(quote: Quote) -> str | None:
     # Emails and new links ask the client for an answer: only while one can still be given.
     return decision_refusal(quote)
-
-
-def register() -> None:
-    from invoicetron.messaging import documents
-    from invoicetron.messaging.models import MessageKind
-
-    documents.register(
-        documents.DocumentType(
-            model=Quote,
-            kind=MessageKind.QUOTE,
-            render_pdf=render_quote_pdf,
-            context=_context,
-            client=lambda quote: quote.client,
-            can_send=_can_send,
-        )
-    )

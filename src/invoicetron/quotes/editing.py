@@ -9,18 +9,16 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
-from invoicetron.billing.models import AuditAction, BusinessProfile, Client, DiscountType
-from invoicetron.billing.services import LineData
+from invoicetron.billing.lines import LineData, checked_discount, validate_lines
+from invoicetron.billing.models import AuditAction, Client, DiscountType, document_currency
 from invoicetron.billing.services.audit import record
-from invoicetron.billing.services.drafts import _validate_lines, checked_discount
-from invoicetron.billing.services.validation import checked_currency
+from invoicetron.billing.validation import checked_currency
 from invoicetron.quotes.models import Quote, QuoteStatus
 from invoicetron.quotes.services import add_lines, create_quote, quote_totals
 
@@ -29,7 +27,7 @@ def checked_lines(lines: Sequence[LineData], currency: str) -> list[LineData]:
     """Billing's line checks, errors keyed `lines-N-field`; at least one line."""
     if not lines:
         raise ValidationError({"lines": "Add at least one line."})
-    return _validate_lines(lines, currency)
+    return validate_lines(lines, currency)
 
 
 @transaction.atomic
@@ -48,7 +46,7 @@ def save_quote(
     terms: str = "",
 ) -> Quote:
     """A new draft quote, or `quote` (a draft) with this header, discount and these lines."""
-    currency = checked_currency(currency or client.currency or BusinessProfile.load().base_currency)
+    currency = checked_currency(document_currency(client, currency))
     cleaned = checked_lines(lines, currency)
     discount = checked_discount(discount_type, discount_value or "0", currency)
     if quote is None:
@@ -58,8 +56,7 @@ def save_quote(
         quote = Quote.objects.select_for_update().get(pk=quote.pk)
         if quote.status != QuoteStatus.DRAFT:
             raise ValidationError("Only a draft quote can be changed.")
-        quote.lines.all().delete()
-        add_lines(quote, cleaned)
+        add_lines(quote, cleaned)  # replaces the draft's lines
         creating = False
     quote.client, quote.currency, quote.valid_until = client, currency, valid_until
     quote.prices_include_tax, quote.notes, quote.terms = prices_include_tax, notes, terms
@@ -70,6 +67,6 @@ def save_quote(
         raise ValidationError({"discount_value": str(error)}) from error
     quote.save()
     if not creating:
-        action = cast(AuditAction, "change")
+        action = AuditAction.CHANGE
         record(action, quote, by=by, new={"client": client.pk, "total": quote.total})
     return quote

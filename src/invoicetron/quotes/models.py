@@ -6,10 +6,11 @@ from decimal import Decimal
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from invoicetron.billing.models import Client, DiscountType, Invoice, NumberSeries, TaxRate
-from invoicetron.billing.models.common import currency_field
+from invoicetron.billing.models.common import currency_check, currency_field, discount_checks
 
 
 class QuoteStatus(models.TextChoices):
@@ -56,7 +57,15 @@ class Quote(models.Model):
                 fields=["series", "number"],
                 condition=~models.Q(number=""),
                 name="quotes_quote_number_unique_per_series",
-            )
+            ),
+            # The database guards a quote as it guards an invoice (billing.models.invoices).
+            models.CheckConstraint(
+                condition=models.Q(status=QuoteStatus.DRAFT, number="")
+                | (~models.Q(status=QuoteStatus.DRAFT) & ~models.Q(number="")),
+                name="quotes_quote_number_iff_sent",
+            ),
+            currency_check("currency", "quotes_quote_currency_iso"),
+            *discount_checks("quotes_quote"),
         ]
 
     def __str__(self) -> str:
@@ -75,17 +84,36 @@ class QuoteLine(models.Model):
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveIntegerField(default=0)
     description = models.TextField()
-    quantity = models.DecimalField(max_digits=15, decimal_places=3)
+    # Never negative, like an invoice's: the quote becomes an invoice with these lines.
+    quantity = models.DecimalField(
+        max_digits=15, decimal_places=3, validators=[MinValueValidator(0)]
+    )
     unit = models.CharField(max_length=32, blank=True)
-    unit_price = models.DecimalField(max_digits=18, decimal_places=4)
+    unit_price = models.DecimalField(
+        max_digits=18, decimal_places=4, validators=[MinValueValidator(0)]
+    )
     taxes = models.ManyToManyField(TaxRate, blank=True, related_name="+")
     discount_type = models.CharField(
         max_length=8, choices=DiscountType.choices, default=DiscountType.PERCENT
     )
-    discount_value = models.DecimalField(max_digits=18, decimal_places=4, default=Decimal(0))
+    discount_value = models.DecimalField(
+        max_digits=18,
+        decimal_places=4,
+        default=Decimal(0),
+        validators=[MinValueValidator(0), MaxValueValidator(10**12)],
+    )
 
     class Meta:
         ordering = ("position", "id")
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=0), name="quotes_quoteline_quantity_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gte=0), name="quotes_quoteline_price_not_negative"
+            ),
+            *discount_checks("quotes_quoteline"),
+        ]
 
     def __str__(self) -> str:
         return self.description[:60]

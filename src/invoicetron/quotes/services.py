@@ -16,7 +16,8 @@
 - `expire_due() -> int` — sent quotes past their validity become expired (periodic work).
 - `duplicate_quote(quote, *, by) -> Quote` — a new draft like any quote (no number, no dates).
 - `quote_totals(quote) -> money.Totals`; `quote_snapshot(quote)` (a draft's is built, not
-  stored); `add_lines(quote, lines)`, `line_data(quote_line)`.
+  stored); `add_lines(quote, lines)`. Lines are billing's (`billing.lines`): checked, stored,
+  computed and shown like an invoice's; `billing.lines.document_lines(quote)` reads them.
 """
 
 from __future__ import annotations
@@ -32,6 +33,14 @@ from django.utils import timezone
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
+from invoicetron.billing.lines import (
+    LineData,
+    checked_discount,
+    document_lines,
+    money_line,
+    validate_lines,
+    write_lines,
+)
 from invoicetron.billing.models import (
     AuditAction,
     BusinessProfile,
@@ -39,25 +48,16 @@ from invoicetron.billing.models import (
     DiscountType,
     DocumentKind,
     Invoice,
+    document_currency,
 )
-from invoicetron.billing.services import (
-    LineData,
-    business_today,
-    create_draft,
-    default_series,
-    validate_line,
-)
+from invoicetron.billing.services import business_today, create_draft, default_series
 from invoicetron.billing.services.audit import record
-from invoicetron.billing.services.drafts import checked_discount
 from invoicetron.billing.services.issuing import build_snapshot
 from invoicetron.billing.services.numbering import take_next_number
-from invoicetron.quotes.models import Quote, QuoteLine, QuoteStatus
+from invoicetron.messaging.services import queue_email
+from invoicetron.quotes.models import Quote, QuoteStatus
 
 DEFAULT_VALIDITY_DAYS = 30
-
-
-def _action(name: str) -> AuditAction:
-    return cast(AuditAction, name)  # quote actions beside billing's own AuditAction values
 
 
 @transaction.atomic
@@ -74,8 +74,8 @@ def create_quote(
     discount_type: str = DiscountType.PERCENT,
     discount_value: Decimal | str = "0",
 ) -> Quote:
-    currency = currency or client.currency or BusinessProfile.load().base_currency
-    cleaned = [validate_line(line, currency) for line in lines]
+    currency = document_currency(client, currency)
+    cleaned = validate_lines(lines, currency)
     quote = Quote.objects.create(
         client=client,
         series=default_series(DocumentKind.QUOTE),
@@ -94,51 +94,19 @@ def create_quote(
     except money.MoneyError as error:  # a discount larger than the lines: nothing is kept
         raise ValidationError({"discount_value": str(error)}) from error
     quote.save(update_fields=["total"])
-    record(_action("create"), quote, by=by, new={"client": client.pk, "total": quote.total})
+    record(AuditAction.CREATE, quote, by=by, new={"client": client.pk, "total": quote.total})
     return quote
 
 
 def add_lines(quote: Quote, lines: Sequence[LineData]) -> None:
-    """Store validated lines on `quote`, in order."""
-    for position, line in enumerate(lines):
-        row = QuoteLine.objects.create(
-            quote=quote,
-            position=position,
-            description=line.description,
-            quantity=Decimal(line.quantity),
-            unit=line.unit,
-            unit_price=Decimal(line.unit_price),
-            discount_type=line.discount_type,
-            discount_value=Decimal(line.discount_value),
-        )
-        row.taxes.set(line.taxes)
-
-
-def line_data(line: QuoteLine) -> LineData:
-    """A stored line as billing's LineData (prefetch its taxes)."""
-    return LineData(
-        description=line.description,
-        quantity=line.quantity,
-        unit_price=line.unit_price,
-        unit=line.unit,
-        taxes=tuple(line.taxes.all()),
-        discount_type=line.discount_type,
-        discount_value=line.discount_value,
-    )
+    """Store validated lines on `quote` (replacing any), in order."""
+    write_lines(quote, lines, first_position=0)
 
 
 def quote_totals(quote: Quote) -> money.Totals:
     if quote.snapshot:
         return money.totals_from_json(quote.snapshot["totals"])
-    lines = [
-        money.Line(
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            taxes=tuple(money.Tax(tax.name, tax.rate) for tax in line.taxes.all()),
-            discount=money.Discount(money.DiscountKind(line.discount_type), line.discount_value),
-        )
-        for line in quote.lines.prefetch_related("taxes")
-    ]
+    lines = [money_line(line) for line in quote.lines.prefetch_related("taxes")]
     discount = money.Discount(money.DiscountKind(quote.discount_type), quote.discount_value)
     return money.compute_totals(
         lines, quote.currency, prices_include_tax=quote.prices_include_tax, discount=discount
@@ -153,7 +121,7 @@ def send_quote(quote: Quote, *, by: User | None, email: bool = True) -> Quote:
         locked.status = QuoteStatus.SENT
         locked.save()
         record(
-            _action("send"),
+            AuditAction.SEND,
             locked,
             by=by,
             old={"status": QuoteStatus.DRAFT},
@@ -162,8 +130,6 @@ def send_quote(quote: Quote, *, by: User | None, email: bool = True) -> Quote:
     elif locked.status != QuoteStatus.SENT:
         raise ValidationError(f"A {locked.get_status_display().lower()} quote is not sent again.")
     if email:
-        from invoicetron.messaging.services import queue_email
-
         queue_email(locked, by=by)
     return locked
 
@@ -199,7 +165,7 @@ def duplicate_quote(quote: Quote, *, by: User | None) -> Quote:
     return create_quote(
         client=quote.client,
         by=by,
-        lines=[line_data(line) for line in quote.lines.prefetch_related("taxes")],
+        lines=document_lines(quote),
         notes=quote.notes,
         terms=quote.terms,
         currency=quote.currency,
@@ -242,7 +208,7 @@ def _decide(quote: Quote, status: QuoteStatus, *, by: User | None, via: str) -> 
     locked.status, locked.decided_at = status, timezone.now()
     locked.save(update_fields=["status", "decided_at", "updated_at"])
     record(
-        _action("accept" if status == QuoteStatus.ACCEPTED else "decline"),
+        AuditAction.ACCEPT if status == QuoteStatus.ACCEPTED else AuditAction.DECLINE,
         locked,
         by=by,
         old={"status": QuoteStatus.SENT},
@@ -268,7 +234,7 @@ def convert_to_invoice(quote: Quote, *, by: User | None) -> Invoice:
         raise ValidationError("Only an accepted quote becomes an invoice.")
     if locked.invoice_id is not None:
         raise ValidationError("This quote already has its invoice.")
-    lines = [line_data(line) for line in locked.lines.prefetch_related("taxes")]
+    lines = document_lines(locked)
     invoice = create_draft(
         client=locked.client,
         by=by,
@@ -282,7 +248,7 @@ def convert_to_invoice(quote: Quote, *, by: User | None) -> Invoice:
     )
     locked.invoice = invoice
     locked.save(update_fields=["invoice", "updated_at"])
-    record(_action("convert"), locked, by=by, new={"invoice": invoice.pk})
+    record(AuditAction.CONVERT, locked, by=by, new={"invoice": invoice.pk})
     return invoice
 
 
@@ -295,6 +261,6 @@ def expire_due(today: datetime.date | None = None) -> int:
                 status=QuoteStatus.EXPIRED, updated_at=timezone.now()
             )
             if updated:
-                record(_action("expire"), quote, by=None, new={"status": QuoteStatus.EXPIRED})
+                record(AuditAction.EXPIRE, quote, by=None, new={"status": QuoteStatus.EXPIRED})
                 expired += 1
     return expired

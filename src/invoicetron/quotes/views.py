@@ -11,19 +11,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from invoicetron.billing.forms.errors import place_errors
-from invoicetron.billing.forms.invoices import TaxOptions, kept_line_forms, line_initial, plain
-from invoicetron.billing.permissions import member_required
-from invoicetron.billing.services import LineData
-from invoicetron.billing.templatetags.billing import plain as show_plain
-from invoicetron.billing.views.common import acting_user, paginate
-from invoicetron.billing.views.drafts import _formset, render_draft_form
+from invoicetron.accounts.acting import acting_user
+from invoicetron.billing.formatting import plain
+from invoicetron.billing.lines import LineData, TaxOptions, display_rows, document_lines
+from invoicetron.billing.views.drafts import draft_form_page
 from invoicetron.billing.views.invoices import pdf_response
 from invoicetron.quotes import services
 from invoicetron.quotes.documents import render_quote_pdf
 from invoicetron.quotes.editing import save_quote
 from invoicetron.quotes.forms import QuoteFilterForm, QuoteForm
 from invoicetron.quotes.models import Quote, QuoteStatus
+from invoicetron.web.errors import place_errors
+from invoicetron.web.lists import paginate
+from invoicetron.web.permissions import member_required
 
 LIST_FIELDS = ("id", "number", "status", "currency", "issue_date", "valid_until", "total")
 
@@ -47,40 +47,14 @@ def get_quote(pk: int) -> Quote:
     return get_object_or_404(Quote.objects.select_related("client", "invoice"), pk=pk)
 
 
-def _lines(quote: Quote) -> list[dict[str, Any]]:
-    if quote.snapshot:
-        return [
-            {
-                "description": row["description"],
-                "quantity": row["quantity"],
-                "unit": row["unit"],
-                "unit_price": row["unit_price"],
-                "taxes": ", ".join(f"{t['name']} {show_plain(t['rate'])} %" for t in row["taxes"]),
-            }
-            for row in quote.snapshot["lines"]
-        ]
-    return [
-        {
-            "description": line.description,
-            "quantity": line.quantity,
-            "unit": line.unit,
-            "unit_price": line.unit_price,
-            "taxes": ", ".join(f"{t.name} {show_plain(t.rate)} %" for t in line.taxes.all()),
-        }
-        for line in quote.lines.prefetch_related("taxes")
-    ]
-
-
 def quote_page(
     request: HttpRequest, quote: Quote, *, status: int = 200, errors: list[str] | None = None
 ) -> HttpResponse:
     totals = services.quote_totals(quote)
-    lines = _lines(quote)
-    for row, figures in zip(lines, totals.lines, strict=True):
-        row["amount"] = figures.amount
+    lines = quote.snapshot["lines"] if quote.snapshot else document_lines(quote)
     context = {
         "quote": quote,
-        "lines": lines,
+        "lines": display_rows(lines, totals),
         "totals": totals,
         "errors": errors or [],
         "can_decide": services.decision_refusal(quote) is None,
@@ -93,11 +67,10 @@ def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return quote_page(request, get_quote(pk))
 
 
-def _save(request: HttpRequest, quote: Quote | None, form: QuoteForm, formset: Any) -> Any:
-    kept = kept_line_forms(formset)
-    lines: list[LineData] = [line.line_data({}) for line in kept]
-    data = form.cleaned_data
-    try:
+def _form_page(request: HttpRequest, quote: Quote | None, initial: dict[str, Any]) -> HttpResponse:
+    used = list(quote.lines.values_list("taxes", flat=True)) if quote else []
+
+    def save(data: dict[str, Any], lines: list[LineData]) -> Quote:
         return save_quote(
             quote,
             by=acting_user(request),
@@ -111,33 +84,23 @@ def _save(request: HttpRequest, quote: Quote | None, form: QuoteForm, formset: A
             notes=data["notes"],
             terms=data["terms"],
         )
-    except ValidationError as error:
-        return place_errors(error, form, line_forms=kept)
 
+    def saved(result: Quote) -> HttpResponse:
+        messages.success(request, "Draft quote saved.")
+        return redirect("quotes:detail", pk=result.pk)
 
-def _form_page(request: HttpRequest, quote: Quote | None, initial: dict[str, Any]) -> HttpResponse:
-    used = list(quote.lines.values_list("taxes", flat=True)) if quote else []
-    tax_options = TaxOptions.load(also=[pk for pk in used if pk])
-    client_id = quote.client_id if quote else None
-    errors: list[str] = []
-    if request.method == "POST":
-        form = QuoteForm(request.POST, current_client_id=client_id)
-        formset = _formset(request.POST, tax_options)
-        if form.is_valid() and formset.is_valid():
-            result = _save(request, quote, form, formset)
-            if isinstance(result, Quote):
-                messages.success(request, "Draft quote saved.")
-                return redirect("quotes:detail", pk=result.pk)
-            errors = result
-    else:
-        form = QuoteForm(initial=initial, current_client_id=client_id)
-        rows = (
-            [line_initial(services.line_data(row)) for row in quote.lines.prefetch_related("taxes")]
-            if quote
-            else []
-        )
-        formset = _formset(None, tax_options, rows or [{}])
-    return render_draft_form(request, "quotes/form.html", {"quote": quote}, form, formset, errors)
+    return draft_form_page(
+        request,
+        template="quotes/form.html",
+        document={"quote": quote},
+        form_class=QuoteForm,
+        client_id=quote.client_id if quote else None,
+        tax_options=TaxOptions.load(also=[pk for pk in used if pk]),
+        initial=initial,
+        initial_lines=lambda: document_lines(quote) if quote else [],
+        save=save,
+        saved=saved,
+    )
 
 
 @member_required

@@ -1,7 +1,12 @@
 from django.apps import AppConfig
 
+from invoicetron.web import navigation
+
 
 class ReportsConfig(AppConfig):
     name = "invoicetron.reports"
     label = "reports"
     verbose_name = "Dashboard, reports and CSV import/export"
+
+    def ready(self) -> None:
+        navigation.add_section("Reports", "reports:index", order=70, paths=("/reports/", "/data/"))

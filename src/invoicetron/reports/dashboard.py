@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import time
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from django.db.models import Count, Expression, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
+from invoicetron.billing import caching
 from invoicetron.billing.models import (
     OPEN_STATUSES,
     AuditEvent,
@@ -26,7 +26,6 @@ from invoicetron.billing.models import (
     Payment,
 )
 from invoicetron.billing.services import business_today
-from invoicetron.billing.services.changes import KEEP_SECONDS, change_marker
 from invoicetron.reports.aging import AgingRow, current_aging
 from invoicetron.reports.amounts import AMOUNT, ZERO, Base
 from invoicetron.reports.hooks import FailedEmails, failed_emails
@@ -34,7 +33,6 @@ from invoicetron.reports.hooks import FailedEmails, failed_emails
 MONTHS_SHOWN = 12
 TOP_CLIENTS = 5
 RECENT_EVENTS = 8
-CACHE_SECONDS = KEEP_SECONDS
 
 
 @dataclass(frozen=True)
@@ -165,30 +163,19 @@ def _credited(base: Base) -> Coalesce:
     return Coalesce(Subquery(notes, output_field=AMOUNT), Value(ZERO), output_field=AMOUNT)
 
 
-# The last figures this process computed: (key, monotonic time, figures). The key holds
-# billing.services.changes.change_marker(), which moves with every change to billing data.
-_last: tuple[Any, float, Dashboard] | None = None
-
-
 def build_dashboard(profile: BusinessProfile | None = None) -> Dashboard:
-    """The figures; reused for up to CACHE_SECONDS while nothing in billing changes.
+    """The figures; reused while nothing in billing changes (billing.caching.while_unchanged).
 
     The aggregates read every open invoice and a year of invoices and payments (about 0.5 s at
-    100,000 invoices); the change marker is one query of a few index lookups. The failed emails
-    come from the messaging app, which records no audit event, so they are always read afresh.
+    100,000 invoices); the change marker is one read of a sequence. The failed emails come from
+    the messaging app, whose tables do not move the billing marker, so they are always read afresh.
     """
-    global _last
     profile = profile or BusinessProfile.load()
     base = Base.of(profile)
     today = business_today(profile)
-    marker, settled = change_marker()
-    key = (marker, base, today)
-    now = time.monotonic()
-    if _last is not None and _last[0] == key and now - _last[1] < CACHE_SECONDS:
-        figures = _last[2]
-    else:
-        figures = _compute(base, today)
-        _last = (key, now, figures) if settled else None
+    figures = caching.while_unchanged(
+        caching.key_of("dashboard", base, today), lambda: _compute(base, today)
+    )
     return dataclasses.replace(figures, failed_emails=failed_emails())
 
 

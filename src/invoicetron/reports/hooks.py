@@ -1,9 +1,6 @@
-"""Failed emails on the dashboard, read from the messaging app's delivery log when it is there.
-
-The dashboard does not import the messaging app: it asks the app registry for the model
-`messaging.Delivery` (status "failed", `recipients`, `subject`, `last_error`, `updated_at`,
-`invoice_id`). When that app is not installed, or nothing failed, the section is not shown; the
-dashboard never invents data. Two queries (a count and the latest few), whatever the log's size.
+"""Failed emails on the dashboard, read from the messaging app's delivery log (reports sits above
+messaging: docs/architecture.md). When nothing failed, the section is not shown; the dashboard
+never invents data. Two queries (a count and the latest few), whatever the log's size.
 """
 
 from __future__ import annotations
@@ -11,12 +8,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.apps import apps
-from django.db.models import Model
 from django.urls import NoReverseMatch, reverse
 
+from invoicetron.messaging.services import failed_deliveries
+
 SHOWN = 5
-FAILED = "failed"
 
 
 @dataclass(frozen=True)
@@ -34,13 +30,6 @@ class FailedEmails:
     recent: list[FailedEmail]
 
 
-def delivery_model() -> type[Model] | None:
-    try:
-        return apps.get_model("messaging", "Delivery")
-    except LookupError:
-        return None
-
-
 def _invoice_url(invoice_id: int | None) -> str:
     if not invoice_id:
         return ""
@@ -51,11 +40,8 @@ def _invoice_url(invoice_id: int | None) -> str:
 
 
 def failed_emails(limit: int = SHOWN) -> FailedEmails | None:
-    """The failed deliveries, or None when there is no delivery log or nothing failed."""
-    model = delivery_model()
-    if model is None:
-        return None
-    failed = model._default_manager.filter(status=FAILED)
+    """The failed deliveries, or None when nothing failed."""
+    failed = failed_deliveries()
     count = failed.count()
     if not count:
         return None

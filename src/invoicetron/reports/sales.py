@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Trunc
 
+from invoicetron.billing.formatting import tax_label
 from invoicetron.billing.models import CreditNote, Invoice, InvoiceStatus, Payment, PaymentMethod
 from invoicetron.reports.amounts import ZERO, Base, DateRange
 
@@ -144,7 +145,7 @@ class TaxRow:
 
     @property
     def label(self) -> str:
-        return f"{self.name} {self.rate.normalize():f} %"
+        return tax_label(self.name, self.rate)
 
 
 def _tax_rows(sql: str, base: Base, dates: DateRange) -> list[tuple[Any, ...]]:

@@ -1,12 +1,8 @@
-"""Import jobs, found by procrastinate's autodiscovery of `tasks` modules."""
+"""Import jobs, found by procrastinate's autodiscovery of `tasks` modules (the job lives beside
+the code it runs, in jobs.py)."""
 
 from __future__ import annotations
 
-from procrastinate.contrib.django import app
+from invoicetron.reports.jobs import run_import_job
 
-
-@app.task(name="reports.run_import")
-def run_import_job(run_id: int, commit: bool) -> None:
-    from invoicetron.reports.jobs import perform
-
-    perform(run_id, commit=commit)
+__all__ = ["run_import_job"]

@@ -1,6 +1,12 @@
 from django.apps import AppConfig
 
+from invoicetron.web import navigation
+
 
 class WebConfig(AppConfig):
     name = "invoicetron.web"
     label = "web"
+
+    def ready(self) -> None:
+        # The kit's own link; the apps add theirs (see web.navigation).
+        navigation.add_section("Home", "web:home", order=0)

@@ -14,7 +14,7 @@ from invoicetron.api.auth import caller
 from invoicetron.api.errors import ApiError
 from invoicetron.billing import services
 from invoicetron.billing.models import TaxRate
-from invoicetron.billing.permissions import can_manage_business
+from invoicetron.web.permissions import can_manage_business
 
 M = TypeVar("M", bound=Model)
 

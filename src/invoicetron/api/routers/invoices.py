@@ -25,9 +25,9 @@ from invoicetron.api.routers.invoice_io import (
     row_summary,
 )
 from invoicetron.billing import services
+from invoicetron.billing.caching import billing_count
 from invoicetron.billing.models import Invoice
 from invoicetron.billing.pdf import render_invoice_pdf
-from invoicetron.billing.services.changes import billing_count
 from invoicetron.web.downloads import content_disposition
 
 router = Router(tags=["Invoices"])

@@ -8,22 +8,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from invoicetron.accounts.acting import acting_user
 from invoicetron.automation.forms import ScheduleForm, ScheduleLineFormSet
 from invoicetron.automation.models import RecurringInvoice
 from invoicetron.automation.schedules import ScheduleData, save_schedule, set_active
-from invoicetron.billing.forms.errors import place_errors
-from invoicetron.billing.forms.invoices import TaxOptions, kept_line_forms, plain
-from invoicetron.billing.models import Product
-from invoicetron.billing.permissions import member_required
+from invoicetron.billing.formatting import plain
+from invoicetron.billing.lines import LineData, TaxOptions, lines_from_json
 from invoicetron.billing.services import business_today
-from invoicetron.billing.views.common import acting_user, paginate
-
-MAX_LINES = 200
+from invoicetron.billing.views.drafts import draft_form_page
+from invoicetron.web.lists import paginate
+from invoicetron.web.permissions import member_required
 
 
 @member_required
@@ -41,75 +39,30 @@ def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "automation/recurring/detail.html", context)
 
 
-def _formset(
-    data: Any, tax_options: TaxOptions, initial: list[dict[str, Any]] | None = None
-) -> Any:
-    return ScheduleLineFormSet(
-        data,
-        initial=initial,
-        prefix="lines",
-        form_kwargs={"tax_options": tax_options, "empty_permitted": False},
-    )
-
-
-def _initial_lines(schedule: RecurringInvoice) -> list[dict[str, Any]]:
-    return [
-        {
-            "description": row["description"],
-            "quantity": plain(row["quantity"]),
-            "unit": row.get("unit", ""),
-            "unit_price": plain(row["unit_price"]),
-            "taxes": [str(pk) for pk in row.get("tax_ids", [])],
-            "discount_type": row.get("discount_type", "percent"),
-            "discount_value": plain(row.get("discount_value", "0")),
-            "product": row.get("product_id"),
-        }
-        for row in schedule.lines
-    ]
-
-
-def _save(request: HttpRequest, schedule: RecurringInvoice | None, form: Any, formset: Any) -> Any:
-    kept = kept_line_forms(formset)
-    data = ScheduleData(**form.cleaned_data)
-    product_ids = [line.cleaned_data["product"] for line in kept if line.cleaned_data["product"]]
-    products = Product.objects.in_bulk(product_ids)
-    try:
-        lines = [line.line_data(products) for line in kept]
-        return save_schedule(schedule, data, lines, by=acting_user(request))
-    except ValidationError as error:
-        return place_errors(error, form, line_forms=kept)
-
-
 def _form_page(
     request: HttpRequest, schedule: RecurringInvoice | None, initial: dict[str, Any]
 ) -> HttpResponse:
+    def save(data: dict[str, Any], lines: list[LineData]) -> RecurringInvoice:
+        return save_schedule(schedule, ScheduleData(**data), lines, by=acting_user(request))
+
+    def saved(result: RecurringInvoice) -> HttpResponse:
+        messages.success(request, f"Recurring invoice “{result.name}” is saved.")
+        return redirect("automation:schedule", pk=result.pk)
+
     used = [pk for row in schedule.lines for pk in row.get("tax_ids", [])] if schedule else []
-    tax_options = TaxOptions.load(also=used)
-    errors: list[str] = []
-    current = schedule.client_id if schedule else None
-    if request.method == "POST":
-        form = ScheduleForm(request.POST, current_client_id=current)
-        formset = _formset(request.POST, tax_options)
-        if form.is_valid() and formset.is_valid():
-            result = _save(request, schedule, form, formset)
-            if isinstance(result, RecurringInvoice):
-                messages.success(request, f"Recurring invoice “{result.name}” is saved.")
-                return redirect("automation:schedule", pk=result.pk)
-            errors = result
-    else:
-        form = ScheduleForm(initial=initial, current_client_id=current)
-        formset = _formset(
-            None, tax_options, (_initial_lines(schedule) if schedule else []) or [{}]
-        )
-    context = {
-        "schedule": schedule,
-        "form": form,
-        "formset": formset,
-        "errors": errors + list(formset.non_form_errors()),
-        "products": Product.objects.filter(archived=False).only("id", "name")[:MAX_LINES],
-    }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "automation/recurring/form.html", context, status=status)
+    return draft_form_page(
+        request,
+        template="automation/recurring/form.html",
+        document={"schedule": schedule},
+        form_class=ScheduleForm,
+        client_id=schedule.client_id if schedule else None,
+        tax_options=TaxOptions.load(also=used),
+        initial=initial,
+        initial_lines=lambda: lines_from_json(schedule.lines) if schedule else [],
+        save=save,
+        saved=saved,
+        formset_class=ScheduleLineFormSet,
+    )
 
 
 @member_required

@@ -8,14 +8,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from invoicetron.accounts.acting import acting_user
 from invoicetron.automation.endpoints import delete_endpoint, retry_webhook, save_endpoint
 from invoicetron.automation.forms import EndpointForm, ReminderStepForm
 from invoicetron.automation.models import ReminderStep, WebhookDelivery, WebhookEndpoint
 from invoicetron.automation.steps import delete_step, save_step
 from invoicetron.automation.webhooks import EVENTS
-from invoicetron.billing.forms.errors import place_errors
-from invoicetron.billing.permissions import owner_required
-from invoicetron.billing.views.common import acting_user, paginate
+from invoicetron.web.errors import place_errors
+from invoicetron.web.lists import paginate
+from invoicetron.web.permissions import owner_required
 
 NEW_SECRET_KEY = "automation.new_secret"  # noqa: S105 - the session key holding a new endpoint's secret
 

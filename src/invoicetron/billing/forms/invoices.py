@@ -1,10 +1,11 @@
-"""Invoice forms: draft header and lines, issuing, payments, credit notes, the list filter."""
+"""Invoice forms: draft header, issuing, payments, credit notes, the list filter.
+
+A draft's line rows are billing.lines' LineForm (shared with quotes and schedules).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -19,10 +20,7 @@ from invoicetron.billing.models import (
     InvoiceStatus,
     NumberSeries,
     PaymentMethod,
-    Product,
-    TaxRate,
 )
-from invoicetron.billing.services import LineData
 
 OVERDUE = "overdue"
 
@@ -64,103 +62,6 @@ class TotalsForm(forms.Form):
     prices_include_tax = forms.BooleanField(required=False)
     discount_type = forms.ChoiceField(choices=DiscountType.choices, required=False)
     discount_value = forms.CharField(required=False, max_length=40)
-
-
-@dataclass
-class TaxOptions:
-    """The tax rates a line may carry, loaded once for every line of the form."""
-
-    rates: dict[str, TaxRate] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, also: Iterable[int] = ()) -> TaxOptions:
-        rates = TaxRate.objects.filter(Q(active=True) | Q(pk__in=list(also)))
-        return cls({str(rate.pk): rate for rate in rates})
-
-    @property
-    def choices(self) -> list[tuple[str, str]]:
-        return [(key, str(rate)) for key, rate in self.rates.items()]
-
-
-class LineForm(forms.Form):
-    """One invoice line. A row left blank (no description, no price) is ignored."""
-
-    description = forms.CharField(required=False, widget=forms.TextInput())
-    quantity = decimal_text(required=False, initial="1")
-    unit = forms.CharField(required=False, max_length=32)
-    unit_price = decimal_text("Unit price", required=False)
-    taxes = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
-    discount_type = forms.ChoiceField(
-        choices=DiscountType.choices,
-        initial=DiscountType.PERCENT,
-        widget=forms.Select(attrs={"aria-label": "Line discount, % or amount"}),
-    )
-    discount_value = decimal_text("Discount", required=False, initial="0")
-    product = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, tax_options: TaxOptions, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.tax_options = tax_options
-        self.fields["taxes"].choices = tax_options.choices  # type: ignore[attr-defined]
-
-    @property
-    def is_blank(self) -> bool:
-        data = getattr(self, "cleaned_data", {})
-        return not (data.get("description") or "").strip() and not data.get("unit_price")
-
-    def line_data(self, products: dict[int, Product]) -> LineData:
-        data = self.cleaned_data
-        return LineData(
-            description=data["description"],
-            quantity=data["quantity"] or "",
-            unit_price=data["unit_price"] or "",
-            unit=data["unit"],
-            taxes=tuple(self.tax_options.rates[key] for key in data["taxes"]),
-            discount_type=data["discount_type"],
-            discount_value=data["discount_value"] or "0",
-            product=products.get(data["product"] or 0),
-        )
-
-
-LineFormSet = forms.formset_factory(
-    LineForm, extra=0, can_delete=True, max_num=200, absolute_max=200, validate_max=True
-)
-
-
-def plain(value: Decimal | str | int) -> str:
-    """3.000 → 3, 80.5000 → 80.5: what a person would type."""
-    return f"{Decimal(value).normalize():f}"
-
-
-def line_initial(line: LineData) -> dict[str, Any]:
-    return {
-        "description": line.description,
-        "quantity": plain(line.quantity),
-        "unit": line.unit,
-        "unit_price": plain(line.unit_price),
-        "taxes": [str(tax.pk) for tax in line.taxes],
-        "discount_type": line.discount_type,
-        "discount_value": plain(line.discount_value),
-        "product": line.product.pk if line.product else None,
-    }
-
-
-def product_initial(product: Product) -> dict[str, Any]:
-    return {
-        "description": product.name,
-        "quantity": "1",
-        "unit": product.unit,
-        "unit_price": plain(product.unit_price),
-        "taxes": [str(tax.pk) for tax in product.default_taxes.all()],
-        "product": product.pk,
-    }
-
-
-def kept_line_forms(formset: forms.BaseFormSet) -> list[LineForm]:
-    """The forms whose lines go to the service: not removed, not blank, in order."""
-    return [
-        form for form in formset.forms if not form.cleaned_data.get("DELETE") and not form.is_blank
-    ]
 
 
 class IssueForm(forms.Form):

@@ -7,10 +7,8 @@ from functools import cache
 from typing import Any, ClassVar
 
 from django import forms
-from django.contrib.auth.password_validation import validate_password
 from django.core.files.uploadedfile import UploadedFile
 
-from invoicetron.accounts.models import User
 from invoicetron.billing.currencies import CURRENCY_CHOICES
 from invoicetron.billing.forms.widgets import number_input
 from invoicetron.billing.models import BusinessProfile, NumberSeries, TaxRate
@@ -124,31 +122,3 @@ class NumberSeriesForm(forms.ModelForm):
         # django-stubs omit this private hook, the one place a ModelForm skips a constraint.
         inherited = super()._get_validation_exclusions()  # type: ignore[misc]
         return {*inherited, "is_default"}
-
-
-class UserCreateForm(forms.Form):
-    full_name = forms.CharField(label="Name", max_length=150)
-    email = forms.EmailField()
-    password = forms.CharField(
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="Give it to them in person; they can change it after signing in.",
-    )
-    is_owner = forms.BooleanField(required=False, label="Owner (manages settings and users)")
-
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("A user with this email already exists.")
-        return str(email)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        password = cleaned.get("password")
-        if password:
-            probe = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
-            try:
-                validate_password(password, probe)
-            except forms.ValidationError as error:
-                self.add_error("password", error)
-        return cleaned

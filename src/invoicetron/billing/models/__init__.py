@@ -10,7 +10,7 @@ from invoicetron.billing.models.invoices import (
     InvoiceStatus,
     is_overdue,
 )
-from invoicetron.billing.models.parties import Client, Contact, Product
+from invoicetron.billing.models.parties import Client, Contact, Product, document_currency
 from invoicetron.billing.models.payments import Payment, PaymentMethod
 from invoicetron.billing.models.setup import (
     BusinessProfile,
@@ -18,6 +18,7 @@ from invoicetron.billing.models.setup import (
     NumberCounter,
     NumberSeries,
     TaxRate,
+    business_today,
 )
 
 __all__ = [
@@ -41,5 +42,7 @@ __all__ = [
     "PaymentMethod",
     "Product",
     "TaxRate",
+    "business_today",
+    "document_currency",
     "is_overdue",
 ]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 
 from invoicetron.billing.models.common import currency_check, currency_field
-from invoicetron.billing.models.setup import TaxRate
+from invoicetron.billing.models.setup import BusinessProfile, TaxRate
 
 
 class Client(models.Model):
@@ -33,7 +35,11 @@ class Client(models.Model):
         constraints: ClassVar = [
             currency_check("currency", "billing_client_currency_iso", allow_blank=True)
         ]
-        indexes: ClassVar = [models.Index(fields=["archived", "name"])]
+        indexes: ClassVar = [
+            models.Index(fields=["archived", "name"]),
+            # Searches by name (`name__icontains`) in the client and invoice lists (migration 0006).
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="billing_client_name_trgm"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -41,6 +47,18 @@ class Client(models.Model):
     @property
     def primary_contact(self) -> Contact | None:
         return next((c for c in self.contacts.all() if c.is_primary), None)
+
+
+def document_currency(
+    client: Client | None, chosen: str | None = None, *, profile: BusinessProfile | None = None
+) -> str:
+    """The currency of a new document: the one chosen, else the client's, else the business's
+    base currency (`profile`, when the caller has it loaded already)."""
+    if chosen:
+        return chosen
+    if client is not None and client.currency:
+        return client.currency
+    return (profile or BusinessProfile.load()).base_currency
 
 
 class Contact(models.Model):

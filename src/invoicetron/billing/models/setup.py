@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from invoicetron.billing.dates import local_date
+from invoicetron.billing.formatting import tax_label
 from invoicetron.billing.models.common import currency_check, currency_field
 from invoicetron.billing.numbering import Reset, validate_pattern
 
@@ -62,6 +65,20 @@ class BusinessProfile(models.Model):
             raise ValidationError({"logo": "The logo must be an image (PNG, JPEG or SVG)."})
 
 
+def business_today(
+    profile: BusinessProfile | None = None, *, at: datetime.datetime | None = None
+) -> datetime.date:
+    """Today's date where the business is (its time zone), not where the server is; with `at`,
+    that moment's date there (the day a quote was accepted, as the business and client say it)."""
+    if profile is None:
+        # Only the time zone is needed: reading one column keeps lists from loading the whole
+        # profile (the logo included) on every request. No profile yet means UTC, the default.
+        time_zone = BusinessProfile.objects.values_list("time_zone", flat=True).first() or "UTC"
+    else:
+        time_zone = profile.time_zone
+    return local_date(time_zone, at)
+
+
 class TaxRate(models.Model):
     name = models.CharField(max_length=64)
     rate = models.DecimalField(
@@ -83,7 +100,7 @@ class TaxRate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} {self.rate.normalize():f} %"
+        return tax_label(self.name, self.rate)
 
 
 class DocumentKind(models.TextChoices):

@@ -15,7 +15,8 @@ Invoices (drafts → issued → sent → partially paid → paid, or credited):
 - `delete_draft(invoice, *, by)` — drafts only; an issued invoice is never deleted.
 - `duplicate_invoice(invoice, *, by) -> Invoice` — a new draft like any invoice (no number, no
   dates); `preview.preview_totals(lines, currency, …)` — a draft's totals while it is typed.
-- `draft_lines(invoice) -> [LineData]`, `validate_line(line, currency) -> LineData` (for forms).
+- `draft_lines(invoice) -> [LineData]`, `validate_line(line, currency) -> LineData` (for forms);
+  both from `billing.lines`, the lines every document shares (checks, forms, display rows).
 - `issue_invoice(invoice, *, by, issue_date=None, exchange_rate=None) -> Invoice` — takes the
   next number of the invoice's series (gapless, locked counter), sets the due date from the
   payment terms, records the exchange rate (required when currency ≠ base currency), freezes the
@@ -44,9 +45,12 @@ Simple records (BusinessProfile, Client, Contact, Product, TaxRate, NumberSeries
 Numbering and trail:
 - `default_series(kind) -> NumberSeries` (created on first use), `business_today()`.
 - `events_for_invoice(invoice_id)` — the invoice's audit trail (itself, payments, credit notes).
-PDF: `invoicetron.billing.pdf.render_invoice_pdf(invoice)`, `render_credit_note_pdf(note)`.
+PDF: `invoicetron.billing.pdf.render_invoice_pdf(invoice)`, `render_credit_note_pdf(note)`,
+`render_document_pdf(snapshot, template=…, title=…)` for any document with a snapshot.
 """
 
+from invoicetron.billing.lines import LineData, validate_line
+from invoicetron.billing.models import business_today
 from invoicetron.billing.services.audit import events_for_invoice
 from invoicetron.billing.services.credit_notes import (
     CreditLine,
@@ -55,16 +59,14 @@ from invoicetron.billing.services.credit_notes import (
 )
 from invoicetron.billing.services.drafts import (
     DRAFT_FIELDS,
-    LineData,
     create_draft,
     delete_draft,
     draft_lines,
     duplicate_invoice,
     invoice_totals,
     update_draft,
-    validate_line,
 )
-from invoicetron.billing.services.issuing import business_today, issue_invoice, mark_sent
+from invoicetron.billing.services.issuing import issue_invoice, mark_sent
 from invoicetron.billing.services.numbering import default_series
 from invoicetron.billing.services.payments import delete_payment, record_payment
 from invoicetron.billing.services.records import (

@@ -24,6 +24,8 @@ from django.db.models import Sum
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
+from invoicetron.billing.formatting import plain
+from invoicetron.billing.lines import snapshot_money_line
 from invoicetron.billing.models import (
     AuditAction,
     BusinessProfile,
@@ -32,12 +34,13 @@ from invoicetron.billing.models import (
     DocumentKind,
     Invoice,
     InvoiceLine,
+    business_today,
 )
 from invoicetron.billing.services.audit import record
-from invoicetron.billing.services.issuing import business_snapshot, business_today
+from invoicetron.billing.services.issuing import business_snapshot
 from invoicetron.billing.services.numbering import default_series, take_next_number
 from invoicetron.billing.services.settlement import settle
-from invoicetron.billing.services.validation import checked_number, merge
+from invoicetron.billing.validation import checked_number, merge
 
 
 @dataclass(frozen=True)
@@ -65,19 +68,8 @@ def _money_lines(invoice: Invoice, quantities: Mapping[int, Decimal]) -> list[mo
     for row in invoice.snapshot["lines"] if invoice.snapshot else []:
         quantity = quantities.get(row["id"], Decimal(0))
         if quantity:
-            result.append(_frozen_line(row, quantity))
+            result.append(snapshot_money_line(row, quantity))
     return result
-
-
-def _frozen_line(row: Mapping[str, Any], quantity: Decimal) -> money.Line:
-    return money.Line(
-        quantity=quantity,
-        unit_price=Decimal(row["unit_price"]),
-        taxes=tuple(money.Tax(tax["name"], Decimal(tax["rate"])) for tax in row["taxes"]),
-        discount=money.Discount(
-            money.DiscountKind(row["discount_type"]), Decimal(row["discount_value"])
-        ),
-    )
 
 
 def _discount_ratio(invoice: Invoice) -> money.Discount:
@@ -99,7 +91,7 @@ def credit_figures(
     return money.credit_note_totals(
         _money_lines(invoice, remaining),
         _money_lines(invoice, after),
-        [_frozen_line(rows[key], quantity) for key, quantity in requested.items()],
+        [snapshot_money_line(rows[key], quantity) for key, quantity in requested.items()],
         invoice.currency,
         prices_include_tax=invoice.prices_include_tax,
         discount=_discount_ratio(invoice),
@@ -135,9 +127,9 @@ def _requested(
         if line.invoice_line_id not in remaining:
             errors.append(ValidationError({field: "This line is not on the invoice."}))
         elif quantity > remaining[line.invoice_line_id] - requested[line.invoice_line_id]:
-            left = remaining[line.invoice_line_id].normalize()
+            left = plain(remaining[line.invoice_line_id])
             errors.append(
-                ValidationError({field: f"Only {left:f} of this line can still be credited."})
+                ValidationError({field: f"Only {left} of this line can still be credited."})
             )
         elif quantity > 0:
             requested[line.invoice_line_id] += quantity

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
+from invoicetron.billing.lines import money_line
 from invoicetron.billing.models import (
     AuditAction,
     BusinessProfile,
@@ -21,31 +21,14 @@ from invoicetron.billing.models import (
     Invoice,
     InvoiceLine,
     InvoiceStatus,
+    business_today,
 )
 from invoicetron.billing.services.audit import record
-from invoicetron.billing.services.drafts import compute_draft_totals, money_line
+from invoicetron.billing.services.drafts import compute_draft_totals
 from invoicetron.billing.services.numbering import take_next_number
-from invoicetron.billing.services.validation import checked_number
+from invoicetron.billing.validation import checked_number
 
 SNAPSHOT_VERSION = 1
-
-
-def business_today(
-    profile: BusinessProfile | None = None, *, at: datetime.datetime | None = None
-) -> datetime.date:
-    """Today's date where the business is (its time zone), not where the server is; with `at`,
-    that moment's date there (the day a quote was accepted, as the business and client say it)."""
-    if profile is None:
-        # Only the time zone is needed: reading one column keeps lists from loading the whole
-        # profile (the logo included) on every request. No profile yet means UTC, the default.
-        time_zone = BusinessProfile.objects.values_list("time_zone", flat=True).first() or "UTC"
-    else:
-        time_zone = profile.time_zone
-    try:
-        zone = zoneinfo.ZoneInfo(time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    return timezone.localdate(at, timezone=zone)
 
 
 def business_snapshot(profile: BusinessProfile) -> dict[str, Any]:

@@ -9,12 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from invoicetron.accounts.models import User
-from invoicetron.billing.models import AuditAction, Invoice, Payment, PaymentMethod
+from invoicetron.billing.models import AuditAction, Invoice, Payment, PaymentMethod, business_today
 from invoicetron.billing.money import format_amount
 from invoicetron.billing.services.audit import field_values, record
-from invoicetron.billing.services.issuing import business_today
 from invoicetron.billing.services.settlement import settle
-from invoicetron.billing.services.validation import checked_amount
+from invoicetron.billing.validation import checked_amount
 
 
 @transaction.atomic

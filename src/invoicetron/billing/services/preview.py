@@ -15,13 +15,13 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 
 from invoicetron.billing import money
-from invoicetron.billing.models import DiscountType
-from invoicetron.billing.services.drafts import (
+from invoicetron.billing.lines import (
     LineData,
     checked_discount,
     money_line,
     validate_line,
 )
+from invoicetron.billing.models import DiscountType
 
 
 @dataclass

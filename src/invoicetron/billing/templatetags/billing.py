@@ -1,4 +1,4 @@
-"""Template helpers for the billing pages: amounts, query strings and audit values."""
+"""Template helpers for the billing pages: amounts and audit values."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from invoicetron.billing import money
+from invoicetron.billing.formatting import plain
 from invoicetron.billing.models import AuditEvent, InvoiceStatus
 
 register = template.Library()
@@ -25,20 +25,7 @@ def amount(value: Decimal | str | None, currency: str) -> str:
     return money.format_amount(Decimal(value), currency)
 
 
-@register.filter
-def plain(value: Decimal | str | None) -> str:
-    """A quantity or rate without trailing zeros: 3.000 → 3, 9.975 → 9.975."""
-    if value is None or value == "":
-        return ""
-    return f"{Decimal(value).normalize():f}"
-
-
-@register.simple_tag
-def query(request: HttpRequest, name: str, value: Any) -> str:
-    """The current query string with one parameter replaced (for pagination links)."""
-    params = request.GET.copy()
-    params[name] = value
-    return "?" + params.urlencode()
+register.filter("plain", plain)  # a quantity or rate without trailing zeros: 3.000 → 3
 
 
 # Bookkeeping fields the trail row already says (who, when) or that mean nothing to a reader.
@@ -111,7 +98,7 @@ _STATUS_LABELS = dict(InvoiceStatus.choices)
 @register.simple_tag
 def status_badge(invoice: Any, today: Any) -> str:
     """An invoice's status badge, and an Overdue badge when it is (one call: lists show one a row,
-    and an include per row cost a new context)."""
+    and an include per row cost a new context). A fast path: see FAST_PATHS in __init__.py."""
     # The status's label from a dict: `get_status_display()` hashes the choices on every call.
     label = _STATUS_LABELS.get(invoice.status)
     if label is None:
@@ -122,11 +109,18 @@ def status_badge(invoice: Any, today: Any) -> str:
     return badge
 
 
+@register.filter
+def overdue_on(invoice: Any, today: Any) -> bool:
+    """`invoice.is_overdue(today)` for templates (the status badge's twin)."""
+    return bool(invoice.is_overdue(today))
+
+
 @register.simple_tag
 def filter_fields(form: Any) -> str:
-    """The invoice list's filter fields (status, dates, client), as `_field.html` and Django's
-    widgets render them, without a template per widget and option. "" when a field has an
-    error: the template then renders the fields the usual way, with their error messages."""
+    """The invoice list's filter fields (status, dates, client), as their twin
+    billing/twins/filter_fields.html renders them, without a template per widget and option. ""
+    when a field has an error: the list then includes the twin, which shows the messages. A fast
+    path: see FAST_PATHS in __init__.py."""
     if form.is_bound and form.errors:
         return ""
 

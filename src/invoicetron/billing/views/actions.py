@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from invoicetron.accounts.acting import acting_user
 from invoicetron.billing import money, services
-from invoicetron.billing.forms.errors import place_errors
 from invoicetron.billing.forms.invoices import (
     CreditLineFormSet,
     CreditNoteForm,
@@ -20,9 +20,9 @@ from invoicetron.billing.forms.invoices import (
     PaymentForm,
 )
 from invoicetron.billing.models import Invoice, Payment
-from invoicetron.billing.permissions import member_required
-from invoicetron.billing.views.common import acting_user
 from invoicetron.billing.views.invoices import get_invoice, invoice_context
+from invoicetron.web.errors import place_errors
+from invoicetron.web.permissions import member_required
 
 
 def _invoice_page(request: HttpRequest, invoice: Invoice, **forms: Any) -> HttpResponse:

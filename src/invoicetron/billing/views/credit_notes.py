@@ -8,10 +8,11 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from invoicetron.billing.caching import billing_count
 from invoicetron.billing.forms.invoices import CreditNoteFilterForm
 from invoicetron.billing.models import Client, CreditNote
-from invoicetron.billing.permissions import member_required
-from invoicetron.billing.views.common import paginate
+from invoicetron.web.lists import paginate
+from invoicetron.web.permissions import member_required
 
 LIST_FIELDS = (
     "id",
@@ -51,6 +52,6 @@ def filtered_credit_notes(data: dict[str, Any]) -> tuple[QuerySet[CreditNote], C
 def credit_note_list(request: HttpRequest) -> HttpResponse:
     form = CreditNoteFilterForm(request.GET)
     notes, client = filtered_credit_notes(form.cleaned_data if form.is_valid() else {})
-    page = paginate(request, notes, keep_count=True)
+    page = paginate(request, notes, count=billing_count)
     context = {"form": form, "page": page, "client": client}
     return render(request, "billing/credit_notes/list.html", context)

@@ -1,43 +1,40 @@
-"""Writing drafts: the header form and its lines (added and removed in place with htmx)."""
+"""Writing drafts: the header form and its lines (added and removed in place with htmx).
+
+`draft_form_page` and `render_draft_form` are the one draft flow of every document with lines:
+invoices here, quotes (quotes.views) and recurring schedules (automation.views.recurring).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from invoicetron.accounts.acting import acting_user
 from invoicetron.billing import services
-from invoicetron.billing.forms.errors import place_errors
-from invoicetron.billing.forms.invoices import (
-    InvoiceForm,
+from invoicetron.billing.formatting import plain
+from invoicetron.billing.forms.invoices import InvoiceForm
+from invoicetron.billing.lines import (
+    MAX_LINES,
+    LineData,
     LineFormSet,
     TaxOptions,
     kept_line_forms,
+    line_formset,
     line_initial,
-    plain,
     product_initial,
+    submitted_lines,
 )
-from invoicetron.billing.models import BusinessProfile, Client, Invoice, Product
-from invoicetron.billing.permissions import member_required
-from invoicetron.billing.views.common import acting_user
+from invoicetron.billing.models import Client, Invoice, Product, document_currency
 from invoicetron.billing.views.invoices import get_invoice
-
-MAX_LINES = 200
-
-
-def _formset(
-    data: Any, tax_options: TaxOptions, initial: list[dict[str, Any]] | None = None
-) -> Any:
-    return LineFormSet(
-        data,
-        initial=initial,
-        prefix="lines",
-        form_kwargs={"tax_options": tax_options, "empty_permitted": False},
-    )
+from invoicetron.web.errors import place_errors
+from invoicetron.web.permissions import member_required
 
 
 def _header(data: dict[str, Any], invoice: Invoice | None) -> dict[str, Any]:
@@ -45,7 +42,7 @@ def _header(data: dict[str, Any], invoice: Invoice | None) -> dict[str, Any]:
     client: Client = data["client"]
     currency = data["currency"] or None
     if invoice is not None and currency is None:
-        currency = client.currency or BusinessProfile.load().base_currency
+        currency = document_currency(client)
     series = data["series"] or (invoice.series if invoice is not None else None)
     return {
         "client": client,
@@ -61,42 +58,71 @@ def _header(data: dict[str, Any], invoice: Invoice | None) -> dict[str, Any]:
     }
 
 
-def _save(request: HttpRequest, invoice: Invoice | None, form: Any, formset: Any) -> Any:
-    """The saved invoice, or the messages that belong to no field (the others are placed)."""
-    kept = kept_line_forms(formset)
-    product_ids = [form.cleaned_data["product"] for form in kept if form.cleaned_data["product"]]
-    products = Product.objects.in_bulk(product_ids)
-    lines = [line_form.line_data(products) for line_form in kept]
-    header = _header(form.cleaned_data, invoice)
-    try:
+def _page(request: HttpRequest, invoice: Invoice | None, initial: dict[str, Any]) -> HttpResponse:
+    used = list(invoice.lines.values_list("taxes", flat=True)) if invoice else []
+
+    def save(data: dict[str, Any], lines: list[LineData]) -> Invoice:
+        header = _header(data, invoice)
         if invoice is None:
             return services.create_draft(by=acting_user(request), lines=lines, **header)
         return services.update_draft(invoice, by=acting_user(request), lines=lines, **header)
-    except ValidationError as error:
-        return place_errors(error, form, line_forms=kept)
 
+    def saved(result: Invoice) -> HttpResponse:
+        messages.success(request, "Draft saved.")
+        return redirect("billing:invoice", pk=result.pk)
 
-def _page(request: HttpRequest, invoice: Invoice | None, initial: dict[str, Any]) -> HttpResponse:
-    used = list(invoice.lines.values_list("taxes", flat=True)) if invoice else []
-    tax_options = TaxOptions.load(also=[pk for pk in used if pk])
-    client_id = invoice.client_id if invoice else None
-    errors: list[str] = []
-    if request.method == "POST":
-        form = InvoiceForm(request.POST, current_client_id=client_id)
-        formset = _formset(request.POST, tax_options)
-        if form.is_valid() and formset.is_valid():
-            result = _save(request, invoice, form, formset)
-            if isinstance(result, Invoice):
-                messages.success(request, "Draft saved.")
-                return redirect("billing:invoice", pk=result.pk)
-            errors = result
-    else:
-        form = InvoiceForm(initial=initial, current_client_id=client_id)
-        lines = services.draft_lines(invoice) if invoice else []
-        formset = _formset(None, tax_options, [line_initial(line) for line in lines] or [{}])
-    return render_draft_form(
-        request, "billing/invoices/form.html", {"invoice": invoice}, form, formset, errors
+    return draft_form_page(
+        request,
+        template="billing/invoices/form.html",
+        document={"invoice": invoice},
+        form_class=InvoiceForm,
+        client_id=invoice.client_id if invoice else None,
+        tax_options=TaxOptions.load(also=[pk for pk in used if pk]),
+        initial=initial,
+        initial_lines=lambda: services.draft_lines(invoice) if invoice else [],
+        save=save,
+        saved=saved,
     )
+
+
+def draft_form_page(
+    request: HttpRequest,
+    *,
+    template: str,
+    document: dict[str, Any],
+    form_class: type[Any],
+    client_id: int | None,
+    tax_options: TaxOptions,
+    initial: dict[str, Any],
+    initial_lines: Callable[[], Sequence[LineData]],
+    save: Callable[[dict[str, Any], list[LineData]], Any],
+    saved: Callable[[Any], HttpResponse],
+    formset_class: type[forms.BaseFormSet] = LineFormSet,
+) -> HttpResponse:
+    """The draft form of an invoice, a quote or a recurring schedule, one flow for all three.
+
+    GET shows the header form (`form_class`, `initial`) and the line rows (`initial_lines()`, or
+    one empty row). POST checks both, then calls `save(cleaned header, lines)` — a service that
+    raises ValidationError keyed like the form — and answers `saved(result)`; a refusal shows the
+    form again, each error beside its field (the others above the form), with status 400.
+    """
+    errors: list[Any] = []
+    if request.method == "POST":
+        form = form_class(request.POST, current_client_id=client_id)
+        formset = line_formset(request.POST, tax_options, formset_class=formset_class)
+        if form.is_valid() and formset.is_valid():
+            kept = kept_line_forms(formset)
+            try:
+                result = save(form.cleaned_data, submitted_lines(kept))
+            except ValidationError as error:
+                errors = place_errors(error, form, line_forms=kept)
+            else:
+                return saved(result)
+    else:
+        form = form_class(initial=initial, current_client_id=client_id)
+        rows = [line_initial(line) for line in initial_lines()] or [{}]
+        formset = line_formset(None, tax_options, rows, formset_class=formset_class)
+    return render_draft_form(request, template, document, form, formset, errors)
 
 
 def render_draft_form(
@@ -107,7 +133,8 @@ def render_draft_form(
     formset: Any,
     errors: list[Any],
 ) -> HttpResponse:
-    """The draft page of an invoice or a quote: one form, its lines, and the product picker."""
+    """The draft page of an invoice, a quote or a recurring schedule: one form, its lines, and the
+    product picker."""
     context = {
         **document,
         "form": form,
@@ -153,7 +180,7 @@ def line_row(request: HttpRequest) -> HttpResponse:
         else None
     )
     tax_options = TaxOptions.load()
-    formset = _formset(None, tax_options)
+    formset = line_formset(None, tax_options)
     form = formset.form(
         prefix=formset.add_prefix(index),
         initial=product_initial(product) if product else None,

@@ -6,11 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from invoicetron.billing.forms.invoices import LineFormSet, TaxOptions, TotalsForm
-from invoicetron.billing.models import BusinessProfile
-from invoicetron.billing.permissions import member_required
-from invoicetron.billing.services import LineData
+from invoicetron.billing.forms.invoices import TotalsForm
+from invoicetron.billing.lines import LineData, LineFormSet, TaxOptions
+from invoicetron.billing.models import document_currency
 from invoicetron.billing.services.preview import preview_totals
+from invoicetron.web.permissions import member_required
 
 # The tax ids a request may name: more than any real form sends, few enough to look up at once.
 MAX_TAX_IDS = 1000
@@ -24,11 +24,7 @@ def draft_totals(request: HttpRequest) -> HttpResponse:
     header.is_valid()  # invalid fields are left out of cleaned_data and fall back below
     data = header.cleaned_data
     client = data.get("client")
-    currency = (
-        data.get("currency")
-        or (client.currency if client else "")
-        or BusinessProfile.load().base_currency
-    )
+    currency = document_currency(client, data.get("currency"))
     posted_taxes = [
         value
         for key in request.POST

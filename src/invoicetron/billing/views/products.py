@@ -8,12 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from invoicetron.accounts.acting import acting_user
 from invoicetron.billing import services
-from invoicetron.billing.forms.errors import place_errors
 from invoicetron.billing.forms.parties import ProductForm
 from invoicetron.billing.models import Product
-from invoicetron.billing.permissions import member_required
-from invoicetron.billing.views.common import acting_user, paginate, search_text
+from invoicetron.web.errors import place_errors
+from invoicetron.web.lists import paginate, search_text
+from invoicetron.web.permissions import member_required
 
 
 @member_required

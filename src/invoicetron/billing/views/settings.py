@@ -11,12 +11,13 @@ from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from invoicetron.accounts.acting import acting_user
 from invoicetron.billing import services
-from invoicetron.billing.forms.errors import place_errors
 from invoicetron.billing.forms.setup import BusinessProfileForm, NumberSeriesForm, TaxRateForm
 from invoicetron.billing.models import BusinessProfile, NumberSeries, TaxRate
-from invoicetron.billing.permissions import member_required, owner_required
-from invoicetron.billing.views.common import acting_user, paginate
+from invoicetron.web.errors import place_errors
+from invoicetron.web.lists import paginate
+from invoicetron.web.permissions import member_required, owner_required
 
 
 def _save_form(request: HttpRequest, form: ModelForm[Any]) -> tuple[Model | None, list[str]]:

@@ -14,7 +14,6 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from invoicetron.cli import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, CommandFailed
 from invoicetron.ops import k8s_names as names
 from invoicetron.ops.k8s import (
     data,
@@ -31,6 +30,7 @@ from invoicetron.ops.k8s.deploy import DeployRefused
 from invoicetron.ops.k8s.environments import Environment, environment, find_manifests
 from invoicetron.ops.k8s.kubectl import Kubectl, KubectlError
 from invoicetron.ops.k8s.manifests import ManifestError
+from invoicetron.ops.setup import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, CommandFailed
 
 
 def say(message: str) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from invoicetron.billing import services
+from invoicetron.billing.formatting import plain
 from invoicetron.billing.models import (
     BusinessProfile,
     Client,
@@ -22,6 +23,7 @@ from invoicetron.billing.models import (
     Invoice,
     InvoiceStatus,
     NumberSeries,
+    document_currency,
 )
 from invoicetron.billing.money import MoneyError, check_currency
 from invoicetron.billing.numbering import period_key
@@ -142,8 +144,7 @@ class InvoiceImport:
         planned.status = status
         planned.client = cells.read(lambda: self._client(row), None)
         planned.series = cells.read(lambda: self._series_of(row), None)
-        client_currency = planned.client.currency if planned.client else ""
-        currency = row.text("currency") or client_currency or self.profile.base_currency
+        currency = document_currency(planned.client, row.text("currency"), profile=self.profile)
         try:
             currency = check_currency(currency)
         except MoneyError as error:
@@ -324,7 +325,7 @@ class InvoiceImport:
                     planned,
                     planned.first,
                     name,
-                    f"The file says {expected}; the invoice's lines give {actual.normalize():f}.",
+                    f"The file says {expected}; the invoice's lines give {plain(actual)}.",
                 )
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from invoicetron.billing.models import BusinessProfile
 from invoicetron.reports.charts import aging_bars, month_chart
 from invoicetron.reports.dashboard import build_dashboard
+from invoicetron.web.permissions import member_required
 
 
 def dashboard_context(profile: BusinessProfile | None = None) -> dict[str, Any]:
@@ -23,6 +23,6 @@ def dashboard_context(profile: BusinessProfile | None = None) -> dict[str, Any]:
     }
 
 
-@login_required
+@member_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/dashboard.html", dashboard_context())

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -20,6 +19,7 @@ from invoicetron.reports.forms import MappingForm
 from invoicetron.reports.importers.runner import KINDS, mapping_problems
 from invoicetron.reports.importers.values import Existing
 from invoicetron.reports.models import ImportRun, ImportState
+from invoicetron.web.permissions import member_required
 
 REFRESH_SECONDS = 2
 
@@ -35,7 +35,7 @@ def _parsed(run: ImportRun) -> ParsedFile:
         raise Http404("This import's file is no longer here: upload it again.") from error
 
 
-@login_required
+@member_required
 def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
     if run.running or run.state == ImportState.IMPORTED:
@@ -93,7 +93,7 @@ def _lines(result: dict[str, Any], *, done: bool) -> list[str]:
     return lines
 
 
-@login_required
+@member_required
 def import_status(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
     if run.state == ImportState.MAPPING:
@@ -120,7 +120,7 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/import_status.html", context)
 
 
-@login_required
+@member_required
 @require_POST
 def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)

@@ -10,19 +10,20 @@ import datetime
 from collections.abc import Iterator
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
-from invoicetron.billing.models import BusinessProfile
+from invoicetron.billing.formatting import plain
+from invoicetron.billing.models import BusinessProfile, Payment
 from invoicetron.billing.services import business_today
 from invoicetron.reports import sales as figures
 from invoicetron.reports.aging import BUCKETS, aging_by_client, aging_total
 from invoicetron.reports.amounts import Base, DateRange
-from invoicetron.reports.csvio.exports import amount
-from invoicetron.reports.csvio.writer import csv_response
+from invoicetron.reports.csvio.exports import CURSOR_ROWS, amount, in_transaction
+from invoicetron.reports.csvio.writer import csv_response, export_response
 from invoicetron.reports.forms import AgingForm, DateRangeForm, SalesForm
+from invoicetron.web.permissions import member_required
 
 
 def _quarter_start(day: datetime.date) -> datetime.date:
@@ -65,12 +66,12 @@ def _stem(name: str, dates: DateRange) -> str:
     return f"{name}_{dates.start or 'start'}_{dates.end or 'end'}.csv"
 
 
-@login_required
+@member_required
 def index(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/index.html")
 
 
-@login_required
+@member_required
 def sales(request: HttpRequest) -> HttpResponseBase:
     base, today = _setup(request)
     form = SalesForm(request.GET or None)
@@ -122,7 +123,7 @@ def _sales_cells(row: figures.SalesRow, kind: str, base: Base) -> list[Any]:
     ]
 
 
-@login_required
+@member_required
 def tax(request: HttpRequest) -> HttpResponseBase:
     base, today = _setup(request)
     form = DateRangeForm(request.GET or None)
@@ -148,7 +149,7 @@ def tax(request: HttpRequest) -> HttpResponseBase:
         body: list[list[Any]] = [
             [
                 row.name,
-                f"{row.rate.normalize():f}",
+                plain(row.rate),
                 row.invoices,
                 amount(row.invoiced_base, cur),
                 amount(row.invoiced_tax, cur),
@@ -175,7 +176,7 @@ def tax(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-@login_required
+@member_required
 def aging(request: HttpRequest) -> HttpResponseBase:
     base, today = _setup(request)
     form = AgingForm(request.GET or None)
@@ -208,7 +209,7 @@ def aging(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-@login_required
+@member_required
 def payments(request: HttpRequest) -> HttpResponseBase:
     base, today = _setup(request)
     form = DateRangeForm(request.GET or None)
@@ -225,7 +226,9 @@ def payments(request: HttpRequest) -> HttpResponseBase:
             "base_amount",
             "base_currency",
         ]
-        return csv_response(request, _stem("payments", dates), header, _payment_cells(base, dates))
+        return export_response(
+            request, _stem("payments", dates), header, lambda: _payment_cells(base, dates)
+        )
     summary = figures.payments_summary(base, dates)
     listed = list(figures.payment_rows(base, dates)[: figures.PAYMENTS_LISTED])
     return _page(
@@ -241,16 +244,33 @@ def payments(request: HttpRequest) -> HttpResponseBase:
 
 
 def _payment_cells(base: Base, dates: DateRange) -> Iterator[list[Any]]:
-    for payment in figures.payment_rows(base, dates).iterator(500):
-        invoice = payment.invoice
+    return in_transaction(_payment_report_rows(base, dates))
+
+
+def _payment_report_rows(base: Base, dates: DateRange) -> Iterator[list[Any]]:
+    methods = {value: str(label) for value, label in Payment._meta.get_field("method").flatchoices}
+    # mypy's Django plugin cannot see the base_amount that payment_rows annotates.
+    payments = figures.payment_rows(base, dates).values_list(  # type: ignore[misc]
+        "date",
+        "invoice__number",
+        "invoice__client__name",
+        "method",
+        "reference",
+        "amount",
+        "invoice__currency",
+        "base_amount",
+    )
+    for day, number, client, method, reference, paid, currency, in_base in payments.iterator(
+        CURSOR_ROWS
+    ):
         yield [
-            payment.date.isoformat(),
-            invoice.number,
-            invoice.client.name,
-            payment.get_method_display(),
-            payment.reference,
-            amount(payment.amount, invoice.currency),
-            invoice.currency,
-            amount(getattr(payment, "base_amount", None), base.currency),
+            day.isoformat(),
+            number,
+            client,
+            methods.get(method, method),
+            reference,
+            amount(paid, currency),
+            currency,
+            amount(in_base, base.currency),
             base.currency,
         ]

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from invoicetron.accounts.models import User
+from invoicetron.accounts.acting import acting_user
 from invoicetron.reports.csvio import exports
 from invoicetron.reports.csvio.columns import (
     CLIENT_COLUMNS,
@@ -20,10 +18,11 @@ from invoicetron.reports.csvio.columns import (
     PRODUCT_COLUMNS,
 )
 from invoicetron.reports.csvio.reader import MAX_FILE_BYTES, FileRefused, ParsedFile, parse
-from invoicetron.reports.csvio.writer import csv_response
+from invoicetron.reports.csvio.writer import export_response
 from invoicetron.reports.forms import UploadForm
 from invoicetron.reports.importers.runner import KINDS, guess_mapping
 from invoicetron.reports.models import ImportRun
+from invoicetron.web.permissions import member_required
 
 EXPORTS = {
     "clients": (CLIENT_COLUMNS, exports.client_rows),
@@ -34,22 +33,15 @@ EXPORTS = {
 STALE_AFTER = datetime.timedelta(days=1)
 
 
-def _user(request: HttpRequest) -> User:
-    """The signed-in user (every view here requires one)."""
-    if not isinstance(request.user, User):
-        raise PermissionDenied
-    return request.user
-
-
-@login_required
+@member_required
 def export_csv(request: HttpRequest, kind: str) -> HttpResponseBase:
     if kind not in EXPORTS:
         raise Http404("No such export.")
     columns, rows = EXPORTS[kind]
-    return csv_response(request, f"{kind}.csv", columns, rows())
+    return export_response(request, f"{kind}.csv", columns, rows)
 
 
-@login_required
+@member_required
 def data(request: HttpRequest) -> HttpResponse:
     """Exports, and the first import step (upload)."""
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -78,7 +70,7 @@ def _store(
         kind=kind,
         filename=name[:255],
         content=content,
-        created_by=_user(request),
+        created_by=acting_user(request),
         mapping=guess_mapping(kind, parsed.header),
         rows_total=parsed.rows_read,
     )

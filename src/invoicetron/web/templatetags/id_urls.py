@@ -18,6 +18,8 @@ register = template.Library()
 STAND_IN = 90_817_263_544_536_271  # an id no address contains otherwise
 
 
+# An lru_cache, not settings.CACHES: a shape follows from its arguments and the code (the
+# URLconf) only, never from data, so nothing can make it stale.
 @functools.lru_cache(maxsize=256)
 def _around_id(name: str, leading: tuple[str, ...], prefix: str, urlconf: str | None) -> list[str]:
     """The address split where the id goes; [] when the stand-in is refused."""

@@ -1,39 +1,38 @@
-"""The page frame's navigation, as one call.
+"""The page frame's navigation and settings tabs, each as one call; pagination links.
 
 Every signed-in page shows the same links: reversing nine URL names and comparing nine path
 prefixes in the template cost about 1 ms a page, so the addresses are reversed once per
-process (and per script prefix, which is all they depend on) and the tag only marks the
-current section.
+process (and per script prefix and set of links, which is all they depend on) and the tags only
+mark the current one. The links themselves are registered by the apps (web.navigation);
+web/base.html and web/_settings_tabs.html write the HTML.
 """
 
 from __future__ import annotations
 
 import functools
+from typing import Any, NamedTuple
 
 from django import template
+from django.http import HttpRequest
 from django.urls import get_script_prefix, reverse
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString, mark_safe
+
+from invoicetron.web.navigation import Link, sections, settings_tabs
 
 register = template.Library()
 
-# (label, URL name, the path prefixes of its section, shown to owners only)
-SECTIONS: tuple[tuple[str, str, tuple[str, ...], bool], ...] = (
-    ("Home", "web:home", (), False),
-    ("Invoices", "billing:invoices", ("/invoices/",), False),
-    ("Credit notes", "billing:credit_notes", ("/credit-notes/",), False),
-    ("Quotes", "quotes:list", ("/quotes/",), False),
-    ("Recurring", "automation:recurring", ("/recurring/",), False),
-    ("Clients", "billing:clients", ("/clients/",), False),
-    ("Products", "billing:products", ("/products/",), False),
-    ("Reports", "reports:index", ("/reports/", "/data/"), False),
-    ("Settings", "billing:settings", ("/settings/",), True),
-)
+
+class NavLink(NamedTuple):
+    address: str
+    label: str
+    current: bool
 
 
-@functools.lru_cache(maxsize=8)
-def _addresses(script_prefix: str) -> tuple[str, ...]:
-    return tuple(reverse(name) for _label, name, _prefixes, _owner in SECTIONS)
+# An lru_cache, not settings.CACHES: the addresses follow from the code (the URLconf) and the
+# script prefix only, never from data, so nothing can make them stale.
+@functools.lru_cache(maxsize=16)
+def _addresses(script_prefix: str, links: tuple[Link, ...]) -> tuple[str, ...]:
+    # `script_prefix` is only part of the key: reverse() reads the current script prefix itself.
+    return tuple(reverse(link.url_name) for link in links)
 
 
 def _is_current(path: str, prefixes: tuple[str, ...]) -> bool:
@@ -42,18 +41,31 @@ def _is_current(path: str, prefixes: tuple[str, ...]) -> bool:
 
 
 @register.simple_tag
-def main_nav(path: str, is_owner: bool) -> SafeString:
-    """The section links; the one `path` (the request's path_info) is in has aria-current."""
-    current = mark_safe(' aria-current="page"')
-    addresses = _addresses(get_script_prefix())
-    return format_html_join(
-        "\n",
-        '<a href="{}"{}>{}</a>',
-        (
-            (address, current if _is_current(path, prefixes) else "", label)
-            for address, (label, _name, prefixes, owner_only) in zip(
-                addresses, SECTIONS, strict=True
-            )
-            if is_owner or not owner_only
-        ),
-    )
+def nav_links(path: str, is_owner: bool) -> list[NavLink]:
+    """The section links; `current` for the one `path` (the request's path_info) is in."""
+    links = sections()
+    addresses = _addresses(get_script_prefix(), links)
+    return [
+        NavLink(address, link.label, _is_current(path, link.paths))
+        for address, link in zip(addresses, links, strict=True)
+        if is_owner or not link.owners_only
+    ]
+
+
+@register.simple_tag
+def settings_tab_links(tab: str) -> list[NavLink]:
+    """The settings tabs; `current` for the one whose key is `tab`."""
+    links = settings_tabs()
+    addresses = _addresses(get_script_prefix(), links)
+    return [
+        NavLink(address, link.label, link.tab == tab)
+        for address, link in zip(addresses, links, strict=True)
+    ]
+
+
+@register.simple_tag
+def query(request: HttpRequest, name: str, value: Any) -> str:
+    """The current query string with one parameter replaced (for pagination links)."""
+    params = request.GET.copy()
+    params[name] = value
+    return "?" + params.urlencode()

@@ -1,4 +1,4 @@
-"""Queueing background jobs in the caller's transaction.
+"""Queueing background jobs in the caller's transaction (the enqueue API every app uses).
 
 Jobs are rows in PostgreSQL (procrastinate). In the web process procrastinate's Django connector
 writes them through Django's own connection, so a job queued inside `transaction.atomic()` exists

@@ -8,12 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from invoicetron.accounts.acting import acting_user
+from invoicetron.accounts.forms import UserCreateForm
 from invoicetron.accounts.lockout import current_locks, unlock
 from invoicetron.accounts.models import User
 from invoicetron.accounts.services import create_or_update_user, set_active, set_owner
-from invoicetron.billing.forms.setup import UserCreateForm
-from invoicetron.billing.permissions import owner_required
-from invoicetron.billing.views.common import acting_user, paginate
+from invoicetron.web.lists import paginate
+from invoicetron.web.permissions import owner_required
 
 
 @owner_required
@@ -25,7 +26,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     locks = current_locks(person.email for person in page)
     for person in page:
         person.lock = locks.get(person.email)
-    return render(request, "billing/users/list.html", {"page": page})
+    return render(request, "accounts/users/list.html", {"page": page})
 
 
 @owner_required
@@ -37,9 +38,9 @@ def create(request: HttpRequest) -> HttpResponse:
             data["email"], data["password"], owner=data["is_owner"], full_name=data["full_name"]
         )
         messages.success(request, f"{user.email} can now sign in with the password you chose.")
-        return redirect("billing:users")
+        return redirect("users:list")
     status = 400 if request.method == "POST" else 200
-    return render(request, "billing/users/form.html", {"form": form}, status=status)
+    return render(request, "accounts/users/form.html", {"form": form}, status=status)
 
 
 @require_POST
@@ -55,7 +56,7 @@ def change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "unlock": lambda: unlock(user.email, by=by),
     }
     if action not in operations:
-        return redirect("billing:users")
+        return redirect("users:list")
     try:
         operations[action]()
     except ValidationError as error:
@@ -65,4 +66,4 @@ def change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.success(request, f"{user.email} can sign in again.")
         else:
             messages.success(request, f"{user.email}: {action.replace('-', ' ')} done.")
-    return redirect("billing:users")
+    return redirect("users:list")

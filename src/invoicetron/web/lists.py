@@ -1,8 +1,9 @@
-"""Helpers every billing view uses: pagination, and the acting user."""
+"""List pages: one page of rows, and the search box's text."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -10,19 +11,22 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
-from invoicetron.accounts.models import User
-from invoicetron.billing.services.changes import billing_count
-
 PAGE_SIZE = 25
 
+Counter = Callable[[QuerySet[Any]], int]
 
-class KeptCountPaginator(Paginator):
-    """Its COUNT is reused while billing data is unchanged (see services.changes)."""
+
+class CountingPaginator(Paginator):
+    """A paginator whose COUNT comes from the caller's `counter` (e.g. a kept count)."""
+
+    def __init__(self, rows: QuerySet[Any], per_page: int, counter: Counter) -> None:
+        super().__init__(rows, per_page)
+        self.rows = rows
+        self.counter = counter
 
     @cached_property
     def count(self) -> int:
-        rows = self.object_list
-        return billing_count(rows) if isinstance(rows, QuerySet) else len(rows)
+        return self.counter(self.rows)
 
 
 def paginate(
@@ -30,17 +34,19 @@ def paginate(
     rows: QuerySet[Any],
     param: str = "page",
     *,
-    keep_count: bool = False,
+    count: Counter | None = None,
     count_full_pages: bool = False,
 ) -> Page[Any]:
     """One page of `rows` (a COUNT and a LIMIT query): no page ever loads every row.
 
-    `keep_count` for lists of billing documents, whose count at 100,000 rows costs more than the
-    page itself. `count_full_pages` for lists that are usually short, like an invoice's history:
-    the first page is read before the count, and a short first page is all the rows, so it needs
-    no COUNT."""
+    `count` replaces the COUNT query, e.g. billing's kept count for lists of billing documents,
+    whose count at 100,000 rows costs more than the page itself. `count_full_pages` for lists
+    that are usually short, like an invoice's history: the first page is read before the count,
+    and a short first page is all the rows, so it needs no COUNT."""
     number = request.GET.get(param)
-    paginator = (KeptCountPaginator if keep_count else Paginator)(rows, PAGE_SIZE)
+    paginator = (
+        Paginator(rows, PAGE_SIZE) if count is None else CountingPaginator(rows, PAGE_SIZE, count)
+    )
     if count_full_pages and _shows_first_page(number):
         first = list(rows[:PAGE_SIZE])
         if len(first) < PAGE_SIZE:
@@ -55,12 +61,6 @@ def _shows_first_page(number: str | None) -> bool:
         return int(number) == 1  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return True
-
-
-def acting_user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User), "billing views are for signed-in users only"
-    return user
 
 
 SEARCH_LENGTH = 100

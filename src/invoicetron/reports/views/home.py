@@ -1,4 +1,7 @@
-from django.contrib.auth.decorators import login_required
+"""The home page after sign-in: the dashboard and the latest invoices.
+
+Its URL keeps the name `web:home` (the page frame links to it), given in invoicetron.urls."""
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -6,11 +9,12 @@ from invoicetron.billing.models import BusinessProfile, Invoice, InvoiceStatus
 from invoicetron.billing.services import business_today
 from invoicetron.billing.views.invoices import LIST_FIELDS
 from invoicetron.reports.views.dashboard import dashboard_context
+from invoicetron.web.permissions import member_required
 
 RECENT = 8
 
 
-@login_required
+@member_required
 def home(request: HttpRequest) -> HttpResponse:
     """A cheap overview: a few aggregate queries, whatever the number of invoices."""
     profile = BusinessProfile.load()
@@ -23,4 +27,4 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     # The reports app's dashboard (outstanding, overdue, paid, charts, aging, activity).
     context |= dashboard_context(profile)
-    return render(request, "web/home.html", context)
+    return render(request, "reports/home.html", context)
