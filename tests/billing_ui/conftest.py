@@ -1,4 +1,4 @@
-"""Every billing page test signs in with the fast password hasher and has a business profile."""
+"""Every billing page test has a business profile."""
 
 from __future__ import annotations
 
@@ -8,5 +8,5 @@ from invoicetron.billing.models import BusinessProfile
 
 
 @pytest.fixture(autouse=True)
-def fast_sign_in_and_a_business(fast_passwords: None, business: BusinessProfile) -> None:
-    """Both fixtures (tests/fixtures/users.py) for every test here, asked for or not."""
+def a_business(business: BusinessProfile) -> None:
+    """The fixture (tests/fixtures/users.py) for every test here, asked for or not."""

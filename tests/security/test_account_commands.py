@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client
 
@@ -17,15 +15,6 @@ from tests.security.throttle import lock, sign_in
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 NEW_PASSWORD = "a-fresh-passphrase-from-the-operator-9"
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    # Fast in this process, while the `invoicetron` subprocess hashes with its own Argon2.
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        "django.contrib.auth.hashers.Argon2PasswordHasher",
-    ]
 
 
 def invoicetron(*args: str, stdin: str | None = None) -> tuple[int, str]:
