@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 3000
 
-.PHONY: run test lint format install clean bench image-test
+.PHONY: run test test-fast lint format install clean bench image-test
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ run: $(STAMP)  ## run Invoicetron locally on http://127.0.0.1:$(PORT) (make run 
 test: $(STAMP)  ## run the whole test suite against a real PostgreSQL 18
 	@.ci/test-prerequisites
 	$(BIN)/pytest
+
+# The edit-test loop: everything but the tests marked slow (browsers, servers, subprocesses, extra
+# PostgreSQL servers; tests/conftest.py says which). CI runs the whole suite with `make test`.
+test-fast: $(STAMP)  ## run the tests not marked slow (no browser, no servers or subprocesses)
+	$(BIN)/pytest -m "not slow"
 
 # Builds the Dockerfile with podman (on a stand-in base image: no registry is reachable here) and runs
 # the image as the Kubernetes manifest does; see deploy/testing/README.md. Needs root and podman.

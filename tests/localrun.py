@@ -13,7 +13,7 @@ from pathlib import Path
 
 import psutil
 
-from tests.conftest import cli_environment, wait_for_http
+from tests.fixtures.processes import cli_environment, wait_for_http
 
 # What the test session sets for itself and a newcomer's shell does not have.
 SESSION_ONLY = (

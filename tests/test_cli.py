@@ -7,12 +7,13 @@ from django.core.management import CommandError, call_command
 
 from invoicetron.accounts.models import User
 from invoicetron.cli import DJANGO_COMMANDS, build_parser
-from tests.conftest import cli_environment, run_cli
+from tests.fixtures.processes import cli_environment, run_cli
 from tests.localrun import cleaned_up, local_environment, postmaster_pid
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow  # runs `invoicetron` in a subprocess
 def test_help_lists_every_subcommand() -> None:
     result = run_cli("--help")
     assert result.returncode == 0
@@ -20,6 +21,7 @@ def test_help_lists_every_subcommand() -> None:
         assert command in result.stdout
 
 
+@pytest.mark.slow  # runs `invoicetron` in a subprocess
 def test_help_of_django_backed_subcommands_needs_no_configuration() -> None:
     environment = cli_environment()
     for name in ("SECRET_KEY", "DATABASE_URL", "INVOICETRON_ENV", "APP_URL"):
@@ -79,6 +81,7 @@ def test_createuser_rejects_an_invalid_email() -> None:
         call_command("createuser", email="not-an-email")
 
 
+@pytest.mark.slow  # runs `invoicetron` in a subprocess
 def test_check_exits_2_on_bad_configuration_naming_the_variable() -> None:
     environment = cli_environment(INVOICETRON_ENV="production", APP_URL="https://x.example.com")
     environment["DATABASE_URL"] = "postgresql://app:sl/ash@db:5432/app"
@@ -88,6 +91,7 @@ def test_check_exits_2_on_bad_configuration_naming_the_variable() -> None:
     assert "sl/ash" not in result.stderr + result.stdout
 
 
+@pytest.mark.slow  # runs `invoicetron` in a subprocess
 def test_check_exits_1_when_the_database_cannot_be_reached() -> None:
     environment = cli_environment(DATABASE_URL="postgresql://app:pw@127.0.0.1:1/app")
     result = run_cli("check", env=environment)
@@ -96,6 +100,7 @@ def test_check_exits_1_when_the_database_cannot_be_reached() -> None:
     assert "pw@" not in result.stdout
 
 
+@pytest.mark.slow  # runs `invoicetron` in a subprocess
 def test_check_passes_on_a_migrated_database(
     django_db_setup: None, django_db_blocker: object
 ) -> None:
@@ -132,6 +137,7 @@ def test_every_local_command_works_with_nothing_but_a_data_directory(tmp_path: P
         assert postmaster_pid(tmp_path) is None, "each command stops the database it started"
 
 
+@pytest.mark.slow  # runs `invoicetron` in a subprocess
 def test_production_still_refuses_to_run_without_a_secret_key(tmp_path: Path) -> None:
     # A configured database means a real installation: production unless INVOICETRON_ENV says not.
     environment = local_environment(tmp_path)
@@ -142,6 +148,7 @@ def test_production_still_refuses_to_run_without_a_secret_key(tmp_path: Path) ->
     assert "SECRET_KEY is not set" in result.stderr
 
 
+@pytest.mark.slow  # runs `invoicetron` in a subprocess
 def test_serve_is_the_production_server_even_without_configuration(tmp_path: Path) -> None:
     result = run_cli("serve", env=local_environment(tmp_path))
     assert result.returncode == 2
@@ -149,6 +156,7 @@ def test_serve_is_the_production_server_even_without_configuration(tmp_path: Pat
     assert not (tmp_path / "postgres").exists(), "production never starts an embedded database"
 
 
+@pytest.mark.slow  # runs `invoicetron` in a subprocess
 def test_dev_on_a_busy_port_says_so_before_starting_anything(tmp_path: Path) -> None:
     import socket
 

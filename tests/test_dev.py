@@ -16,7 +16,7 @@ import psutil
 import psycopg
 import pytest
 
-from tests.conftest import free_port, http_get, run_cli
+from tests.fixtures.processes import free_port, http_get, run_cli
 from tests.localrun import (
     cleaned_up,
     descendants,

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
 from invoicetron.accounts.models import User
-from tests.conftest import OWNER_PASSWORD
+from tests.fixtures.users import FAST_HASHER, OWNER_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +26,12 @@ def test_signing_in_with_email_and_password_opens_the_home_page(
     assert "Olivia Owner" in page.content.decode()
 
 
-def test_passwords_are_hashed_with_argon2(owner: User) -> None:
-    assert owner.password.startswith("argon2")
+def test_passwords_are_hashed_with_argon2(settings: Any) -> None:
+    # The production hashers, without the fast one every other test uses (tests/fixtures/users.py).
+    settings.PASSWORD_HASHERS = [h for h in settings.PASSWORD_HASHERS if h != FAST_HASHER]
+    user = User.objects.create_user("owner@example.com", OWNER_PASSWORD)
+    assert user.password.startswith("argon2")
+    assert user.check_password(OWNER_PASSWORD)
 
 
 def test_a_wrong_password_says_so_beside_the_form(client: Client, owner: User) -> None:

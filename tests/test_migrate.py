@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from invoicetron.ops.embedded import create_database
-from tests.conftest import cli_environment
+from tests.fixtures.processes import cli_environment
 
 pytestmark = pytest.mark.slow
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from invoicetron.accounts.models import User
-from tests.conftest import OWNER_PASSWORD
+from tests.fixtures.users import OWNER_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

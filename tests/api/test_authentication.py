@@ -8,7 +8,7 @@ from invoicetron.accounts.models import User
 from invoicetron.api.models import ApiToken
 from invoicetron.api.tokens import TOKEN_PREFIX, create_token, hash_secret, revoke_token
 from invoicetron.billing.models import AuditEvent
-from tests.api.conftest import Api
+from tests.fixtures.api import Api
 
 pytestmark = pytest.mark.django_db
 

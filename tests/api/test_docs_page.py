@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client as DjangoClient
 
-from tests.browser.conftest import screenshot
+from tests.fixtures.browser import screenshot
 
 pytestmark = pytest.mark.django_db
 

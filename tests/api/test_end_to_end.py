@@ -12,7 +12,7 @@ import pytest
 
 from invoicetron.accounts.models import User
 from invoicetron.api.tokens import create_token
-from tests.billing import factories
+from tests.fixtures import factories
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

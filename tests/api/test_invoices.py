@@ -11,8 +11,8 @@ from invoicetron.api.pagination import Page
 from invoicetron.api.routers.invoice_io import InvoiceSummaryOut, summary_fields
 from invoicetron.billing import services
 from invoicetron.billing.models import Invoice, InvoiceStatus
-from tests.api.conftest import Api
-from tests.billing import factories
+from tests.fixtures import factories
+from tests.fixtures.api import Api
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from invoicetron.accounts.models import User
-from tests.api.conftest import Api
-from tests.billing import factories
+from tests.fixtures import factories
+from tests.fixtures.api import Api
 
 
 def test_paging_with_after_returns_every_invoice_once_while_invoices_are_added(

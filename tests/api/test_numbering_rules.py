@@ -11,8 +11,8 @@ from django.db import connection
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
 from invoicetron.billing.models import DocumentKind, Invoice, NumberCounter, NumberSeries
-from tests.api.conftest import Api
-from tests.billing import factories
+from tests.fixtures import factories
+from tests.fixtures.api import Api
 
 pytestmark = pytest.mark.django_db
 MIGRATION = importlib.import_module(

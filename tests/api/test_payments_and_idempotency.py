@@ -5,8 +5,8 @@ import pytest
 from invoicetron.accounts.models import User
 from invoicetron.api.tokens import create_token
 from invoicetron.billing.models import Invoice, Payment
-from tests.api.conftest import Api
-from tests.billing import factories
+from tests.fixtures import factories
+from tests.fixtures.api import Api
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.api.conftest import Api
-from tests.billing_ui.test_query_counts import add_invoices
+from tests.fixtures.api import Api
+from tests.fixtures.factories import add_invoices
 
 
 def queries(api: Api, path: str, **params: object) -> int:

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from invoicetron.billing.models import Client
-from tests.api.conftest import Api
-from tests.billing import factories
+from tests.fixtures import factories
+from tests.fixtures.api import Api
 
 pytestmark = pytest.mark.django_db
 

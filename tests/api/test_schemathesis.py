@@ -23,7 +23,7 @@ from invoicetron.accounts.models import User
 from invoicetron.api.tokens import create_token
 from invoicetron.billing import services
 from invoicetron.billing.models import Contact
-from tests.billing import factories
+from tests.fixtures import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

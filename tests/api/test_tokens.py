@@ -10,7 +10,7 @@ from invoicetron.accounts.models import User
 from invoicetron.api.models import ApiToken
 from invoicetron.api.tokens import TOKEN_PREFIX, create_token
 from invoicetron.cli import DJANGO_COMMANDS
-from tests.api.conftest import Api
+from tests.fixtures.api import Api
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,8 @@ from invoicetron.automation.models import (
 from invoicetron.automation.worker import run_worker
 from invoicetron.billing import services
 from invoicetron.billing.models import BusinessProfile, Client, Invoice, business_today
-from tests.billing import factories
-from tests.messaging.smtp import MailServer
+from tests.fixtures import factories
+from tests.fixtures.smtp import MailServer
 
 pytestmark = pytest.mark.usefixtures("job_tables")
 

@@ -13,7 +13,7 @@ from invoicetron.automation.models import RecurringInvoice, RecurringRun
 from invoicetron.automation.schedule import occurrence
 from invoicetron.automation.worker import run_worker
 from invoicetron.billing.models import Invoice, InvoiceStatus
-from tests.billing import factories
+from tests.fixtures import factories
 
 UTC = datetime.UTC
 

@@ -14,8 +14,8 @@ from invoicetron.automation.worker import run_worker
 from invoicetron.billing.models import Invoice
 from invoicetron.billing.services import record_payment
 from invoicetron.messaging.models import Delivery, DeliveryStatus
-from tests.billing import factories
-from tests.messaging.smtp import MailServer
+from tests.fixtures import factories
+from tests.fixtures.smtp import MailServer
 
 DUE = datetime.date(2026, 6, 10)
 

@@ -18,9 +18,9 @@ from invoicetron.automation.endpoints import delete_endpoint
 from invoicetron.automation.models import WebhookDelivery, WebhookEndpoint, WebhookStatus
 from invoicetron.automation.worker import run_worker
 from invoicetron.jobs import retries
-from tests.automation.jobs import attempt_lines, everything_logged, start_in_thread
-from tests.billing import factories
-from tests.conftest import free_port
+from tests.fixtures import factories
+from tests.fixtures.jobs import attempt_lines, everything_logged, start_in_thread
+from tests.fixtures.processes import free_port
 
 pytestmark = pytest.mark.usefixtures("job_tables")
 SECRET = "whsec-never-logged-0123456789abcdef"

@@ -17,7 +17,7 @@ from invoicetron.accounts.models import User
 from invoicetron.automation import webhooks
 from invoicetron.automation.endpoints import save_endpoint
 from invoicetron.automation.models import WebhookDelivery, WebhookEndpoint, WebhookStatus
-from tests.billing import factories
+from tests.fixtures import factories
 
 pytestmark = pytest.mark.usefixtures("job_tables")
 

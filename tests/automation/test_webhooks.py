@@ -19,7 +19,7 @@ from invoicetron.automation.models import WebhookDelivery, WebhookEndpoint, Webh
 from invoicetron.automation.worker import run_worker
 from invoicetron.billing.services import record_payment
 from invoicetron.quotes.services import accept_quote, create_quote, send_quote
-from tests.billing import factories
+from tests.fixtures import factories
 
 pytestmark = pytest.mark.usefixtures("job_tables")
 SECRET = "whsec-test-0123456789-abcdefghijklmnop"

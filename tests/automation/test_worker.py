@@ -11,8 +11,8 @@ from procrastinate.contrib.django import app
 
 from invoicetron.automation.worker import run_worker
 from invoicetron.jobs.queue import defer
-from tests.automation.jobs import queued_jobs
-from tests.conftest import run_cli
+from tests.fixtures.jobs import queued_jobs
+from tests.fixtures.processes import run_cli
 
 CALLS: Counter[int] = Counter()
 CALLS_LOCK = threading.Lock()
@@ -66,6 +66,7 @@ def test_a_job_scheduled_for_later_waits_for_its_time() -> None:
     assert queued_jobs("tests.record_call") == [("tests.record_call", "todo")]
 
 
+@pytest.mark.slow  # runs `invoicetron worker --help`
 def test_the_worker_command_has_help_for_newcomers() -> None:
     result = run_cli("worker", "--help")
     assert result.returncode == 0

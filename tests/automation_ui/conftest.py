@@ -1,8 +1,12 @@
-from tests.automation.jobs import job_tables  # noqa: F401 - fixtures, used by name
-from tests.billing_ui.conftest import (  # noqa: F401
-    as_colleague,
-    as_owner,
-    business,
-    fast_passwords,
-)
-from tests.messaging.smtp import mail_server  # noqa: F401
+"""Every automation page test has a business profile."""
+
+from __future__ import annotations
+
+import pytest
+
+from invoicetron.billing.models import BusinessProfile
+
+
+@pytest.fixture(autouse=True)
+def a_business(business: BusinessProfile) -> None:
+    """The fixture (tests/fixtures/users.py) for every test here, asked for or not."""

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from invoicetron.automation.models import ReminderStep, WebhookEndpoint
 from invoicetron.messaging.models import EmailTemplate
-from tests.billing import factories
-from tests.billing_ui.helpers import invoice_post, line
+from tests.fixtures import factories
+from tests.fixtures.forms import field_errors, invoice_post, line, schedule_post
 
 pytestmark = pytest.mark.django_db
 
@@ -21,15 +21,6 @@ OWNER_PAGES = [
     "automation:webhook_new",
 ]
 MEMBER_PAGES = ["quotes:list", "quotes:new", "automation:recurring", "automation:schedule_new"]
-
-
-def field_errors(html: str, field_id: str) -> str:
-    """The field wrapper holding `field_id` when it is marked in error (its text), else ""."""
-    at = html.index(f'id="{field_id}"')
-    start = html.rindex('<div class="field', 0, at)
-    end = html.find('<div class="field', at)
-    wrapper = html[start : end if end > 0 else None]
-    return wrapper if wrapper.startswith('<div class="field field-error') else ""
 
 
 @pytest.mark.parametrize("name", OWNER_PAGES)
@@ -130,25 +121,6 @@ def test_a_schedule_ending_before_it_starts_is_refused_beside_the_end_date(
     response = as_owner.post(reverse("automation:schedule_new"), data)
     assert response.status_code == 400
     assert "before the start" in field_errors(response.content.decode(), "id_end_date")
-
-
-def schedule_post(client: object, **fields: str) -> dict[str, object]:
-    lines = [{k: v for k, v in line("Retainer", "1", "500").items() if "discount" not in k}]
-    data = invoice_post(client, lines)  # type: ignore[arg-type]
-    for name in ("series", "issue_date", "due_date", "discount_type", "discount_value", "terms"):
-        data.pop(name)
-    return (
-        data
-        | {
-            "name": "Monthly retainer",
-            "frequency": "monthly",
-            "start_date": "2026-01-31",
-            "end_date": "",
-            "max_count": "",
-            "auto_issue": "on",
-        }
-        | fields
-    )
 
 
 def test_a_webhook_with_no_event_ticked_is_saved_and_receives_every_event(

@@ -18,9 +18,8 @@ from invoicetron.automation.models import RecurringInvoice
 from invoicetron.billing.models import Invoice
 from invoicetron.quotes.models import Quote, QuoteStatus
 from invoicetron.quotes.services import create_quote
-from tests.automation_ui.test_pages import schedule_post
-from tests.billing import factories
-from tests.billing_ui.helpers import invoice_post, line
+from tests.fixtures import factories
+from tests.fixtures.forms import invoice_post, line, schedule_post
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,8 @@ from invoicetron.automation.models import RecurringInvoice
 from invoicetron.automation.worker import run_worker
 from invoicetron.billing import money
 from invoicetron.billing.models import BusinessProfile, Client, Invoice, TaxRate, business_today
-from tests.automation_ui.test_pages import field_errors
-from tests.billing import factories
-from tests.billing_ui.helpers import invoice_post, line
+from tests.fixtures import factories
+from tests.fixtures.forms import field_errors, invoice_post, line
 
 pytestmark = pytest.mark.usefixtures("job_tables")
 

@@ -12,9 +12,9 @@ from invoicetron.automation.worker import run_worker
 from invoicetron.billing.models import Invoice, InvoiceStatus
 from invoicetron.messaging import services as mail
 from invoicetron.messaging.models import Delivery, DeliveryStatus
-from tests.automation.jobs import queued_jobs
-from tests.billing import factories
-from tests.messaging.smtp import MailServer, pdf_attachments
+from tests.fixtures import factories
+from tests.fixtures.jobs import queued_jobs
+from tests.fixtures.smtp import MailServer, pdf_attachments
 
 pytestmark = pytest.mark.usefixtures("job_tables")
 

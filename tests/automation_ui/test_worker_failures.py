@@ -16,8 +16,8 @@ from invoicetron.automation.models import LateFee, RecurringInvoice, ReminderSte
 from invoicetron.automation.worker import run_worker
 from invoicetron.billing import services
 from invoicetron.billing.models import BusinessProfile, Client, Invoice, business_today
-from tests.automation_ui.test_pages import schedule_post
-from tests.billing import factories
+from tests.fixtures import factories
+from tests.fixtures.forms import schedule_post
 
 pytestmark = pytest.mark.usefixtures("job_tables")
 

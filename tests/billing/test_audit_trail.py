@@ -3,7 +3,7 @@ from __future__ import annotations
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
 from invoicetron.billing.models import AuditAction, AuditEvent, Client
-from tests.billing import factories
+from tests.fixtures import factories
 
 
 def actions(invoice_id: int) -> list[str]:

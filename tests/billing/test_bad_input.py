@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
 from invoicetron.billing.models import AuditEvent, Invoice, InvoiceLine, TaxRate
-from tests.billing import factories
+from tests.fixtures import factories
 
 
 @pytest.fixture(autouse=True)

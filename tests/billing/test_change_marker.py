@@ -9,8 +9,8 @@ from django.db import connection
 
 from invoicetron.billing.caching import change_marker
 from invoicetron.billing.models import Client
-from tests.billing import factories
-from tests.conftest import shared_database_url
+from tests.fixtures import factories
+from tests.fixtures.processes import shared_database_url
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
 from invoicetron.billing.models import Client, Contact, NumberSeries
-from tests.billing import factories
+from tests.fixtures import factories
 
 
 def test_a_client_without_documents_is_deleted(owner: User) -> None:

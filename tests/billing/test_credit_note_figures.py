@@ -19,7 +19,7 @@ from invoicetron.api.tokens import create_token
 from invoicetron.billing import services
 from invoicetron.billing.models import CreditNote, Invoice
 from invoicetron.billing.money import round_to_minor_unit
-from tests.billing import factories
+from tests.fixtures import factories
 
 pytestmark = pytest.mark.django_db
 

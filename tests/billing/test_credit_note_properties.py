@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from invoicetron.billing import money
 from invoicetron.billing.money import Line
-from tests.billing.test_money_properties import Document, documents
+from tests.billing.money_strategies import Document, documents
 
 EXAMPLES = 80
 fractions = st.sampled_from([Decimal("0.25"), Decimal("0.5"), Decimal("1"), Decimal("0.333")])

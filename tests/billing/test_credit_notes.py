@@ -9,7 +9,7 @@ from invoicetron.accounts.models import User
 from invoicetron.billing import services
 from invoicetron.billing.models import Invoice, InvoiceStatus
 from invoicetron.billing.services import CreditLine
-from tests.billing import factories
+from tests.fixtures import factories
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
 from invoicetron.billing.models import AuditEvent, CreditNote, ImmutableDocument, Invoice
-from tests.billing import factories
+from tests.fixtures import factories
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from invoicetron.accounts.models import User
 from invoicetron.billing import pdf, services
 from invoicetron.billing.models import BusinessProfile, Client
-from tests.billing import factories
+from tests.fixtures import factories
 
 
 def pdf_text(data: bytes) -> str:

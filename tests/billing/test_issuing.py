@@ -10,7 +10,7 @@ from invoicetron.accounts.models import User
 from invoicetron.billing import services
 from invoicetron.billing.dates import local_date
 from invoicetron.billing.models import BusinessProfile, Invoice, InvoiceStatus, business_today
-from tests.billing import factories
+from tests.fixtures import factories
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ from django.db import connection
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
 from invoicetron.billing.models import Invoice, NumberCounter
-from tests.billing import factories
+from tests.fixtures import factories
 
 Result = TypeVar("Result")
 ISSUE_DATE = datetime.date(2026, 6, 15)

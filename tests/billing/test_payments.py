@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
 from invoicetron.billing.models import AuditAction, AuditEvent, InvoiceStatus, Payment
-from tests.billing import factories
+from tests.fixtures import factories
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
 from invoicetron.billing.models import Client, CreditNote, DocumentKind, Invoice, InvoiceStatus
-from tests.billing import factories
+from tests.fixtures import factories
 
 LIST = "/credit-notes/"
 

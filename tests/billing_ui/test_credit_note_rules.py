@@ -18,7 +18,7 @@ from invoicetron.accounts.models import User
 from invoicetron.api.tokens import create_token
 from invoicetron.billing import services
 from invoicetron.billing.models import CreditNote, Invoice
-from tests.billing import factories
+from tests.fixtures import factories
 
 
 def draft(owner: User) -> Invoice:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
 from invoicetron.billing.models import NumberSeries, Payment, TaxRate
-from tests.billing import factories
+from tests.fixtures import factories
 
 
 def test_the_invoice_page_links_a_payment_to_its_confirmation_instead_of_deleting_it(

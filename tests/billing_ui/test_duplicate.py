@@ -10,7 +10,7 @@ from django.urls import reverse
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
 from invoicetron.billing.models import Invoice, InvoiceStatus
-from tests.billing import factories
+from tests.fixtures import factories
 
 
 def lines_of(invoice: Invoice) -> list[tuple[object, ...]]:

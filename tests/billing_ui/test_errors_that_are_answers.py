@@ -9,8 +9,8 @@ from django.urls import reverse
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
 from invoicetron.billing.models import DocumentKind, Invoice, InvoiceLine, NumberSeries
-from tests.billing import factories
-from tests.billing_ui.helpers import invoice_post, line
+from tests.fixtures import factories
+from tests.fixtures.forms import invoice_post, line
 
 
 @pytest.mark.parametrize("page", ["/clients/", "/products/"])

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
 from invoicetron.billing.models import CreditNote, Invoice, InvoiceStatus, Payment
-from tests.billing import factories
+from tests.fixtures import factories
 
 
 def page_of(invoice: Invoice) -> str:

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from invoicetron.accounts.models import User
 from invoicetron.billing.models import AuditEvent, Invoice, InvoiceLine
-from tests.billing import factories
-from tests.billing_ui.helpers import invoice_post, line
+from tests.fixtures import factories
+from tests.fixtures.forms import invoice_post, line
 
 
 def test_a_draft_with_several_taxed_lines_is_created_with_server_computed_totals(

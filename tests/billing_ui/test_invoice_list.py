@@ -10,7 +10,7 @@ from django.test.html import parse_html
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
-from tests.billing import factories
+from tests.fixtures import factories
 
 ROWS = re.compile(r"<tbody>(.*?)</tbody>", re.S)
 

@@ -16,7 +16,7 @@ from invoicetron.accounts.models import User
 from invoicetron.billing import services
 from invoicetron.billing.models import AuditEvent, CreditNote, Invoice, Payment
 from invoicetron.portal.services import create_link
-from tests.billing import factories
+from tests.fixtures import factories
 
 ROWS = re.compile(r'<table class="trail">.*?<tbody>(.*?)</tbody>', re.S)
 

@@ -16,7 +16,7 @@ from invoicetron.billing import services
 from invoicetron.billing.models import DocumentKind, Invoice, InvoiceStatus
 from invoicetron.billing.views.invoices import LIST_FIELDS, filtered_invoices
 from invoicetron.web.lists import PAGE_SIZE
-from tests.billing import factories
+from tests.fixtures import factories
 
 CLIENT_NAMES = (
     "Redwood Partners",

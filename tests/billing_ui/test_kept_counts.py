@@ -19,9 +19,9 @@ from django.urls import reverse
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
-from tests.billing import factories
-from tests.billing_ui.test_query_counts import add_invoices
-from tests.conftest import shared_database_url
+from tests.fixtures import factories
+from tests.fixtures.factories import add_invoices
+from tests.fixtures.processes import shared_database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MOVE_CLIENT = "UPDATE billing_invoice SET client_id = %s WHERE id = %s"

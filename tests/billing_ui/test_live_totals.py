@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from invoicetron.billing import money
 from invoicetron.billing.models import Invoice
-from tests.billing import factories
-from tests.billing_ui.helpers import invoice_post, line
+from tests.fixtures import factories
+from tests.fixtures.forms import invoice_post, line
 
 URL = "billing:draft_totals"
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client as WebClient
 from django.urls import reverse
 
-from tests.billing import factories
+from tests.fixtures import factories
 
 OWNER_PAGES = [
     "billing:settings",

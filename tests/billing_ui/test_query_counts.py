@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-from decimal import Decimal
-
 import pytest
 from django.db import connection
 from django.test import Client as WebClient
@@ -13,34 +10,9 @@ from django.urls import reverse
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
-from invoicetron.billing.models import DocumentKind, Invoice, InvoiceStatus
-from tests.billing import factories
-
-
-def add_invoices(count: int) -> None:
-    """`count` more issued invoices, inserted in one statement (their figures are stored)."""
-    client = factories.client(f"Bulk client {Invoice.objects.count()}")
-    series = services.default_series(DocumentKind.INVOICE)
-    start = Invoice.objects.count()
-    day = datetime.date(2025, 1, 1)
-    Invoice.objects.bulk_create(
-        Invoice(
-            client=client,
-            series=series,
-            status=InvoiceStatus.ISSUED if i % 3 else InvoiceStatus.PARTIALLY_PAID,
-            number=f"BULK-{start + i:05d}",
-            sequence=start + i,
-            currency="EUR",
-            issue_date=day + datetime.timedelta(days=i % 300),
-            due_date=day + datetime.timedelta(days=i % 300 + 30),
-            net_total=Decimal(100),
-            tax_total=Decimal(20),
-            total=Decimal(120),
-            amount_paid=Decimal(0 if i % 3 else 20),
-            balance_due=Decimal(120 if i % 3 else 100),
-        )
-        for i in range(count)
-    )
+from invoicetron.billing.models import Invoice
+from tests.fixtures import factories
+from tests.fixtures.factories import add_invoices
 
 
 def queries(web: WebClient, url: str) -> int:

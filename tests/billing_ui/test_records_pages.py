@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from invoicetron.accounts.models import User
 from invoicetron.billing.models import BusinessProfile, Client, NumberSeries, Product, TaxRate
-from tests.billing import factories
+from tests.fixtures import factories
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 

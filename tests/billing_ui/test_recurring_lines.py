@@ -11,8 +11,8 @@ from django.urls import reverse
 from invoicetron.automation import recurring
 from invoicetron.automation.models import RecurringInvoice
 from invoicetron.billing.models import Invoice
-from tests.billing import factories
-from tests.billing_ui.helpers import invoice_post, line
+from tests.fixtures import factories
+from tests.fixtures.forms import invoice_post, line
 
 
 def schedule_post(client: object, lines: list[dict[str, object]], **fields: str) -> dict:

@@ -11,11 +11,9 @@ from invoicetron.accounts.models import User
 from invoicetron.messaging import delivery as sending
 from invoicetron.messaging.models import Delivery, DeliveryStatus
 from invoicetron.quotes.models import Quote, QuoteStatus
-from tests.automation.jobs import job_tables  # noqa: F401 - fixture, used by name
-from tests.billing import factories
-from tests.browser.conftest import screenshot
-from tests.browser.test_billing_journey import sign_in
-from tests.messaging.smtp import MailServer, mail_server  # noqa: F401
+from tests.fixtures import factories
+from tests.fixtures.browser import screenshot, sign_in
+from tests.fixtures.smtp import MailServer
 
 pytestmark = [  # the fixtures come from the imports above
     pytest.mark.django_db(transaction=True),

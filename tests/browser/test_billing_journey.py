@@ -12,18 +12,9 @@ from pypdf import PdfReader
 
 from invoicetron.accounts.models import User
 from invoicetron.billing.models import CreditNote, Invoice
-from tests.browser.conftest import screenshot
-from tests.conftest import OWNER_PASSWORD
+from tests.fixtures.browser import screenshot, sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
-
-
-def sign_in(page: Any, base: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill("owner@example.com")
-    page.get_by_label("Password").fill(OWNER_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
 
 
 def set_up_business(page: Any, base: str) -> None:
@@ -157,7 +148,7 @@ def test_a_newcomer_bills_a_client_gets_paid_and_credits_in_the_browser(
 
 
 def test_the_invoice_page_fits_a_phone(live_server: Any, browser: Any, owner: User) -> None:
-    from tests.billing import factories
+    from tests.fixtures import factories
 
     factories.business()
     invoice = factories.issued_invoice(owner)

@@ -10,10 +10,8 @@ from invoicetron.accounts.models import User
 from invoicetron.billing.models import Client
 from invoicetron.reports import jobs
 from invoicetron.reports.models import ImportRun
-from tests.automation.jobs import job_tables  # noqa: F401 - fixture, used by name
-from tests.billing import factories
-from tests.browser.conftest import screenshot
-from tests.browser.test_billing_journey import sign_in
+from tests.fixtures import factories
+from tests.fixtures.browser import screenshot, sign_in
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 
 from invoicetron.accounts.models import User
-from tests.browser.conftest import screenshot
-from tests.reports.data import books
+from tests.fixtures.books import books
+from tests.fixtures.browser import screenshot
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 def sign_in(page: Any, live_server: Any, owner: User) -> None:
-    from tests.conftest import OWNER_PASSWORD
+    from tests.fixtures.users import OWNER_PASSWORD
 
     page.goto(f"{live_server.url}/accounts/login/?next=/dashboard/")
     page.get_by_label("Email").fill(owner.email)
@@ -51,7 +51,7 @@ def test_the_home_page_after_sign_in_shows_the_dashboard(
     live_server: Any, page: Any, owner: User
 ) -> None:
     books(owner)
-    from tests.conftest import OWNER_PASSWORD
+    from tests.fixtures.users import OWNER_PASSWORD
 
     page.goto(f"{live_server.url}/")
     page.get_by_label("Email").fill(owner.email)

@@ -10,9 +10,8 @@ import pytest
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
 from invoicetron.billing.models import Payment, TaxRate
-from tests.billing import factories
-from tests.browser.conftest import screenshot
-from tests.browser.test_billing_journey import sign_in
+from tests.fixtures import factories
+from tests.fixtures.browser import screenshot, sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

@@ -11,9 +11,8 @@ from playwright.sync_api import expect
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
 from invoicetron.billing.models import Invoice
-from tests.billing import factories
-from tests.browser.conftest import screenshot
-from tests.browser.test_billing_journey import sign_in
+from tests.fixtures import factories
+from tests.fixtures.browser import screenshot, sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

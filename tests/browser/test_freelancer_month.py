@@ -26,10 +26,9 @@ from invoicetron.automation.models import RecurringRun, ReminderClaim
 from invoicetron.billing import money
 from invoicetron.billing.models import CreditNote, Invoice, InvoiceStatus
 from invoicetron.quotes.models import Quote, QuoteStatus
-from tests.automation.jobs import job_tables  # noqa: F401 - fixture, used by name
-from tests.browser.conftest import screenshot
-from tests.conftest import cli_environment, run_cli, shared_database_url
-from tests.messaging.smtp import MailServer, mail_server  # noqa: F401 - fixture, used by name
+from tests.fixtures.browser import screenshot
+from tests.fixtures.processes import cli_environment, run_cli, shared_database_url
+from tests.fixtures.smtp import MailServer
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

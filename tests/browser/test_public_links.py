@@ -15,8 +15,8 @@ from invoicetron.billing.models import AuditEvent
 from invoicetron.portal.services import create_link
 from invoicetron.quotes.models import Quote, QuoteStatus
 from invoicetron.quotes.services import create_quote, send_quote
-from tests.billing import factories
-from tests.browser.conftest import screenshot
+from tests.fixtures import factories
+from tests.fixtures.browser import screenshot
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

@@ -8,10 +8,9 @@ from typing import Any
 import pytest
 
 from invoicetron.accounts.models import User
-from tests.billing import factories
-from tests.browser.conftest import screenshot
-from tests.browser.test_billing_journey import sign_in
-from tests.conftest import OWNER_PASSWORD
+from tests.fixtures import factories
+from tests.fixtures.browser import screenshot, sign_in
+from tests.fixtures.users import OWNER_PASSWORD
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

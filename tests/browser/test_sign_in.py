@@ -5,8 +5,8 @@ from typing import Any
 import pytest
 
 from invoicetron.accounts.models import User
-from tests.browser.conftest import screenshot
-from tests.conftest import OWNER_PASSWORD
+from tests.fixtures.browser import screenshot
+from tests.fixtures.users import OWNER_PASSWORD
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

@@ -27,7 +27,7 @@ from invoicetron.billing.services.issuing import SNAPSHOT_VERSION
 from invoicetron.billing.services.settlement import settlement_status
 from invoicetron.demo import build
 from invoicetron.demo.load import Summary, generate
-from tests.billing import factories
+from tests.fixtures import factories
 
 CLIENTS, INVOICES = 6, 150
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from deploy_helpers import OVERLAYS, Obj, all_renders, render
+from tests.fixtures.deploy import OVERLAYS, Obj, all_renders, render
 
 
 @pytest.fixture(scope="session")

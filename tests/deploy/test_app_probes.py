@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from deploy_helpers import one, render
 from django.test import Client
+from tests.fixtures.deploy import one, render
 
 from invoicetron.ops import k8s_names as names
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from deploy_helpers import REPO
+from tests.fixtures.deploy import REPO
 
 COMPOSE = yaml.safe_load((REPO / "compose.yaml").read_text())
 SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]

@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from deploy_helpers import (
+from tests.fixtures.deploy import (
     CLUSTER_SCOPED,
     KUBE,
     Obj,
@@ -72,6 +72,7 @@ def cli_subcommands() -> set[str]:
     raise AssertionError("the invoicetron CLI has no subcommands")
 
 
+@pytest.mark.slow  # reads the settings in a Python subprocess
 def test_every_env_name_the_manifests_set_is_read_by_the_app(
     renders: dict[str, tuple[Obj, ...]],
 ) -> None:
@@ -163,7 +164,7 @@ def test_secrets_are_referenced_by_explicit_keys_of_the_runbook(
 
 
 def test_external_secrets_write_the_runbook_secrets() -> None:
-    from deploy_helpers import render_with_component
+    from tests.fixtures.deploy import render_with_component
 
     objects = render_with_component("external-secrets")
     for secret, keys in names.SECRET_KEYS.items():
@@ -286,7 +287,7 @@ def test_every_namespace_a_policy_names_exists(renders: dict[str, tuple[Obj, ...
     # Lesson 7: the namespaces a policy names are the environment's own or the cluster's, as
     # declared in cluster/settings.yaml; none is typed by hand.
     import yaml
-    from deploy_helpers import KUBE
+    from tests.fixtures.deploy import KUBE
 
     settings = yaml.safe_load((KUBE / "cluster" / "settings.yaml").read_text())["data"]
     cluster_namespaces = {
@@ -399,7 +400,7 @@ def test_the_worker_is_hardened_like_the_app_and_shares_its_image_and_url(
 
 def _settings() -> dict[str, str]:
     import yaml
-    from deploy_helpers import KUBE
+    from tests.fixtures.deploy import KUBE
 
     data: dict[str, str] = yaml.safe_load((KUBE / "cluster" / "settings.yaml").read_text())["data"]
     return data
@@ -448,7 +449,7 @@ def test_the_worker_policy_opens_dns_db_smtp_and_https_only_with_cilium(
 
 
 def test_the_worker_policy_opens_dns_db_smtp_and_https_only_without_cilium() -> None:
-    from deploy_helpers import render_with_component
+    from tests.fixtures.deploy import render_with_component
 
     objects = render_with_component("network-policies")
     policy = one(objects, "NetworkPolicy", "invoicetron-worker")

@@ -23,11 +23,13 @@ from typing import Any
 
 import pytest
 import yaml
-from deploy_helpers import KUBE, REPO, kubectl, one, render
+from tests.fixtures.deploy import KUBE, REPO, kubectl, one, render
 
 from invoicetron.ops import k8s_names as names
 from invoicetron.ops.k8s import cluster_settings, rbac
 from invoicetron.ops.k8s.rbac import Permission
+
+pytestmark = pytest.mark.slow  # `invoicetron k8s deploy` runs as a subprocess
 
 STANDIN = REPO / "tests" / "ops" / "standin_kubectl.py"
 IMAGE_REPOSITORY = cluster_settings.load(KUBE).image_repository

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import yaml
-from deploy_helpers import REPO
+from tests.fixtures.deploy import REPO
 
 from invoicetron.ops import k8s_names as names
 

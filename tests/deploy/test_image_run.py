@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 from types import ModuleType
 
-from deploy_helpers import REPO, containers, one, render
+from tests.fixtures.deploy import REPO, containers, one, render
 
 TESTING = REPO / "deploy" / "testing"
 

@@ -27,11 +27,13 @@ from typing import Any
 
 import pytest
 import yaml
-from deploy_helpers import KUBE, REPO, kubectl
+from tests.fixtures.deploy import KUBE, REPO, kubectl
 
 from invoicetron.ops import k8s_names as names
 from invoicetron.ops.k8s import cluster_settings
 from invoicetron.ops.k8s.deploy import image_problem
+
+pytestmark = pytest.mark.slow  # whole CI jobs run in bash, calling `invoicetron`
 
 PIPELINE = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text())
 KEYWORDS = {"stages", "variables", "workflow", "default", "include"}

@@ -7,7 +7,7 @@ the Cluster spec decides them (the operator sets the rest).
 
 from __future__ import annotations
 
-from deploy_helpers import Obj, containers, pod_templates
+from tests.fixtures.deploy import Obj, containers, pod_templates
 
 ALLOWED_VOLUME_TYPES = {
     "configMap",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from deploy_helpers import CLUSTER_SCOPED, ENVIRONMENT_OF, KUBE, Obj, find, one
+from tests.fixtures.deploy import CLUSTER_SCOPED, ENVIRONMENT_OF, KUBE, Obj, find, one
 
 from invoicetron.ops import k8s_names as names
 from invoicetron.ops.k8s import cluster_settings
@@ -40,7 +40,7 @@ def test_every_object_lands_in_the_environment_namespace(
 
 @pytest.mark.parametrize("overlay_name", ["dev", "prod"])
 def test_the_runbook_objects_exist_under_their_runbook_names(overlay_name: str) -> None:
-    from deploy_helpers import render
+    from tests.fixtures.deploy import render
 
     objects = render(overlay_name)
     env = ENVIRONMENT_OF[overlay_name]
@@ -61,7 +61,7 @@ def test_the_runbook_objects_exist_under_their_runbook_names(overlay_name: str) 
 
 
 def test_the_database_is_the_runbooks() -> None:
-    from deploy_helpers import render
+    from tests.fixtures.deploy import render
 
     db = one(render("prod"), "StatefulSet", names.DB_NAME)
     service = one(render("prod"), "Service", names.DB_NAME)
@@ -79,7 +79,7 @@ def test_the_database_is_the_runbooks() -> None:
 
 @pytest.mark.parametrize("overlay_name", ["dev", "prod"])
 def test_routes_use_the_settings_hostnames(overlay_name: str) -> None:
-    from deploy_helpers import render
+    from tests.fixtures.deploy import render
 
     route = one(render(overlay_name), "HTTPRoute", names.APP_NAME)
     assert route["spec"]["hostnames"] == [SETTINGS.hostname(overlay_name)]
@@ -90,7 +90,7 @@ def test_routes_use_the_settings_hostnames(overlay_name: str) -> None:
 
 
 def test_app_urls_per_environment() -> None:
-    from deploy_helpers import render
+    from tests.fixtures.deploy import render
 
     def env_of(overlay_name: str) -> dict[str, str]:
         app = one(render(overlay_name), "Deployment", names.APP_NAME)
@@ -106,7 +106,7 @@ def test_app_urls_per_environment() -> None:
 
 
 def test_backup_is_prods_and_matches_the_issue() -> None:
-    from deploy_helpers import render
+    from tests.fixtures.deploy import render
 
     assert not find(render("dev"), "CronJob")
     cron = one(render("prod"), "CronJob", names.BACKUP_CRONJOB)
@@ -126,7 +126,7 @@ def test_backup_is_prods_and_matches_the_issue() -> None:
 
 
 def test_the_migration_job_renders_with_the_overlays_image_and_namespace() -> None:
-    from deploy_helpers import render
+    from tests.fixtures.deploy import render
 
     for overlay_name in ("dev", "prod", "prod-ha"):
         objects = render(f"{overlay_name}/migrate")
@@ -143,7 +143,7 @@ def test_the_migration_job_renders_with_the_overlays_image_and_namespace() -> No
 
 
 def test_prod_ha_runs_postgresql_on_cloudnative_pg() -> None:
-    from deploy_helpers import render
+    from tests.fixtures.deploy import render
 
     objects = render("prod-ha")
     assert not find(objects, "StatefulSet")

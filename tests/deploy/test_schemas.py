@@ -17,8 +17,8 @@ from typing import Any
 import jsonschema
 import kubernetes_validate
 import pytest
-from deploy_helpers import Obj
 from referencing import Registry, Resource
+from tests.fixtures.deploy import Obj
 
 KUBERNETES_VERSION = "1.37.0"
 

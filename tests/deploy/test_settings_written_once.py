@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from deploy_helpers import KUBE, REPO
+from tests.fixtures.deploy import KUBE, REPO
 
 from invoicetron.ops.k8s import cluster_settings
 from invoicetron.ops.k8s.environments import environment
@@ -143,7 +143,7 @@ def test_a_missing_setting_is_named_with_the_file(tmp_path: Path) -> None:
 
 
 def test_the_manifests_take_the_moved_values_from_the_settings() -> None:
-    from deploy_helpers import one, render, render_with_component
+    from tests.fixtures.deploy import one, render, render_with_component
 
     pull = one(render_with_component("external-secrets"), "ExternalSecret", "gitlab-registry")
     keys = {d["remoteRef"]["key"] for d in pull["spec"]["data"]}

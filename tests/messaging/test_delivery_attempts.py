@@ -19,9 +19,9 @@ from invoicetron.jobs.queue import defer
 from invoicetron.messaging import delivery as sending
 from invoicetron.messaging.models import Delivery, DeliveryStatus
 from invoicetron.messaging.services import queue_email
-from tests.automation.jobs import attempt_lines, everything_logged, queued_jobs, start_in_thread
-from tests.billing import factories
-from tests.messaging.smtp import MailServer
+from tests.fixtures import factories
+from tests.fixtures.jobs import attempt_lines, everything_logged, queued_jobs, start_in_thread
+from tests.fixtures.smtp import MailServer
 
 pytestmark = pytest.mark.usefixtures("job_tables")
 FIELDS = ("kind", "delivery", "job", "attempt", "max_attempts", "outcome", "next_retry")

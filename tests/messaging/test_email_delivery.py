@@ -22,9 +22,9 @@ from invoicetron.messaging.services import (
     retry_delivery,
     save_template,
 )
-from tests.automation.jobs import queued_jobs
-from tests.billing import factories
-from tests.messaging.smtp import MailServer, pdf_attachments
+from tests.fixtures import factories
+from tests.fixtures.jobs import queued_jobs
+from tests.fixtures.smtp import MailServer, pdf_attachments
 
 pytestmark = pytest.mark.usefixtures("job_tables")
 

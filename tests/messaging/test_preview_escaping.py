@@ -11,8 +11,8 @@ from invoicetron.accounts.models import User
 from invoicetron.automation.worker import run_worker
 from invoicetron.billing.models import Invoice
 from invoicetron.messaging.services import queue_email
-from tests.billing import factories
-from tests.messaging.smtp import MailServer
+from tests.fixtures import factories
+from tests.fixtures.smtp import MailServer
 
 pytestmark = pytest.mark.usefixtures("job_tables")
 

@@ -7,14 +7,16 @@ the accounts, with real argon2 hashes.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import psycopg
 import pytest
 
 from invoicetron.ops.embedded import create_database
-from tests.conftest import (
+from tests.fixtures.processes import (
     cli_environment,
     remove_embedded_server,
     run_cli,
@@ -74,3 +76,20 @@ def cluster_db(cluster_server: Any, request: pytest.FixtureRequest) -> Iterator[
     yield str(cluster_server.get_uri(database=name))
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def ready_url() -> Iterator[str]:
+    class Ready(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Ready)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/api/ready"
+    server.shutdown()

@@ -17,7 +17,7 @@ import psycopg
 import pytest
 from psycopg.conninfo import make_conninfo
 
-from tests.conftest import cli_environment, run_cli
+from tests.fixtures.processes import cli_environment, run_cli
 
 pytestmark = pytest.mark.slow
 

@@ -19,8 +19,8 @@ import yaml
 from psycopg.conninfo import conninfo_to_dict
 
 from invoicetron.ops.k8s import cluster_settings
-from tests.deploy.deploy_helpers import KUBE
-from tests.ops.test_doctor import KUBECTL
+from tests.fixtures.deploy import KUBE
+from tests.fixtures.kubectl import KUBECTL
 
 REPO = Path(__file__).resolve().parents[2]
 PROD = REPO / "deploy/kubernetes/overlays/prod"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import cli_environment, run_cli
-from tests.ops.test_kubectl import calls, can, standin  # noqa: F401 - the fixture
+from tests.fixtures.kubectl import calls, can
+from tests.fixtures.processes import cli_environment, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -42,7 +42,7 @@ def a_dump(old_vm: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return dump
 
 
-def volume(standin: Path, dump: Path, *names: str) -> dict[str, int]:  # noqa: F811
+def volume(standin: Path, dump: Path, *names: str) -> dict[str, int]:
     files = standin.parent / "pod-files" / "backups"
     files.mkdir(parents=True, exist_ok=True)
     for name in names:
@@ -53,7 +53,7 @@ def volume(standin: Path, dump: Path, *names: str) -> dict[str, int]:  # noqa: F
 def test_pull_copies_the_cronjobs_dumps_through_a_reader_pod_and_deletes_it(
     a_dump: Path,
     tmp_path: Path,
-    standin: Path,  # noqa: F811
+    standin: Path,
 ) -> None:
     sizes = volume(
         standin, a_dump, "invoicetron_20261204T030000Z.dump", "invoicetron_20261205T030000Z.dump"
@@ -90,7 +90,7 @@ def test_pull_copies_the_cronjobs_dumps_through_a_reader_pod_and_deletes_it(
 def test_a_truncated_copy_is_not_kept_and_the_pod_is_still_deleted(
     a_dump: Path,
     tmp_path: Path,
-    standin: Path,  # noqa: F811
+    standin: Path,
 ) -> None:
     volume(standin, a_dump, "invoicetron_20261205T030000Z.dump")
     can(
@@ -115,7 +115,7 @@ def test_a_truncated_copy_is_not_kept_and_the_pod_is_still_deleted(
 def test_latest_is_the_newest_scheduled_or_manual_dump_never_a_safety_dump(
     a_dump: Path,
     tmp_path: Path,
-    standin: Path,  # noqa: F811
+    standin: Path,
 ) -> None:
     for name in (
         "invoicetron_20261205T030000Z.dump",  # the CronJob's, pulled

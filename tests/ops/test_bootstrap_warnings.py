@@ -8,27 +8,15 @@ that is not ours applies as well (lesson 14). The stand-in answers with the home
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import cli_environment, run_cli
-from tests.ops.test_doctor import KUBECTL
-from tests.ops.test_kubectl import STANDIN, calls, can
+from tests.fixtures.kubectl import calls, can
+from tests.fixtures.processes import cli_environment, run_cli
 
-
-@pytest.fixture
-def standin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An executable `kubectl` (the recording stand-in) in tmp_path."""
-    executable = tmp_path / "kubectl"
-    executable.write_text(f"#!{sys.executable}\n" + STANDIN.read_text())
-    executable.chmod(0o755)
-    monkeypatch.setenv("STANDIN_DIR", str(tmp_path))
-    monkeypatch.setenv("REAL_KUBECTL", KUBECTL)
-    return executable
-
+pytestmark = pytest.mark.slow  # `invoicetron k8s bootstrap` runs as a subprocess
 
 # The homelab's own policy for the tunnel (manifests/cloudflare/networkpolicy.yaml), abridged.
 CLOUDFLARED_EGRESS: dict[str, Any] = {

@@ -11,9 +11,12 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 
-from tests.ops.test_kubectl import bootstrap, standin  # noqa: F401 - the kubectl stand-in fixture
+from tests.fixtures.kubectl import bootstrap
+
+pytestmark = pytest.mark.slow  # `invoicetron k8s bootstrap` runs as a subprocess
 
 MANIFESTS = Path(__file__).resolve().parents[2] / "deploy" / "kubernetes"
 
@@ -30,7 +33,7 @@ def manifests_with(tmp_path: Path, **changes: str) -> Path:
 
 
 def test_the_pull_secret_uses_the_registry_and_user_of_the_settings(
-    standin: Path,  # noqa: F811 - the fixture imported above
+    standin: Path,
     tmp_path: Path,
 ) -> None:
     manifests = manifests_with(
@@ -54,7 +57,7 @@ def test_the_pull_secret_uses_the_registry_and_user_of_the_settings(
 
 
 def test_bootstrap_reads_the_1password_names_of_the_settings(
-    standin: Path,  # noqa: F811 - the fixture imported above
+    standin: Path,
     tmp_path: Path,
 ) -> None:
     manifests = manifests_with(tmp_path, onepassword_vault="Homelab", dev_secret_item="Billing Dev")

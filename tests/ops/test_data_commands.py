@@ -7,8 +7,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.conftest import cli_environment, run_cli
-from tests.ops.test_kubectl import standin  # noqa: F401 - the fixture
+from tests.fixtures.processes import cli_environment, run_cli
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("standin")]
 

@@ -11,7 +11,7 @@ from invoicetron.ops.k8s import backups, deploy, quota, rollback, verify, workfl
 from invoicetron.ops.k8s import manifests as m
 from invoicetron.ops.k8s.environments import environment
 from invoicetron.ops.k8s.kubectl import Kubectl
-from tests.ops.test_doctor import KUBECTL, OVERLAYS
+from tests.fixtures.kubectl import KUBECTL, OVERLAY_DIRECTORY
 
 IMAGE = "registry.k8s.rommelporras.com/0xwsh/invoicetron:2.3.4"
 
@@ -44,8 +44,8 @@ def test_the_deploy_plan_pins_the_image_and_applies_app_and_worker_after_the_mig
     overlay: str,
 ) -> None:
     plan = deploy.plan_deploy(
-        rendered(OVERLAYS / overlay),
-        rendered(OVERLAYS / overlay / "migrate"),
+        rendered(OVERLAY_DIRECTORY / overlay),
+        rendered(OVERLAY_DIRECTORY / overlay / "migrate"),
         IMAGE,
         None,
         "invoicetron-prod",
@@ -72,8 +72,8 @@ def live_deployment(container: str, image: str) -> m.Obj:
 def test_app_only_deploys_apply_nothing_but_the_job_and_the_two_deployments() -> None:
     old = IMAGE.replace("2.3.4", "2.3.3")
     plan = deploy.plan_deploy(
-        rendered(OVERLAYS / "dev"),
-        rendered(OVERLAYS / "dev" / "migrate"),
+        rendered(OVERLAY_DIRECTORY / "dev"),
+        rendered(OVERLAY_DIRECTORY / "dev" / "migrate"),
         IMAGE,
         live_deployment("app", old),
         "invoicetron-dev",
@@ -99,8 +99,8 @@ def test_an_app_only_deploy_refuses_to_create_a_deployment_which_ci_may_not(
         match=f"existing deployment/{missing}, .*run the full `invoicetron k8s deploy` once",
     ):
         deploy.plan_deploy(
-            rendered(OVERLAYS / "dev"),
-            rendered(OVERLAYS / "dev" / "migrate"),
+            rendered(OVERLAY_DIRECTORY / "dev"),
+            rendered(OVERLAY_DIRECTORY / "dev" / "migrate"),
             IMAGE,
             live_deployment("app", IMAGE) if app else None,
             "invoicetron-dev",
@@ -112,8 +112,8 @@ def test_an_app_only_deploy_refuses_to_create_a_deployment_which_ci_may_not(
 def test_the_first_deploy_with_a_worker_shows_it_is_new() -> None:
     # The upgrade from before the worker existed: a full deploy creates it, --app-only cannot.
     plan = deploy.plan_deploy(
-        rendered(OVERLAYS / "prod"),
-        rendered(OVERLAYS / "prod" / "migrate"),
+        rendered(OVERLAY_DIRECTORY / "prod"),
+        rendered(OVERLAY_DIRECTORY / "prod" / "migrate"),
         IMAGE,
         live_deployment("app", IMAGE.replace("2.3.4", "2.3.3")),
         "invoicetron-prod",
@@ -125,12 +125,12 @@ def test_the_first_deploy_with_a_worker_shows_it_is_new() -> None:
 def test_an_overlay_without_the_worker_is_refused() -> None:
     objects = [
         o
-        for o in rendered(OVERLAYS / "dev")
+        for o in rendered(OVERLAY_DIRECTORY / "dev")
         if not (m.kind(o) == "Deployment" and m.name(o) == "invoicetron-worker")
     ]
     with pytest.raises(deploy.DeployRefused, match="no Deployment invoicetron-worker"):
         deploy.plan_deploy(
-            objects, rendered(OVERLAYS / "dev" / "migrate"), IMAGE, None, "invoicetron-dev"
+            objects, rendered(OVERLAY_DIRECTORY / "dev" / "migrate"), IMAGE, None, "invoicetron-dev"
         )
 
 
@@ -200,7 +200,7 @@ def test_a_job_outcome_is_read_from_its_conditions() -> None:
 
 
 def test_verify_skips_health_while_the_app_runs_another_image() -> None:
-    env = environment("prod", OVERLAYS.parent)
+    env = environment("prod", OVERLAY_DIRECTORY.parent)
 
     checks = workflows.url_checks(env, app_ok=False)
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,11 +10,9 @@ import pytest
 from invoicetron.cli import main
 from invoicetron.ops.k8s import doctor, lint
 from invoicetron.ops.k8s.kubectl import Kubectl
+from tests.fixtures.kubectl import KUBECTL, OVERLAY_DIRECTORY
 
 FIXTURES = Path(__file__).parent / "manifests"
-OVERLAYS = Path(__file__).parents[2] / "deploy" / "kubernetes" / "overlays"
-VENV_KUBECTL = Path(sys.executable).parent / "kubectl"
-KUBECTL = str(VENV_KUBECTL) if VENV_KUBECTL.exists() else (shutil.which("kubectl") or "kubectl")
 
 
 def errors_in(path: Path) -> list[lint.Finding]:
@@ -45,7 +41,7 @@ def test_every_lesson_visible_in_manifests_has_a_fixture() -> None:
 
 @pytest.mark.parametrize("overlay", ["dev", "prod", "prod-ha"])
 def test_our_overlays_have_no_errors(overlay: str) -> None:
-    assert errors_in(OVERLAYS / overlay) == []
+    assert errors_in(OVERLAY_DIRECTORY / overlay) == []
 
 
 def test_a_policy_namespace_unknown_offline_is_a_warning_but_an_error_against_the_cluster(
@@ -73,7 +69,7 @@ def test_doctor_exits_1_on_errors_and_0_on_a_clean_overlay(
         ["k8s", "doctor", "--kubectl", KUBECTL, str(FIXTURES / "lesson03-pg-data-mount.yaml")]
     )
     out = capsys.readouterr().out
-    clean = main(["k8s", "doctor", "--kubectl", KUBECTL, str(OVERLAYS / "dev")])
+    clean = main(["k8s", "doctor", "--kubectl", KUBECTL, str(OVERLAY_DIRECTORY / "dev")])
 
     assert broken == 1 and clean == 0
     assert "StatefulSet/db (namespace shop)" in out
@@ -100,6 +96,8 @@ def test_ci_deployer_role_is_checked_against_everything_app_only_deploy_does() -
 
 
 def test_our_ci_deployer_role_grants_exactly_what_deploy_uses() -> None:
-    findings = doctor.diagnose([OVERLAYS / "prod"], Kubectl(executable=KUBECTL))[OVERLAYS / "prod"]
+    findings = doctor.diagnose([OVERLAY_DIRECTORY / "prod"], Kubectl(executable=KUBECTL))[
+        OVERLAY_DIRECTORY / "prod"
+    ]
 
     assert [f for f in findings if f.lesson == 15] == []

@@ -14,8 +14,7 @@ import pytest
 from invoicetron.cli import main
 from invoicetron.ops.k8s import doctor, lint
 from invoicetron.ops.k8s.kubectl import Kubectl
-from tests.ops.test_doctor import KUBECTL, OVERLAYS
-from tests.ops.test_kubectl import calls, can, standin  # noqa: F401 (standin is a fixture)
+from tests.fixtures.kubectl import KUBECTL, OVERLAY_DIRECTORY, calls, can
 
 RUNBOOK_SHAPED = Path(__file__).parent / "manifests" / "foreign" / "runbook-shaped.yaml"
 
@@ -198,7 +197,7 @@ def test_inline_nfs_in_a_namespace_the_files_do_not_define_is_a_warning_offline(
 
 
 def test_inline_nfs_is_an_error_when_the_cluster_says_the_namespace_is_restricted(
-    standin: Path,  # noqa: F811
+    standin: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -315,7 +314,7 @@ def test_a_hostpath_volume_is_an_error_under_baseline_and_nfs_is_not(tmp_path: P
 def test_our_overlays_get_no_warning_for_the_secrets_bootstrap_creates(overlay: str) -> None:
     # Ours (app.kubernetes.io/name: invoicetron): bootstrap creates invoicetron-db,
     # invoicetron-app and gitlab-registry, so their absence from the files is not news.
-    path = OVERLAYS / overlay
+    path = OVERLAY_DIRECTORY / overlay
 
     findings = doctor.diagnose([path], Kubectl(executable=KUBECTL))[path]
 

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import cli_environment, run_cli
-from tests.ops.test_kubectl import standin  # noqa: F401 - the fixture
+from tests.fixtures.processes import cli_environment, run_cli
 
 # migrate-data scales the target's app and worker (here: the stand-in has none to scale).
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("standin")]
@@ -67,7 +66,7 @@ def test_migrate_data_prunes_its_source_dumps_and_zero_keeps_everything(
     old_vm: str,
     cluster_db: str,
     tmp_path: Path,
-    standin: Path,  # noqa: F811
+    standin: Path,
 ) -> None:
     sources = earlier_dumps(tmp_path, "invoicetron-prod-source", 9)
     where = ("--from", old_vm, "--to", cluster_db, "--backup-dir", str(tmp_path))

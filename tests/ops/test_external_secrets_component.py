@@ -16,7 +16,7 @@ import yaml
 
 from invoicetron.ops import k8s_names as names
 from invoicetron.ops.k8s import cluster_settings
-from tests.ops.test_doctor import KUBECTL
+from tests.fixtures.kubectl import KUBECTL
 
 KUBE = Path(__file__).resolve().parents[2] / "deploy" / "kubernetes"
 

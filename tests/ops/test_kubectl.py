@@ -7,8 +7,6 @@ No Kubernetes API server can run here, so these tests check what Invoicetron ask
 from __future__ import annotations
 
 import json
-import stat
-import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -17,30 +15,7 @@ import pytest
 from invoicetron.ops.k8s import cluster_settings
 from invoicetron.ops.k8s import secrets as s
 from invoicetron.ops.k8s.kubectl import Kubectl, KubectlError
-from tests.conftest import cli_environment, run_cli
-from tests.ops.test_doctor import KUBECTL
-
-STANDIN = Path(__file__).parent / "standin_kubectl.py"
-
-
-@pytest.fixture
-def standin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An executable `kubectl` that records its calls in tmp_path."""
-    executable = tmp_path / "kubectl"
-    executable.write_text(f"#!{sys.executable}\n" + STANDIN.read_text())
-    executable.chmod(executable.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setenv("STANDIN_DIR", str(tmp_path))
-    monkeypatch.setenv("REAL_KUBECTL", KUBECTL)
-    return executable
-
-
-def calls(standin: Path) -> list[dict[str, object]]:
-    log = standin.parent / "calls.jsonl"
-    return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
-
-
-def can(standin: Path, replies: dict[str, dict[str, object]]) -> None:
-    (standin.parent / "canned.json").write_text(json.dumps(replies))
+from tests.fixtures.kubectl import bootstrap, calls, can
 
 
 def test_the_adapter_passes_the_operators_context_and_sends_manifests_on_stdin(
@@ -84,22 +59,7 @@ def test_a_missing_kubectl_says_how_to_install_it() -> None:
         Kubectl(executable="/nonexistent/kubectl").run("version")
 
 
-def bootstrap(standin: Path, *extra: str, **environment: str) -> tuple[int, str, str]:
-    done = run_cli(
-        "k8s",
-        "bootstrap",
-        "--env",
-        "dev",
-        "--kubectl",
-        str(standin),
-        "--context",
-        "homelab",
-        *extra,
-        env=cli_environment(**environment),
-    )
-    return done.returncode, done.stdout, done.stderr
-
-
+@pytest.mark.slow  # runs `invoicetron k8s bootstrap`
 def test_bootstrap_creates_matching_secrets_never_printing_or_passing_a_value_as_argument(
     standin: Path,
 ) -> None:
@@ -124,6 +84,7 @@ def test_bootstrap_creates_matching_secrets_never_printing_or_passing_a_value_as
     assert "pod-security.kubernetes.io/enforce: restricted" in str(namespace_apply["stdin"])
 
 
+@pytest.mark.slow  # runs `invoicetron k8s bootstrap`
 def test_bootstrap_run_twice_keeps_the_secrets_it_made(standin: Path) -> None:
     bootstrap(standin, "--secrets", "generate", INVOICETRON_REGISTRY_PASSWORD="token-1234567")
     before = (standin.parent / "secrets" / "invoicetron-db").read_text()
@@ -135,6 +96,7 @@ def test_bootstrap_run_twice_keeps_the_secrets_it_made(standin: Path) -> None:
     assert out.count("keep secret") == 3
 
 
+@pytest.mark.slow  # runs `invoicetron k8s bootstrap`
 def test_bootstrap_refuses_an_empty_value_and_writes_no_secret(standin: Path) -> None:
     status, _, err = bootstrap(
         standin,
@@ -152,6 +114,7 @@ def test_bootstrap_refuses_an_empty_value_and_writes_no_secret(standin: Path) ->
     )
 
 
+@pytest.mark.slow  # runs `invoicetron k8s bootstrap`
 def test_bootstrap_dry_run_reads_but_writes_nothing(standin: Path) -> None:
     status, out, _ = bootstrap(standin, "--secrets", "op", "--dry-run")
 

@@ -16,8 +16,8 @@ import pytest
 from psycopg.conninfo import make_conninfo
 
 from invoicetron.ops.k8s import quiesce
-from tests.conftest import cli_environment, run_cli
-from tests.ops.test_kubectl import calls, can, standin  # noqa: F401 - the fixture
+from tests.fixtures.kubectl import calls, can
+from tests.fixtures.processes import cli_environment, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -61,7 +61,7 @@ def test_the_target_app_and_worker_are_scaled_to_zero_for_the_restore_and_back_a
     old_vm: str,
     cluster_db: str,
     tmp_path: Path,
-    standin: Path,  # noqa: F811
+    standin: Path,
 ) -> None:
     can(standin, RUNNING)
 
@@ -82,7 +82,7 @@ def test_an_unreadable_dump_is_refused_before_the_app_is_touched(
     old_vm: str,
     cluster_db: str,
     tmp_path: Path,
-    standin: Path,  # noqa: F811
+    standin: Path,
 ) -> None:
     can(standin, RUNNING)
     broken = tmp_path / "broken.dump"
@@ -101,7 +101,7 @@ def test_a_failing_comparison_brings_the_app_back_before_reporting(
     old_vm: str,
     cluster_db: str,
     tmp_path: Path,
-    standin: Path,  # noqa: F811
+    standin: Path,
 ) -> None:
     can(standin, RUNNING)
     dump = tmp_path / "old.dump"
@@ -128,7 +128,7 @@ def test_restore_latest_also_stops_the_app_and_worker_while_it_replaces_the_tabl
     old_vm: str,
     cluster_db: str,
     tmp_path: Path,
-    standin: Path,  # noqa: F811
+    standin: Path,
 ) -> None:
     can(standin, RUNNING)
     k8s(standin, "backup", "now", "--database-url", old_vm, "--backup-dir", str(tmp_path))
@@ -159,7 +159,7 @@ def test_a_source_with_a_connected_app_is_refused_unless_allowed(
     old_vm: str,
     cluster_db: str,
     tmp_path: Path,
-    standin: Path,  # noqa: F811
+    standin: Path,
 ) -> None:
     can(standin, RUNNING)
     with psycopg.connect(old_vm, autocommit=True, application_name="invoicetron-web") as app:
@@ -184,7 +184,7 @@ def test_a_source_with_a_connected_app_is_refused_unless_allowed(
 def test_dry_run_on_a_deployed_target_holding_only_djangos_rows_prints_the_plan(
     old_vm: str,
     cluster_db: str,
-    standin: Path,  # noqa: F811
+    standin: Path,
 ) -> None:
     can(standin, RUNNING)
     migrated(cluster_db)  # what the deploy's migration Job leaves: Django's own rows
@@ -200,7 +200,7 @@ def test_no_subprocess_gets_the_password_on_its_command_line(
     old_vm: str,
     cluster_db: str,
     tmp_path: Path,
-    standin: Path,  # noqa: F811
+    standin: Path,
 ) -> None:
     can(standin, RUNNING)
     password = "s3cret-Passw0rd-on-no-argv"
@@ -258,7 +258,7 @@ def test_a_freshly_deployed_target_with_a_trial_sign_in_needs_no_yes(
     old_vm: str,
     cluster_db: str,
     tmp_path: Path,
-    standin: Path,  # noqa: F811
+    standin: Path,
 ) -> None:
     can(standin, RUNNING)
     migrated(cluster_db)
@@ -277,7 +277,7 @@ def test_a_run_after_one_that_died_half_way_brings_the_app_back_to_its_remembere
     old_vm: str,
     cluster_db: str,
     tmp_path: Path,
-    standin: Path,  # noqa: F811
+    standin: Path,
 ) -> None:
     annotation = quiesce.REPLICAS_ANNOTATION
     left_at_zero = {

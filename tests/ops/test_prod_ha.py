@@ -11,21 +11,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from invoicetron.ops import k8s_names as names
-from tests.conftest import cli_environment, run_cli
-from tests.ops.test_kubectl import calls, can, standin  # noqa: F401 - the stand-in fixture
-from tests.ops.test_takeover import (  # noqa: F401 - the readiness server fixture
-    APP_PODS,
-    IMAGE,
-    MANIFESTS,
-    WORKER_PODS,
-    argvs,
-    deploy,
-    pod,
-    ready_url,
-)
+from tests.fixtures.kubectl import calls, can
+from tests.fixtures.processes import cli_environment, run_cli
+from tests.ops.takeover_cluster import APP_PODS, MANIFESTS, WORKER_PODS, argvs, deploy, pod
+
+pytestmark = pytest.mark.slow  # `invoicetron k8s deploy` runs as a subprocess
 
 CLUSTER = f"--selector=cnpg.io/cluster={names.DB_NAME}"
 
@@ -81,13 +75,13 @@ def cluster_state(instances: int, ready: int) -> dict[str, dict[str, Any]]:
     }
 
 
-def applied(standin: Path) -> list[dict[str, Any]]:  # noqa: F811
+def applied(standin: Path) -> list[dict[str, Any]]:
     stdins = [str(c["stdin"]) for c in calls(standin) if c["argv"][:1] == ["apply"]]  # type: ignore[index]
     return [o for text in stdins for o in yaml.safe_load_all(text) if o]
 
 
 def test_dry_run_of_prod_ha_waits_for_the_cloudnativepg_cluster_and_keeps_its_instances(
-    standin: Path,  # noqa: F811
+    standin: Path,
 ) -> None:
     can(standin, cluster_state(instances=5, ready=5))
 
@@ -101,8 +95,8 @@ def test_dry_run_of_prod_ha_waits_for_the_cloudnativepg_cluster_and_keeps_its_in
 
 
 def test_deploy_of_prod_ha_waits_for_the_cluster_ready_and_never_resets_its_instances(
-    standin: Path,  # noqa: F811
-    ready_url: str,  # noqa: F811
+    standin: Path,
+    ready_url: str,
 ) -> None:
     can(standin, cluster_state(instances=5, ready=5))
 
@@ -123,7 +117,7 @@ def test_deploy_of_prod_ha_waits_for_the_cluster_ready_and_never_resets_its_inst
     assert cluster["spec"]["instances"] == 5
 
 
-def verify(standin: Path) -> tuple[int, str]:  # noqa: F811
+def verify(standin: Path) -> tuple[int, str]:
     done = run_cli(
         "k8s",
         "verify",
@@ -141,7 +135,7 @@ def verify(standin: Path) -> tuple[int, str]:  # noqa: F811
 
 
 def test_verify_of_prod_ha_checks_the_cluster_and_counts_accounts_on_the_primary(
-    standin: Path,  # noqa: F811
+    standin: Path,
 ) -> None:
     can(standin, cluster_state(instances=3, ready=3))
 
@@ -154,7 +148,7 @@ def test_verify_of_prod_ha_checks_the_cluster_and_counts_accounts_on_the_primary
     assert "statefulset" not in json.dumps([c["argv"] for c in calls(standin)])
 
 
-def test_verify_of_prod_ha_fails_while_an_instance_is_not_ready(standin: Path) -> None:  # noqa: F811
+def test_verify_of_prod_ha_fails_while_an_instance_is_not_ready(standin: Path) -> None:
     can(standin, cluster_state(instances=3, ready=2))
 
     status, out = verify(standin)

@@ -7,7 +7,6 @@ back within the refresh interval, and the app's next start fails (issue 16, item
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,22 +14,11 @@ import pytest
 from invoicetron.ops.k8s import cluster_settings
 from invoicetron.ops.k8s import external_secrets as eso
 from invoicetron.ops.k8s import secrets as s
-from tests.conftest import cli_environment, run_cli
-from tests.deploy.deploy_helpers import KUBE
-from tests.ops.test_doctor import KUBECTL
-from tests.ops.test_kubectl import STANDIN, calls, can
+from tests.fixtures.deploy import KUBE
+from tests.fixtures.kubectl import calls, can
+from tests.fixtures.processes import cli_environment, run_cli
 
-
-@pytest.fixture
-def standin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An executable `kubectl` (the recording stand-in) in tmp_path."""
-    executable = tmp_path / "kubectl"
-    executable.write_text(f"#!{sys.executable}\n" + STANDIN.read_text())
-    executable.chmod(0o755)
-    monkeypatch.setenv("STANDIN_DIR", str(tmp_path))
-    monkeypatch.setenv("REAL_KUBECTL", KUBECTL)
-    return executable
-
+pytestmark = pytest.mark.slow  # `invoicetron` runs as a subprocess
 
 PASSWORD = "0123456789abcdef0123456789abcdef01234567"
 ITEM = cluster_settings.load(KUBE).secret_item("dev")  # the ExternalSecret reads this item

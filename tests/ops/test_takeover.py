@@ -6,102 +6,19 @@ the kubectl stand-in; the manifests are our prod overlay rendered by the real ku
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from invoicetron.ops import k8s_names as names
 from invoicetron.ops.k8s import cluster_settings, takeover
 from invoicetron.ops.k8s.deploy import DeployRefused
-from tests.conftest import cli_environment, run_cli
-from tests.deploy.deploy_helpers import KUBE
+from tests.fixtures.deploy import KUBE
+from tests.fixtures.kubectl import can
 from tests.ops import runbook_installation as runbook
-from tests.ops.test_kubectl import calls, can, standin  # noqa: F401 - the stand-in fixture
+from tests.ops.takeover_cluster import argvs, deploy, runbook_cluster
 
-MANIFESTS = Path(__file__).parents[2] / "deploy" / "kubernetes"
-IMAGE = f"{cluster_settings.load(KUBE).image_repository}:1.4.0"
-APP_PODS = f"--selector={names.NAME_LABEL}={names.APP_NAME},{names.COMPONENT_LABEL}=web"
-WORKER_PODS = f"--selector={names.NAME_LABEL}={names.APP_NAME},{names.COMPONENT_LABEL}=worker"
-
-
-def pod(container: str) -> dict[str, Any]:
-    return {
-        "kind": "Pod",
-        "metadata": {"name": f"invoicetron-{container}-abc"},
-        "spec": {"containers": [{"name": container, "image": IMAGE}]},
-        "status": {"phase": "Running", "containerStatuses": [{"name": container, "ready": True}]},
-    }
-
-
-def runbook_cluster() -> dict[str, dict[str, Any]]:
-    """The runbook's objects, and a cluster where the migration and the rollouts succeed."""
-    reply = lambda obj: {"stdout": json.dumps(obj)}  # noqa: E731
-    complete = {"status": {"conditions": [{"type": "Complete", "status": "True"}]}}
-    return {
-        "get statefulset invoicetron-db": reply(runbook.statefulset()),
-        "get deployment invoicetron": reply(runbook.deployment()),
-        "get service invoicetron": reply(runbook.service("invoicetron")),
-        "get service invoicetron-db": reply(runbook.service("invoicetron-db", headless=True)),
-        "get pvc": reply(runbook.as_list(*runbook.claims())),
-        "get replicasets --selector=app=invoicetron": reply(
-            runbook.as_list(runbook.orphaned_replicaset())
-        ),
-        "get job invoicetron-migrate": reply(complete),
-        f"get pods {APP_PODS}": reply(runbook.as_list(pod(names.APP_CONTAINER))),
-        f"get pods {WORKER_PODS}": reply(runbook.as_list(pod(names.WORKER_CONTAINER))),
-    }
-
-
-@pytest.fixture
-def ready_url() -> Iterator[str]:
-    class Ready(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.end_headers()
-            self.wfile.write(b"ok")
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Ready)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/api/ready"
-    server.shutdown()
-
-
-def deploy(standin: Path, *extra: str) -> tuple[int, str, str]:  # noqa: F811
-    for secret in (names.PULL_SECRET, names.APP_SECRET):
-        (standin.parent / "secrets").mkdir(exist_ok=True)
-        body = {"kind": "Secret", "metadata": {"name": secret}, "data": {"k": "dg=="}}
-        (standin.parent / "secrets" / secret).write_text(json.dumps(body))
-    done = run_cli(
-        "k8s",
-        "deploy",
-        "--env",
-        "prod",
-        "--image",
-        IMAGE,
-        "--kubectl",
-        str(standin),
-        "--manifests",
-        str(MANIFESTS),
-        "--timeout",
-        "30",
-        *extra,
-        env=cli_environment(),
-    )
-    return done.returncode, done.stdout, done.stderr
-
-
-def argvs(standin: Path) -> list[str]:  # noqa: F811
-    """Each kubectl call as one line, without the reads."""
-    lines = [" ".join(c["argv"]) for c in calls(standin)]  # type: ignore[arg-type]
-    return [line for line in lines if not line.startswith(("get ", "kustomize "))]
+pytestmark = pytest.mark.slow  # `invoicetron k8s deploy` runs as a subprocess
 
 
 def index(lines: list[str], *words: str) -> int:
@@ -111,7 +28,7 @@ def index(lines: list[str], *words: str) -> int:
 
 
 def test_dry_run_on_the_runbooks_installation_shows_a_plan_that_keeps_the_data(
-    standin: Path,  # noqa: F811
+    standin: Path,
 ) -> None:
     can(standin, runbook_cluster())
 
@@ -133,7 +50,7 @@ def test_dry_run_on_the_runbooks_installation_shows_a_plan_that_keeps_the_data(
 
 
 def test_deploy_replaces_the_runbooks_objects_orphaning_their_pods_and_keeping_the_volume(
-    standin: Path,  # noqa: F811
+    standin: Path,
     ready_url: str,
 ) -> None:
     can(standin, runbook_cluster())

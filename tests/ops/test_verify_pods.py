@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from invoicetron.ops.k8s import cluster_settings, verify
 from invoicetron.ops.k8s import manifests as m
-from tests.deploy.deploy_helpers import KUBE
+from tests.fixtures.deploy import KUBE
 
 IMAGE = f"{cluster_settings.load(KUBE).image_repository}:2.3.4"
 OLD = IMAGE.replace("2.3.4", "2.3.3")

@@ -15,7 +15,7 @@ from invoicetron.portal.models import PublicLink
 from invoicetron.portal.services import create_link, revoke_link, token_hash
 from invoicetron.quotes.models import QuoteStatus
 from invoicetron.quotes.services import create_quote, send_quote
-from tests.billing import factories
+from tests.fixtures import factories
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import re
-from html import unescape
 
 import pytest
 from django.test import Client as Browser
@@ -14,18 +12,10 @@ from invoicetron.billing.services import create_credit_note, issue_invoice, reco
 from invoicetron.portal.services import create_link
 from invoicetron.quotes.models import Quote, QuoteStatus
 from invoicetron.quotes.services import create_quote, expire_due, send_quote
-from tests.billing import factories
+from tests.fixtures import factories
+from tests.fixtures.forms import path_of, text_of
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16  # enough to be served as an image/png data URI
-
-
-def path_of(url: str) -> str:
-    return url.removeprefix("https://invoicetron.test")
-
-
-def text_of(html: str) -> str:
-    """The page's words, tags dropped and spaces collapsed, for reading figures in order."""
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
 
 
 def test_an_invoice_page_shows_lines_taxes_per_rate_payments_and_how_to_pay(owner: User) -> None:

@@ -13,8 +13,8 @@ from invoicetron.billing.models import AuditEvent
 from invoicetron.portal.services import create_link
 from invoicetron.quotes.models import Quote, QuoteStatus
 from invoicetron.quotes.services import create_quote, send_quote
-from tests.billing import factories
-from tests.portal.test_public_page import path_of, text_of
+from tests.fixtures import factories
+from tests.fixtures.forms import path_of, text_of
 
 
 @pytest.fixture

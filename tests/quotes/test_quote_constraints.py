@@ -16,7 +16,7 @@ from invoicetron.billing.models import DocumentKind
 from invoicetron.billing.services import default_series
 from invoicetron.quotes.models import Quote, QuoteLine
 from invoicetron.quotes.services import create_quote
-from tests.billing import factories
+from tests.fixtures import factories
 
 BEFORE = "0001_initial"
 AFTER = "0002_line_and_discount_constraints"

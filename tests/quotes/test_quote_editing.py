@@ -15,15 +15,8 @@ from invoicetron.accounts.models import User
 from invoicetron.billing.models import TaxRate
 from invoicetron.quotes.models import Quote, QuoteStatus
 from invoicetron.quotes.services import accept_quote, convert_to_invoice, send_quote
-from tests.billing import factories
-from tests.billing_ui.helpers import invoice_post, line
-
-
-@pytest.fixture
-def as_owner(owner: User) -> WebClient:
-    web = WebClient()
-    web.force_login(owner)
-    return web
+from tests.fixtures import factories
+from tests.fixtures.forms import invoice_post, line
 
 
 @pytest.fixture

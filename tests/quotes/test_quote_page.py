@@ -11,8 +11,8 @@ from django.urls import reverse
 from invoicetron.accounts.models import User
 from invoicetron.quotes.models import Quote
 from invoicetron.quotes.services import accept_quote, create_quote, decline_quote, send_quote
-from tests.billing import factories
-from tests.portal.test_public_page import text_of
+from tests.fixtures import factories
+from tests.fixtures.forms import text_of
 
 
 @pytest.fixture

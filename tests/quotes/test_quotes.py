@@ -22,8 +22,8 @@ from invoicetron.quotes.services import (
     expire_due,
     send_quote,
 )
-from tests.billing import factories
-from tests.messaging.smtp import MailServer, pdf_attachments
+from tests.fixtures import factories
+from tests.fixtures.smtp import MailServer, pdf_attachments
 
 
 def a_quote(owner: User) -> Quote:

@@ -12,9 +12,13 @@ import pytest
 
 from invoicetron.ops.embedded import create_database
 from invoicetron.ops.k8s.compare import summarize
-from tests.conftest import cli_environment, remove_embedded_server, run_cli, start_embedded_server
-from tests.ops.test_kubectl import standin  # noqa: F401 - the fixture
-from tests.reliability.conftest import Prepared
+from tests.fixtures.processes import (
+    cli_environment,
+    remove_embedded_server,
+    run_cli,
+    start_embedded_server,
+)
+from tests.reliability.server import Prepared
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +37,7 @@ BILLING_TABLES = (
 def test_billing_data_restored_into_an_empty_server_has_identical_counts_and_checksums(
     prepared: Prepared,
     tmp_path: Path,
-    standin: Path,  # noqa: F811 - restore scales the app and worker: here there are none
+    standin: Path,
 ) -> None:
     empty = start_embedded_server("restore-target")
     try:

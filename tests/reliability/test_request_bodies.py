@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.conftest import App, Prepared, start_app
 from tests.reliability.rawhttp import Sender, chunked, connect, head, read_answer
+from tests.reliability.server import App, Prepared, start_app
 
 pytestmark = pytest.mark.slow
 

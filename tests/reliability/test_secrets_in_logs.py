@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import http_get
-from tests.reliability.conftest import PASSWORD, Prepared, sign_in, start_app
+from tests.fixtures.processes import http_get
+from tests.reliability.server import PASSWORD, Prepared, sign_in, start_app
 
 pytestmark = pytest.mark.slow
 

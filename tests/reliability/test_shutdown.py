@@ -8,9 +8,9 @@ import time
 import psycopg
 import pytest
 
-from tests.conftest import http_get
-from tests.reliability.conftest import App, sign_in
+from tests.fixtures.processes import http_get
 from tests.reliability.load import Call, Load
+from tests.reliability.server import App, sign_in
 
 pytestmark = pytest.mark.slow
 

@@ -15,8 +15,8 @@ import urllib.request
 
 import pytest
 
-from tests.reliability.conftest import App
 from tests.reliability.rawhttp import connect, head, read_answer
+from tests.reliability.server import App
 
 pytestmark = pytest.mark.slow
 

@@ -20,9 +20,8 @@ from typing import Any, ClassVar
 import pytest
 
 from invoicetron.ops.embedded import create_database
-from tests.conftest import cli_environment, http_get, run_cli
-from tests.reliability.conftest import App, sign_in
-from tests.reliability.test_database_outage import stop_database
+from tests.fixtures.processes import cli_environment, http_get, run_cli
+from tests.reliability.server import App, sign_in, stop_database
 
 pytestmark = pytest.mark.slow
 OUTAGE_SECONDS = 10

@@ -8,8 +8,8 @@ from django.test import Client as HttpClient
 
 from invoicetron.accounts.models import User
 from invoicetron.reports.csvio.writer import neutralise, restore
-from tests.billing import factories
-from tests.reports.data import books
+from tests.fixtures import factories
+from tests.fixtures.books import books
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from invoicetron.billing.models import Client, Invoice, NumberCounter, Product, 
 from invoicetron.reports.csvio.reader import FileRefused, RowError, parse
 from invoicetron.reports.importers.runner import guess_mapping, run_import
 from invoicetron.reports.importers.values import Options
-from tests.billing import factories
+from tests.fixtures import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from invoicetron.accounts.models import User
 from invoicetron.billing.models import OPEN_STATUSES, CreditNote, Invoice, Payment
 from invoicetron.billing.money import convert, in_base_currency, totals_from_json
 from invoicetron.reports.dashboard import build_dashboard
-from tests.reports.data import books
+from tests.fixtures.books import books
 
 pytestmark = pytest.mark.django_db
 

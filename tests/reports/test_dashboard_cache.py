@@ -20,8 +20,8 @@ from invoicetron.accounts.models import User
 from invoicetron.billing import caching, services
 from invoicetron.billing.models import OPEN_STATUSES, Client
 from invoicetron.reports.dashboard import build_dashboard
-from tests.conftest import shared_database_url
-from tests.reports.data import books
+from tests.fixtures.books import books
+from tests.fixtures.processes import shared_database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -18,9 +18,9 @@ from invoicetron.billing.models import BusinessProfile, Invoice, InvoiceStatus, 
 from invoicetron.billing.money import round_to_minor_unit
 from invoicetron.reports.amounts import Base, DateRange
 from invoicetron.reports.csvio.columns import INVOICE_COLUMNS, PAYMENT_COLUMNS
-from tests.billing import factories
+from tests.fixtures import factories
+from tests.fixtures.books import books, issue
 from tests.reports import legacy_exports as legacy
-from tests.reports.data import books, issue
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from django.test import Client as HttpClient
 from invoicetron.accounts.models import User
 from invoicetron.reports.csvio import sqlcsv
 from invoicetron.reports.csvio.writer import EXPORTS_PER_PROCESS
-from tests.reports.data import books
+from tests.fixtures.books import books
 
 pytestmark = pytest.mark.django_db
 

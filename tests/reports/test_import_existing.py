@@ -15,9 +15,8 @@ from django.test import Client as HttpClient
 
 from invoicetron.accounts.models import User
 from invoicetron.billing.models import Client, Invoice, Product
-from tests.automation.jobs import job_tables  # noqa: F401 - fixture, used by name
 from tests.reports.importing import commit, dry_run
-from tests.reports.test_round_trip import business_without_credit_notes, export_all
+from tests.reports.round_trip import business_without_credit_notes, export_all
 
 pytestmark = pytest.mark.usefixtures("job_tables")
 

@@ -11,7 +11,6 @@ from django.test import Client as HttpClient
 
 from invoicetron.accounts.models import User
 from invoicetron.billing.models import Client
-from tests.automation.jobs import job_tables  # noqa: F401 - fixture, used by name
 from tests.reports.importing import dry_run
 
 pytestmark = pytest.mark.usefixtures("job_tables")

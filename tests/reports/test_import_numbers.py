@@ -8,8 +8,7 @@ from django.test import Client as HttpClient
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
 from invoicetron.billing.models import Invoice, NumberCounter
-from tests.automation.jobs import job_tables  # noqa: F401 - fixture, used by name
-from tests.billing import factories
+from tests.fixtures import factories
 from tests.reports.importing import commit, dry_run
 
 pytestmark = pytest.mark.usefixtures("job_tables")

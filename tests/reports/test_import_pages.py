@@ -10,7 +10,6 @@ from invoicetron.accounts.models import User
 from invoicetron.automation.worker import run_worker
 from invoicetron.billing.models import Client
 from invoicetron.reports.models import ImportRun, ImportState
-from tests.automation.jobs import job_tables  # noqa: F401 - fixture, used by name
 from tests.reports.importing import commit
 
 pytestmark = pytest.mark.usefixtures("job_tables")

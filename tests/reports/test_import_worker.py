@@ -15,8 +15,7 @@ from invoicetron.automation.worker import run_worker
 from invoicetron.billing.models import Invoice
 from invoicetron.reports.csvio.reader import parse
 from invoicetron.reports.importers.runner import guess_mapping
-from tests.automation.jobs import job_tables  # noqa: F401 - fixture, used by name
-from tests.billing import factories
+from tests.fixtures import factories
 from tests.reports.importing import commit, match_columns, upload
 
 pytestmark = pytest.mark.usefixtures("job_tables")
@@ -54,6 +53,7 @@ def logged_progress() -> list[int]:
 
 # A guard for a long test (two passes over 500 invoices through the billing services), not an
 # assertion: the default of 300 s is too close on a loaded two-core machine.
+@pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_20000_invoice_rows_are_checked_and_imported_by_the_worker_with_progress(
     owner: User, client: HttpClient, progress_log: None

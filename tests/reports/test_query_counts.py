@@ -19,7 +19,7 @@ from invoicetron.billing.models import (
     InvoiceStatus,
     Payment,
 )
-from tests.billing import factories
+from tests.fixtures import factories
 
 pytestmark = pytest.mark.django_db
 PAGES = (

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from invoicetron.accounts.models import User
 from invoicetron.billing import money, services
 from invoicetron.billing.models import CreditNote
-from tests.billing import factories
-from tests.reports.test_reconciliation import csv_rows, documents_in_eur
+from tests.fixtures import factories
+from tests.reports.reconciliation import csv_rows, documents_in_eur
 
 pytestmark = pytest.mark.django_db
 RATES = [("VAT", "20"), ("VAT", "5.5"), ("VAT", "19"), ("GST", "5"), ("QST", "9.975")]

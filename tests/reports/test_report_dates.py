@@ -6,7 +6,7 @@ import pytest
 from django.test import Client as HttpClient
 
 from invoicetron.accounts.models import User
-from tests.billing import factories
+from tests.fixtures import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from invoicetron.billing.money import convert
 from invoicetron.reports.aging import aging_by_client
 from invoicetron.reports.amounts import Base, DateRange
 from invoicetron.reports.sales import payments_summary, sales_by_period, sum_rows, tax_summary
-from tests.reports.data import books
+from tests.fixtures.books import books
 
 pytestmark = pytest.mark.django_db
 EUR = Base("EUR", 2)

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client
 
 from invoicetron.accounts.models import User
-from tests.conftest import OWNER_PASSWORD, cli_environment, run_cli, shared_database_url
-from tests.security.conftest import lock, sign_in
+from tests.fixtures.processes import cli_environment, run_cli, shared_database_url
+from tests.fixtures.users import OWNER_PASSWORD
+from tests.security.throttle import lock, sign_in
 
 # The `invoicetron` subprocess reads the test database, so the data must be committed.
-pytestmark = pytest.mark.django_db(transaction=True)
+# The account commands run as `invoicetron` subprocesses: slow.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 NEW_PASSWORD = "a-fresh-passphrase-from-the-operator-9"
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    # Fast in this process, while the `invoicetron` subprocess hashes with its own Argon2.
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        "django.contrib.auth.hashers.Argon2PasswordHasher",
-    ]
 
 
 def invoicetron(*args: str, stdin: str | None = None) -> tuple[int, str]:

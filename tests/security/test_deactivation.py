@@ -7,7 +7,7 @@ from django.test import Client
 
 from invoicetron.accounts.models import User
 from invoicetron.api.tokens import create_token
-from tests.security.conftest import sign_in
+from tests.security.throttle import sign_in
 
 pytestmark = pytest.mark.django_db
 

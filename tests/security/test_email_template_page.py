@@ -9,13 +9,9 @@ from playwright.sync_api import expect
 
 from invoicetron.accounts.models import User
 from invoicetron.messaging.models import EmailTemplate
-from tests.billing import factories
-from tests.browser import conftest as browser_fixtures
-from tests.browser.test_billing_journey import sign_in
+from tests.fixtures import factories
+from tests.fixtures.browser import sign_in
 
-# Chromium fixtures of tests/browser, used here by name.
-browser = browser_fixtures.browser
-page = browser_fixtures.page
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 

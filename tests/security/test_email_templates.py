@@ -12,14 +12,10 @@ from invoicetron.billing.models import Invoice
 from invoicetron.billing.services import business_today
 from invoicetron.messaging.models import EmailTemplate
 from invoicetron.messaging.services import queue_email
-from tests.automation import jobs
-from tests.billing import factories
-from tests.messaging import smtp
-from tests.messaging.smtp import MailServer
+from tests.fixtures import factories
+from tests.fixtures.smtp import MailServer
 
 # Fixtures of other test packages, used here by name (tests/security's conftest is the sign-in's).
-job_tables = jobs.job_tables
-mail_server = smtp.mail_server
 pytestmark = pytest.mark.usefixtures("job_tables")
 
 LOREM = "Lorem ipsum dolor sit amet"
@@ -29,13 +25,6 @@ LOREM = "Lorem ipsum dolor sit amet"
 def invoice(owner: User) -> Invoice:
     factories.business()
     return factories.issued_invoice(owner)
-
-
-@pytest.fixture
-def as_owner(owner: User) -> WebClient:
-    web = WebClient()
-    web.force_login(owner)
-    return web
 
 
 def template_page(kind: str = "invoice") -> str:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
-from django.db import connection
 from django.test import Client as WebClient
 from django.urls import reverse
 
@@ -16,14 +14,11 @@ from invoicetron.billing.models import Invoice
 from invoicetron.messaging.models import Delivery
 from invoicetron.messaging.services import queue_email
 from invoicetron.portal.models import PublicLink
-from tests.automation import jobs
-from tests.billing import factories
-from tests.messaging import smtp
-from tests.messaging.smtp import MailServer
+from tests.fixtures import factories
+from tests.fixtures.database import rows_containing
+from tests.fixtures.smtp import MailServer
 
 # Fixtures of other test packages, used here by name (tests/security's conftest is the sign-in's).
-job_tables = jobs.job_tables
-mail_server = smtp.mail_server
 pytestmark = pytest.mark.usefixtures("job_tables")
 
 LINK = re.compile(r"https://invoicetron\.test(/p/([\w-]+)/)")
@@ -33,38 +28,6 @@ LINK = re.compile(r"https://invoicetron\.test(/p/([\w-]+)/)")
 def invoice(owner: User) -> Invoice:
     factories.business()
     return factories.issued_invoice(owner)
-
-
-@pytest.fixture
-def as_owner(owner: User) -> WebClient:
-    web = WebClient()
-    web.force_login(owner)
-    return web
-
-
-def rows_containing(secret: str) -> list[str]:
-    """`table.column` of every text or JSON value in the database that contains `secret`."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT table_name, column_name FROM information_schema.columns"
-            " WHERE table_schema = 'public' AND data_type IN"
-            " ('text', 'character varying', 'json', 'jsonb', 'bytea')"
-        )
-        columns = cursor.fetchall()
-        found = []
-        for table, column in columns:
-            cursor.execute(
-                # The names come from information_schema, not from any input.
-                f'SELECT count(*) FROM "{table}" WHERE strpos("{column}"::text, %s) > 0',  # noqa: S608
-                [secret],
-            )
-            if cursor.fetchone()[0]:
-                found.append(f"{table}.{column}")
-        # Session data is signed and base64-encoded: look inside it as Django reads it.
-        cursor.execute("SELECT session_data FROM django_session")
-        sessions = [SessionStore().decode(data) for (data,) in cursor.fetchall()]
-    found += ["django_session (decoded)" for data in sessions if secret in repr(data)]
-    return found
 
 
 def test_an_emailed_link_works_and_its_token_is_stored_nowhere(

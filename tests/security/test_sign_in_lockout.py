@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from invoicetron.accounts.models import User
-from tests.security.conftest import lock, minutes_pass, sign_in
+from tests.security.throttle import lock, minutes_pass, sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ import invoicetron.web
 from invoicetron.accounts.models import User
 from invoicetron.web import navigation
 from invoicetron.web.permissions import ACCESS, MEMBERS, OWNERS
-from tests.billing import factories
+from tests.fixtures import factories
 
 # Pages open before sign-in (or guarded by Django's own views), and the token-authenticated API.
 UNGUARDED = {

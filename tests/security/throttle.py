@@ -1,20 +1,14 @@
+"""Signing in through the form and moving the sign-in throttle's clock, for the security tests."""
+
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
-import pytest
 from axes.models import AccessAttempt
 from django.db.models import F
 from django.test import Client
 
-from tests.conftest import OWNER_PASSWORD
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    # Argon2 is deliberately slow and these tests sign in many times.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+from tests.fixtures.users import OWNER_PASSWORD
 
 
 def sign_in(client: Client, email: str, password: str = OWNER_PASSWORD, **meta: str) -> int:
