@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 
 from invoicetron.accounts.models import User
 from invoicetron.billing.models import Invoice
-from tests.billing import factories
-from tests.reports.test_query_counts import bulk_invoices
+from tests.fixtures import factories
+from tests.reports.bulk import bulk_invoices
 
 pytestmark = pytest.mark.django_db
 

@@ -36,8 +36,8 @@ from invoicetron.reports.sales import (
     tax_summary,
     tax_summary_from_documents,
 )
-from tests.billing import factories
-from tests.reports.data import books, issue
+from tests.fixtures import factories
+from tests.fixtures.books import books, issue
 
 pytestmark = pytest.mark.django_db
 Key = tuple[datetime.date, str, str, Decimal]
