@@ -91,7 +91,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    # Trigram indexes for search (billing migration 0006); its ready() teaches indexes OpClass.
+    # Trigram indexes for search (billing migration 0007); its ready() teaches indexes OpClass.
     "django.contrib.postgres",
     "axes",
     # Two-factor sign-in: authenticator-app (TOTP) devices and single-use recovery codes.
