@@ -127,11 +127,10 @@ def pages(sample: Sample) -> dict[str, str]:
 UP_TO_32 = {"health", "floor", "invoice list", "invoice page", "API list", "dashboard", "PDF"}
 
 
-def count_queries(env: dict[str, str], sample: Sample) -> dict[str, dict[str, float]]:
-    """Page name → {"queries": …, "postgres_ms": …} (bench.queries, in its own process)."""
-    named = {name: path for name, path in pages(sample).items() if name != "floor"}
+def run_bench_queries(env: dict[str, str], *args: str) -> Any:
+    """The last line of `python -m bench.queries ARGS` (in its own process), parsed as JSON."""
     done = subprocess.run(
-        [sys.executable, "-m", "bench.queries", *named.values()],
+        [sys.executable, "-m", "bench.queries", *args],
         env=env,
         capture_output=True,
         text=True,
@@ -139,24 +138,20 @@ def count_queries(env: dict[str, str], sample: Sample) -> dict[str, dict[str, fl
         cwd=Path(__file__).resolve().parents[1],
     )
     if done.returncode != 0:
-        raise SystemExit(f"counting queries failed:\n{done.stderr[-3000:]}")
-    by_path: dict[str, dict[str, float]] = json.loads(done.stdout.strip().splitlines()[-1])
+        raise SystemExit(f"bench.queries {' '.join(args[:1])} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def count_queries(env: dict[str, str], sample: Sample) -> dict[str, dict[str, float]]:
+    """Page name → {"queries": …, "postgres_ms": …}."""
+    named = {name: path for name, path in pages(sample).items() if name != "floor"}
+    by_path: dict[str, dict[str, float]] = run_bench_queries(env, *named.values())
     return {name: by_path[path] for name, path in named.items()}
 
 
 def dashboard_recompute_ms(env: dict[str, str]) -> float:
-    """The dashboard's figures computed afresh (what every billing change and every 30 s cost)."""
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.queries", "--dashboard-recompute"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=Path(__file__).resolve().parents[1],
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"timing the dashboard failed:\n{done.stderr[-3000:]}")
-    return float(json.loads(done.stdout.strip().splitlines()[-1])["dashboard_recompute_ms"])
+    """The dashboard's figures computed afresh in-process (what every billing change costs)."""
+    return float(run_bench_queries(env, "--dashboard-recompute")["dashboard_recompute_ms"])
 
 
 def prepare(db: Database, env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
