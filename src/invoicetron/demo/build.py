@@ -72,10 +72,22 @@ class DemoLine:
             "description": self.description,
             "quantity": str(self.quantity),
             "unit": self.unit,
+            "unit_code": "",
             "unit_price": str(self.unit_price),
+            "base_quantity": "1.000",
+            "adjustments": [],
             "discount_type": "percent",
             "discount_value": str(self.discount_value),
-            "taxes": [{"name": name, "rate": str(rate)} for name, rate in self.taxes],
+            "taxes": [
+                {
+                    "name": name,
+                    "rate": str(rate),
+                    "category": "S",
+                    "exemption_reason_code": "",
+                    "exemption_reason": "",
+                }
+                for name, rate in self.taxes
+            ],
         }
 
 
@@ -223,6 +235,9 @@ def invoice_snapshot(invoice: DemoInvoice, business: Mapping[str, Any]) -> dict[
         "discount_value": str(invoice.discount_value),
         "notes": "",
         "terms": "",
+        "buyer_reference": "",
+        "order_reference": "",
+        "adjustments": [],
         "business": dict(business),
         "client": plan.client.snapshot,
         "lines": [line.snapshot() for line in invoice.lines],

@@ -30,7 +30,7 @@ from invoicetron.billing.models import (
 )
 from invoicetron.billing.numbering import format_number, period_key
 from invoicetron.billing.services import business_today, default_series
-from invoicetron.billing.services.issuing import business_snapshot
+from invoicetron.billing.services.issuing import ADDRESS_FIELDS, business_snapshot
 from invoicetron.demo import build, catalog, rows
 from invoicetron.demo.rows import reserve_ids
 
@@ -120,6 +120,7 @@ def make_clients(count: int, rng: random.Random, base: str) -> list[build.DemoCl
             "id": client_id,
             "name": name,
             "billing_address": address,
+            **dict.fromkeys(ADDRESS_FIELDS, ""),
             "tax_id": f"TX{client_id:08d}",
             "contact_name": contact,
             "contact_email": email,

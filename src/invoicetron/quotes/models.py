@@ -89,9 +89,20 @@ class QuoteLine(models.Model):
         max_digits=15, decimal_places=3, validators=[MinValueValidator(0)]
     )
     unit = models.CharField(max_length=32, blank=True)
+    unit_code = models.CharField(max_length=3, blank=True, db_default="")  # as InvoiceLine's
     unit_price = models.DecimalField(
         max_digits=18, decimal_places=4, validators=[MinValueValidator(0)]
     )
+    base_quantity = models.DecimalField(
+        max_digits=15,
+        decimal_places=3,
+        default=Decimal(1),
+        validators=[MinValueValidator(0)],
+        db_default=Decimal(1),
+    )
+    adjustments = models.JSONField(
+        default=list, blank=True, db_default=models.Value([], models.JSONField())
+    )  # as InvoiceLine's
     taxes = models.ManyToManyField(TaxRate, blank=True, related_name="+")
     discount_type = models.CharField(
         max_length=8, choices=DiscountType.choices, default=DiscountType.PERCENT

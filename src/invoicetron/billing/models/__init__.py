@@ -13,11 +13,16 @@ from invoicetron.billing.models.invoices import (
 from invoicetron.billing.models.parties import Client, Contact, Product, document_currency
 from invoicetron.billing.models.payments import Payment, PaymentMethod
 from invoicetron.billing.models.setup import (
+    REASON_CATEGORIES,
+    ZERO_RATE_CATEGORIES,
     BusinessProfile,
     DocumentKind,
+    EInvoiceFormat,
     NumberCounter,
     NumberSeries,
+    PaymentMeansCode,
     TaxRate,
+    VatCategory,
     business_today,
 )
 from invoicetron.billing.models.summary import (
@@ -29,6 +34,8 @@ from invoicetron.billing.models.summary import (
 
 __all__ = [
     "OPEN_STATUSES",
+    "REASON_CATEGORIES",
+    "ZERO_RATE_CATEGORIES",
     "AuditAction",
     "AuditEvent",
     "BusinessProfile",
@@ -38,6 +45,7 @@ __all__ = [
     "CreditNoteLine",
     "DiscountType",
     "DocumentKind",
+    "EInvoiceFormat",
     "ImmutableDocument",
     "Invoice",
     "InvoiceLine",
@@ -45,6 +53,7 @@ __all__ = [
     "NumberCounter",
     "NumberSeries",
     "Payment",
+    "PaymentMeansCode",
     "PaymentMethod",
     "PaymentSummaryDay",
     "Product",
@@ -52,6 +61,7 @@ __all__ = [
     "SummaryKind",
     "TaxRate",
     "TaxSummaryDay",
+    "VatCategory",
     "business_today",
     "document_currency",
     "is_overdue",

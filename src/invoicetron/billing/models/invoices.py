@@ -116,6 +116,25 @@ class Invoice(FrozenOnceIssued):
     discount_value = models.DecimalField(max_digits=18, decimal_places=4, default=Decimal(0))
     notes = models.TextField(blank=True)
     terms = models.TextField(blank=True)
+    buyer_reference = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The client's reference (BT-10; XRechnung: Leitweg-ID).",
+        db_default="",
+    )
+    order_reference = models.CharField(
+        "purchase order",
+        max_length=200,
+        blank=True,
+        help_text="The client's order number (BT-13).",
+        db_default="",
+    )
+    # Document allowances and charges besides the discount (EN 16931 BG-20/BG-21), as entered:
+    # [{"charge": bool, "reason": str, "reason_code": str, "kind": "percent"|"amount",
+    #   "value": "12.50", "tax_rate": <TaxRate id> or null (spread over every rate)}].
+    adjustments = models.JSONField(
+        default=list, blank=True, db_default=models.Value([], models.JSONField())
+    )
     # Business, client, lines, taxes and totals exactly as issued (amounts as strings).
     snapshot = models.JSONField(null=True, blank=True, editable=False)
     # Stored figures, kept current by the services, so that lists never recompute.
@@ -253,8 +272,24 @@ class InvoiceLine(models.Model):
         max_digits=15, decimal_places=3, validators=[MinValueValidator(0)]
     )
     unit = models.CharField(max_length=32, blank=True)
+    unit_code = models.CharField(
+        max_length=3, blank=True, db_default=""
+    )  # UN/ECE Rec. 20; blank: from `unit`
     unit_price = models.DecimalField(
         max_digits=18, decimal_places=4, validators=[MinValueValidator(0)]
+    )
+    # The unit price is for this many units (BT-149): 12 for a price per dozen.
+    base_quantity = models.DecimalField(
+        max_digits=15,
+        decimal_places=3,
+        default=Decimal(1),
+        validators=[MinValueValidator(0)],
+        db_default=Decimal(1),
+    )
+    # Line allowances and charges besides the discount (BG-27/BG-28), as entered:
+    # [{"charge": bool, "reason": str, "reason_code": str, "kind": "percent"|"amount", "value"}].
+    adjustments = models.JSONField(
+        default=list, blank=True, db_default=models.Value([], models.JSONField())
     )
     taxes = models.ManyToManyField(TaxRate, blank=True, related_name="+")
     discount_type = models.CharField(

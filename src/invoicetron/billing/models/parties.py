@@ -10,15 +10,22 @@ from django.db import models
 from django.db.models.functions import Upper
 
 from invoicetron.billing.models.common import currency_check, currency_field
-from invoicetron.billing.models.setup import BusinessProfile, TaxRate
+from invoicetron.billing.models.setup import BusinessProfile, PostalAddress, TaxRate
 
 
-class Client(models.Model):
+class Client(PostalAddress):
     """A client with documents is archived, never deleted (documents PROTECT it)."""
 
     name = models.CharField(max_length=200)
     billing_address = models.TextField(blank=True)
-    tax_id = models.CharField("tax id", max_length=64, blank=True)
+    # The VAT identifier with its country prefix (BT-48), e.g. FR12345678901.
+    tax_id = models.CharField("VAT id", max_length=64, blank=True)
+    registration_id = models.CharField(
+        "legal registration id", max_length=64, blank=True, db_default=""
+    )
+    # The reference the client asks invoices to carry (BT-10; XRechnung's Leitweg-ID), copied
+    # to each new invoice.
+    buyer_reference = models.CharField(max_length=200, blank=True, db_default="")
     # Blank means the business's base currency; each invoice records its own currency anyway.
     currency = currency_field(blank=True)
     # Null means the business's default payment terms.
@@ -92,6 +99,12 @@ class Product(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     unit = models.CharField(max_length=32, blank=True, help_text="hour, day, piece…")
+    unit_code = models.CharField(
+        max_length=3,
+        blank=True,
+        help_text="UN/ECE Rec. 20 unit code: HUR hour, DAY day, C62 one…",
+        db_default="",
+    )
     unit_price = models.DecimalField(
         max_digits=18, decimal_places=4, validators=[MinValueValidator(0)]
     )

@@ -15,13 +15,93 @@ from invoicetron.billing.models.common import currency_check, currency_field
 from invoicetron.billing.numbering import Reset, validate_pattern
 
 
-class BusinessProfile(models.Model):
+class VatCategory(models.TextChoices):
+    """EN 16931 VAT category codes (UNCL5305 subset, BT-118/BT-151) a tax rate belongs to."""
+
+    STANDARD = "S", "S: standard rate"
+    ZERO_RATED = "Z", "Z: zero rated goods"
+    EXEMPT = "E", "E: exempt from VAT"
+    REVERSE_CHARGE = "AE", "AE: VAT reverse charge"
+    INTRA_COMMUNITY = "K", "K: intra-community supply (no VAT charged)"
+    EXPORT = "G", "G: export outside the EU (free export item)"
+    OUT_OF_SCOPE = "O", "O: services outside the scope of VAT"
+    CANARY_ISLANDS = "L", "L: Canary Islands general indirect tax (IGIC)"
+    CEUTA_MELILLA = "M", "M: Ceuta and Melilla tax (IPSI)"
+
+
+# Categories whose rate must be 0 and which need an exemption reason (BR-E-10, BR-AE-10,
+# BR-IC-10, BR-G-10, BR-O-10).
+ZERO_RATE_CATEGORIES = frozenset({"Z", "E", "AE", "K", "G", "O"})
+REASON_CATEGORIES = frozenset({"E", "AE", "K", "G", "O"})
+
+
+class EInvoiceFormat(models.TextChoices):
+    PDF = "pdf", "Plain PDF"
+    FACTURX = "facturx", "Factur-X PDF (PDF with the CII XML inside)"
+    UBL = "ubl", "PDF and UBL XML (Peppol BIS Billing 3.0) by email"
+
+
+class PaymentMeansCode(models.TextChoices):
+    """UNCL4461 codes the payment details can name (BT-81)."""
+
+    SEPA_TRANSFER = "58", "58: SEPA credit transfer"
+    CREDIT_TRANSFER = "30", "30: credit transfer (non-SEPA)"
+    SEPA_DIRECT_DEBIT = "59", "59: SEPA direct debit"
+    CARD = "48", "48: bank card"
+    CASH = "10", "10: cash"
+    NOT_DEFINED = "1", "1: not defined"
+
+
+class PostalAddress(models.Model):
+    """Structured postal address fields (EN 16931 BG-5 / BG-8) shared by the business and its
+    clients; the free-text address stays what pages and PDFs print when these are empty."""
+
+    street = models.CharField(max_length=200, blank=True, db_default="")
+    street_2 = models.CharField("additional street line", max_length=200, blank=True, db_default="")
+    city = models.CharField(max_length=100, blank=True, db_default="")
+    postcode = models.CharField(max_length=32, blank=True, db_default="")
+    subdivision = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="State, region or province, where it is needed.",
+        db_default="",
+    )
+    country = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text="ISO 3166-1 alpha-2 country code, e.g. DE, FR, BE.",
+        db_default="",
+    )
+    # The electronic address (BT-34 / BT-49) e-invoice networks deliver to, with its EAS scheme.
+    endpoint_scheme = models.CharField(
+        "electronic address scheme",
+        max_length=4,
+        blank=True,
+        help_text="EAS code: 0088 GLN, 9930 German VAT number, 0208 Belgian company number, "
+        "EM email…",
+        db_default="",
+    )
+    endpoint_id = models.CharField("electronic address", max_length=128, blank=True, db_default="")
+
+    class Meta:
+        abstract = True
+
+
+class BusinessProfile(PostalAddress):
     """The one business of this installation (a singleton row: use `BusinessProfile.load()`)."""
 
     singleton = models.BooleanField(default=True, unique=True, editable=False)
     name = models.CharField(max_length=200, blank=True)
     address = models.TextField(blank=True)
-    tax_id = models.CharField("tax id", max_length=64, blank=True)
+    # The VAT identifier with its country prefix (BT-31), e.g. DE123456789.
+    tax_id = models.CharField("VAT id", max_length=64, blank=True)
+    registration_id = models.CharField(
+        "legal registration id",
+        max_length=64,
+        blank=True,
+        help_text="Trade register or company number (SIREN, HRB…), BT-30.",
+        db_default="",
+    )
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=64, blank=True)
     website = models.CharField(max_length=200, blank=True)
@@ -33,6 +113,21 @@ class BusinessProfile(models.Model):
         default=30, validators=[MaxValueValidator(365)]
     )
     payment_instructions = models.TextField(blank=True)
+    payment_means_code = models.CharField(
+        max_length=3,
+        choices=PaymentMeansCode.choices,
+        default=PaymentMeansCode.SEPA_TRANSFER,
+        db_default=PaymentMeansCode.SEPA_TRANSFER,
+    )
+    iban = models.CharField("IBAN", max_length=34, blank=True, db_default="")
+    bic = models.CharField("BIC", max_length=11, blank=True, db_default="")
+    einvoice_format = models.CharField(
+        "default e-invoice format",
+        max_length=8,
+        choices=EInvoiceFormat.choices,
+        default=EInvoiceFormat.PDF,
+        db_default=EInvoiceFormat.PDF,
+    )
     invoice_footer = models.TextField(blank=True)
     time_zone = models.CharField(max_length=64, default="UTC")
     locale = models.CharField(max_length=16, default="en")
@@ -88,6 +183,22 @@ class TaxRate(models.Model):
         help_text="Percent.",
     )
     active = models.BooleanField(default=True)
+    # What e-invoices say of this tax (BT-118/BT-151 and, where the category needs one, the
+    # exemption reason BT-120/BT-121).
+    category = models.CharField(
+        "VAT category",
+        max_length=2,
+        choices=VatCategory.choices,
+        default=VatCategory.STANDARD,
+        db_default=VatCategory.STANDARD,
+    )
+    exemption_reason_code = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="VATEX code, e.g. VATEX-EU-AE or VATEX-EU-IC.",
+        db_default="",
+    )
+    exemption_reason = models.CharField(max_length=200, blank=True, db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -21,6 +21,7 @@ from invoicetron.billing.models import (
     Invoice,
     InvoiceLine,
     InvoiceStatus,
+    TaxRate,
     business_today,
 )
 from invoicetron.billing.services.audit import record
@@ -31,11 +32,31 @@ from invoicetron.billing.validation import checked_number
 SNAPSHOT_VERSION = 1
 
 
+ADDRESS_FIELDS = (
+    "street",
+    "street_2",
+    "city",
+    "postcode",
+    "subdivision",
+    "country",
+    "endpoint_scheme",
+    "endpoint_id",
+    "registration_id",
+)
+
+
 def business_snapshot(profile: BusinessProfile) -> dict[str, Any]:
+    """The business as a document shows it; the e-invoice fields (structured address, VAT and
+    registration ids, electronic address, payment means) are read back with defaults, because
+    snapshots taken before them lack them."""
     return {
         "name": profile.name,
         "address": profile.address,
+        **{name: getattr(profile, name) for name in ADDRESS_FIELDS},
         "tax_id": profile.tax_id,
+        "payment_means_code": profile.payment_means_code,
+        "iban": profile.iban,
+        "bic": profile.bic,
         "email": profile.email,
         "phone": profile.phone,
         "website": profile.website,
@@ -52,6 +73,7 @@ def client_snapshot(client: Client) -> dict[str, Any]:
         "id": client.pk,
         "name": client.name,
         "billing_address": client.billing_address,
+        **{name: getattr(client, name) for name in ADDRESS_FIELDS},
         "tax_id": client.tax_id,
         "contact_name": contact.name if contact else "",
         "contact_email": contact.email if contact else "",
@@ -65,10 +87,24 @@ def line_snapshot(line: InvoiceLine) -> dict[str, Any]:
         "description": line.description,
         "quantity": str(line.quantity),
         "unit": line.unit,
+        "unit_code": line.unit_code,
         "unit_price": str(line.unit_price),
+        "base_quantity": str(line.base_quantity),
+        "adjustments": line.adjustments,
         "discount_type": line.discount_type,
         "discount_value": str(line.discount_value),
-        "taxes": [{"name": tax.name, "rate": str(tax.rate)} for tax in line.taxes.all()],
+        "taxes": [tax_snapshot(tax) for tax in line.taxes.all()],
+    }
+
+
+def tax_snapshot(tax: TaxRate) -> dict[str, Any]:
+    """A tax as a line had it: name and rate (the money key), and its EN 16931 category."""
+    return {
+        "name": tax.name,
+        "rate": str(tax.rate),
+        "category": tax.category,
+        "exemption_reason_code": tax.exemption_reason_code,
+        "exemption_reason": tax.exemption_reason,
     }
 
 
@@ -89,6 +125,10 @@ def build_snapshot(
         "discount_value": str(invoice.discount_value),
         "notes": invoice.notes,
         "terms": invoice.terms,
+        # Quotes (which share this snapshot) have no e-invoice references or adjustments.
+        "buyer_reference": getattr(invoice, "buyer_reference", ""),
+        "order_reference": getattr(invoice, "order_reference", ""),
+        "adjustments": getattr(invoice, "adjustments", []),
         "business": business_snapshot(profile),
         "client": client_snapshot(invoice.client),
         "lines": [line_snapshot(line) for line in lines],
