@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
@@ -262,7 +263,9 @@ class TaxRate(models.Model):
         BR-Z-05, BR-E-05…: a category's rate; BR-E-10, BR-AE-10…: its exemption reason)."""
         self.exemption_reason_code = text_value(self.exemption_reason_code).strip().upper()
         self.exemption_reason = text_value(self.exemption_reason).strip()
-        category, rate = self.category, self.rate
+        category = self.category
+        # Not a Decimal when the rate itself was refused (clean_fields reports that).
+        rate = self.rate if isinstance(self.rate, Decimal | int) else None
         name = VatCategory(category).label if category in VatCategory.values else category
         errors: dict[str, str] = {}
         if rate is not None and category in ZERO_RATE_CATEGORIES and rate != 0:
