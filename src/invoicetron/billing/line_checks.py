@@ -156,6 +156,7 @@ def _checked_einvoice_fields(line: LineData, currency: str) -> dict[str, Any]:
             ONE if line.base_quantity in (None, "") else line.base_quantity,
             "base_quantity",
             places=3,
+            minimum=None,  # refused below with what 0 would mean
             label="Price base quantity",
         )
         if base_quantity <= 0:
