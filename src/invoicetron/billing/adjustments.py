@@ -165,7 +165,8 @@ def _value(kind: str, value: Any, currency: str, what: str) -> Decimal:
         if number > 100:
             raise ValidationError({"value": f"A {what} percent cannot exceed 100."})
     if number == 0:
-        raise ValidationError({"value": f"An {what} of 0 changes nothing: remove it instead."})
+        article = "A" if what == "charge" else "An"
+        raise ValidationError({"value": f"{article} {what} of 0 changes nothing: remove it."})
     return number
 
 
@@ -194,10 +195,12 @@ def _tax_rate(value: Any, line_taxes: Sequence[Sequence[TaxRate]]) -> int | None
         frozenset(tax.pk for tax in taxes) for taxes in line_taxes if pk in {t.pk for t in taxes}
     }
     if not sets:
+        known = TaxRate.objects.filter(pk=pk).first()
+        name = f"{known} (tax rate {pk})" if known else f"the tax rate with id {pk}"
         raise ValidationError(
             {
-                "tax_rate": f"No line carries the tax rate with id {pk}: choose a rate the "
-                "invoice's lines use, or none to spread it over every rate."
+                "tax_rate": f"No line carries {name}: choose a rate the invoice's lines use, "
+                "or none to spread it over every rate."
             }
         )
     if len(sets) > 1:
