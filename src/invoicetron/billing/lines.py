@@ -42,7 +42,7 @@ from django.db.models import Q
 from invoicetron.billing import money
 from invoicetron.billing.adjustments import money_adjustment
 from invoicetron.billing.formatting import plain, tax_label
-from invoicetron.billing.forms.widgets import decimal_text
+from invoicetron.billing.forms.widgets import decimal_text, number_input
 from invoicetron.billing.line_checks import (
     ONE,
     LineData,
@@ -238,14 +238,25 @@ class LineForm(forms.Form):
     description = forms.CharField(required=False, widget=forms.TextInput())
     quantity = decimal_text(required=False, initial="1")
     unit = forms.CharField(required=False, max_length=32)
+    # Short labels keep the line on one row; the title says the rest.
     unit_code = forms.CharField(
-        label="Unit code",
+        label="Code",
         required=False,
         max_length=3,
-        help_text="UN/ECE Rec. 20: HUR hour, DAY day, C62 piece; blank: from the unit.",
+        widget=forms.TextInput(
+            attrs={
+                "title": "Unit code (UN/ECE Rec. 20): HUR hour, DAY day, C62 piece; blank: "
+                "from the unit.",
+            }
+        ),
     )
     unit_price = decimal_text("Unit price", required=False)
-    base_quantity = decimal_text("Price per", required=False, initial="1")
+    base_quantity = forms.CharField(
+        label="Per",
+        required=False,
+        initial="1",
+        widget=number_input(title="The unit price is for this many units: 12 for a price a dozen."),
+    )
     taxes = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
     discount_type = forms.ChoiceField(
         choices=DiscountType.choices,
