@@ -10,7 +10,9 @@ in proportion, like the document discount).
   `checked_document_adjustments(entries, currency, line_taxes)` — the entries normalised (value
   as a string, codes upper case), or ValidationError keyed `adjustments-N-field` (a line's are
   then prefixed `lines-M-`).
-- `money_adjustment(entry, taxes=None)` — one entry as `money.Adjustment`.
+- `money_adjustment(entry, taxes=None)` — one entry as `money.Adjustment`;
+  `document_adjustments(entries, lines)` — a document's checked entries for `money`, each naming
+  a tax rate in the tax set of the `money.Line`s carrying it.
 The money engine computes them (rules 10 and 11 in billing/money); nothing here adds money up.
 """
 
@@ -60,6 +62,25 @@ def money_adjustment(
         value=Decimal(str(entry.get("value", "0"))),
         taxes=taxes,
     )
+
+
+def document_adjustments(
+    entries: Sequence[Mapping[str, Any]], lines: Sequence[money.Line]
+) -> tuple[money.Adjustment, ...]:
+    """A document's checked allowances and charges for `money`: one naming a tax rate belongs to
+    the tax set of the lines carrying it (checked on entry), the others are spread."""
+    ids = {entry["tax_rate"] for entry in entries if entry.get("tax_rate")}
+    rates = TaxRate.objects.in_bulk(ids) if ids else {}
+    result = []
+    for entry in entries:
+        rate = rates.get(entry.get("tax_rate") or 0)
+        taxes = None
+        if rate is not None:
+            tax = money.Tax(rate.name, rate.rate)
+            sets = (money.tax_set(line.taxes) for line in lines if tax in line.taxes)
+            taxes = next(sets, (tax,))
+        result.append(money_adjustment(entry, taxes))
+    return tuple(result)
 
 
 def _checked(

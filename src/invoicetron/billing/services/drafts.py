@@ -12,7 +12,7 @@ from django.db import transaction
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
-from invoicetron.billing.adjustments import checked_document_adjustments, money_adjustment
+from invoicetron.billing.adjustments import checked_document_adjustments, document_adjustments
 from invoicetron.billing.lines import (
     LineData,
     checked_discount,
@@ -31,7 +31,6 @@ from invoicetron.billing.models import (
     ImmutableDocument,
     Invoice,
     NumberSeries,
-    TaxRate,
     document_currency,
 )
 from invoicetron.billing.services.audit import changed_values, field_values, record
@@ -100,33 +99,13 @@ def invoice_totals(invoice: Invoice) -> money.Totals:
     return compute_draft_totals(invoice, [money_line(line) for line in lines])
 
 
-def document_adjustments(
-    invoice: Invoice, lines: Sequence[money.Line]
-) -> tuple[money.Adjustment, ...]:
-    """The invoice's allowances and charges for `money`: one naming a tax rate belongs to the tax
-    set of the lines carrying it (checked when the draft was saved), the others are spread."""
-    entries: Sequence[Mapping[str, Any]] = invoice.adjustments or []
-    ids = {entry["tax_rate"] for entry in entries if entry.get("tax_rate")}
-    rates = TaxRate.objects.in_bulk(ids) if ids else {}
-    result = []
-    for entry in entries:
-        rate = rates.get(entry.get("tax_rate") or 0)
-        taxes = None
-        if rate is not None:
-            tax = money.Tax(rate.name, rate.rate)
-            sets = (money.tax_set(line.taxes) for line in lines if tax in line.taxes)
-            taxes = next(sets, (tax,))
-        result.append(money_adjustment(entry, taxes))
-    return tuple(result)
-
-
 def compute_draft_totals(invoice: Invoice, lines: Sequence[money.Line]) -> money.Totals:
     """A draft's figures: its lines, document discount, allowances and charges (money rules)."""
     options: dict[str, Any] = {
         "prices_include_tax": invoice.prices_include_tax,
         "discount": document_discount(invoice),
     }
-    adjustments = document_adjustments(invoice, lines)
+    adjustments = document_adjustments(invoice.adjustments or [], lines)
     try:
         totals = money.compute_totals(lines, invoice.currency, **options)
     except money.MoneyError as error:
