@@ -128,20 +128,6 @@ def validate_line(line: LineData, currency: str) -> LineData:
     return checked
 
 
-def _line_amount(line: LineData, currency: str) -> Decimal:
-    """The line's amount after its discount, allowances and charges (taxes play no part)."""
-    figures = money.Line(
-        quantity=Decimal(line.quantity),
-        unit_price=Decimal(line.unit_price),
-        discount=money.Discount(
-            money.DiscountKind(line.discount_type), Decimal(line.discount_value)
-        ),
-        base_quantity=Decimal(line.base_quantity),
-        adjustments=tuple(money_adjustment(entry) for entry in line.adjustments),
-    )
-    return money.line_amount(figures, currency).amount
-
-
 def _checked_einvoice_fields(line: LineData, currency: str) -> dict[str, Any]:
     """The unit code (blank, or 2-3 capitals/digits) and the price base quantity (above 0)."""
     errors = []
