@@ -122,7 +122,9 @@ def test_tax_rates_outside_0_to_100_or_too_precise_are_refused_beside_the_rate(
     as_owner: WebClient,
 ) -> None:
     for rate in ("120", "9.9751", "-1"):
-        response = as_owner.post(reverse("billing:tax_rate_new"), {"name": "X", "rate": rate, "category": "S"})
+        response = as_owner.post(
+            reverse("billing:tax_rate_new"), {"name": "X", "rate": rate, "category": "S"}
+        )
         assert response.status_code == 400 and "rate" in response.context["form"].errors
     data = {"name": "QST", "rate": "9.975", "active": "on", "category": "S"}
     assert as_owner.post(reverse("billing:tax_rate_new"), data).status_code == 302
