@@ -118,6 +118,10 @@ class AdjustmentForm(forms.Form):
 
 
 class BaseAdjustmentFormSet(forms.BaseFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = "Remove"
+
     def entries(self, currency: str) -> list[dict[str, Any]]:
         """The kept rows as `Invoice.adjustments` entries; ValidationError when a row is wrong
         for `currency` (the error is also placed beside the row's value)."""
