@@ -193,6 +193,8 @@ def test_tax_rates_of_each_kind_are_saved_with_their_category_and_reason(
         "Article 132 exemption",
     )
     assert (rates["VAT"].category, rates["VAT"].exemption_reason_code) == ("S", "")
+    listed = as_owner.get(reverse("billing:tax_rates")).content.decode()
+    assert '<abbr title="AE: VAT reverse charge">AE</abbr> · VATEX-EU-AE' in listed
 
 
 def product_post(**fields: str) -> dict[str, str]:

@@ -264,6 +264,8 @@ class EInvoicePartyForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if "endpoint_scheme" in self.errors or "endpoint_id" in self.errors:
+            return cleaned
         try:
             scheme, identifier = clean_endpoint(
                 cleaned.get("endpoint_scheme", ""), cleaned.get("endpoint_id", "")
