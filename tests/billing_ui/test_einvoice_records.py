@@ -134,6 +134,10 @@ def test_a_client_gets_its_address_ids_electronic_address_and_buyer_reference(
     assert (client.tax_id, client.country, client.city) == ("BE0403019261", "BE", "Bruxelles")
     assert (client.endpoint_scheme, client.endpoint_id) == ("EM", "invoices@client.example")
     assert client.buyer_reference == "04011000-1234512345-06"
+    detail = as_owner.get(response["Location"]).content.decode()
+    assert "Rue de la Loi 16<br>1000 Bruxelles<br>Belgium" in detail
+    assert "<dd>EM: invoices@client.example</dd>" in detail
+    assert "<dd>04011000-1234512345-06</dd>" in detail
 
     bad = as_owner.post(
         reverse("billing:client_edit", args=[client.pk]),
