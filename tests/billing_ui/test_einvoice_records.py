@@ -161,7 +161,7 @@ def tax_post(**fields: str) -> dict[str, str]:
         ({}, "exemption_reason_code", "needs an exemption reason"),
         ({"rate": "19", "exemption_reason_code": "VATEX-EU-AE"}, "rate", "has a rate of 0"),
         ({"exemption_reason_code": "VATEX-EU-IC"}, "exemption_reason_code", "VATEX-EU-AE"),
-        ({"exemption_reason_code": "AE"}, "exemption_reason_code", "Enter a VATEX code"),
+        ({"exemption_reason_code": "AE"}, "exemption_reason_code", "AE is not a VATEX code"),
         (
             {"category": "S", "rate": "19", "exemption_reason": "Exempt"},
             "exemption_reason",

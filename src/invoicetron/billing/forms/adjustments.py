@@ -8,7 +8,6 @@ money engine computes what they change.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,17 +15,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from invoicetron.billing.einvoice_codes import ALLOWANCE_REASON_CODES, CHARGE_REASON_CODES
 from invoicetron.billing.forms.widgets import decimal_text
 from invoicetron.billing.models import DiscountType, TaxRate
 from invoicetron.billing.validation import checked_amount, checked_number
 
 MAX_ADJUSTMENTS = 20
 ALLOWANCE, CHARGE = "allowance", "charge"
-# UNCL 5189 allowance reasons are numeric (95 discount…); UNCL 7161 charge reasons are letters
-# (FC freight, ABL packaging…).
-REASON_CODE_SHAPES = {
-    ALLOWANCE: (re.compile(r"^[0-9]{2,3}$"), "an UNCL 5189 code of 2 or 3 digits, e.g. 95"),
-    CHARGE: (re.compile(r"^[A-Z]{1,3}$"), "an UNCL 7161 code of 1 to 3 letters, e.g. FC"),
+# The reason code lists of EN 16931 (BR-CL-19, BR-CL-20), with an example for the messages.
+REASON_CODES = {
+    ALLOWANCE: (ALLOWANCE_REASON_CODES, "an UNCL 5189 allowance code, e.g. 95 (discount)"),
+    CHARGE: (CHARGE_REASON_CODES, "an UNCL 7161 charge code, e.g. FC (freight)"),
 }
 
 
@@ -76,8 +75,8 @@ class AdjustmentForm(forms.Form):
         code, reason = cleaned.get("reason_code", ""), cleaned.get("reason", "").strip()
         if not code and not reason:
             self.add_error("reason", "Say why, in words or with a code (EN 16931 needs one).")
-        shape, example = REASON_CODE_SHAPES[side]
-        if code and not shape.fullmatch(code):
+        codes, example = REASON_CODES[side]
+        if code and code not in codes:
             self.add_error("reason_code", f"Enter {example}, or leave the code blank.")
         value = cleaned.get("value") or ""
         if not value.strip():

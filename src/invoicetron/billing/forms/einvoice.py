@@ -20,14 +20,14 @@ from stdnum import bic, ean, get_cc_module, iban
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as NumberError
 
-from invoicetron.billing.countries import country_choices
+from invoicetron.billing.countries import COUNTRY_CHOICES
+from invoicetron.billing.einvoice_codes import VATEX_CODES
 
 # The VAT prefixes that are not ISO country codes: Greece (EL) and Northern Ireland (XI).
 EU_VAT_PREFIXES = frozenset({*eu_vat.MEMBER_STATES, "el", "xi"})
 # 2 letters, then 2 to 13 letters and digits (BR-CO-09: a VAT id starts with its country).
 VAT_ID_SHAPE = re.compile(r"^[A-Z]{2}[0-9A-Z]{2,13}$")
 UNIT_CODE_SHAPE = re.compile(r"^[A-Z0-9]{2,3}$")
-VATEX_SHAPE = re.compile(r"^VATEX-[A-Z]{2}-[A-Z0-9-]{1,30}$")
 LEITWEG_ID_SHAPE = re.compile(r"^[0-9]{2,12}(-[0-9A-Z]{1,30})?-[0-9]{2}$")
 OTHER = "other"
 
@@ -53,6 +53,17 @@ UNIT_CODE_CHOICES = [
     *UNIT_CODES.items(),
     (OTHER, "Other code…"),
 ]
+
+
+def clean_vatex_code(text: str) -> str:
+    """A VAT exemption reason code from the CEF VATEX list (rule BR-CL-22), or ""."""
+    code = text.strip().upper()
+    if code and code not in VATEX_CODES:
+        raise forms.ValidationError(
+            f"{code} is not a VATEX code: e.g. VATEX-EU-AE (reverse charge), VATEX-EU-IC "
+            "(intra-community), VATEX-EU-G (export), VATEX-EU-O (out of scope)."
+        )
+    return code
 
 
 def clean_unit_code(code: str) -> str:
@@ -244,7 +255,7 @@ class EInvoicePartyForm(forms.ModelForm):
     SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (("", "", ()),)
 
     country = forms.ChoiceField(
-        choices=lambda: [("", "—"), *country_choices()],
+        choices=[("", "—"), *COUNTRY_CHOICES],
         required=False,
         help_text="ISO 3166-1 code; e-invoices need it.",
     )

@@ -12,10 +12,10 @@ from django.core.files.uploadedfile import UploadedFile
 from invoicetron.billing.currencies import CURRENCY_CHOICES
 from invoicetron.billing.forms.einvoice import (
     PARTY_FIELDS,
-    VATEX_SHAPE,
     EInvoicePartyForm,
     clean_bic,
     clean_iban,
+    clean_vatex_code,
 )
 from invoicetron.billing.forms.widgets import number_input
 from invoicetron.billing.models import (
@@ -193,13 +193,7 @@ class TaxRateForm(forms.ModelForm):
         widgets: ClassVar = {"rate": number_input()}
 
     def clean_exemption_reason_code(self) -> str:
-        code: str = self.cleaned_data.get("exemption_reason_code", "").strip().upper()
-        if code and not VATEX_SHAPE.fullmatch(code):
-            raise forms.ValidationError(
-                "Enter a VATEX code: VATEX-, a country or EU, a hyphen and the reason, "
-                "e.g. VATEX-EU-AE."
-            )
-        return code
+        return clean_vatex_code(self.cleaned_data.get("exemption_reason_code", ""))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from invoicetron.billing import money
-from invoicetron.billing.countries import country_name
+from invoicetron.billing.countries import COUNTRIES
 from invoicetron.billing.formatting import plain
 from invoicetron.billing.models import AuditEvent, InvoiceStatus
 
@@ -43,7 +43,7 @@ def postal_address(party: Any) -> str:
         value("street_2"),
         f"{value('postcode')} {value('city')}".strip(),
         value("subdivision"),
-        country_name(value("country")),
+        COUNTRIES.get(value("country"), value("country")),
     ]
     return "\n".join(line for line in lines if line)
 
