@@ -7,12 +7,14 @@ import io
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client as WebClient
 from django.urls import reverse
 from pypdf import PdfReader
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
+from invoicetron.billing.forms.invoices import InvoiceForm
 from invoicetron.billing.models import AuditEvent, Invoice, TaxRate
 from tests.fixtures import factories
 from tests.fixtures.forms import field_errors, invoice_post, line
@@ -201,3 +203,33 @@ def test_an_invoice_without_references_prints_no_empty_rows(
     assert "Buyer reference" not in page and "Purchase order" not in page
     text = pdf_text(as_owner.get(reverse("billing:invoice_pdf", args=[invoice.pk])).content)
     assert "Your reference" not in text and "42 Main Street" in text
+
+
+def test_the_services_row_errors_land_beside_the_row_they_name(vat: TaxRate) -> None:
+    """The drafts service numbers the entries it was given: a row left blank in between is not
+    one of them, so its errors go to the row the owner filled in."""
+    rows = [
+        adjustment("charge", "Freight", "amount", "5"),
+        adjustment("allowance", "", "amount", ""),  # blank: not an entry
+        adjustment("allowance", "Rebate", "percent", "2", tax_rate=str(vat.pk)),
+    ]
+    data = with_adjustments(invoice_post(factories.client(), [line("Audit", "1", "80")]), rows)
+    form = InvoiceForm(data)
+    assert form.is_valid(), form.errors
+    assert [entry["reason"] for entry in form.cleaned_data["adjustments"]] == ["Freight", "Rebate"]
+    error = ValidationError(
+        {
+            "adjustments-1-tax_rate": "No line carries VAT 19 %.",
+            "adjustments": "The allowances are larger than the lines.",
+            "notes": "Too long.",
+        }
+    )
+    rest = form.place_service_errors(error)
+    row_forms = form.adjustment_rows.forms
+    assert row_forms[2].errors["tax_rate"] == ["No line carries VAT 19 %."]
+    assert not row_forms[0].errors and not row_forms[1].errors
+    assert form.non_field_errors() == ["The allowances are larger than the lines."]
+    assert rest is not None and rest.message_dict == {"notes": ["Too long."]}
+    assert form.place_service_errors(ValidationError({"notes": "x"})).message_dict == {
+        "notes": ["x"]
+    }

@@ -8,6 +8,7 @@ money engine computes what they change.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,6 +22,9 @@ from invoicetron.billing.models import DiscountType, TaxRate
 from invoicetron.billing.validation import checked_amount, checked_number
 
 MAX_ADJUSTMENTS = 20
+ROWS_WRONG = "Correct the allowances and charges marked below."
+ROW_KEY = re.compile(r"^adjustments-(\d+)-(\w+)$")
+ROWS = re.compile(r"^adjustments(-\d+-\w+)?$")  # the keys of the drafts service's errors
 ALLOWANCE, CHARGE = "allowance", "charge"
 # The reason code lists of EN 16931 (BR-CL-19, BR-CL-20), with an example for the messages.
 REASON_CODES = {
@@ -132,8 +136,25 @@ class BaseAdjustmentFormSet(forms.BaseFormSet):
         for form in kept:
             form.check_currency(currency)
         if any(form.errors for form in kept):
-            raise ValidationError("Correct the allowances and charges marked below.")
+            raise ValidationError(ROWS_WRONG)
+        self.kept = kept
         return [form.entry() for form in kept]
+
+    def place_errors(self, error: ValidationError) -> ValidationError | None:
+        """Put a service's errors keyed `adjustments-N-field` (N: the Nth entry `entries` gave)
+        beside that row; the other errors come back (None when there are none)."""
+        if not hasattr(error, "error_dict"):
+            return error
+        rest: dict[str, Any] = {}
+        kept: list[AdjustmentForm] = getattr(self, "kept", [])
+        for key, errors in error.error_dict.items():
+            match = ROW_KEY.match(key)
+            if match and int(match[1]) < len(kept):
+                row = kept[int(match[1])]
+                row.add_error(match[2] if match[2] in row.fields else None, errors)
+            else:
+                rest[key] = errors
+        return ValidationError(rest) if rest else None
 
 
 AdjustmentFormSet: type[BaseAdjustmentFormSet] = forms.formset_factory(  # type: ignore[assignment]

@@ -14,6 +14,8 @@ from django.db.models import Q
 
 from invoicetron.billing.currencies import CURRENCY_CHOICES
 from invoicetron.billing.forms.adjustments import (
+    ROWS,
+    ROWS_WRONG,
     AdjustmentFormSet,
     adjustment_initial,
     tax_choices,
@@ -90,14 +92,29 @@ class InvoiceForm(forms.Form):
         rows = self.adjustment_rows
         if not rows.is_valid():
             problems = " ".join(str(problem) for problem in rows.non_form_errors())
-            raise ValidationError(
-                f"Correct the allowances and charges marked below. {problems}".strip()
-            )
+            raise ValidationError(f"{ROWS_WRONG} {problems}".strip())
         client = cleaned.get("client")
         if client is not None:
             currency = cleaned.get("currency") or document_currency(client)
             cleaned["adjustments"] = rows.entries(currency)
         return cleaned
+
+    def place_service_errors(self, error: ValidationError) -> ValidationError | None:
+        """The drafts service's errors of the allowances and charges (`adjustments` for the list,
+        `adjustments-N-field` for a row) beside their rows, with a message above them; the
+        other errors come back for the usual placing (None when there are none)."""
+        if not hasattr(error, "error_dict"):
+            return error
+        ours = {key: value for key, value in error.error_dict.items() if ROWS.match(key)}
+        if not ours:
+            return error
+        rest = {key: value for key, value in error.error_dict.items() if key not in ours}
+        whole = ours.pop("adjustments", [])
+        self.add_error(None, [message for item in whole for message in item.messages] or ROWS_WRONG)
+        unplaced = self.adjustment_rows.place_errors(ValidationError(ours)) if ours else None
+        if unplaced is not None:
+            rest |= unplaced.error_dict
+        return ValidationError(rest) if rest else None
 
 
 class TotalsForm(forms.Form):

@@ -150,7 +150,11 @@ def draft_form_page(
             try:
                 result = save(form.cleaned_data, submitted_lines(kept))
             except ValidationError as error:
-                errors = place_errors(error, form, line_forms=kept)
+                # A header form holding rows of its own (an invoice's allowances and charges)
+                # places their errors first.
+                placing = getattr(form, "place_service_errors", None)
+                rest = placing(error) if placing is not None else error
+                errors = place_errors(rest, form, line_forms=kept) if rest is not None else []
             else:
                 return saved(result)
     else:
