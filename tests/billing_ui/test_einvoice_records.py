@@ -210,7 +210,8 @@ def test_a_product_takes_a_listed_unit_code_or_another_well_formed_one(
 ) -> None:
     page = as_owner.get(reverse("billing:product_new")).content.decode()
     assert '<option value="HUR">HUR: hour</option>' in page
-    assert "Other code…</option>" in page
+    assert '<option value="" selected>From the unit text (hour → HUR…)</option>' in page
+    assert 'aria-describedby="id_unit_code_other_helptext" id="id_unit_code_other">' in page
     response = as_owner.post(reverse("billing:product_new"), product_post(unit_code="HUR"))
     assert response.status_code == 302
     assert Product.objects.get().unit_code == "HUR"

@@ -65,3 +65,10 @@ def test_the_owner_saves_the_e_invoicing_settings_and_finds_them_again(
     expect(reason_code).to_be_hidden()
     page.get_by_label("VAT category").select_option("AE")
     expect(reason_code).to_be_visible()
+
+    # The product form shows the box for another unit code only when "Other code…" is chosen.
+    page.goto(f"{base}/products/new/")
+    other = page.get_by_label("Other unit code")
+    expect(other).to_be_hidden()
+    page.get_by_label("Unit code", exact=True).select_option("other")
+    expect(other).to_be_visible()

@@ -99,7 +99,8 @@ class ProductForm(forms.ModelForm):
         field = self.fields["default_taxes"]
         current = self.instance.default_taxes.all() if self.instance.pk else TaxRate.objects.none()
         field.queryset = TaxRate.objects.filter(active=True) | current  # type: ignore[attr-defined]
-        code = self.instance.unit_code
+        # A new product's field holds the database default (an object, not text) until saved.
+        code = self.instance.unit_code if self.instance.pk else ""
         if code and code not in UNIT_CODES:  # a code typed in earlier: shown as "other"
             self.initial.update({"unit_code": OTHER, "unit_code_other": code})
         self.order_fields([*self.Meta.fields[:4], "unit_code_other"])
