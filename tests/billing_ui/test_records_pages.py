@@ -90,6 +90,8 @@ def test_the_owner_sets_up_the_business_with_a_logo_stored_in_the_database(
         "default_payment_terms_days": "14",
         "time_zone": "Europe/Paris",
         "locale": "en",
+        "payment_means_code": "58",
+        "einvoice_format": "pdf",
         "logo_file": SimpleUploadedFile("logo.png", PNG, content_type="image/png"),
     }
     assert as_owner.post(reverse("billing:settings"), data).status_code == 302
@@ -106,6 +108,8 @@ def test_a_file_that_is_not_an_image_is_refused_as_a_logo(as_owner: WebClient) -
         "default_payment_terms_days": "14",
         "time_zone": "Europe/Paris",
         "locale": "en",
+        "payment_means_code": "58",
+        "einvoice_format": "pdf",
         "logo_file": SimpleUploadedFile("logo.png", b"MZ not an image", content_type="image/png"),
     }
     response = as_owner.post(reverse("billing:settings"), data)
@@ -118,9 +122,11 @@ def test_tax_rates_outside_0_to_100_or_too_precise_are_refused_beside_the_rate(
     as_owner: WebClient,
 ) -> None:
     for rate in ("120", "9.9751", "-1"):
-        response = as_owner.post(reverse("billing:tax_rate_new"), {"name": "X", "rate": rate})
+        response = as_owner.post(
+            reverse("billing:tax_rate_new"), {"name": "X", "rate": rate, "category": "S"}
+        )
         assert response.status_code == 400 and "rate" in response.context["form"].errors
-    data = {"name": "QST", "rate": "9.975", "active": "on"}
+    data = {"name": "QST", "rate": "9.975", "active": "on", "category": "S"}
     assert as_owner.post(reverse("billing:tax_rate_new"), data).status_code == 302
     assert TaxRate.objects.get().rate == Decimal("9.975")
 

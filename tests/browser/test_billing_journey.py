@@ -21,7 +21,7 @@ def set_up_business(page: Any, base: str) -> None:
     page.get_by_role("link", name="Settings").click()
     page.get_by_label("Business name").fill("Acme Design Studio")
     page.get_by_label("Address").fill("1 Rue de la Paix\n75002 Paris")
-    page.get_by_label("Tax id").fill("FR12345678901")
+    page.get_by_label("VAT id").fill("FR40303265045")
     page.get_by_label("Base currency").select_option("EUR")
     page.get_by_label("Payment instructions").fill("IBAN FR76 3000 6000 0112 3456 7890 189")
     page.get_by_label("Time zone").select_option("Europe/Paris")

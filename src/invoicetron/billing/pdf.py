@@ -160,6 +160,8 @@ def document_context(
         "total": money.format_amount(totals.total, currency),
         "notes": snapshot.get("notes", ""),
         "terms": snapshot.get("terms", ""),
+        "buyer_reference": snapshot.get("buyer_reference", ""),  # absent from old snapshots
+        "order_reference": snapshot.get("order_reference", ""),
         "valid_until": _date(snapshot.get("valid_until")),  # quotes
         "invoice_number": snapshot.get("invoice_number", ""),  # credit notes
         "invoice_issue_date": _date(snapshot.get("invoice_issue_date")),

@@ -9,9 +9,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from invoicetron.billing.currencies import CURRENCY_CHOICES
+from invoicetron.billing.forms.adjustments import (
+    ROWS,
+    ROWS_WRONG,
+    AdjustmentFormSet,
+    adjustment_initial,
+    tax_choices,
+)
 from invoicetron.billing.forms.widgets import DateInput, decimal_text
 from invoicetron.billing.models import (
     Client,
@@ -20,6 +28,7 @@ from invoicetron.billing.models import (
     InvoiceStatus,
     NumberSeries,
     PaymentMethod,
+    document_currency,
 )
 
 OVERDUE = "overdue"
@@ -47,11 +56,65 @@ class InvoiceForm(forms.Form):
     discount_value = decimal_text("Discount", required=False, initial="0")
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     terms = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    buyer_reference = forms.CharField(
+        required=False,
+        max_length=200,
+        help_text="The reference the client asked for (XRechnung: its Leitweg-ID). "
+        "Blank: the client's own buyer reference.",
+    )
+    order_reference = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Purchase order",
+        help_text="The client's order number, if it gave one.",
+    )
 
     def __init__(self, *args: Any, current_client_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         clients = Client.objects.filter(Q(archived=False) | Q(pk=current_client_id or 0))
         self.fields["client"].queryset = clients.only("id", "name")  # type: ignore[attr-defined]
+        stored = self.initial.get("adjustments") or []
+        self.adjustment_rows = AdjustmentFormSet(
+            self.data if self.is_bound else None,
+            initial=adjustment_initial(stored),
+            prefix="adjustments",
+            form_kwargs={"tax_choices": tax_choices([*stored, *self._posted_rates()])},
+        )
+
+    def _posted_rates(self) -> list[dict[str, Any]]:
+        """The rates the posted rows name, so that a row keeps a rate deactivated meanwhile."""
+        rows = (value for key, value in self.data.items() if key.endswith("-tax_rate"))
+        return [{"tax_rate": int(value)} for value in rows if str(value).isdigit()]
+
+    def clean(self) -> dict[str, Any]:
+        """The allowance and charge rows as `Invoice.adjustments` entries (`adjustments`)."""
+        cleaned = super().clean() or {}
+        rows = self.adjustment_rows
+        if not rows.is_valid():
+            problems = " ".join(str(problem) for problem in rows.non_form_errors())
+            raise ValidationError(f"{ROWS_WRONG} {problems}".strip())
+        client = cleaned.get("client")
+        if client is not None:
+            currency = cleaned.get("currency") or document_currency(client)
+            cleaned["adjustments"] = rows.entries(currency)
+        return cleaned
+
+    def place_service_errors(self, error: ValidationError) -> ValidationError | None:
+        """The drafts service's errors of the allowances and charges (`adjustments` for the list,
+        `adjustments-N-field` for a row) beside their rows, with a message above them; the
+        other errors come back for the usual placing (None when there are none)."""
+        if not hasattr(error, "error_dict"):
+            return error
+        ours = {key: value for key, value in error.error_dict.items() if ROWS.match(key)}
+        if not ours:
+            return error
+        rest = {key: value for key, value in error.error_dict.items() if key not in ours}
+        whole = ours.pop("adjustments", [])
+        self.add_error(None, [message for item in whole for message in item.messages] or ROWS_WRONG)
+        unplaced = self.adjustment_rows.place_errors(ValidationError(ours)) if ours else None
+        if unplaced is not None:
+            rest |= unplaced.error_dict
+        return ValidationError(rest) if rest else None
 
 
 class TotalsForm(forms.Form):

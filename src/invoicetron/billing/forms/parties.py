@@ -7,20 +7,50 @@ from typing import Any, ClassVar
 from django import forms
 
 from invoicetron.billing.currencies import CURRENCY_CHOICES
+from invoicetron.billing.forms.einvoice import (
+    OTHER,
+    PARTY_FIELDS,
+    UNIT_CODE_CHOICES,
+    UNIT_CODES,
+    EInvoicePartyForm,
+    clean_unit_code,
+)
 from invoicetron.billing.forms.widgets import number_input
 from invoicetron.billing.models import Client, Contact, Product, TaxRate
 
 
-class ClientForm(forms.ModelForm):
+class ClientForm(EInvoicePartyForm):
+    SECTIONS = (
+        ("", "", ()),
+        (
+            "E-invoicing",
+            "What e-invoices to this client need: its structured address, identifiers and the "
+            "reference it asks invoices to carry. Each invoice keeps a copy when it is issued.",
+            (*PARTY_FIELDS, "buyer_reference"),
+        ),
+    )
     currency = forms.ChoiceField(
         choices=[("", "The business's base currency"), *CURRENCY_CHOICES], required=False
     )
 
     class Meta:
         model = Client
-        fields = ("name", "billing_address", "tax_id", "currency", "payment_terms_days", "notes")
+        fields = (
+            "name",
+            "billing_address",
+            "currency",
+            "payment_terms_days",
+            "notes",
+            *PARTY_FIELDS,
+            "buyer_reference",
+        )
         labels: ClassVar = {"payment_terms_days": "Payment terms (days)"}
-        help_texts: ClassVar = {"payment_terms_days": "Blank: the business's default terms."}
+        help_texts: ClassVar = {
+            "payment_terms_days": "Blank: the business's default terms.",
+            "billing_address": "As printed on documents. Blank: the structured address.",
+            "buyer_reference": "The reference this client asks for (BT-10), copied to each new "
+            "invoice. German public buyers (XRechnung) give their Leitweg-ID here.",
+        }
         widgets: ClassVar = {
             "billing_address": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 3}),
@@ -43,10 +73,22 @@ class ProductForm(forms.ModelForm):
     default_taxes = forms.ModelMultipleChoiceField(
         queryset=TaxRate.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
+    unit_code = forms.ChoiceField(
+        choices=UNIT_CODE_CHOICES,
+        required=False,
+        label="Unit code",
+        help_text="The UN/ECE Rec. 20 code e-invoices give the quantity in.",
+    )
+    unit_code_other = forms.CharField(
+        required=False,
+        max_length=3,
+        label="Other unit code",
+        help_text="2 or 3 capital letters or digits, e.g. E48 (service unit) or SET.",
+    )
 
     class Meta:
         model = Product
-        fields = ("name", "description", "unit", "unit_price", "default_taxes")
+        fields = ("name", "description", "unit", "unit_code", "unit_price", "default_taxes")
         widgets: ClassVar = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "unit_price": number_input(),
@@ -57,3 +99,20 @@ class ProductForm(forms.ModelForm):
         field = self.fields["default_taxes"]
         current = self.instance.default_taxes.all() if self.instance.pk else TaxRate.objects.none()
         field.queryset = TaxRate.objects.filter(active=True) | current  # type: ignore[attr-defined]
+        # A new product's field holds the database default (an object, not text) until saved.
+        code = self.instance.unit_code if self.instance.pk else ""
+        if code and code not in UNIT_CODES:  # a code typed in earlier: shown as "other"
+            self.initial.update({"unit_code": OTHER, "unit_code_other": code})
+        self.order_fields([*self.Meta.fields[:4], "unit_code_other"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        other = cleaned.get("unit_code_other", "")
+        if cleaned.get("unit_code") == OTHER:
+            try:
+                cleaned["unit_code"] = clean_unit_code(other)
+            except forms.ValidationError as error:
+                self.add_error("unit_code_other", error)
+        elif other.strip():
+            self.add_error("unit_code_other", 'Choose "Other code…" above, or clear this box.')
+        return cleaned

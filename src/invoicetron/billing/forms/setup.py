@@ -10,8 +10,24 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from invoicetron.billing.currencies import CURRENCY_CHOICES
+from invoicetron.billing.forms.einvoice import (
+    PARTY_FIELDS,
+    EInvoicePartyForm,
+    clean_bic,
+    clean_iban,
+    clean_vatex_code,
+)
 from invoicetron.billing.forms.widgets import number_input
-from invoicetron.billing.models import BusinessProfile, NumberSeries, TaxRate
+from invoicetron.billing.models import (
+    REASON_CATEGORIES,
+    ZERO_RATE_CATEGORIES,
+    BusinessProfile,
+    EInvoiceFormat,
+    NumberSeries,
+    PaymentMeansCode,
+    TaxRate,
+    VatCategory,
+)
 
 MAX_LOGO_BYTES = 512 * 1024
 # The logo's type comes from its first bytes, never from what the browser claims.
@@ -40,7 +56,33 @@ def logo_type(data: bytes) -> str | None:
     return None
 
 
-class BusinessProfileForm(forms.ModelForm):
+# Payment means whose e-invoices must name the account paid into (BR-61).
+TRANSFER_MEANS = frozenset({PaymentMeansCode.SEPA_TRANSFER, PaymentMeansCode.CREDIT_TRANSFER})
+# The VATEX code each exempt category takes, where the category has exactly one.
+CATEGORY_VATEX = {
+    VatCategory.REVERSE_CHARGE: "VATEX-EU-AE",
+    VatCategory.INTRA_COMMUNITY: "VATEX-EU-IC",
+    VatCategory.EXPORT: "VATEX-EU-G",
+    VatCategory.OUT_OF_SCOPE: "VATEX-EU-O",
+}
+
+
+class BusinessProfileForm(EInvoicePartyForm):
+    SECTIONS = (
+        ("Business", "", ()),
+        (
+            "E-invoicing",
+            "What EN 16931 e-invoices (Factur-X, UBL, XRechnung) need about your business: "
+            "fill it in once, and each invoice keeps a copy when it is issued.",
+            (
+                *PARTY_FIELDS,
+                "payment_means_code",
+                "iban",
+                "bic",
+                "einvoice_format",
+            ),
+        ),
+    )
     base_currency = forms.ChoiceField(choices=CURRENCY_CHOICES)
     time_zone = forms.ChoiceField(choices=time_zone_choices)
     logo_file = forms.FileField(
@@ -65,10 +107,26 @@ class BusinessProfileForm(forms.ModelForm):
             "invoice_footer",
             "time_zone",
             "locale",
+            *PARTY_FIELDS,
+            "payment_means_code",
+            "iban",
+            "bic",
+            "einvoice_format",
         )
         labels: ClassVar = {
             "name": "Business name",
             "default_payment_terms_days": "Payment terms (days)",
+            "payment_means_code": "Payment means",
+            "einvoice_format": "Default e-invoice format",
+        }
+        help_texts: ClassVar = {
+            "address": "As printed on documents. Blank: the structured address below.",
+            "payment_means_code": "How clients pay (UNCL 4461 code in the e-invoice).",
+            "iban": "The account clients pay into; needed for credit transfers (30, 58).",
+            "bic": "Optional in the SEPA area.",
+            "einvoice_format": "What the invoice page offers first and emails attach: a plain "
+            "PDF, a Factur-X PDF (the XML inside, read by people and software alike), or the "
+            "PDF with a UBL file for Peppol and XRechnung buyers.",
         }
         widgets: ClassVar = {
             "address": forms.Textarea(attrs={"rows": 3}),
@@ -90,8 +148,22 @@ class BusinessProfileForm(forms.ModelForm):
         self.instance.logo_content_type = content_type
         return upload
 
+    def clean_iban(self) -> str:
+        return clean_iban(self.cleaned_data.get("iban", ""))
+
+    def clean_bic(self) -> str:
+        return clean_bic(self.cleaned_data.get("bic", ""))
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        e_invoices = cleaned.get("einvoice_format") not in (None, EInvoiceFormat.PDF)
+        transfer = cleaned.get("payment_means_code") in TRANSFER_MEANS
+        if e_invoices and transfer and not cleaned.get("iban") and "iban" not in self.errors:
+            self.add_error(
+                "iban",
+                "E-invoices paid by credit transfer must name the account: enter the IBAN, "
+                "or choose another payment means.",
+            )
         if cleaned.get("remove_logo") and not cleaned.get("logo_file"):
             self.instance.logo = None
             self.instance.logo_content_type = ""
@@ -99,12 +171,59 @@ class BusinessProfileForm(forms.ModelForm):
 
 
 class TaxRateForm(forms.ModelForm):
+    """A tax rate and what e-invoices say of it: its VAT category and, for the exempt
+    categories, the reason (EN 16931 BR-E-10, BR-AE-10, BR-IC-10, BR-G-10, BR-O-10)."""
+
     class Meta:
         model = TaxRate
-        fields = ("name", "rate", "active")
-        labels: ClassVar = {"rate": "Rate (%)"}
-        help_texts: ClassVar = {"rate": "Up to 3 decimals, e.g. 9.975."}
+        fields = ("name", "rate", "active", "category", "exemption_reason_code", "exemption_reason")
+        labels: ClassVar = {
+            "rate": "Rate (%)",
+            "exemption_reason_code": "Exemption reason code",
+            "exemption_reason": "Exemption reason text",
+        }
+        help_texts: ClassVar = {
+            "rate": "Up to 3 decimals, e.g. 9.975.",
+            "category": "S for ordinary VAT; the others say why no VAT or a special tax applies.",
+            "exemption_reason_code": "For E, AE, K, G and O: a VATEX code, e.g. VATEX-EU-AE "
+            "(reverse charge) or VATEX-EU-IC (intra-community).",
+            "exemption_reason": "Or, or as well, the reason in words, e.g. "
+            '"Reverse charge: the buyer accounts for the VAT".',
+        }
         widgets: ClassVar = {"rate": number_input()}
+
+    def clean_exemption_reason_code(self) -> str:
+        return clean_vatex_code(self.cleaned_data.get("exemption_reason_code", ""))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        category, rate = cleaned.get("category"), cleaned.get("rate")
+        code = cleaned.get("exemption_reason_code", "")
+        reason = cleaned.get("exemption_reason", "").strip()
+        if category is None:
+            return cleaned
+        label = VatCategory(category).label
+        if category in ZERO_RATE_CATEGORIES and rate:
+            self.add_error("rate", f"The category {label} has a rate of 0; enter 0.")
+        if category == VatCategory.STANDARD and rate == 0:
+            self.add_error("rate", "A standard rate is above 0: for 0 %, choose Z, E or another.")
+        if category in REASON_CATEGORIES:
+            if not code and not reason:
+                self.add_error(
+                    "exemption_reason_code",
+                    f"The category {label} needs an exemption reason: a code, a text, or both.",
+                )
+            expected = CATEGORY_VATEX.get(VatCategory(category))
+            if code and expected and code != expected:
+                self.add_error(
+                    "exemption_reason_code", f"The category {label} takes the code {expected}."
+                )
+        elif code or reason:
+            field = "exemption_reason_code" if code else "exemption_reason"
+            self.add_error(
+                field, f"The category {label} has no exemption reason: leave both fields blank."
+            )
+        return cleaned
 
 
 class NumberSeriesForm(forms.ModelForm):

@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from invoicetron.billing import money
+from invoicetron.billing.countries import COUNTRIES
 from invoicetron.billing.formatting import plain
 from invoicetron.billing.models import AuditEvent, InvoiceStatus
 
@@ -26,6 +27,25 @@ def amount(value: Decimal | str | None, currency: str) -> str:
 
 
 register.filter("plain", plain)  # a quantity or rate without trailing zeros: 3.000 → 3
+
+
+@register.filter
+def postal_address(party: Any) -> str:
+    """A business's or client's structured address (model or snapshot dict) as printed lines:
+    street, additional line, postcode and city, region, country. For `linebreaksbr`."""
+
+    def value(name: str) -> str:
+        found = party.get(name) if isinstance(party, dict) else getattr(party, name, "")
+        return str(found or "")
+
+    lines = [
+        value("street"),
+        value("street_2"),
+        f"{value('postcode')} {value('city')}".strip(),
+        value("subdivision"),
+        COUNTRIES.get(value("country"), value("country")),
+    ]
+    return "\n".join(line for line in lines if line)
 
 
 # Bookkeeping fields the trail row already says (who, when) or that mean nothing to a reader.

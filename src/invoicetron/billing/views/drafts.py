@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
@@ -31,7 +32,8 @@ from invoicetron.billing.lines import (
     product_initial,
     submitted_lines,
 )
-from invoicetron.billing.models import Client, Invoice, Product, document_currency
+from invoicetron.billing.models import AuditAction, Client, Invoice, Product, document_currency
+from invoicetron.billing.services.audit import changed_values, record
 from invoicetron.billing.views.invoices import get_invoice
 from invoicetron.web.errors import place_errors
 from invoicetron.web.permissions import member_required
@@ -55,17 +57,50 @@ def _header(data: dict[str, Any], invoice: Invoice | None) -> dict[str, Any]:
         "discount_value": data["discount_value"] or "0",
         "notes": data["notes"],
         "terms": data["terms"],
+        "buyer_reference": data["buyer_reference"].strip() or client.buyer_reference,
+        "order_reference": data["order_reference"].strip(),
+        "adjustments": data["adjustments"],
     }
+
+
+# The e-invoice header fields of the draft form (#17). The drafts service takes each of them once
+# it lists them in DRAFT_FIELDS; until then `_store_einvoice_header` saves them beside it.
+EINVOICE_HEADER = ("buyer_reference", "order_reference", "adjustments")
+
+
+def _store_einvoice_header(invoice: Invoice, values: dict[str, Any], by: Any) -> Invoice:
+    """Save the header fields the drafts service does not take yet, audited like its changes."""
+    old = {name: getattr(invoice, name) for name in values}
+    for name, value in values.items():
+        setattr(invoice, name, value)
+    invoice.save(update_fields=list(values))
+    old_changed, new_changed = changed_values(old, values)
+    if new_changed:
+        record(
+            AuditAction.CHANGE,
+            invoice,
+            by=by,
+            old=old_changed,
+            new=new_changed,
+            invoice_id=invoice.pk,
+        )
+    return invoice
 
 
 def _page(request: HttpRequest, invoice: Invoice | None, initial: dict[str, Any]) -> HttpResponse:
     used = list(invoice.lines.values_list("taxes", flat=True)) if invoice else []
 
+    @transaction.atomic
     def save(data: dict[str, Any], lines: list[LineData]) -> Invoice:
-        header = _header(data, invoice)
+        header, by = _header(data, invoice), acting_user(request)
+        later = {
+            name: header.pop(name) for name in EINVOICE_HEADER if name not in services.DRAFT_FIELDS
+        }
         if invoice is None:
-            return services.create_draft(by=acting_user(request), lines=lines, **header)
-        return services.update_draft(invoice, by=acting_user(request), lines=lines, **header)
+            result = services.create_draft(by=by, lines=lines, **header)
+        else:
+            result = services.update_draft(invoice, by=by, lines=lines, **header)
+        return _store_einvoice_header(result, later, by) if later else result
 
     def saved(result: Invoice) -> HttpResponse:
         messages.success(request, "Draft saved.")
@@ -115,7 +150,11 @@ def draft_form_page(
             try:
                 result = save(form.cleaned_data, submitted_lines(kept))
             except ValidationError as error:
-                errors = place_errors(error, form, line_forms=kept)
+                # A header form holding rows of its own (an invoice's allowances and charges)
+                # places their errors first.
+                placing = getattr(form, "place_service_errors", None)
+                rest = placing(error) if placing is not None else error
+                errors = place_errors(rest, form, line_forms=kept) if rest is not None else []
             else:
                 return saved(result)
     else:
@@ -151,6 +190,8 @@ def create(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {}
     if request.GET.get("client", "").isdigit():
         initial["client"] = int(request.GET["client"])
+        client = Client.objects.only("buyer_reference").filter(pk=initial["client"]).first()
+        initial["buyer_reference"] = client.buyer_reference if client else ""
     return _page(request, None, initial)
 
 
@@ -160,7 +201,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not invoice.is_draft:
         messages.error(request, "An issued invoice cannot be edited; issue a credit note instead.")
         return redirect("billing:invoice", pk=pk)
-    initial = {name: getattr(invoice, name) for name in services.DRAFT_FIELDS}
+    initial = {name: getattr(invoice, name) for name in (*services.DRAFT_FIELDS, *EINVOICE_HEADER)}
     initial["discount_value"] = plain(invoice.discount_value)
     return _page(request, invoice, initial)
 
