@@ -69,11 +69,18 @@ def test_the_owner_fills_in_the_e_invoicing_part_of_the_business_profile(
     assert 'value="DE89370400440532013000"' in shown and 'value="HRB 123456 B"' in shown
 
 
+def test_a_tax_number_without_a_country_prefix_is_kept_as_typed(as_owner: WebClient) -> None:
+    """A US EIN or a German Steuernummer is not a VAT id, but an owner must still save it."""
+    response = as_owner.post(reverse("billing:settings"), business_post(tax_id="12-3456789"))
+    assert response.status_code == 302
+    assert BusinessProfile.load().tax_id == "12-3456789"
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
         ("tax_id", "DE123456789", "DE123456789 is not a valid DE VAT id"),
-        ("tax_id", "123456789", "Start the VAT id with its two-letter country code"),
+        ("tax_id", "DE1", "Start the VAT id with its two-letter country code"),
         ("country", "XX", "Select a valid choice"),
         ("iban", "DE89 3704 0044 0532 0130 01", "This is not a valid IBAN"),
         ("bic", "DEUT", "A BIC has 8 or 11 characters"),
@@ -158,16 +165,16 @@ def tax_post(**fields: str) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
-        ({}, "exemption_reason_code", "needs an exemption reason"),
+        ({}, "exemption_reason", "needs an exemption reason"),
         ({"rate": "19", "exemption_reason_code": "VATEX-EU-AE"}, "rate", "has a rate of 0"),
         ({"exemption_reason_code": "VATEX-EU-IC"}, "exemption_reason_code", "VATEX-EU-AE"),
-        ({"exemption_reason_code": "AE"}, "exemption_reason_code", "AE is not a VATEX code"),
+        ({"exemption_reason_code": "AE"}, "exemption_reason_code", "is not a VATEX code"),
         (
             {"category": "S", "rate": "19", "exemption_reason": "Exempt"},
             "exemption_reason",
-            "has no exemption reason: leave both fields blank",
+            "does not: clear it",
         ),
-        ({"category": "S"}, "rate", "A standard rate is above 0"),
+        ({"category": "S"}, "rate", "A standard rate (S) is above 0"),
         ({"category": "X"}, "category", "Select a valid choice"),
     ],
 )

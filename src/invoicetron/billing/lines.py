@@ -196,21 +196,27 @@ def lines_from_json(rows: Sequence[Mapping[str, Any]]) -> list[LineData]:
 
 
 def lines_for_audit(lines: Sequence[LineData]) -> list[dict[str, Any]]:
-    """The lines as an audit event records them."""
+    """The lines as an audit event records them, numbers normalised: a stored 1.000 and a
+    submitted 1 are the same quantity, so saving a draft with unchanged lines records no change
+    to them."""
     return [
         {
             "description": line.description,
-            "quantity": str(line.quantity),
+            "quantity": _number(line.quantity),
             "unit": line.unit,
-            "unit_price": str(line.unit_price),
+            "unit_price": _number(line.unit_price),
             "taxes": [f"{tax.name} {tax.rate}" for tax in line.taxes],
-            "discount": f"{line.discount_value} {line.discount_type}",
+            "discount": f"{_number(line.discount_value)} {line.discount_type}",
             "unit_code": line.unit_code,
-            "base_quantity": str(line.base_quantity),
+            "base_quantity": _number(line.base_quantity),
             "adjustments": list(line.adjustments),
         }
         for line in lines
     ]
+
+
+def _number(value: Decimal | str | int) -> str:
+    return format(Decimal(value).normalize(), "f")
 
 
 # -- Forms ---------------------------------------------------------------------------------------

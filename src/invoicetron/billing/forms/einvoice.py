@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from stdnum import bic, ean, get_cc_module, iban
 from stdnum.eu import vat as eu_vat
@@ -77,10 +78,16 @@ def clean_unit_code(code: str) -> str:
 
 
 def clean_vat_id(text: str) -> str:
-    """A VAT id with its country prefix, its check digits verified where the prefix is known."""
+    """A VAT id with its country prefix, its check digits verified where the prefix is known.
+
+    A number that does not start with two letters is a tax number of a country without VAT ids
+    (a US EIN, a German Steuernummer): it is kept as typed, since refusing it would stop those
+    owners from saving their profile; e-invoices then leave BT-31/BT-48 out."""
     number = re.sub(r"[\s.\-/]", "", text).upper()
     if not number:
         return ""
+    if not number[:2].isalpha():
+        return text.strip()
     if not VAT_ID_SHAPE.fullmatch(number):
         raise forms.ValidationError(
             "Start the VAT id with its two-letter country code, then its 2 to 13 letters and "
@@ -272,6 +279,17 @@ class EInvoicePartyForm(forms.ModelForm):
 
     def clean_tax_id(self) -> str:
         return clean_vat_id(self.cleaned_data.get("tax_id", ""))
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        """The model's checks, less those on fields the form refused already: a refused field
+        keeps its stored value on the instance, so the model would add a second, misleading
+        message (e.g. "enter the electronic address" beside "not a valid GLN")."""
+        if hasattr(errors, "error_dict"):
+            kept = {k: v for k, v in errors.error_dict.items() if k not in self.errors}
+            if not kept:
+                return
+            errors = ValidationError(kept)
+        super()._update_errors(errors)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

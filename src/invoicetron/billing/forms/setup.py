@@ -15,18 +15,14 @@ from invoicetron.billing.forms.einvoice import (
     EInvoicePartyForm,
     clean_bic,
     clean_iban,
-    clean_vatex_code,
 )
 from invoicetron.billing.forms.widgets import number_input
 from invoicetron.billing.models import (
-    REASON_CATEGORIES,
-    ZERO_RATE_CATEGORIES,
     BusinessProfile,
     EInvoiceFormat,
     NumberSeries,
     PaymentMeansCode,
     TaxRate,
-    VatCategory,
 )
 
 MAX_LOGO_BYTES = 512 * 1024
@@ -58,13 +54,6 @@ def logo_type(data: bytes) -> str | None:
 
 # Payment means whose e-invoices must name the account paid into (BR-61).
 TRANSFER_MEANS = frozenset({PaymentMeansCode.SEPA_TRANSFER, PaymentMeansCode.CREDIT_TRANSFER})
-# The VATEX code each exempt category takes, where the category has exactly one.
-CATEGORY_VATEX = {
-    VatCategory.REVERSE_CHARGE: "VATEX-EU-AE",
-    VatCategory.INTRA_COMMUNITY: "VATEX-EU-IC",
-    VatCategory.EXPORT: "VATEX-EU-G",
-    VatCategory.OUT_OF_SCOPE: "VATEX-EU-O",
-}
 
 
 class BusinessProfileForm(EInvoicePartyForm):
@@ -172,7 +161,7 @@ class BusinessProfileForm(EInvoicePartyForm):
 
 class TaxRateForm(forms.ModelForm):
     """A tax rate and what e-invoices say of it: its VAT category and, for the exempt
-    categories, the reason (EN 16931 BR-E-10, BR-AE-10, BR-IC-10, BR-G-10, BR-O-10)."""
+    categories, the reason. `TaxRate.clean` checks them together, for the API as well."""
 
     class Meta:
         model = TaxRate
@@ -191,39 +180,6 @@ class TaxRateForm(forms.ModelForm):
             '"Reverse charge: the buyer accounts for the VAT".',
         }
         widgets: ClassVar = {"rate": number_input()}
-
-    def clean_exemption_reason_code(self) -> str:
-        return clean_vatex_code(self.cleaned_data.get("exemption_reason_code", ""))
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        category, rate = cleaned.get("category"), cleaned.get("rate")
-        code = cleaned.get("exemption_reason_code", "")
-        reason = cleaned.get("exemption_reason", "").strip()
-        if category is None:
-            return cleaned
-        label = VatCategory(category).label
-        if category in ZERO_RATE_CATEGORIES and rate:
-            self.add_error("rate", f"The category {label} has a rate of 0; enter 0.")
-        if category == VatCategory.STANDARD and rate == 0:
-            self.add_error("rate", "A standard rate is above 0: for 0 %, choose Z, E or another.")
-        if category in REASON_CATEGORIES:
-            if not code and not reason:
-                self.add_error(
-                    "exemption_reason_code",
-                    f"The category {label} needs an exemption reason: a code, a text, or both.",
-                )
-            expected = CATEGORY_VATEX.get(VatCategory(category))
-            if code and expected and code != expected:
-                self.add_error(
-                    "exemption_reason_code", f"The category {label} takes the code {expected}."
-                )
-        elif code or reason:
-            field = "exemption_reason_code" if code else "exemption_reason"
-            self.add_error(
-                field, f"The category {label} has no exemption reason: leave both fields blank."
-            )
-        return cleaned
 
 
 class NumberSeriesForm(forms.ModelForm):

@@ -37,6 +37,8 @@ class VatCategory(models.TextChoices):
 # BR-IC-10, BR-G-10, BR-O-10).
 ZERO_RATE_CATEGORIES = frozenset({"Z", "E", "AE", "K", "G", "O"})
 REASON_CATEGORIES = frozenset({"E", "AE", "K", "G", "O"})
+# The VATEX code each exempt category takes, where the category has exactly one.
+CATEGORY_VATEX = {"AE": "VATEX-EU-AE", "K": "VATEX-EU-IC", "G": "VATEX-EU-G", "O": "VATEX-EU-O"}
 
 
 class EInvoiceFormat(models.TextChoices):
@@ -281,6 +283,9 @@ class TaxRate(models.Model):
                 f"“{code}” is not a VATEX code: e.g. VATEX-EU-AE (reverse charge), VATEX-EU-IC "
                 "(intra-community), VATEX-EU-G (export), VATEX-EU-O (out of scope)."
             )
+        expected = CATEGORY_VATEX.get(category)
+        if code in VATEX_CODES and expected and code != expected:
+            errors["exemption_reason_code"] = f"The VAT category {name} takes the code {expected}."
         if category in REASON_CATEGORIES and not (code or self.exemption_reason):
             errors["exemption_reason"] = (
                 f"The VAT category {name} needs an exemption reason: a text or a VATEX code."

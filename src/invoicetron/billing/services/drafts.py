@@ -191,6 +191,9 @@ def create_draft(
     return invoice
 
 
+AUDIT_SKIP = ("snapshot", "updated_at")
+
+
 @transaction.atomic
 def update_draft(
     invoice: Invoice, *, by: User | None, lines: Sequence[LineData] | None = None, **changes: Any
@@ -206,7 +209,8 @@ def update_draft(
     if unknown:
         raise TypeError(f"update_draft() got unknown fields: {', '.join(sorted(unknown))}")
     old_lines = document_lines(locked)
-    old = field_values(locked, skip=("snapshot",)) | {"lines": lines_for_audit(old_lines)}
+    # The save time is the event's own; recording it made every save look like a change.
+    old = field_values(locked, skip=AUDIT_SKIP) | {"lines": lines_for_audit(old_lines)}
     values = _validate_header({name: getattr(locked, name) for name in DRAFT_FIELDS} | changes)
     cleaned = validate_lines(old_lines if lines is None else lines, values["currency"])
     _validate_adjustments(values, cleaned)
@@ -216,7 +220,7 @@ def update_draft(
     locked.save()
     if lines is not None:
         write_lines(locked, cleaned)
-    new = field_values(locked, skip=("snapshot",)) | {"lines": lines_for_audit(cleaned)}
+    new = field_values(locked, skip=AUDIT_SKIP) | {"lines": lines_for_audit(cleaned)}
     old_changed, new_changed = changed_values(old, new)
     if new_changed:
         record(

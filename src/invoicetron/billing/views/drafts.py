@@ -32,8 +32,7 @@ from invoicetron.billing.lines import (
     product_initial,
     submitted_lines,
 )
-from invoicetron.billing.models import AuditAction, Client, Invoice, Product, document_currency
-from invoicetron.billing.services.audit import changed_values, record
+from invoicetron.billing.models import Client, Invoice, Product, document_currency
 from invoicetron.billing.views.invoices import get_invoice
 from invoicetron.web.errors import place_errors
 from invoicetron.web.permissions import member_required
@@ -63,44 +62,15 @@ def _header(data: dict[str, Any], invoice: Invoice | None) -> dict[str, Any]:
     }
 
 
-# The e-invoice header fields of the draft form (#17). The drafts service takes each of them once
-# it lists them in DRAFT_FIELDS; until then `_store_einvoice_header` saves them beside it.
-EINVOICE_HEADER = ("buyer_reference", "order_reference", "adjustments")
-
-
-def _store_einvoice_header(invoice: Invoice, values: dict[str, Any], by: Any) -> Invoice:
-    """Save the header fields the drafts service does not take yet, audited like its changes."""
-    old = {name: getattr(invoice, name) for name in values}
-    for name, value in values.items():
-        setattr(invoice, name, value)
-    invoice.save(update_fields=list(values))
-    old_changed, new_changed = changed_values(old, values)
-    if new_changed:
-        record(
-            AuditAction.CHANGE,
-            invoice,
-            by=by,
-            old=old_changed,
-            new=new_changed,
-            invoice_id=invoice.pk,
-        )
-    return invoice
-
-
 def _page(request: HttpRequest, invoice: Invoice | None, initial: dict[str, Any]) -> HttpResponse:
     used = list(invoice.lines.values_list("taxes", flat=True)) if invoice else []
 
     @transaction.atomic
     def save(data: dict[str, Any], lines: list[LineData]) -> Invoice:
         header, by = _header(data, invoice), acting_user(request)
-        later = {
-            name: header.pop(name) for name in EINVOICE_HEADER if name not in services.DRAFT_FIELDS
-        }
         if invoice is None:
-            result = services.create_draft(by=by, lines=lines, **header)
-        else:
-            result = services.update_draft(invoice, by=by, lines=lines, **header)
-        return _store_einvoice_header(result, later, by) if later else result
+            return services.create_draft(by=by, lines=lines, **header)
+        return services.update_draft(invoice, by=by, lines=lines, **header)
 
     def saved(result: Invoice) -> HttpResponse:
         messages.success(request, "Draft saved.")
@@ -201,7 +171,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not invoice.is_draft:
         messages.error(request, "An issued invoice cannot be edited; issue a credit note instead.")
         return redirect("billing:invoice", pk=pk)
-    initial = {name: getattr(invoice, name) for name in (*services.DRAFT_FIELDS, *EINVOICE_HEADER)}
+    initial = {name: getattr(invoice, name) for name in services.DRAFT_FIELDS}
     initial["discount_value"] = plain(invoice.discount_value)
     return _page(request, invoice, initial)
 
