@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Expression, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Expression, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
 from invoicetron.billing import caching
@@ -20,6 +20,7 @@ from invoicetron.billing.models import (
     OPEN_STATUSES,
     AuditEvent,
     BusinessProfile,
+    ClientSummaryMonth,
     CreditNote,
     Invoice,
     InvoiceStatus,
@@ -34,6 +35,7 @@ from invoicetron.reports.sales import sales_by_period
 MONTHS_SHOWN = 12
 TOP_CLIENTS = 5
 RECENT_EVENTS = 8
+TOP_CLIENTS_ORDER = ("-invoiced", "client__name", "client_id")
 
 
 @dataclass(frozen=True)
@@ -155,12 +157,56 @@ def monthly_figures_from_documents(base: Base, today: datetime.date) -> list[Mon
 
 
 def top_clients(base: Base, today: datetime.date, limit: int = TOP_CLIENTS) -> list[dict[str, Any]]:
-    """The clients invoiced most (less credit notes) over the last twelve months."""
-    since = month_starts(today)[0]
-    open_q = Q(status__in=OPEN_STATUSES)
+    """The clients invoiced most (less credit notes) over the last twelve months.
+
+    Read from the per-client summary (billing.models.summary.ClientSummaryMonth: one row per
+    month of issue and client, kept by triggers); from the documents only when some of it is in
+    another base currency. The summary's current month also holds the invoices dated later in it
+    than today, which the documents' figures leave out: those few are read from the documents and
+    taken off again.
+    """
+    if ClientSummaryMonth.objects.exclude(base_currency=base.currency).exists():
+        return top_clients_from_documents(base, today, limit)
+    next_month = (today.replace(day=1) + datetime.timedelta(days=31)).replace(day=1)
+    ahead = list(
+        _invoiced_by_client(
+            base, DateRange(today + datetime.timedelta(days=1), next_month - datetime.timedelta(1))
+        )
+    )
     rows = (
+        ClientSummaryMonth.objects.filter(
+            base_currency=base.currency, month__gte=month_starts(today)[0], month__lte=today
+        )
+        .order_by()
+        .values("client_id", "client__name")
+        .annotate(invoiced=Sum("total"), outstanding=Sum("owed"), invoices=Sum("documents"))
+        .filter(invoices__gt=0)
+    )
+    if not ahead:
+        return list(rows.order_by(*TOP_CLIENTS_ORDER)[:limit])
+    by_client = {row["client_id"]: row for row in rows}
+    for later in ahead:
+        row = by_client[later["client_id"]]
+        for key in ("invoiced", "outstanding", "invoices"):
+            row[key] -= later[key]
+    kept = [row for row in by_client.values() if row["invoices"] > 0]
+    kept.sort(key=lambda row: (-row["invoiced"], row["client__name"], row["client_id"]))
+    return kept[:limit]
+
+
+def top_clients_from_documents(
+    base: Base, today: datetime.date, limit: int = TOP_CLIENTS
+) -> list[dict[str, Any]]:
+    """`top_clients` computed from every invoice of the twelve months (what the summary saves)."""
+    rows = _invoiced_by_client(base, DateRange(month_starts(today)[0], today))
+    return list(rows.order_by(*TOP_CLIENTS_ORDER)[:limit])
+
+
+def _invoiced_by_client(base: Base, issued: DateRange) -> QuerySet[Invoice, dict[str, Any]]:
+    open_q = Q(status__in=OPEN_STATUSES)
+    return (
         Invoice.objects.exclude(status=InvoiceStatus.DRAFT)
-        .filter(issue_date__gte=since, issue_date__lte=today)
+        .filter(issued.q("issue_date"))
         .order_by()
         .values("client_id", "client__name")
         .annotate(
@@ -168,9 +214,7 @@ def top_clients(base: Base, today: datetime.date, limit: int = TOP_CLIENTS) -> l
             outstanding=base.total("balance_due", filter_q=open_q),
             invoices=Count("id"),
         )
-        .order_by("-invoiced", "client__name")[:limit]
     )
-    return list(rows)
 
 
 def _credited(base: Base) -> Coalesce:

@@ -21,6 +21,7 @@ from invoicetron.billing.models.setup import (
     business_today,
 )
 from invoicetron.billing.models.summary import (
+    ClientSummaryMonth,
     PaymentSummaryDay,
     SalesSummaryDay,
     SummaryKind,
@@ -33,6 +34,7 @@ __all__ = [
     "AuditEvent",
     "BusinessProfile",
     "Client",
+    "ClientSummaryMonth",
     "Contact",
     "CreditNote",
     "CreditNoteLine",
