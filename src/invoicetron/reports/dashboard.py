@@ -1,7 +1,10 @@
 """The dashboard's figures: a fixed number of aggregate queries, whatever the amount of data.
 
 Nothing here loads documents into Python: every figure is a SUM/COUNT computed by PostgreSQL,
-and the lists (top clients, recent activity) are LIMITed.
+and the lists (top clients, recent activity) are LIMITed. What is owed comes from the partial
+index of open invoices with a balance (billing_invoice_owed), payments and sales from the per-day
+summaries, the top clients from the per-client month summary; each `..._from_documents` twin
+computes the same from the documents for the tests (and for a base currency changed later).
 """
 
 from __future__ import annotations
@@ -237,8 +240,9 @@ def _credited(base: Base) -> Coalesce:
 def build_dashboard(profile: BusinessProfile | None = None) -> Dashboard:
     """The figures; reused while nothing in billing changes (billing.caching.while_unchanged).
 
-    The aggregates read every open invoice and a year of invoices and payments (about 0.5 s at
-    100,000 invoices); the change marker is one read of a sequence. The failed emails come from
+    The aggregates read the partial index of open invoices and the summaries kept by triggers
+    (per client and month, per day: bench/results/2026-12-06-aging-dashboard.md has the figures);
+    the change marker is one read of a sequence. The failed emails come from
     the messaging app, whose tables do not move the billing marker, so they are always read afresh.
     """
     profile = profile or BusinessProfile.load()
