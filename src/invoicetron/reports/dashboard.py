@@ -23,6 +23,7 @@ from invoicetron.billing.models import (
     OPEN_STATUSES,
     AuditEvent,
     BusinessProfile,
+    Client,
     ClientSummaryMonth,
     CreditNote,
     Invoice,
@@ -39,7 +40,7 @@ from invoicetron.reports.sales import sales_by_period
 MONTHS_SHOWN = 12
 TOP_CLIENTS = 5
 RECENT_EVENTS = 8
-TOP_CLIENTS_ORDER = ("-invoiced", "client__name", "client_id")
+TOP_CLIENTS_ORDER = ("-invoiced", "client_id")
 CURRENT = BUCKETS[0][0]  # not yet due; every other bucket is overdue
 
 
@@ -181,25 +182,40 @@ def top_clients(base: Base, today: datetime.date, limit: int = TOP_CLIENTS) -> l
             base, DateRange(today + datetime.timedelta(days=1), next_month - datetime.timedelta(1))
         )
     )
+    # Grouped by the client's id alone (grouping by its name too doubles the time); the names of
+    # the few listed are read afterwards.
     rows = (
         ClientSummaryMonth.objects.filter(
             base_currency=base.currency, month__gte=month_starts(today)[0], month__lte=today
         )
         .order_by()
-        .values("client_id", "client__name")
+        .values("client_id")
         .annotate(invoiced=Sum("total"), outstanding=Sum("owed"), invoices=Sum("documents"))
         .filter(invoices__gt=0)
     )
     if not ahead:
-        return list(rows.order_by(*TOP_CLIENTS_ORDER)[:limit])
+        return _named(list(rows.order_by(*TOP_CLIENTS_ORDER)[:limit]))
     by_client = {row["client_id"]: row for row in rows}
     for later in ahead:
         row = by_client[later["client_id"]]
         for key in ("invoiced", "outstanding", "invoices"):
             row[key] -= later[key]
     kept = [row for row in by_client.values() if row["invoices"] > 0]
-    kept.sort(key=lambda row: (-row["invoiced"], row["client__name"], row["client_id"]))
-    return kept[:limit]
+    kept.sort(key=lambda row: (-row["invoiced"], row["client_id"]))
+    return _named(kept[:limit])
+
+
+def _named(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows with their client's name, under the key the documents' rows have it."""
+    names = dict(
+        Client.objects.filter(pk__in=[row["client_id"] for row in rows])
+        .order_by()
+        .values_list("pk", "name")
+    )
+    return [
+        {"client_id": row["client_id"], "client__name": names[row["client_id"]]} | row
+        for row in rows
+    ]
 
 
 def top_clients_from_documents(
