@@ -176,17 +176,17 @@ WITH later AS MATERIALIZED (
      WHERE i.status <> 'draft' AND {issued}
      GROUP BY i.id
 ), owed AS (
-    SELECT i.client_id, i.due_date, i.exchange_rate, i.balance_due AS balance
+    -- Converted in each branch: an expression over the union would be computed again in
+    -- each bucket's sum.
+    SELECT i.client_id, i.due_date, ROUND(i.balance_due * i.exchange_rate, %(places)s) AS amount
       FROM billing_invoice i
      WHERE i.balance_due > 0 AND i.status IN ({open_statuses}) AND {issued}
        AND NOT EXISTS (SELECT FROM later WHERE later.id = i.id)
     UNION ALL
-    SELECT client_id, due_date, exchange_rate, balance FROM later
-), converted AS (
-    SELECT client_id, due_date, ROUND(balance * exchange_rate, %(places)s) AS amount
-      FROM owed WHERE balance > 0
+    SELECT client_id, due_date, ROUND(balance * exchange_rate, %(places)s)
+      FROM later WHERE balance > 0
 ), clients AS (
-    SELECT client_id, {bucket_sums} FROM converted GROUP BY client_id
+    SELECT client_id, {bucket_sums} FROM owed GROUP BY client_id
 )
 SELECT c.client_id, cl.name, {buckets}, COUNT(*) OVER (), {bucket_totals}
   FROM clients c JOIN billing_client cl ON cl.id = c.client_id
