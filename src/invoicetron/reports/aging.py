@@ -3,7 +3,10 @@
 Buckets: current (not yet due), 1-30, 31-60, 61-90 and over 90 days past due. The dashboard ages
 the stored balances as of today; the report ages the balance each invoice had on an "as of" date
 (its total less the payments and credit notes dated up to then), so last quarter's aging can be
-reproduced later.
+reproduced later. Both read the open invoices with a balance from the partial index
+billing_invoice_owed (billing migration 0009) rather than every invoice; the report is one
+statement (`aging_report`), held to the invoice-by-invoice replay (`balances_as_of`) by
+tests/reports/test_aging.py.
 """
 
 from __future__ import annotations
@@ -57,15 +60,28 @@ class AgingRow:
         return sum(self.buckets.values(), ZERO)
 
 
+def bucket_bounds(
+    as_of: datetime.date,
+) -> dict[str, tuple[datetime.date | None, datetime.date | None]]:
+    """Each bucket's earliest and latest due date relative to `as_of` (None: no limit)."""
+    bounds = {}
+    for key, _label, low, high in BUCKETS:
+        # At most `high` days late: due on or after as_of - high; at least `low`: on or before.
+        earliest = as_of - datetime.timedelta(days=high) if high is not None else None
+        latest = as_of - datetime.timedelta(days=low) if low is not None else None
+        bounds[key] = (earliest, latest)
+    return bounds
+
+
 def bucket_filters(as_of: datetime.date) -> dict[str, Q]:
     """Each bucket as a condition on the due date, relative to `as_of`."""
     filters = {}
-    for key, _label, low, high in BUCKETS:
+    for key, (earliest, latest) in bucket_bounds(as_of).items():
         condition = Q()
-        if high is not None:  # at most `high` days late: due on or after as_of - high
-            condition &= Q(due_date__gte=as_of - datetime.timedelta(days=high))
-        if low is not None:
-            condition &= Q(due_date__lte=as_of - datetime.timedelta(days=low))
+        if earliest is not None:
+            condition &= Q(due_date__gte=earliest)
+        if latest is not None:
+            condition &= Q(due_date__lte=latest)
         filters[key] = condition
     return filters
 
@@ -96,7 +112,7 @@ def owed_by_age(base: Base, today: datetime.date) -> dict[str | None, tuple[Deci
     return {age: (base.quantize(amount), count) for age, amount, count in rows}
 
 
-def current_aging(base: Base, owed: dict[str | None, tuple[Decimal, int]]) -> AgingRow:
+def current_aging(owed: dict[str | None, tuple[Decimal, int]]) -> AgingRow:
     """`owed_by_age` as one row of buckets."""
     return AgingRow("All clients", {key: owed.get(key, (ZERO, 0))[0] for key, *_ in BUCKETS})
 
@@ -203,7 +219,7 @@ _ISSUED_SQL = (
 def _aging_sql() -> str:
     keys = [key for key, *_ in BUCKETS]
     conditions = {}
-    for key, _label, low, high in BUCKETS:  # as bucket_filters has them
+    for key, _label, low, high in BUCKETS:  # the bounds that bucket_bounds gives
         parts = []
         if high is not None:
             parts.append(f"due_date >= %({key}_from)s")
@@ -237,11 +253,8 @@ def aging_report(
         "places": base.places,
         "limit": limit,
     }
-    for key, _label, low, high in BUCKETS:
-        if high is not None:
-            params[f"{key}_from"] = as_of - datetime.timedelta(days=high)
-        if low is not None:
-            params[f"{key}_to"] = as_of - datetime.timedelta(days=low)
+    for key, (earliest, latest) in bucket_bounds(as_of).items():
+        params[f"{key}_from"], params[f"{key}_to"] = earliest, latest
     with connection.cursor() as cursor:
         cursor.execute(AGING_SQL, params)
         found = cursor.fetchall()

@@ -287,7 +287,7 @@ def compute_figures(base: Base, today: datetime.date) -> Dashboard:
             base.quantize(ZERO),
         ),
         months=months,
-        aging=current_aging(base, owed),
+        aging=current_aging(owed),
         top_clients=top_clients(base, today),
         recent_events=list(AuditEvent.objects.order_by("-created_at", "-id")[:RECENT_EVENTS]),
         failed_emails=None,
