@@ -131,3 +131,16 @@ def test_the_migration_backfills_what_the_triggers_maintain(owner: User) -> None
         cursor.execute("DELETE FROM billing_clientsummarymonth")
         cursor.execute(migration.BACKFILL)
     assert stored() == before
+
+
+def test_the_top_clients_come_from_the_documents_when_the_summary_lacks_a_client(
+    owner: User,
+) -> None:
+    data = busy_books(owner)
+    globex = data.clients[0]
+    with connection.cursor() as cursor:  # as if its rows had been written with triggers off
+        cursor.execute("DELETE FROM billing_clientsummarymonth WHERE client_id = %s", [globex.pk])
+    first_of_month = data.today.replace(day=1)  # Globex has an invoice dated later this month
+    expected = top_clients_from_documents(Base("EUR", 2), first_of_month, 10)
+    assert top_clients(Base("EUR", 2), first_of_month, 10) == expected
+    assert globex.pk in {row["client_id"] for row in expected}
