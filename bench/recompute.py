@@ -1,10 +1,12 @@
 """The dashboard with its figures recomputed for every request, as after every billing change.
 
-The dashboard keeps its figures while billing's change marker (billing.services.changes: the
-newest audit event, invoice, payment and credit note ids) stays the same, for up to 30 s per
-worker; wrk's repeated requests would only time that kept copy. Here each request follows an
-audit event inserted through SQL, which moves the marker, so every worker recomputes. No public
-invalidation function exists in the app; the marker is its only key.
+The dashboard keeps its figures while billing's change marker (billing/caching.py: a sequence
+that a statement trigger on every billing table moves, migration 0006) stays the same, for up to
+KEEP_SECONDS per worker; wrk's repeated requests would only time that kept copy. Here each request
+follows an audit event inserted through SQL, which moves the marker, so every worker recomputes:
+what each issue, payment or credit note costs the next dashboard. (The figures come from the
+summaries and the partial index of what is owed, reports/dashboard.py; the insert itself is not
+timed.) No public invalidation function exists in the app; the marker is its only key.
 """
 
 from __future__ import annotations

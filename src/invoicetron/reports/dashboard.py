@@ -1,7 +1,10 @@
 """The dashboard's figures: a fixed number of aggregate queries, whatever the amount of data.
 
 Nothing here loads documents into Python: every figure is a SUM/COUNT computed by PostgreSQL,
-and the lists (top clients, recent activity) are LIMITed.
+and the lists (top clients, recent activity) are LIMITed. What is owed comes from the partial
+index of open invoices with a balance (billing_invoice_owed), payments and sales from the per-day
+summaries, the top clients from the per-client month summary; each `..._from_documents` twin
+computes the same from the documents for the tests (and for a base currency changed later).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Expression, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Expression, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
 from invoicetron.billing import caching
@@ -20,13 +23,16 @@ from invoicetron.billing.models import (
     OPEN_STATUSES,
     AuditEvent,
     BusinessProfile,
+    Client,
+    ClientSummaryMonth,
     CreditNote,
     Invoice,
     InvoiceStatus,
     Payment,
+    PaymentSummaryDay,
 )
 from invoicetron.billing.services import business_today
-from invoicetron.reports.aging import AgingRow, current_aging
+from invoicetron.reports.aging import BUCKETS, AgingRow, current_aging, owed_by_age
 from invoicetron.reports.amounts import AMOUNT, ZERO, Base, DateRange
 from invoicetron.reports.hooks import FailedEmails, failed_emails
 from invoicetron.reports.sales import sales_by_period
@@ -34,6 +40,8 @@ from invoicetron.reports.sales import sales_by_period
 MONTHS_SHOWN = 12
 TOP_CLIENTS = 5
 RECENT_EVENTS = 8
+TOP_CLIENTS_ORDER = ("-invoiced", "client_id")
+CURRENT = BUCKETS[0][0]  # not yet due; every other bucket is overdue
 
 
 @dataclass(frozen=True)
@@ -70,25 +78,6 @@ def month_starts(today: datetime.date, count: int = MONTHS_SHOWN) -> list[dateti
     return starts[::-1]
 
 
-def _receivables(base: Base, today: datetime.date) -> dict[str, Any]:
-    open_q = Q(status__in=OPEN_STATUSES, balance_due__gt=0)
-    overdue_q = open_q & Q(due_date__lt=today)
-    return Invoice.objects.aggregate(
-        outstanding=base.total("balance_due", filter_q=open_q),
-        outstanding_count=Count("id", filter=open_q),
-        overdue=base.total("balance_due", filter_q=overdue_q),
-        overdue_count=Count("id", filter=overdue_q),
-    )
-
-
-def _payments(base: Base, today: datetime.date) -> dict[str, Any]:
-    rate = "invoice__exchange_rate"
-    return Payment.objects.filter(date__year=today.year, date__lte=today).aggregate(
-        year=base.total("amount", rate),
-        month=base.total("amount", rate, filter_q=Q(date__month=today.month)),
-    )
-
-
 def _by_month(
     queryset: Any, date_field: str, converted: Expression, base: Base
 ) -> dict[Any, Decimal]:
@@ -106,12 +95,7 @@ def monthly_figures(base: Base, today: datetime.date) -> list[MonthFigures]:
     starts = month_starts(today)
     summarised = sales_by_period(base, DateRange(starts[0], today), "month")
     net_sales = {row.period: row.total for row in summarised}
-    received = _by_month(
-        Payment.objects.filter(date__gte=starts[0], date__lte=today),
-        "date",
-        base.convert("amount", "invoice__exchange_rate"),
-        base,
-    )
+    received = _received_by_month(base, starts[0], today)
     return [
         MonthFigures(
             month,
@@ -120,6 +104,36 @@ def monthly_figures(base: Base, today: datetime.date) -> list[MonthFigures]:
         )
         for month in starts
     ]
+
+
+def _received_by_month(
+    base: Base, since: datetime.date, today: datetime.date
+) -> dict[datetime.date, Decimal]:
+    """Payments per month, from the payment summary (one row per day and method, kept by
+    triggers); from the payments themselves when some of it is in another base currency."""
+    if PaymentSummaryDay.objects.exclude(base_currency=base.currency).exists():
+        return _payments_by_month(base, since, today)
+    rows = (
+        PaymentSummaryDay.objects.filter(
+            base_currency=base.currency, day__gte=since, day__lte=today
+        )
+        .annotate(month=TruncMonth("day"))
+        .order_by()
+        .values("month")
+        .annotate(sum=Sum("amount"))
+    )
+    return {row["month"]: row["sum"] for row in rows}
+
+
+def _payments_by_month(
+    base: Base, since: datetime.date, today: datetime.date
+) -> dict[datetime.date, Decimal]:
+    return _by_month(
+        Payment.objects.filter(date__gte=since, date__lte=today),
+        "date",
+        base.convert("amount", "invoice__exchange_rate"),
+        base,
+    )
 
 
 def monthly_figures_from_documents(base: Base, today: datetime.date) -> list[MonthFigures]:
@@ -138,12 +152,7 @@ def monthly_figures_from_documents(base: Base, today: datetime.date) -> list[Mon
         base.document_total("invoice__exchange_rate"),
         base,
     )
-    received = _by_month(
-        Payment.objects.filter(date__gte=starts[0], date__lte=today),
-        "date",
-        base.convert("amount", "invoice__exchange_rate"),
-        base,
-    )
+    received = _payments_by_month(base, starts[0], today)
     return [
         MonthFigures(
             month,
@@ -155,12 +164,75 @@ def monthly_figures_from_documents(base: Base, today: datetime.date) -> list[Mon
 
 
 def top_clients(base: Base, today: datetime.date, limit: int = TOP_CLIENTS) -> list[dict[str, Any]]:
-    """The clients invoiced most (less credit notes) over the last twelve months."""
-    since = month_starts(today)[0]
-    open_q = Q(status__in=OPEN_STATUSES)
+    """The clients invoiced most (less credit notes) over the last twelve months.
+
+    Read from the per-client summary (billing.models.summary.ClientSummaryMonth: one row per
+    month of issue and client, kept by triggers); from the documents only when some of it is in
+    another base currency. The summary's current month also holds the invoices dated later in it
+    than today, which the documents' figures leave out: those few are read from the documents and
+    taken off again.
+    """
+    # Two ranges of the summary's key index, where exclude() would read every row.
+    elsewhere = Q(base_currency__lt=base.currency) | Q(base_currency__gt=base.currency)
+    if ClientSummaryMonth.objects.filter(elsewhere).exists():
+        return top_clients_from_documents(base, today, limit)
+    next_month = (today.replace(day=1) + datetime.timedelta(days=31)).replace(day=1)
+    ahead = list(
+        _invoiced_by_client(
+            base, DateRange(today + datetime.timedelta(days=1), next_month - datetime.timedelta(1))
+        )
+    )
+    # Grouped by the client's id alone (grouping by its name too doubles the time); the names of
+    # the few listed are read afterwards.
     rows = (
+        ClientSummaryMonth.objects.filter(
+            base_currency=base.currency, month__gte=month_starts(today)[0], month__lte=today
+        )
+        .order_by()
+        .values("client_id")
+        .annotate(invoiced=Sum("total"), outstanding=Sum("owed"), invoices=Sum("documents"))
+        .filter(invoices__gt=0)
+    )
+    if not ahead:
+        return _named(list(rows.order_by(*TOP_CLIENTS_ORDER)[:limit]))
+    by_client = {row["client_id"]: row for row in rows}
+    if any(later["client_id"] not in by_client for later in ahead):
+        return top_clients_from_documents(base, today, limit)  # the triggers were bypassed
+    for later in ahead:
+        row = by_client[later["client_id"]]
+        for key in ("invoiced", "outstanding", "invoices"):
+            row[key] -= later[key]
+    kept = [row for row in by_client.values() if row["invoices"] > 0]
+    kept.sort(key=lambda row: (-row["invoiced"], row["client_id"]))
+    return _named(kept[:limit])
+
+
+def _named(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows with their client's name, under the key the documents' rows have it."""
+    names = dict(
+        Client.objects.filter(pk__in=[row["client_id"] for row in rows])
+        .order_by()
+        .values_list("pk", "name")
+    )
+    return [
+        {"client_id": row["client_id"], "client__name": names[row["client_id"]]} | row
+        for row in rows
+    ]
+
+
+def top_clients_from_documents(
+    base: Base, today: datetime.date, limit: int = TOP_CLIENTS
+) -> list[dict[str, Any]]:
+    """`top_clients` computed from every invoice of the twelve months (what the summary saves)."""
+    rows = _invoiced_by_client(base, DateRange(month_starts(today)[0], today))
+    return list(rows.order_by(*TOP_CLIENTS_ORDER)[:limit])
+
+
+def _invoiced_by_client(base: Base, issued: DateRange) -> QuerySet[Invoice, dict[str, Any]]:
+    open_q = Q(status__in=OPEN_STATUSES)
+    return (
         Invoice.objects.exclude(status=InvoiceStatus.DRAFT)
-        .filter(issue_date__gte=since, issue_date__lte=today)
+        .filter(issued.q("issue_date"))
         .order_by()
         .values("client_id", "client__name")
         .annotate(
@@ -168,9 +240,7 @@ def top_clients(base: Base, today: datetime.date, limit: int = TOP_CLIENTS) -> l
             outstanding=base.total("balance_due", filter_q=open_q),
             invoices=Count("id"),
         )
-        .order_by("-invoiced", "client__name")[:limit]
     )
-    return list(rows)
 
 
 def _credited(base: Base) -> Coalesce:
@@ -188,8 +258,9 @@ def _credited(base: Base) -> Coalesce:
 def build_dashboard(profile: BusinessProfile | None = None) -> Dashboard:
     """The figures; reused while nothing in billing changes (billing.caching.while_unchanged).
 
-    The aggregates read every open invoice and a year of invoices and payments (about 0.5 s at
-    100,000 invoices); the change marker is one read of a sequence. The failed emails come from
+    The aggregates read the partial index of open invoices and the summaries kept by triggers
+    (per client and month, per day: bench/results/2026-12-06-aging-dashboard.md has the figures);
+    the change marker is one read of a sequence. The failed emails come from
     the messaging app, whose tables do not move the billing marker, so they are always read afresh.
     """
     profile = profile or BusinessProfile.load()
@@ -202,19 +273,23 @@ def build_dashboard(profile: BusinessProfile | None = None) -> Dashboard:
 
 
 def compute_figures(base: Base, today: datetime.date) -> Dashboard:
-    receivables = _receivables(base, today)
-    payments = _payments(base, today)
+    owed = owed_by_age(base, today)
+    months = monthly_figures(base, today)
+    overdue = [figures for age, figures in owed.items() if age not in (None, CURRENT)]
     return Dashboard(
         base=base,
         today=today,
-        outstanding=base.quantize(receivables["outstanding"]),
-        outstanding_count=receivables["outstanding_count"],
-        overdue=base.quantize(receivables["overdue"]),
-        overdue_count=receivables["overdue_count"],
-        paid_this_month=base.quantize(payments["month"]),
-        paid_this_year=base.quantize(payments["year"]),
-        months=monthly_figures(base, today),
-        aging=current_aging(base, today),
+        outstanding=sum((amount for amount, _count in owed.values()), base.quantize(ZERO)),
+        outstanding_count=sum(count for _amount, count in owed.values()),
+        overdue=sum((amount for amount, _count in overdue), base.quantize(ZERO)),
+        overdue_count=sum(count for _amount, count in overdue),
+        paid_this_month=months[-1].received,
+        paid_this_year=sum(
+            (month.received for month in months if month.month.year == today.year),
+            base.quantize(ZERO),
+        ),
+        months=months,
+        aging=current_aging(owed),
         top_clients=top_clients(base, today),
         recent_events=list(AuditEvent.objects.order_by("-created_at", "-id")[:RECENT_EVENTS]),
         failed_emails=None,

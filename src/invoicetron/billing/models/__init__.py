@@ -26,6 +26,7 @@ from invoicetron.billing.models.setup import (
     business_today,
 )
 from invoicetron.billing.models.summary import (
+    ClientSummaryMonth,
     PaymentSummaryDay,
     SalesSummaryDay,
     SummaryKind,
@@ -40,6 +41,7 @@ __all__ = [
     "AuditEvent",
     "BusinessProfile",
     "Client",
+    "ClientSummaryMonth",
     "Contact",
     "CreditNote",
     "CreditNoteLine",

@@ -91,3 +91,32 @@ class PaymentSummaryDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.method}"
+
+
+class ClientSummaryMonth(models.Model):
+    """Per client and month of issue: the issued invoices, what they came to less their credit
+    notes (`total`), and what of them is still open (`owed`), all in the base currency (the
+    dashboard's top clients).
+
+    A credit note counts in its invoice's month (not its own), and `owed` is the stored
+    balance of the open invoices, so a payment moves the month its invoice was issued in. Kept by
+    triggers (migration billing 0009) on every change of an invoice or credit note;
+    tests/reports/test_client_summary.py holds it equal to the documents.
+    """
+
+    base_currency = models.CharField(max_length=3)
+    client = models.ForeignKey("billing.Client", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the first day of the month
+    documents = models.IntegerField(default=0)  # issued invoices
+    total = models.DecimalField(max_digits=30, decimal_places=4, default=Decimal(0))
+    owed = models.DecimalField(max_digits=30, decimal_places=4, default=Decimal(0))
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["base_currency", "month", "client"], name="billing_clientsummarymonth_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} client {self.client_id}"

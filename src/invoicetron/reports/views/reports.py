@@ -18,7 +18,7 @@ from invoicetron.billing.formatting import plain
 from invoicetron.billing.models import BusinessProfile, Payment
 from invoicetron.billing.services import business_today
 from invoicetron.reports import sales as figures
-from invoicetron.reports.aging import BUCKETS, CLIENTS_LISTED, aging_by_client, aging_total
+from invoicetron.reports.aging import BUCKETS, CLIENTS_LISTED, aging_report
 from invoicetron.reports.amounts import Base, DateRange
 from invoicetron.reports.csvio.exports import amount, base_amount_cells
 from invoicetron.reports.csvio.sqlcsv import Cell, IsoDate, MinorPlaces, Money
@@ -182,9 +182,8 @@ def aging(request: HttpRequest) -> HttpResponseBase:
     base, today = _setup(request)
     form = AgingForm(request.GET or None)
     dates, as_of = form.dates(), form.as_of_date(today)
-    rows = aging_by_client(base, as_of, dates)
-    total = aging_total(rows)
     if _wants_csv(request):
+        report = aging_report(base, as_of, dates)
         header = ["client", *(key for key, *_ in BUCKETS), "total", "currency", "as_of"]
         body = [
             [
@@ -194,18 +193,19 @@ def aging(request: HttpRequest) -> HttpResponseBase:
                 base.currency,
                 as_of.isoformat(),
             ]
-            for row in [*rows, total]
+            for row in [*report.rows, report.total]
         ]
         return csv_response(request, f"ar-aging_{as_of}.csv", header, body)
+    report = aging_report(base, as_of, dates, limit=CLIENTS_LISTED)
     return _page(
         request,
         "reports/aging.html",
         form,
         base=base,
         today=today,
-        rows=rows[:CLIENTS_LISTED],
-        clients=len(rows),
-        total=total,
+        rows=report.rows,
+        clients=report.clients,
+        total=report.total,
         as_of=as_of,
         buckets=BUCKETS,
     )
