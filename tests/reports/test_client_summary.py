@@ -125,7 +125,7 @@ def test_the_migration_backfills_what_the_triggers_maintain(owner: User) -> None
     busy_books(owner)
     before = stored()
     migration = importlib.import_module(
-        "invoicetron.billing.migrations.0009_client_summary_and_owed_index"
+        "invoicetron.billing.migrations.0011_client_summary_and_owed_index"
     )
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM billing_clientsummarymonth")

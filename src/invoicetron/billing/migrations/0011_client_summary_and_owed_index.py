@@ -173,7 +173,7 @@ DROP FUNCTION billing_total_in_base(text, numeric, numeric, jsonb, numeric, text
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("billing", "0008_tax_summary"),
+        ("billing", "0010_zero_rates_category"),
     ]
 
     operations = [
