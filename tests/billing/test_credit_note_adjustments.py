@@ -13,6 +13,10 @@ from typing import Any
 
 import pytest
 
+from django.test import Client as WebClient
+from django.urls import reverse
+
+from invoicetron.accounts.models import User
 from invoicetron.billing import money
 from invoicetron.billing.models import CreditNote, Invoice, InvoiceStatus
 from tests.fixtures import factories
@@ -43,7 +47,12 @@ def issued(api: Api) -> Invoice:
                     "unit_price": "100",
                     "tax_ids": [standard.pk],
                 },
-                {"description": "Books", "quantity": "10", "unit_price": "25", "tax_ids": [reduced.pk]},
+                {
+                    "description": "Books",
+                    "quantity": "10",
+                    "unit_price": "25",
+                    "tax_ids": [reduced.pk],
+                },
             ],
             "adjustments": [
                 {"charge": True, "value": "15.00", "reason_code": "FC", "tax_rate_id": reduced.pk},
@@ -132,14 +141,36 @@ def test_partial_credits_take_a_share_of_the_charges_and_the_last_one_the_rest(
     assert D(invoice["amount_credited"]) == issued.total - D("0.01")
 
 
-def test_credit_notes_issued_before_keep_their_stored_figures(api: Api, issued: Invoice) -> None:
-    note = credit(api, issued)
-    stored = CreditNote.objects.get(pk=note["id"])
-    old = dict(stored.snapshot["totals"])
-    for key in ("adjustments", "allowance_total", "charge_total"):
-        old.pop(key)
-    stored.snapshot = {**stored.snapshot, "totals": old}
-    stored.save(update_fields=["snapshot"])
-    restored = money.totals_from_json(CreditNote.objects.get(pk=note["id"]).snapshot["totals"])
-    assert (restored.adjustments, restored.allowance_total, restored.charge_total) == ((), 0, 0)
-    assert api.get(f"credit-notes/{note['id']}").body["total"] == "1410.18"
+def test_notes_of_invoices_without_allowances_or_charges_are_stored_as_before(
+    api: Api, owner: User
+) -> None:
+    factories.business()
+    invoice = factories.issued_invoice(owner)  # no document allowances or charges
+    note = credit(api, invoice, [(line_ids(api, invoice)[0], "1")])
+    stored = CreditNote.objects.get(pk=note["id"]).snapshot["totals"]
+    assert not {"adjustments", "allowance_total", "charge_total"} & set(stored)
+    assert money.totals_to_json(money.totals_from_json(stored)) == stored
+    assert note["total"] == "96.00"
+
+
+def test_every_line_credited_in_the_web_page_takes_the_charges_and_closes_the_invoice(
+    client: WebClient, owner: User, issued: Invoice
+) -> None:
+    client.force_login(owner)
+    rows = issued.snapshot["lines"] if issued.snapshot else []
+    data = {
+        "scope": "lines",
+        "reason": "Returned",
+        "lines-TOTAL_FORMS": str(len(rows)),
+        "lines-INITIAL_FORMS": str(len(rows)),
+    }
+    for index, row in enumerate(rows):
+        data[f"lines-{index}-line_id"] = str(row["id"])
+        data[f"lines-{index}-quantity"] = row["quantity"]
+    answer = client.post(reverse("billing:invoice_credit", args=[issued.pk]), data)
+    assert answer.status_code == 302
+    issued.refresh_from_db()
+    assert (issued.amount_credited, issued.balance_due) == (issued.total, D("0.00"))
+    assert issued.status == InvoiceStatus.CREDITED
+    note = issued.credit_notes.get()
+    assert (note.net_total, note.total) == (D("1202.50"), D("1410.18"))

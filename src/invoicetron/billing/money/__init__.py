@@ -91,11 +91,16 @@ from invoicetron.billing.money.core import (
     allocate,
     closing_rounding,
     compute_totals,
-    credit_note_totals,
     in_base_currency,
     line_amount,
-    proportional_discount,
     tax_set,
+)
+from invoicetron.billing.money.credit import (
+    ProportionalAdjustment,
+    ProportionalShare,
+    credit_note_totals,
+    proportional_adjustments,
+    proportional_discount,
 )
 from invoicetron.billing.money.currency import (
     HUNDRED,
@@ -111,7 +116,11 @@ from invoicetron.billing.money.currency import (
     round_to_minor_unit,
 )
 from invoicetron.billing.money.en16931 import DocumentTotals, document_totals
-from invoicetron.billing.money.snapshots import totals_from_json, totals_to_json
+from invoicetron.billing.money.snapshots import (
+    adjustments_from_json,
+    totals_from_json,
+    totals_to_json,
+)
 
 __all__ = [
     "HUNDRED",
@@ -127,9 +136,12 @@ __all__ = [
     "Line",
     "LineAmount",
     "MoneyError",
+    "ProportionalAdjustment",
+    "ProportionalShare",
     "Tax",
     "TaxAmount",
     "Totals",
+    "adjustments_from_json",
     "allocate",
     "check_currency",
     "closing_rounding",
@@ -143,6 +155,7 @@ __all__ = [
     "in_base_currency",
     "line_amount",
     "minor_unit",
+    "proportional_adjustments",
     "proportional_discount",
     "quantum",
     "round_to_minor_unit",

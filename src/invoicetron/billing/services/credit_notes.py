@@ -3,8 +3,10 @@
 A credit note takes whole lines or part of their quantities off an issued invoice. It is a
 document of its own: its taxes are its own bases x rates, rounded (EN 16931 BR-CO-17), and its
 bases are its share of the invoice's discounted bases, so that all the credit notes of an invoice
-add up exactly to its bases (`money.credit_note_totals`, rule 8 in money.py). The invoice's
-document discount applies to credited lines in the same proportion as on the invoice. Rounding
+add up exactly to its bases (`money.credit_note_totals`, rule 8 in billing/money). The invoice's
+document discount, allowances and charges apply to credited lines in the same proportion as on
+the invoice (those of one VAT rate with the lines of that rate); the note that credits the rest
+takes what remains of each, and its snapshot lists its own (totals "adjustments"). Rounding
 each note on its own can leave the notes' taxes a cent or so away from the invoice's; the note
 that credits the last quantities closes the invoice whatever that rounding (see settlement.py).
 """
@@ -79,6 +81,16 @@ def _discount_ratio(invoice: Invoice) -> money.Discount:
     )
 
 
+def _adjustment_ratios(invoice: Invoice) -> tuple[money.ProportionalAdjustment, ...]:
+    """The invoice's document allowances and charges, to share among its credit notes."""
+    snapshot = invoice.snapshot or {}
+    applied = money.adjustments_from_json(snapshot.get("totals", {}))
+    if not applied:  # invoices issued before allowances and charges, or without any
+        return ()
+    whole = {row["id"]: Decimal(row["quantity"]) for row in snapshot.get("lines", [])}
+    return money.proportional_adjustments(_money_lines(invoice, whole), applied, invoice.currency)
+
+
 def credit_figures(
     invoice: Invoice, remaining: Mapping[int, Decimal], requested: Mapping[int, Decimal]
 ) -> money.Totals:
@@ -95,6 +107,7 @@ def credit_figures(
         invoice.currency,
         prices_include_tax=invoice.prices_include_tax,
         discount=_discount_ratio(invoice),
+        adjustments=_adjustment_ratios(invoice),
     )
 
 
