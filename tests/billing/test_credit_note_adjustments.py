@@ -12,13 +12,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-
 from django.test import Client as WebClient
 from django.urls import reverse
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
 from invoicetron.billing.models import CreditNote, Invoice, InvoiceStatus
+from invoicetron.billing.services.credit_notes import LINE_ROUNDING_REASON, credited_adjustments
 from tests.fixtures import factories
 from tests.fixtures.api import Api
 
@@ -119,6 +119,11 @@ def test_partial_credits_take_a_share_of_the_charges_and_the_last_one_the_rest(
     assert (first["net_total"], first["tax_total"], first["total"]) == ("75.75", "5.30", "81.05")
     figures = money.document_totals(totals)
     assert figures.line_net_total - figures.allowance_total + figures.charge_total == D("75.75")
+    # The reasons, in the order of the totals' adjustments, for the e-invoice writers.
+    assert CreditNote.objects.get(pk=first["id"]).snapshot["adjustments"] == [
+        {"charge": True, "reason": "", "reason_code": "FC"},
+        {"charge": False, "reason": "Loyalty", "reason_code": "95"},
+    ]
     # 4 hours of consulting: the 20 % set has no freight; 40 % of its allowance share (20.00).
     second = credit(api, issued, [(consulting, "4")])
     assert [(a.charge, a.amount) for a in snapshot_totals(second["id"]).adjustments] == [
@@ -174,3 +179,30 @@ def test_every_line_credited_in_the_web_page_takes_the_charges_and_closes_the_in
     assert issued.status == InvoiceStatus.CREDITED
     note = issued.credit_notes.get()
     assert (note.net_total, note.total) == (D("1202.50"), D("1410.18"))
+
+
+def test_a_notes_line_rounding_gets_a_reason_of_its_own() -> None:
+    # 2 of 3 units at 0.1975 (25 %): the invoice's 0.59 less 0.20 left is 0.39, the line 0.40.
+    s25 = money.Tax("VAT", D(25))
+    freight = money.compute_totals(
+        [money.Line(D(3), D("0.1975"), (s25,))],
+        "EUR",
+        adjustments=(money.Adjustment(True, money.DiscountKind.AMOUNT, D("3.00"), taxes=(s25,)),),
+    )
+    note = money.credit_note_totals(
+        [money.Line(D(3), D("0.1975"), (s25,))],
+        [money.Line(D(1), D("0.1975"), (s25,))],
+        [money.Line(D(2), D("0.1975"), (s25,))],
+        "EUR",
+        adjustments=money.proportional_adjustments(
+            [money.Line(D(3), D("0.1975"), (s25,))], freight.adjustments, "EUR"
+        ),
+    )
+    assert [(a.charge, a.amount, a.origin) for a in note.adjustments] == [
+        (True, D("2.00"), 0),
+        (False, D("0.01"), None),
+    ]
+    assert credited_adjustments(note, [{"charge": True, "reason": "Freight", "value": "3"}]) == [
+        {"charge": True, "reason": "Freight", "reason_code": ""},
+        {"charge": False, "reason": LINE_ROUNDING_REASON, "reason_code": ""},
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from enum import StrEnum
 from fractions import Fraction
@@ -118,6 +118,10 @@ class AdjustmentAmount:
     charge: bool
     amount: Decimal
     shares: tuple[tuple[tuple[Tax, ...], Decimal], ...]
+    # On a credit note (rule 8): the position of the invoice's allowance or charge this is the
+    # note's share of, None for the note's line rounding. Not stored with the totals: the note's
+    # snapshot keeps the reasons in the same order.
+    origin: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

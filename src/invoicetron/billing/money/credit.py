@@ -22,10 +22,10 @@ from invoicetron.billing.money.core import (
     Line,
     Tax,
     Totals,
+    _discounted_groups,
     _document,
     _group_sums,
     _Groups,
-    _discounted_groups,
     line_amount,
 )
 from invoicetron.billing.money.currency import (
@@ -133,8 +133,8 @@ def credit_note_totals(
     was_lines = _group_sums(before, [line_amount(line, currency) for line in before], zero)
     rest_lines = _group_sums(after, [line_amount(line, currency) for line in after], zero)
     taken = tuple(
-        _taken(adjustment, was_lines, rest_lines, was.amounts, rest.amounts, currency)
-        for adjustment in adjustments
+        _taken(index, adjustment, was_lines, rest_lines, was.amounts, rest.amounts, currency)
+        for index, adjustment in enumerate(adjustments)
     )
     amounts = {
         key: amount - rest.amounts.get(key, zero)
@@ -162,6 +162,7 @@ def credit_note_totals(
 
 
 def _taken(
+    index: int,
     adjustment: ProportionalAdjustment,
     was_lines: Mapping[TaxSet, Decimal],
     rest_lines: Mapping[TaxSet, Decimal],
@@ -182,6 +183,5 @@ def _taken(
                 amounts[share.taxes] = amounts.get(share.taxes, zero) + sign * part
         if was != rest:
             shares.append((share.taxes, was - rest))
-    return AdjustmentAmount(
-        adjustment.charge, sum((part for _, part in shares), zero), tuple(shares)
-    )
+    amount = sum((part for _, part in shares), zero)
+    return AdjustmentAmount(adjustment.charge, amount, tuple(shares), origin=index)

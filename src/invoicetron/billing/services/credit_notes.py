@@ -239,7 +239,7 @@ def credit_note_snapshot(
     profile: BusinessProfile,
 ) -> dict[str, Any]:
     invoice_snapshot = invoice.snapshot or {}
-    return {
+    snapshot: dict[str, Any] = {
         "version": 1,
         "number": number,
         "issue_date": date.isoformat(),
@@ -254,3 +254,34 @@ def credit_note_snapshot(
         "lines": [dict(line_rows[key], quantity=str(qty)) for key, qty in requested.items()],
         "totals": money.totals_to_json(totals),
     }
+    if totals.adjustments:
+        snapshot["adjustments"] = credited_adjustments(
+            totals, invoice_snapshot.get("adjustments") or []
+        )
+    return snapshot
+
+
+# The reason a credit note gives for its line rounding (money rule 8), which no one entered.
+LINE_ROUNDING_REASON = "Rounding of the credited lines"
+
+
+def credited_adjustments(
+    totals: money.Totals, entered: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """The reasons of a note's allowances and charges, in the order of its totals' adjustments.
+
+    The invoice's own reasons for its shares of the invoice's (EN 16931 BR-33/BR-38 want one),
+    without their percent or amount, which were the invoice's; a reason of our own for the line
+    rounding. The e-invoice writers pair these with totals["adjustments"] by position, as they
+    pair an invoice's "adjustments" with its totals.
+    """
+    reasons = []
+    for adjustment in totals.adjustments:
+        origin = adjustment.origin
+        if origin is not None and origin < len(entered):
+            entry = entered[origin]
+            reason, code = str(entry.get("reason") or ""), str(entry.get("reason_code") or "")
+        else:
+            reason, code = LINE_ROUNDING_REASON, ""
+        reasons.append({"charge": adjustment.charge, "reason": reason, "reason_code": code})
+    return reasons
