@@ -183,6 +183,7 @@ def test_every_line_credited_in_the_web_page_takes_the_charges_and_closes_the_in
 
 def test_a_notes_line_rounding_gets_a_reason_of_its_own() -> None:
     # 2 of 3 units at 0.1975 (25 %): the invoice's 0.59 less 0.20 left is 0.39, the line 0.40.
+    # The freight left scales with the line amount left: 3.00 x 0.20 / 0.59 = 1.02, so 1.98 goes.
     s25 = money.Tax("VAT", D(25))
     freight = money.compute_totals(
         [money.Line(D(3), D("0.1975"), (s25,))],
@@ -199,7 +200,7 @@ def test_a_notes_line_rounding_gets_a_reason_of_its_own() -> None:
         ),
     )
     assert [(a.charge, a.amount, a.origin) for a in note.adjustments] == [
-        (True, D("2.00"), 0),
+        (True, D("1.98"), 0),
         (False, D("0.01"), None),
     ]
     assert credited_adjustments(note, [{"charge": True, "reason": "Freight", "value": "3"}]) == [
