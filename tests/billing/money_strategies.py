@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from invoicetron.billing import money
-from invoicetron.billing.money import Discount, DiscountKind, Line, Tax
+from invoicetron.billing.money import Adjustment, Discount, DiscountKind, Line, Tax
 
 TAXES = [
     Tax("VAT", Decimal("20")),
@@ -64,6 +64,7 @@ class Document:
     items: list[Line]
     inclusive: bool
     discount: Discount
+    adjustments: tuple[Adjustment, ...] = ()  # document allowances and charges (rule 11)
 
     def totals(self, items: list[Line] | None = None) -> money.Totals:
         return money.compute_totals(
@@ -71,15 +72,47 @@ class Document:
             self.currency,
             prices_include_tax=self.inclusive,
             discount=self.discount,
+            adjustments=self.adjustments,
         )
 
 
 @st.composite
-def documents(draw: st.DrawFn) -> Document:
-    """Any invoice: 1-8 lines, prices with or without tax, with or without a document discount."""
+def document_adjustments(
+    draw: st.DrawFn, items: list[Line], currency: str
+) -> tuple[Adjustment, ...]:
+    """0-4 document allowances and charges: spread, of a tax set the lines have, or (charges only)
+    of a set of their own; percents, or amounts of up to a fifth of what they apply to."""
+    sums: dict[tuple[Tax, ...], Decimal] = {}
+    for line in items:
+        key = money.tax_set(line.taxes)
+        sums[key] = sums.get(key, Decimal(0)) + money.line_amount(line, currency).amount
+    subtotal = sum(sums.values(), Decimal(0))
+    chosen = []
+    for _ in range(draw(st.integers(min_value=0, max_value=4))):
+        charge = draw(st.booleans())
+        scopes: list[tuple[Tax, ...] | None] = [key for key, amount in sums.items() if amount]
+        scopes += [None] if subtotal else []
+        scopes += [(tax,) for tax in TAXES] if charge else []
+        if not scopes:
+            continue
+        taxes = draw(st.sampled_from(scopes))
+        if draw(st.booleans()):
+            kind, value = DiscountKind.PERCENT, draw(st.decimals(0, 20, places=2))
+        else:
+            base = subtotal if taxes is None else sums.get(taxes, subtotal)
+            share = draw(st.decimals(min_value=0, max_value=Decimal("0.2"), places=2))
+            kind, value = DiscountKind.AMOUNT, money.round_to_minor_unit(base * share, currency)
+        chosen.append(Adjustment(charge, kind, value, taxes=taxes))
+    return tuple(chosen)
+
+
+@st.composite
+def documents(draw: st.DrawFn, *, adjusted: bool = False) -> Document:
+    """Any invoice: 1-8 lines, prices with or without tax, with or without a document discount
+    (and, when `adjusted`, document allowances and charges)."""
     currency = draw(CURRENCIES)
     items = draw(st.lists(lines(), min_size=1, max_size=8))
     subtotal = money.compute_totals(items, currency).subtotal
-    return Document(
-        currency, items, draw(st.booleans()), draw(document_discounts(currency, subtotal))
-    )
+    discount = draw(document_discounts(currency, subtotal))
+    adjustments = draw(document_adjustments(items, currency)) if adjusted else ()
+    return Document(currency, items, draw(st.booleans()), discount, adjustments)

@@ -1,9 +1,10 @@
 """Property tests of money rule 8 (credit notes) and rule 9 (the base currency), no database.
 
-Whatever the invoice (lines, several tax rates, line and document discounts, prices with or
-without tax) and however its quantities are credited over several notes, each note's tax per rate
-is its own base x rate, rounded (prices without tax), and the notes add up to the invoice's bases
-(prices without tax) or to its gross total (prices with tax).
+Whatever the invoice (lines, several tax rates, line and document discounts, document allowances
+and charges spread or of one tax set, prices with or without tax) and however its quantities are
+credited over several notes, each note's tax per rate is its own base x rate, rounded (prices
+without tax), and the notes add up to the invoice's bases (prices without tax) or to its gross total
+(prices with tax), and to each of its allowances and charges, tax set by tax set.
 """
 
 from __future__ import annotations
@@ -54,6 +55,9 @@ def issue_notes(document: Document, plan: list[list[Decimal]]) -> list[money.Tot
     """The notes as the credit-note service computes them, one after the other."""
     invoice = document.totals()
     discount = money.proportional_discount(invoice.subtotal, invoice.discount)
+    adjustments = money.proportional_adjustments(
+        document.items, invoice.adjustments, document.currency
+    )
     left = [line.quantity for line in document.items]
     notes = []
     for take in plan:
@@ -66,6 +70,7 @@ def issue_notes(document: Document, plan: list[list[Decimal]]) -> list[money.Tot
                 document.currency,
                 prices_include_tax=document.inclusive,
                 discount=discount,
+                adjustments=adjustments,
             )
         )
         left = after
@@ -89,7 +94,7 @@ def summed(notes: list[money.Totals], field: str) -> dict[tuple[str, Decimal], D
 def test_each_note_taxes_its_own_base_and_the_notes_add_up_to_the_invoice_bases(
     data: st.DataObject,
 ) -> None:
-    document = data.draw(documents())
+    document = data.draw(documents(adjusted=True))
     plan = data.draw(credit_plans(document))
     invoice = document.totals()
     notes = issue_notes(document, plan)
@@ -114,7 +119,7 @@ def test_each_note_taxes_its_own_base_and_the_notes_add_up_to_the_invoice_bases(
 
 
 @settings(max_examples=EXAMPLES, deadline=None)
-@given(document=documents())
+@given(document=documents(adjusted=True))
 def test_one_note_for_the_whole_invoice_reproduces_it(document: Document) -> None:
     invoice = document.totals()
     (note,) = issue_notes(document, [[line.quantity for line in document.items]])
@@ -125,6 +130,55 @@ def test_one_note_for_the_whole_invoice_reproduces_it(document: Document) -> Non
         invoice.total,
         invoice.discount,
     )
+    # every allowance and charge of the invoice, as it was (the note leaves out those of 0)
+    assert note.adjustments == tuple(a for a in invoice.adjustments if a.amount)
+    assert (note.allowance_total, note.charge_total) == (
+        invoice.allowance_total,
+        invoice.charge_total,
+    )
+
+
+Share = tuple[int, tuple[money.Tax, ...]]  # (which of the invoice's allowances/charges, tax set)
+
+
+def nonzero(amounts: dict[Share, Decimal]) -> dict[Share, Decimal]:
+    return {key: amount for key, amount in amounts.items() if amount}
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(data=st.data())
+def test_partial_credits_share_out_the_allowances_and_charges_and_add_up_to_the_invoice(
+    data: st.DataObject,
+) -> None:
+    document = data.draw(documents(adjusted=True))
+    plan = data.draw(credit_plans(document))
+    invoice = document.totals()
+    notes = issue_notes(document, plan)
+    unit = money.quantum(document.currency)
+    credited: dict[Share, Decimal] = defaultdict(Decimal)
+    for note in notes:
+        if not document.inclusive:  # BT-106 - BT-107 + BT-108 = BT-109 (BR-CO-13)
+            money.document_totals(note)
+        for adjustment in note.adjustments:
+            if adjustment.origin is None:  # the note's line rounding
+                continue
+            assert adjustment.charge == invoice.adjustments[adjustment.origin].charge
+            assert adjustment.amount == sum((share for _, share in adjustment.shares), Decimal(0))
+            for taxes, amount in adjustment.shares:
+                credited[adjustment.origin, taxes] += amount
+    assert nonzero(credited) == nonzero(
+        {
+            (index, taxes): amount
+            for index, adjustment in enumerate(invoice.adjustments)
+            for taxes, amount in adjustment.shares
+        }
+    )
+    total = sum((note.total for note in notes), Decimal(0))
+    if document.inclusive:  # the gross adds up; each note splits its own into net and tax
+        assert total == invoice.total
+    else:  # the net adds up; each note rounds its own tax (BR-CO-17), a unit per rate per note
+        assert sum((note.net_total for note in notes), Decimal(0)) == invoice.net_total
+        assert abs(total - invoice.total) <= (len(notes) - 1) * len(invoice.taxes) * unit
 
 
 rates = st.decimals(min_value=Decimal("0.000001"), max_value=Decimal("500"), places=6)

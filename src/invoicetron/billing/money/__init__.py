@@ -30,7 +30,10 @@ The rules (EN 16931 arithmetic):
    amounts, so each of its taxes is its own base x rate, rounded (EN 16931 BR-CO-17). Its amount
    per tax set is its share of the invoice's discounted group amount: the group's amount over the
    lines not yet credited before the note, less the same over the lines left after it, both with
-   the invoice's document discount as a percent of its subtotal. These shares telescope, so the
+   the invoice's document discount as a percent of its subtotal and each share of its document
+   allowances and charges (rule 11) scaled by the lines of its tax set still there (by all its
+   lines for a charge of a set no line has), rounded; the note lists its part of each one
+   (`credit`). These shares telescope, so the
    credit notes of an invoice add up exactly to its group amounts: with exclusive prices to its
    bases, rate by rate (the note that credits the rest takes the remainder of each base, whatever
    was credited before), with inclusive prices to its gross total (each note then splits its own
@@ -63,15 +66,15 @@ The rules (EN 16931 arithmetic):
    charge may open a set no line has); one that names none is split like the discount (rule 4,
    in proportion to the sets' line amounts). They apply after the discount; rules 5-7 then see
    the adjusted amounts. With inclusive prices their amounts are gross, like the lines'.
-   `credit_note_totals` takes none yet: an invoice's allowances and charges are not carried
-   to its notes (the only ones a note shows are its line rounding, rule 8).
+   Credit notes take their share of them (rule 8), so crediting every line credits them all.
 12. EN 16931 totals (`document_totals`): BT-106 = subtotal, BT-107 = discount + Σ document
    allowances, BT-108 = Σ document charges, BT-109 = net total (= BT-106 - BT-107 + BT-108),
    BT-110 = tax total, BT-112 = total, BT-115 = BT-112 - BT-113 paid + BT-114 rounding. The tax
    breakdown rows are BT-116 (base) and BT-117 (tax). Only exclusive prices map onto them.
 
-The engine is a package: `currency` rounds (rule 1), `core` computes, `snapshots` reads and
-writes the JSON issued documents keep, `en16931` gives the e-invoice totals. Import everything
+The engine is a package: `currency` rounds (rule 1), `core` computes, `credit` computes credit
+notes (rule 8), `snapshots` reads and writes the JSON issued documents keep, `en16931` gives the
+e-invoice totals. Import everything
 from `invoicetron.billing.money`.
 """
 
@@ -91,11 +94,16 @@ from invoicetron.billing.money.core import (
     allocate,
     closing_rounding,
     compute_totals,
-    credit_note_totals,
     in_base_currency,
     line_amount,
-    proportional_discount,
     tax_set,
+)
+from invoicetron.billing.money.credit import (
+    ProportionalAdjustment,
+    ProportionalShare,
+    credit_note_totals,
+    proportional_adjustments,
+    proportional_discount,
 )
 from invoicetron.billing.money.currency import (
     HUNDRED,
@@ -111,7 +119,11 @@ from invoicetron.billing.money.currency import (
     round_to_minor_unit,
 )
 from invoicetron.billing.money.en16931 import DocumentTotals, document_totals
-from invoicetron.billing.money.snapshots import totals_from_json, totals_to_json
+from invoicetron.billing.money.snapshots import (
+    adjustments_from_json,
+    totals_from_json,
+    totals_to_json,
+)
 
 __all__ = [
     "HUNDRED",
@@ -127,9 +139,12 @@ __all__ = [
     "Line",
     "LineAmount",
     "MoneyError",
+    "ProportionalAdjustment",
+    "ProportionalShare",
     "Tax",
     "TaxAmount",
     "Totals",
+    "adjustments_from_json",
     "allocate",
     "check_currency",
     "closing_rounding",
@@ -143,6 +158,7 @@ __all__ = [
     "in_base_currency",
     "line_amount",
     "minor_unit",
+    "proportional_adjustments",
     "proportional_discount",
     "quantum",
     "round_to_minor_unit",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from enum import StrEnum
 from fractions import Fraction
@@ -118,6 +118,10 @@ class AdjustmentAmount:
     charge: bool
     amount: Decimal
     shares: tuple[tuple[tuple[Tax, ...], Decimal], ...]
+    # On a credit note (rule 8): the position of the invoice's allowance or charge this is the
+    # note's share of, None for the note's line rounding. Not stored with the totals: the note's
+    # snapshot keeps the reasons in the same order.
+    origin: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -306,63 +310,6 @@ def _document(groups: _Groups, currency: str, prices_include_tax: bool) -> Total
         allowance_total=sum((a.amount for a in applied if not a.charge), zero),
         charge_total=sum((a.amount for a in applied if a.charge), zero),
     )
-
-
-def proportional_discount(subtotal: Decimal, discount: Decimal) -> Discount:
-    """An invoice's document discount as a percent of its subtotal, to apply to part of its lines.
-
-    Rule 8 takes credited lines' share of the discount with it; over all the lines the percent
-    gives back exactly the invoice's discount (rounded as rule 4 rounds it).
-    """
-    if not subtotal or not discount:
-        return NO_DISCOUNT
-    with localcontext() as context:
-        context.prec = PRECISION
-        return Discount(DiscountKind.PERCENT, discount * HUNDRED / subtotal)
-
-
-def credit_note_totals(
-    before: Sequence[Line],
-    after: Sequence[Line],
-    credited: Sequence[Line],
-    currency: str,
-    *,
-    prices_include_tax: bool = False,
-    discount: Discount = NO_DISCOUNT,
-) -> Totals:
-    """The figures of a credit note that takes `credited` off an invoice (rule 8).
-
-    `before` and `after` are the invoice's lines not yet credited before and after this note
-    (quantities reduced), `discount` the invoice's document discount as a percent of its subtotal.
-    """
-    currency = check_currency(currency)
-    was = _discounted_groups(before, currency, discount)
-    rest = _discounted_groups(after, currency, discount)
-    amounts = {
-        key: amount - rest.amounts.get(key, ZERO)
-        for key, amount in was.amounts.items()
-        if amount != rest.amounts.get(key, ZERO)
-    }
-    lines = tuple(line_amount(line, currency) for line in credited)
-    zero = round_to_minor_unit(ZERO, currency)
-    subtotal = sum((figures.amount for figures in lines), zero)
-    # Lines rounded one by one need not add up to the telescoped amounts: the difference per
-    # tax set (a few minor units) is shown as a charge or allowance, so BT-109 = BT-106 - BT-107
-    # + BT-108 holds (EN 16931 BR-CO-13) while net, tax and total stay as rule 8 makes them.
-    was_lines = _group_sums(before, [line_amount(line, currency) for line in before], zero)
-    rest_lines = _group_sums(after, [line_amount(line, currency) for line in after], zero)
-    credited_lines = _group_sums(credited, lines, zero)
-    differences = {
-        key: was_lines[key] - rest_lines.get(key, zero) - credited_lines.get(key, zero)
-        for key in sorted(was_lines)
-    }
-    residuals = tuple(
-        AdjustmentAmount(difference > 0, abs(difference), ((key, abs(difference)),))
-        for key, difference in differences.items()
-        if difference
-    )
-    groups = _Groups(lines, subtotal, was.discount - rest.discount, amounts, residuals)
-    return _document(groups, currency, prices_include_tax)
 
 
 def tax_set(taxes: Iterable[Tax]) -> tuple[Tax, ...]:

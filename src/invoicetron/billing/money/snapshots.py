@@ -70,22 +70,30 @@ def totals_from_json(data: Mapping[str, Any]) -> Totals:
             net_total=Decimal(data["net_total"]),
             tax_total=Decimal(data["tax_total"]),
             total=Decimal(data["total"]),
-            adjustments=tuple(
-                AdjustmentAmount(
-                    bool(x["charge"]),
-                    Decimal(x["amount"]),
-                    tuple(
-                        (tuple(_tax_from_json(t) for t in share["taxes"]), Decimal(share["amount"]))
-                        for share in x["shares"]
-                    ),
-                )
-                for x in data.get("adjustments", ())
-            ),
+            adjustments=adjustments_from_json(data),
             allowance_total=Decimal(data.get("allowance_total", "0")),
             charge_total=Decimal(data.get("charge_total", "0")),
         )
     except (KeyError, TypeError, InvalidOperation) as error:
         raise MoneyError(f"Stored totals are unreadable: {error}") from error
+
+
+def adjustments_from_json(data: Mapping[str, Any]) -> tuple[AdjustmentAmount, ...]:
+    """The document allowances and charges of stored totals (none in snapshots from before them)."""
+    try:
+        return tuple(
+            AdjustmentAmount(
+                bool(x["charge"]),
+                Decimal(x["amount"]),
+                tuple(
+                    (tuple(_tax_from_json(t) for t in share["taxes"]), Decimal(share["amount"]))
+                    for share in x["shares"]
+                ),
+            )
+            for x in data.get("adjustments", ())
+        )
+    except (KeyError, TypeError, InvalidOperation) as error:
+        raise MoneyError(f"Stored allowances and charges are unreadable: {error}") from error
 
 
 def _line_to_json(line: LineAmount) -> dict[str, Any]:

@@ -3,8 +3,10 @@
 A credit note takes whole lines or part of their quantities off an issued invoice. It is a
 document of its own: its taxes are its own bases x rates, rounded (EN 16931 BR-CO-17), and its
 bases are its share of the invoice's discounted bases, so that all the credit notes of an invoice
-add up exactly to its bases (`money.credit_note_totals`, rule 8 in money.py). The invoice's
-document discount applies to credited lines in the same proportion as on the invoice. Rounding
+add up exactly to its bases (`money.credit_note_totals`, rule 8 in billing/money). The invoice's
+document discount, allowances and charges apply to credited lines in the same proportion as on
+the invoice (those of one VAT rate with the lines of that rate); the note that credits the rest
+takes what remains of each, and its snapshot lists its own (totals "adjustments"). Rounding
 each note on its own can leave the notes' taxes a cent or so away from the invoice's; the note
 that credits the last quantities closes the invoice whatever that rounding (see settlement.py).
 """
@@ -79,6 +81,16 @@ def _discount_ratio(invoice: Invoice) -> money.Discount:
     )
 
 
+def _adjustment_ratios(invoice: Invoice) -> tuple[money.ProportionalAdjustment, ...]:
+    """The invoice's document allowances and charges, to share among its credit notes."""
+    snapshot = invoice.snapshot or {}
+    applied = money.adjustments_from_json(snapshot.get("totals", {}))
+    if not applied:  # invoices issued before allowances and charges, or without any
+        return ()
+    whole = {row["id"]: Decimal(row["quantity"]) for row in snapshot.get("lines", [])}
+    return money.proportional_adjustments(_money_lines(invoice, whole), applied, invoice.currency)
+
+
 def credit_figures(
     invoice: Invoice, remaining: Mapping[int, Decimal], requested: Mapping[int, Decimal]
 ) -> money.Totals:
@@ -95,6 +107,7 @@ def credit_figures(
         invoice.currency,
         prices_include_tax=invoice.prices_include_tax,
         discount=_discount_ratio(invoice),
+        adjustments=_adjustment_ratios(invoice),
     )
 
 
@@ -226,7 +239,7 @@ def credit_note_snapshot(
     profile: BusinessProfile,
 ) -> dict[str, Any]:
     invoice_snapshot = invoice.snapshot or {}
-    return {
+    snapshot: dict[str, Any] = {
         "version": 1,
         "number": number,
         "issue_date": date.isoformat(),
@@ -241,3 +254,34 @@ def credit_note_snapshot(
         "lines": [dict(line_rows[key], quantity=str(qty)) for key, qty in requested.items()],
         "totals": money.totals_to_json(totals),
     }
+    if totals.adjustments:
+        snapshot["adjustments"] = credited_adjustments(
+            totals, invoice_snapshot.get("adjustments") or []
+        )
+    return snapshot
+
+
+# The reason a credit note gives for its line rounding (money rule 8), which no one entered.
+LINE_ROUNDING_REASON = "Rounding of the credited lines"
+
+
+def credited_adjustments(
+    totals: money.Totals, entered: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """The reasons of a note's allowances and charges, in the order of its totals' adjustments.
+
+    The invoice's own reasons for its shares of the invoice's (EN 16931 BR-33/BR-38 want one),
+    without their percent or amount, which were the invoice's; a reason of our own for the line
+    rounding. The e-invoice writers pair these with totals["adjustments"] by position, as they
+    pair an invoice's "adjustments" with its totals.
+    """
+    reasons = []
+    for adjustment in totals.adjustments:
+        origin = adjustment.origin
+        if origin is not None and origin < len(entered):
+            entry = entered[origin]
+            reason, code = str(entry.get("reason") or ""), str(entry.get("reason_code") or "")
+        else:
+            reason, code = LINE_ROUNDING_REASON, ""
+        reasons.append({"charge": adjustment.charge, "reason": reason, "reason_code": code})
+    return reasons
