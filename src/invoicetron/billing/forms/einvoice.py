@@ -280,16 +280,17 @@ class EInvoicePartyForm(forms.ModelForm):
     def clean_tax_id(self) -> str:
         return clean_vat_id(self.cleaned_data.get("tax_id", ""))
 
-    def _update_errors(self, errors: ValidationError) -> None:
-        """The model's checks, less those on fields the form refused already: a refused field
-        keeps its stored value on the instance, so the model would add a second, misleading
-        message (e.g. "enter the electronic address" beside "not a valid GLN")."""
-        if hasattr(errors, "error_dict"):
-            kept = {k: v for k, v in errors.error_dict.items() if k not in self.errors}
+    def add_error(self, field: str | None, error: Any) -> None:
+        """Errors keyed by field (the model's checks arrive so) skip the fields the form refused
+        already: a refused field keeps its stored value on the instance, so the model would add
+        a second, misleading message (e.g. "enter the electronic address" beside "not a valid
+        GLN")."""
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            kept = {k: v for k, v in error.error_dict.items() if k not in self.errors}
             if not kept:
                 return
-            errors = ValidationError(kept)
-        super()._update_errors(errors)
+            error = ValidationError(kept)
+        super().add_error(field, error)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
