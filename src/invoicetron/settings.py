@@ -179,14 +179,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Local memory, so each gunicorn and worker process has its own; nothing here needs sharing.
 # `billing` keeps counts and dashboard figures, each checked against a change marker read from
 # the database on every use (billing/caching.py), so a write by any process shows at once in all.
-# `pdfs` keeps rendered PDFs by the digest of their HTML (billing/pdf.py): never stale, only
-# bounded. `default` holds the password-reset throttle counters (accounts/password_reset.py).
+# `fragments` keeps pieces of billing pages (`{% cache %}` blocks keyed by that marker, e.g. the
+# invoice list's rows), apart from `billing` so that many searched pages cannot push the
+# dashboard's figures out. `pdfs` keeps rendered PDFs by the digest of their HTML
+# (billing/pdf.py): never stale, only bounded. `default` holds the password-reset throttle
+# counters (accounts/password_reset.py).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "billing": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "billing",
         "OPTIONS": {"MAX_ENTRIES": 256},
+    },
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": 512},
     },
     "pdfs": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

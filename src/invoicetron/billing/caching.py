@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from django.core.cache import caches
 from django.db import connection
@@ -43,13 +43,25 @@ KEEP_SECONDS = 60
 MARKER = "SELECT marker, settled FROM billing_change_marker()"
 
 
-def change_marker() -> tuple[int, bool]:
-    """(a number that moves with every write to a billing table, whether no transaction that has
-    written is running — this connection's own included — after that number was read)."""
+class Marker(NamedTuple):
+    """The change marker as read once for a request, shared by everything the request reuses."""
+
+    marker: int  # moves with every write to a billing table
+    settled: bool  # no transaction that has written (this connection's own included) is running
+
+    @property
+    def seconds(self) -> int:
+        """How long what is computed now may be kept: KEEP_SECONDS when settled, else 0, which
+        the cache framework (and so the `{% cache %}` tag) takes as "do not keep"."""
+        return KEEP_SECONDS if self.settled else 0
+
+
+def change_marker() -> Marker:
+    """The marker and whether it is settled, read now (one query)."""
     with connection.cursor() as cursor:
         cursor.execute(MARKER)
         marker, settled = cursor.fetchone()
-    return int(marker), bool(settled)
+    return Marker(int(marker), bool(settled))
 
 
 def key_of(kind: str, *parts: Any) -> str:
@@ -57,10 +69,12 @@ def key_of(kind: str, *parts: Any) -> str:
     return f"{kind}:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
 
 
-def while_unchanged(key: str, compute: Callable[[], T]) -> T:
-    """compute(), reused while billing data is unchanged, for at most KEEP_SECONDS."""
+def while_unchanged(key: str, compute: Callable[[], T], marker: Marker | None = None) -> T:
+    """compute(), reused while billing data is unchanged, for at most KEEP_SECONDS.
+
+    `marker`: the request's marker when it has read one already (else it is read here)."""
     cache = caches[CACHE]
-    marker, settled = change_marker()
+    marker, settled = marker or change_marker()
     kept = cache.get(key)
     if kept is not None and kept[0] == marker:
         return kept[1]
@@ -70,8 +84,8 @@ def while_unchanged(key: str, compute: Callable[[], T]) -> T:
     return value
 
 
-def billing_count(rows: QuerySet[Any]) -> int:
+def billing_count(rows: QuerySet[Any], marker: Marker | None = None) -> int:
     """`rows.count()`, reused while billing data is unchanged: counting 100,000 invoices reads
     the whole of an index (6-20 ms); the marker is one small query."""
     sql, params = rows.query.sql_with_params()
-    return while_unchanged(key_of("count", sql, params), rows.count)
+    return while_unchanged(key_of("count", sql, params), rows.count, marker)
