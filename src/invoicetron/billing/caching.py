@@ -13,6 +13,13 @@ committed by any process is seen by the next request in all of them. A shared ca
 would cost a query per use too and is not needed. KEEP_SECONDS only bounds how old a kept figure
 gets (and covers a sequence set back by hand, e.g. by restoring a dump into a live process).
 
+Pages keep their billing parts the same way: a view reads the marker once (`change_marker()`),
+and its template's `{% cache marker.seconds "name" marker.marker … using="fragments" %}` blocks
+are named by it, so a kept block is never older than the data. `Marker.seconds` is 0 unless the
+marker is settled, and the cache framework keeps nothing for 0 seconds. The view reads the
+marker before the rows a block shows, and hands the block its rows lazily, so a kept block runs
+no query (billing/views/invoices.py).
+
 When a figure may be kept: a writer moves the marker after each statement but commits later.
 So the marker is read first, then whether any transaction that has written is still running
 (one that is may have moved the marker already and commit afterwards, under the marker just
@@ -84,8 +91,8 @@ def while_unchanged(key: str, compute: Callable[[], T], marker: Marker | None = 
     return value
 
 
-def billing_count(rows: QuerySet[Any], marker: Marker | None = None) -> int:
+def billing_count(rows: QuerySet[Any]) -> int:
     """`rows.count()`, reused while billing data is unchanged: counting 100,000 invoices reads
     the whole of an index (6-20 ms); the marker is one small query."""
     sql, params = rows.query.sql_with_params()
-    return while_unchanged(key_of("count", sql, params), rows.count, marker)
+    return while_unchanged(key_of("count", sql, params), rows.count)
