@@ -1,14 +1,16 @@
 """A few pages under wrk against data that already exists: the edit-measure loop for one change.
 
-    .venv/bin/python -m bench.focus --database-url postgresql://… [--pages "invoice list,…"]
-                                    [--rounds 3] [--seconds 5]
+    .venv/bin/python -m bench.focus --database-url postgresql://… [--pages "invoice list;…"]
+        [--code before=/tmp/old/src --code after=src] [--rounds 3] [--seconds 5]
 
 `make bench` builds a fresh database every run (about two minutes at 100,000 invoices). This
-serves the code of the working tree against an existing database instead (e.g. one `make bench`
-style data set kept running while you change code), and runs the bare-Django floor and the
-chosen pages of bench.run's `pages()` at c=1 and c=8, interleaved, `--rounds` times. Each
-figure is printed beside the floor of the same round, because the machine's load moves both.
-It sets the bench owner's password (`createuser`), so the database must be a throwaway one.
+serves code against an existing database instead (e.g. one `make bench` style data set kept
+running while you change code), and runs the bare-Django floor and the chosen pages of
+bench.run's `pages()` at c=1 and c=8, `--rounds` times. With several `--code NAME=SRC` (a copy
+of `src/` each, e.g. from `git archive`), one server per version runs side by side and wrk
+takes them in turn, page by page, so each version is timed beside the others under the same
+load; each figure is also shown over its version's floor of the same round. It sets the bench
+owner's password (`createuser`), so the database must be a throwaway one.
 """
 
 from __future__ import annotations
@@ -34,16 +36,21 @@ class ExistingDatabase:
         self.url = url
 
 
-def measure(server: Server, database_url: str, names: list[str], seconds: float) -> list[dict]:
-    cookie = sign_in(server.base)
+def measure(
+    servers: dict[str, Server], database_url: str, names: list[str], seconds: float
+) -> dict[str, list[dict[str, Any]]]:
+    """Version name → its runs; the versions take turns on every page."""
+    cookies = {version: sign_in(server.base) for version, server in servers.items()}
     paths = pages(Sample.of(database_url))
-    rows = []
+    rows: dict[str, list[dict[str, Any]]] = {version: [] for version in servers}
     for name in ["floor", *names]:
-        run_wrk(server.base + paths[name], 2, 1, {"Cookie": cookie})  # warm-up
-        for concurrency in (1, 8):
-            run = run_wrk(server.base + paths[name], concurrency, seconds, {"Cookie": cookie})
-            rows.append({"page": name, "c": concurrency, **run})
-            drain(server.base, database_url)
+        for version, server in servers.items():
+            headers = {"Cookie": cookies[version]}
+            run_wrk(server.base + paths[name], 2, 1, headers)  # warm-up
+            for concurrency in (1, 8):
+                run = run_wrk(server.base + paths[name], concurrency, seconds, headers)
+                rows[version].append({"page": name, "c": concurrency, **run})
+                drain(server.base, database_url)
     return rows
 
 
@@ -71,10 +78,21 @@ def summary(rounds: list[list[dict[str, Any]]]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.focus", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.focus",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--database-url", required=True, help="a database with bench data")
     parser.add_argument(
         "--pages", default=";".join(DEFAULT_PAGES), help="names from pages(), separated by ;"
+    )
+    parser.add_argument(
+        "--code",
+        action="append",
+        default=[],
+        metavar="NAME=SRC",
+        help="a version to serve: a copy of src/ first on its PYTHONPATH (repeatable)",
     )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=5, help="seconds per wrk run")
@@ -88,27 +106,38 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [name for name in names if name not in known]
     if unknown:
         raise SystemExit(f"unknown pages {unknown}; choose from: {', '.join(known)}")
+    versions = dict(item.split("=", 1) for item in args.code) or {"working tree": ""}
     from bench.server import environment
 
     static = args.static_root or Path(tempfile.mkdtemp(prefix="invoicetron-focus-static-"))
-    env = environment(ExistingDatabase(args.database_url), _free_port(), static)  # type: ignore[arg-type]
+    database = ExistingDatabase(args.database_url)
+    env = environment(database, _free_port(), static)  # type: ignore[arg-type]
     cli(env, "createuser", "--email", EMAIL, "--owner", "--password-stdin", stdin=PASSWORD)
     if args.static_root is None:
         cli(env, "manage", "collectstatic", "--noinput", "--verbosity", "0")
-    say(f"load average {load_average()}")
-    server = Server.start(env)
-    rounds = []
+    servers: dict[str, Server] = {}
+    rounds: dict[str, list[list[dict[str, Any]]]] = {version: [] for version in versions}
     try:
+        for version, source in versions.items():
+            served = environment(database, _free_port(), static)  # type: ignore[arg-type]
+            if source:
+                served["PYTHONPATH"] = str(Path(source).resolve())
+            servers[version] = Server.start(served)
+        say(f"load average {load_average()}")
         for number in range(1, args.rounds + 1):
-            rows = measure(server, args.database_url, names, args.seconds)
-            for row in rows:
-                say(f"round {number} {row['page']} c={row['c']}: p50 {row['p50_ms']} "
-                    f"p95 {row['p95_ms']} ms")  # fmt: skip
-            rounds.append(rows)
+            measured = measure(servers, args.database_url, names, args.seconds)
+            for version, rows in measured.items():
+                rounds[version].append(rows)
+                for row in rows:
+                    say(f"round {number} {version}: {row['page']} c={row['c']}: "
+                        f"p50 {row['p50_ms']} p95 {row['p95_ms']} ms")  # fmt: skip
     finally:
-        server.stop()
+        for server in servers.values():
+            server.stop()
     say(f"load average {load_average()}")
-    print("\n".join(summary(rounds)))
+    for version, measured_rounds in rounds.items():
+        print(f"\n{version}:\n")
+        print("\n".join(summary(measured_rounds)))
     return 0
 
 
