@@ -20,21 +20,27 @@ from typing import Any
 
 from django.contrib.sessions.backends import cached_db
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
+from django.core.cache.backends.base import BaseCache
 
 LOCAL_SECONDS = 10
 
 
 class SessionStore(cached_db.SessionStore):
+    # Django's own attributes (cached_db's cache, the session's data), which django-stubs omit.
+    _cache: BaseCache
+    _session: dict[str, Any]
+
     def load(self) -> dict[str, Any]:
-        data = self._cache.get(self.cache_key)
+        data: dict[str, Any] | None = self._cache.get(self.cache_key)
         if data is not None:
-            return data  # type: ignore[no-any-return]
-        row = self._get_session_from_db()
+            return data
+        # Django's db backend's reader (unexpired rows only), which django-stubs omit.
+        row = self._get_session_from_db()  # type: ignore[attr-defined]
         if row is None:
             return {}
         data = self.decode(row.session_data)
         self._keep(data, self.get_expiry_age(expiry=row.expire_date))
-        return data  # type: ignore[no-any-return]
+        return data
 
     def save(self, must_create: bool = False) -> None:
         DatabaseStore.save(self, must_create)  # not cached_db's, which keeps it for its whole age

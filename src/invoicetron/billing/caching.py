@@ -81,13 +81,13 @@ def while_unchanged(key: str, compute: Callable[[], T], marker: Marker | None = 
 
     `marker`: the request's marker when it has read one already (else it is read here)."""
     cache = caches[CACHE]
-    marker, settled = marker or change_marker()
+    now = marker or change_marker()
     kept = cache.get(key)
-    if kept is not None and kept[0] == marker:
+    if kept is not None and kept[0] == now.marker:
         return kept[1]
     value = compute()
-    if settled:
-        cache.set(key, (marker, value), KEEP_SECONDS)
+    if now.settled:
+        cache.set(key, (now.marker, value), KEEP_SECONDS)
     return value
 
 

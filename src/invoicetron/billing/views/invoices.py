@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from operator import attrgetter
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Page
 from django.db.models import QuerySet
@@ -160,7 +160,7 @@ def invoice_context(
     if marker is None:
         marker = change_marker()._replace(settled=False)
     today = kept_business_today(marker)
-    profile = SimpleLazyObject(BusinessProfile.load)
+    profile = cast(BusinessProfile, SimpleLazyObject(BusinessProfile.load))
     totals = SimpleLazyObject(lambda: services.invoice_totals(invoice))
     return {
         "invoice": invoice,
