@@ -179,14 +179,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Local memory, so each gunicorn and worker process has its own; nothing here needs sharing.
 # `billing` keeps counts and dashboard figures, each checked against a change marker read from
 # the database on every use (billing/caching.py), so a write by any process shows at once in all.
-# `pdfs` keeps rendered PDFs by the digest of their HTML (billing/pdf.py): never stale, only
-# bounded. `default` holds the password-reset throttle counters (accounts/password_reset.py).
+# `fragments` keeps pieces of billing pages (`{% cache %}` blocks keyed by that marker, e.g. the
+# invoice list's rows), apart from `billing` so that many searched pages cannot push the
+# dashboard's figures out. `pdfs` keeps rendered PDFs by the digest of their HTML
+# (billing/pdf.py): never stale, only bounded. `sessions` keeps sessions read for seconds
+# (accounts/sessions.py). `default` holds the password-reset throttle counters
+# (accounts/password_reset.py).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "billing": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "billing",
         "OPTIONS": {"MAX_ENTRIES": 256},
+    },
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": 512},
+    },
+    "sessions": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "sessions",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
     },
     "pdfs": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -240,12 +254,11 @@ OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 
 # -- Sessions, cookies and security headers --------------------------------------------------------
-# Sessions stay in the database (Django's default, said explicitly): signing out, a password
-# change, two-factor enrolment and deactivation (accounts.services.end_sessions) end sessions by
-# deleting their rows, which signed cookies cannot do, and cached_db with the per-process memory
-# cache would keep a deleted session alive in the other workers. Its cost is one primary-key
-# lookup per request (under 1 ms at 100,000 invoices; no measurable gain from signed cookies).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database, and each process reuses a session it read for a few seconds
+# (accounts/sessions.py says why not Django's cached_db or signed cookies: signing out,
+# deactivation and accounts.services.end_sessions must end a session for good).
+SESSION_ENGINE = "invoicetron.accounts.sessions"
+SESSION_CACHE_ALIAS = "sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = HTTPS

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
@@ -99,10 +102,12 @@ def end_sessions(user: User) -> int:
     is decoded: a rare owner action over the live sessions of a small business.
     """
     ended = 0
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
     live = Session.objects.filter(expire_date__gt=timezone.now())
     for session in live.iterator():
         if session.get_decoded().get(SESSION_KEY) == str(user.pk):
-            session.delete()
+            # Through the session engine: it also drops this process's kept copy.
+            store.delete(session.session_key)
             ended += 1
     return ended
 

@@ -13,6 +13,13 @@ committed by any process is seen by the next request in all of them. A shared ca
 would cost a query per use too and is not needed. KEEP_SECONDS only bounds how old a kept figure
 gets (and covers a sequence set back by hand, e.g. by restoring a dump into a live process).
 
+Pages keep their billing parts the same way: a view reads the marker once (`change_marker()`),
+and its template's `{% cache marker.seconds "name" marker.marker … using="fragments" %}` blocks
+are named by it, so a kept block is never older than the data. `Marker.seconds` is 0 unless the
+marker is settled, and the cache framework keeps nothing for 0 seconds. The view reads the
+marker before the rows a block shows, and hands the block its rows lazily, so a kept block runs
+no query (billing/views/invoices.py).
+
 When a figure may be kept: a writer moves the marker after each statement but commits later.
 So the marker is read first, then whether any transaction that has written is still running
 (one that is may have moved the marker already and commit afterwards, under the marker just
@@ -25,7 +32,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from django.core.cache import caches
 from django.db import connection
@@ -43,13 +50,25 @@ KEEP_SECONDS = 60
 MARKER = "SELECT marker, settled FROM billing_change_marker()"
 
 
-def change_marker() -> tuple[int, bool]:
-    """(a number that moves with every write to a billing table, whether no transaction that has
-    written is running — this connection's own included — after that number was read)."""
+class Marker(NamedTuple):
+    """The change marker as read once for a request, shared by everything the request reuses."""
+
+    marker: int  # moves with every write to a billing table
+    settled: bool  # no transaction that has written (this connection's own included) is running
+
+    @property
+    def seconds(self) -> int:
+        """How long what is computed now may be kept: KEEP_SECONDS when settled, else 0, which
+        the cache framework (and so the `{% cache %}` tag) takes as "do not keep"."""
+        return KEEP_SECONDS if self.settled else 0
+
+
+def change_marker() -> Marker:
+    """The marker and whether it is settled, read now (one query)."""
     with connection.cursor() as cursor:
         cursor.execute(MARKER)
         marker, settled = cursor.fetchone()
-    return int(marker), bool(settled)
+    return Marker(int(marker), bool(settled))
 
 
 def key_of(kind: str, *parts: Any) -> str:
@@ -57,16 +76,18 @@ def key_of(kind: str, *parts: Any) -> str:
     return f"{kind}:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
 
 
-def while_unchanged(key: str, compute: Callable[[], T]) -> T:
-    """compute(), reused while billing data is unchanged, for at most KEEP_SECONDS."""
+def while_unchanged(key: str, compute: Callable[[], T], marker: Marker | None = None) -> T:
+    """compute(), reused while billing data is unchanged, for at most KEEP_SECONDS.
+
+    `marker`: the request's marker when it has read one already (else it is read here)."""
     cache = caches[CACHE]
-    marker, settled = change_marker()
+    now = marker or change_marker()
     kept = cache.get(key)
-    if kept is not None and kept[0] == marker:
+    if kept is not None and kept[0] == now.marker:
         return kept[1]
     value = compute()
-    if settled:
-        cache.set(key, (marker, value), KEEP_SECONDS)
+    if now.settled:
+        cache.set(key, (now.marker, value), KEEP_SECONDS)
     return value
 
 

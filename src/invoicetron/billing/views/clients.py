@@ -10,12 +10,15 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from invoicetron.accounts.acting import acting_user
 from invoicetron.billing import services
+from invoicetron.billing.caching import change_marker
 from invoicetron.billing.forms.parties import ClientForm, ContactFormSet
 from invoicetron.billing.models import OPEN_STATUSES, Client
+from invoicetron.billing.views.invoices import kept_business_today
 from invoicetron.web.errors import place_errors
 from invoicetron.web.lists import paginate, search_text
 from invoicetron.web.permissions import member_required
@@ -42,7 +45,8 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 @member_required
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    client = get_object_or_404(Client.objects.prefetch_related("contacts"), pk=pk)
+    marker = change_marker()  # before the client: what is kept under it must be as new
+    client = get_object_or_404(Client, pk=pk)
     open_invoices = client.invoices.filter(status__in=OPEN_STATUSES)
     outstanding = open_invoices.values("currency").annotate(due=Sum("balance_due")).order_by()
     # client_id too: the related manager reads it on every row (deferred, one query per row).
@@ -57,11 +61,14 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "total",
         "balance_due",
     )[:RECENT_INVOICES]
+    # The contacts, the amounts due and the invoices are read only when the template renders
+    # them: its `{% cache %}` block keeps them while billing data is unchanged.
     context = {
         "client": client,
-        "outstanding": [row for row in outstanding if row["due"]],
+        "marker": marker,
+        "outstanding": SimpleLazyObject(lambda: [row for row in outstanding if row["due"]]),
         "invoices": invoices,
-        "today": services.business_today(),
+        "today": kept_business_today(marker),
     }
     return render(request, "billing/clients/detail.html", context)
 

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from operator import attrgetter
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject, cached_property
 
 from invoicetron.billing import services
-from invoicetron.billing.caching import billing_count
+from invoicetron.billing.caching import (
+    Marker,
+    change_marker,
+    key_of,
+    while_unchanged,
+)
+from invoicetron.billing.dates import local_date
 from invoicetron.billing.forms.invoices import (
     OVERDUE,
     InvoiceFilterForm,
@@ -62,15 +70,51 @@ def filtered_invoices(
     return invoices, client
 
 
+def business_time_zone() -> str:
+    return BusinessProfile.objects.values_list("time_zone", flat=True).first() or "UTC"
+
+
+def kept_business_today(marker: Marker) -> datetime.date:
+    """services.business_today() without its query while billing data is unchanged (the time
+    zone is a column of the business profile, a billing table: the marker moves with it)."""
+    return local_date(while_unchanged("business-time-zone", business_time_zone, marker))
+
+
 @member_required
 def invoice_list(request: HttpRequest) -> HttpResponse:
+    # One read of the change marker serves the time zone, the count and the kept rows
+    # (the template's {% cache %} block: the rows' query runs only when they are rendered).
+    marker = change_marker()
     form = InvoiceFilterForm(request.GET)
-    today = services.business_today()
-    invoices, client = filtered_invoices(form.cleaned_data if form.is_valid() else {}, today)
-    paginator = NearestEndPaginator(invoices, PAGE_SIZE, billing_count)
+    today = kept_business_today(marker)
+    filters = form.cleaned_data if form.is_valid() else {}
+    invoices, client = filtered_invoices(filters, today)
+    # The count is named by the filters it follows from, not by its SQL (billing_count):
+    # compiling the query only to name it took a tenth of a kept page (bench/results note).
+    count_key = key_of("invoice-list-count", sorted(filters.items()), today)
+    paginator = NearestEndPaginator(
+        invoices, PAGE_SIZE, lambda rows: while_unchanged(count_key, rows.count, marker)
+    )
     page = paginator.get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "client": client, "today": today}
+    context = {"form": form, "page": page, "client": client, "today": today, "marker": marker}
     return render(request, "billing/invoices/list.html", context)
+
+
+class Backwards(Sequence[Any]):
+    """Rows read in the reverse order, handed out in the list's order; read on first use."""
+
+    def __init__(self, rows: QuerySet[Any]) -> None:
+        self.rows = rows
+
+    @cached_property
+    def items(self) -> list[Any]:
+        return list(self.rows)[::-1]
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.items[index]
+
+    def __len__(self) -> int:
+        return len(self.items)
 
 
 class NearestEndPaginator(CountingPaginator):
@@ -85,8 +129,9 @@ class NearestEndPaginator(CountingPaginator):
         if bottom <= self.count // 2:
             return super().page(number)
         from_end = self.count - top
-        rows = list(self.rows.reverse()[from_end : from_end + top - bottom])
-        return Page(rows[::-1], number, self)
+        return Page(
+            Backwards(self.rows.reverse()[from_end : from_end + top - bottom]), number, self
+        )
 
 
 def display_lines(invoice: Invoice, totals: Any) -> list[dict[str, Any]]:
@@ -104,27 +149,42 @@ def newest_first(rows: QuerySet[Any], *fields: str) -> list[Any]:
     return sorted(rows.order_by(), key=attrgetter(*fields), reverse=True)
 
 
-def invoice_context(request: HttpRequest, invoice: Invoice, **forms: Any) -> dict[str, Any]:
-    """Everything the invoice page shows; a fixed number of queries however big the data."""
-    profile = BusinessProfile.load()
-    today = services.business_today(profile)
-    totals = services.invoice_totals(invoice)
+def invoice_context(
+    request: HttpRequest, invoice: Invoice, marker: Marker | None = None, **forms: Any
+) -> dict[str, Any]:
+    """Everything the invoice page shows; a fixed number of queries however big the data.
+
+    What the page keeps while billing data is unchanged (detail.html's `{% cache %}` blocks) is
+    read lazily: a kept block never runs the queries of the payments or the history. `marker`
+    must be read before `invoice` was; without it, the page reuses kept blocks but keeps none."""
+    if marker is None:
+        marker = change_marker()._replace(settled=False)
+    today = kept_business_today(marker)
+    profile = cast(BusinessProfile, SimpleLazyObject(BusinessProfile.load))
+    totals = SimpleLazyObject(lambda: services.invoice_totals(invoice))
     return {
         "invoice": invoice,
+        "marker": marker,
         "profile": profile,
         "today": today,
         "totals": totals,
-        "lines": display_lines(invoice, totals),
-        "payments": newest_first(invoice.payments.select_related("created_by"), "date", "pk"),
-        "credit_notes": newest_first(invoice.credit_notes.all(), "issue_date", "sequence", "pk"),
-        "trail": paginate(
-            request, services.events_for_invoice(invoice.pk), "trail", count_full_pages=True
+        "lines": SimpleLazyObject(lambda: display_lines(invoice, totals)),
+        "payments": SimpleLazyObject(
+            lambda: newest_first(invoice.payments.select_related("created_by"), "date", "pk")
+        ),
+        "credit_notes": SimpleLazyObject(
+            lambda: newest_first(invoice.credit_notes.all(), "issue_date", "sequence", "pk")
+        ),
+        "trail": SimpleLazyObject(
+            lambda: paginate(
+                request, services.events_for_invoice(invoice.pk), "trail", count_full_pages=True
+            )
         ),
         # Only the form the page shows: a draft's issue form, or an open invoice's payment form.
         "issue_form": forms.get("issue_form") or (IssueForm() if invoice.is_draft else None),
         "payment_form": forms.get("payment_form") or new_payment_form(invoice, today),
         "errors": forms.get("errors", []),
-        "needs_rate": invoice.currency != profile.base_currency,
+        "needs_rate": SimpleLazyObject(lambda: invoice.currency != profile.base_currency),
     }
 
 
@@ -143,9 +203,11 @@ def get_invoice(pk: int) -> Invoice:
 
 @member_required
 def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    marker = change_marker()  # before the invoice: what is kept under it must be as new
     # Without the number series (get_invoice's actions need it; the page does not show it).
     invoice = get_object_or_404(Invoice.objects.select_related("client"), pk=pk)
-    return render(request, "billing/invoices/detail.html", invoice_context(request, invoice))
+    context = invoice_context(request, invoice, marker)
+    return render(request, "billing/invoices/detail.html", context)
 
 
 def pdf_response(data: bytes, filename: str) -> HttpResponse:
