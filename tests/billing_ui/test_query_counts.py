@@ -57,7 +57,9 @@ def test_page_query_counts_do_not_grow_with_the_number_of_invoices(
     assert Invoice.objects.count() == 1000
     with_a_thousand = {url: queries(as_owner, url) for url in pages}
     assert with_a_thousand == with_ten
-    assert max(with_ten.values()) <= 16, with_ten
+    # The home page is the highest: recomputing the dashboard reads its summaries in 10 small
+    # queries (was 8 scans of the documents; 660 ms → 103 ms at 100,000 invoices, bench/results).
+    assert max(with_ten.values()) <= 17, with_ten
 
 
 def test_the_list_shows_one_page_of_invoices_at_a_time(as_owner: WebClient) -> None:
