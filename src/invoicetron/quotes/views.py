@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -34,9 +33,7 @@ def quote_list(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {}
     quotes = Quote.objects.select_related("client").only(*LIST_FIELDS, "client__name")
     if data.get("q"):
-        quotes = quotes.filter(
-            Q(number__icontains=data["q"]) | Q(client__name__icontains=data["q"])
-        )
+        quotes = quotes.search(data["q"])
     if data.get("status"):
         quotes = quotes.filter(status=data["status"])
     context = {"form": form, "page": paginate(request, quotes)}

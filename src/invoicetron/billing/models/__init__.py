@@ -10,7 +10,13 @@ from invoicetron.billing.models.invoices import (
     InvoiceStatus,
     is_overdue,
 )
-from invoicetron.billing.models.parties import Client, Contact, Product, document_currency
+from invoicetron.billing.models.parties import (
+    Client,
+    Contact,
+    Product,
+    document_currency,
+    number_or_client_contains,
+)
 from invoicetron.billing.models.payments import Payment, PaymentMethod
 from invoicetron.billing.models.setup import (
     BusinessProfile,
@@ -55,4 +61,5 @@ __all__ = [
     "business_today",
     "document_currency",
     "is_overdue",
+    "number_or_client_contains",
 ]

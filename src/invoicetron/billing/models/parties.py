@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -11,6 +11,16 @@ from django.db.models.functions import Upper
 
 from invoicetron.billing.models.common import currency_check, currency_field
 from invoicetron.billing.models.setup import BusinessProfile, TaxRate
+
+
+class ClientQuerySet(models.QuerySet["Client"]):
+    def search(self, text: str) -> Self:
+        """Clients whose name or a contact's email contains `text`, ignoring case, each through
+        its trigram index (migrations 0007 and 0009). The contacts' clients are read first and
+        passed as a list, for the reason `number_or_client_contains` gives; a client is listed
+        once however many of its contacts match."""
+        emails = Contact.objects.filter(email__icontains=text).values_list("client_id", flat=True)
+        return self.filter(models.Q(name__icontains=text) | models.Q(pk__in=list(emails)))
 
 
 class Client(models.Model):
@@ -30,6 +40,8 @@ class Client(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ClientQuerySet.as_manager()
+
     class Meta:
         ordering = ("name", "id")
         constraints: ClassVar = [
@@ -47,6 +59,19 @@ class Client(models.Model):
     @property
     def primary_contact(self) -> Contact | None:
         return next((c for c in self.contacts.all() if c.is_primary), None)
+
+
+def number_or_client_contains(text: str, client: str = "client_id") -> models.Q:
+    """A document list's search: its number or its client's name contains `text`, ignoring case
+    (`icontains`: `%`, `_` and `\\` match themselves), each side through its trigram index.
+
+    The matching clients are read first (one small query) and passed as a list: joined, or as a
+    subquery, PostgreSQL cannot combine the two indexes (a BitmapOr) and, not knowing how many
+    documents match, walks the list's order index through all 100,000 to fill a page of one
+    match (EXPLAIN ANALYZE at 100,000 invoices: 320 ms, with the list 8 ms). `client` names the
+    documents' client id column."""
+    clients = list(Client.objects.filter(name__icontains=text).values_list("pk", flat=True))
+    return models.Q(number__icontains=text) | models.Q(**{f"{client}__in": clients})
 
 
 def document_currency(
@@ -72,6 +97,12 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ("-is_primary", "name", "id")
+        indexes: ClassVar = [
+            # The client list's search by a contact's email (`email__icontains`, migration 0009).
+            GinIndex(
+                OpClass(Upper("email"), name="gin_trgm_ops"), name="billing_contact_email_trgm"
+            ),
+        ]
         constraints: ClassVar = [
             models.UniqueConstraint(
                 fields=["client"],

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -31,8 +31,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
     if search_error:
         clients = clients.none()
     elif search:
-        clients = clients.filter(Q(name__icontains=search) | Q(contacts__email__icontains=search))
-        clients = clients.distinct()
+        clients = clients.search(search)
     context = {"page": paginate(request, clients), "q": search, "archived": archived}
     context |= {"search_error": search_error}
     return render(

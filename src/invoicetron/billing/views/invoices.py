@@ -6,7 +6,6 @@ import datetime
 from operator import attrgetter
 from typing import Any
 
-from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -24,7 +23,7 @@ from invoicetron.billing.models import BusinessProfile, Client, CreditNote, Invo
 from invoicetron.billing.pdf import render_credit_note_pdf, render_invoice_pdf
 from invoicetron.billing.templatetags.billing import minor
 from invoicetron.web.downloads import content_disposition
-from invoicetron.web.lists import PAGE_SIZE, CountingPaginator, paginate
+from invoicetron.web.lists import PAGE_SIZE, ListPaginator, paginate
 from invoicetron.web.permissions import member_required
 
 LIST_FIELDS = (
@@ -67,26 +66,10 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     form = InvoiceFilterForm(request.GET)
     today = services.business_today()
     invoices, client = filtered_invoices(form.cleaned_data if form.is_valid() else {}, today)
-    paginator = NearestEndPaginator(invoices, PAGE_SIZE, billing_count)
+    paginator = ListPaginator(invoices, PAGE_SIZE, billing_count)
     page = paginator.get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "client": client, "today": today}
     return render(request, "billing/invoices/list.html", context)
-
-
-class NearestEndPaginator(CountingPaginator):
-    """Pages past the middle are read from the other end, in the reverse order: the last page of
-    100,000 invoices reads 25 entries of the list's index backwards instead of making PostgreSQL
-    skip 99,975 rows (OFFSET). The list's order ends with the id, so its reverse is exact."""
-
-    def page(self, number: Any) -> Page[Any]:
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
-        if bottom <= self.count // 2:
-            return super().page(number)
-        from_end = self.count - top
-        rows = list(self.rows.reverse()[from_end : from_end + top - bottom])
-        return Page(rows[::-1], number, self)
 
 
 def display_lines(invoice: Invoice, totals: Any) -> list[dict[str, Any]]:

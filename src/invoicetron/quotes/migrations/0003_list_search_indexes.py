@@ -1,0 +1,31 @@
+"""Indexes for the quote list: its search by number and its pages in the list's order.
+
+As billing's migration 0007 did for invoices: `number__icontains` (`UPPER(number) LIKE
+UPPER('%q%')`) read every quote without a trigram index of UPPER(number); the order index lets a
+page, first, last or deep (web.lists.rows_between), read only its own entries. pg_trgm comes from
+billing's 0007, hence the dependency.
+"""
+
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db import migrations, models
+from django.db.models.functions import Upper
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("billing", "0007_search_trigram_indexes"),
+        ("quotes", "0002_line_and_discount_constraints"),
+    ]
+
+    operations = [
+        migrations.AddIndex(
+            model_name="quote",
+            index=models.Index(fields=["-created_at", "-id"], name="quotes_quote_list_order"),
+        ),
+        migrations.AddIndex(
+            model_name="quote",
+            index=GinIndex(
+                OpClass(Upper("number"), name="gin_trgm_ops"), name="quotes_quote_number_trgm"
+            ),
+        ),
+    ]
