@@ -26,13 +26,19 @@ INSERT INTO quotes_quote (
 SELECT 'sent', 'QUO' || substr(i.number, 4), i.sequence, i.currency, i.issue_date,
     i.issue_date + 30, false, 'percent', 0, '', '', i.total,
     i.issue_date + interval '9 hours' + i.id * interval '1 millisecond', now(), i.client_id,
-    (SELECT id FROM billing_numberseries WHERE kind = 'quote' AND is_default)
-FROM billing_invoice i WHERE i.number LIKE 'INV-%'
+    series.id
+FROM billing_invoice i, (SELECT id FROM billing_numberseries WHERE kind = 'quote' AND is_default)
+    AS series
+WHERE i.number LIKE 'INV-%' AND NOT EXISTS (
+    SELECT 1 FROM quotes_quote q
+    WHERE q.series_id = series.id AND q.number = 'QUO' || substr(i.number, 4)
+)
 """
 
 
 def add(url: str) -> int:
-    """One sent quote per issued invoice numbered INV-…; returns how many were added."""
+    """One sent quote per issued invoice numbered INV-… that has none yet; returns how many
+    were added."""
     with psycopg.connect(url) as connection:
         connection.execute(QUOTE_SERIES)
         added = connection.execute(QUOTES).rowcount
