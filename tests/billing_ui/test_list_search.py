@@ -1,5 +1,5 @@
 """Search in the quote, credit-note and client lists: the rows the plain `icontains` queries found,
-read through the trigram indexes (billing 0007 and 0009, quotes 0003) once there are thousands."""
+read through the trigram indexes (billing 0007 and 0010, quotes 0004) once there are thousands."""
 
 from __future__ import annotations
 

@@ -33,7 +33,7 @@ class QuoteStatus(models.TextChoices):
 class QuoteQuerySet(models.QuerySet["Quote"]):
     def search(self, text: str) -> Self:
         """Quotes whose number or client's name contains `text`, ignoring case, each through its
-        trigram index (billing's migration 0007, quotes' 0003)."""
+        trigram index (billing's migration 0007, quotes' 0004)."""
         return self.filter(number_or_client_contains(text))
 
 
@@ -73,7 +73,7 @@ class Quote(models.Model):
         indexes: ClassVar = [
             # The list's order: a page, first, last or deep (web.lists), reads only its entries.
             models.Index(fields=["-created_at", "-id"], name="quotes_quote_list_order"),
-            # The list's search by number (`number__icontains`), as for invoices (migration 0003).
+            # The list's search by number (`number__icontains`), as for invoices (migration 0004).
             GinIndex(
                 OpClass(Upper("number"), name="gin_trgm_ops"), name="quotes_quote_number_trgm"
             ),

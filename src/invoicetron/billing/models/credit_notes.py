@@ -19,7 +19,7 @@ from invoicetron.billing.models.setup import NumberSeries
 class CreditNoteQuerySet(models.QuerySet["CreditNote"]):
     def search(self, text: str) -> Self:
         """Credit notes whose number, or whose invoice's number or client's name, contains `text`
-        ignoring case (`icontains`), each through its trigram index (migrations 0007 and 0009).
+        ignoring case (`icontains`), each through its trigram index (migrations 0007 and 0010).
 
         A UNION of the two searches' ids: with OR, the invoices' side became a hashed subplan
         tested against every credit note (a sequential scan, whatever the indexes)."""
@@ -57,7 +57,7 @@ class CreditNote(FrozenOnceIssued):
             models.Index(
                 fields=["-issue_date", "-sequence", "-id"], name="billing_creditnote_list_order"
             ),
-            # The list's search by number (`number__icontains`), as for invoices (migration 0009).
+            # The list's search by number (`number__icontains`), as for invoices (migration 0010).
             GinIndex(
                 OpClass(Upper("number"), name="gin_trgm_ops"),
                 name="billing_creditnote_number_trgm",

@@ -16,7 +16,7 @@ from invoicetron.billing.models.setup import BusinessProfile, TaxRate
 class ClientQuerySet(models.QuerySet["Client"]):
     def search(self, text: str) -> Self:
         """Clients whose name or a contact's email contains `text`, ignoring case, each through
-        its trigram index (migrations 0007 and 0009). The contacts' clients are read first and
+        its trigram index (migrations 0007 and 0010). The contacts' clients are read first and
         passed as a list, for the reason `number_or_client_contains` gives; a client is listed
         once however many of its contacts match."""
         emails = Contact.objects.filter(email__icontains=text).values_list("client_id", flat=True)
@@ -98,7 +98,7 @@ class Contact(models.Model):
     class Meta:
         ordering = ("-is_primary", "name", "id")
         indexes: ClassVar = [
-            # The client list's search by a contact's email (`email__icontains`, migration 0009).
+            # The client list's search by a contact's email (`email__icontains`, migration 0010).
             GinIndex(
                 OpClass(Upper("email"), name="gin_trgm_ops"), name="billing_contact_email_trgm"
             ),
