@@ -14,6 +14,7 @@ from invoicetron.billing.models.parties import (
     Client,
     Contact,
     Product,
+    clients_matching,
     document_currency,
     number_or_client_contains,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "TaxRate",
     "TaxSummaryDay",
     "business_today",
+    "clients_matching",
     "document_currency",
     "is_overdue",
     "number_or_client_contains",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Self
+from typing import ClassVar
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -11,16 +11,6 @@ from django.db.models.functions import Upper
 
 from invoicetron.billing.models.common import currency_check, currency_field
 from invoicetron.billing.models.setup import BusinessProfile, TaxRate
-
-
-class ClientQuerySet(models.QuerySet["Client"]):
-    def search(self, text: str) -> Self:
-        """Clients whose name or a contact's email contains `text`, ignoring case, each through
-        its trigram index (migrations 0007 and 0010). The contacts' clients are read first and
-        passed as a list, for the reason `number_or_client_contains` gives; a client is listed
-        once however many of its contacts match."""
-        emails = Contact.objects.filter(email__icontains=text).values_list("client_id", flat=True)
-        return self.filter(models.Q(name__icontains=text) | models.Q(pk__in=list(emails)))
 
 
 class Client(models.Model):
@@ -39,8 +29,6 @@ class Client(models.Model):
     archived = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ClientQuerySet.as_manager()
 
     class Meta:
         ordering = ("name", "id")
@@ -72,6 +60,15 @@ def number_or_client_contains(text: str, client: str = "client_id") -> models.Q:
     documents' client id column."""
     clients = list(Client.objects.filter(name__icontains=text).values_list("pk", flat=True))
     return models.Q(number__icontains=text) | models.Q(**{f"{client}__in": clients})
+
+
+def clients_matching(clients: models.QuerySet[Client], text: str) -> models.QuerySet[Client]:
+    """The `clients` whose name or a contact's email contains `text`, ignoring case, each through
+    its trigram index (migrations 0007 and 0010). The contacts' clients are read first and passed
+    as a list, for the reason `number_or_client_contains` gives; a client is listed once however
+    many of its contacts match."""
+    by_email = Contact.objects.filter(email__icontains=text).values_list("client_id", flat=True)
+    return clients.filter(models.Q(name__icontains=text) | models.Q(pk__in=list(by_email)))
 
 
 def document_currency(

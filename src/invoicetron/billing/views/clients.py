@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from invoicetron.accounts.acting import acting_user
 from invoicetron.billing import services
 from invoicetron.billing.forms.parties import ClientForm, ContactFormSet
-from invoicetron.billing.models import OPEN_STATUSES, Client
+from invoicetron.billing.models import OPEN_STATUSES, Client, clients_matching
 from invoicetron.web.errors import place_errors
 from invoicetron.web.lists import paginate, search_text
 from invoicetron.web.permissions import member_required
@@ -31,7 +31,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
     if search_error:
         clients = clients.none()
     elif search:
-        clients = clients.search(search)
+        clients = clients_matching(clients, search)
     context = {"page": paginate(request, clients), "q": search, "archived": archived}
     context |= {"search_error": search_error}
     return render(
