@@ -19,8 +19,8 @@ from invoicetron.billing.models import Client, CreditNote, Invoice
 from invoicetron.quotes.models import Quote
 from invoicetron.web import lists
 from invoicetron.web.lists import PAGE_SIZE, rows_between
-from tests.billing_ui.list_data import add_documents
 from tests.fixtures import factories
+from tests.fixtures.list_data import add_documents
 
 LISTS: list[tuple[str, Callable[[], QuerySet[Any]]]] = [
     ("/invoices/", Invoice.objects.all),

@@ -14,7 +14,7 @@ from django.test import Client as WebClient
 from invoicetron.accounts.models import User
 from invoicetron.billing.models import Client, Contact, CreditNote, Invoice, clients_matching
 from invoicetron.quotes.models import Quote
-from tests.billing_ui.list_data import add_documents
+from tests.fixtures.list_data import add_documents
 
 TEXTS = ["redwood", "REDWOOD", "Wood", "%", "_", "\\", "50%", "CN-2026", "QUO-20", "0007", "zzz"]
 

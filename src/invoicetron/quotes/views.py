@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from invoicetron.accounts.acting import acting_user
+from invoicetron.billing.caching import billing_count
 from invoicetron.billing.formatting import plain
 from invoicetron.billing.lines import LineData, TaxOptions, display_rows, document_lines
 from invoicetron.billing.views.drafts import draft_form_page
@@ -36,7 +37,8 @@ def quote_list(request: HttpRequest) -> HttpResponse:
         quotes = quotes.search(data["q"])
     if data.get("status"):
         quotes = quotes.filter(status=data["status"])
-    context = {"form": form, "page": paginate(request, quotes)}
+    # The kept count: quotes move billing's change marker too (migration 0004).
+    context = {"form": form, "page": paginate(request, quotes, count=billing_count)}
     return render(request, "quotes/list.html", context)
 
 
