@@ -97,3 +97,13 @@ def test_the_ids_of_a_deep_page_come_from_the_list_order_index(owner: User) -> N
     plan = ids.explain()
     assert "using billing_invoice_list_order on billing_invoice" in plan, plan
     assert rows_between(Invoice.objects.all(), 1500, 1525) == list(Invoice.objects.all()[1500:1525])
+
+
+def test_a_page_reads_its_rows_only_when_they_are_used(owner: User) -> None:
+    factories.add_invoices(60)
+    paginator = lists.ListPaginator(Invoice.objects.all(), PAGE_SIZE, lambda rows: 60)
+    with CaptureQueriesContext(connection) as before_use:
+        middle, last = paginator.page(2), paginator.page(3)
+    assert len(before_use) == 0, "a kept rendering of the page reads no row"
+    assert [i.pk for i in middle] == [i.pk for i in Invoice.objects.all()[25:50]]
+    assert [i.pk for i in last] == [i.pk for i in Invoice.objects.all()[50:60]]

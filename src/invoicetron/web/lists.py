@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -46,13 +46,32 @@ def ends_with_id(rows: QuerySet[Any]) -> bool:
     return bool(order) and str(order[-1]).lstrip("-") in {"id", "pk"}
 
 
+class LazyRows(Sequence[Any]):
+    """A page's rows, read on first use: a page whose rendering is kept (a `{% cache %}` block)
+    reads none."""
+
+    def __init__(self, read: Callable[[], list[Any]]) -> None:
+        self.read = read
+
+    @cached_property
+    def items(self) -> list[Any]:
+        return self.read()
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.items[index]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
 class ListPaginator(Paginator):
     """Pages of a list, none of them an OFFSET scan of half the list.
 
     Each page is read by `rows_between`; pages past the middle are read from the other end, in
     the reverse order, when that order is exact (it ends with the id): the last page of 100,000
     invoices reads 25 entries of the list's index backwards instead of skipping 99,975 rows.
-    `counter` replaces the COUNT query, e.g. billing's kept count (billing.caching)."""
+    A page's rows are read when first used (`LazyRows`). `counter` replaces the COUNT query,
+    e.g. billing's kept count (billing.caching)."""
 
     def __init__(self, rows: QuerySet[Any], per_page: int, counter: Counter | None = None) -> None:
         super().__init__(rows, per_page)
@@ -68,10 +87,11 @@ class ListPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
         if bottom <= self.count // 2 or not ends_with_id(self.rows):
-            return Page(rows_between(self.rows, bottom, top), number, self)
+            return Page(LazyRows(lambda: rows_between(self.rows, bottom, top)), number, self)
         from_end = self.count - top
-        backwards = rows_between(self.rows.reverse(), from_end, from_end + top - bottom)
-        return Page(backwards[::-1], number, self)
+        reverse = self.rows.reverse()
+        backwards = LazyRows(lambda: rows_between(reverse, from_end, from_end + top - bottom)[::-1])
+        return Page(backwards, number, self)
 
 
 def paginate(
