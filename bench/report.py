@@ -22,6 +22,10 @@ TARGETS = {
     "report: aging": 1000,
     "report: payments": 1000,
     "API list, deep cursor": 50,
+    "invoice list, middle page": 50,
+    "credit-note list": 50,
+    "quote list": 50,
+    "quote list, middle page": 50,
 }
 # Page → median target in ms at concurrency 1 (issue #20: reports ≤ 200 ms for any date range)
 MEDIAN_TARGETS = {
@@ -35,6 +39,11 @@ MEDIAN_TARGETS = {
 POSTGRES_TARGETS = {
     "search by number": 50,
     "search by text": 50,
+    "credit-note search by number": 50,
+    "credit-note search by text": 50,
+    "quote search by number": 50,
+    "quote search by text": 50,
+    "client search": 50,
 }
 EXPORT_ROWS_PER_SECOND = 50_000
 

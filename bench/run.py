@@ -1,6 +1,7 @@
 """`make bench`: a fresh PostgreSQL 18, 100,000 invoices, the production server under wrk.
 
     .venv/bin/python -m bench.run [--invoices 100000] [--clients 2000] [--seconds 5]
+    .venv/bin/python -m bench.run --only "quote list" --only "invoice list, middle page"
     make bench BENCH_ARGS="--invoices 1000000"
 
 Every page of `pages()` at c=1 and 8 (the quick ones also at 32), the dashboard with its figures
@@ -31,14 +32,16 @@ from urllib.parse import quote
 
 import psycopg
 
-from bench import backup, recompute, report
+from bench import backup, quotes, recompute, report
 from bench.load import require_wrk, run_wrk
 from bench.server import EMAIL, PASSWORD, Database, Server, cli, environment, sign_in, status
 from invoicetron.cli import EXIT_OK
 
 RESULTS = Path(__file__).with_name("results")
 CONCURRENCY = (1, 8, 32)
-SMALL_INVOICES = 200
+# Enough that the middle pages and the deep offset read their ids first (past
+# web.lists.DEEP_ROWS) on the small data too: the query counts compared are those of one path.
+SMALL_INVOICES = 2500
 MAX_RUN_SECONDS = 60
 LIST_PAGE_SIZE = 25  # invoicetron.web.lists.PAGE_SIZE
 
@@ -61,6 +64,7 @@ class Sample:
     word: str  # the first word of a client's name
     invoices: int
     near_end_id: int  # an invoice id 1,000 from the end: the API's cursor (`after`) paging
+    credit_number: str  # a credit note's number from the middle of the data
 
     @classmethod
     def of(cls, url: str) -> Sample:
@@ -80,6 +84,10 @@ class Sample:
                 " OFFSET (SELECT count(*) / 2 FROM billing_client) LIMIT 1)"
             ).fetchone() or (0, "", "")
             near_end = connection.execute("SELECT max(id) - 1000 FROM billing_invoice").fetchone()
+            credit = connection.execute(
+                "SELECT number FROM billing_creditnote ORDER BY id "
+                "OFFSET (SELECT count(*) / 2 FROM billing_creditnote) LIMIT 1"
+            ).fetchone()
         return cls(
             int(row[0]),
             int(row[1]),
@@ -87,6 +95,7 @@ class Sample:
             str(name).split()[0],
             int(count),
             max(0, int(near_end[0] or 0) if near_end else 0),
+            str(credit[0]) if credit else "",
         )
 
     @property
@@ -94,8 +103,17 @@ class Sample:
         return max(1, -(-self.invoices // LIST_PAGE_SIZE))
 
     @property
+    def middle_page(self) -> int:
+        return max(1, self.last_page // 2)
+
+    @property
     def deep_offset(self) -> int:
         return max(0, self.invoices - 1000)
+
+    @property
+    def quote_number(self) -> str:
+        """The quote bench.quotes made of the sample invoice number (INV-… → QUO-…)."""
+        return "QUO" + self.number[3:]
 
 
 def pages(sample: Sample) -> dict[str, str]:
@@ -120,7 +138,25 @@ def pages(sample: Sample) -> dict[str, str]:
         "report: aging": "/reports/aging/",
         "report: payments": "/reports/payments/",
         "API list, deep cursor": f"/api/v1/invoices?after={s.near_end_id}",
+        "invoice list, middle page": f"/invoices/?page={s.middle_page}",
+        "credit-note list": "/credit-notes/",
+        "credit-note search by number": f"/credit-notes/?q={quote(s.credit_number)}",
+        "credit-note search by text": f"/credit-notes/?q={quote(s.word)}",
+        "quote list": "/quotes/",
+        "quote list, middle page": f"/quotes/?page={s.middle_page}",
+        "quote search by number": f"/quotes/?q={quote(s.quote_number)}",
+        "quote search by text": f"/quotes/?q={quote(s.word)}",
+        "client search": f"/clients/?q={quote(s.word)}",
     }
+
+
+def chosen_pages(sample: Sample, only: frozenset[str]) -> dict[str, str]:
+    """`pages()`, or only those named (with the health check and the floor, the baselines)."""
+    every = pages(sample)
+    unknown = only - every.keys()
+    if unknown:
+        raise SystemExit(f"--only: no page named {', '.join(sorted(unknown))}; see pages()")
+    return {n: p for n, p in every.items() if not only or n in only | {"health", "floor"}}
 
 
 # Pages known to stay fast enough to load with 32 connections; the rest run at 1 and 8 only.
@@ -142,9 +178,11 @@ def run_bench_queries(env: dict[str, str], *args: str) -> Any:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def count_queries(env: dict[str, str], sample: Sample) -> dict[str, dict[str, float]]:
+def count_queries(
+    env: dict[str, str], sample: Sample, only: frozenset[str] = frozenset()
+) -> dict[str, dict[str, float]]:
     """Page name → {"queries": …, "postgres_ms": …}."""
-    named = {name: path for name, path in pages(sample).items() if name != "floor"}
+    named = {name: path for name, path in chosen_pages(sample, only).items() if name != "floor"}
     by_path: dict[str, dict[str, float]] = run_bench_queries(env, *named.values())
     return {name: by_path[path] for name, path in named.items()}
 
@@ -162,17 +200,21 @@ def prepare(db: Database, env: dict[str, str], args: argparse.Namespace) -> dict
     token, _ = cli(env, "manage", "token", "create", "--email", EMAIL, "--name", "bench")
     env["BENCH_TOKEN"] = token.strip()
     small = min(SMALL_INVOICES, args.invoices)
+    only = frozenset(args.only)
     cli(env, "demo-data", "--clients", "20", "--invoices", str(small), "--seed", "1")
-    small_figures = count_queries(env, Sample.of(db.url))
+    quotes.add(db.url)
+    small_figures = count_queries(env, Sample.of(db.url), only)
     say(f"queries on {small} invoices: {counts(small_figures)}")
     more = args.invoices - small
     output, seconds = cli(
         env, "demo-data", "--clients", str(args.clients), "--invoices", str(more), "--seed", "2"
     )
     say(output.strip().splitlines()[-1])
-    large_figures = count_queries(env, Sample.of(db.url))
+    say(f"{quotes.add(db.url)} quotes (bench.quotes)")
+    settle(db.url)
+    large_figures = count_queries(env, Sample.of(db.url), only)
     say(f"queries on {args.invoices} invoices: {counts(large_figures)}")
-    recompute = dashboard_recompute_ms(env)
+    recompute = 0.0 if only else dashboard_recompute_ms(env)
     say(f"dashboard recompute, in-process: {recompute:.0f} ms")
     return {
         "dashboard_recompute_ms": recompute,
@@ -182,14 +224,26 @@ def prepare(db: Database, env: dict[str, str], args: argparse.Namespace) -> dict
     }
 
 
+def settle(url: str) -> None:
+    """VACUUM (ANALYZE) the fresh data, as autovacuum does a minute or so after a bulk load: the
+    visibility map (index-only scans: deep pages and offsets read their ids from an index) and
+    the trigram indexes' pending lists (folded in by VACUUM) are then the same for the
+    in-PostgreSQL figures, measured next, as for the wrk runs, rather than one before and the
+    other after an autovacuum at an unknown moment."""
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("VACUUM (ANALYZE)")
+
+
 def counts(figures: dict[str, dict[str, float]]) -> dict[str, int]:
     return {name: int(page["queries"]) for name, page in figures.items()}
 
 
-def measure_pages(server: Server, env: dict[str, str], seconds: float) -> dict[str, Any]:
+def measure_pages(
+    server: Server, env: dict[str, str], seconds: float, only: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     cookie = sign_in(server.base)
     results: dict[str, Any] = {}
-    for name, path in pages(Sample.of(env["DATABASE_URL"])).items():
+    for name, path in chosen_pages(Sample.of(env["DATABASE_URL"]), only).items():
         headers = {"Cookie": cookie}
         if path.startswith("/api/v1"):
             headers = {"Authorization": f"Bearer {env['BENCH_TOKEN']}"}
@@ -203,6 +257,8 @@ def measure_pages(server: Server, env: dict[str, str], seconds: float) -> dict[s
             runs.append(run)
         results[name] = {"path": path, "runs": runs}
         drain(server.base, env["DATABASE_URL"])
+    if only:
+        return results
     say("dashboard, its figures recomputed for every request…")
     results["dashboard recompute"] = recompute.measure(server.base, cookie, env["DATABASE_URL"])
     drain(server.base, env["DATABASE_URL"])  # before the exports time themselves
@@ -290,15 +346,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--invoices", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=2000)
     parser.add_argument("--seconds", type=float, default=5, help="seconds per wrk run")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="PAGE",
+        help="measure only this page of pages() (repeat for more; health and the floor always), "
+        "for development: no exports, backups or dashboard recompute; the results go to "
+        "bench/results/<time>-only.json, never latest.*",
+    )
     args = parser.parse_args(argv)
     require_wrk()
     load_before = load_average()
     db, env = fresh_database(load_before)
     try:
         results: dict[str, Any] = prepare(db, env, args)
-        results.update(serve_and_measure(db, env, args.seconds))
-        say("backups…")
-        results["backup"] = backup.measure(db, env)
+        if args.only:
+            results["pages"] = pages_only(env, args.seconds, frozenset(args.only))
+        else:
+            results.update(serve_and_measure(db, env, args.seconds))
+            say("backups…")
+            results["backup"] = backup.measure(db, env)
     finally:
         db.cleanup()
     results.update(
@@ -308,10 +376,24 @@ def main(argv: list[str] | None = None) -> int:
         total_invoices=args.invoices,
         machine={"cpus": os.cpu_count(), "load_before": load_before, "load_after": load_average()},
     )
-    path = save(results)
-    print(report.markdown(results))
+    if args.only:
+        path = RESULTS / f"{results['taken_at'].replace(':', '').replace('-', '')}-only.json"
+        path.write_text(json.dumps(results, indent=2) + "\n")
+        print("\n".join(report.issue_table(results)))
+    else:
+        path = save(results)
+        print(report.markdown(results))
     say(f"results: {path}")
     return EXIT_OK
+
+
+def pages_only(env: dict[str, str], seconds: float, only: frozenset[str]) -> dict[str, Any]:
+    """`--only`: the named pages under wrk, nothing else."""
+    server = Server.start(env)
+    try:
+        return measure_pages(server, env, seconds, only)
+    finally:
+        server.stop()
 
 
 def fresh_database(load_before: str) -> tuple[Database, dict[str, str]]:

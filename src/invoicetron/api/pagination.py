@@ -1,8 +1,9 @@
 """List pages in a deterministic order (by id): keyset paging with `after`, or offset paging.
 
 `after` (the `next_after` of the previous page) reads the next `limit` rows from the primary key
-index whatever the depth; `offset` makes PostgreSQL read and drop every skipped row (about 30 ms
-at offset 99,000), and is kept for clients that already use it."""
+index whatever the depth. `offset` is kept for clients that already use it: a deep one reads the
+page's ids first from the primary key index alone, then their rows (`web.lists.rows_between`),
+instead of making PostgreSQL build and drop every skipped row (86 ms at offset 99,000)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from ninja import Field, Schema
 from pydantic import model_validator
 
 from invoicetron.api.fields import MAX_ID, MAX_PAGE_SIZE, DateTime, Input
+from invoicetron.web.lists import row_id, rows_between
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)
@@ -24,7 +26,7 @@ R = TypeVar("R")  # a row: a model instance, or a dict from .values()
 class PageParams(Input):
     limit: int = Field(50, ge=1, le=MAX_PAGE_SIZE, description="Items per page (at most 100).")
     offset: int = Field(
-        0, ge=0, le=10**9, description="Items to skip (slow on deep pages: prefer `after`)."
+        0, ge=0, le=10**9, description="Items to skip (`after` is cheaper on deep pages)."
     )
     after: int | None = Field(
         None,
@@ -68,7 +70,7 @@ def paginate(
     if params.after is not None:
         window = list(ordered.filter(id__gt=params.after)[: params.limit])
     else:
-        window = list(ordered[params.offset : params.offset + params.limit])
+        window = rows_between(ordered, params.offset, params.offset + params.limit)
     return {
         "count": count(ordered),
         "limit": params.limit,
@@ -76,11 +78,6 @@ def paginate(
         "next_after": row_id(window[-1]) if len(window) == params.limit else None,
         "items": [convert(item) for item in window],
     }
-
-
-def row_id(row: Any) -> int:
-    """The id of a model instance or of a `.values()` dict (which must include "id")."""
-    return int(row["id"] if isinstance(row, dict) else row.pk)
 
 
 def updated_since(

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 
-from invoicetron.billing.models import Client, DiscountType, Invoice, NumberSeries, TaxRate
+from invoicetron.billing.models import (
+    Client,
+    DiscountType,
+    Invoice,
+    NumberSeries,
+    TaxRate,
+    number_or_client_contains,
+)
 from invoicetron.billing.models.common import currency_check, currency_field, discount_checks
 
 
@@ -19,6 +28,13 @@ class QuoteStatus(models.TextChoices):
     ACCEPTED = "accepted", "Accepted"
     DECLINED = "declined", "Declined"
     EXPIRED = "expired", "Expired"
+
+
+class QuoteQuerySet(models.QuerySet["Quote"]):
+    def search(self, text: str) -> Self:
+        """Quotes whose number or client's name contains `text`, ignoring case, each through its
+        trigram index (billing's migration 0007, quotes' 0004)."""
+        return self.filter(number_or_client_contains(text))
 
 
 class Quote(models.Model):
@@ -50,8 +66,18 @@ class Quote(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = QuoteQuerySet.as_manager()
+
     class Meta:
         ordering = ("-created_at", "-id")
+        indexes: ClassVar = [
+            # The list's order: a page, first, last or deep (web.lists), reads only its entries.
+            models.Index(fields=["-created_at", "-id"], name="quotes_quote_list_order"),
+            # The list's search by number (`number__icontains`), as for invoices (migration 0004).
+            GinIndex(
+                OpClass(Upper("number"), name="gin_trgm_ops"), name="quotes_quote_number_trgm"
+            ),
+        ]
         constraints: ClassVar = [
             models.UniqueConstraint(
                 fields=["series", "number"],

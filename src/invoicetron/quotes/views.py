@@ -6,12 +6,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from invoicetron.accounts.acting import acting_user
+from invoicetron.billing.caching import billing_count
 from invoicetron.billing.formatting import plain
 from invoicetron.billing.lines import LineData, TaxOptions, display_rows, document_lines
 from invoicetron.billing.views.drafts import draft_form_page
@@ -34,12 +34,11 @@ def quote_list(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {}
     quotes = Quote.objects.select_related("client").only(*LIST_FIELDS, "client__name")
     if data.get("q"):
-        quotes = quotes.filter(
-            Q(number__icontains=data["q"]) | Q(client__name__icontains=data["q"])
-        )
+        quotes = quotes.search(data["q"])
     if data.get("status"):
         quotes = quotes.filter(status=data["status"])
-    context = {"form": form, "page": paginate(request, quotes)}
+    # The kept count: quotes move billing's change marker too (migration 0004).
+    context = {"form": form, "page": paginate(request, quotes, count=billing_count)}
     return render(request, "quotes/list.html", context)
 
 

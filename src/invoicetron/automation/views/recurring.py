@@ -26,7 +26,8 @@ from invoicetron.web.permissions import member_required
 
 @member_required
 def schedule_list(request: HttpRequest) -> HttpResponse:
-    schedules = RecurringInvoice.objects.select_related("client").order_by("-active", "name")
+    # The id last: a total order, so pages neither repeat nor skip schedules of the same name.
+    schedules = RecurringInvoice.objects.select_related("client").order_by("-active", "name", "id")
     context = {"page": paginate(request, schedules), "today": business_today()}
     return render(request, "automation/recurring/list.html", context)
 

@@ -10,7 +10,14 @@ from invoicetron.billing.models.invoices import (
     InvoiceStatus,
     is_overdue,
 )
-from invoicetron.billing.models.parties import Client, Contact, Product, document_currency
+from invoicetron.billing.models.parties import (
+    Client,
+    Contact,
+    Product,
+    clients_matching,
+    document_currency,
+    number_or_client_contains,
+)
 from invoicetron.billing.models.payments import Payment, PaymentMethod
 from invoicetron.billing.models.setup import (
     REASON_CATEGORIES,
@@ -65,6 +72,8 @@ __all__ = [
     "TaxSummaryDay",
     "VatCategory",
     "business_today",
+    "clients_matching",
     "document_currency",
     "is_overdue",
+    "number_or_client_contains",
 ]

@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 
 from invoicetron.billing.models.common import currency_field
 from invoicetron.billing.models.invoices import FrozenOnceIssued, Invoice, InvoiceLine
 from invoicetron.billing.models.setup import NumberSeries
+
+
+class CreditNoteQuerySet(models.QuerySet["CreditNote"]):
+    def search(self, text: str) -> Self:
+        """Credit notes whose number, or whose invoice's number or client's name, contains `text`
+        ignoring case (`icontains`), each through its trigram index (migrations 0007 and 0010).
+
+        A UNION of the two searches' ids: with OR, the invoices' side became a hashed subplan
+        tested against every credit note (a sequential scan, whatever the indexes)."""
+        by_number = CreditNote.objects.filter(number__icontains=text).order_by().values("pk")
+        invoices = Invoice.objects.search(text).order_by().values("pk")
+        by_invoice = CreditNote.objects.filter(invoice_id__in=invoices).order_by().values("pk")
+        return self.filter(pk__in=by_number.union(by_invoice))
 
 
 class CreditNote(FrozenOnceIssued):
@@ -33,8 +48,21 @@ class CreditNote(FrozenOnceIssued):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = CreditNoteQuerySet.as_manager()
+
     class Meta:
         ordering = ("-issue_date", "-sequence", "-id")
+        indexes: ClassVar = [
+            # The list's order: a page, first, last or deep (web.lists), reads only its entries.
+            models.Index(
+                fields=["-issue_date", "-sequence", "-id"], name="billing_creditnote_list_order"
+            ),
+            # The list's search by number (`number__icontains`), as for invoices (migration 0010).
+            GinIndex(
+                OpClass(Upper("number"), name="gin_trgm_ops"),
+                name="billing_creditnote_number_trgm",
+            ),
+        ]
         constraints: ClassVar = [
             # A legal number is unique across all credit-note series, not just within one.
             models.UniqueConstraint(fields=["number"], name="billing_creditnote_number_unique"),

@@ -57,6 +57,28 @@ class Client(PostalAddress):
         return next((c for c in self.contacts.all() if c.is_primary), None)
 
 
+def number_or_client_contains(text: str, client: str = "client_id") -> models.Q:
+    """A document list's search: its number or its client's name contains `text`, ignoring case
+    (`icontains`: `%`, `_` and `\\` match themselves), each side through its trigram index.
+
+    The matching clients are read first (one small query) and passed as a list: joined, or as a
+    subquery, PostgreSQL cannot combine the two indexes (a BitmapOr) and, not knowing how many
+    documents match, walks the list's order index through all 100,000 to fill a page of one
+    match (EXPLAIN ANALYZE at 100,000 invoices: 320 ms, with the list 8 ms). `client` names the
+    documents' client id column."""
+    clients = list(Client.objects.filter(name__icontains=text).values_list("pk", flat=True))
+    return models.Q(number__icontains=text) | models.Q(**{f"{client}__in": clients})
+
+
+def clients_matching(clients: models.QuerySet[Client], text: str) -> models.QuerySet[Client]:
+    """The `clients` whose name or a contact's email contains `text`, ignoring case, each through
+    its trigram index (migrations 0007 and 0010). The contacts' clients are read first and passed
+    as a list, for the reason `number_or_client_contains` gives; a client is listed once however
+    many of its contacts match."""
+    by_email = Contact.objects.filter(email__icontains=text).values_list("client_id", flat=True)
+    return clients.filter(models.Q(name__icontains=text) | models.Q(pk__in=list(by_email)))
+
+
 def document_currency(
     client: Client | None, chosen: str | None = None, *, profile: BusinessProfile | None = None
 ) -> str:
@@ -80,6 +102,12 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ("-is_primary", "name", "id")
+        indexes: ClassVar = [
+            # The client list's search by a contact's email (`email__icontains`, migration 0010).
+            GinIndex(
+                OpClass(Upper("email"), name="gin_trgm_ops"), name="billing_contact_email_trgm"
+            ),
+        ]
         constraints: ClassVar = [
             models.UniqueConstraint(
                 fields=["client"],

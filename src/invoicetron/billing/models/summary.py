@@ -100,7 +100,7 @@ class ClientSummaryMonth(models.Model):
 
     A credit note counts in its invoice's month (not its own), and `owed` is the stored
     balance of the open invoices, so a payment moves the month its invoice was issued in. Kept by
-    triggers (migration billing 0009) on every change of an invoice or credit note;
+    triggers (migration billing 0011) on every change of an invoice or credit note;
     tests/reports/test_client_summary.py holds it equal to the documents.
     """
 

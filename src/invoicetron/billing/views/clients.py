@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
@@ -17,7 +17,7 @@ from invoicetron.accounts.acting import acting_user
 from invoicetron.billing import services
 from invoicetron.billing.caching import change_marker
 from invoicetron.billing.forms.parties import ClientForm, ContactFormSet
-from invoicetron.billing.models import OPEN_STATUSES, Client
+from invoicetron.billing.models import OPEN_STATUSES, Client, clients_matching
 from invoicetron.billing.views.invoices import kept_business_today
 from invoicetron.web.errors import place_errors
 from invoicetron.web.lists import paginate, search_text
@@ -34,8 +34,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
     if search_error:
         clients = clients.none()
     elif search:
-        clients = clients.filter(Q(name__icontains=search) | Q(contacts__email__icontains=search))
-        clients = clients.distinct()
+        clients = clients_matching(clients, search)
     context = {"page": paginate(request, clients), "q": search, "archived": archived}
     context |= {"search_error": search_error}
     return render(

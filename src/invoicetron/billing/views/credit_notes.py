@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -32,11 +32,7 @@ def filtered_credit_notes(data: dict[str, Any]) -> tuple[QuerySet[CreditNote], C
     """The credit notes matching the list's filters (one query with their invoice and client)."""
     notes = CreditNote.objects.select_related("invoice__client").only(*LIST_FIELDS)
     if data.get("q"):
-        notes = notes.filter(
-            Q(number__icontains=data["q"])
-            | Q(invoice__number__icontains=data["q"])
-            | Q(invoice__client__name__icontains=data["q"])
-        )
+        notes = notes.search(data["q"])
     if data.get("date_from"):
         notes = notes.filter(issue_date__gte=data["date_from"])
     if data.get("date_to"):

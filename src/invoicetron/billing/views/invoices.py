@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
 from operator import attrgetter
 from typing import Any, cast
 
-from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.functional import SimpleLazyObject
 
 from invoicetron.billing import services
 from invoicetron.billing.caching import (
@@ -32,7 +30,7 @@ from invoicetron.billing.models import BusinessProfile, Client, CreditNote, Invo
 from invoicetron.billing.pdf import render_credit_note_pdf, render_invoice_pdf
 from invoicetron.billing.templatetags.billing import minor
 from invoicetron.web.downloads import content_disposition
-from invoicetron.web.lists import PAGE_SIZE, CountingPaginator, paginate
+from invoicetron.web.lists import PAGE_SIZE, ListPaginator, paginate
 from invoicetron.web.permissions import member_required
 
 LIST_FIELDS = (
@@ -92,46 +90,12 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     # The count is named by the filters it follows from, not by its SQL (billing_count):
     # compiling the query only to name it took a tenth of a kept page (bench/results note).
     count_key = key_of("invoice-list-count", sorted(filters.items()), today)
-    paginator = NearestEndPaginator(
+    paginator = ListPaginator(
         invoices, PAGE_SIZE, lambda rows: while_unchanged(count_key, rows.count, marker)
     )
     page = paginator.get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "client": client, "today": today, "marker": marker}
     return render(request, "billing/invoices/list.html", context)
-
-
-class Backwards(Sequence[Any]):
-    """Rows read in the reverse order, handed out in the list's order; read on first use."""
-
-    def __init__(self, rows: QuerySet[Any]) -> None:
-        self.rows = rows
-
-    @cached_property
-    def items(self) -> list[Any]:
-        return list(self.rows)[::-1]
-
-    def __getitem__(self, index: Any) -> Any:
-        return self.items[index]
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-
-class NearestEndPaginator(CountingPaginator):
-    """Pages past the middle are read from the other end, in the reverse order: the last page of
-    100,000 invoices reads 25 entries of the list's index backwards instead of making PostgreSQL
-    skip 99,975 rows (OFFSET). The list's order ends with the id, so its reverse is exact."""
-
-    def page(self, number: Any) -> Page[Any]:
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
-        if bottom <= self.count // 2:
-            return super().page(number)
-        from_end = self.count - top
-        return Page(
-            Backwards(self.rows.reverse()[from_end : from_end + top - bottom]), number, self
-        )
 
 
 def display_lines(invoice: Invoice, totals: Any) -> list[dict[str, Any]]:

@@ -1,0 +1,31 @@
+"""The quote list's count is reused while nothing changed and follows every change to quotes
+(their table moves billing's change marker, quotes migration 0004). The data are committed
+(transaction=True): a count read in a transaction that has written is never kept."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client as WebClient
+from django.test.utils import CaptureQueriesContext
+
+from invoicetron.accounts.models import User
+from invoicetron.quotes.models import Quote
+from tests.fixtures.list_data import add_documents
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def shown_count(web: WebClient, **params: str) -> int:
+    return int(web.get("/quotes/", params).context["page"].paginator.count)
+
+
+def test_the_quote_count_is_kept_and_follows_changes(as_owner: WebClient, owner: User) -> None:
+    add_documents(per_client=6)  # 30 quotes
+    assert shown_count(as_owner) == 30
+    with CaptureQueriesContext(connection) as again:
+        assert shown_count(as_owner) == 30
+    assert not any("COUNT(*)" in query["sql"] for query in again.captured_queries)
+    Quote.objects.filter(pk=Quote.objects.order_by("id").values("pk")[:1]).delete()
+    assert shown_count(as_owner) == 29
+    assert shown_count(as_owner, status="draft") == Quote.objects.filter(status="draft").count()
