@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.test import Client as WebClient
+from django.urls import reverse
 from pypdf import PdfReader
 
 from invoicetron.accounts.models import User
@@ -82,3 +84,14 @@ def test_an_invoice_that_cannot_be_an_einvoice_is_not_sent_and_says_why(
     [logged] = deliveries_for(invoice)
     assert logged.status == DeliveryStatus.CANCELLED
     assert "your country (BT-40): add it in Settings → Business" in logged.last_error
+
+
+def test_the_send_button_says_at_once_why_it_cannot_send(
+    as_owner: WebClient, owner: User, mail_server: MailServer
+) -> None:
+    invoice = issued(owner, einvoice_format=EInvoiceFormat.UBL, iban="")
+    url = reverse("messaging:send", args=["invoice", invoice.pk])
+    response = as_owner.post(url, {"recipients": ["ap@globex.example"]})
+    assert response.status_code == 400
+    assert "your IBAN (BT-84)" in response.content.decode()
+    assert not deliveries_for(invoice).exists()
