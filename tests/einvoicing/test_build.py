@@ -287,3 +287,14 @@ def test_a_credit_note_names_its_invoice_and_carries_positive_amounts(owner: Use
     ]
     assert (document.payment.code, document.payment.iban) == ("97", "")
     assert invoice.number in document.payment.terms
+
+
+def test_a_currency_with_three_decimals_is_refused(owner: User) -> None:
+    draft = factories.draft(
+        owner,
+        lines=[factories.line("Design", "1", "100", [eu_parties.vat()])],
+        for_client=eu_parties.buyer(currency="KWD"),
+    )
+    invoice = services.issue_invoice(draft, by=owner, exchange_rate="3.01")
+    with pytest.raises(EInvoiceError, match="KWD, whose amounts have 3 decimals"):
+        from_invoice(invoice)

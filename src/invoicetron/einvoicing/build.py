@@ -44,6 +44,7 @@ DISCOUNT = ("Discount", "95")  # reason and UNCL5189 code of the line and docume
 # its invoice's balance ("clearing between partners"), not paid.
 CREDIT_TRANSFERS = frozenset({"30", "58"})
 CLEARING = "97"
+MAX_DECIMALS = 2  # of any amount (BR-DEC-01 to BR-DEC-28)
 
 
 def from_invoice(invoice: Invoice) -> EInvoice:
@@ -137,6 +138,12 @@ def _document(
             "BT-131): documents with prices excluding tax can be e-invoices."
         )
     totals = money.totals_from_json(snapshot["totals"])
+    if money.minor_unit(totals.currency) > MAX_DECIMALS:
+        raise EInvoiceError(
+            f"{label} is in {totals.currency}, whose amounts have "
+            f"{money.minor_unit(totals.currency)} decimals, and EN 16931 allows at most "
+            f"{MAX_DECIMALS} (BR-DEC-09…): e-invoices can be in currencies of 0 or 2 decimals."
+        )
     rows = snapshot.get("lines") or []
     if len(rows) != len(totals.lines):
         raise EInvoiceError(f"{label}: its stored lines and figures do not match.")
