@@ -3,7 +3,7 @@ carry every business term where the CEN binding puts it, and read back to the sa
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 from decimal import Decimal
 
 import pytest
@@ -11,12 +11,18 @@ from lxml import etree
 
 from invoicetron.billing.money.en16931 import DocumentTotals
 from invoicetron.einvoicing import ubl
-from invoicetron.einvoicing.document import EInvoice, VatBreakdown, VatCategory
+from invoicetron.einvoicing.document import EInvoice
 from tests.einvoicing.writer_samples import (
+    SAMPLE_DOCUMENT_ADJUSTMENTS,
     UBL_CREDIT_NOTE_XSD,
     UBL_INVOICE_XSD,
+    breakdown_figures,
+    exempt_and_out_of_scope_invoice,
+    line_figures,
+    number_at,
     sample_credit_note,
     sample_invoice,
+    text_at,
     xsd_errors,
 )
 
@@ -27,14 +33,8 @@ def parse(doc: EInvoice, profile: str = "peppol") -> etree._Element:
     return etree.fromstring(ubl.write(doc, profile))
 
 
-def text(root: etree._Element, path: str) -> str:
-    found = root.findtext(path, namespaces=NS)
-    assert found is not None, f"{path} is missing"
-    return found
-
-
-def number(root: etree._Element, path: str) -> Decimal:
-    return Decimal(text(root, path))
+text = functools.partial(text_at, namespaces=NS)
+number = functools.partial(number_at, namespaces=NS)
 
 
 def test_an_invoice_passes_the_ubl_invoice_xsd() -> None:
@@ -167,10 +167,7 @@ def test_every_amount_reads_back_as_the_einvoice_holds_it() -> None:
             number(row, "cbc:TaxAmount"),
         )
         for row in root.findall("cac:TaxTotal/cac:TaxSubtotal", NS)
-    ] == [
-        (row.vat.code, row.vat.rate, row.taxable_amount, row.tax_amount)
-        for row in doc.vat_breakdown
-    ]
+    ] == breakdown_figures(doc)
     assert [
         (
             text(element, "cbc:ChargeIndicator"),
@@ -181,10 +178,7 @@ def test_every_amount_reads_back_as_the_einvoice_holds_it() -> None:
             number(element, "cac:TaxCategory/cbc:Percent"),
         )
         for element in root.findall("cac:AllowanceCharge", NS)
-    ] == [
-        ("false", Decimal("50.00"), "95", "Loyalty discount", "S", Decimal("19")),
-        ("true", Decimal("10.00"), "FC", "Freight", "S", Decimal("19")),
-    ]
+    ] == SAMPLE_DOCUMENT_ADJUSTMENTS
     lines = root.findall("cac:InvoiceLine", NS)
     assert [
         (
@@ -197,18 +191,7 @@ def test_every_amount_reads_back_as_the_einvoice_holds_it() -> None:
             number(element, "cac:Item/cac:ClassifiedTaxCategory/cbc:Percent"),
         )
         for element in lines
-    ] == [
-        (
-            line.id,
-            line.quantity,
-            line.net_amount,
-            line.net_price,
-            line.base_quantity,
-            line.vat.code,
-            line.vat.rate,
-        )
-        for line in doc.lines
-    ]
+    ] == line_figures(doc)
     allowance = lines[0].find("cac:AllowanceCharge", NS)
     assert allowance is not None
     assert text(allowance, "cbc:ChargeIndicator") == "false"
@@ -260,16 +243,7 @@ def test_amounts_are_written_exactly_as_held_in_the_currencys_minor_unit() -> No
 
 
 def test_exempt_and_out_of_scope_categories_carry_reasons_and_out_of_scope_has_no_rate() -> None:
-    exempt = VatCategory("E", Decimal("0"), "VATEX-EU-132", "Exempt: medical care")
-    out_of_scope = VatCategory("O", Decimal("0"), "VATEX-EU-O", "Not subject to VAT")
-    base = sample_invoice()
-    doc = sample_invoice(
-        lines=(dataclasses.replace(base.lines[2], vat=out_of_scope),),
-        vat_breakdown=(
-            VatBreakdown(exempt, Decimal("0.00"), Decimal("0.00")),
-            VatBreakdown(out_of_scope, Decimal("30.00"), Decimal("0.00")),
-        ),
-    )
+    doc = exempt_and_out_of_scope_invoice()
     root = parse(doc)
     rows = root.findall("cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory", NS)
     assert text(rows[0], "cbc:Percent") == "0"

@@ -191,3 +191,63 @@ def xsd_errors(xml: bytes, relative_path: str) -> list[str]:
     if checker.validate(etree.fromstring(xml)):
         return []
     return [f"line {error.line}: {error.message}" for error in checker.error_log]
+
+
+EXEMPT = VatCategory("E", Decimal("0"), "VATEX-EU-132", "Exempt: medical care")
+OUT_OF_SCOPE = VatCategory("O", Decimal("0"), "VATEX-EU-O", "Not subject to VAT")
+
+
+def exempt_and_out_of_scope_invoice() -> EInvoice:
+    """One out-of-scope line, and breakdown rows for an exempt (E) and an out-of-scope (O) rate."""
+    line = dataclasses.replace(sample_invoice().lines[2], vat=OUT_OF_SCOPE)
+    return sample_invoice(
+        lines=(line,),
+        vat_breakdown=(
+            VatBreakdown(EXEMPT, Decimal("0.00"), Decimal("0.00")),
+            VatBreakdown(OUT_OF_SCOPE, Decimal("30.00"), Decimal("0.00")),
+        ),
+    )
+
+
+def line_figures(
+    doc: EInvoice,
+) -> list[tuple[str, Decimal, Decimal, Decimal, Decimal, str, Decimal]]:
+    """Each line's id, quantity, net amount, net price, base quantity, VAT code and rate."""
+    return [
+        (
+            line.id,
+            line.quantity,
+            line.net_amount,
+            line.net_price,
+            line.base_quantity,
+            line.vat.code,
+            line.vat.rate,
+        )
+        for line in doc.lines
+    ]
+
+
+def text_at(root: etree._Element, path: str, namespaces: dict[str, str]) -> str:
+    """The text at `path`, which must be there."""
+    found = root.findtext(path, namespaces=namespaces)
+    assert found is not None, f"{path} is missing"
+    return found
+
+
+def number_at(root: etree._Element, path: str, namespaces: dict[str, str]) -> Decimal:
+    return Decimal(text_at(root, path, namespaces))
+
+
+def breakdown_figures(doc: EInvoice) -> list[tuple[str, Decimal, Decimal, Decimal]]:
+    """Each VAT breakdown row's category, rate, taxable amount and tax amount."""
+    return [
+        (row.vat.code, row.vat.rate, row.taxable_amount, row.tax_amount)
+        for row in doc.vat_breakdown
+    ]
+
+
+# The sample's document allowance and charge: indicator, amount, reason code and text, VAT.
+SAMPLE_DOCUMENT_ADJUSTMENTS = [
+    ("false", Decimal("50.00"), "95", "Loyalty discount", "S", Decimal("19")),
+    ("true", Decimal("10.00"), "FC", "Freight", "S", Decimal("19")),
+]

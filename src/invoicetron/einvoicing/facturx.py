@@ -27,6 +27,6 @@ def attach(pdf: bytes, doc: EInvoice) -> bytes:
     xml = cii.write(doc)  # the EN 16931 profile: XRechnung is not a Factur-X level
     try:
         xml_check_xsd(xml, flavor="factur-x", level=LEVEL)
-    except Exception as error:  # noqa: BLE001 - the library raises a bare Exception
+    except Exception as error:  # the library raises a bare Exception for an invalid XML
         raise ValueError(f"The invoice XML does not pass the Factur-X XSD: {error}") from error
     return bytes(generate_from_binary(pdf, xml, flavor="factur-x", level=LEVEL, check_xsd=False))
