@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from invoicetron.einvoicing import cii
-from invoicetron.einvoicing.document import EInvoice
+from invoicetron.einvoicing.document import Address, EInvoice
 from tests.einvoicing.writer_samples import (
     CII_XSD,
     SAMPLE_DOCUMENT_ADJUSTMENTS,
@@ -255,3 +255,20 @@ def test_a_vat_accounting_currency_adds_a_second_tax_total_and_the_tax_point_dat
     assert amounts == [("175.75", "EUR"), ("2010.58", "SEK")]
     point = SETTLEMENT + "ram:ApplicableTradeTax/ram:TaxPointDate/udt:DateString"
     assert text(root, point) == "20261130"
+
+
+def test_the_delivery_date_and_address_go_in_the_header_trade_delivery() -> None:
+    doc = sample_invoice(
+        delivery_date="2026-11-30", delivery_address=Address(city="Lyon", country="FR")
+    )
+    xml = cii.write(doc)
+    assert xsd_errors(xml, CII_XSD) == []
+    delivery = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeDelivery/"
+    root = etree.fromstring(xml)
+    event = delivery + "ram:ActualDeliverySupplyChainEvent/ram:OccurrenceDateTime/"
+    assert text(root, event + "udt:DateTimeString") == "20261130"
+    address = delivery + "ram:ShipToTradeParty/ram:PostalTradeAddress/"
+    assert text(root, address + "ram:CityName") == "Lyon"
+    assert text(root, address + "ram:CountryID") == "FR"
+    empty = parse(sample_invoice()).find(delivery.rstrip("/"), NS)
+    assert empty is not None and len(empty) == 0  # the XSD requires it, even empty

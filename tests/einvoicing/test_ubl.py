@@ -11,7 +11,7 @@ from lxml import etree
 
 from invoicetron.billing.money.en16931 import DocumentTotals
 from invoicetron.einvoicing import ubl
-from invoicetron.einvoicing.document import EInvoice
+from invoicetron.einvoicing.document import Address, EInvoice
 from tests.einvoicing.writer_samples import (
     SAMPLE_DOCUMENT_ADJUSTMENTS,
     UBL_CREDIT_NOTE_XSD,
@@ -223,7 +223,7 @@ def test_quantities_carry_their_unit_code_on_the_quantity_and_the_base_quantity(
 
 def test_amounts_are_written_exactly_as_held_in_the_currencys_minor_unit() -> None:
     doc = sample_invoice(
-        currency="KWD",  # three decimals
+        currency="KWD",  # three decimals (written as held; EN 16931 itself allows two, BR-DEC)
         totals=DocumentTotals(
             line_net_total=Decimal("995.000"),
             allowance_total=Decimal("50.000"),
@@ -266,3 +266,17 @@ def test_a_vat_accounting_currency_adds_its_own_tax_total() -> None:
     assert amount is not None and (amount.text, amount.get("currencyID")) == ("2010.58", "SEK")
     assert totals[1].find("cac:TaxSubtotal", NS) is None
     assert xsd_errors(etree.tostring(root), UBL_INVOICE_XSD) == []
+
+
+def test_the_delivery_date_and_address_go_in_delivery() -> None:
+    doc = sample_invoice(
+        delivery_date="2026-11-30", delivery_address=Address(city="Lyon", country="FR")
+    )
+    xml = ubl.write(doc)
+    assert xsd_errors(xml, UBL_INVOICE_XSD) == []
+    root = etree.fromstring(xml)
+    assert text(root, "cac:Delivery/cbc:ActualDeliveryDate") == "2026-11-30"
+    address = "cac:Delivery/cac:DeliveryLocation/cac:Address/"
+    assert text(root, address + "cbc:CityName") == "Lyon"
+    assert text(root, address + "cac:Country/cbc:IdentificationCode") == "FR"
+    assert parse(sample_invoice()).find("cac:Delivery", NS) is None

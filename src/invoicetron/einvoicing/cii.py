@@ -14,7 +14,14 @@ from decimal import Decimal
 
 from lxml import etree
 
-from invoicetron.einvoicing.document import Adjustment, EInvoice, Line, Party, VatCategory
+from invoicetron.einvoicing.document import (
+    Address,
+    Adjustment,
+    EInvoice,
+    Line,
+    Party,
+    VatCategory,
+)
 from invoicetron.einvoicing.writing import (
     XRECHNUNG,
     XRECHNUNG_ID,
@@ -67,7 +74,7 @@ def write(doc: EInvoice, profile: str = EN16931) -> bytes:
     for line in doc.lines:
         add_line(transaction, line)
     add_agreement(transaction, doc)
-    add(transaction, ram("ApplicableHeaderTradeDelivery"))  # required, even when empty
+    add_delivery(transaction, doc)
     add_settlement(transaction, doc)
     return serialise(root)
 
@@ -127,19 +134,35 @@ def add_party(parent: etree._Element, tag: str, party: Party) -> None:
         if party.contact_email:
             email = add(contact, ram("EmailURIUniversalCommunication"))
             add(email, ram("URIID"), party.contact_email)
-    address = add(element, ram("PostalTradeAddress"))  # BG-5 / BG-8
-    add_text(address, ram("PostcodeCode"), party.address.postcode)
-    add_text(address, ram("LineOne"), party.address.street)
-    add_text(address, ram("LineTwo"), party.address.additional_street)
-    add_text(address, ram("CityName"), party.address.city)
-    add(address, ram("CountryID"), party.address.country)
-    add_text(address, ram("CountrySubDivisionName"), party.address.subdivision)
+    add_address(element, party.address)  # BG-5 / BG-8
     if party.endpoint_id:  # BT-34 / BT-49
         endpoint = add(element, ram("URIUniversalCommunication"))
         add(endpoint, ram("URIID"), party.endpoint_id, schemeID=party.endpoint_scheme)
     if party.vat_id:  # BT-31 / BT-48
         registration = add(element, ram("SpecifiedTaxRegistration"))
         add(registration, ram("ID"), party.vat_id, schemeID="VA")
+
+
+def add_address(party: etree._Element, address: Address) -> None:
+    """A party's postal address (BG-5, BG-8, BG-15): the lines given, and always the country."""
+    element = add(party, ram("PostalTradeAddress"))
+    add_text(element, ram("PostcodeCode"), address.postcode)
+    add_text(element, ram("LineOne"), address.street)
+    add_text(element, ram("LineTwo"), address.additional_street)
+    add_text(element, ram("CityName"), address.city)
+    add(element, ram("CountryID"), address.country)
+    add_text(element, ram("CountrySubDivisionName"), address.subdivision)
+
+
+def add_delivery(transaction: etree._Element, doc: EInvoice) -> None:
+    """BG-13 (required by the XSD, even when empty): the address delivered to (BG-15) and the
+    actual delivery date (BT-72)."""
+    delivery = add(transaction, ram("ApplicableHeaderTradeDelivery"))
+    if doc.delivery_address is not None:
+        add_address(add(delivery, ram("ShipToTradeParty")), doc.delivery_address)
+    if doc.delivery_date:
+        event = add(delivery, ram("ActualDeliverySupplyChainEvent"))
+        add_date(event, ram("OccurrenceDateTime"), doc.delivery_date)
 
 
 def add_settlement(transaction: etree._Element, doc: EInvoice) -> None:

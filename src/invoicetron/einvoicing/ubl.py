@@ -13,6 +13,7 @@ from lxml import etree
 
 from invoicetron.einvoicing.document import (
     CREDIT_NOTE,
+    Address,
     Adjustment,
     EInvoice,
     Line,
@@ -86,6 +87,7 @@ def write(doc: EInvoice, profile: str = PEPPOL) -> bytes:
         add_text(reference, cbc("IssueDate"), doc.preceding_invoice_date)  # BT-26
     add_party(add(root, cac("AccountingSupplierParty")), doc.seller)  # BG-4
     add_party(add(root, cac("AccountingCustomerParty")), doc.buyer)  # BG-7
+    add_delivery(root, doc)
     add_payment(root, doc, credit)
     for adjustment in doc.adjustments:  # BG-20, BG-21
         add_adjustment(root, adjustment, doc.currency)
@@ -101,13 +103,7 @@ def add_party(parent: etree._Element, party: Party) -> None:
     element = add(parent, cac("Party"))
     if party.endpoint_id:  # BT-34 / BT-49
         add(element, cbc("EndpointID"), party.endpoint_id, schemeID=party.endpoint_scheme)
-    address = add(element, cac("PostalAddress"))  # BG-5 / BG-8
-    add_text(address, cbc("StreetName"), party.address.street)
-    add_text(address, cbc("AdditionalStreetName"), party.address.additional_street)
-    add_text(address, cbc("CityName"), party.address.city)
-    add_text(address, cbc("PostalZone"), party.address.postcode)
-    add_text(address, cbc("CountrySubentity"), party.address.subdivision)
-    add(add(address, cac("Country")), cbc("IdentificationCode"), party.address.country)
+    add_address(element, cac("PostalAddress"), party.address)  # BG-5 / BG-8
     if party.vat_id:  # BT-31 / BT-48
         tax_scheme = add(element, cac("PartyTaxScheme"))
         add(tax_scheme, cbc("CompanyID"), party.vat_id)
@@ -120,6 +116,28 @@ def add_party(parent: etree._Element, party: Party) -> None:
         add_text(contact, cbc("Name"), party.contact_name)
         add_text(contact, cbc("Telephone"), party.contact_phone)
         add_text(contact, cbc("ElectronicMail"), party.contact_email)
+
+
+def add_address(parent: etree._Element, tag: str, address: Address) -> None:
+    """A postal address (BG-5, BG-8, BG-15): the lines given, and always the country."""
+    element = add(parent, tag)
+    add_text(element, cbc("StreetName"), address.street)
+    add_text(element, cbc("AdditionalStreetName"), address.additional_street)
+    add_text(element, cbc("CityName"), address.city)
+    add_text(element, cbc("PostalZone"), address.postcode)
+    add_text(element, cbc("CountrySubentity"), address.subdivision)
+    add(add(element, cac("Country")), cbc("IdentificationCode"), address.country)
+
+
+def add_delivery(root: etree._Element, doc: EInvoice) -> None:
+    """BG-13: the actual delivery date (BT-72) and the address delivered to (BG-15)."""
+    if not doc.delivery_date and doc.delivery_address is None:
+        return
+    delivery = add(root, cac("Delivery"))
+    add_text(delivery, cbc("ActualDeliveryDate"), doc.delivery_date)
+    if doc.delivery_address is not None:
+        location = add(delivery, cac("DeliveryLocation"))
+        add_address(location, cac("Address"), doc.delivery_address)
 
 
 def add_payment(root: etree._Element, doc: EInvoice, credit: bool) -> None:
