@@ -3,6 +3,7 @@ carry every business term where the CEN binding puts it, and read back to the sa
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from decimal import Decimal
 
@@ -280,3 +281,11 @@ def test_the_delivery_date_and_address_go_in_delivery() -> None:
     assert text(root, address + "cbc:CityName") == "Lyon"
     assert text(root, address + "cac:Country/cbc:IdentificationCode") == "FR"
     assert parse(sample_invoice()).find("cac:Delivery", NS) is None
+
+
+def test_characters_xml_cannot_hold_are_left_out_of_pasted_text() -> None:
+    line = dataclasses.replace(sample_invoice().lines[0], description="Review\x0bpart\x00 two")
+    xml = ubl.write(sample_invoice(lines=(line,), note="Thanks\x1f!"))
+    root = etree.fromstring(xml)
+    assert text(root, "cac:InvoiceLine/cac:Item/cbc:Description") == "Reviewpart two"
+    assert text(root, "cbc:Note") == "Thanks!"

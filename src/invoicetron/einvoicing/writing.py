@@ -6,11 +6,17 @@ rounding): the amounts are already in the currency's minor unit, so the text is 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from lxml import etree
 
 from invoicetron.einvoicing.document import EInvoice
+
+# Characters XML 1.0 cannot hold at all (C0 controls but tab, newline, carriage return; lone
+# surrogates; U+FFFE/U+FFFF). Pasted text sometimes carries them (a vertical tab from a word
+# processor); dropping them keeps an e-invoice writable instead of failing on an invisible one.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 XRECHNUNG = "xrechnung"
 # XRechnung 3.0 (KoSIT), the German CIUS; the same identifier in UBL and CII.
@@ -41,10 +47,13 @@ def compact_date(iso_date: str) -> str:
 def add(
     parent: etree._Element, tag: str, text: str | None = None, **attributes: str
 ) -> etree._Element:
-    """A child element `tag` ("{namespace}name") of `parent` with `text` and `attributes`."""
-    element = etree.SubElement(parent, tag, attributes)
+    """A child element `tag` ("{namespace}name") of `parent` with `text` and `attributes`
+    (characters XML cannot hold are left out)."""
+    element = etree.SubElement(
+        parent, tag, {name: NOT_XML.sub("", value) for name, value in attributes.items()}
+    )
     if text is not None:
-        element.text = text
+        element.text = NOT_XML.sub("", text)
     return element
 
 
