@@ -117,7 +117,7 @@ def test_the_parties_carry_address_vat_id_legal_entity_endpoint_and_contact() ->
     buyer = root.find("cac:AccountingCustomerParty/cac:Party", NS)
     assert buyer is not None
     assert text(buyer, "cac:PartyTaxScheme/cbc:CompanyID") == "NL123456789B01"
-    assert buyer.find("cbc:EndpointID", NS).get("schemeID") == "EM"  # type: ignore[union-attr]
+    assert buyer.find("cbc:EndpointID", NS).get("schemeID") == "9944"  # type: ignore[union-attr]
     assert buyer.find("cac:PostalAddress/cbc:CountrySubentity", NS) is None  # left blank
     assert buyer.find("cac:Contact", NS) is None
 

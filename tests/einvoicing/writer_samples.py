@@ -52,8 +52,8 @@ BUYER = Party(
     name="Acme B.V.",
     address=Address(street="Kerkstraat 5", city="Amsterdam", postcode="1017 GB", country="NL"),
     vat_id="NL123456789B01",
-    endpoint_id="buyer@acme.example",
-    endpoint_scheme="EM",
+    endpoint_id="NL123456789B01",
+    endpoint_scheme="9944",  # Dutch VAT number (Peppol EAS)
 )
 
 
