@@ -342,3 +342,16 @@ def test_input_that_is_no_plain_xml_is_refused_with_a_reason(xml: bytes, message
 
     assert not report.passed
     assert message in report.fatal[0].text
+
+
+def test_amounts_with_three_decimals_break_the_two_decimal_rules() -> None:
+    # Why the samples leave KWD and BHD out: EN 16931 allows two decimals in amounts at most.
+    kuwaiti = UBL_INVOICE.replace(b"EUR", b"KWD").replace(b".00<", b".000<")
+
+    report = rules.check_ubl(kuwaiti)
+
+    assert {"BR-DEC-09", "BR-DEC-12", "BR-DEC-14", "BR-DEC-18"} <= report.ids, str(report)
+    assert {failure.id for failure in report.fatal} <= {
+        *(f"BR-DEC-{number:02}" for number in range(1, 30)),
+        "UBL-DT-01",  # the UBL binding's own "two fraction digits" rule
+    }, str(report)
