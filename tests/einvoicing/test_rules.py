@@ -6,6 +6,8 @@ these tests check the checker, not our writers (tests/einvoicing/test_samples_va
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from invoicetron.einvoicing import rules
@@ -355,3 +357,17 @@ def test_amounts_with_three_decimals_break_the_two_decimal_rules() -> None:
         *(f"BR-DEC-{number:02}" for number in range(1, 30)),
         "UBL-DT-01",  # the UBL binding's own "two fraction digits" rule
     }, str(report)
+
+
+def test_checks_from_several_threads_at_once_give_each_its_own_report() -> None:
+    # A threaded server may check documents concurrently; the compiled rules are shared.
+    broken = replaced(UBL_INVOICE, ("<cbc:ID>INV-1</cbc:ID>", "<cbc:ID>INV-1</cbc:ID><cbc:X/>"))
+    documents = [UBL_INVOICE, broken, CII_INVOICE] * 4
+
+    def check(xml: bytes) -> bool:
+        return (rules.check_cii if xml is CII_INVOICE else rules.check_ubl)(xml).passed
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(check, documents))
+
+    assert results == [True, False, True] * 4

@@ -46,8 +46,15 @@ def test_the_samples_use_base_quantities_currencies_and_a_credit_note(
 
     assert {"EUR", "JPY", "GBP", "USD"} <= currencies
     assert Decimal(12) in base_quantities
-    assert [(doc.preceding_invoice, doc.preceding_invoice_date) for doc in credit_notes] == [
+    assert {(doc.preceding_invoice, doc.preceding_invoice_date) for doc in credit_notes} == {
         ("INV-2026-0001", "2026-12-01")
+    }
+    # A credit note whose lines, each rounded, miss its share by a cent shows the difference as
+    # a document allowance and a charge, so its lines still add up to its total (BR-CO-13).
+    residuals = einvoices["credit-note-rounding"].adjustments
+    assert sorted((a.charge, a.amount) for a in residuals) == [
+        (False, Decimal("0.01")),
+        (True, Decimal("0.01")),
     ]
 
 
