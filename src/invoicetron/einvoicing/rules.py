@@ -210,9 +210,7 @@ def _executable(relative: str) -> Any:
 
             processor = _saxon.setdefault("processor", PySaxonProcessor(license=False))
             compiler = processor.new_xslt30_processor()
-            _saxon[relative] = compiler.compile_stylesheet(
-                stylesheet_file=str(rule_file(relative))
-            )
+            _saxon[relative] = compiler.compile_stylesheet(stylesheet_file=str(rule_file(relative)))
         return _saxon[relative]
 
 
