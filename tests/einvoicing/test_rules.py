@@ -390,3 +390,23 @@ def test_the_module_names_the_versions_of_the_rules_installed(relative: str, pat
     documentation = " ".join((rules.__doc__ or "").split())
     assert f"{relative.rsplit('/', 1)[1]}`" in documentation
     assert re.search(rf"{re.escape(version)} of {date}", documentation), (version, date)
+
+
+def test_a_cius_specification_id_is_only_a_warning_in_the_factur_x_rules() -> None:
+    # XRechnung's CII is EN 16931 CII, but the Factur-X rules know only Factur-X's own BT-24.
+    xrechnung = replaced(
+        CII_INVOICE,
+        (
+            "<ram:ID>urn:cen.eu:en16931:2017</ram:ID>",
+            "<ram:ID>urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"
+            "</ram:ID>",
+        ),
+    )
+    unknown = replaced(
+        CII_INVOICE,
+        ("<ram:ID>urn:cen.eu:en16931:2017</ram:ID>", "<ram:ID>urn:example:invoice</ram:ID>"),
+    )
+
+    assert rules.check_cii(xrechnung).passed
+    assert "FX-SCH-A-000556" in {failure.id for failure in rules.check_cii(xrechnung).warnings}
+    assert [failure.id for failure in rules.check_cii(unknown).fatal] == ["FX-SCH-A-000556"]

@@ -4,7 +4,9 @@ The samples (tests/fixtures/einvoices.py) cover every VAT category, allowances a
 both levels, base quantities, several currencies and a credit note. Each writer's XML must pass
 its XSD and the EN 16931 schematron with zero fatal failures (`einvoicing.rules`), and its
 totals (BG-22), VAT breakdown (BG-23) and line net amounts, parsed back, must be the document's.
-A writer takes part once its module exists (`einvoicing.ubl`, `einvoicing.cii`).
+A writer takes part, with each of its profiles (`PROFILES`), once its module exists
+(`einvoicing.ubl`, `einvoicing.cii`). The national rules of a profile (XRechnung's KoSIT
+schematron) are not among those checked.
 """
 
 from __future__ import annotations
@@ -133,8 +135,19 @@ KNOWN_WRITERS: dict[str, Writer] = {
     "ubl": ("invoicetron.einvoicing.ubl", rules.check_ubl, UBL_PATHS),
     "cii": ("invoicetron.einvoicing.cii", rules.check_cii, CII_PATHS),
 }
-# The writers built so far; the others join this test when their module lands.
-WRITERS = [name for name, (module, *_) in KNOWN_WRITERS.items() if importlib.util.find_spec(module)]
+
+
+def writers_and_profiles() -> list[tuple[str, str | None]]:
+    """(writer, profile) for every profile of every writer built so far (None: its default).
+
+    The others join this test when their module lands.
+    """
+    found: list[tuple[str, str | None]] = []
+    for name, (module, *_) in KNOWN_WRITERS.items():
+        if importlib.util.find_spec(module):
+            profiles = getattr(importlib.import_module(module), "PROFILES", (None,))
+            found += [(name, profile) for profile in profiles]
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -143,13 +156,14 @@ def documents() -> dict[str, EInvoice]:
 
 
 @pytest.mark.parametrize("sample", sorted(SAMPLES))
-@pytest.mark.parametrize("writer", WRITERS)
+@pytest.mark.parametrize(("writer", "profile"), writers_and_profiles())
 def test_the_sample_passes_the_official_rules_and_keeps_its_figures(
-    writer: str, sample: str, documents: dict[str, EInvoice]
+    writer: str, profile: str | None, sample: str, documents: dict[str, EInvoice]
 ) -> None:
     module, check, paths = KNOWN_WRITERS[writer]
     doc = documents[sample]
-    xml = importlib.import_module(module).write(doc)
+    write = importlib.import_module(module).write
+    xml = write(doc) if profile is None else write(doc, profile)
 
     report = check(xml)
 

