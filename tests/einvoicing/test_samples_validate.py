@@ -5,7 +5,8 @@ both levels, base quantities, several currencies and a credit note. Each writer'
 its XSD and the EN 16931 schematron with zero fatal failures (`einvoicing.rules`), and its
 totals (BG-22), VAT breakdown (BG-23) and line net amounts, parsed back, must be the document's.
 A writer takes part, with each of its profiles (`PROFILES`), once its module exists
-(`einvoicing.ubl`, `einvoicing.cii`). The national rules of a profile (XRechnung's KoSIT
+(`einvoicing.ubl`, `einvoicing.cii`); the Factur-X PDF of each sample (`einvoicing.facturx`)
+goes through `rules.check_facturx`. The national rules of a profile (XRechnung's KoSIT
 schematron) are not among those checked.
 """
 
@@ -20,6 +21,7 @@ from typing import Any
 
 import pytest
 from lxml import etree
+from weasyprint import HTML
 
 from invoicetron.einvoicing import rules
 from invoicetron.einvoicing.document import EInvoice
@@ -169,3 +171,22 @@ def test_the_sample_passes_the_official_rules_and_keeps_its_figures(
 
     assert report.fatal == [], str(report)
     assert figures(etree.fromstring(xml), paths) == expected_figures(doc)
+
+
+FACTUR_X = "invoicetron.einvoicing.facturx"  # attach(pdf, doc) -> the Factur-X PDF
+
+
+@pytest.fixture(scope="module")
+def pdf_a3() -> bytes:
+    return HTML(string="<h1>Invoice</h1>").write_pdf(pdf_variant="pdf/a-3b")
+
+
+@pytest.mark.parametrize("sample", sorted(SAMPLES) if importlib.util.find_spec(FACTUR_X) else [])
+def test_the_sample_as_factur_x_passes_the_embedding_checks_and_the_rules(
+    sample: str, documents: dict[str, EInvoice], pdf_a3: bytes
+) -> None:
+    attach = importlib.import_module(FACTUR_X).attach
+
+    report = rules.check_facturx(attach(pdf_a3, documents[sample]))
+
+    assert report.fatal == [], str(report)
