@@ -9,11 +9,12 @@ from decimal import Decimal
 import pytest
 from lxml import etree
 
-from invoicetron.einvoicing import cii
+from invoicetron.einvoicing import cii, rules
 from invoicetron.einvoicing.document import Address, EInvoice
 from tests.einvoicing.writer_samples import (
     CII_XSD,
     SAMPLE_DOCUMENT_ADJUSTMENTS,
+    VALID_SAMPLES,
     breakdown_figures,
     exempt_and_out_of_scope_invoice,
     line_figures,
@@ -41,6 +42,12 @@ number = functools.partial(number_at, namespaces=NS)
 @pytest.mark.parametrize("doc", [sample_invoice(), sample_credit_note()], ids=["380", "381"])
 def test_invoices_and_credit_notes_pass_the_en16931_xsd(doc: EInvoice) -> None:
     assert xsd_errors(cii.write(doc), CII_XSD) == []
+
+
+@pytest.mark.parametrize("doc", VALID_SAMPLES.values(), ids=VALID_SAMPLES.keys())
+def test_the_samples_pass_the_en16931_rules_with_no_fatal_failure(doc: EInvoice) -> None:
+    report = rules.check_cii(cii.write(doc))
+    assert report.fatal == [], str(report)
 
 
 def test_the_header_names_the_guideline_type_number_and_dates() -> None:

@@ -14,7 +14,7 @@ from pypdf.generic import DictionaryObject
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import pdf
-from invoicetron.einvoicing import cii, facturx
+from invoicetron.einvoicing import cii, facturx, rules
 from tests.einvoicing.writer_samples import sample_credit_note, sample_invoice
 from tests.fixtures import factories
 
@@ -68,6 +68,11 @@ def test_the_xmp_declares_factur_x_en16931_on_pdf_a_3(pdf_a3: bytes) -> None:
     assert xmp_values(data, FACTURX_NS, "DocumentType") == ["INVOICE"]
     assert xmp_values(data, FACTURX_NS, "Version") == ["1.0"]
     assert xmp_values(data, PDFA_NS, "part") == ["3"]
+
+
+def test_the_factur_x_pdf_passes_the_embedding_checks_and_the_rules(pdf_a3: bytes) -> None:
+    report = rules.check_facturx(facturx.attach(pdf_a3, sample_invoice()))
+    assert report.fatal == [], str(report)
 
 
 def test_the_pages_of_the_pdf_are_kept(pdf_a3: bytes) -> None:

