@@ -31,8 +31,11 @@ FIELD_NAMES = {
     "product": "product_id",
     "taxes": "tax_ids",
     "default_taxes": "default_tax_ids",
+    "tax_rate": "tax_rate_id",
 }
-LINE_FIELD = re.compile(r"^lines-(\d+)-(\w+)$")
+# A field of an item of a list, maybe nested: lines-2-unit_price, adjustments-0-value,
+# lines-1-adjustments-0-reason; "__all__" names the item itself.
+ITEM_FIELD = re.compile(r"^\w+?(-\d+-\w+?)+$")
 STATUS_CODES = {
     400: "bad_request",
     401: "not_authenticated",
@@ -91,12 +94,14 @@ def error_response(error: ApiError) -> JsonResponse:
 
 
 def api_path(key: str) -> str:
-    """A service's error key as a request path: lines-2-unit_price → lines.2.unit_price."""
-    match = LINE_FIELD.match(key)
-    if match:
-        index, name = match.groups()
-        return f"lines.{index}.{FIELD_NAMES.get(name, name)}"
-    return FIELD_NAMES.get(key, key)
+    """A service's error key as a request path: lines-2-unit_price → lines.2.unit_price,
+    lines-0-adjustments-1-__all__ → lines.0.adjustments.1."""
+    if not ITEM_FIELD.match(key):
+        return FIELD_NAMES.get(key, key)
+    *path, name = key.split("-")
+    if name != "__all__":
+        path.append(FIELD_NAMES.get(name, name))
+    return ".".join(path)
 
 
 def from_domain_error(error: ValidationError) -> ApiError:

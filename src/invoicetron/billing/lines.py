@@ -5,13 +5,14 @@ JSON, a frozen snapshot's dicts), but a line is always checked, computed, edited
 shown the same way. This module is that one way; the apps above billing use it, never the
 private helpers of billing's services or views.
 
-Line data and checks:
+Line data and checks (defined in `billing.line_checks`, imported from here):
 - `LineData` — one line as a form, the API or a stored line gives it (the server computes every
-  amount).
+  amount); with its e-invoice fields: unit code (UN/ECE Rec. 20), price base quantity and
+  allowances/charges (entries as `billing.adjustments` checks them).
 - `validate_line(line, currency) -> LineData` — Decimal fields, or ValidationError keyed by the
   line's field names; `validate_lines(lines, currency)` — every line, errors keyed like a formset
-  with prefix "lines" (`lines-2-quantity`); `checked_discount(kind, value, currency)` — a line's
-  or a document's discount value.
+  with prefix "lines" (`lines-2-quantity`, `lines-0-adjustments-1-value`);
+  `checked_discount(kind, value, currency)` — a line's or a document's discount value.
 - `money_line(line, quantity=None)` — a LineData or a stored line row for `money`;
   `snapshot_money_line(row, quantity)` — a frozen snapshot row's (credit notes).
 Storage:
@@ -33,155 +34,57 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from invoicetron.billing import money
+from invoicetron.billing.adjustments import money_adjustment
 from invoicetron.billing.formatting import plain, tax_label
-from invoicetron.billing.forms.widgets import decimal_text
-from invoicetron.billing.models import DiscountType, Product, TaxRate
-from invoicetron.billing.validation import (
-    checked_amount,
-    checked_number,
-    merge,
-    prefixed,
+from invoicetron.billing.forms.widgets import decimal_text, number_input
+from invoicetron.billing.line_checks import (
+    ONE,
+    LineData,
+    StoredLine,
+    checked_discount,
+    money_line,
+    validate_line,
+    validate_lines,
 )
+from invoicetron.billing.models import DiscountType, Product, TaxRate
 
-ZERO = Decimal(0)
+__all__ = [
+    "MAX_LINES",
+    "LineData",
+    "LineForm",
+    "LineFormSet",
+    "StoredLine",
+    "TaxOptions",
+    "checked_discount",
+    "display_rows",
+    "document_lines",
+    "kept_line_forms",
+    "line_formset",
+    "line_formset_class",
+    "line_initial",
+    "line_json",
+    "lines_for_audit",
+    "lines_from_json",
+    "money_line",
+    "product_initial",
+    "snapshot_money_line",
+    "stored_line_data",
+    "submitted_lines",
+    "validate_line",
+    "validate_lines",
+    "write_lines",
+]
 # The most lines a document's form takes (Django refuses more whatever TOTAL_FORMS says).
 MAX_LINES = 200
 
 
-@dataclass
-class LineData:
-    """One line as a form or API submits it (the server computes every amount)."""
-
-    description: str
-    quantity: Decimal | str | int
-    unit_price: Decimal | str | int
-    unit: str = ""
-    taxes: Sequence[TaxRate] = field(default_factory=tuple)
-    discount_type: str = DiscountType.PERCENT
-    discount_value: Decimal | str | int = ZERO
-    product: Product | None = None
-
-
-class StoredLine(Protocol):
-    """A line row of a document (InvoiceLine, QuoteLine); `taxes` is its tax rates' manager."""
-
-    description: str
-    quantity: Decimal
-    unit_price: Decimal
-    unit: str
-    discount_type: str
-    discount_value: Decimal
-    taxes: Any
-
-
-# -- Checks --------------------------------------------------------------------------------------
-
-
-def validate_line(line: LineData, currency: str) -> LineData:
-    """The line with Decimal fields, or ValidationError keyed by the line's field names."""
-    errors: list[ValidationError] = []
-    cleaned: dict[str, Any] = {}
-    if not (line.description or "").strip():
-        errors.append(ValidationError({"description": "Describe what is billed."}))
-    try:
-        cleaned["quantity"] = checked_number(line.quantity, "quantity", places=3, minimum=None)
-        if cleaned["quantity"] < 0:
-            errors.append(
-                ValidationError(
-                    {
-                        "quantity": "Quantities cannot be negative on an invoice: "
-                        "issue a credit note instead."
-                    }
-                )
-            )
-    except ValidationError as error:
-        errors.append(error)
-    try:
-        cleaned["unit_price"] = checked_number(line.unit_price, "unit_price", places=4)
-    except ValidationError as error:
-        errors.append(error)
-    try:
-        cleaned["discount_value"] = checked_discount(
-            line.discount_type, line.discount_value, currency
-        )
-    except ValidationError as error:
-        errors.append(error)
-    if errors:
-        raise merge(errors)
-    _check_discount_fits(line, cleaned, currency)
-    return LineData(
-        description=line.description.strip(),
-        quantity=cleaned["quantity"],
-        unit_price=cleaned["unit_price"],
-        unit=(line.unit or "").strip(),
-        taxes=tuple(line.taxes),
-        discount_type=line.discount_type,
-        discount_value=cleaned["discount_value"],
-        product=line.product,
-    )
-
-
-def _check_discount_fits(line: LineData, cleaned: dict[str, Any], currency: str) -> None:
-    """An amount discount may take a line to zero, never below (a negative line is a credit)."""
-    if line.discount_type != DiscountType.AMOUNT:
-        return  # a percent discount is at most 100 %
-    gross = money.line_amount(
-        money.Line(quantity=cleaned["quantity"], unit_price=cleaned["unit_price"]), currency
-    ).undiscounted
-    if cleaned["discount_value"] > gross:
-        name = line.description.strip()[:60]
-        discount = money.format_amount(cleaned["discount_value"], currency, with_code=False)
-        whole = money.format_amount(gross, currency, with_code=False)
-        message = f"The discount ({discount}) is larger than the line “{name}” ({whole})."
-        raise ValidationError({"discount_value": message})
-
-
-def checked_discount(kind: str, value: Any, currency: str) -> Decimal:
-    """A line or document discount's value, or ValidationError keyed `discount_value`."""
-    if kind not in DiscountType.values:
-        raise ValidationError({"discount_type": "Choose a percent or an amount discount."})
-    if kind == DiscountType.AMOUNT:
-        return checked_amount(value, "discount_value", currency, label="Discount")
-    number = checked_number(value, "discount_value", places=4, label="Discount")
-    if number > 100:
-        raise ValidationError({"discount_value": "A percent discount cannot exceed 100."})
-    return number
-
-
-def validate_lines(lines: Sequence[LineData], currency: str) -> list[LineData]:
-    """Every line checked; the errors of all of them at once, keyed `lines-N-field`."""
-    cleaned, errors = [], []
-    for index, line in enumerate(lines):
-        try:
-            cleaned.append(validate_line(line, currency))
-        except ValidationError as error:
-            errors.append(prefixed(error, f"lines-{index}-"))
-    if errors:
-        raise merge(errors)
-    return cleaned
-
-
 # -- Figures -------------------------------------------------------------------------------------
-
-
-def money_line(line: StoredLine | LineData, quantity: Decimal | None = None) -> money.Line:
-    """The line as `money` computes it; `quantity` replaces the line's own (credited part)."""
-    taxes = line.taxes if isinstance(line, LineData) else line.taxes.all()
-    return money.Line(
-        quantity=Decimal(quantity if quantity is not None else line.quantity),
-        unit_price=Decimal(line.unit_price),
-        taxes=tuple(money.Tax(tax.name, tax.rate) for tax in taxes),
-        discount=money.Discount(
-            money.DiscountKind(line.discount_type), Decimal(line.discount_value)
-        ),
-    )
 
 
 def snapshot_money_line(row: Mapping[str, Any], quantity: Decimal) -> money.Line:
@@ -193,6 +96,9 @@ def snapshot_money_line(row: Mapping[str, Any], quantity: Decimal) -> money.Line
         discount=money.Discount(
             money.DiscountKind(row["discount_type"]), Decimal(row["discount_value"])
         ),
+        # Snapshots taken before e-invoicing have neither: a price per unit, no adjustments.
+        base_quantity=Decimal(row.get("base_quantity", "1")),
+        adjustments=tuple(money_adjustment(entry) for entry in row.get("adjustments", ())),
     )
 
 
@@ -210,6 +116,9 @@ def stored_line_data(row: StoredLine) -> LineData:
         discount_type=row.discount_type,
         discount_value=row.discount_value,
         product=getattr(row, "product", None),
+        unit_code=row.unit_code,
+        base_quantity=row.base_quantity,
+        adjustments=row.adjustments,
     )
 
 
@@ -235,6 +144,9 @@ def write_lines(document: Any, lines: Sequence[LineData], *, first_position: int
             unit_price=Decimal(line.unit_price),
             discount_type=line.discount_type,
             discount_value=Decimal(line.discount_value),
+            unit_code=line.unit_code,
+            base_quantity=Decimal(line.base_quantity),
+            adjustments=list(line.adjustments),
             **values,
         )
         row.taxes.set(line.taxes)
@@ -251,12 +163,15 @@ def line_json(line: LineData) -> dict[str, Any]:
         "discount_type": line.discount_type,
         "discount_value": str(line.discount_value),
         "product_id": line.product.pk if line.product else None,
+        "unit_code": line.unit_code,
+        "base_quantity": str(line.base_quantity),
+        "adjustments": list(line.adjustments),
     }
 
 
 def lines_from_json(rows: Sequence[Mapping[str, Any]]) -> list[LineData]:
-    """Lines kept as JSON, in two queries. Rows saved before discounts and products existed have
-    neither; a tax or product deleted since is left out."""
+    """Lines kept as JSON, in two queries. Rows saved before discounts, products and the
+    e-invoice fields existed have none of them; a tax or product deleted since is left out."""
     tax_ids = {pk for row in rows for pk in row.get("tax_ids", [])}
     taxes = list(TaxRate.objects.filter(pk__in=tax_ids)) if tax_ids else []
     product_ids = [row["product_id"] for row in rows if row.get("product_id")]
@@ -272,6 +187,9 @@ def lines_from_json(rows: Sequence[Mapping[str, Any]]) -> list[LineData]:
             discount_type=row.get("discount_type", DiscountType.PERCENT),
             discount_value=Decimal(row.get("discount_value", "0")),
             product=products.get(row.get("product_id") or 0),
+            unit_code=row.get("unit_code", ""),
+            base_quantity=Decimal(row.get("base_quantity", "1")),
+            adjustments=row.get("adjustments", []),
         )
         for row in rows
     ]
@@ -287,6 +205,9 @@ def lines_for_audit(lines: Sequence[LineData]) -> list[dict[str, Any]]:
             "unit_price": str(line.unit_price),
             "taxes": [f"{tax.name} {tax.rate}" for tax in line.taxes],
             "discount": f"{line.discount_value} {line.discount_type}",
+            "unit_code": line.unit_code,
+            "base_quantity": str(line.base_quantity),
+            "adjustments": list(line.adjustments),
         }
         for line in lines
     ]
@@ -317,7 +238,25 @@ class LineForm(forms.Form):
     description = forms.CharField(required=False, widget=forms.TextInput())
     quantity = decimal_text(required=False, initial="1")
     unit = forms.CharField(required=False, max_length=32)
+    # Short labels keep the line on one row; the title says the rest.
+    unit_code = forms.CharField(
+        label="Code",
+        required=False,
+        max_length=3,
+        widget=forms.TextInput(
+            attrs={
+                "title": "Unit code (UN/ECE Rec. 20): HUR hour, DAY day, C62 piece; blank: "
+                "from the unit.",
+            }
+        ),
+    )
     unit_price = decimal_text("Unit price", required=False)
+    base_quantity = forms.CharField(
+        label="Per",
+        required=False,
+        initial="1",
+        widget=number_input(title="The unit price is for this many units: 12 for a price a dozen."),
+    )
     taxes = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
     discount_type = forms.ChoiceField(
         choices=DiscountType.choices,
@@ -326,6 +265,8 @@ class LineForm(forms.Form):
     )
     discount_value = decimal_text("Discount", required=False, initial="0")
     product = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The line's allowances and charges (entered through the API) kept through an edit.
+    adjustments = forms.JSONField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, tax_options: TaxOptions, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -348,6 +289,9 @@ class LineForm(forms.Form):
             discount_type=data["discount_type"],
             discount_value=data["discount_value"] or "0",
             product=products.get(data["product"] or 0),
+            unit_code=data.get("unit_code") or "",
+            base_quantity=data.get("base_quantity") or ONE,
+            adjustments=data.get("adjustments") or [],
         )
 
 
@@ -395,6 +339,9 @@ def line_initial(line: LineData) -> dict[str, Any]:
         "discount_type": line.discount_type,
         "discount_value": plain(line.discount_value),
         "product": line.product.pk if line.product else None,
+        "unit_code": line.unit_code,
+        "base_quantity": plain(line.base_quantity),
+        "adjustments": list(line.adjustments) or None,
     }
 
 
@@ -404,6 +351,7 @@ def product_initial(product: Product) -> dict[str, Any]:
         "description": product.name,
         "quantity": "1",
         "unit": product.unit,
+        "unit_code": product.unit_code,
         "unit_price": plain(product.unit_price),
         "taxes": [str(tax.pk) for tax in product.default_taxes.all()],
         "product": product.pk,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -11,6 +12,12 @@ from invoicetron.billing.money import MoneyError, check_currency, decimal_places
 
 # Integer digits allowed by the NUMERIC columns (see models.common).
 MAX_INTEGER_DIGITS = {3: 12, 4: 14}
+# UN/ECE Recommendation 20 unit codes are 2-3 capitals or digits (HUR, DAY, C62, KGM).
+UNIT_CODE = re.compile(r"^[A-Z0-9]{2,3}$")
+# ISO 13616: country code, 2 check digits, then up to 30 letters and digits.
+IBAN_SHAPE = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")
+# ISO 9362: bank (4 letters), country (2 letters), location (2), optional branch (3).
+BIC_SHAPE = re.compile(r"^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$")
 
 
 def as_decimal(value: Any, field: str) -> Decimal:
@@ -74,3 +81,56 @@ def merge(errors: list[ValidationError]) -> ValidationError:
         for key, value in error.update_error_dict({}).items():
             combined.setdefault(key, []).extend(value)
     return ValidationError(combined)
+
+
+def text_value(value: Any) -> str:
+    """A text field's value; "" for a new row's database default (not known until saved)."""
+    return value if isinstance(value, str) else ""
+
+
+def checked_iban(value: str, field: str = "iban") -> str:
+    """An IBAN without spaces, in capitals, with a valid check (ISO 13616 mod 97); "" stays "".
+
+    The checksum catches every single wrong character and most swaps, so a mistyped IBAN is
+    refused here rather than printed on invoices that cannot be paid."""
+    iban = "".join(value.split()).upper()
+    if not iban:
+        return ""
+    if not IBAN_SHAPE.match(iban):
+        raise ValidationError(
+            {
+                field: "An IBAN is a country code, 2 check digits and up to 30 letters or digits, "
+                "e.g. DE89 3704 0044 0532 0130 00."
+            }
+        )
+    # Move the first four characters to the end, letters become 10-35: the number mod 97 is 1.
+    digits = "".join(str(int(char, 36)) for char in iban[4:] + iban[:4])
+    if int(digits) % 97 != 1:
+        raise ValidationError({field: "This IBAN's check digits do not match: check for a typo."})
+    return iban
+
+
+def checked_bic(value: str, field: str = "bic") -> str:
+    """A BIC (SWIFT code) in capitals: 8 or 11 characters (ISO 9362); "" stays ""."""
+    bic = "".join(value.split()).upper()
+    if bic and not BIC_SHAPE.match(bic):
+        raise ValidationError(
+            {
+                field: "A BIC has 8 or 11 characters: 4 letters for the bank, 2 for the country, "
+                "2 letters or digits for the place and maybe 3 for the branch, e.g. COBADEFFXXX."
+            }
+        )
+    return bic
+
+
+def checked_unit_code(value: str, field: str = "unit_code") -> str:
+    """A unit code in capitals: blank, or 2-3 letters or digits (UN/ECE Recommendation 20)."""
+    code = value.strip().upper()
+    if code and not UNIT_CODE.match(code):
+        raise ValidationError(
+            {
+                field: "A unit code is 2-3 letters or digits of UN/ECE Recommendation 20, e.g. "
+                "HUR (hour), DAY, C62 (one), KGM (kilogram); or leave it blank."
+            }
+        )
+    return code

@@ -7,12 +7,18 @@ from typing import Annotated, Any
 
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 from pydantic import StringConstraints
 
-from invoicetron.api.fields import COMMON_ERRORS, Id, Input, Text, error_responses
+from invoicetron.api.fields import COMMON_ERRORS, Id, Text, error_responses
 from invoicetron.api.pagination import Page, SyncParams, paginate, updated_since
 from invoicetron.api.routers.common import acting_user, get_or_404, save
+from invoicetron.api.routers.parties import (
+    AddressFields,
+    AddressIn,
+    AddressPatch,
+    RegistrationId,
+)
 from invoicetron.billing import services
 from invoicetron.billing.models import Client
 
@@ -26,32 +32,43 @@ OptionalCurrency = Annotated[
     Field(description="ISO 4217 code; empty means the business's base currency."),
 ]
 Terms = Annotated[int, Field(ge=0, le=365, description="Days to pay; null: the business default.")]
+BuyerReference = Annotated[
+    str,
+    StringConstraints(max_length=200),
+    Field(description="BT-10, copied to each new invoice (XRechnung: the Leitweg-ID)."),
+]
 
 
-class ClientIn(Input):
+class ClientIn(AddressIn):
     name: Name = Field(examples=["Globex Corporation"])
     billing_address: Text = ""
-    tax_id: TaxId = ""
+    tax_id: TaxId = Field("", description="VAT id with its country prefix (BT-48).")
+    registration_id: RegistrationId = ""
+    buyer_reference: BuyerReference = ""
     currency: OptionalCurrency = ""
     payment_terms_days: Terms | None = None
     notes: Text = ""
 
 
-class ClientPatch(Input):
+class ClientPatch(AddressPatch):
     name: Name | None = None
     billing_address: Text | None = None
     tax_id: TaxId | None = None
+    registration_id: RegistrationId | None = None
+    buyer_reference: BuyerReference | None = None
     currency: OptionalCurrency | None = None
     payment_terms_days: Terms | None = None
     notes: Text | None = None
     archived: bool | None = None
 
 
-class ClientOut(Schema):
+class ClientOut(AddressFields):
     id: int
     name: str
     billing_address: str
     tax_id: str
+    registration_id: str
+    buyer_reference: str
     currency: str
     payment_terms_days: int | None
     notes: str
@@ -69,10 +86,13 @@ class ClientFilters(SyncParams):
 
 def client_out(client: Client) -> ClientOut:
     return ClientOut(
+        **{name: getattr(client, name) for name in AddressFields.model_fields},
         id=client.pk,
         name=client.name,
         billing_address=client.billing_address,
         tax_id=client.tax_id,
+        registration_id=client.registration_id,
+        buyer_reference=client.buyer_reference,
         currency=client.currency,
         payment_terms_days=client.payment_terms_days,
         notes=client.notes,

@@ -28,7 +28,9 @@ def acting_owner(request: HttpRequest) -> User:
     user = acting_user(request)
     if not can_manage_business(user):
         raise ApiError(
-            403, "Only an owner can change tax rates and number series.", code="owner_only"
+            403,
+            "Only an owner can change the business profile, tax rates and number series.",
+            code="owner_only",
         )
     return user
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
@@ -51,7 +52,10 @@ class CreditNoteLineOut(Schema):
     invoice_line_id: int
     description: str
     quantity: str
+    unit: str
+    unit_code: str = Field(description="UN/ECE Rec. 20, as the invoice line had it.")
     unit_price: str
+    base_quantity: str = Field(description="The unit price is for this many units.")
     amount: str
 
 
@@ -78,6 +82,8 @@ class CreditNoteFilters(PageParams):
 
 def credit_note_out(note: CreditNote) -> CreditNoteOut:
     currency = note.currency
+    # The invoice lines as the note froze them (notes issued before e-invoicing lack the codes).
+    frozen = {row["id"]: row for row in (note.snapshot or {}).get("lines", [])}
     return CreditNoteOut(
         id=note.pk,
         number=note.number,
@@ -90,7 +96,13 @@ def credit_note_out(note: CreditNote) -> CreditNoteOut:
                 invoice_line_id=line.invoice_line_id,
                 description=line.description,
                 quantity=plain(line.quantity) or "0",
+                unit=frozen.get(line.invoice_line_id, {}).get("unit", ""),
+                unit_code=frozen.get(line.invoice_line_id, {}).get("unit_code", ""),
                 unit_price=plain(line.unit_price) or "0",
+                base_quantity=plain(
+                    Decimal(frozen.get(line.invoice_line_id, {}).get("base_quantity", "1"))
+                )
+                or "1",
                 amount=amount(line.amount, currency),
             )
             for line in note.lines.all()

@@ -17,6 +17,7 @@ from invoicetron.api.fields import (
     DecimalString,
     Id,
     Input,
+    ShortText,
     Text,
     amount,
     plain,
@@ -38,9 +39,47 @@ StatusName = Literal["draft", "issued", "sent", "partially_paid", "paid", "credi
 Description = Annotated[str, StringConstraints(max_length=2000), Field(examples=["Design work"])]
 Unit = Annotated[str, StringConstraints(max_length=32), Field(examples=["hour"])]
 MAX_LINES = 200
+ZERO = Decimal(0)
+MAX_ADJUSTMENTS = 20
+UnitCode = Annotated[
+    str,
+    StringConstraints(max_length=3),
+    Field(
+        examples=["HUR"],
+        description="UN/ECE Rec. 20 (HUR hour, DAY, C62 one); empty: the product's, else "
+        "derived from `unit` in e-invoices.",
+    ),
+]
+ReasonCode = Annotated[
+    str,
+    StringConstraints(max_length=3),
+    Field(examples=["95"], description="UNCL5189 (allowances, e.g. 95) or UNCL7161 (charges)."),
+]
 
 
 # -- In --------------------------------------------------------------------------------------------
+
+
+class AdjustmentIn(Input):
+    """An allowance (charge false) or a charge; it needs a reason, a reason code, or both."""
+
+    charge: bool = False
+    kind: DiscountType = Field("amount", description="A percent of the amount, or an amount.")
+    value: DecimalString = Field(examples=["10.00"])
+    reason: ShortText = Field("", examples=["Express delivery"])
+    reason_code: ReasonCode = ""
+
+
+class DocumentAdjustmentIn(AdjustmentIn):
+    tax_rate_id: Id | None = Field(
+        None,
+        description="A tax rate of the lines: the allowance or charge is of that rate only. "
+        "Null: spread over every rate in proportion, like the discount.",
+    )
+
+
+Adjustments = Annotated[list[AdjustmentIn], Field(max_length=MAX_ADJUSTMENTS, default_factory=list)]
+DocumentAdjustments = Annotated[list[DocumentAdjustmentIn], Field(max_length=MAX_ADJUSTMENTS)]
 
 
 class LineIn(Input):
@@ -52,6 +91,9 @@ class LineIn(Input):
     discount_type: DiscountType = "percent"
     discount_value: DecimalString = "0"
     product_id: Id | None = None
+    unit_code: UnitCode = ""
+    base_quantity: DecimalString = Field("1", description="The unit price is for this many.")
+    adjustments: Adjustments
 
 
 class InvoiceIn(Input):
@@ -67,6 +109,11 @@ class InvoiceIn(Input):
     discount_value: DecimalString = "0"
     notes: Text = ""
     terms: Text = ""
+    buyer_reference: ShortText | None = Field(
+        None, description="BT-10; defaults to the client's buyer reference."
+    )
+    order_reference: ShortText = Field("", description="The client's purchase order (BT-13).")
+    adjustments: Annotated[DocumentAdjustments, Field(default_factory=list)]
     lines: Annotated[list[LineIn], Field(max_length=MAX_LINES, default_factory=list)]
 
 
@@ -83,6 +130,11 @@ class InvoicePatch(Input):
     discount_value: DecimalString | None = None
     notes: Text | None = None
     terms: Text | None = None
+    buyer_reference: ShortText | None = None
+    order_reference: ShortText | None = None
+    adjustments: DocumentAdjustments | None = Field(
+        None, description="When sent, replaces every document allowance and charge."
+    )
     lines: Annotated[list[LineIn], Field(max_length=MAX_LINES)] | None = None
 
 
@@ -104,6 +156,7 @@ class InvoiceFilters(SyncParams):
 
 
 def line_data(index: int, line: LineIn) -> services.LineData:
+    product = referenced(Product, line.product_id, f"lines.{index}.product_id", "product")
     return services.LineData(
         description=line.description,
         quantity=line.quantity,
@@ -112,8 +165,18 @@ def line_data(index: int, line: LineIn) -> services.LineData:
         taxes=tax_rates(line.tax_ids, f"lines.{index}.tax_ids"),
         discount_type=line.discount_type,
         discount_value=line.discount_value,
-        product=referenced(Product, line.product_id, f"lines.{index}.product_id", "product"),
+        product=product,
+        unit_code=line.unit_code or (product.unit_code if product else ""),
+        base_quantity=line.base_quantity,
+        adjustments=[entry.model_dump() for entry in line.adjustments],
     )
+
+
+def document_adjustment(entry: dict[str, Any]) -> dict[str, Any]:
+    """A document allowance or charge as the service takes it (`tax_rate`: the rate's id)."""
+    values = dict(entry)
+    values["tax_rate"] = values.pop("tax_rate_id", None)
+    return values
 
 
 def draft_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -126,6 +189,8 @@ def draft_values(values: dict[str, Any]) -> dict[str, Any]:
         result["series"] = referenced(NumberSeries, series_id, "series_id", "number series")
     if result.get("lines") is not None:
         result["lines"] = [line_data(i, LineIn(**line)) for i, line in enumerate(result["lines"])]
+    if result.get("adjustments") is not None:
+        result["adjustments"] = [document_adjustment(entry) for entry in result["adjustments"]]
     return result
 
 
@@ -135,6 +200,19 @@ def draft_values(values: dict[str, Any]) -> dict[str, Any]:
 class LineTaxOut(Schema):
     name: str
     rate: str
+
+
+class AdjustmentOut(Schema):
+    charge: bool
+    kind: DiscountType
+    value: str
+    reason: str
+    reason_code: str
+    amount: str = Field(description="The allowance or charge, computed by the server.")
+
+
+class DocumentAdjustmentOut(AdjustmentOut):
+    tax_rate_id: int | None = Field(description="Null: spread over every rate.")
 
 
 class LineOut(Schema):
@@ -148,8 +226,14 @@ class LineOut(Schema):
     discount_value: str
     tax_ids: list[int]
     taxes: list[LineTaxOut]
-    amount: str = Field(description="Net (or gross, with tax-inclusive prices), after discount.")
+    amount: str = Field(
+        description="Net (or gross, with tax-inclusive prices), after discount, allowances and "
+        "charges."
+    )
     product_id: int | None
+    unit_code: str
+    base_quantity: str
+    adjustments: list[AdjustmentOut]
 
 
 class TaxTotalOut(Schema):
@@ -162,6 +246,8 @@ class TaxTotalOut(Schema):
 class TotalsOut(Schema):
     subtotal: str
     discount: str
+    allowance_total: str = Field(description="Document allowances, the discount not included.")
+    charge_total: str = Field(description="Document charges.")
     net_total: str
     tax_total: str
     total: str
@@ -192,6 +278,9 @@ class InvoiceOut(InvoiceSummaryOut):
     discount_value: str
     notes: str
     terms: str
+    buyer_reference: str
+    order_reference: str
+    adjustments: list[DocumentAdjustmentOut]
     lines: list[LineOut]
     totals: TotalsOut
     created_at: datetime.datetime
@@ -249,8 +338,15 @@ def invoice_out(invoice: Invoice) -> InvoiceOut:
     rows = list(invoice.lines.prefetch_related("taxes"))
     frozen = {row["id"]: row for row in (invoice.snapshot or {}).get("lines", [])}
     lines = [
-        _line_out(row, figures.amount, frozen.get(row.pk), invoice.currency)
+        _line_out(row, figures, frozen.get(row.pk), invoice.currency)
         for row, figures in zip(rows, totals.lines, strict=False)
+    ]
+    amounts = [figures.amount for figures in totals.adjustments]
+    adjustments = [
+        DocumentAdjustmentOut(
+            **_adjustment_fields(entry, value, invoice.currency), tax_rate_id=entry.get("tax_rate")
+        )
+        for entry, value in zip(invoice.adjustments or [], amounts, strict=False)
     ]
     return InvoiceOut(
         **summary_fields(invoice),
@@ -261,6 +357,9 @@ def invoice_out(invoice: Invoice) -> InvoiceOut:
         discount_value=plain(invoice.discount_value) or "0",
         notes=invoice.notes,
         terms=invoice.terms,
+        buyer_reference=invoice.buyer_reference,
+        order_reference=invoice.order_reference,
+        adjustments=adjustments,
         lines=lines,
         totals=totals_out(totals),
         created_at=invoice.created_at,
@@ -269,8 +368,34 @@ def invoice_out(invoice: Invoice) -> InvoiceOut:
     )
 
 
+def _adjustment_fields(entry: Mapping[str, Any], value: Decimal, currency: str) -> dict[str, Any]:
+    return {
+        "charge": bool(entry.get("charge")),
+        "kind": entry.get("kind", "amount"),
+        "value": plain(Decimal(entry.get("value", "0"))) or "0",
+        "reason": entry.get("reason", ""),
+        "reason_code": entry.get("reason_code", ""),
+        "amount": amount(value, currency),
+    }
+
+
+def _line_adjustments(
+    entries: list[dict[str, Any]], figures: money.LineAmount, currency: str
+) -> list[AdjustmentOut]:
+    """A line's allowances and charges with their amounts (the engine gives them in order)."""
+    allowances, charges = iter(figures.allowances), iter(figures.charges)
+    return [
+        AdjustmentOut(
+            **_adjustment_fields(
+                entry, next(charges if entry.get("charge") else allowances, ZERO), currency
+            )
+        )
+        for entry in entries
+    ]
+
+
 def _line_out(
-    row: InvoiceLine, value: Decimal, frozen: dict[str, Any] | None, currency: str
+    row: InvoiceLine, figures: money.LineAmount, frozen: dict[str, Any] | None, currency: str
 ) -> LineOut:
     taxes = (
         [_frozen_tax(tax) for tax in frozen["taxes"]]
@@ -288,8 +413,11 @@ def _line_out(
         discount_value=plain(row.discount_value) or "0",
         tax_ids=sorted(tax.pk for tax in row.taxes.all()),
         taxes=taxes,
-        amount=amount(value, currency),
+        amount=amount(figures.amount, currency),
         product_id=row.product_id,
+        unit_code=row.unit_code,
+        base_quantity=plain(row.base_quantity) or "1",
+        adjustments=_line_adjustments(row.adjustments or [], figures, currency),
     )
 
 
@@ -302,6 +430,8 @@ def totals_out(totals: money.Totals) -> TotalsOut:
     return TotalsOut(
         subtotal=amount(totals.subtotal, currency),
         discount=amount(totals.discount, currency),
+        allowance_total=amount(totals.allowance_total, currency),
+        charge_total=amount(totals.charge_total, currency),
         net_total=amount(totals.net_total, currency),
         tax_total=amount(totals.tax_total, currency),
         total=amount(totals.total, currency),

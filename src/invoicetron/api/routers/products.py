@@ -33,12 +33,18 @@ ERRORS = error_responses(*COMMON_ERRORS, 404)
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Unit = Annotated[str, StringConstraints(max_length=32), Field(examples=["hour"])]
 TaxIds = Annotated[list[Id], Field(max_length=20)]
+UnitCode = Annotated[
+    str,
+    StringConstraints(max_length=3),
+    Field(examples=["HUR"], description="UN/ECE Rec. 20 code: HUR hour, DAY day, C62 one…"),
+]
 
 
 class ProductIn(Input):
     name: Name = Field(examples=["Design work"])
     description: Text = ""
     unit: Unit = ""
+    unit_code: UnitCode = ""
     unit_price: DecimalString = Field(examples=["80.00"])
     default_tax_ids: Annotated[list[Id], Field(max_length=20, default_factory=list)]
     archived: bool = False
@@ -48,6 +54,7 @@ class ProductPatch(Input):
     name: Name | None = None
     description: Text | None = None
     unit: Unit | None = None
+    unit_code: UnitCode | None = None
     unit_price: DecimalString | None = None
     default_tax_ids: TaxIds | None = None
     archived: bool | None = None
@@ -58,6 +65,7 @@ class ProductOut(Schema):
     name: str
     description: str
     unit: str
+    unit_code: str
     unit_price: str
     default_tax_ids: list[int]
     archived: bool
@@ -75,6 +83,7 @@ def product_out(product: Product) -> ProductOut:
         name=product.name,
         description=product.description,
         unit=product.unit,
+        unit_code=product.unit_code,
         unit_price=plain(product.unit_price) or "0",
         default_tax_ids=sorted(tax.pk for tax in product.default_taxes.all()),
         archived=product.archived,

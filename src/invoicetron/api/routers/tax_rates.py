@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -17,18 +17,42 @@ from invoicetron.billing.models import TaxRate
 router = Router(tags=["Tax rates"])
 ERRORS = error_responses(*COMMON_ERRORS, 404)
 Name = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+Category = Annotated[
+    Literal["S", "Z", "E", "AE", "K", "G", "O", "L", "M"],
+    Field(
+        description="EN 16931 VAT category: S standard, Z zero rated, E exempt, AE reverse "
+        "charge, K intra-community, G export, O out of scope, L Canary Islands, M Ceuta and "
+        "Melilla. Z, E, AE, K, G and O have a rate of 0; S a rate above 0."
+    ),
+]
+ReasonCode = Annotated[
+    str,
+    StringConstraints(max_length=32),
+    Field(examples=["VATEX-EU-AE"], description="VATEX code (BT-121), for E, AE, K, G, O."),
+]
+Reason = Annotated[
+    str,
+    StringConstraints(max_length=200),
+    Field(examples=["Reverse charge"], description="Exemption reason text (BT-120)."),
+]
 
 
 class TaxRateIn(Input):
     name: Name = Field(examples=["VAT"])
     rate: DecimalString = Field(examples=["20"], description="Percent, 0 to 100.")
     active: bool = True
+    category: Category = "S"
+    exemption_reason_code: ReasonCode = ""
+    exemption_reason: Reason = ""
 
 
 class TaxRatePatch(Input):
     name: Name | None = None
     rate: DecimalString | None = None
     active: bool | None = None
+    category: Category | None = None
+    exemption_reason_code: ReasonCode | None = None
+    exemption_reason: Reason | None = None
 
 
 class TaxRateOut(Schema):
@@ -36,6 +60,9 @@ class TaxRateOut(Schema):
     name: str
     rate: str
     active: bool
+    category: Category
+    exemption_reason_code: str
+    exemption_reason: str
     created_at: datetime.datetime
 
 
@@ -49,6 +76,9 @@ def tax_rate_out(tax: TaxRate) -> TaxRateOut:
         name=tax.name,
         rate=plain(tax.rate) or "0",
         active=tax.active,
+        category=tax.category,  # type: ignore[arg-type]
+        exemption_reason_code=tax.exemption_reason_code,
+        exemption_reason=tax.exemption_reason,
         created_at=tax.created_at,
     )
 

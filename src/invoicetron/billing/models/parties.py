@@ -11,6 +11,7 @@ from django.db.models.functions import Upper
 
 from invoicetron.billing.models.common import currency_check, currency_field
 from invoicetron.billing.models.setup import BusinessProfile, PostalAddress, TaxRate
+from invoicetron.billing.validation import checked_unit_code, text_value
 
 
 class Client(PostalAddress):
@@ -123,3 +124,7 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The unit code is blank or 2-3 letters or digits (UN/ECE Recommendation 20)."""
+        self.unit_code = checked_unit_code(text_value(self.unit_code))

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from invoicetron.billing.countries import COUNTRIES
 from invoicetron.billing.dates import local_date
+from invoicetron.billing.einvoice_codes import EAS_CODES, VATEX_CODES
 from invoicetron.billing.formatting import tax_label
 from invoicetron.billing.models.common import currency_check, currency_field
 from invoicetron.billing.numbering import Reset, validate_pattern
+from invoicetron.billing.validation import checked_bic, checked_iban, merge, text_value
 
 
 class VatCategory(models.TextChoices):
@@ -86,6 +90,29 @@ class PostalAddress(models.Model):
     class Meta:
         abstract = True
 
+    def clean(self) -> None:
+        """The country is an ISO 3166-1 code; an electronic address has both scheme and id."""
+        self.country = text_value(self.country).strip().upper()
+        self.endpoint_scheme = text_value(self.endpoint_scheme).strip().upper()
+        self.endpoint_id = text_value(self.endpoint_id).strip()
+        errors: dict[str, str] = {}
+        if self.country and self.country not in COUNTRIES:
+            errors["country"] = (
+                f"“{self.country}” is not an ISO 3166-1 country code: use two letters, "
+                "e.g. DE, FR, BE, GB."
+            )
+        if self.endpoint_scheme and self.endpoint_scheme not in EAS_CODES:
+            errors["endpoint_scheme"] = (
+                f"“{self.endpoint_scheme}” is not an EAS code: e.g. 0088 (GLN), 9930 (German VAT "
+                "number), 0208 (Belgian company number), EM (email)."
+            )
+        if self.endpoint_scheme and not self.endpoint_id:
+            errors["endpoint_id"] = "Enter the electronic address for this scheme, or clear both."
+        if self.endpoint_id and not self.endpoint_scheme:
+            errors["endpoint_scheme"] = "Choose the electronic address's scheme (EAS code)."
+        if errors:
+            raise ValidationError(errors)
+
 
 class BusinessProfile(PostalAddress):
     """The one business of this installation (a singleton row: use `BusinessProfile.load()`)."""
@@ -158,6 +185,24 @@ class BusinessProfile(PostalAddress):
             raise ValidationError({"time_zone": "Unknown time zone, e.g. Europe/Paris."}) from error
         if self.logo and not self.logo_content_type.startswith("image/"):
             raise ValidationError({"logo": "The logo must be an image (PNG, JPEG or SVG)."})
+        errors: list[ValidationError] = []
+        for check in (super().clean, self._clean_bank_account):
+            try:
+                check()
+            except ValidationError as error:
+                errors.append(error)
+        if errors:
+            raise merge(errors)
+
+    def _clean_bank_account(self) -> None:
+        errors = {}
+        for name, checked in (("iban", checked_iban), ("bic", checked_bic)):
+            try:
+                setattr(self, name, checked(text_value(getattr(self, name)), name))
+            except ValidationError as error:
+                errors.update(error.message_dict)
+        if errors:
+            raise ValidationError(errors)
 
 
 def business_today(
@@ -212,6 +257,41 @@ class TaxRate(models.Model):
 
     def __str__(self) -> str:
         return tax_label(self.name, self.rate)
+
+    def clean(self) -> None:
+        """The VAT category agrees with the rate and the exemption reason (EN 16931 BR-S-05,
+        BR-Z-05, BR-E-05…: a category's rate; BR-E-10, BR-AE-10…: its exemption reason)."""
+        self.exemption_reason_code = text_value(self.exemption_reason_code).strip().upper()
+        self.exemption_reason = text_value(self.exemption_reason).strip()
+        category = self.category
+        # Not a Decimal when the rate itself was refused (clean_fields reports that).
+        rate = self.rate if isinstance(self.rate, Decimal | int) else None
+        name = VatCategory(category).label if category in VatCategory.values else category
+        errors: dict[str, str] = {}
+        if rate is not None and category in ZERO_RATE_CATEGORIES and rate != 0:
+            errors["rate"] = f"The VAT category {name} has a rate of 0 %."
+        if rate is not None and category == VatCategory.STANDARD and rate <= 0:
+            errors["rate"] = (
+                "A standard rate (S) is above 0 %: for 0 % choose Z (zero rated), E (exempt), "
+                "AE (reverse charge) or another category."
+            )
+        code = self.exemption_reason_code
+        if code and code not in VATEX_CODES:
+            errors["exemption_reason_code"] = (
+                f"“{code}” is not a VATEX code: e.g. VATEX-EU-AE (reverse charge), VATEX-EU-IC "
+                "(intra-community), VATEX-EU-G (export), VATEX-EU-O (out of scope)."
+            )
+        if category in REASON_CATEGORIES and not (code or self.exemption_reason):
+            errors["exemption_reason"] = (
+                f"The VAT category {name} needs an exemption reason: a text or a VATEX code."
+            )
+        if category not in REASON_CATEGORIES and (code or self.exemption_reason):
+            errors["exemption_reason"] = (
+                f"Only exempt categories (E, AE, K, G, O) carry an exemption reason; {name} "
+                "does not: clear it."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class DocumentKind(models.TextChoices):

@@ -9,7 +9,10 @@ Django formset with prefix "lines": `lines-0-quantity`, `lines-2-unit_price`. Am
 Invoices (drafts → issued → sent → partially paid → paid, or credited):
 - `create_draft(*, client, by, lines=[LineData…], currency=None, series=None, issue_date=None,
   due_date=None, prices_include_tax=False, discount_type="percent", discount_value=0, notes="",
-  terms="") -> Invoice` — currency defaults to the client's, then the base currency.
+  terms="", buyer_reference=None, order_reference="", adjustments=[]) -> Invoice` — currency
+  defaults to the client's, then the base currency; buyer_reference to the client's.
+  `adjustments`: document allowances and charges (`billing.adjustments` says their shape; one
+  naming a `tax_rate` applies to that rate's lines only, the others are spread over every rate).
 - `update_draft(invoice, *, by, lines=None, **fields) -> Invoice` — any of `DRAFT_FIELDS`;
   `lines` (when given) replaces all lines. ImmutableDocument (a ValidationError) once issued.
 - `delete_draft(invoice, *, by)` — drafts only; an issued invoice is never deleted.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +12,7 @@ from django.db import transaction
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
+from invoicetron.billing.adjustments import checked_document_adjustments, document_adjustments
 from invoicetron.billing.lines import (
     LineData,
     checked_discount,
@@ -48,7 +49,12 @@ DRAFT_FIELDS = (
     "discount_value",
     "notes",
     "terms",
+    "buyer_reference",
+    "order_reference",
+    "adjustments",
 )
+REFERENCE_FIELDS = ("buyer_reference", "order_reference")
+MAX_REFERENCE = 200
 
 
 def _validate_header(values: dict[str, Any]) -> dict[str, Any]:
@@ -64,7 +70,18 @@ def _validate_header(values: dict[str, Any]) -> dict[str, Any]:
         raise ValidationError({"due_date": "The due date cannot be before the issue date."})
     if values["series"].kind != DocumentKind.INVOICE:
         raise ValidationError({"series": "Choose an invoice number series."})
+    for name in REFERENCE_FIELDS:
+        values[name] = (values.get(name) or "").strip()
+        if len(values[name]) > MAX_REFERENCE:
+            raise ValidationError({name: f"At most {MAX_REFERENCE} characters."})
     return values
+
+
+def _validate_adjustments(values: dict[str, Any], lines: Sequence[LineData]) -> None:
+    """The document's allowances and charges, checked against its (checked) lines."""
+    values["adjustments"] = checked_document_adjustments(
+        values.get("adjustments") or [], values["currency"], [line.taxes for line in lines]
+    )
 
 
 # -- Figures -------------------------------------------------------------------------------------
@@ -83,15 +100,30 @@ def invoice_totals(invoice: Invoice) -> money.Totals:
 
 
 def compute_draft_totals(invoice: Invoice, lines: Sequence[money.Line]) -> money.Totals:
+    """A draft's figures: its lines, document discount, allowances and charges (money rules)."""
+    options: dict[str, Any] = {
+        "prices_include_tax": invoice.prices_include_tax,
+        "discount": document_discount(invoice),
+    }
+    adjustments = document_adjustments(invoice.adjustments or [], lines)
     try:
-        return money.compute_totals(
-            lines,
-            invoice.currency,
-            prices_include_tax=invoice.prices_include_tax,
-            discount=document_discount(invoice),
-        )
+        totals = money.compute_totals(lines, invoice.currency, **options)
     except money.MoneyError as error:
         raise ValidationError({"discount_value": str(error)}) from error
+    if not adjustments:
+        return totals
+    try:
+        totals = money.compute_totals(lines, invoice.currency, **options, adjustments=adjustments)
+    except money.MoneyError as error:
+        raise ValidationError({"adjustments": f"Allowances and charges: {error}"}) from error
+    if totals.net_total < 0 or any(row.base < 0 for row in totals.taxes):
+        raise ValidationError(
+            {
+                "adjustments": "The allowances are larger than the lines they apply to: lower "
+                "them, or issue a credit note instead."
+            }
+        )
+    return totals
 
 
 # -- Services ------------------------------------------------------------------------------------
@@ -119,8 +151,13 @@ def create_draft(
     discount_value: Decimal | str | int = ZERO,
     notes: str = "",
     terms: str = "",
+    buyer_reference: str | None = None,
+    order_reference: str = "",
+    adjustments: Sequence[Mapping[str, Any]] = (),
 ) -> Invoice:
-    """A new draft. Currency defaults to the client's, then the business's base currency."""
+    """A new draft. Currency defaults to the client's, then the business's base currency; the
+    buyer reference (BT-10) to the client's. `adjustments`: document allowances and charges,
+    entries as `billing.adjustments` checks them."""
     profile = BusinessProfile.load()
     values = _validate_header(
         {
@@ -135,10 +172,16 @@ def create_draft(
             "discount_value": discount_value,
             "notes": notes,
             "terms": terms,
+            "buyer_reference": client.buyer_reference
+            if buyer_reference is None
+            else buyer_reference,
+            "order_reference": order_reference,
+            "adjustments": list(adjustments),
         }
     )
     values.pop("_new")
     cleaned = validate_lines(lines, values["currency"])
+    _validate_adjustments(values, cleaned)
     invoice = Invoice(**values, created_by=by)
     _store_figures(invoice, compute_draft_totals(invoice, [money_line(x) for x in cleaned]))
     invoice.save()
@@ -166,6 +209,7 @@ def update_draft(
     old = field_values(locked, skip=("snapshot",)) | {"lines": lines_for_audit(old_lines)}
     values = _validate_header({name: getattr(locked, name) for name in DRAFT_FIELDS} | changes)
     cleaned = validate_lines(old_lines if lines is None else lines, values["currency"])
+    _validate_adjustments(values, cleaned)
     for name, value in values.items():
         setattr(locked, name, value)
     _store_figures(locked, compute_draft_totals(locked, [money_line(x) for x in cleaned]))
@@ -194,7 +238,8 @@ def draft_lines(invoice: Invoice) -> list[LineData]:
 @transaction.atomic
 def duplicate_invoice(invoice: Invoice, *, by: User | None) -> Invoice:
     """A new draft like `invoice` (any state): client, currency, series, lines, taxes, discounts,
-    notes and terms. The copy has no number and no dates: they are set when it is issued."""
+    allowances and charges, references, notes and terms. The copy has no number and no dates:
+    they are set when it is issued."""
     return create_draft(
         client=invoice.client,
         by=by,
@@ -206,6 +251,9 @@ def duplicate_invoice(invoice: Invoice, *, by: User | None) -> Invoice:
         discount_value=invoice.discount_value,
         notes=invoice.notes,
         terms=invoice.terms,
+        buyer_reference=invoice.buyer_reference,
+        order_reference=invoice.order_reference,
+        adjustments=invoice.adjustments,
     )
 
 
