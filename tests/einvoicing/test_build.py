@@ -298,3 +298,15 @@ def test_a_currency_with_three_decimals_is_refused(owner: User) -> None:
     invoice = services.issue_invoice(draft, by=owner, exchange_rate="3.01")
     with pytest.raises(EInvoiceError, match="KWD, whose amounts have 3 decimals"):
         from_invoice(invoice)
+
+
+def test_an_intra_community_supply_is_delivered_on_its_issue_date_to_the_client(
+    owner: User,
+) -> None:
+    supply = eu_parties.vat("Intra-EU", "0", "K", "VATEX-EU-IC", "Intra-community supply")
+    document = from_invoice(issued(owner, [factories.line("Goods", "10", "9", [supply])]))
+    assert document.delivery_date == document.issue_date
+    assert document.delivery_address == document.buyer.address
+    assert document.delivery_address.country == "DE"
+    vat = from_invoice(issued(owner, [factories.line("Work", "1", "9", [eu_parties.vat()])]))
+    assert (vat.delivery_date, vat.delivery_address) == ("", None)

@@ -15,6 +15,7 @@ from invoicetron.billing import services
 from invoicetron.billing.models import EInvoiceFormat, Invoice
 from invoicetron.einvoicing import cii
 from invoicetron.einvoicing.build import from_invoice
+from invoicetron.einvoicing.rules import check_facturx
 from invoicetron.messaging.models import DeliveryStatus
 from invoicetron.messaging.services import deliveries_for, queue_email
 from tests.einvoicing import eu_parties
@@ -43,6 +44,7 @@ def test_factur_x_replaces_the_pdf_attachment(owner: User, mail_server: MailServ
     reader = PdfReader(io.BytesIO(pdf))
     assert invoice.number in reader.pages[0].extract_text()
     assert reader.attachments["factur-x.xml"] == [cii.write(from_invoice(invoice))]
+    assert check_facturx(pdf).fatal == []
 
 
 def test_ubl_comes_as_a_second_attachment(owner: User, mail_server: MailServer) -> None:

@@ -12,8 +12,10 @@ adds, subtracts or rounds money. Each line carries exactly one tax, whose VAT ca
 the snapshot froze with it; the VAT breakdown (BG-23) is the totals' tax rows with those
 categories. The line discount becomes a line allowance ("Discount", UNCL5189 code 95), as does
 the document discount per VAT category; the allowances and charges entered on a line or the
-document keep their reasons. Snapshots older than the e-invoice fields read with defaults (no
-address, category S, unit from the free text, base quantity 1, no allowances or charges).
+document keep their reasons. An intra-community supply (K) gives its issue date as the delivery
+date (BT-72) and the client's address as the delivery address (BG-15). Snapshots older than the
+e-invoice fields read with defaults (no address, category S, unit from the free text, base
+quantity 1, no allowances or charges).
 """
 
 from __future__ import annotations
@@ -162,6 +164,9 @@ def _document(
         discounts = money.discount_shares(totals, [(tax,) for tax in line_taxes])
     except money.MoneyError as error:
         raise EInvoiceError(f"{label}: {error}") from error
+    # An intra-community supply names its delivery (BR-IC-11, BR-IC-12); Invoicetron records no
+    # delivery of its own, so the document's date and the client's address stand for it.
+    supply = "K" in codes
     return EInvoice(
         type_code=type_code,
         number=number,
@@ -191,6 +196,8 @@ def _document(
         preceding_invoice=preceding_invoice,
         preceding_invoice_date=preceding_invoice_date,
         note=note,
+        delivery_date=str(snapshot.get("issue_date") or "") if supply else "",
+        delivery_address=parties[1].address if supply else None,
     )
 
 

@@ -8,8 +8,9 @@ emails send.
   EInvoiceError when the document is a draft or lacks what EN 16931 needs (the message says
   what to fill in). Factur-X is the document's PDF with the CII XML inside (`facturx.attach`).
 - `email_attachments(document, filename, pdf)` — what an email about `document` attaches, as the
-  business profile's default format chooses: the PDF; the Factur-X PDF in its place; or the PDF
-  and the UBL XML. Other documents (quotes) and the plain format keep the PDF alone.
+  business profile's default format chooses: the PDF; the Factur-X PDF (from the PDF/A-3
+  rendering) in its place; or the PDF and the UBL XML. Other documents (quotes) and the plain
+  format keep the PDF alone.
 - `email_refusal(document) -> str` — why such an email cannot go ("" when it can), checked before
   it is sent so that a document without the e-invoice data is not retried in vain.
 """
@@ -83,9 +84,10 @@ def einvoice_file(
 
 
 def _pdf(document: Document) -> bytes:
+    """The PDF/A-3 a Factur-X file is made from (the plain PDF is not PDF/A)."""
     if isinstance(document, CreditNote):
-        return render_credit_note_pdf(document)
-    return render_invoice_pdf(document)
+        return render_credit_note_pdf(document, pdf_variant=facturx.PDF_VARIANT)
+    return render_invoice_pdf(document, pdf_variant=facturx.PDF_VARIANT)
 
 
 def _email_format(document: Any) -> str:
@@ -107,7 +109,7 @@ def email_refusal(document: Any) -> str:
 def email_attachments(document: Any, filename: str, pdf: bytes) -> list[EInvoiceFile]:
     chosen = _email_format(document)
     if chosen == EInvoiceFormat.FACTURX:
-        return [EInvoiceFile(filename, facturx.attach(pdf, einvoice(document)), PDF)]
+        return [EInvoiceFile(filename, facturx.attach(_pdf(document), einvoice(document)), PDF)]
     attachments = [EInvoiceFile(filename, pdf, PDF)]
     if chosen == EInvoiceFormat.UBL:
         attachments.append(einvoice_file(document, Format.UBL))
