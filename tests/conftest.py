@@ -13,6 +13,7 @@ pytest.register_assert_rewrite("tests.fixtures")
 pytest_plugins = [
     "tests.fixtures.api",
     "tests.fixtures.browser",
+    "tests.fixtures.einvoices",
     "tests.fixtures.jobs",
     "tests.fixtures.kubectl",
     "tests.fixtures.processes",

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "invoicetron.health",
     "invoicetron.web",
     "invoicetron.billing",
+    "invoicetron.einvoicing",
     "ninja",  # its templates and the Swagger UI assets it ships, served from /static/
     "invoicetron.api",
     "invoicetron.reports",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include(home_page)),
     *floor_patterns(),  # only with INVOICETRON_BENCH_FLOOR=1 (make bench)
     path("", include("invoicetron.billing.urls")),
+    path("", include("invoicetron.einvoicing.urls")),
     # After billing's settings pages, as before the user pages moved to accounts.
     path("settings/users/", include("invoicetron.accounts.user_urls")),
     path("", include("invoicetron.reports.urls")),

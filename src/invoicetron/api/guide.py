@@ -94,6 +94,13 @@ body. To correct an issued invoice, create a credit note (`POST /api/v1/credit-n
 
     curl -H "$H" -o INV-2026-0001.pdf $BASE/invoices/42/pdf
 
+E-invoices (EN 16931) of an issued invoice or credit note: `/ubl` (Peppol BIS Billing 3.0),
+`/cii` (UN/CEFACT CII), `/facturx` (the PDF with the CII inside); `?profile=xrechnung` for
+XRechnung 3.0. A draft answers `409`; missing data (the client's country, your VAT id…) `422`
+with what to fill in:
+
+    curl -H "$H" -o INV-2026-0001.xml $BASE/invoices/42/ubl
+
 **5. Payments until it is paid:**
 
     curl -H "$H" -H 'Idempotency-Key: 9a1d…' -H 'Content-Type: application/json' \\

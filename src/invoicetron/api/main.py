@@ -13,6 +13,7 @@ from invoicetron.api.routers import (
     clients,
     contacts,
     credit_notes,
+    einvoices,
     invoices,
     payments,
     products,
@@ -45,3 +46,6 @@ for prefix, module in [
     ("business", business),
 ]:
     api.add_router(f"/v1/{prefix}", module.router)
+# The e-invoice files of invoices and credit notes, under their resources' paths.
+api.add_router("/v1/invoices", einvoices.invoice_router)
+api.add_router("/v1/credit-notes", einvoices.credit_note_router)

@@ -7,7 +7,8 @@ on the fly and is marked DRAFT. Fonts ship in `billing/fonts/` (DejaVu Sans, fre
 URL fetcher refuses everything but those files and inline `data:` URLs: no network at render time.
 
 Public functions (other apps use these, never the private helpers):
-- `render_invoice_pdf(invoice)`, `render_credit_note_pdf(note)` -> PDF bytes.
+- `render_invoice_pdf(invoice)`, `render_credit_note_pdf(note)` -> PDF bytes; each of these
+  takes `pdf_variant="pdf/a-3b"` for the PDF/A-3 a Factur-X invoice is made from.
 - `render_document_pdf(snapshot, *, template, title, draft=False, extra=None)` -> PDF bytes of
   any document with lines (invoices, credit notes, quotes): the one way a PDF is made.
 - `document_context(snapshot, *, title, draft=False) -> dict` — what an issued document shows,
@@ -63,7 +64,7 @@ class OfflineFetcher(URLFetcher):
         raise ValueError(f"PDF rendering fetches nothing from outside: {url[:100]}")
 
 
-def render_invoice_pdf(invoice: Invoice) -> bytes:
+def render_invoice_pdf(invoice: Invoice, *, pdf_variant: str | None = None) -> bytes:
     snapshot = (
         invoice.snapshot if not invoice.is_draft and invoice.snapshot else _draft_snapshot(invoice)
     )
@@ -73,12 +74,16 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
         title="Invoice",
         draft=invoice.is_draft,
         extra={"settlement": settlement_context(invoice)},
+        pdf_variant=pdf_variant,
     )
 
 
-def render_credit_note_pdf(credit_note: CreditNote) -> bytes:
+def render_credit_note_pdf(credit_note: CreditNote, *, pdf_variant: str | None = None) -> bytes:
     return render_document_pdf(
-        credit_note.snapshot, template="billing/pdf/credit_note.html", title="Credit note"
+        credit_note.snapshot,
+        template="billing/pdf/credit_note.html",
+        title="Credit note",
+        pdf_variant=pdf_variant,
     )
 
 
@@ -89,30 +94,35 @@ def render_document_pdf(
     title: str,
     draft: bool = False,
     extra: dict[str, Any] | None = None,
+    pdf_variant: str | None = None,
 ) -> bytes:
     """The PDF of any document with lines, from its snapshot: `document_context` (plus `extra`,
     e.g. an invoice's live settlement) rendered with `template` by `render_document`."""
     context = document_context(snapshot, title=title, draft=draft) | (extra or {})
-    return render_document(template, context)
+    return render_document(template, context, pdf_variant=pdf_variant)
 
 
-def render_document(template: str, context: dict[str, Any]) -> bytes:
+def render_document(
+    template: str, context: dict[str, Any], *, pdf_variant: str | None = None
+) -> bytes:
     """The PDF of the rendered HTML; the same HTML again reuses this process's earlier PDF.
 
     Laying out a page takes WeasyPrint 150-400 ms; the HTML holds everything the PDF shows (the
     snapshot, the live settlement figures, the logo), so equal HTML means an equal document and a
     changed figure or logo means a new render. A PDF is never stale, so nothing invalidates
     this cache: its size limit (MAX_ENTRIES) and PDF_KEEP_SECONDS bound it.
+    `pdf_variant` is WeasyPrint's (e.g. "pdf/a-3b", the base of a Factur-X PDF); it is part of
+    the cache key.
     """
     context["font_dir"] = FONTS_DIR.as_uri()
     html = render_to_string(template, context)
-    key = f"pdf:{hashlib.sha256(html.encode()).hexdigest()}"
+    key = f"pdf:{pdf_variant or ''}:{hashlib.sha256(html.encode()).hexdigest()}"
     cache = caches[PDF_CACHE]
     if (cached := cache.get(key)) is not None:
         return cached
     fonts = FontConfiguration()
     document = HTML(string=html, base_url=FONTS_DIR.as_uri() + "/", url_fetcher=OfflineFetcher())
-    pdf = bytes(document.write_pdf(font_config=fonts))
+    pdf = bytes(document.write_pdf(font_config=fonts, pdf_variant=pdf_variant))
     cache.set(key, pdf, PDF_KEEP_SECONDS)
     return pdf
 

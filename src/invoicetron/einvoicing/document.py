@@ -129,5 +129,9 @@ class EInvoice:
     preceding_invoice_date: str = ""  # BT-26
     note: str = ""  # BT-22
     tax_point_date: str = ""  # BT-7 (unused for now)
+    # BT-72 and BG-13/BG-15: an intra-community supply (K) needs the delivery date (or an
+    # invoicing period) and the country delivered to (BR-IC-11, BR-IC-12).
+    delivery_date: str = ""  # BT-72, ISO 8601
+    delivery_address: Address | None = None  # BG-15 (BT-80: its country)
     vat_currency: str = ""  # BT-6 when VAT is also accounted in another currency
     vat_total_in_vat_currency: Decimal | None = None  # BT-111

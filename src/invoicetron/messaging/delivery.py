@@ -1,4 +1,5 @@
-"""Sending one queued email: attach the PDF, talk to the mail server, log what happened.
+"""Sending one queued email: attach the PDF (or the e-invoice files the business chose, see
+`einvoicing.files.email_attachments`), talk to the mail server, log what happened.
 
 The attempt goes through `jobs.retries` (shared with webhooks): the delivery is claimed in a
 short transaction, the email is sent without the delivery row locked, and the outcome recorded
@@ -34,6 +35,7 @@ from django.utils import timezone
 from procrastinate import JobContext
 from procrastinate.contrib.django import app
 
+from invoicetron.einvoicing import files
 from invoicetron.jobs import retries
 from invoicetron.messaging import documents
 from invoicetron.messaging.models import Delivery, DeliveryStatus
@@ -60,7 +62,8 @@ def deliver(delivery_id: int, *, job_id: int | None = None) -> Delivery:
     def cancel_reason(delivery: Delivery) -> str:
         loaded["type"] = document_type = documents.by_label(delivery.document_type)
         loaded["document"] = document = document_type.load(delivery.document_id)
-        return _cancel_reason(delivery, document)
+        # A document that cannot be the e-invoice the business sends would fail every retry.
+        return _cancel_reason(delivery, document) or files.email_refusal(document)
 
     def send(delivery: Delivery) -> None:
         _send(delivery, loaded["type"], loaded["document"])
@@ -134,7 +137,9 @@ def _message(
         to=delivery.recipients,
     )
     filename = f"{delivery.document_label or 'document'}.pdf".replace("/", "-")
-    message.attach(filename, document_type.render_pdf(document), "application/pdf")
+    pdf = document_type.render_pdf(document)
+    for attachment in files.email_attachments(document, filename, pdf):
+        message.attach(attachment.filename, attachment.content, attachment.content_type)
     return message
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from invoicetron.accounts.acting import acting_user
 from invoicetron.billing import documents
+from invoicetron.einvoicing.files import email_refusal
 from invoicetron.messaging.forms import SendForm
 from invoicetron.messaging.models import Delivery
 from invoicetron.messaging.panel import (
@@ -40,6 +41,9 @@ def send(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     errors: list[str] = []
     if form.is_valid():
         try:
+            # Said now rather than when the worker cancels it (see delivery.py).
+            if refusal := email_refusal(document):
+                raise ValidationError(refusal)
             delivery = queue_email(
                 document, by=acting_user(request), recipients=form.cleaned_data["recipients"]
             )

@@ -71,6 +71,8 @@ The rules (EN 16931 arithmetic):
    allowances, BT-108 = Σ document charges, BT-109 = net total (= BT-106 - BT-107 + BT-108),
    BT-110 = tax total, BT-112 = total, BT-115 = BT-112 - BT-113 paid + BT-114 rounding. The tax
    breakdown rows are BT-116 (base) and BT-117 (tax). Only exclusive prices map onto them.
+   `discount_shares` gives the document discount per tax: an e-invoice writes it as one
+   document allowance per VAT category and rate.
 
 The engine is a package: `currency` rounds (rule 1), `core` computes, `credit` computes credit
 notes (rule 8), `snapshots` reads and writes the JSON issued documents keep, `en16931` gives the
@@ -118,7 +120,7 @@ from invoicetron.billing.money.currency import (
     quantum,
     round_to_minor_unit,
 )
-from invoicetron.billing.money.en16931 import DocumentTotals, document_totals
+from invoicetron.billing.money.en16931 import DocumentTotals, discount_shares, document_totals
 from invoicetron.billing.money.snapshots import (
     adjustments_from_json,
     totals_from_json,
@@ -152,6 +154,7 @@ __all__ = [
     "convert",
     "credit_note_totals",
     "decimal_places",
+    "discount_shares",
     "document_totals",
     "fits_minor_unit",
     "format_amount",

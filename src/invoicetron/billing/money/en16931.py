@@ -6,10 +6,12 @@ add, subtract or round money themselves.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from invoicetron.billing.money.core import Totals
+from invoicetron.billing.money.core import Tax, Totals
 from invoicetron.billing.money.currency import (
     ZERO,
     MoneyError,
@@ -72,3 +74,40 @@ def document_totals(
         rounding=rounding,
         amount_due=totals.total - paid + rounding,
     )
+
+
+def discount_shares(
+    totals: Totals, line_taxes: Sequence[tuple[Tax, ...]]
+) -> tuple[tuple[Tax, Decimal], ...]:
+    """The document discount per tax, in breakdown order: EN 16931 writes a document allowance
+    per VAT category and rate (BR-S-08 and its kin sum them per category), the engine keeps only
+    the discount's total (rule 4 spreads it, rule 8 gives a credit note its share).
+
+    `line_taxes` are the taxes of `totals.lines`, in order; each line must carry exactly one tax.
+    Per tax, the share is what its lines, allowances and charges leave above its base:
+    Σ line amounts - Σ allowance shares + Σ charge shares - base, and the shares add up to the
+    discount. MoneyError when a line has no tax or several, or the figures do not agree.
+    """
+    if len(line_taxes) != len(totals.lines):
+        raise MoneyError("The lines and their figures do not match.")
+    zero = round_to_minor_unit(ZERO, totals.currency)
+    left: dict[Tax, Decimal] = defaultdict(lambda: zero)
+    for taxes, figures in zip(line_taxes, totals.lines, strict=True):
+        left[_single_tax(taxes)] += figures.amount
+    for adjustment in totals.adjustments:
+        for taxes, share in adjustment.shares:
+            left[_single_tax(taxes)] += share if adjustment.charge else -share
+    shares = []
+    for row in totals.taxes:
+        share = left.pop(Tax(row.name, row.rate), zero) - row.base
+        if share:
+            shares.append((Tax(row.name, row.rate), share))
+    if left or sum((share for _tax, share in shares), zero) != totals.discount:
+        raise MoneyError("The document discount cannot be split by tax from these figures.")
+    return tuple(shares)
+
+
+def _single_tax(taxes: tuple[Tax, ...]) -> Tax:
+    if len(set(taxes)) != 1:
+        raise MoneyError("EN 16931 needs exactly one tax (VAT category and rate) per line.")
+    return taxes[0]

@@ -1,0 +1,342 @@
+"""An issued invoice or credit note as an `EInvoice` (document.py), from its frozen snapshot only.
+
+- `from_invoice(invoice) -> EInvoice` (type 380), `from_credit_note(credit_note) -> EInvoice`
+  (type 381, naming the invoice it credits in BT-25/BT-26, its amounts positive).
+- Both raise `EInvoiceError` (errors.py) when the document cannot be an EN 16931 e-invoice, with
+  a message saying what to fill in and where ("the client's country (BT-55): add it in Clients →
+  edit"): every gap of the parties and the payment at once, or the one line or tax at fault.
+
+Every amount comes from the snapshot's totals and `billing.money` (BG-22 from
+`money.document_totals`, the document discount per tax from `money.discount_shares`); nothing here
+adds, subtracts or rounds money. Each line carries exactly one tax, whose VAT category (BT-151)
+the snapshot froze with it; the VAT breakdown (BG-23) is the totals' tax rows with those
+categories. The line discount becomes a line allowance ("Discount", UNCL5189 code 95), as does
+the document discount per VAT category; the allowances and charges entered on a line or the
+document keep their reasons. An intra-community supply (K) gives its issue date as the delivery
+date (BT-72) and the client's address as the delivery address (BG-15). Snapshots older than the
+e-invoice fields read with defaults (no address, category S, unit from the free text, base
+quantity 1, no allowances or charges).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from invoicetron.billing import money
+from invoicetron.billing.models import REASON_CATEGORIES, ZERO_RATE_CATEGORIES, CreditNote, Invoice
+from invoicetron.einvoicing.document import (
+    CREDIT_NOTE,
+    INVOICE,
+    Adjustment,
+    EInvoice,
+    Line,
+    PaymentMeans,
+    VatBreakdown,
+    VatCategory,
+)
+from invoicetron.einvoicing.errors import EInvoiceError, Missing, missing_error
+from invoicetron.einvoicing.parties import BUSINESS_PAGE, buyer, missing_fields, seller
+from invoicetron.einvoicing.units import unit_code
+
+TAX_RATES_PAGE = "Settings → Tax rates"
+DISCOUNT = ("Discount", "95")  # reason and UNCL5189 code of the line and document discounts
+# UNCL4461: credit transfers need the payee's account (BR-61); a credit note is settled against
+# its invoice's balance ("clearing between partners"), not paid.
+CREDIT_TRANSFERS = frozenset({"30", "58"})
+CLEARING = "97"
+MAX_DECIMALS = 2  # of any amount (BR-DEC-01 to BR-DEC-28)
+
+
+def from_invoice(invoice: Invoice) -> EInvoice:
+    """The issued `invoice` as EN 16931 sees it; EInvoiceError if it is a draft or lacks data."""
+    snapshot = invoice.snapshot
+    if invoice.is_draft or not snapshot:
+        raise EInvoiceError("Issue the invoice first: a draft has no number and may still change.")
+    number = str(snapshot.get("number") or invoice.number)
+    label = f"Invoice {number}"
+    business = snapshot.get("business") or {}
+    due_date = str(snapshot.get("due_date") or "")
+    terms = str(snapshot.get("terms") or "").strip() or (f"Due by {due_date}." if due_date else "")
+    code = str(business.get("payment_means_code") or "58")
+    iban = str(business.get("iban") or "").replace(" ", "")
+    missing = []
+    if code in CREDIT_TRANSFERS and not iban:
+        missing.append(
+            Missing(
+                f"your IBAN (BT-84), which payment means {code} (credit transfer) needs",
+                f"{BUSINESS_PAGE}, or choose another payment means there",
+            )
+        )
+    payment = PaymentMeans(
+        code=code,
+        iban=iban,
+        bic=str(business.get("bic") or "").strip(),
+        account_name=str(business.get("name") or "").strip(),
+        remittance=number,
+        terms=terms,
+    )
+    return _document(
+        snapshot,
+        number,
+        label,
+        type_code=INVOICE,
+        payment=payment,
+        missing=missing,
+        entered=snapshot.get("adjustments") or [],
+        references=snapshot,
+        due_date=due_date,
+        note=str(snapshot.get("notes") or "").strip(),
+    )
+
+
+def from_credit_note(credit_note: CreditNote) -> EInvoice:
+    """The credit note as EN 16931 sees it: type 381, the credited invoice in BT-25/BT-26.
+
+    Its buyer and order references are its invoice's (frozen in the invoice's snapshot)."""
+    snapshot = credit_note.snapshot
+    number = str(snapshot.get("number") or credit_note.number)
+    invoice_number = str(snapshot.get("invoice_number") or credit_note.invoice.number)
+    payment = PaymentMeans(
+        code=CLEARING,
+        remittance=number,
+        terms=f"Deducted from the balance of invoice {invoice_number}.",
+    )
+    return _document(
+        snapshot,
+        number,
+        f"Credit note {number}",
+        type_code=CREDIT_NOTE,
+        payment=payment,
+        missing=[],
+        entered=[],
+        references=credit_note.invoice.snapshot or {},
+        preceding_invoice=invoice_number,
+        preceding_invoice_date=str(snapshot.get("invoice_issue_date") or ""),
+        note=str(snapshot.get("reason") or "").strip(),
+    )
+
+
+def _document(
+    snapshot: Mapping[str, Any],
+    number: str,
+    label: str,
+    *,
+    type_code: str,
+    payment: PaymentMeans,
+    missing: list[Missing],
+    entered: Sequence[Mapping[str, Any]],
+    references: Mapping[str, Any],
+    due_date: str = "",
+    preceding_invoice: str = "",
+    preceding_invoice_date: str = "",
+    note: str = "",
+) -> EInvoice:
+    """What invoices and credit notes share: parties, lines, VAT, allowances, totals."""
+    if snapshot.get("prices_include_tax"):
+        raise EInvoiceError(
+            f"{label} has prices that include tax, and EN 16931 needs prices without VAT (BT-146, "
+            "BT-131): documents with prices excluding tax can be e-invoices."
+        )
+    totals = money.totals_from_json(snapshot["totals"])
+    if money.minor_unit(totals.currency) > MAX_DECIMALS:
+        raise EInvoiceError(
+            f"{label} is in {totals.currency}, whose amounts have "
+            f"{money.minor_unit(totals.currency)} decimals, and EN 16931 allows at most "
+            f"{MAX_DECIMALS} (BR-DEC-09…): e-invoices can be in currencies of 0 or 2 decimals."
+        )
+    rows = snapshot.get("lines") or []
+    if len(rows) != len(totals.lines):
+        raise EInvoiceError(f"{label}: its stored lines and figures do not match.")
+    categories = _categories(rows)
+    codes = {vat.code for vat in categories.values()}
+    parties = (
+        seller(snapshot.get("business") or {}, codes),
+        buyer(snapshot.get("client") or {}, codes),
+    )
+    missing = missing_fields(*parties, codes) + missing
+    if missing:
+        raise missing_error(label, missing)
+    line_taxes = [_line_tax(row, index) for index, row in enumerate(rows, 1)]
+    try:
+        document_totals = money.document_totals(totals)
+        discounts = money.discount_shares(totals, [(tax,) for tax in line_taxes])
+    except money.MoneyError as error:
+        raise EInvoiceError(f"{label}: {error}") from error
+    # An intra-community supply names its delivery (BR-IC-11, BR-IC-12); Invoicetron records no
+    # delivery of its own, so the document's date and the client's address stand for it.
+    supply = "K" in codes
+    return EInvoice(
+        type_code=type_code,
+        number=number,
+        issue_date=str(snapshot.get("issue_date") or ""),
+        currency=totals.currency,
+        seller=parties[0],
+        buyer=parties[1],
+        lines=tuple(
+            _line(index, row, figures, categories[tax])
+            for index, (row, figures, tax) in enumerate(
+                zip(rows, totals.lines, line_taxes, strict=True), 1
+            )
+        ),
+        vat_breakdown=tuple(
+            VatBreakdown(_vat(categories, money.Tax(row.name, row.rate)), row.base, row.tax)
+            for row in totals.taxes
+        ),
+        totals=document_totals,
+        adjustments=(
+            *(_discount(False, share, _vat(categories, tax)) for tax, share in discounts),
+            *_document_adjustments(totals, entered, categories, rounding=type_code == CREDIT_NOTE),
+        ),
+        payment=payment,
+        buyer_reference=str(references.get("buyer_reference") or "").strip(),
+        order_reference=str(references.get("order_reference") or "").strip(),
+        due_date=due_date,
+        preceding_invoice=preceding_invoice,
+        preceding_invoice_date=preceding_invoice_date,
+        note=note,
+        delivery_date=str(snapshot.get("issue_date") or "") if supply else "",
+        delivery_address=parties[1].address if supply else None,
+    )
+
+
+# -- VAT categories --------------------------------------------------------------------------------
+
+
+def _categories(rows: Iterable[Mapping[str, Any]]) -> dict[money.Tax, VatCategory]:
+    """The VAT category of every tax the lines carry, checked as EN 16931 wants it."""
+    categories: dict[money.Tax, VatCategory] = {}
+    for row in rows:
+        for tax in row.get("taxes") or []:
+            key = money.Tax(tax["name"], Decimal(tax["rate"]))
+            categories[key] = _category(tax)
+    seen: dict[tuple[str, Decimal], money.Tax] = {}
+    for key, vat in categories.items():
+        other = seen.setdefault((vat.code, vat.rate), key)
+        if other != key:
+            raise EInvoiceError(
+                f"The tax rates “{other.name}” and “{key.name}” are both VAT category {vat.code} "
+                f"at {vat.rate} %: EN 16931 shows one VAT breakdown row per category and rate, so "
+                "a document may use only one of them."
+            )
+    return categories
+
+
+def _category(tax: Mapping[str, Any]) -> VatCategory:
+    code = str(tax.get("category") or "S")
+    rate = Decimal(tax["rate"])
+    exemption_code = str(tax.get("exemption_reason_code") or "").strip()
+    exemption = str(tax.get("exemption_reason") or "").strip()
+    name = f"The tax rate “{tax['name']}” (VAT category {code})"
+    fix = f"Set its category in {TAX_RATES_PAGE}; documents issued after carry it."
+    if code == "S" and rate <= 0:
+        raise EInvoiceError(
+            f"{name} has rate 0, and standard rated VAT needs a rate (BR-S-05). {fix}"
+        )
+    if code in ZERO_RATE_CATEGORIES and rate != 0:
+        raise EInvoiceError(f"{name} must have rate 0, not {rate} % (BR-{code}-05). {fix}")
+    if code in REASON_CATEGORIES and not (exemption_code or exemption):
+        raise EInvoiceError(
+            f"{name} needs an exemption reason code or text (BR-{code}-10). Add one in "
+            f"{TAX_RATES_PAGE}; documents issued after carry it."
+        )
+    if code not in REASON_CATEGORIES:  # BR-S-10, BR-Z-10…: no exemption reason
+        exemption_code = exemption = ""
+    return VatCategory(code, rate, exemption_code, exemption)
+
+
+def _vat(categories: Mapping[money.Tax, VatCategory], tax: money.Tax) -> VatCategory:
+    if tax not in categories:  # a document charge of a tax no line carries
+        raise EInvoiceError(
+            f"The tax “{tax.name}” {tax.rate} % is on no line, so its VAT category is unknown: "
+            "give its allowance or charge the tax of one of the lines."
+        )
+    return categories[tax]
+
+
+def _line_tax(row: Mapping[str, Any], index: int) -> money.Tax:
+    taxes = row.get("taxes") or []
+    if len(taxes) != 1:
+        name = _name_and_description(str(row.get("description") or ""))[0][:60]
+        raise EInvoiceError(
+            f"Line {index} (“{name}”) has {len(taxes)} taxes, and EN 16931 needs exactly one VAT "
+            "category per line: give every line one tax rate (a 0 % rate of category E, O, Z… "
+            "for lines without VAT)."
+        )
+    return money.Tax(taxes[0]["name"], Decimal(taxes[0]["rate"]))
+
+
+# -- Lines and allowances --------------------------------------------------------------------------
+
+
+def _name_and_description(text: str) -> tuple[str, str]:
+    """BT-153 is the description's first line, BT-154 the rest."""
+    first, _newline, rest = text.strip().partition("\n")
+    return first.strip(), rest.strip()
+
+
+def _line(index: int, row: Mapping[str, Any], figures: money.LineAmount, vat: VatCategory) -> Line:
+    name, description = _name_and_description(str(row.get("description") or ""))
+    entered = row.get("adjustments") or []
+    adjustments = [_discount(False, figures.discount)] if figures.discount else []
+    for charge, amounts in ((False, figures.allowances), (True, figures.charges)):
+        same_kind = [entry for entry in entered if bool(entry.get("charge")) == charge]
+        adjustments.extend(
+            _entered(charge, amount, entry) for amount, entry in _described(amounts, same_kind)
+        )
+    return Line(
+        id=str(index),
+        name=name,
+        description=description,
+        quantity=Decimal(row["quantity"]),
+        unit_code=unit_code(str(row.get("unit") or ""), str(row.get("unit_code") or "")),
+        net_amount=figures.amount,
+        net_price=Decimal(row["unit_price"]),
+        base_quantity=Decimal(row.get("base_quantity") or 1),
+        vat=vat,
+        adjustments=tuple(adjustments),
+    )
+
+
+def _described(
+    amounts: Sequence[Decimal], entries: Sequence[Mapping[str, Any]]
+) -> Iterator[tuple[Decimal, Mapping[str, Any]]]:
+    """Each computed amount with the entry it came from (the engine keeps their order)."""
+    for position, amount in enumerate(amounts):
+        yield amount, entries[position] if position < len(entries) else {}
+
+
+def _discount(charge: bool, amount: Decimal, vat: VatCategory | None = None) -> Adjustment:
+    reason, code = DISCOUNT
+    return Adjustment(charge=charge, amount=amount, reason=reason, reason_code=code, vat=vat)
+
+
+def _entered(
+    charge: bool, amount: Decimal, entry: Mapping[str, Any], vat: VatCategory | None = None
+) -> Adjustment:
+    """An allowance or charge with its entered reason (BR-33/BR-38 want a reason or its code)."""
+    reason = str(entry.get("reason") or "").strip()
+    code = str(entry.get("reason_code") or "").strip()
+    if not (reason or code):
+        reason = "Charge" if charge else "Allowance"
+    return Adjustment(charge=charge, amount=amount, reason=reason, reason_code=code, vat=vat)
+
+
+def _document_adjustments(
+    totals: money.Totals,
+    entered: Sequence[Mapping[str, Any]],
+    categories: Mapping[money.Tax, VatCategory],
+    *,
+    rounding: bool,
+) -> Iterator[Adjustment]:
+    """One BG-20/BG-21 per VAT category share of each document allowance or charge.
+
+    A credit note's only ones are its lines' rounding against its share of the invoice (money
+    rule 8)."""
+    for position, adjustment in enumerate(totals.adjustments):
+        entry = entered[position] if position < len(entered) else {}
+        if rounding and not entry:
+            entry = {"reason": "Rounding of the credited lines"}
+        for taxes, share in adjustment.shares:
+            yield _entered(adjustment.charge, share, entry, _vat(categories, taxes[0]))
