@@ -205,3 +205,34 @@ def test_a_credit_note_of_part_of_it_passes_too(api: Api, issued: dict[str, Any]
     report = check_cii(cii)
     assert report.fatal == [], str(report)
     assert totals(cii, CII_TOTALS, CII) == expected(note)
+
+
+def test_a_full_credit_note_names_the_invoices_charges_as_the_invoice_did(
+    api: Api, issued: dict[str, Any]
+) -> None:
+    """A credit note of every line takes back the invoice's freight and packing: its e-invoice
+    gives them their entered reasons, not "rounding", and still passes the rules."""
+    note = created(
+        api.post(
+            "credit-notes",
+            {
+                "invoice_id": issued["id"],
+                "lines": [
+                    {"invoice_line_id": line["id"], "quantity": line["quantity"]}
+                    for line in issued["lines"]
+                ],
+                "reason": "Cancelled order",
+            },
+        )
+    )
+    assert Decimal(note["total"]) == Decimal(issued["totals"]["total"])
+    ubl = api.get(f"credit-notes/{note['id']}/ubl").body
+    assert check_ubl(ubl).fatal == []
+    root = etree.fromstring(ubl)
+    charges = {
+        charge.findtext("cbc:AllowanceChargeReason", namespaces=UBL): charge.findtext(
+            "cbc:Amount", namespaces=UBL
+        )
+        for charge in root.xpath("cac:AllowanceCharge[cbc:ChargeIndicator='true']", namespaces=UBL)
+    }
+    assert charges == {"Freight": "9.00"}

@@ -110,7 +110,9 @@ def from_credit_note(credit_note: CreditNote) -> EInvoice:
         type_code=CREDIT_NOTE,
         payment=payment,
         missing=[],
-        entered=[],
+        # The credit service lists the reasons of its allowances and charges in the order of
+        # its totals' (the invoice's own reasons; its line rounding named as such).
+        entered=snapshot.get("adjustments") or [],
         references=credit_note.invoice.snapshot or {},
         preceding_invoice=invoice_number,
         preceding_invoice_date=str(snapshot.get("invoice_issue_date") or ""),
