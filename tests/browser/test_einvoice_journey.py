@@ -125,6 +125,9 @@ def issue_invoice(page: Any) -> None:
     charge.get_by_label("% or amount").select_option("amount")
     charge.get_by_label("Value").fill("15")
     charge.get_by_label("Tax", exact=True).select_option(label="VAT 19 %")
+    # The live totals count the charge before the draft is saved.
+    expect(page.locator("[data-live-charges]")).to_have_text("15.00 EUR")
+    expect(page.locator("[data-live-total]")).to_have_text("1,039.25 EUR")
     screenshot(page, "einvoice-journey-02-new-invoice")
     page.get_by_role("button", name="Save draft").click()
     page.get_by_role("heading", name="Draft invoice").wait_for()
@@ -180,7 +183,10 @@ def test_an_owner_sets_up_once_and_downloads_e_invoices_the_rules_accept(
     issue_invoice(page)
 
     # 10 h x 95.00 = 950.00 reverse charged; 60.00 + 15.00 freight at 19 % (14.25)
+    manuals_row = page.get_by_role("row", name=re.compile("^Printed manuals"))
+    expect(manuals_row).to_contain_text("per 12")  # else 24 x 30.00 = 60.00 looks wrong
     shown = page_totals(page)
+    assert page.get_by_role("row", name=re.compile("^Charges")).inner_text().endswith("15.00 EUR")
     assert shown == {
         "net": Decimal("1025.00"),
         "tax": Decimal("14.25"),
