@@ -130,7 +130,7 @@ def checked_bic(value: str, field: str = "bic") -> str:
 
 
 def checked_unit_code(value: str, field: str = "unit_code") -> str:
-    """A unit code in capitals: blank, or a code of UN/ECE Recommendation 20 as EN 16931 lists it."""
+    """A unit code in capitals: blank, or a UN/ECE Recommendation 20 code EN 16931 accepts."""
     code = value.strip().upper()
     if code and (not UNIT_CODE.match(code) or code not in rec20_codes()):
         raise ValidationError(
