@@ -9,6 +9,7 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client as WebClient
 from django.urls import reverse
 
@@ -22,6 +23,8 @@ from invoicetron.billing.lines import (
     validate_line,
 )
 from invoicetron.billing.models import BusinessProfile, Invoice
+from invoicetron.billing.validation import rec20_codes
+from invoicetron.einvoicing.units import WORD_CODES
 from tests.fixtures import factories
 from tests.fixtures.forms import invoice_post, line
 
@@ -145,3 +148,18 @@ def test_a_duplicate_keeps_references_and_document_adjustments(business: Busines
     assert (copy.buyer_reference, copy.order_reference) == ("LW-1", "PO-1")
     assert copy.adjustments == invoice.adjustments
     assert copy.net_total == invoice.net_total
+
+
+def test_a_unit_code_the_en16931_rules_refuse_is_refused_when_typed() -> None:
+    # HOU has the shape of a code (a truncated "hours") but is not in Recommendation 20: the
+    # e-invoice would break BR-CL-23, so the line says what to type instead.
+    with pytest.raises(ValidationError) as refused:
+        validate_line(LineData("Consulting", "10", "95", unit_code="hou"), "EUR")
+    assert refused.value.message_dict["unit_code"] == [
+        "HOU is not a unit code of UN/ECE Recommendation 20: use e.g. HUR (hour), DAY, "
+        "MON (month), C62 (one), KGM (kilogram); or leave it blank and the unit's name gives "
+        "the code."
+    ]
+    assert validate_line(LineData("Bolts", "1", "2", unit_code="xpp"), "EUR").unit_code == "XPP"
+    # Every code the unit names map to is one the rules accept.
+    assert set(WORD_CODES.values()) <= rec20_codes()

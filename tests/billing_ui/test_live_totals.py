@@ -133,3 +133,40 @@ def test_every_draft_form_asks_for_live_totals(as_owner: WebClient) -> None:
     for name in ("billing:invoice_new", "quotes:new", "automation:schedule_new"):
         page = as_owner.get(reverse(name)).content.decode()
         assert f'hx-post="{reverse(URL)}"' in page, name
+
+
+def test_the_totals_block_counts_the_allowances_and_charges_as_saving_does(
+    as_owner: WebClient,
+) -> None:
+    vat, reduced = factories.tax_rate("VAT", "19"), factories.tax_rate("VAT", "7")
+    rows = {
+        "adjustments-TOTAL_FORMS": "2",
+        **{f"adjustments-0-{key}": value for key, value in ADJUSTMENT.items()},
+        "adjustments-0-tax_rate": str(vat.pk),
+        **{f"adjustments-1-{key}": value for key, value in ADJUSTMENT.items()},
+        "adjustments-1-charge": "allowance",
+        "adjustments-1-reason": "Rebate",
+        "adjustments-1-reason_code": "95",
+        "adjustments-1-kind": "percent",
+        "adjustments-1-value": "10",
+    }
+    lines = [line("Audit", "2", "80", [vat]), line("Book", "1", "40", [reduced])]
+    data = invoice_post(factories.client(), lines) | rows
+    html = as_owner.post(reverse(URL), data).content.decode()
+    saving = as_owner.post(reverse("billing:invoice_new"), data)
+    assert saving.status_code == 302
+    saved = Invoice.objects.get()
+    assert figure(html, "charges") == "15.00 EUR"
+    assert figure(html, "allowances") == "\N{MINUS SIGN}20.00 EUR"  # 10 % of 200.00, spread
+    assert figure(html, "net") == money.format_amount(saved.net_total, "EUR") == "195.00 EUR"
+    assert figure(html, "total") == money.format_amount(saved.total, "EUR")
+
+    # A wrong row leaves the rows out and says so, and the lines still add up.
+    data["adjustments-0-value"] = "fifteen"
+    html = as_owner.post(reverse(URL), data).content.decode()
+    assert "Allowances and charges: not counted" in html
+    assert figure(html, "net") == "200.00 EUR"
+
+
+ADJUSTMENT = {"charge": "charge", "reason": "Freight", "reason_code": "FC", "kind": "amount"}
+ADJUSTMENT |= {"value": "15", "tax_rate": ""}

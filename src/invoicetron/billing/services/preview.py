@@ -8,13 +8,15 @@ instead of failing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 
 from invoicetron.billing import money
+from invoicetron.billing.adjustments import document_adjustments
 from invoicetron.billing.lines import (
     LineData,
     checked_discount,
@@ -41,11 +43,13 @@ def preview_totals(
     prices_include_tax: bool = False,
     discount_type: str = DiscountType.PERCENT,
     discount_value: str | Decimal = "0",
+    adjustments: Sequence[Mapping[str, Any]] = (),
 ) -> Preview:
     """The totals of `lines`: (line number, line, or why the form refused the row).
 
     A line that does not pass the save checks is left out and named ("Line 2: …"); an
-    unusable document discount is ignored and named. Never raises for bad input.
+    unusable document discount is ignored and named. `adjustments`: the document's allowances
+    and charges as checked `Invoice.adjustments` entries. Never raises for bad input.
     """
     preview = Preview(currency=currency)
     counted: list[money.Line] = []
@@ -72,10 +76,14 @@ def preview_totals(
     inclusive = prices_include_tax
     try:
         preview.totals = money.compute_totals(
-            counted, currency, prices_include_tax=inclusive, discount=discount
+            counted,
+            currency,
+            prices_include_tax=inclusive,
+            discount=discount,
+            adjustments=document_adjustments(adjustments, counted),
         )
     except money.MoneyError as error:
-        preview.problems.append(f"Document discount: {error}")
+        preview.problems.append(f"Document discount, allowances and charges: {error}")
         preview.totals = money.compute_totals(counted, currency, prices_include_tax=inclusive)
     return preview
 

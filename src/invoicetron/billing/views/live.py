@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from invoicetron.billing.forms.adjustments import AdjustmentFormSet, tax_choices
 from invoicetron.billing.forms.invoices import TotalsForm
 from invoicetron.billing.lines import LineData, LineFormSet, TaxOptions
 from invoicetron.billing.models import document_currency
@@ -42,6 +46,7 @@ def draft_totals(request: HttpRequest) -> HttpResponse:
             lines.append((number, str(refusals[0]) if refusals else "not counted yet."))
         elif not form.cleaned_data.get("DELETE") and not form.is_blank:
             lines.append((number, form.line_data({})))
+    adjustments, refused = posted_adjustments(request, currency)
     preview = preview_totals(
         lines,
         currency,
@@ -49,7 +54,10 @@ def draft_totals(request: HttpRequest) -> HttpResponse:
         discount_type=data.get("discount_type") or "percent",
         # A value the form refused (too long) is still named, not silently dropped.
         discount_value="refused" if "discount_value" in header.errors else data["discount_value"],
+        adjustments=adjustments,
     )
+    if refused:
+        preview.problems.append(refused)
     amounts = dict(
         zip(preview.counted, preview.totals.lines if preview.totals else (), strict=True)
     )
@@ -58,3 +66,20 @@ def draft_totals(request: HttpRequest) -> HttpResponse:
     ]
     context = {"preview": preview, "line_amounts": line_amounts}
     return render(request, "billing/_live_totals.html", context)
+
+
+def posted_adjustments(request: HttpRequest, currency: str) -> tuple[list[dict[str, Any]], str]:
+    """The invoice form's allowance and charge rows as entries, and why they are left out (the
+    rows' own messages show when the draft is saved). The quote and recurring forms have none."""
+    if "adjustments-TOTAL_FORMS" not in request.POST:
+        return [], ""
+    rows = AdjustmentFormSet(
+        request.POST, prefix="adjustments", form_kwargs={"tax_choices": tax_choices([])}
+    )
+    try:
+        entries = rows.entries(currency)
+    except ValidationError:
+        entries = []
+    if any(form.errors for form in rows.forms) or rows.non_form_errors():
+        return [], "Allowances and charges: not counted until the rows marked on saving are fixed."
+    return entries, ""
