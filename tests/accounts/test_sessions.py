@@ -15,8 +15,7 @@ from invoicetron.accounts import sessions
 from invoicetron.accounts.models import User
 from invoicetron.accounts.services import end_sessions
 from tests.fixtures.processes import shared_database_url
-from tests.fixtures.users import OWNER_PASSWORD
-from tests.security.throttle import sign_in
+from tests.fixtures.users import OWNER_PASSWORD, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

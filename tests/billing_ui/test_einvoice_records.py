@@ -9,9 +9,8 @@ from django.test import Client as WebClient
 from django.urls import reverse
 
 from invoicetron.billing.models import BusinessProfile, Client, Product, TaxRate
-from tests.billing_ui.test_records_pages import client_post
 from tests.fixtures import factories
-from tests.fixtures.forms import field_errors
+from tests.fixtures.forms import client_post, field_errors
 
 VALID_DE_VAT = "DE136695976"
 

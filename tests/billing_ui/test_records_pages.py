@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as WebClient
@@ -12,27 +11,9 @@ from django.urls import reverse
 from invoicetron.accounts.models import User
 from invoicetron.billing.models import BusinessProfile, Client, NumberSeries, Product, TaxRate
 from tests.fixtures import factories
+from tests.fixtures.forms import client_post
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-
-
-def client_post(**fields: Any) -> dict[str, Any]:
-    return {
-        "name": "Initech",
-        "billing_address": "1 Initech Way",
-        "tax_id": "",
-        "currency": "",
-        "payment_terms_days": "",
-        "notes": "",
-        "contacts-TOTAL_FORMS": "2",
-        "contacts-INITIAL_FORMS": "0",
-        "contacts-0-name": "Bill Lumbergh",
-        "contacts-0-email": "bill@initech.example",
-        "contacts-0-is_primary": "on",
-        "contacts-1-name": "",
-        "contacts-1-email": "",
-        **fields,
-    }
 
 
 def test_a_client_is_created_with_its_primary_contact(as_owner: WebClient) -> None:

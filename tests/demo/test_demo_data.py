@@ -47,8 +47,16 @@ def shape(value: Any) -> Any:
 
 
 def first_with_a_taxed_first_line(documents: Any) -> Any:
+    """The first document whose first line is taxed and which has no allowances or charges: a
+    partial credit note whose lines miss its share by a cent records that cent as one, and
+    those keys are written only when a document has them (the real one here has none)."""
     return next(
-        (doc for doc in documents.order_by("pk")[:200] if doc.snapshot["lines"][0]["taxes"]), None
+        (
+            doc
+            for doc in documents.order_by("pk")[:200]
+            if doc.snapshot["lines"][0]["taxes"] and "adjustments" not in doc.snapshot["totals"]
+        ),
+        None,
     )
 
 

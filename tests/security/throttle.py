@@ -8,14 +8,7 @@ from axes.models import AccessAttempt
 from django.db.models import F
 from django.test import Client
 
-from tests.fixtures.users import OWNER_PASSWORD
-
-
-def sign_in(client: Client, email: str, password: str = OWNER_PASSWORD, **meta: str) -> int:
-    """POST the sign-in form as a browser would; the status is 302 when it let the user in."""
-    meta.setdefault("REMOTE_ADDR", "203.0.113.9")
-    response = client.post("/accounts/login/", {"username": email, "password": password}, **meta)
-    return response.status_code
+from tests.fixtures.users import sign_in
 
 
 def lock(email: str, **meta: str) -> None:
