@@ -217,6 +217,19 @@ def test_reverse_charge_needs_the_clients_vat_id(owner: User) -> None:
         from_invoice(services.issue_invoice(draft, by=owner))
 
 
+def test_a_tax_number_that_is_no_vat_id_is_asked_for_not_written(owner: User) -> None:
+    """A US EIN kept in the tax id field is no VAT id: BT-31 would break BR-CO-09, so the
+    e-invoice is refused with what to fill in instead."""
+    eu_parties.seller(tax_id="12-3456789")
+    draft = factories.draft(
+        owner,
+        lines=[factories.line("Design", "1", "500", [eu_parties.vat()])],
+        for_client=eu_parties.buyer(),
+    )
+    with pytest.raises(EInvoiceError, match=r"your VAT id \(BT-31\)"):
+        from_invoice(services.issue_invoice(draft, by=owner))
+
+
 def test_out_of_scope_leaves_the_vat_ids_out(owner: User) -> None:
     out = eu_parties.vat("Not subject", "0", "O", "VATEX-EU-O", "Not subject to VAT")
     document = from_invoice(issued(owner, [factories.line("Training", "1", "300", [out])]))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
@@ -154,8 +155,11 @@ def test_a_document_of_the_other_syntax_is_refused_by_its_root(check, xml: bytes
     ],
     ids=["broken", "doctype", "too-large"],
 )
-def test_input_that_is_no_plain_xml_is_refused_with_a_reason(xml: bytes, message: str) -> None:
-    report = rules.check_ubl(xml)
+@pytest.mark.parametrize("check", [rules.check_ubl, rules.check_cii], ids=["ubl", "cii"])
+def test_input_that_is_no_plain_xml_is_refused_with_a_reason(
+    check: Any, xml: bytes, message: str
+) -> None:
+    report = check(xml)
 
     assert not report.passed
     assert message in report.fatal[0].text

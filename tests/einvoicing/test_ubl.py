@@ -56,6 +56,18 @@ def test_the_samples_pass_the_en16931_rules_with_no_fatal_failure(
     assert report.fatal == [], str(report)
 
 
+def test_without_electronic_addresses_it_claims_plain_en16931_not_peppol() -> None:
+    """Peppol BIS requires both parties' electronic addresses and a buyer or order reference
+    (R003, R010, R020): without them the document claims only what it meets."""
+    doc = sample_invoice()
+    anonymous = dataclasses.replace(doc, buyer=dataclasses.replace(doc.buyer, endpoint_id=""))
+    xml = ubl.write(anonymous)
+    root = etree.fromstring(xml)
+    assert text(root, "cbc:CustomizationID") == "urn:cen.eu:en16931:2017"
+    assert root.find("cbc:ProfileID", NS) is None
+    assert rules.check_ubl(xml).fatal == []
+
+
 def test_an_invoice_names_peppol_bis_3_and_its_type() -> None:
     root = parse(sample_invoice())
     assert etree.QName(root).localname == "Invoice"

@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from invoicetron.billing import money
 from invoicetron.billing.einvoice_codes import ALLOWANCE_REASON_CODES, CHARGE_REASON_CODES
 from invoicetron.billing.models import TaxRate
-from invoicetron.billing.validation import checked_amount, checked_number, merge
+from invoicetron.billing.validation import checked_amount, checked_number, merge, plain_id
 
 # More would be a data-entry mistake; EN 16931 sets no limit.
 MAX_ADJUSTMENTS = 20
@@ -209,9 +209,9 @@ def _text(entry: Mapping[str, Any], key: str, errors: list[ValidationError]) -> 
 def _tax_rate(value: Any, line_taxes: Sequence[Sequence[TaxRate]]) -> int | None:
     if value in (None, ""):
         return None
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+    pk = plain_id(value)
+    if pk is None:
         raise ValidationError({"tax_rate": "Give a tax rate id, or nothing to spread it."})
-    pk = int(value)
     sets = {
         frozenset(tax.pk for tax in taxes) for taxes in line_taxes if pk in {t.pk for t in taxes}
     }

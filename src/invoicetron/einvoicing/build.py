@@ -26,6 +26,7 @@ from typing import Any
 
 from invoicetron.billing import money
 from invoicetron.billing.models import REASON_CATEGORIES, ZERO_RATE_CATEGORIES, CreditNote, Invoice
+from invoicetron.billing.services.credit_notes import LINE_ROUNDING_REASON
 from invoicetron.einvoicing.document import (
     CREDIT_NOTE,
     INVOICE,
@@ -334,11 +335,11 @@ def _document_adjustments(
 ) -> Iterator[Adjustment]:
     """One BG-20/BG-21 per VAT category share of each document allowance or charge.
 
-    A credit note's only ones are its lines' rounding against its share of the invoice (money
-    rule 8)."""
+    A credit note's are its share of the invoice's (their reasons listed in its snapshot by the
+    credit service) and its lines' rounding against that share (money rule 8)."""
     for position, adjustment in enumerate(totals.adjustments):
         entry = entered[position] if position < len(entered) else {}
         if rounding and not entry:
-            entry = {"reason": "Rounding of the credited lines"}
+            entry = {"reason": LINE_ROUNDING_REASON}
         for taxes, share in adjustment.shares:
             yield _entered(adjustment.charge, share, entry, _vat(categories, taxes[0]))

@@ -37,11 +37,19 @@ def address(values: Mapping[str, Any]) -> Address:
     )
 
 
+def vat_id(values: Mapping[str, Any]) -> str:
+    """The tax id when it is a VAT id (it starts with its two-letter country prefix, BR-CO-09);
+    "" for a tax number of a country without VAT ids (a US EIN, a German Steuernummer), which the
+    forms keep as typed: `missing_fields` then asks for a VAT id where a category needs one."""
+    tax_id = _text(values, "tax_id")
+    return tax_id if tax_id[:2].isalpha() else ""
+
+
 def _party(values: Mapping[str, Any], categories: Collection[str], **contact: str) -> Party:
     return Party(
         name=_text(values, "name"),
         address=address(values),
-        vat_id="" if OUT_OF_SCOPE in categories else _text(values, "tax_id"),
+        vat_id="" if OUT_OF_SCOPE in categories else vat_id(values),
         registration_id=_text(values, "registration_id"),
         endpoint_id=_text(values, "endpoint_id"),
         endpoint_scheme=_text(values, "endpoint_scheme"),

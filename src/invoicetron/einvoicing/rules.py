@@ -220,8 +220,13 @@ def _check(syntax: str, xml: bytes, xsd_for: Callable[[Any], str], schematron: s
 
 
 def _names_a_cius(xml: bytes) -> bool:
-    """True when the CII's BT-24 names a CIUS or extension of EN 16931, not EN 16931 itself."""
-    identifier = _parse(xml).findtext(
+    """True when the CII's BT-24 names a CIUS or extension of EN 16931, not EN 16931 itself;
+    False for input that is no plain XML (its report says so already)."""
+    try:
+        root = _parse(xml)
+    except ValueError:
+        return False
+    identifier = root.findtext(
         f"{{{CII}}}ExchangedDocumentContext/{{{RAM}}}GuidelineSpecifiedDocumentContextParameter"
         f"/{{{RAM}}}ID",
         "",

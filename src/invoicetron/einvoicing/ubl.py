@@ -35,6 +35,17 @@ PROFILES = (PEPPOL, XRECHNUNG)
 PEPPOL_CUSTOMIZATION = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 CUSTOMIZATIONS = {PEPPOL: PEPPOL_CUSTOMIZATION, XRECHNUNG: XRECHNUNG_ID}
 PEPPOL_PROFILE = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"  # BT-23, the Peppol billing process
+# A document that lacks what Peppol BIS adds to EN 16931 (PEPPOL-EN16931-R003: a buyer or order
+# reference; R010/R020: both parties' electronic addresses) claims plain EN 16931 instead.
+EN16931_CUSTOMIZATION = "urn:cen.eu:en16931:2017"
+
+
+def peppol_ready(doc: EInvoice) -> bool:
+    """Whether `doc` has what Peppol BIS Billing 3.0 requires beyond EN 16931 (the rules
+    Invoicetron cannot run: R003, R010, R020)."""
+    has_reference = bool(doc.buyer_reference.strip() or doc.order_reference.strip())
+    return has_reference and bool(doc.seller.endpoint_id and doc.buyer.endpoint_id)
+
 
 INVOICE_NS = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 CREDIT_NOTE_NS = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
@@ -55,6 +66,8 @@ def write(doc: EInvoice, profile: str = PEPPOL) -> bytes:
     """The UBL document of `doc`: an Invoice, or a CreditNote when doc.type_code is 381.
 
     ValueError for an unknown profile, or "xrechnung" without the buyer reference (BT-10).
+    "peppol" claims Peppol BIS Billing 3.0 only for a document that has what it requires
+    (`peppol_ready`), plain EN 16931 otherwise.
     """
     check_profile(doc, profile, PROFILES)
     credit = doc.type_code == CREDIT_NOTE
@@ -63,8 +76,11 @@ def write(doc: EInvoice, profile: str = PEPPOL) -> bytes:
     root = etree.Element(
         f"{{{root_ns}}}{root_name}", nsmap={None: root_ns, "cac": CAC_NS, "cbc": CBC_NS}
     )
-    add(root, cbc("CustomizationID"), CUSTOMIZATIONS[profile])  # BT-24
-    add(root, cbc("ProfileID"), PEPPOL_PROFILE)  # BT-23
+    if profile == PEPPOL and not peppol_ready(doc):
+        add(root, cbc("CustomizationID"), EN16931_CUSTOMIZATION)  # BT-24
+    else:
+        add(root, cbc("CustomizationID"), CUSTOMIZATIONS[profile])  # BT-24
+        add(root, cbc("ProfileID"), PEPPOL_PROFILE)  # BT-23
     add(root, cbc("ID"), doc.number)  # BT-1
     add(root, cbc("IssueDate"), doc.issue_date)  # BT-2
     if credit:  # a CreditNote has no DueDate; its BT-9 is the payment means' due date

@@ -22,7 +22,6 @@ from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as NumberError
 
 from invoicetron.billing.countries import COUNTRY_CHOICES
-from invoicetron.billing.einvoice_codes import VATEX_CODES
 
 # The VAT prefixes that are not ISO country codes: Greece (EL) and Northern Ireland (XI).
 EU_VAT_PREFIXES = frozenset({*eu_vat.MEMBER_STATES, "el", "xi"})
@@ -56,17 +55,6 @@ UNIT_CODE_CHOICES = [
 ]
 
 
-def clean_vatex_code(text: str) -> str:
-    """A VAT exemption reason code from the CEF VATEX list (rule BR-CL-22), or ""."""
-    code = text.strip().upper()
-    if code and code not in VATEX_CODES:
-        raise forms.ValidationError(
-            f"{code} is not a VATEX code: e.g. VATEX-EU-AE (reverse charge), VATEX-EU-IC "
-            "(intra-community), VATEX-EU-G (export), VATEX-EU-O (out of scope)."
-        )
-    return code
-
-
 def clean_unit_code(code: str) -> str:
     code = code.strip().upper()
     if not UNIT_CODE_SHAPE.fullmatch(code):
@@ -82,7 +70,8 @@ def clean_vat_id(text: str) -> str:
 
     A number that does not start with two letters is a tax number of a country without VAT ids
     (a US EIN, a German Steuernummer): it is kept as typed, since refusing it would stop those
-    owners from saving their profile; e-invoices then leave BT-31/BT-48 out."""
+    owners from saving their profile; e-invoices then ask for a VAT id where a category needs
+    one (einvoicing.parties.vat_id)."""
     number = re.sub(r"[\s.\-/]", "", text).upper()
     if not number:
         return ""

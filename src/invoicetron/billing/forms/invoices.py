@@ -30,6 +30,7 @@ from invoicetron.billing.models import (
     PaymentMethod,
     document_currency,
 )
+from invoicetron.billing.validation import plain_id
 
 OVERDUE = "overdue"
 
@@ -84,7 +85,8 @@ class InvoiceForm(forms.Form):
     def _posted_rates(self) -> list[dict[str, Any]]:
         """The rates the posted rows name, so that a row keeps a rate deactivated meanwhile."""
         rows = (value for key, value in self.data.items() if key.endswith("-tax_rate"))
-        return [{"tax_rate": int(value)} for value in rows if str(value).isdigit()]
+        ids = (plain_id(value) for value in rows)
+        return [{"tax_rate": pk} for pk in ids if pk is not None]
 
     def clean(self) -> dict[str, Any]:
         """The allowance and charge rows as `Invoice.adjustments` entries (`adjustments`)."""
