@@ -136,6 +136,10 @@ def test_allowances_and_charges_are_saved_in_the_shape_the_model_documents(
             "5189",
         ),
         (adjustment("charge", "Freight", "amount", "5", tax_rate="999999"), "tax_rate", "valid"),
+        # A digit to str.isdigit() that int() refuses, and an id beyond the column: answered
+        # beside the field, not with a server error.
+        (adjustment("charge", "Freight", "amount", "5", tax_rate="²"), "tax_rate", "valid"),
+        (adjustment("charge", "Freight", "amount", "5", tax_rate="9" * 20), "tax_rate", "valid"),
         (adjustment("gift", "Freight", "amount", "5"), "charge", "Select a valid choice"),
     ],
 )
