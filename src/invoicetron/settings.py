@@ -354,12 +354,17 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
-# The UI and documents speak these languages; each app keeps its catalogues in its own `locale/`
-# (`make messages` extracts them, the Makefile and the image compile them, tests/test_translations.py
-# fails when one misses a message). A signed-in user's choice wins, else the browser's
-# (LocaleMiddleware), else English; documents use their client's language (billing).
+# The UI and documents speak these languages. Each app keeps its catalogues in its own `locale/`
+# (`make messages` extracts them, the Makefile and the image compile them with Babel, and
+# tests/test_translations.py fails when one misses a message). Which language a request gets:
+# billing/language.py; documents use their client's language (billing).
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français"), ("es", "Español")]
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+]
 TIME_ZONE = env.text("TIME_ZONE", "UTC") or "UTC"
 USE_I18N = True
 USE_TZ = True
