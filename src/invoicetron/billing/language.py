@@ -92,7 +92,6 @@ class UserLanguageMiddleware:
         language = chosen_language(request)
         if language:
             translation.activate(language)
-            request.LANGUAGE_CODE = translation.get_language()  # type: ignore[attr-defined]
-        response = self.get_response(request)
-        # LocaleMiddleware's response step sets Content-Language from the active language.
-        return response
+            request.LANGUAGE_CODE = translation.get_language()
+        # LocaleMiddleware's response step then sets Content-Language from the active language.
+        return self.get_response(request)

@@ -16,14 +16,14 @@ from django import template
 from django.http import HttpRequest
 from django.urls import get_script_prefix, reverse
 
-from invoicetron.web.navigation import Link, sections, settings_tabs
+from invoicetron.web.navigation import Label, Link, sections, settings_tabs
 
 register = template.Library()
 
 
 class NavLink(NamedTuple):
     address: str
-    label: str
+    label: Label
     current: bool
 
 
