@@ -46,26 +46,33 @@ def supported_language(code: str) -> str | None:
 
 def business_language() -> str | None:
     """The business's default UI language (from its profile's locale), kept for a minute."""
-    cache = caches[CACHE]
-    kept = cache.get(BUSINESS_LANGUAGE_KEY)
+    kept = caches[CACHE].get(BUSINESS_LANGUAGE_KEY)
     if kept is None:
         locale = (
             BusinessProfile.objects.filter(singleton=True).values_list("locale", flat=True).first()
         )
-        # "" for "none": the cache cannot keep None apart from a miss.
-        kept = supported_language(locale or "") or ""
-        cache.set(BUSINESS_LANGUAGE_KEY, kept, BUSINESS_LANGUAGE_SECONDS)
+        kept = keep_business_language(locale or "")
     return kept or None
 
 
-def forget_business_language(**_signal: object) -> None:
-    """Drop the kept default: connected to BusinessProfile's post_save (billing's ready())."""
-    caches[CACHE].delete(BUSINESS_LANGUAGE_KEY)
+def keep_business_language(locale: str) -> str:
+    """Keep the default language of `locale` ("" for none: the cache cannot keep None apart from
+    a miss) and return it."""
+    language = supported_language(locale) or ""
+    caches[CACHE].set(BUSINESS_LANGUAGE_KEY, language, BUSINESS_LANGUAGE_SECONDS)
+    return language
+
+
+def business_profile_saved(instance: BusinessProfile, **_signal: object) -> None:
+    """A saved profile replaces the kept default at once, without a query (connected to
+    BusinessProfile's post_save in billing's ready(), so every way of saving it counts). A save
+    rolled back afterwards leaves its language kept for BUSINESS_LANGUAGE_SECONDS at most."""
+    keep_business_language(instance.locale)
 
 
 def connect_business_language() -> None:
     post_save.connect(
-        forget_business_language, sender=BusinessProfile, dispatch_uid=BUSINESS_LANGUAGE_KEY
+        business_profile_saved, sender=BusinessProfile, dispatch_uid=BUSINESS_LANGUAGE_KEY
     )
 
 
