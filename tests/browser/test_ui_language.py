@@ -71,3 +71,10 @@ def test_switching_the_ui_to_german_and_back(live_server: Any, page: Any, owner:
     # Signed out, the sign-in page keeps the language the user chose last (the cookie).
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("heading", name="Sign in").wait_for()
+
+    # Before signing in, the switcher under the form picks another language.
+    page.get_by_label("Language").select_option(label="Français")
+    page.get_by_role("button", name="Change").click()
+    page.get_by_role("heading", name="Se connecter").wait_for()
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.get_by_role("link", name="Mot de passe oublié ?").is_visible()

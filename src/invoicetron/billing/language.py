@@ -84,7 +84,7 @@ def chosen_language(request: HttpRequest) -> str | None:
     saved = supported_language(getattr(user, "language", ""))
     if saved:
         return saved
-    if supported_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")):
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) in dict(settings.LANGUAGES):
         return None  # LocaleMiddleware has activated the cookie's language already
     return business_language()
 
