@@ -15,6 +15,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -49,7 +50,8 @@ def _refuse(
 ) -> HttpResponse:
     """Pages redirect; API calls get the API's error shape (accounts cannot import the api app)."""
     if request.path_info.startswith("/api/"):
-        body = {"code": code, "message": str(message), "fields": []}
+        with translation.override("en"):  # the API answers in English
+            body = {"code": code, "message": str(message), "fields": []}
         return JsonResponse({"error": body}, status=status)
     return redirect(page)
 
