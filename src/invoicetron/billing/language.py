@@ -97,8 +97,13 @@ class UserLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         language = chosen_language(request)
-        if language:
-            translation.activate(language)
+        if not language:
+            return self.get_response(request)
+        # Only for this request: the thread goes back to LocaleMiddleware's choice afterwards,
+        # so nothing run later in it (a test, a job) inherits a user's language.
+        with translation.override(language):
             request.LANGUAGE_CODE = translation.get_language()
-        # LocaleMiddleware's response step then sets Content-Language from the active language.
-        return self.get_response(request)
+            response = self.get_response(request)
+        # LocaleMiddleware's response step keeps a Content-Language already set.
+        response.headers.setdefault("Content-Language", language)
+        return response
