@@ -7,16 +7,26 @@ kept, and a test that kept nothing would prove nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client as WebClient
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from invoicetron.accounts.models import User
 from tests.fixtures import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards() -> Iterator[None]:
+    """LocaleMiddleware leaves the cookie's language active in the thread: reset it."""
+    yield
+    translation.deactivate()
 
 
 def invoice_list(web: WebClient) -> tuple[str, bool]:
