@@ -132,6 +132,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",  # which device, if any, verified this session
     # Sessions a second factor has not verified, and users the owner requires it of: see accounts.
     "invoicetron.accounts.middleware.TwoFactorMiddleware",
+    "invoicetron.billing.language.UserLanguageMiddleware",  # the user's, else the business's
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -96,7 +96,10 @@ def test_the_queued_job_and_the_database_keep_no_link(owner: User, mail_server: 
     with connection.cursor() as cursor:
         cursor.execute("SELECT task_name, args::text FROM procrastinate_jobs")
         [(task, args)] = cursor.fetchall()
-    assert (task, json.loads(args)) == ("accounts.send_password_reset", {"user_id": owner.pk})
+    assert (task, json.loads(args)) == (
+        "accounts.send_password_reset",
+        {"user_id": owner.pk, "language": "en"},
+    )
     run_worker(once=True)
     token = token_of(emailed_path(mail_server))
     assert not Delivery.objects.exists(), "a reset email is not a stored delivery"

@@ -38,7 +38,7 @@ def test_owner_sees_every_section_with_its_address(as_owner: WebClient) -> None:
         "Reports": "/reports/",
         "Settings": "/settings/",
         "API tokens": "/accounts/tokens/",
-        "Olivia Owner": "/accounts/password/",
+        "Olivia Owner": "/accounts/settings/",  # her own settings: name, language, password
     }
 
 

@@ -30,6 +30,7 @@ UNGUARDED = {
     "accounts:password_reset_complete",
     "accounts:password_change",  # Django's view, which requires sign-in itself
     "accounts:password_changed",
+    "accounts:set_language",  # Django's set_language: the sign-in page's language switcher
 }
 UNGUARDED_NAMESPACES = ("api:", "portal:")  # API tokens; the clients' public links
 

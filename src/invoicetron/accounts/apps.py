@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from invoicetron.web import navigation
 
@@ -9,4 +10,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        navigation.add_settings_tab("users", "Users", "users:list", order=70)
+        navigation.add_settings_tab("users", _("Users"), "users:list", order=70)

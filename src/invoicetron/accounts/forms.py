@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
 
 from invoicetron.accounts.models import User, normalise_email
 
@@ -15,10 +17,10 @@ class EmailAuthenticationForm(AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"] = forms.EmailField(
-            label="Email",
+            label=_("Email"),
             widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
         )
-        self.error_messages["invalid_login"] = (
+        self.error_messages["invalid_login"] = _(
             "That email and password do not match an account. Check both and try again."
         )
 
@@ -30,17 +32,17 @@ class EmailAuthenticationForm(AuthenticationForm):
 class SetupForm(forms.Form):
     """First run: create the owner account."""
 
-    full_name = forms.CharField(label="Your name", max_length=150)
+    full_name = forms.CharField(label=_("Your name"), max_length=150)
     email = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
     password1 = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
-        label="Password again",
+        label=_("Password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -49,7 +51,7 @@ class SetupForm(forms.Form):
         cleaned = super().clean() or {}
         first, second = cleaned.get("password1"), cleaned.get("password2")
         if first and second and first != second:
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", _("The two passwords differ."))
         elif first:
             try:
                 validate_password(first)
@@ -59,19 +61,20 @@ class SetupForm(forms.Form):
 
 
 class UserCreateForm(forms.Form):
-    full_name = forms.CharField(label="Name", max_length=150)
-    email = forms.EmailField()
+    full_name = forms.CharField(label=_("Name"), max_length=150)
+    email = forms.EmailField(label=_("Email"))
     password = forms.CharField(
+        label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="Give it to them in person; they can change it after signing in.",
+        help_text=_("Give it to them in person; they can change it after signing in."),
     )
-    is_owner = forms.BooleanField(required=False, label="Owner (manages settings and users)")
+    is_owner = forms.BooleanField(required=False, label=_("Owner (manages settings and users)"))
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("A user with this email already exists.")
+            raise forms.ValidationError(_("A user with this email already exists."))
         return str(email)
 
     def clean(self) -> dict[str, Any]:
@@ -84,3 +87,25 @@ class UserCreateForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password", error)
         return cleaned
+
+
+class ProfileForm(forms.ModelForm):
+    """A user's own settings: the name shown on pages and in the audit trail, the UI language."""
+
+    class Meta:
+        model = User
+        fields = ("full_name", "language")
+        labels: ClassVar = {"full_name": _("Your name"), "language": _("Language")}
+        error_messages: ClassVar = {
+            "full_name": {
+                "required": _("Enter your name: the pages and the audit trail show it."),
+            }
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].required = True
+        # Blank is the business's default, named as such rather than Django's "---------".
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = [("", _("The business's default")), *settings.LANGUAGES]

@@ -15,11 +15,14 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from invoicetron.accounts import two_factor
 
-SETUP_MESSAGE = "Your business requires two-factor sign-in: set it up to continue."
-SIGN_IN_MESSAGE = "Two-factor sign-in was turned on for this account: sign in again with a code."
+SETUP_MESSAGE = _("Your business requires two-factor sign-in: set it up to continue.")
+SIGN_IN_MESSAGE = _("Two-factor sign-in was turned on for this account: sign in again with a code.")
 
 
 class TwoFactorMiddleware:
@@ -42,10 +45,13 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
 
-def _refuse(request: HttpRequest, page: str, status: int, code: str, message: str) -> HttpResponse:
+def _refuse(
+    request: HttpRequest, page: str, status: int, code: str, message: str | Promise
+) -> HttpResponse:
     """Pages redirect; API calls get the API's error shape (accounts cannot import the api app)."""
     if request.path_info.startswith("/api/"):
-        body = {"code": code, "message": message, "fields": []}
+        with translation.override("en"):  # the API answers in English
+            body = {"code": code, "message": str(message), "fields": []}
         return JsonResponse({"error": body}, status=status)
     return redirect(page)
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def normalise_email(email: str) -> str:
@@ -21,7 +23,7 @@ class UserManager(BaseUserManager["User"]):
 
     def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
         if not email:
-            raise ValueError("An email address is required.")
+            raise ValueError(_("An email address is required."))
         user = self.model(email=normalise_email(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
@@ -36,17 +38,28 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    email = models.EmailField("email address", unique=True)
-    full_name = models.CharField(max_length=150, blank=True)
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("name"), max_length=150, blank=True)
     is_owner = models.BooleanField(
-        default=False, help_text="Owners manage the business settings and the other users."
+        _("owner"),
+        default=False,
+        help_text=_("Owners manage the business settings and the other users."),
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(default=False)
-    date_joined = models.DateTimeField(default=timezone.now)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # The UI language this user chose; blank follows the business's default (its profile's
+    # locale), see billing.language.UserLanguageMiddleware.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The language of your pages. Documents use their client's language."),
+    )
     # A copy of "has a confirmed authenticator device", kept by accounts.two_factor when it is
     # turned on or off, so that no request needs a query of django-otp's tables to know it.
-    two_factor_enabled = models.BooleanField("two-factor sign-in", default=False, editable=False)
+    two_factor_enabled = models.BooleanField(_("two-factor sign-in"), default=False, editable=False)
     # The owner's "require two-factor sign-in for everyone" (SignInPolicy), copied onto every user
     # for the same reason; a new user takes the policy's value when created.
     two_factor_required = models.BooleanField(default=False, editable=False)
@@ -58,6 +71,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints: ClassVar = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique")
         ]
@@ -79,7 +94,9 @@ class SignInPolicy(models.Model):
 
     require_two_factor = models.BooleanField(
         default=False,
-        help_text="Everyone must sign in with an authenticator code (API tokens are unaffected).",
+        help_text=_(
+            "Everyone must sign in with an authenticator code (API tokens are unaffected)."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -87,8 +104,10 @@ class SignInPolicy(models.Model):
     )
 
     class Meta:
-        verbose_name = "sign-in policy"
-        verbose_name_plural = "sign-in policy"
+        verbose_name = _("sign-in policy")
+        verbose_name_plural = _("sign-in policy")
 
     def __str__(self) -> str:
-        return "two-factor required" if self.require_two_factor else "two-factor optional"
+        return str(
+            _("two-factor required") if self.require_two_factor else _("two-factor optional")
+        )

@@ -18,8 +18,10 @@ from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlencode, urlsafe_base64_encode
+from django.utils.translation import gettext_lazy as _
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
@@ -30,7 +32,7 @@ from invoicetron.accounts.models import User
 PER_ADDRESS = 3
 PER_CLIENT = 10
 THROTTLE_SECONDS = 3600
-SUBJECT = "Reset your Invoicetron password"
+SUBJECT = _("Reset your Invoicetron password")
 
 
 class ResetRequestForm(PasswordResetForm):
@@ -45,7 +47,7 @@ class ResetRequestForm(PasswordResetForm):
         if over_limit("address", email.strip().lower(), PER_ADDRESS):
             return  # silently: the page must not tell whether the address has an account
         for user in self.get_users(email):
-            send_password_reset.defer(user_id=user.pk)
+            send_password_reset.defer(user_id=user.pk, language=translation.get_language() or "")
 
 
 def over_limit(kind: str, value: str, limit: int) -> bool:
@@ -76,8 +78,10 @@ def reset_link(user: User) -> str:
     return f"{settings.APP_URL}{reverse('accounts:password_reset_confirm')}?{query}"
 
 
-def send_reset_email(user_id: int) -> bool:
+def send_reset_email(user_id: int, language: str = "") -> bool:
     """The job's body: email a link to the user if they may still reset. True when sent.
+
+    In the user's language, else `language` (the page's, where the link was asked for).
 
     A failure to reach the mail server raises, and the job is tried again later.
     """
@@ -85,11 +89,13 @@ def send_reset_email(user_id: int) -> bool:
     if user is None or not user.has_usable_password():
         return False
     minutes = settings.PASSWORD_RESET_TIMEOUT // 60
-    body = render_to_string(
-        "accounts/password_reset_email.txt",
-        {"user": user, "link": reset_link(user), "minutes": minutes},
-    )
-    EmailMessage(SUBJECT, body, settings.DEFAULT_FROM_EMAIL, [user.email]).send()
+    with translation.override(user.language or language or settings.LANGUAGE_CODE):
+        body = render_to_string(
+            "accounts/password_reset_email.txt",
+            {"user": user, "link": reset_link(user), "minutes": minutes},
+        )
+        subject = str(SUBJECT)
+    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]).send()
     return True
 
 
@@ -99,5 +105,5 @@ def send_reset_email(user_id: int) -> bool:
     name="accounts.send_password_reset",
     retry=RetryStrategy(max_attempts=4, exponential_wait=5),  # about 25 s, 2 min, 10 min
 )
-def send_password_reset(user_id: int) -> None:
-    send_reset_email(user_id)
+def send_password_reset(user_id: int, language: str = "") -> None:
+    send_reset_email(user_id, language)

@@ -11,6 +11,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from invoicetron.accounts.lockout import unlock
 from invoicetron.accounts.models import User, normalise_email
@@ -85,9 +86,9 @@ def set_active(user: User, active: bool, *, by: User) -> None:
     tokens: for good, so that reactivating them later needs a new sign-in and new tokens.
     """
     if not active and user.pk == by.pk:
-        raise ValidationError("You cannot deactivate your own account.")
+        raise ValidationError(_("You cannot deactivate your own account."))
     if not active and user.is_owner and _other_active_owners(user) == 0:
-        raise ValidationError("Make someone else an owner before deactivating the last owner.")
+        raise ValidationError(_("Make someone else an owner before deactivating the last owner."))
     user.is_active = active
     user.save(update_fields=["is_active"])
     if not active:
@@ -116,9 +117,9 @@ def end_sessions(user: User) -> int:
 def set_owner(user: User, owner: bool, *, by: User) -> None:
     """Give or take the owner role (owners manage the business settings and the users)."""
     if not owner and user.pk == by.pk:
-        raise ValidationError("You cannot remove your own owner role; ask another owner.")
+        raise ValidationError(_("You cannot remove your own owner role; ask another owner."))
     if owner and not user.is_active:
-        raise ValidationError("Reactivate this user before making them an owner.")
+        raise ValidationError(_("Reactivate this user before making them an owner."))
     user.is_owner = owner
     user.save(update_fields=["is_owner"])
 

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.models import Device
@@ -160,7 +161,7 @@ def set_required_for_everyone(required: bool, *, by: User) -> None:
     """
     if required and not has_two_factor(by):
         raise ValidationError(
-            "Set up two-factor sign-in for yourself first, then require it for everyone."
+            _("Set up two-factor sign-in for yourself first, then require it for everyone.")
         )
     with transaction.atomic():
         SignInPolicy.objects.update_or_create(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-WRONG_CODE = (
+WRONG_CODE = _(
     "That code is not right. Type the 6 digits your authenticator app shows now, "
     "or one of your recovery codes."
 )
@@ -12,9 +13,9 @@ WRONG_CODE = (
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="Code",
+        label=_("Code"),
         max_length=32,
-        help_text="The 6-digit code from your authenticator app, or a recovery code.",
+        help_text=_("The 6-digit code from your authenticator app, or a recovery code."),
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "one-time-code",
@@ -28,8 +29,10 @@ class CodeForm(forms.Form):
 
 class PolicyForm(forms.Form):
     require = forms.BooleanField(
-        label="Require two-factor sign-in for everyone",
+        label=_("Require two-factor sign-in for everyone"),
         required=False,
-        help_text="Users without it are sent to set it up when they next open a page. "
-        "API tokens are not affected.",
+        help_text=_(
+            "Users without it are sent to set it up when they next open a page. "
+            "API tokens are not affected."
+        ),
     )

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
@@ -92,7 +93,7 @@ def two_factor_page(request: HttpRequest) -> HttpResponse:
     enabled = two_factor.has_two_factor(user)
     form = CodeForm(request.POST if request.method == "POST" else None)
     if not enabled:  # no recovery codes yet
-        form.fields["code"].help_text = "The 6-digit code your authenticator app shows now."
+        form.fields["code"].help_text = _("The 6-digit code your authenticator app shows now.")
     action = request.POST.get("action")
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
@@ -106,7 +107,7 @@ def two_factor_page(request: HttpRequest) -> HttpResponse:
                 return locked
             if two_factor.verify_code(user, code) is not None:
                 two_factor.disable(user)
-                messages.success(request, "Two-factor sign-in is off.")
+                messages.success(request, _("Two-factor sign-in is off."))
                 return redirect("accounts:two_factor")
             form.add_error("code", WRONG_CODE)
             two_factor.record_wrong_code(request, user)
@@ -136,6 +137,8 @@ def policy(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            state = "required for everyone" if required else "optional"
-            messages.success(request, f"Two-factor sign-in is now {state}.")
+            if required:
+                messages.success(request, _("Two-factor sign-in is now required for everyone."))
+            else:
+                messages.success(request, _("Two-factor sign-in is now optional."))
     return redirect("users:list")

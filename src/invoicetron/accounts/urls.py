@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+from django.views.i18n import set_language
 
 from invoicetron.accounts import reset_views, two_factor_views, views
 
@@ -22,6 +23,9 @@ urlpatterns = [
         name="password_changed",
     ),
     path("setup/", views.setup, name="setup"),
+    path("settings/", views.profile, name="profile"),
+    # The sign-in page's language switcher (Django's view: sets the language cookie).
+    path("language/", set_language, name="set_language"),
     # Password reset by email (see password_reset.py).
     path("password/reset/", reset_views.ResetRequestView.as_view(), name="password_reset"),
     path("password/reset/sent/", reset_views.SentView.as_view(), name="password_reset_sent"),

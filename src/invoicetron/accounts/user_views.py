@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from invoicetron.accounts.acting import acting_user
@@ -15,6 +17,15 @@ from invoicetron.accounts.models import User
 from invoicetron.accounts.services import create_or_update_user, set_active, set_owner
 from invoicetron.web.lists import paginate
 from invoicetron.web.permissions import owner_required
+
+# What the list says after each change (%(email)s: the user's address).
+DONE = {
+    "deactivate": gettext_lazy("%(email)s is deactivated: they can no longer sign in."),
+    "activate": gettext_lazy("%(email)s is active again."),
+    "make-owner": gettext_lazy("%(email)s is now an owner."),
+    "remove-owner": gettext_lazy("%(email)s is no longer an owner."),
+    "unlock": gettext_lazy("%(email)s can sign in again."),
+}
 
 
 @owner_required
@@ -37,7 +48,10 @@ def create(request: HttpRequest) -> HttpResponse:
         user, _created = create_or_update_user(
             data["email"], data["password"], owner=data["is_owner"], full_name=data["full_name"]
         )
-        messages.success(request, f"{user.email} can now sign in with the password you chose.")
+        messages.success(
+            request,
+            _("%(email)s can now sign in with the password you chose.") % {"email": user.email},
+        )
         return redirect("users:list")
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/users/form.html", {"form": form}, status=status)
@@ -62,8 +76,5 @@ def change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        if action == "unlock":
-            messages.success(request, f"{user.email} can sign in again.")
-        else:
-            messages.success(request, f"{user.email}: {action.replace('-', ' ')} done.")
+        messages.success(request, DONE[action] % {"email": user.email})
     return redirect("users:list")

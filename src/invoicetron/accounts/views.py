@@ -7,9 +7,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from invoicetron.accounts.forms import EmailAuthenticationForm, SetupForm
+from invoicetron.accounts.forms import EmailAuthenticationForm, ProfileForm, SetupForm
 from invoicetron.accounts.services import (
     FIRST_OWNER_COMMAND,
     create_or_update_user,
@@ -17,6 +19,7 @@ from invoicetron.accounts.services import (
 )
 from invoicetron.accounts.two_factor import has_two_factor
 from invoicetron.accounts.two_factor_views import begin_code_step
+from invoicetron.web.permissions import member_required
 
 
 class LoginView(auth_views.LoginView):
@@ -61,6 +64,47 @@ def setup(request: HttpRequest) -> HttpResponse:
             full_name=form.cleaned_data["full_name"],
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Your owner account is ready.")
+        messages.success(request, _("Your owner account is ready."))
         return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, "accounts/setup.html", {"form": form})
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's own settings: name and UI language (password and two-factor linked)."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        # The page after the redirect, and the message on it, speak the language just chosen.
+        language = user.language or None
+        translation.activate(language or settings.LANGUAGE_CODE)
+        messages.success(request, _("Your settings are saved."))
+        response = redirect("accounts:profile")
+        remember_language(response, language)
+        return response
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/profile.html", {"form": form}, status=status)
+
+
+def remember_language(response: HttpResponse, language: str | None) -> None:
+    """The language cookie follows a saved choice (so the sign-in page keeps it after signing
+    out); a user who goes back to the business's default drops it, or it would outrank that."""
+    if language is None:
+        response.delete_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )

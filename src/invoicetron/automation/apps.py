@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from invoicetron.web import navigation
 
@@ -14,7 +15,7 @@ class AutomationConfig(AppConfig):
 
         events.connect()
         navigation.add_section(
-            "Recurring", "automation:recurring", order=40, paths=("/recurring/",)
+            _("Recurring"), "automation:recurring", order=40, paths=("/recurring/",)
         )
-        navigation.add_settings_tab("reminders", "Reminders", "automation:reminders", order=50)
-        navigation.add_settings_tab("webhooks", "Webhooks", "automation:webhooks", order=60)
+        navigation.add_settings_tab("reminders", _("Reminders"), "automation:reminders", order=50)
+        navigation.add_settings_tab("webhooks", _("Webhooks"), "automation:webhooks", order=60)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from invoicetron.web import navigation
 
@@ -9,4 +10,4 @@ class MessagingConfig(AppConfig):
     verbose_name = "Messaging"
 
     def ready(self) -> None:
-        navigation.add_settings_tab("emails", "Emails", "messaging:templates", order=40)
+        navigation.add_settings_tab("emails", _("Emails"), "messaging:templates", order=40)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from invoicetron.web import navigation
 
@@ -12,4 +13,4 @@ class QuotesConfig(AppConfig):
         from invoicetron.quotes.registration import register_quotes
 
         register_quotes()  # in billing's registry of document types: emails, links, the portal
-        navigation.add_section("Quotes", "quotes:list", order=30, paths=("/quotes/",))
+        navigation.add_section(_("Quotes"), "quotes:list", order=30, paths=("/quotes/",))

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from invoicetron.web import navigation
 
@@ -9,4 +10,6 @@ class ReportsConfig(AppConfig):
     verbose_name = "Dashboard, reports and CSV import/export"
 
     def ready(self) -> None:
-        navigation.add_section("Reports", "reports:index", order=70, paths=("/reports/", "/data/"))
+        navigation.add_section(
+            _("Reports"), "reports:index", order=70, paths=("/reports/", "/data/")
+        )

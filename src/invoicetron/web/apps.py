@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from invoicetron.web import navigation
 
@@ -9,4 +10,4 @@ class WebConfig(AppConfig):
 
     def ready(self) -> None:
         # The kit's own link; the apps add theirs (see web.navigation).
-        navigation.add_section("Home", "web:home", order=0)
+        navigation.add_section(_("Home"), "web:home", order=0)

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.translation import gettext as _
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -40,7 +41,7 @@ def owner_required(view: View) -> View:
     @wraps(view)
     def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not can_manage_business(request.user):
-            raise PermissionDenied("Only an owner can change the business settings.")
+            raise PermissionDenied(_("Only an owner can change the business settings."))
         return view(request, *args, **kwargs)
 
     checked = login_required(guarded)

@@ -16,23 +16,28 @@ from django import template
 from django.http import HttpRequest
 from django.urls import get_script_prefix, reverse
 
-from invoicetron.web.navigation import Link, sections, settings_tabs
+from invoicetron.web.navigation import Label, Link, sections, settings_tabs
 
 register = template.Library()
 
 
 class NavLink(NamedTuple):
     address: str
-    label: str
+    label: Label
     current: bool
 
 
 # An lru_cache, not settings.CACHES: the addresses follow from the code (the URLconf) and the
 # script prefix only, never from data, so nothing can make them stale.
 @functools.lru_cache(maxsize=16)
-def _addresses(script_prefix: str, links: tuple[Link, ...]) -> tuple[str, ...]:
+def _addresses(script_prefix: str, url_names: tuple[str, ...]) -> tuple[str, ...]:
     # `script_prefix` is only part of the key: reverse() reads the current script prefix itself.
-    return tuple(reverse(link.url_name) for link in links)
+    # Keyed by URL names, not links: a link's label is translated, the same in no two languages.
+    return tuple(reverse(url_name) for url_name in url_names)
+
+
+def _addresses_of(links: tuple[Link, ...]) -> tuple[str, ...]:
+    return _addresses(get_script_prefix(), tuple(link.url_name for link in links))
 
 
 def _is_current(path: str, prefixes: tuple[str, ...]) -> bool:
@@ -44,7 +49,7 @@ def _is_current(path: str, prefixes: tuple[str, ...]) -> bool:
 def nav_links(path: str, is_owner: bool) -> list[NavLink]:
     """The section links; `current` for the one `path` (the request's path_info) is in."""
     links = sections()
-    addresses = _addresses(get_script_prefix(), links)
+    addresses = _addresses_of(links)
     return [
         NavLink(address, link.label, _is_current(path, link.paths))
         for address, link in zip(addresses, links, strict=True)
@@ -56,7 +61,7 @@ def nav_links(path: str, is_owner: bool) -> list[NavLink]:
 def settings_tab_links(tab: str) -> list[NavLink]:
     """The settings tabs; `current` for the one whose key is `tab`."""
     links = settings_tabs()
-    addresses = _addresses(get_script_prefix(), links)
+    addresses = _addresses_of(links)
     return [
         NavLink(address, link.label, link.tab == tab)
         for address, link in zip(addresses, links, strict=True)
