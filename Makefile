@@ -8,14 +8,6 @@ PORT ?= 3000
 
 .PHONY: run test test-fast lint format install clean bench image-test messages
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
-
-install: $(STAMP) $(MO)  ## create the virtualenv and install Invoicetron with its dev tools
-
 # Translations: each app's gettext catalogues (src/invoicetron/<app>/locale/<lang>/LC_MESSAGES/django.po)
 # are compiled to .mo by Babel whenever they change (no GNU gettext needed to run or test). The API
 # answers in English, so it has none.
@@ -25,6 +17,14 @@ PO := $(wildcard src/invoicetron/*/locale/*/LC_MESSAGES/django.po)
 MO := $(PO:.po=.mo)
 %.mo: %.po $(STAMP)
 	$(BIN)/pybabel --quiet compile --input-file $< --output-file $@
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) $(MO)  ## create the virtualenv and install Invoicetron with its dev tools
 
 # Re-extracts every marked message into the catalogues (needs GNU gettext's xgettext: apt-get install
 # gettext); new ones arrive untranslated, which tests/test_translations.py reports until filled in.
