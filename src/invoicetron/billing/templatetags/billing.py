@@ -9,6 +9,7 @@ from typing import Any
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from invoicetron.billing import money
 from invoicetron.billing.countries import COUNTRIES
@@ -79,7 +80,7 @@ def _show(value: Any) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, str) and (match := DECIMAL.match(value)):
         places = min(len(match[1]), max(2, len(match[1].rstrip("0"))))
         return f"{Decimal(value):.{places}f}"
@@ -87,8 +88,13 @@ def _show(value: Any) -> str:
         return "; ".join(_show(item) for item in value) or "—"
     if isinstance(value, dict) and "description" in value:
         taxes = ", ".join(value.get("taxes", []))
-        line = f"{_show(value.get('quantity'))} \u00d7 {value['description']} at "
-        return line + _show(value.get("unit_price")) + (f" ({taxes})" if taxes else "")
+        # The multiplication sign is the one a reader expects between quantity and item.
+        line = _("%(quantity)s × %(description)s at %(price)s") % {  # noqa: RUF001
+            "quantity": _show(value.get("quantity")),
+            "description": value["description"],
+            "price": _show(value.get("unit_price")),
+        }
+        return line + (f" ({taxes})" if taxes else "")
     if isinstance(value, dict):
         return ", ".join(f"{key}: {_show(item)}" for key, item in value.items())
     return str(value)
@@ -125,7 +131,7 @@ def status_badge(invoice: Any, today: Any) -> str:
         label = invoice.get_status_display()
     badge = format_html('<span class="badge status-{}">{}</span>', invoice.status, label)
     if invoice.is_overdue(today):
-        badge += mark_safe(' <span class="badge status-overdue">Overdue</span>')
+        badge += format_html(' <span class="badge status-overdue">{}</span>', _("Overdue"))
     return badge
 
 
