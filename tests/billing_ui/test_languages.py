@@ -57,7 +57,7 @@ def test_the_invoice_form_and_its_errors_are_in_german(as_owner: WebClient) -> N
     response = web.post(reverse("billing:invoice_new"), data)
     assert response.status_code == 400
     page = text(response)
-    assert "Mengen dürfen nicht negativ sein" in page
+    assert "Mengen dürfen auf einer Rechnung nicht negativ sein" in page
     assert "Quantities cannot be negative" not in page
     assert not Invoice.objects.exists()
 
