@@ -65,12 +65,16 @@ def test_the_invoice_form_and_its_errors_are_in_german(as_owner: WebClient) -> N
 def test_the_invoice_page_is_in_german(as_owner: WebClient) -> None:
     vat = factories.tax_rate("MwSt", "19")
     invoice = issued_with(factories.line("Beratung", "1", "100", [vat]))
+    services.record_payment(invoice, by=None, amount="19.00", date=invoice.issue_date)
     page = text(speaking(as_owner, "de").get(reverse("billing:invoice", args=[invoice.pk])))
     assert f"Rechnung {invoice.number}" in page
     assert "Rechnungsempfänger" in page and "Positionen" in page and "Zwischensumme" in page
     assert "Zahlung erfassen" in page and "Verlauf" in page and "Ausgestellt" in page
     assert "PDF herunterladen" in page and "Gutschrift" in page
     assert "119.00 EUR" in page and "auf 100.00 EUR" in page  # the tax's base
+    assert "Teilweise bezahlt" in page and "Überweisung" in page  # status and payment method
+    # The history: the action, and the field names of the values it changed.
+    assert "Zahlung erfasst" in page and "offener Betrag" in page and "119.00 → 100.00" in page
     assert "Bill to" not in page and "Record a payment" not in page
 
 

@@ -10,6 +10,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from invoicetron.billing import money
 from invoicetron.billing.countries import COUNTRIES
@@ -54,6 +55,41 @@ HIDDEN_FIELDS = frozenset(
     {"created_at", "updated_at", "created_by", "issued_at", "issued_by", "sequence", "invoice"}
 )
 DECIMAL = re.compile(r"^-?\d+\.(\d+)$")
+# The names the history gives the fields it shows most, in the reader's language; other fields
+# show their own name. The English is the field name as it always read.
+FIELD_NAMES = {
+    "status": pgettext_lazy("history field", "status"),
+    "number": pgettext_lazy("history field", "number"),
+    "client": pgettext_lazy("history field", "client"),
+    "currency": pgettext_lazy("history field", "currency"),
+    "issue_date": pgettext_lazy("history field", "issue date"),
+    "due_date": pgettext_lazy("history field", "due date"),
+    "notes": pgettext_lazy("history field", "notes"),
+    "terms": pgettext_lazy("history field", "terms"),
+    "lines": pgettext_lazy("history field", "lines"),
+    "total": pgettext_lazy("history field", "total"),
+    "net_total": pgettext_lazy("history field", "net total"),
+    "tax_total": pgettext_lazy("history field", "tax total"),
+    "amount_paid": pgettext_lazy("history field", "amount paid"),
+    "amount_credited": pgettext_lazy("history field", "amount credited"),
+    "balance_due": pgettext_lazy("history field", "balance due"),
+    "amount": pgettext_lazy("history field", "amount"),
+    "date": pgettext_lazy("history field", "date"),
+    "method": pgettext_lazy("history field", "method"),
+    "reference": pgettext_lazy("history field", "reference"),
+    "reason": pgettext_lazy("history field", "reason"),
+    "sent_at": pgettext_lazy("history field", "sent at"),
+    "series": pgettext_lazy("history field", "series"),
+    "exchange_rate": pgettext_lazy("history field", "exchange rate"),
+    "discount_type": pgettext_lazy("history field", "discount type"),
+    "discount_value": pgettext_lazy("history field", "discount value"),
+    "prices_include_tax": pgettext_lazy("history field", "prices include tax"),
+    "buyer_reference": pgettext_lazy("history field", "buyer reference"),
+    "order_reference": pgettext_lazy("history field", "order reference"),
+    "adjustments": pgettext_lazy("history field", "adjustments"),
+    "name": pgettext_lazy("history field", "name"),
+    "email": pgettext_lazy("history field", "email"),
+}
 
 
 @register.filter
@@ -66,7 +102,8 @@ def changes(event: AuditEvent) -> list[tuple[str, str | None, str]]:
         before, after = old.get(key), new.get(key)
         if key in HIDDEN_FIELDS or (creating and _is_empty(after)):
             continue
-        rows.append((key.replace("_", " "), None if creating else _show(before), _show(after)))
+        name = str(FIELD_NAMES.get(key) or key.replace("_", " "))
+        rows.append((name, None if creating else _show(before), _show(after)))
     return rows
 
 
