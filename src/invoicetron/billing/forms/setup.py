@@ -211,7 +211,7 @@ class NumberSeriesForm(forms.ModelForm):
         fields = ("name", "kind", "pattern", "reset", "is_default")
         labels: ClassVar = {
             "name": _("Name"),
-            "kind": _("Documents"),
+            "kind": _("Kind"),
             "pattern": _("Pattern"),
             "reset": _("Reset"),
             "is_default": _("Default series for this kind of document"),
