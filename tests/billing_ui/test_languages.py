@@ -75,6 +75,7 @@ def test_the_invoice_page_is_in_german(as_owner: WebClient) -> None:
     assert "Teilweise bezahlt" in page and "Überweisung" in page  # status and payment method
     # The history: the action, and the field names of the values it changed.
     assert "Zahlung erfasst" in page and "offener Betrag" in page and "119.00 → 100.00" in page
+    assert "Ausgestellt → Teilweise bezahlt" in page and "— → Überweisung" in page
     assert "Bill to" not in page and "Record a payment" not in page
 
 

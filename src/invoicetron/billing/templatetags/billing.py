@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from invoicetron.billing import money
 from invoicetron.billing.countries import COUNTRIES
 from invoicetron.billing.formatting import plain
-from invoicetron.billing.models import AuditEvent, InvoiceStatus
+from invoicetron.billing.models import AuditEvent, DiscountType, InvoiceStatus, PaymentMethod
 
 register = template.Library()
 
@@ -90,6 +90,12 @@ FIELD_NAMES = {
     "name": pgettext_lazy("history field", "name"),
     "email": pgettext_lazy("history field", "email"),
 }
+# The stored codes of these fields read as their labels (a status, a payment method).
+VALUE_LABELS: dict[str, dict[str, Any]] = {
+    "status": dict(InvoiceStatus.choices),
+    "method": dict(PaymentMethod.choices),
+    "discount_type": dict(DiscountType.choices),
+}
 
 
 @register.filter
@@ -103,6 +109,9 @@ def changes(event: AuditEvent) -> list[tuple[str, str | None, str]]:
         if key in HIDDEN_FIELDS or (creating and _is_empty(after)):
             continue
         name = str(FIELD_NAMES.get(key) or key.replace("_", " "))
+        shown = VALUE_LABELS.get(key, {})
+        before = shown.get(before, before) if isinstance(before, str) else before
+        after = shown.get(after, after) if isinstance(after, str) else after
         rows.append((name, None if creating else _show(before), _show(after)))
     return rows
 
