@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from invoicetron.billing import money
 from invoicetron.billing.einvoice_codes import ALLOWANCE_REASON_CODES, CHARGE_REASON_CODES
@@ -92,10 +93,13 @@ def _checked(
     if entries in (None, ""):
         return []
     if not isinstance(entries, list | tuple):
-        raise ValidationError({"adjustments": "Give the allowances and charges as a list."})
+        raise ValidationError({"adjustments": _("Give the allowances and charges as a list.")})
     if len(entries) > MAX_ADJUSTMENTS:
         raise ValidationError(
-            {"adjustments": f"At most {MAX_ADJUSTMENTS} allowances and charges are allowed."}
+            {
+                "adjustments": _("At most %(count)s allowances and charges are allowed.")
+                % {"count": MAX_ADJUSTMENTS}
+            }
         )
     cleaned, errors = [], []
     for index, entry in enumerate(entries):
@@ -122,21 +126,25 @@ def _entry(
 ) -> dict[str, Any]:
     if not isinstance(entry, Mapping):
         raise ValidationError(
-            {"__all__": "Give each allowance or charge as an object with kind and value."}
+            {"__all__": _("Give each allowance or charge as an object with kind and value.")}
         )
     unknown = sorted(set(entry) - keys)
     if unknown:
-        raise ValidationError({"__all__": f"Unknown fields: {', '.join(map(str, unknown))}."})
+        raise ValidationError(
+            {"__all__": _("Unknown fields: %(names)s.") % {"names": ", ".join(map(str, unknown))}}
+        )
     errors: list[ValidationError] = []
     charge = entry.get("charge", False)
     if not isinstance(charge, bool):
-        errors.append(ValidationError({"charge": "Say true (a charge) or false (an allowance)."}))
+        errors.append(
+            ValidationError({"charge": _("Say true (a charge) or false (an allowance).")})
+        )
         charge = False
     what = "charge" if charge else "allowance"
     kind = entry.get("kind", money.DiscountKind.AMOUNT)
     value: Decimal | None = None
     if kind not in KINDS:
-        errors.append(ValidationError({"kind": "Choose percent or amount."}))
+        errors.append(ValidationError({"kind": _("Choose percent or amount.")}))
     else:
         try:
             value = _value(kind, entry.get("value"), currency, what)
@@ -146,19 +154,26 @@ def _entry(
     reason_code = reason_code.upper()
     codes = CHARGE_REASON_CODES if charge else ALLOWANCE_REASON_CODES
     if reason_code and reason_code not in codes:
-        list_name = "UNCL 7161 (e.g. FC freight, ABL packaging)" if charge else "UNCL 5189"
-        example = "" if charge else " (e.g. 95 discount, 100 special rebate)"
-        errors.append(
-            ValidationError(
-                {
-                    "reason_code": f"“{reason_code}” is not a {what} reason code of "
-                    f"{list_name}{example}."
-                }
+        message = (
+            _(
+                "“%(code)s” is not a charge reason code of UNCL 7161 (e.g. FC freight, "
+                "ABL packaging)."
+            )
+            if charge
+            else _(
+                "“%(code)s” is not an allowance reason code of UNCL 5189 (e.g. 95 discount, "
+                "100 special rebate)."
             )
         )
+        errors.append(ValidationError({"reason_code": message % {"code": reason_code}}))
     if not reason and not reason_code:
         # EN 16931 BR-33/BR-38 (document) and BR-41/BR-42 (line): a reason, as text or code.
-        errors.append(ValidationError({"reason": f"Say why: give the {what} a reason or a code."}))
+        message = (
+            _("Say why: give the charge a reason or a code.")
+            if charge
+            else _("Say why: give the allowance a reason or a code.")
+        )
+        errors.append(ValidationError({"reason": message}))
     result: dict[str, Any] = {
         "charge": charge,
         "reason": reason,
@@ -177,17 +192,37 @@ def _entry(
 
 
 def _value(kind: str, value: Any, currency: str, what: str) -> Decimal:
+    charge = what == "charge"
     if value in (None, ""):
-        raise ValidationError({"value": f"Enter the {what}'s amount or percent."})
+        raise ValidationError(
+            {
+                "value": _("Enter the charge's amount or percent.")
+                if charge
+                else _("Enter the allowance's amount or percent.")
+            }
+        )
     if kind == money.DiscountKind.AMOUNT:
-        number = checked_amount(value, "value", currency, label=what.capitalize())
+        label = _("Charge") if charge else _("Allowance")
+        number = checked_amount(value, "value", currency, label=label)
     else:
-        number = checked_number(value, "value", places=4, label=f"The {what} percent")
+        label = _("The charge percent") if charge else _("The allowance percent")
+        number = checked_number(value, "value", places=4, label=label)
         if number > 100:
-            raise ValidationError({"value": f"A {what} percent cannot exceed 100."})
+            raise ValidationError(
+                {
+                    "value": _("A charge percent cannot exceed 100.")
+                    if charge
+                    else _("An allowance percent cannot exceed 100.")
+                }
+            )
     if number == 0:
-        article = "A" if what == "charge" else "An"
-        raise ValidationError({"value": f"{article} {what} of 0 changes nothing: remove it."})
+        raise ValidationError(
+            {
+                "value": _("A charge of 0 changes nothing: remove it.")
+                if charge
+                else _("An allowance of 0 changes nothing: remove it.")
+            }
+        )
     return number
 
 
@@ -196,13 +231,15 @@ def _text(entry: Mapping[str, Any], key: str, errors: list[ValidationError]) -> 
     if value is None:
         return ""
     if not isinstance(value, str):
-        errors.append(ValidationError({key: "Enter text."}))
+        errors.append(ValidationError({key: _("Enter text.")}))
         return ""
     value = value.strip()
     if len(value) > MAX_REASON:
-        errors.append(ValidationError({key: f"At most {MAX_REASON} characters."}))
+        errors.append(
+            ValidationError({key: _("At most %(count)s characters.") % {"count": MAX_REASON}})
+        )
     if "\x00" in value:
-        errors.append(ValidationError({key: "Remove the NUL character: text cannot hold it."}))
+        errors.append(ValidationError({key: _("Remove the NUL character: text cannot hold it.")}))
     return value
 
 
@@ -211,24 +248,34 @@ def _tax_rate(value: Any, line_taxes: Sequence[Sequence[TaxRate]]) -> int | None
         return None
     pk = plain_id(value)
     if pk is None:
-        raise ValidationError({"tax_rate": "Give a tax rate id, or nothing to spread it."})
+        raise ValidationError({"tax_rate": _("Give a tax rate id, or nothing to spread it.")})
     sets = {
         frozenset(tax.pk for tax in taxes) for taxes in line_taxes if pk in {t.pk for t in taxes}
     }
     if not sets:
         known = TaxRate.objects.filter(pk=pk).first()
-        name = f"{known} (tax rate {pk})" if known else f"the tax rate with id {pk}"
+        name = (
+            _("%(rate)s (tax rate %(id)s)") % {"rate": known, "id": pk}
+            if known
+            else _("the tax rate with id %(id)s") % {"id": pk}
+        )
         raise ValidationError(
             {
-                "tax_rate": f"No line carries {name}: choose a rate the invoice's lines use, "
-                "or none to spread it over every rate."
+                "tax_rate": _(
+                    "No line carries %(name)s: choose a rate the invoice's lines use, "
+                    "or none to spread it over every rate."
+                )
+                % {"name": name}
             }
         )
     if len(sets) > 1:
         raise ValidationError(
             {
-                "tax_rate": f"The lines carry the tax rate with id {pk} with different other "
-                "taxes, so it names no single tax set: spread it over every rate instead."
+                "tax_rate": _(
+                    "The lines carry the tax rate with id %(id)s with different other "
+                    "taxes, so it names no single tax set: spread it over every rate instead."
+                )
+                % {"id": pk}
             }
         )
     return pk

@@ -7,7 +7,7 @@ from invoicetron.web import navigation
 class BillingConfig(AppConfig):
     name = "invoicetron.billing"
     label = "billing"
-    verbose_name = "Billing"
+    verbose_name = _("Billing")
 
     def ready(self) -> None:
         from invoicetron.billing.document_types import register_billing_documents

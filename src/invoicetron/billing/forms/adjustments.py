@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from invoicetron.billing.einvoice_codes import ALLOWANCE_REASON_CODES, CHARGE_REASON_CODES
 from invoicetron.billing.forms.widgets import decimal_text
@@ -22,14 +23,14 @@ from invoicetron.billing.models import DiscountType, TaxRate
 from invoicetron.billing.validation import checked_amount, checked_number
 
 MAX_ADJUSTMENTS = 20
-ROWS_WRONG = "Correct the allowances and charges marked below."
+ROWS_WRONG = _("Correct the allowances and charges marked below.")
 ROW_KEY = re.compile(r"^adjustments-(\d+)-(\w+)$")
 ROWS = re.compile(r"^adjustments(-\d+-\w+)?$")  # the keys of the drafts service's errors
 ALLOWANCE, CHARGE = "allowance", "charge"
 # The reason code lists of EN 16931 (BR-CL-19, BR-CL-20), with an example for the messages.
 REASON_CODES = {
-    ALLOWANCE: (ALLOWANCE_REASON_CODES, "an UNCL 5189 allowance code, e.g. 95 (discount)"),
-    CHARGE: (CHARGE_REASON_CODES, "an UNCL 7161 charge code, e.g. FC (freight)"),
+    ALLOWANCE: (ALLOWANCE_REASON_CODES, _("an UNCL 5189 allowance code, e.g. 95 (discount)")),
+    CHARGE: (CHARGE_REASON_CODES, _("an UNCL 7161 charge code, e.g. FC (freight)")),
 }
 
 
@@ -37,29 +38,31 @@ class AdjustmentForm(forms.Form):
     """One allowance or charge. A row left blank (no reason, no code, no value) is ignored."""
 
     charge = forms.ChoiceField(
-        choices=[(ALLOWANCE, "Allowance (less)"), (CHARGE, "Charge (more)")],
+        choices=[(ALLOWANCE, _("Allowance (less)")), (CHARGE, _("Charge (more)"))],
         initial=ALLOWANCE,
-        label="Allowance or charge",
+        label=_("Allowance or charge"),
     )
-    reason = forms.CharField(required=False, max_length=100)
+    reason = forms.CharField(required=False, max_length=100, label=_("Reason"))
     reason_code = forms.CharField(
         required=False,
         max_length=3,
-        label="Reason code",
-        help_text="Optional: UNCL 5189 (allowances, e.g. 95) or 7161 (charges, e.g. FC).",
+        label=_("Reason code"),
+        help_text=_("Optional: UNCL 5189 (allowances, e.g. 95) or 7161 (charges, e.g. FC)."),
     )
     kind = forms.ChoiceField(
-        choices=DiscountType.choices, initial=DiscountType.AMOUNT, label="% or amount"
+        choices=DiscountType.choices, initial=DiscountType.AMOUNT, label=_("% or amount")
     )
     value = decimal_text(
-        "Value", required=False, help_text="A percent is of the net of the lines it concerns."
+        _("Value"),
+        required=False,
+        help_text=_("A percent is of the net of the lines it concerns."),
     )
-    tax_rate = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Tax")
+    tax_rate = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label=_("Tax"))
 
     def __init__(self, *args: Any, tax_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["tax_rate"]
-        field.choices = [("", "All rates (spread over them)"), *tax_choices]  # type: ignore[attr-defined]
+        field.choices = [("", _("All rates (spread over them)")), *tax_choices]  # type: ignore[attr-defined]
 
     @property
     def is_blank(self) -> bool:
@@ -78,23 +81,26 @@ class AdjustmentForm(forms.Form):
         side = cleaned.get("charge", ALLOWANCE)
         code, reason = cleaned.get("reason_code", ""), cleaned.get("reason", "").strip()
         if not code and not reason:
-            self.add_error("reason", "Say why, in words or with a code (EN 16931 needs one).")
+            self.add_error("reason", _("Say why, in words or with a code (EN 16931 needs one)."))
         codes, example = REASON_CODES[side]
         if code and code not in codes:
-            self.add_error("reason_code", f"Enter {example}, or leave the code blank.")
+            self.add_error(
+                "reason_code",
+                _("Enter %(example)s, or leave the code blank.") % {"example": example},
+            )
         value = cleaned.get("value") or ""
         if not value.strip():
-            self.add_error("value", "Enter the amount or the percent.")
+            self.add_error("value", _("Enter the amount or the percent."))
             return cleaned
         try:
-            number = checked_number(value, "value", places=4, label="The value")
+            number = checked_number(value, "value", places=4, label=_("The value"))
         except ValidationError as error:
             self.add_error(None, error)
             return cleaned
         if number == 0:
-            self.add_error("value", "Enter a value above 0, or clear the row.")
+            self.add_error("value", _("Enter a value above 0, or clear the row."))
         elif cleaned.get("kind") == DiscountType.PERCENT and number > 100:
-            self.add_error("value", "A percent cannot exceed 100.")
+            self.add_error("value", _("A percent cannot exceed 100."))
         cleaned["number"] = number
         return cleaned
 
@@ -104,7 +110,7 @@ class AdjustmentForm(forms.Form):
         if self.is_blank or self.errors or data.get("kind") != DiscountType.AMOUNT:
             return
         try:
-            checked_amount(data["number"], "value", currency, label="The value")
+            checked_amount(data["number"], "value", currency, label=_("The value"))
         except ValidationError as error:
             self.add_error(None, error)
 
@@ -123,7 +129,7 @@ class AdjustmentForm(forms.Form):
 class BaseAdjustmentFormSet(forms.BaseFormSet):
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
-        form.fields["DELETE"].label = "Remove"
+        form.fields["DELETE"].label = _("Remove")
 
     def entries(self, currency: str) -> list[dict[str, Any]]:
         """The kept rows as `Invoice.adjustments` entries; ValidationError when a row is wrong

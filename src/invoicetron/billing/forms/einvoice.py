@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
 from stdnum import bic, ean, get_cc_module, iban
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as NumberError
 
 from invoicetron.billing.countries import COUNTRY_CHOICES
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The VAT prefixes that are not ISO country codes: Greece (EL) and Northern Ireland (XI).
 EU_VAT_PREFIXES = frozenset({*eu_vat.MEMBER_STATES, "el", "xi"})
@@ -34,24 +38,24 @@ OTHER = "other"
 
 # UN/ECE Recommendation 20 codes most invoices need (BT-130); any other code is typed in.
 UNIT_CODES = {
-    "C62": "C62: one (unit)",
-    "H87": "H87: piece",
-    "HUR": "HUR: hour",
-    "MIN": "MIN: minute",
-    "DAY": "DAY: day",
-    "WEE": "WEE: week",
-    "MON": "MON: month",
-    "ANN": "ANN: year",
-    "KGM": "KGM: kilogram",
-    "MTR": "MTR: metre",
-    "KMT": "KMT: kilometre",
-    "LTR": "LTR: litre",
-    "LS": "LS: lump sum",
+    "C62": _("C62: one (unit)"),
+    "H87": _("H87: piece"),
+    "HUR": _("HUR: hour"),
+    "MIN": _("MIN: minute"),
+    "DAY": _("DAY: day"),
+    "WEE": _("WEE: week"),
+    "MON": _("MON: month"),
+    "ANN": _("ANN: year"),
+    "KGM": _("KGM: kilogram"),
+    "MTR": _("MTR: metre"),
+    "KMT": _("KMT: kilometre"),
+    "LTR": _("LTR: litre"),
+    "LS": _("LS: lump sum"),
 }
 UNIT_CODE_CHOICES = [
-    ("", "From the unit text (hour → HUR…)"),
+    ("", _("From the unit text (hour → HUR…)")),
     *UNIT_CODES.items(),
-    (OTHER, "Other code…"),
+    (OTHER, _("Other code…")),
 ]
 
 
@@ -59,8 +63,10 @@ def clean_unit_code(code: str) -> str:
     code = code.strip().upper()
     if not UNIT_CODE_SHAPE.fullmatch(code):
         raise forms.ValidationError(
-            "Enter a UN/ECE Recommendation 20 unit code: 2 or 3 capital letters or digits, "
-            "e.g. HUR for hour or C62 for one."
+            _(
+                "Enter a UN/ECE Recommendation 20 unit code: 2 or 3 capital letters or digits, "
+                "e.g. HUR for hour or C62 for one."
+            )
         )
     return code
 
@@ -79,8 +85,10 @@ def clean_vat_id(text: str) -> str:
         return text.strip()
     if not VAT_ID_SHAPE.fullmatch(number):
         raise forms.ValidationError(
-            "Start the VAT id with its two-letter country code, then its 2 to 13 letters and "
-            "digits, e.g. DE123456789 or FR40303265045."
+            _(
+                "Start the VAT id with its two-letter country code, then its 2 to 13 letters "
+                "and digits, e.g. DE123456789 or FR40303265045."
+            )
         )
     prefix = number[:2].lower()
     if prefix in EU_VAT_PREFIXES:
@@ -91,8 +99,11 @@ def clean_vat_id(text: str) -> str:
         valid = True  # no published check for this country: the shape is all we can check
     if not valid:
         raise forms.ValidationError(
-            f"{number} is not a valid {prefix.upper()} VAT id: its length or check digits are "
-            "wrong. Copy it from a VAT registration or a received invoice."
+            _(
+                "%(number)s is not a valid %(country)s VAT id: its length or check digits are "
+                "wrong. Copy it from a VAT registration or a received invoice."
+            )
+            % {"number": number, "country": prefix.upper()}
         )
     return number
 
@@ -102,8 +113,10 @@ def clean_iban(text: str) -> str:
         return str(iban.validate(text)) if text.strip() else ""
     except NumberError as error:
         raise forms.ValidationError(
-            "This is not a valid IBAN: check the country code, the length and the two check "
-            "digits, e.g. DE89 3704 0044 0532 0130 00."
+            _(
+                "This is not a valid IBAN: check the country code, the length and the two check "
+                "digits, e.g. DE89 3704 0044 0532 0130 00."
+            )
         ) from error
 
 
@@ -112,20 +125,24 @@ def clean_bic(text: str) -> str:
         return str(bic.validate(text)) if text.strip() else ""
     except NumberError as error:
         raise forms.ValidationError(
-            "A BIC has 8 or 11 characters: bank (4 letters), country (2), location (2) and "
-            "optionally a branch (3), e.g. DEUTDEFF or DEUTDEFF500."
+            _(
+                "A BIC has 8 or 11 characters: bank (4 letters), country (2), location (2) and "
+                "optionally a branch (3), e.g. DEUTDEFF or DEUTDEFF500."
+            )
         ) from error
 
 
 # -- Electronic addresses (EAS schemes, BT-34 / BT-49) -------------------------------------------
 
 
-def _checked(module: Any, what: str) -> Callable[[str], str]:
+def _checked(module: Any, what: StrOrPromise) -> Callable[[str], str]:
     def check(identifier: str) -> str:
         try:
             return str(module.validate(identifier))
         except NumberError as error:
-            raise forms.ValidationError(f"This is not a valid {what}.") from error
+            raise forms.ValidationError(
+                _("This is not a valid %(what)s.") % {"what": what}
+            ) from error
 
     return check
 
@@ -134,7 +151,7 @@ def _email(identifier: str) -> str:
     try:
         validate_email(identifier)
     except forms.ValidationError as error:
-        raise forms.ValidationError("Enter the email address e-invoices go to.") from error
+        raise forms.ValidationError(_("Enter the email address e-invoices go to.")) from error
     return identifier
 
 
@@ -142,8 +159,10 @@ def _leitweg_id(identifier: str) -> str:
     identifier = identifier.upper()
     if not LEITWEG_ID_SHAPE.fullmatch(identifier):
         raise forms.ValidationError(
-            "A Leitweg-ID has a coarse address (2 to 12 digits), an optional fine address and "
-            "2 check digits, separated by hyphens, e.g. 04011000-1234512345-06."
+            _(
+                "A Leitweg-ID has a coarse address (2 to 12 digits), an optional fine address "
+                "and 2 check digits, separated by hyphens, e.g. 04011000-1234512345-06."
+            )
         )
     return identifier
 
@@ -156,17 +175,19 @@ def _vat_endpoint(country: str) -> Callable[[str], str]:
     return check
 
 
-def _digits(count: int, what: str) -> Callable[[str], str]:
+def _digits(count: int, what: StrOrPromise) -> Callable[[str], str]:
     def check(identifier: str) -> str:
         compact = re.sub(r"[\s.\-]", "", identifier)
         if not (compact.isdigit() and len(compact) == count):
-            raise forms.ValidationError(f"{what} has {count} digits.")
+            raise forms.ValidationError(
+                _("%(what)s has %(count)s digits.") % {"what": what, "count": count}
+            )
         return compact
 
     return check
 
 
-def _stdnum(country: str, name: str, what: str) -> Callable[[str], str]:
+def _stdnum(country: str, name: str, what: StrOrPromise) -> Callable[[str], str]:
     module = get_cc_module(country, name)
     if module is None:  # at import: a python-stdnum upgrade that dropped a module fails loudly
         raise ImportError(f"python-stdnum lacks {country}.{name}")
@@ -175,29 +196,38 @@ def _stdnum(country: str, name: str, what: str) -> Callable[[str], str]:
 
 # The schemes most owners use, with the check of their identifiers. The whole EAS list has ~200
 # codes; these cover Peppol's common ones, national VAT numbers and email.
-ENDPOINT_SCHEMES: dict[str, tuple[str, Callable[[str], str]]] = {
-    "0088": ("0088: GLN (GS1 global location number)", _checked(ean, "13-digit GLN")),
-    "0002": ("0002: SIREN (France)", _stdnum("fr", "siren", "9-digit SIREN")),
-    "0009": ("0009: SIRET (France)", _stdnum("fr", "siret", "14-digit SIRET")),
-    "0007": ("0007: organisation number (Sweden)", _stdnum("se", "orgnr", "Swedish org number")),
-    "0060": ("0060: DUNS number", _digits(9, "A DUNS number")),
-    "0106": ("0106: KvK number (Netherlands)", _digits(8, "A KvK number")),
-    "0184": ("0184: CVR number (Denmark)", _stdnum("dk", "cvr", "Danish CVR number")),
-    "0192": ("0192: organisation number (Norway)", _stdnum("no", "orgnr", "Norwegian org number")),
-    "0204": ("0204: Leitweg-ID (German public buyers)", _leitweg_id),
-    "0208": ("0208: enterprise number (Belgium)", _stdnum("be", "vat", "Belgian company number")),
-    "0211": ("0211: partita IVA (Italy)", _stdnum("it", "iva", "partita IVA")),
-    "9914": ("9914: VAT number (Austria)", _vat_endpoint("AT")),
-    "9920": ("9920: VAT number (Spain)", _vat_endpoint("ES")),
-    "9925": ("9925: VAT number (Belgium)", _vat_endpoint("BE")),
-    "9930": ("9930: VAT number (Germany)", _vat_endpoint("DE")),
-    "9938": ("9938: VAT number (Luxembourg)", _vat_endpoint("LU")),
-    "9944": ("9944: VAT number (Netherlands)", _vat_endpoint("NL")),
-    "9957": ("9957: VAT number (France)", _vat_endpoint("FR")),
-    "EM": ("EM: email address", _email),
+ENDPOINT_SCHEMES: dict[str, tuple[StrOrPromise, Callable[[str], str]]] = {
+    "0088": (_("0088: GLN (GS1 global location number)"), _checked(ean, _("13-digit GLN"))),
+    "0002": (_("0002: SIREN (France)"), _stdnum("fr", "siren", _("9-digit SIREN"))),
+    "0009": (_("0009: SIRET (France)"), _stdnum("fr", "siret", _("14-digit SIRET"))),
+    "0007": (
+        _("0007: organisation number (Sweden)"),
+        _stdnum("se", "orgnr", _("Swedish org number")),
+    ),
+    "0060": (_("0060: DUNS number"), _digits(9, _("A DUNS number"))),
+    "0106": (_("0106: KvK number (Netherlands)"), _digits(8, _("A KvK number"))),
+    "0184": (_("0184: CVR number (Denmark)"), _stdnum("dk", "cvr", _("Danish CVR number"))),
+    "0192": (
+        _("0192: organisation number (Norway)"),
+        _stdnum("no", "orgnr", _("Norwegian org number")),
+    ),
+    "0204": (_("0204: Leitweg-ID (German public buyers)"), _leitweg_id),
+    "0208": (
+        _("0208: enterprise number (Belgium)"),
+        _stdnum("be", "vat", _("Belgian company number")),
+    ),
+    "0211": (_("0211: partita IVA (Italy)"), _stdnum("it", "iva", _("partita IVA"))),
+    "9914": (_("9914: VAT number (Austria)"), _vat_endpoint("AT")),
+    "9920": (_("9920: VAT number (Spain)"), _vat_endpoint("ES")),
+    "9925": (_("9925: VAT number (Belgium)"), _vat_endpoint("BE")),
+    "9930": (_("9930: VAT number (Germany)"), _vat_endpoint("DE")),
+    "9938": (_("9938: VAT number (Luxembourg)"), _vat_endpoint("LU")),
+    "9944": (_("9944: VAT number (Netherlands)"), _vat_endpoint("NL")),
+    "9957": (_("9957: VAT number (France)"), _vat_endpoint("FR")),
+    "EM": (_("EM: email address"), _email),
 }
 ENDPOINT_SCHEME_CHOICES = [
-    ("", "None"),
+    ("", _("None")),
     *((code, label) for code, (label, _check) in ENDPOINT_SCHEMES.items()),
 ]
 
@@ -210,12 +240,12 @@ def clean_endpoint(scheme: str, identifier: str) -> tuple[str, str]:
         return "", ""
     if not scheme:
         raise forms.ValidationError(
-            {"endpoint_scheme": "Choose the scheme of this electronic address."}
+            {"endpoint_scheme": _("Choose the scheme of this electronic address.")}
         )
     if not identifier:
-        raise forms.ValidationError({"endpoint_id": "Enter the identifier of this scheme."})
+        raise forms.ValidationError({"endpoint_id": _("Enter the identifier of this scheme.")})
     if scheme not in ENDPOINT_SCHEMES:  # a code kept from before the list changed
-        raise forms.ValidationError({"endpoint_scheme": "Choose one of the listed schemes."})
+        raise forms.ValidationError({"endpoint_scheme": _("Choose one of the listed schemes.")})
     _label, check = ENDPOINT_SCHEMES[scheme]
     try:
         return scheme, check(identifier)
@@ -228,18 +258,21 @@ def clean_endpoint(scheme: str, identifier: str) -> tuple[str, str]:
 ADDRESS_FIELDS = ("street", "street_2", "postcode", "city", "subdivision", "country")
 PARTY_FIELDS = (*ADDRESS_FIELDS, "tax_id", "registration_id", "endpoint_scheme", "endpoint_id")
 PARTY_LABELS = {
-    "street": "Street and number",
-    "street_2": "Additional street line",
-    "subdivision": "State or region",
-    "tax_id": "VAT id",
-    "registration_id": "Legal registration id",
-    "endpoint_scheme": "Endpoint scheme (EAS)",
-    "endpoint_id": "Endpoint id",
+    "street": _("Street and number"),
+    "street_2": _("Additional street line"),
+    "postcode": _("Postcode"),
+    "city": _("City"),
+    "subdivision": _("State or region"),
+    "country": _("Country"),
+    "tax_id": _("VAT id"),
+    "registration_id": _("Legal registration id"),
+    "endpoint_scheme": _("Endpoint scheme (EAS)"),
+    "endpoint_id": _("Endpoint id"),
 }
 PARTY_HELP = {
-    "tax_id": "With its country prefix, e.g. DE123456789. Its check digits are verified.",
-    "endpoint_scheme": "How e-invoice networks such as Peppol reach this party.",
-    "endpoint_id": "The identifier in that scheme: a GLN, a VAT number, an email address…",
+    "tax_id": _("With its country prefix, e.g. DE123456789. Its check digits are verified."),
+    "endpoint_scheme": _("How e-invoice networks such as Peppol reach this party."),
+    "endpoint_id": _("The identifier in that scheme: a GLN, a VAT number, an email address…"),
 }
 
 
@@ -248,12 +281,12 @@ class EInvoicePartyForm(forms.ModelForm):
     profile and of a client (their models share these fields)."""
 
     # (title, help, field names) of the page's fieldsets; see `sections`.
-    SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (("", "", ()),)
+    SECTIONS: tuple[tuple[StrOrPromise, StrOrPromise, tuple[str, ...]], ...] = (("", "", ()),)
 
     country = forms.ChoiceField(
         choices=[("", "—"), *COUNTRY_CHOICES],
         required=False,
-        help_text="ISO 3166-1 code; e-invoices need it.",
+        help_text=_("ISO 3166-1 code; e-invoices need it."),
     )
     endpoint_scheme = forms.ChoiceField(
         choices=ENDPOINT_SCHEME_CHOICES, required=False, label=PARTY_LABELS["endpoint_scheme"]
@@ -295,7 +328,7 @@ class EInvoicePartyForm(forms.ModelForm):
             cleaned["endpoint_scheme"], cleaned["endpoint_id"] = scheme, identifier
         return cleaned
 
-    def sections(self) -> list[tuple[str, str, list[forms.BoundField]]]:
+    def sections(self) -> list[tuple[StrOrPromise, StrOrPromise, list[forms.BoundField]]]:
         """(title, help, fields) of each fieldset the page shows: the first gets every field the
         others (`SECTIONS[1:]`) do not name, in the form's order."""
         later = {name for _title, _help, names in self.SECTIONS[1:] for name in names}

@@ -6,11 +6,12 @@ A draft's line rows are billing.lines' LineForm (shared with quotes and schedule
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from invoicetron.billing.currencies import CURRENCY_CHOICES
 from invoicetron.billing.forms.adjustments import (
@@ -32,42 +33,61 @@ from invoicetron.billing.models import (
 )
 from invoicetron.billing.validation import plain_id
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 OVERDUE = "overdue"
 
 
 class InvoiceForm(forms.Form):
-    client = forms.ModelChoiceField(queryset=Client.objects.none(), empty_label="Choose a client…")
+    client = forms.ModelChoiceField(
+        queryset=Client.objects.none(), empty_label=_("Choose a client…"), label=_("Client")
+    )
     currency = forms.ChoiceField(
-        choices=[("", "The client's currency"), *CURRENCY_CHOICES], required=False
+        choices=[("", _("The client's currency")), *CURRENCY_CHOICES],
+        required=False,
+        label=_("Currency"),
     )
     series = forms.ModelChoiceField(
         queryset=NumberSeries.objects.filter(kind=DocumentKind.INVOICE),
         required=False,
-        empty_label="Default series",
-        label="Number series",
+        empty_label=_("Default series"),
+        label=_("Number series"),
     )
-    issue_date = forms.DateField(required=False, widget=DateInput(), help_text="Blank: on issue.")
+    issue_date = forms.DateField(
+        required=False, widget=DateInput(), label=_("Issue date"), help_text=_("Blank: on issue.")
+    )
     due_date = forms.DateField(
-        required=False, widget=DateInput(), help_text="Blank: from the payment terms."
+        required=False,
+        widget=DateInput(),
+        label=_("Due date"),
+        help_text=_("Blank: from the payment terms."),
     )
-    prices_include_tax = forms.BooleanField(required=False, label="Prices include tax")
+    prices_include_tax = forms.BooleanField(required=False, label=_("Prices include tax"))
     discount_type = forms.ChoiceField(
-        choices=DiscountType.choices, initial=DiscountType.PERCENT, label="Document discount"
+        choices=DiscountType.choices, initial=DiscountType.PERCENT, label=_("Document discount")
     )
-    discount_value = decimal_text("Discount", required=False, initial="0")
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    terms = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    discount_value = decimal_text(_("Discount"), required=False, initial="0")
+    notes = forms.CharField(
+        required=False, label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    terms = forms.CharField(
+        required=False, label=_("Terms"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     buyer_reference = forms.CharField(
         required=False,
         max_length=200,
-        help_text="The reference the client asked for (XRechnung: its Leitweg-ID). "
-        "Blank: the client's own buyer reference.",
+        label=_("Buyer reference"),
+        help_text=_(
+            "The reference the client asked for (XRechnung: its Leitweg-ID). "
+            "Blank: the client's own buyer reference."
+        ),
     )
     order_reference = forms.CharField(
         required=False,
         max_length=200,
-        label="Purchase order",
-        help_text="The client's order number, if it gave one.",
+        label=_("Purchase order"),
+        help_text=_("The client's order number, if it gave one."),
     )
 
     def __init__(self, *args: Any, current_client_id: int | None = None, **kwargs: Any) -> None:
@@ -130,49 +150,58 @@ class TotalsForm(forms.Form):
 
 
 class IssueForm(forms.Form):
-    issue_date = forms.DateField(required=False, widget=DateInput(), help_text="Blank: today.")
-    exchange_rate = decimal_text(required=False)
+    issue_date = forms.DateField(
+        required=False, widget=DateInput(), label=_("Issue date"), help_text=_("Blank: today.")
+    )
+    exchange_rate = decimal_text(_("Exchange rate"), required=False)
 
 
 class PaymentForm(forms.Form):
-    amount = decimal_text()
-    date = forms.DateField(widget=DateInput())
-    method = forms.ChoiceField(choices=PaymentMethod.choices, initial=PaymentMethod.BANK_TRANSFER)
-    reference = forms.CharField(required=False, max_length=200)
+    amount = decimal_text(_("Amount"))
+    date = forms.DateField(widget=DateInput(), label=_("Date"))
+    method = forms.ChoiceField(
+        choices=PaymentMethod.choices, initial=PaymentMethod.BANK_TRANSFER, label=_("Method")
+    )
+    reference = forms.CharField(required=False, max_length=200, label=_("Reference"))
 
 
 class CreditNoteForm(forms.Form):
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        required=False, label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     scope = forms.ChoiceField(
-        choices=[("all", "Everything not yet credited"), ("lines", "Only the quantities below")],
+        choices=[
+            ("all", _("Everything not yet credited")),
+            ("lines", _("Only the quantities below")),
+        ],
         initial="all",
         widget=forms.RadioSelect,
-        label="Credit",
+        label=_("Credit"),
     )
 
 
 class CreditLineForm(forms.Form):
     line_id = forms.IntegerField(widget=forms.HiddenInput)
-    quantity = decimal_text(required=False)
+    quantity = decimal_text(_("Quantity to credit"), required=False)
 
 
 CreditLineFormSet = forms.formset_factory(CreditLineForm, extra=0, max_num=200, absolute_max=200)
 
 
-def status_choices() -> Sequence[tuple[str, str]]:
-    return [("", "Any status"), *InvoiceStatus.choices, (OVERDUE, "Overdue")]
+def status_choices() -> Sequence[tuple[str, StrOrPromise]]:
+    return [("", _("Any status")), *InvoiceStatus.choices, (OVERDUE, _("Overdue"))]
 
 
 class InvoiceFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search", max_length=100)
-    status = forms.ChoiceField(required=False, choices=status_choices)
+    q = forms.CharField(required=False, label=_("Search"), max_length=100)
+    status = forms.ChoiceField(required=False, choices=status_choices, label=_("Status"))
     client = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
-    date_from = forms.DateField(required=False, widget=DateInput(), label="Issued from")
-    date_to = forms.DateField(required=False, widget=DateInput(), label="Issued to")
+    date_from = forms.DateField(required=False, widget=DateInput(), label=_("Issued from"))
+    date_to = forms.DateField(required=False, widget=DateInput(), label=_("Issued to"))
 
 
 class CreditNoteFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search", max_length=100)
+    q = forms.CharField(required=False, label=_("Search"), max_length=100)
     client = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
-    date_from = forms.DateField(required=False, widget=DateInput(), label="Issued from")
-    date_to = forms.DateField(required=False, widget=DateInput(), label="Issued to")
+    date_from = forms.DateField(required=False, widget=DateInput(), label=_("Issued from"))
+    date_to = forms.DateField(required=False, widget=DateInput(), label=_("Issued to"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from invoicetron.billing.currencies import CURRENCY_CHOICES
 from invoicetron.billing.forms.einvoice import (
@@ -23,14 +24,19 @@ class ClientForm(EInvoicePartyForm):
     SECTIONS = (
         ("", "", ()),
         (
-            "E-invoicing",
-            "What e-invoices to this client need: its structured address, identifiers and the "
-            "reference it asks invoices to carry. Each invoice keeps a copy when it is issued.",
+            _("E-invoicing"),
+            _(
+                "What e-invoices to this client need: its structured address, identifiers and "
+                "the reference it asks invoices to carry. Each invoice keeps a copy when it is "
+                "issued."
+            ),
             (*PARTY_FIELDS, "buyer_reference"),
         ),
     )
     currency = forms.ChoiceField(
-        choices=[("", "The business's base currency"), *CURRENCY_CHOICES], required=False
+        choices=[("", _("The business's base currency")), *CURRENCY_CHOICES],
+        required=False,
+        label=_("Currency"),
     )
 
     class Meta:
@@ -44,12 +50,20 @@ class ClientForm(EInvoicePartyForm):
             *PARTY_FIELDS,
             "buyer_reference",
         )
-        labels: ClassVar = {"payment_terms_days": "Payment terms (days)"}
+        labels: ClassVar = {
+            "name": _("Name"),
+            "billing_address": _("Billing address"),
+            "payment_terms_days": _("Payment terms (days)"),
+            "notes": _("Notes"),
+            "buyer_reference": _("Buyer reference"),
+        }
         help_texts: ClassVar = {
-            "payment_terms_days": "Blank: the business's default terms.",
-            "billing_address": "As printed on documents. Blank: the structured address.",
-            "buyer_reference": "The reference this client asks for (BT-10), copied to each new "
-            "invoice. German public buyers (XRechnung) give their Leitweg-ID here.",
+            "payment_terms_days": _("Blank: the business's default terms."),
+            "billing_address": _("As printed on documents. Blank: the structured address."),
+            "buyer_reference": _(
+                "The reference this client asks for (BT-10), copied to each new invoice. German "
+                "public buyers (XRechnung) give their Leitweg-ID here."
+            ),
         }
         widgets: ClassVar = {
             "billing_address": forms.Textarea(attrs={"rows": 3}),
@@ -61,7 +75,12 @@ class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
         fields = ("name", "email", "phone", "is_primary")
-        labels: ClassVar = {"is_primary": "Primary"}
+        labels: ClassVar = {
+            "name": _("Name"),
+            "email": _("Email"),
+            "phone": _("Phone"),
+            "is_primary": _("Primary"),
+        }
 
 
 ContactFormSet = forms.inlineformset_factory(
@@ -71,24 +90,34 @@ ContactFormSet = forms.inlineformset_factory(
 
 class ProductForm(forms.ModelForm):
     default_taxes = forms.ModelMultipleChoiceField(
-        queryset=TaxRate.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        queryset=TaxRate.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Default taxes"),
     )
     unit_code = forms.ChoiceField(
         choices=UNIT_CODE_CHOICES,
         required=False,
-        label="Unit code",
-        help_text="The UN/ECE Rec. 20 code e-invoices give the quantity in.",
+        label=_("Unit code"),
+        help_text=_("The UN/ECE Rec. 20 code e-invoices give the quantity in."),
     )
     unit_code_other = forms.CharField(
         required=False,
         max_length=3,
-        label="Other unit code",
-        help_text="2 or 3 capital letters or digits, e.g. E48 (service unit) or SET.",
+        label=_("Other unit code"),
+        help_text=_("2 or 3 capital letters or digits, e.g. E48 (service unit) or SET."),
     )
 
     class Meta:
         model = Product
         fields = ("name", "description", "unit", "unit_code", "unit_price", "default_taxes")
+        labels: ClassVar = {
+            "name": _("Name"),
+            "description": _("Description"),
+            "unit": _("Unit"),
+            "unit_price": _("Unit price"),
+        }
+        help_texts: ClassVar = {"unit": _("hour, day, piece…")}
         widgets: ClassVar = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "unit_price": number_input(),
@@ -114,5 +143,5 @@ class ProductForm(forms.ModelForm):
             except forms.ValidationError as error:
                 self.add_error("unit_code_other", error)
         elif other.strip():
-            self.add_error("unit_code_other", 'Choose "Other code…" above, or clear this box.')
+            self.add_error("unit_code_other", _('Choose "Other code…" above, or clear this box.'))
         return cleaned

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
 
 from invoicetron.billing.currencies import CURRENCY_CHOICES
 from invoicetron.billing.forms.einvoice import (
@@ -58,11 +59,13 @@ TRANSFER_MEANS = frozenset({PaymentMeansCode.SEPA_TRANSFER, PaymentMeansCode.CRE
 
 class BusinessProfileForm(EInvoicePartyForm):
     SECTIONS = (
-        ("Business", "", ()),
+        (_("Business"), "", ()),
         (
-            "E-invoicing",
-            "What EN 16931 e-invoices (Factur-X, UBL, XRechnung) need about your business: "
-            "fill it in once, and each invoice keeps a copy when it is issued.",
+            _("E-invoicing"),
+            _(
+                "What EN 16931 e-invoices (Factur-X, UBL, XRechnung) need about your business: "
+                "fill it in once, and each invoice keeps a copy when it is issued."
+            ),
             (
                 *PARTY_FIELDS,
                 "payment_means_code",
@@ -72,14 +75,14 @@ class BusinessProfileForm(EInvoicePartyForm):
             ),
         ),
     )
-    base_currency = forms.ChoiceField(choices=CURRENCY_CHOICES)
-    time_zone = forms.ChoiceField(choices=time_zone_choices)
+    base_currency = forms.ChoiceField(choices=CURRENCY_CHOICES, label=_("Base currency"))
+    time_zone = forms.ChoiceField(choices=time_zone_choices, label=_("Time zone"))
     logo_file = forms.FileField(
         required=False,
-        label="Logo",
-        help_text="PNG, JPEG, GIF, WebP or SVG, up to 512 KB. It is stored in the database.",
+        label=_("Logo"),
+        help_text=_("PNG, JPEG, GIF, WebP or SVG, up to 512 KB. It is stored in the database."),
     )
-    remove_logo = forms.BooleanField(required=False, label="Remove the current logo")
+    remove_logo = forms.BooleanField(required=False, label=_("Remove the current logo"))
 
     class Meta:
         model = BusinessProfile
@@ -103,19 +106,28 @@ class BusinessProfileForm(EInvoicePartyForm):
             "einvoice_format",
         )
         labels: ClassVar = {
-            "name": "Business name",
-            "default_payment_terms_days": "Payment terms (days)",
-            "payment_means_code": "Payment means",
-            "einvoice_format": "Default e-invoice format",
+            "name": _("Business name"),
+            "address": _("Address"),
+            "email": _("Email"),
+            "phone": _("Phone"),
+            "website": _("Website"),
+            "default_payment_terms_days": _("Payment terms (days)"),
+            "payment_instructions": _("Payment instructions"),
+            "invoice_footer": _("Invoice footer"),
+            "locale": _("Locale"),
+            "payment_means_code": _("Payment means"),
+            "einvoice_format": _("Default e-invoice format"),
         }
         help_texts: ClassVar = {
-            "address": "As printed on documents. Blank: the structured address below.",
-            "payment_means_code": "How clients pay (UNCL 4461 code in the e-invoice).",
-            "iban": "The account clients pay into; needed for credit transfers (30, 58).",
-            "bic": "Optional in the SEPA area.",
-            "einvoice_format": "What emails attach: a plain PDF, a Factur-X PDF (the XML "
-            "inside, read by people and software alike), or the PDF with a UBL file for Peppol "
-            "and XRechnung buyers. The invoice page offers every format for download.",
+            "address": _("As printed on documents. Blank: the structured address below."),
+            "payment_means_code": _("How clients pay (UNCL 4461 code in the e-invoice)."),
+            "iban": _("The account clients pay into; needed for credit transfers (30, 58)."),
+            "bic": _("Optional in the SEPA area."),
+            "einvoice_format": _(
+                "What emails attach: a plain PDF, a Factur-X PDF (the XML inside, read by people "
+                "and software alike), or the PDF with a UBL file for Peppol and XRechnung "
+                "buyers. The invoice page offers every format for download."
+            ),
         }
         widgets: ClassVar = {
             "address": forms.Textarea(attrs={"rows": 3}),
@@ -128,11 +140,11 @@ class BusinessProfileForm(EInvoicePartyForm):
         if upload is None:
             return None
         if (upload.size or 0) > MAX_LOGO_BYTES:
-            raise forms.ValidationError("The logo is larger than 512 KB.")
+            raise forms.ValidationError(_("The logo is larger than 512 KB."))
         data = upload.read()
         content_type = logo_type(data)
         if content_type is None:
-            raise forms.ValidationError("The logo must be a PNG, JPEG, GIF, WebP or SVG image.")
+            raise forms.ValidationError(_("The logo must be a PNG, JPEG, GIF, WebP or SVG image."))
         self.instance.logo = data
         self.instance.logo_content_type = content_type
         return upload
@@ -150,8 +162,10 @@ class BusinessProfileForm(EInvoicePartyForm):
         if e_invoices and transfer and not cleaned.get("iban") and "iban" not in self.errors:
             self.add_error(
                 "iban",
-                "E-invoices paid by credit transfer must name the account: enter the IBAN, "
-                "or choose another payment means.",
+                _(
+                    "E-invoices paid by credit transfer must name the account: enter the IBAN, "
+                    "or choose another payment means."
+                ),
             )
         if cleaned.get("remove_logo") and not cleaned.get("logo_file"):
             self.instance.logo = None
@@ -167,17 +181,26 @@ class TaxRateForm(forms.ModelForm):
         model = TaxRate
         fields = ("name", "rate", "active", "category", "exemption_reason_code", "exemption_reason")
         labels: ClassVar = {
-            "rate": "Rate (%)",
-            "exemption_reason_code": "Exemption reason code",
-            "exemption_reason": "Exemption reason text",
+            "name": _("Name"),
+            "rate": _("Rate (%)"),
+            "active": _("Active"),
+            "category": _("VAT category"),
+            "exemption_reason_code": _("Exemption reason code"),
+            "exemption_reason": _("Exemption reason text"),
         }
         help_texts: ClassVar = {
-            "rate": "Up to 3 decimals, e.g. 9.975.",
-            "category": "S for ordinary VAT; the others say why no VAT or a special tax applies.",
-            "exemption_reason_code": "For E, AE, K, G and O: a VATEX code, e.g. VATEX-EU-AE "
-            "(reverse charge) or VATEX-EU-IC (intra-community).",
-            "exemption_reason": "Or, or as well, the reason in words, e.g. "
-            '"Reverse charge: the buyer accounts for the VAT".',
+            "rate": _("Up to 3 decimals, e.g. 9.975."),
+            "category": _(
+                "S for ordinary VAT; the others say why no VAT or a special tax applies."
+            ),
+            "exemption_reason_code": _(
+                "For E, AE, K, G and O: a VATEX code, e.g. VATEX-EU-AE (reverse charge) or "
+                "VATEX-EU-IC (intra-community)."
+            ),
+            "exemption_reason": _(
+                "Or, or as well, the reason in words, e.g. "
+                '"Reverse charge: the buyer accounts for the VAT".'
+            ),
         }
         widgets: ClassVar = {"rate": number_input()}
 
@@ -186,10 +209,18 @@ class NumberSeriesForm(forms.ModelForm):
     class Meta:
         model = NumberSeries
         fields = ("name", "kind", "pattern", "reset", "is_default")
-        labels: ClassVar = {"is_default": "Default series for this kind of document"}
+        labels: ClassVar = {
+            "name": _("Name"),
+            "kind": _("Kind"),
+            "pattern": _("Pattern"),
+            "reset": _("Reset"),
+            "is_default": _("Default series for this kind of document"),
+        }
         help_texts: ClassVar = {
-            "pattern": "Tokens: {YYYY} {YY} {MM} and {SEQ:n} (zero-padded to n digits), "
-            "e.g. INV-{YYYY}-{SEQ:4}."
+            "pattern": _(
+                "Tokens: {YYYY} {YY} {MM} and {SEQ:n} (zero-padded to n digits), "
+                "e.g. INV-{YYYY}-{SEQ:4}."
+            )
         }
 
     def _get_validation_exclusions(self) -> set[str]:

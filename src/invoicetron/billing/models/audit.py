@@ -6,28 +6,29 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditAction(models.TextChoices):
-    CREATE = "create", "Created"
-    CHANGE = "change", "Changed"
-    DELETE = "delete", "Deleted"
-    ARCHIVE = "archive", "Archived"
-    ISSUE = "issue", "Issued"
-    SEND = "send", "Sent"
-    PAYMENT = "payment", "Payment recorded"
-    PAYMENT_DELETE = "payment_delete", "Payment deleted"
-    CREDIT = "credit", "Credit note issued"
+    CREATE = "create", _("Created")
+    CHANGE = "change", _("Changed")
+    DELETE = "delete", _("Deleted")
+    ARCHIVE = "archive", _("Archived")
+    ISSUE = "issue", _("Issued")
+    SEND = "send", _("Sent")
+    PAYMENT = "payment", _("Payment recorded")
+    PAYMENT_DELETE = "payment_delete", _("Payment deleted")
+    CREDIT = "credit", _("Credit note issued")
     # Recorded by quotes, messaging, the portal and automation on billing's trail.
-    EMAIL = "email", "Emailed"
-    RETRY = "retry", "Retried"
-    LINK_CREATE = "link_create", "Public link created"
-    LINK_REVOKE = "link_revoke", "Public link revoked"
-    LINK_VIEW = "link_view", "Viewed through its public link"
-    ACCEPT = "accept", "Accepted"
-    DECLINE = "decline", "Declined"
-    CONVERT = "convert", "Converted to an invoice"
-    EXPIRE = "expire", "Expired"
+    EMAIL = "email", _("Emailed")
+    RETRY = "retry", _("Retried")
+    LINK_CREATE = "link_create", _("Public link created")
+    LINK_REVOKE = "link_revoke", _("Public link revoked")
+    LINK_VIEW = "link_view", _("Viewed through its public link")
+    ACCEPT = "accept", _("Accepted")
+    DECLINE = "decline", _("Declined")
+    CONVERT = "convert", _("Converted to an invoice")
+    EXPIRE = "expire", _("Expired")
 
 
 class AuditEvent(models.Model):

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from invoicetron.billing.money import MoneyError, check_currency
 
@@ -37,8 +38,8 @@ def currency_check(
 
 
 class DiscountType(models.TextChoices):
-    PERCENT = "percent", "%"
-    AMOUNT = "amount", "Amount"
+    PERCENT = "percent", _("%")
+    AMOUNT = "amount", _("Amount")
 
 
 def discount_checks(prefix: str) -> list[models.CheckConstraint]:

@@ -11,6 +11,8 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Upper
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from invoicetron.billing import money
 from invoicetron.billing.models.common import (
@@ -25,12 +27,12 @@ from invoicetron.billing.models.setup import NumberSeries, TaxRate, business_tod
 
 
 class InvoiceStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    ISSUED = "issued", "Issued"
-    SENT = "sent", "Sent"
-    PARTIALLY_PAID = "partially_paid", "Partially paid"
-    PAID = "paid", "Paid"
-    CREDITED = "credited", "Credited"  # balance cleared by credit notes alone
+    DRAFT = "draft", _("Draft")
+    ISSUED = "issued", _("Issued")
+    SENT = "sent", _("Sent")
+    PARTIALLY_PAID = "partially_paid", _("Partially paid")
+    PAID = "paid", _("Paid")
+    CREDITED = "credited", _("Credited")  # balance cleared by credit notes alone
 
 
 OPEN_STATUSES = (InvoiceStatus.ISSUED, InvoiceStatus.SENT, InvoiceStatus.PARTIALLY_PAID)
@@ -241,17 +243,21 @@ class Invoice(FrozenOnceIssued):
         "Credit note" button exactly when this is None; the credit page, its POST and the API
         refuse with this text otherwise (all through `services.create_credit_note`)."""
         if self.is_draft:
-            return "A draft can simply be edited or deleted; credit notes correct issued invoices."
+            return gettext(
+                "A draft can simply be edited or deleted; credit notes correct issued invoices."
+            )
         if self.balance_due > 0:
             return None
         if self.amount_paid > 0:
-            return (
-                f"Invoice {self.number} is paid in full, so a credit note would mean paying money "
+            return gettext(
+                "Invoice %(number)s is paid in full, so a credit note would mean paying money "
                 "back, which Invoicetron does not record yet. To correct it, delete the payment "
                 "(the history keeps its values), issue the credit note, then record again the "
                 "part of the payment you keep."
-            )
-        return f"Nothing is left to credit: credit notes already cover invoice {self.number}."
+            ) % {"number": self.number}
+        return gettext(
+            "Nothing is left to credit: credit notes already cover invoice %(number)s."
+        ) % {"number": self.number}
 
 
 def is_overdue(

@@ -6,18 +6,19 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from invoicetron.billing.models.invoices import Invoice
 
 
 class PaymentMethod(models.TextChoices):
-    BANK_TRANSFER = "bank_transfer", "Bank transfer"
-    CARD = "card", "Card"
-    CASH = "cash", "Cash"
-    CHEQUE = "cheque", "Cheque"
-    DIRECT_DEBIT = "direct_debit", "Direct debit"
-    ONLINE = "online", "Online payment"
-    OTHER = "other", "Other"
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+    CARD = "card", _("Card")
+    CASH = "cash", _("Cash")
+    CHEQUE = "cheque", _("Cheque")
+    DIRECT_DEBIT = "direct_debit", _("Direct debit")
+    ONLINE = "online", _("Online payment")
+    OTHER = "other", _("Other")
 
 
 class Payment(models.Model):

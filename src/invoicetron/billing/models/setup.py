@@ -9,6 +9,8 @@ from typing import Any, ClassVar
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from invoicetron.billing.countries import COUNTRIES
 from invoicetron.billing.dates import local_date
@@ -22,15 +24,15 @@ from invoicetron.billing.validation import checked_bic, checked_iban, merge, tex
 class VatCategory(models.TextChoices):
     """EN 16931 VAT category codes (UNCL5305 subset, BT-118/BT-151) a tax rate belongs to."""
 
-    STANDARD = "S", "S: standard rate"
-    ZERO_RATED = "Z", "Z: zero rated goods"
-    EXEMPT = "E", "E: exempt from VAT"
-    REVERSE_CHARGE = "AE", "AE: VAT reverse charge"
-    INTRA_COMMUNITY = "K", "K: intra-community supply (no VAT charged)"
-    EXPORT = "G", "G: export outside the EU (free export item)"
-    OUT_OF_SCOPE = "O", "O: services outside the scope of VAT"
-    CANARY_ISLANDS = "L", "L: Canary Islands general indirect tax (IGIC)"
-    CEUTA_MELILLA = "M", "M: Ceuta and Melilla tax (IPSI)"
+    STANDARD = "S", _("S: standard rate")
+    ZERO_RATED = "Z", _("Z: zero rated goods")
+    EXEMPT = "E", _("E: exempt from VAT")
+    REVERSE_CHARGE = "AE", _("AE: VAT reverse charge")
+    INTRA_COMMUNITY = "K", _("K: intra-community supply (no VAT charged)")
+    EXPORT = "G", _("G: export outside the EU (free export item)")
+    OUT_OF_SCOPE = "O", _("O: services outside the scope of VAT")
+    CANARY_ISLANDS = "L", _("L: Canary Islands general indirect tax (IGIC)")
+    CEUTA_MELILLA = "M", _("M: Ceuta and Melilla tax (IPSI)")
 
 
 # Categories whose rate must be 0 and which need an exemption reason (BR-E-10, BR-AE-10,
@@ -42,20 +44,20 @@ CATEGORY_VATEX = {"AE": "VATEX-EU-AE", "K": "VATEX-EU-IC", "G": "VATEX-EU-G", "O
 
 
 class EInvoiceFormat(models.TextChoices):
-    PDF = "pdf", "Plain PDF"
-    FACTURX = "facturx", "Factur-X PDF (PDF with the CII XML inside)"
-    UBL = "ubl", "PDF and UBL XML (Peppol BIS Billing 3.0) by email"
+    PDF = "pdf", _("Plain PDF")
+    FACTURX = "facturx", _("Factur-X PDF (PDF with the CII XML inside)")
+    UBL = "ubl", _("PDF and UBL XML (Peppol BIS Billing 3.0) by email")
 
 
 class PaymentMeansCode(models.TextChoices):
     """UNCL4461 codes the payment details can name (BT-81)."""
 
-    SEPA_TRANSFER = "58", "58: SEPA credit transfer"
-    CREDIT_TRANSFER = "30", "30: credit transfer (non-SEPA)"
-    SEPA_DIRECT_DEBIT = "59", "59: SEPA direct debit"
-    CARD = "48", "48: bank card"
-    CASH = "10", "10: cash"
-    NOT_DEFINED = "1", "1: not defined"
+    SEPA_TRANSFER = "58", _("58: SEPA credit transfer")
+    CREDIT_TRANSFER = "30", _("30: credit transfer (non-SEPA)")
+    SEPA_DIRECT_DEBIT = "59", _("59: SEPA direct debit")
+    CARD = "48", _("48: bank card")
+    CASH = "10", _("10: cash")
+    NOT_DEFINED = "1", _("1: not defined")
 
 
 class PostalAddress(models.Model):
@@ -99,19 +101,23 @@ class PostalAddress(models.Model):
         self.endpoint_id = text_value(self.endpoint_id).strip()
         errors: dict[str, str] = {}
         if self.country and self.country not in COUNTRIES:
-            errors["country"] = (
-                f"“{self.country}” is not an ISO 3166-1 country code: use two letters, "
+            errors["country"] = gettext(
+                "“%(code)s” is not an ISO 3166-1 country code: use two letters, "
                 "e.g. DE, FR, BE, GB."
-            )
+            ) % {"code": self.country}
         if self.endpoint_scheme and self.endpoint_scheme not in EAS_CODES:
-            errors["endpoint_scheme"] = (
-                f"“{self.endpoint_scheme}” is not an EAS code: e.g. 0088 (GLN), 9930 (German VAT "
-                "number), 0208 (Belgian company number), EM (email)."
-            )
+            errors["endpoint_scheme"] = gettext(
+                "“%(code)s” is not an EAS code: e.g. 0088 (GLN), 9930 (German VAT number), "
+                "0208 (Belgian company number), EM (email)."
+            ) % {"code": self.endpoint_scheme}
         if self.endpoint_scheme and not self.endpoint_id:
-            errors["endpoint_id"] = "Enter the electronic address for this scheme, or clear both."
+            errors["endpoint_id"] = gettext(
+                "Enter the electronic address for this scheme, or clear both."
+            )
         if self.endpoint_id and not self.endpoint_scheme:
-            errors["endpoint_scheme"] = "Choose the electronic address's scheme (EAS code)."
+            errors["endpoint_scheme"] = gettext(
+                "Choose the electronic address's scheme (EAS code)."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -184,9 +190,13 @@ class BusinessProfile(PostalAddress):
         try:
             zoneinfo.ZoneInfo(self.time_zone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
-            raise ValidationError({"time_zone": "Unknown time zone, e.g. Europe/Paris."}) from error
+            raise ValidationError(
+                {"time_zone": gettext("Unknown time zone, e.g. Europe/Paris.")}
+            ) from error
         if self.logo and not self.logo_content_type.startswith("image/"):
-            raise ValidationError({"logo": "The logo must be an image (PNG, JPEG or SVG)."})
+            raise ValidationError(
+                {"logo": gettext("The logo must be an image (PNG, JPEG or SVG).")}
+            )
         errors: list[ValidationError] = []
         for check in (super().clean, self._clean_bank_account):
             try:
@@ -271,38 +281,53 @@ class TaxRate(models.Model):
         name = VatCategory(category).label if category in VatCategory.values else category
         errors: dict[str, str] = {}
         if rate is not None and category in ZERO_RATE_CATEGORIES and rate != 0:
-            errors["rate"] = f"The VAT category {name} has a rate of 0 %."
+            errors["rate"] = gettext("The VAT category %(name)s has a rate of 0 %%.") % {
+                "name": name
+            }
         if rate is not None and category == VatCategory.STANDARD and rate <= 0:
             errors["rate"] = (
-                "A standard rate (S) is above 0 %: for 0 % choose Z (zero rated), E (exempt), "
-                "AE (reverse charge) or another category."
+                gettext(
+                    "A standard rate (S) is above 0 %%: for 0 %% choose Z (zero rated), "
+                    "E (exempt), AE (reverse charge) or another category."
+                )
+                % {}
             )
         code = self.exemption_reason_code
         if code and code not in VATEX_CODES:
-            errors["exemption_reason_code"] = (
-                f"“{code}” is not a VATEX code: e.g. VATEX-EU-AE (reverse charge), VATEX-EU-IC "
+            errors["exemption_reason_code"] = gettext(
+                "“%(code)s” is not a VATEX code: e.g. VATEX-EU-AE (reverse charge), VATEX-EU-IC "
                 "(intra-community), VATEX-EU-G (export), VATEX-EU-O (out of scope)."
-            )
+            ) % {"code": code}
         expected = CATEGORY_VATEX.get(category)
         if code in VATEX_CODES and expected and code != expected:
-            errors["exemption_reason_code"] = f"The VAT category {name} takes the code {expected}."
+            errors["exemption_reason_code"] = gettext(
+                "The VAT category %(name)s takes the code %(code)s."
+            ) % {"name": name, "code": expected}
         if category in REASON_CATEGORIES and not (code or self.exemption_reason):
-            errors["exemption_reason"] = (
-                f"The VAT category {name} needs an exemption reason: a text or a VATEX code."
-            )
+            errors["exemption_reason"] = gettext(
+                "The VAT category %(name)s needs an exemption reason: a text or a VATEX code."
+            ) % {"name": name}
         if category not in REASON_CATEGORIES and (code or self.exemption_reason):
-            errors["exemption_reason"] = (
-                f"Only exempt categories (E, AE, K, G, O) carry an exemption reason; {name} "
+            errors["exemption_reason"] = gettext(
+                "Only exempt categories (E, AE, K, G, O) carry an exemption reason; %(name)s "
                 "does not: clear it."
-            )
+            ) % {"name": name}
         if errors:
             raise ValidationError(errors)
 
 
 class DocumentKind(models.TextChoices):
-    INVOICE = "invoice", "Invoice"
-    CREDIT_NOTE = "credit_note", "Credit note"
-    QUOTE = "quote", "Quote"
+    INVOICE = "invoice", _("Invoice")
+    CREDIT_NOTE = "credit_note", _("Credit note")
+    QUOTE = "quote", _("Quote")
+
+
+# The labels of numbering.Reset, as the series page and form show them.
+RESET_CHOICES = [
+    (Reset.NEVER.value, _("Never")),
+    (Reset.YEARLY.value, _("Yearly")),
+    (Reset.MONTHLY.value, _("Monthly")),
+]
 
 
 class NumberSeries(models.Model):
@@ -311,7 +336,7 @@ class NumberSeries(models.Model):
     name = models.CharField(max_length=64)
     kind = models.CharField(max_length=16, choices=DocumentKind.choices)
     pattern = models.CharField(max_length=64)
-    reset = models.CharField(max_length=8, choices=[(r.value, r.name.title()) for r in Reset])
+    reset = models.CharField(max_length=8, choices=RESET_CHOICES)
     is_default = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -352,8 +377,10 @@ class NumberSeries(models.Model):
         if changed and self.has_issued_numbers():
             raise ValidationError(
                 {
-                    "pattern": "This series has issued numbers, so its pattern, reset and kind "
-                    "cannot change: create a new series instead."
+                    "pattern": gettext(
+                        "This series has issued numbers, so its pattern, reset and kind "
+                        "cannot change: create a new series instead."
+                    )
                 }
             )
         same = NumberSeries.objects.filter(kind=self.kind, pattern=self.pattern)
@@ -361,8 +388,11 @@ class NumberSeries(models.Model):
         if twin is not None:
             raise ValidationError(
                 {
-                    "pattern": f"The series “{twin.name}” already uses this pattern; two series "
-                    "with one pattern would issue the same numbers."
+                    "pattern": gettext(
+                        "The series “%(name)s” already uses this pattern; two series "
+                        "with one pattern would issue the same numbers."
+                    )
+                    % {"name": twin.name}
                 }
             )
 

@@ -23,6 +23,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
@@ -133,23 +134,25 @@ def _requested(
     for index, line in enumerate(lines):
         field = f"lines-{index}-quantity"
         try:
-            quantity = checked_number(line.quantity, field, places=3, label="Quantity")
+            quantity = checked_number(line.quantity, field, places=3, label=_("Quantity"))
         except ValidationError as error:
             errors.append(error)
             continue
         if line.invoice_line_id not in remaining:
-            errors.append(ValidationError({field: "This line is not on the invoice."}))
+            errors.append(ValidationError({field: _("This line is not on the invoice.")}))
         elif quantity > remaining[line.invoice_line_id] - requested[line.invoice_line_id]:
             left = plain(remaining[line.invoice_line_id])
             errors.append(
-                ValidationError({field: f"Only {left} of this line can still be credited."})
+                ValidationError(
+                    {field: _("Only %(left)s of this line can still be credited.") % {"left": left}}
+                )
             )
         elif quantity > 0:
             requested[line.invoice_line_id] += quantity
     if errors:
         raise merge(errors)
     if not requested:
-        raise ValidationError({"lines": "Choose at least one line and quantity to credit."})
+        raise ValidationError({"lines": _("Choose at least one line and quantity to credit.")})
     return dict(requested)
 
 
@@ -178,9 +181,11 @@ def create_credit_note(
         balance = money.format_amount(locked.balance_due, locked.currency)
         raise ValidationError(
             {
-                "lines": f"This credit ({money.format_amount(totals.total, locked.currency)}) is "
-                f"larger than the balance due ({balance}). Delete the payments it would refund "
-                "first: refunds are not recorded yet."
+                "lines": _(
+                    "This credit (%(credit)s) is larger than the balance due (%(due)s). Delete "
+                    "the payments it would refund first: refunds are not recorded yet."
+                )
+                % {"credit": money.format_amount(totals.total, locked.currency), "due": balance}
             }
         )
     profile = BusinessProfile.load()

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
@@ -64,16 +65,18 @@ def _validate_header(values: dict[str, Any]) -> dict[str, Any]:
     )
     client = values["client"]
     if client.archived and values.get("_new"):
-        raise ValidationError({"client": "This client is archived; restore it first."})
+        raise ValidationError({"client": _("This client is archived; restore it first.")})
     issue, due = values.get("issue_date"), values.get("due_date")
     if issue and due and due < issue:
-        raise ValidationError({"due_date": "The due date cannot be before the issue date."})
+        raise ValidationError({"due_date": _("The due date cannot be before the issue date.")})
     if values["series"].kind != DocumentKind.INVOICE:
-        raise ValidationError({"series": "Choose an invoice number series."})
+        raise ValidationError({"series": _("Choose an invoice number series.")})
     for name in REFERENCE_FIELDS:
         values[name] = (values.get(name) or "").strip()
         if len(values[name]) > MAX_REFERENCE:
-            raise ValidationError({name: f"At most {MAX_REFERENCE} characters."})
+            raise ValidationError(
+                {name: _("At most %(count)s characters.") % {"count": MAX_REFERENCE}}
+            )
     return values
 
 
@@ -115,12 +118,16 @@ def compute_draft_totals(invoice: Invoice, lines: Sequence[money.Line]) -> money
     try:
         totals = money.compute_totals(lines, invoice.currency, **options, adjustments=adjustments)
     except money.MoneyError as error:
-        raise ValidationError({"adjustments": f"Allowances and charges: {error}"}) from error
+        raise ValidationError(
+            {"adjustments": _("Allowances and charges: %(error)s") % {"error": error}}
+        ) from error
     if totals.net_total < 0 or any(row.base < 0 for row in totals.taxes):
         raise ValidationError(
             {
-                "adjustments": "The allowances are larger than the lines they apply to: lower "
-                "them, or issue a credit note instead."
+                "adjustments": _(
+                    "The allowances are larger than the lines they apply to: lower "
+                    "them, or issue a credit note instead."
+                )
             }
         )
     return totals
@@ -202,7 +209,7 @@ def update_draft(
     locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if not locked.is_draft:
         raise ImmutableDocument(
-            "This invoice is issued and cannot be edited; issue a credit note instead.",
+            _("This invoice is issued and cannot be edited; issue a credit note instead."),
             code="immutable",
         )
     unknown = set(changes) - set(DRAFT_FIELDS)
@@ -267,7 +274,8 @@ def delete_draft(invoice: Invoice, *, by: User | None) -> None:
     locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if not locked.is_draft:
         raise ImmutableDocument(
-            "An issued invoice cannot be deleted; issue a credit note instead.", code="immutable"
+            _("An issued invoice cannot be deleted; issue a credit note instead."),
+            code="immutable",
         )
     old = field_values(locked, skip=("snapshot",))
     old["lines"] = lines_for_audit(document_lines(locked))

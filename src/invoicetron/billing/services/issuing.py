@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
@@ -142,13 +143,15 @@ def _exchange_rate(invoice: Invoice, profile: BusinessProfile, given: Any) -> De
     if given in (None, ""):
         raise ValidationError(
             {
-                "exchange_rate": f"Enter the exchange rate from {invoice.currency} to "
-                f"{profile.base_currency} on the issue date."
+                "exchange_rate": _(
+                    "Enter the exchange rate from %(currency)s to %(base)s on the issue date."
+                )
+                % {"currency": invoice.currency, "base": profile.base_currency}
             }
         )
-    rate = checked_number(given, "exchange_rate", places=10, label="Exchange rate")
+    rate = checked_number(given, "exchange_rate", places=10, label=_("Exchange rate"))
     if rate <= 0:
-        raise ValidationError({"exchange_rate": "The exchange rate must be above zero."})
+        raise ValidationError({"exchange_rate": _("The exchange rate must be above zero.")})
     return rate
 
 
@@ -171,10 +174,13 @@ def issue_invoice(
         .get(pk=invoice.pk)
     )
     if not locked.is_draft:
-        raise ImmutableDocument(f"Invoice {locked.number} is already issued.", code="immutable")
+        raise ImmutableDocument(
+            _("Invoice %(number)s is already issued.") % {"number": locked.number},
+            code="immutable",
+        )
     lines = list(locked.lines.prefetch_related("taxes"))
     if not lines:
-        raise ValidationError({"lines": "Add at least one line before issuing."})
+        raise ValidationError({"lines": _("Add at least one line before issuing.")})
     profile = BusinessProfile.load()
     locked.issue_date = issue_date or locked.issue_date or business_today(profile)
     terms = locked.client.payment_terms_days
@@ -182,7 +188,7 @@ def issue_invoice(
         terms = profile.default_payment_terms_days
     locked.due_date = locked.due_date or locked.issue_date + datetime.timedelta(days=terms)
     if locked.due_date < locked.issue_date:
-        raise ValidationError({"due_date": "The due date cannot be before the issue date."})
+        raise ValidationError({"due_date": _("The due date cannot be before the issue date.")})
     locked.exchange_rate = _exchange_rate(locked, profile, exchange_rate)
     totals = compute_draft_totals(locked, [money_line(line) for line in lines])
     # Taken last, once everything else is known to be valid: a refusal above burns no number.
@@ -222,7 +228,7 @@ def mark_sent(invoice: Invoice, *, by: User | None) -> Invoice:
     """Record that the invoice went to the client (by email or otherwise)."""
     locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if locked.is_draft:
-        raise ValidationError("Issue the invoice before sending it.", code="draft")
+        raise ValidationError(_("Issue the invoice before sending it."), code="draft")
     old = {"status": locked.status, "sent_at": locked.sent_at}
     locked.sent_at = timezone.now()
     if locked.status == InvoiceStatus.ISSUED:

@@ -11,6 +11,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from invoicetron.billing.models import (
     CreditNote,
@@ -78,8 +79,11 @@ def take_next_number(series: NumberSeries, date: datetime.date) -> tuple[str, in
     if counter.last_value >= MAX_SEQUENCE:
         raise ValidationError(
             {
-                "series": f"The series “{series.name}” has used its last number "
-                f"({MAX_SEQUENCE}): create a new series and make it the default."
+                "series": _(
+                    "The series “%(name)s” has used its last number (%(last)s): create a new "
+                    "series and make it the default."
+                )
+                % {"name": series.name, "last": MAX_SEQUENCE}
             }
         )
     counter.last_value += 1
@@ -89,9 +93,12 @@ def take_next_number(series: NumberSeries, date: datetime.date) -> tuple[str, in
         # Legal numbers are unique per kind (a database constraint); say why before it refuses.
         raise ValidationError(
             {
-                "series": f"{number} is already taken by a document of another series whose "
-                f"pattern gives the same numbers: create a new series with a pattern of its own "
-                f"instead of “{series.name}”."
+                "series": _(
+                    "%(number)s is already taken by a document of another series whose pattern "
+                    "gives the same numbers: create a new series with a pattern of its own "
+                    "instead of “%(name)s”."
+                )
+                % {"number": number, "name": series.name}
             }
         )
     counter.save(update_fields=["last_value"])

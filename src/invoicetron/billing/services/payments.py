@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from invoicetron.accounts.models import User
 from invoicetron.billing.models import AuditAction, Invoice, Payment, PaymentMethod, business_today
@@ -31,20 +32,23 @@ def record_payment(
     the sum of payments can never pass the total."""
     locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if locked.is_draft:
-        raise ValidationError("Issue the invoice before recording a payment.", code="draft")
+        raise ValidationError(_("Issue the invoice before recording a payment."), code="draft")
     value = checked_amount(amount, "amount", locked.currency)
     if value <= 0:
-        raise ValidationError({"amount": "A payment must be above zero."}, code="min_value")
+        raise ValidationError({"amount": _("A payment must be above zero.")}, code="min_value")
     if value > locked.balance_due:
         raise ValidationError(
             {
-                "amount": f"The balance due is {format_amount(locked.balance_due, locked.currency)}"
-                f"; a payment of {format_amount(value, locked.currency)} would exceed it."
+                "amount": _("The balance due is %(due)s; a payment of %(amount)s would exceed it.")
+                % {
+                    "due": format_amount(locked.balance_due, locked.currency),
+                    "amount": format_amount(value, locked.currency),
+                }
             },
             code="above_balance",
         )
     if method not in PaymentMethod.values:
-        raise ValidationError({"method": "Choose a payment method from the list."})
+        raise ValidationError({"method": _("Choose a payment method from the list.")})
     payment = Payment.objects.create(
         invoice=locked,
         date=date or business_today(),
@@ -71,7 +75,7 @@ def delete_payment(payment: Payment, *, by: User | None) -> None:
     locked = Invoice.objects.select_for_update().get(pk=payment.invoice_id)
     row = Payment.objects.filter(pk=payment.pk).first()
     if row is None:  # deleted meanwhile by someone else: a clear refusal, not a crash
-        raise ValidationError({"payment": "This payment has already been deleted."})
+        raise ValidationError({"payment": _("This payment has already been deleted.")})
     old = field_values(row, skip=("created_at",)) | {
         "status": locked.status,
         "balance_due": locked.balance_due,

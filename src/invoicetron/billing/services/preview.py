@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from invoicetron.billing import money
 from invoicetron.billing.adjustments import document_adjustments
@@ -55,13 +56,17 @@ def preview_totals(
     counted: list[money.Line] = []
     for number, line in lines:
         if isinstance(line, str):
-            preview.problems.append(f"Line {number}: {line}")
+            preview.problems.append(
+                _("Line %(number)s: %(problem)s") % {"number": number, "problem": line}
+            )
             continue
         try:
             # The description does not change a figure: a line is counted while it is typed.
             checked = validate_line(_described(line), currency)
         except ValidationError as error:
-            preview.problems.append(f"Line {number}: {_first(error)}")
+            preview.problems.append(
+                _("Line %(number)s: %(problem)s") % {"number": number, "problem": _first(error)}
+            )
             continue
         counted.append(money_line(checked))
         preview.counted.append(number)
@@ -70,7 +75,7 @@ def preview_totals(
         value = checked_discount(discount_type, discount_value or "0", currency)
         discount = money.Discount(money.DiscountKind(discount_type), value)
     except ValidationError as error:
-        preview.problems.append(f"Document discount: {_first(error)}")
+        preview.problems.append(_("Document discount: %(problem)s") % {"problem": _first(error)})
     if not counted:
         return preview
     inclusive = prices_include_tax
@@ -83,7 +88,9 @@ def preview_totals(
             adjustments=document_adjustments(adjustments, counted),
         )
     except money.MoneyError as error:
-        preview.problems.append(f"Document discount, allowances and charges: {error}")
+        preview.problems.append(
+            _("Document discount, allowances and charges: %(problem)s") % {"problem": error}
+        )
         preview.totals = money.compute_totals(counted, currency, prices_include_tax=inclusive)
     return preview
 

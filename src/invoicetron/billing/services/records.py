@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from invoicetron.accounts.models import User
 from invoicetron.billing.models import (
@@ -77,13 +78,15 @@ def _prepare_primary(contact: Contact) -> None:
         others.filter(is_primary=True).update(is_primary=False)
     elif not others.filter(is_primary=True).exists():
         if not contact.email and not others.exists():
-            raise ValidationError({"email": "The client's first contact needs an email address."})
+            raise ValidationError(
+                {"email": _("The client's first contact needs an email address.")}
+            )
         if contact.email:
             contact.is_primary = True
         else:
-            raise ValidationError({"is_primary": "Choose another primary contact first."})
+            raise ValidationError({"is_primary": _("Choose another primary contact first.")})
     if contact.is_primary and not contact.email:
-        raise ValidationError({"email": "The primary contact needs an email address."})
+        raise ValidationError({"email": _("The primary contact needs an email address.")})
 
 
 @transaction.atomic
@@ -125,11 +128,11 @@ def deletion_refusal(instance: Product | TaxRate | NumberSeries) -> str | None:
         instance.products.exists()
         or InvoiceLine.taxes.through.objects.filter(taxrate=instance).exists()
     ):
-        return "This tax rate is in use; deactivate it instead."
+        return _("This tax rate is in use; deactivate it instead.")
     if isinstance(instance, NumberSeries) and (
         instance.invoices.exists() or instance.credit_notes.exists()
     ):
-        return "This series has numbered documents and cannot be deleted."
+        return _("This series has numbered documents and cannot be deleted.")
     return None
 
 

@@ -9,11 +9,13 @@ from typing import Any
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from invoicetron.billing import money
 from invoicetron.billing.countries import COUNTRIES
 from invoicetron.billing.formatting import plain
-from invoicetron.billing.models import AuditEvent, InvoiceStatus
+from invoicetron.billing.models import AuditEvent, DiscountType, InvoiceStatus, PaymentMethod
 
 register = template.Library()
 
@@ -53,6 +55,47 @@ HIDDEN_FIELDS = frozenset(
     {"created_at", "updated_at", "created_by", "issued_at", "issued_by", "sequence", "invoice"}
 )
 DECIMAL = re.compile(r"^-?\d+\.(\d+)$")
+# The names the history gives the fields it shows most, in the reader's language; other fields
+# show their own name. The English is the field name as it always read.
+FIELD_NAMES = {
+    "status": pgettext_lazy("history field", "status"),
+    "number": pgettext_lazy("history field", "number"),
+    "client": pgettext_lazy("history field", "client"),
+    "currency": pgettext_lazy("history field", "currency"),
+    "issue_date": pgettext_lazy("history field", "issue date"),
+    "due_date": pgettext_lazy("history field", "due date"),
+    "notes": pgettext_lazy("history field", "notes"),
+    "terms": pgettext_lazy("history field", "terms"),
+    "lines": pgettext_lazy("history field", "lines"),
+    "total": pgettext_lazy("history field", "total"),
+    "net_total": pgettext_lazy("history field", "net total"),
+    "tax_total": pgettext_lazy("history field", "tax total"),
+    "amount_paid": pgettext_lazy("history field", "amount paid"),
+    "amount_credited": pgettext_lazy("history field", "amount credited"),
+    "balance_due": pgettext_lazy("history field", "balance due"),
+    "amount": pgettext_lazy("history field", "amount"),
+    "date": pgettext_lazy("history field", "date"),
+    "method": pgettext_lazy("history field", "method"),
+    "reference": pgettext_lazy("history field", "reference"),
+    "reason": pgettext_lazy("history field", "reason"),
+    "sent_at": pgettext_lazy("history field", "sent at"),
+    "series": pgettext_lazy("history field", "series"),
+    "exchange_rate": pgettext_lazy("history field", "exchange rate"),
+    "discount_type": pgettext_lazy("history field", "discount type"),
+    "discount_value": pgettext_lazy("history field", "discount value"),
+    "prices_include_tax": pgettext_lazy("history field", "prices include tax"),
+    "buyer_reference": pgettext_lazy("history field", "buyer reference"),
+    "order_reference": pgettext_lazy("history field", "order reference"),
+    "adjustments": pgettext_lazy("history field", "adjustments"),
+    "name": pgettext_lazy("history field", "name"),
+    "email": pgettext_lazy("history field", "email"),
+}
+# The stored codes of these fields read as their labels (a status, a payment method).
+VALUE_LABELS: dict[str, dict[str, Any]] = {
+    "status": dict(InvoiceStatus.choices),
+    "method": dict(PaymentMethod.choices),
+    "discount_type": dict(DiscountType.choices),
+}
 
 
 @register.filter
@@ -65,7 +108,11 @@ def changes(event: AuditEvent) -> list[tuple[str, str | None, str]]:
         before, after = old.get(key), new.get(key)
         if key in HIDDEN_FIELDS or (creating and _is_empty(after)):
             continue
-        rows.append((key.replace("_", " "), None if creating else _show(before), _show(after)))
+        name = str(FIELD_NAMES.get(key) or key.replace("_", " "))
+        shown = VALUE_LABELS.get(key, {})
+        before = shown.get(before, before) if isinstance(before, str) else before
+        after = shown.get(after, after) if isinstance(after, str) else after
+        rows.append((name, None if creating else _show(before), _show(after)))
     return rows
 
 
@@ -79,7 +126,7 @@ def _show(value: Any) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, str) and (match := DECIMAL.match(value)):
         places = min(len(match[1]), max(2, len(match[1].rstrip("0"))))
         return f"{Decimal(value):.{places}f}"
@@ -87,8 +134,13 @@ def _show(value: Any) -> str:
         return "; ".join(_show(item) for item in value) or "—"
     if isinstance(value, dict) and "description" in value:
         taxes = ", ".join(value.get("taxes", []))
-        line = f"{_show(value.get('quantity'))} \u00d7 {value['description']} at "
-        return line + _show(value.get("unit_price")) + (f" ({taxes})" if taxes else "")
+        # The multiplication sign is the one a reader expects between quantity and item.
+        line = _("%(quantity)s × %(description)s at %(price)s") % {  # noqa: RUF001
+            "quantity": _show(value.get("quantity")),
+            "description": value["description"],
+            "price": _show(value.get("unit_price")),
+        }
+        return line + (f" ({taxes})" if taxes else "")
     if isinstance(value, dict):
         return ", ".join(f"{key}: {_show(item)}" for key, item in value.items())
     return str(value)
@@ -125,7 +177,7 @@ def status_badge(invoice: Any, today: Any) -> str:
         label = invoice.get_status_display()
     badge = format_html('<span class="badge status-{}">{}</span>', invoice.status, label)
     if invoice.is_overdue(today):
-        badge += mark_safe(' <span class="badge status-overdue">Overdue</span>')
+        badge += format_html(' <span class="badge status-overdue">{}</span>', _("Overdue"))
     return badge
 
 

@@ -16,6 +16,7 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from invoicetron.billing import money
 from invoicetron.billing.models import Invoice
@@ -46,7 +47,7 @@ def _cells(invoice: Invoice, today: datetime.date, invoices_url: str) -> tuple[A
     return (
         invoices_url,
         invoice.pk,
-        invoice.number or "Draft",
+        invoice.number or _("Draft"),
         invoice.client.name,
         status_badge(invoice, today),
         _date(invoice.issue_date),

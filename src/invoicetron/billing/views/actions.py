@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from invoicetron.accounts.acting import acting_user
@@ -48,7 +49,7 @@ def issue(request: HttpRequest, pk: int) -> HttpResponse:
             return _invoice_page(
                 request, invoice, issue_form=form, errors=place_errors(error, form)
             )
-        messages.success(request, f"Invoice {issued.number} is issued.")
+        messages.success(request, _("Invoice %(number)s is issued.") % {"number": issued.number})
         return redirect("billing:invoice", pk=pk)
     return _invoice_page(request, invoice, issue_form=form)
 
@@ -61,7 +62,7 @@ def mark_sent(request: HttpRequest, pk: int) -> HttpResponse:
         services.mark_sent(invoice, by=acting_user(request))
     except ValidationError as error:
         return _invoice_page(request, invoice, errors=place_errors(error))
-    messages.success(request, "Marked as sent.")
+    messages.success(request, _("Marked as sent."))
     return redirect("billing:invoice", pk=pk)
 
 
@@ -85,7 +86,7 @@ def record_payment(request: HttpRequest, pk: int) -> HttpResponse:
             errors = place_errors(error, form)
             return _invoice_page(request, invoice, payment_form=form, errors=errors)
         shown = money.format_amount(payment.amount, invoice.currency)
-        messages.success(request, f"Payment of {shown} recorded.")
+        messages.success(request, _("Payment of %(amount)s recorded.") % {"amount": shown})
         return redirect("billing:invoice", pk=pk)
     return _invoice_page(request, invoice, payment_form=form)
 
@@ -102,7 +103,7 @@ def delete_payment(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as refused:
         messages.error(request, " ".join(refused.messages))
     else:
-        messages.success(request, "Payment deleted; the audit trail keeps its values.")
+        messages.success(request, _("Payment deleted; the audit trail keeps its values."))
     return redirect("billing:invoice", pk=payment.invoice_id)
 
 
@@ -110,11 +111,13 @@ def delete_payment(request: HttpRequest, pk: int) -> HttpResponse:
 def delete_draft(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = get_invoice(pk)
     if not invoice.is_draft:
-        messages.error(request, "An issued invoice cannot be deleted; issue a credit note instead.")
+        messages.error(
+            request, _("An issued invoice cannot be deleted; issue a credit note instead.")
+        )
         return redirect("billing:invoice", pk=pk)
     if request.method == "POST":
         services.delete_draft(invoice, by=acting_user(request))
-        messages.success(request, "Draft deleted.")
+        messages.success(request, _("Draft deleted."))
         return redirect("billing:invoices")
     return render(request, "billing/invoices/delete.html", {"invoice": invoice})
 
@@ -164,7 +167,9 @@ def credit_note(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             errors = place_errors(error, form, line_forms=chosen)
         else:
-            messages.success(request, f"Credit note {note.number} is issued.")
+            messages.success(
+                request, _("Credit note %(number)s is issued.") % {"number": note.number}
+            )
             return redirect("billing:invoice", pk=pk)
     if len(lines.forms) != len(rows):  # posted without one row per line: show the lines again
         lines = CreditLineFormSet(initial=initial, prefix="lines")
@@ -190,5 +195,5 @@ def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
         for message in place_errors(error):
             messages.error(request, str(message))
         return redirect("billing:invoice", pk=pk)
-    messages.success(request, "This is a copy of the invoice: check it, then save the draft.")
+    messages.success(request, _("This is a copy of the invoice: check it, then save the draft."))
     return redirect("billing:invoice_edit", pk=copy.pk)

@@ -11,6 +11,7 @@ from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from invoicetron.accounts.acting import acting_user
@@ -108,7 +109,7 @@ def _page(request: HttpRequest, client: Client | None) -> HttpResponse:
         except ValidationError as error:
             errors = place_errors(error, form) if not _placed(contacts) else []
         else:
-            messages.success(request, f"{saved.name} is saved.")
+            messages.success(request, _("%(name)s is saved.") % {"name": saved.name})
             return redirect("billing:client", pk=saved.pk)
     context = {"client": client, "form": form, "contacts": contacts, "errors": errors}
     status = 400 if request.method == "POST" else 200
@@ -134,9 +135,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 def archive(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(Client, pk=pk)
     if services.delete_client(client, by=acting_user(request)):
-        messages.success(request, f"{client.name} is deleted (it had no documents).")
+        messages.success(
+            request, _("%(name)s is deleted (it had no documents).") % {"name": client.name}
+        )
         return redirect("billing:clients")
-    messages.success(request, f"{client.name} is archived; its documents stay.")
+    messages.success(
+        request, _("%(name)s is archived; its documents stay.") % {"name": client.name}
+    )
     return redirect("billing:client", pk=pk)
 
 
@@ -146,5 +151,5 @@ def restore(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(Client, pk=pk)
     client.archived = False
     services.save_record(client, by=acting_user(request))
-    messages.success(request, f"{client.name} is active again.")
+    messages.success(request, _("%(name)s is active again.") % {"name": client.name})
     return redirect("billing:client", pk=pk)

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from invoicetron.accounts.acting import acting_user
@@ -73,7 +74,7 @@ def _page(request: HttpRequest, invoice: Invoice | None, initial: dict[str, Any]
         return services.update_draft(invoice, by=by, lines=lines, **header)
 
     def saved(result: Invoice) -> HttpResponse:
-        messages.success(request, "Draft saved.")
+        messages.success(request, _("Draft saved."))
         return redirect("billing:invoice", pk=result.pk)
 
     return draft_form_page(
@@ -169,7 +170,9 @@ def create(request: HttpRequest) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = get_invoice(pk)
     if not invoice.is_draft:
-        messages.error(request, "An issued invoice cannot be edited; issue a credit note instead.")
+        messages.error(
+            request, _("An issued invoice cannot be edited; issue a credit note instead.")
+        )
         return redirect("billing:invoice", pk=pk)
     initial = {name: getattr(invoice, name) for name in services.DRAFT_FIELDS}
     initial["discount_value"] = plain(invoice.discount_value)

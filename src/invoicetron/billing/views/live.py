@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from invoicetron.billing.forms.adjustments import AdjustmentFormSet, tax_choices
@@ -81,5 +82,7 @@ def posted_adjustments(request: HttpRequest, currency: str) -> tuple[list[dict[s
     except ValidationError:
         entries = []
     if any(form.errors for form in rows.forms) or rows.non_form_errors():
-        return [], "Allowances and charges: not counted until the rows marked on saving are fixed."
+        return [], _(
+            "Allowances and charges: not counted until the rows marked on saving are fixed."
+        )
     return entries, ""

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from invoicetron.accounts.acting import acting_user
@@ -46,7 +47,7 @@ def _page(request: HttpRequest, product: Product | None) -> HttpResponse:
         except ValidationError as error:
             errors = place_errors(error, form)
         else:
-            messages.success(request, f"{saved.name} is saved.")
+            messages.success(request, _("%(name)s is saved.") % {"name": saved.name})
             return redirect("billing:products")
     status = 400 if request.method == "POST" else 200
     context = {"product": product, "form": form, "errors": errors}
@@ -70,7 +71,6 @@ def archive(request: HttpRequest, pk: int) -> HttpResponse:
     product = get_object_or_404(Product, pk=pk)
     product.archived = not product.archived
     services.save_record(product, by=acting_user(request))
-    messages.success(
-        request, f"{product.name} is {'archived' if product.archived else 'restored'}."
-    )
+    done = _("%(name)s is archived.") if product.archived else _("%(name)s is restored.")
+    messages.success(request, done % {"name": product.name})
     return redirect("billing:products")

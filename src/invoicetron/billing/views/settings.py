@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,6 +10,8 @@ from django.db.models import Model, ProtectedError
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from invoicetron.accounts.acting import acting_user
 from invoicetron.billing import services
@@ -18,6 +20,9 @@ from invoicetron.billing.models import BusinessProfile, NumberSeries, TaxRate
 from invoicetron.web.errors import place_errors
 from invoicetron.web.lists import paginate
 from invoicetron.web.permissions import member_required, owner_required
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _save_form(request: HttpRequest, form: ModelForm[Any]) -> tuple[Model | None, list[str]]:
@@ -43,7 +48,7 @@ def business(request: HttpRequest) -> HttpResponse:
     form = BusinessProfileForm(request.POST or None, request.FILES or None, instance=profile)
     saved, errors = _save_form(request, form)
     if saved is not None:
-        messages.success(request, "The business profile is saved.")
+        messages.success(request, _("The business profile is saved."))
         return redirect("billing:settings")
     return _form_page(request, "billing/settings/business.html", form, errors, profile=profile)
 
@@ -68,22 +73,32 @@ def tax_rates(request: HttpRequest) -> HttpResponse:
     return render(request, "billing/settings/tax_rates.html", {"page": page})
 
 
-# (form, title, list page) of the records edited on one shared form page.
-RECORD_FORMS: dict[type[Model], tuple[type[ModelForm[Any]], str, str]] = {
-    TaxRate: (TaxRateForm, "Tax rate", "billing:tax_rates"),
-    NumberSeries: (NumberSeriesForm, "Number series", "billing:series"),
+# (form, title, title of a new one, list page) of the records edited on one shared form page.
+RECORD_FORMS: dict[type[Model], tuple[type[ModelForm[Any]], StrOrPromise, StrOrPromise, str]] = {
+    TaxRate: (
+        TaxRateForm,
+        gettext_lazy("Tax rate"),
+        gettext_lazy("New tax rate"),
+        "billing:tax_rates",
+    ),
+    NumberSeries: (
+        NumberSeriesForm,
+        gettext_lazy("Number series"),
+        gettext_lazy("New number series"),
+        "billing:series",
+    ),
 }
 
 
 def _record_form(request: HttpRequest, model: type[Model], pk: int | None) -> HttpResponse:
-    form_class, title, back = RECORD_FORMS[model]
+    form_class, title, new_title, back = RECORD_FORMS[model]
     record = get_object_or_404(model, pk=pk) if pk else None
     form = form_class(request.POST or None, instance=record)
     saved, errors = _save_form(request, form)
     if saved is not None:
-        messages.success(request, f"{title} {saved} is saved.")
+        messages.success(request, _("%(kind)s %(name)s is saved.") % {"kind": title, "name": saved})
         return redirect(back)
-    context = {"title": title, "back": back, "record": record}
+    context = {"title": title, "new_title": new_title, "back": back, "record": record}
     return _form_page(request, "billing/settings/record_form.html", form, errors, **context)
 
 
@@ -104,9 +119,9 @@ def series_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 # The settings records deleted through one confirmation page: URL kind → (model, label, list page).
-DELETABLE: dict[str, tuple[type[TaxRate] | type[NumberSeries], str, str]] = {
-    "tax-rates": (TaxRate, "tax rate", "billing:tax_rates"),
-    "series": (NumberSeries, "number series", "billing:series"),
+DELETABLE: dict[str, tuple[type[TaxRate] | type[NumberSeries], StrOrPromise, str]] = {
+    "tax-rates": (TaxRate, gettext_lazy("tax rate"), "billing:tax_rates"),
+    "series": (NumberSeries, gettext_lazy("number series"), "billing:series"),
 }
 
 
@@ -128,8 +143,12 @@ def delete_setting(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     try:
         services.delete_record(record, by=acting_user(request))
     except (ValidationError, ProtectedError) as error:
-        reason = " ".join(error.messages) if isinstance(error, ValidationError) else "It is in use."
-        messages.error(request, f"{record} cannot be deleted: {reason}")
+        in_use = _("It is in use.")
+        reason = " ".join(error.messages) if isinstance(error, ValidationError) else in_use
+        messages.error(
+            request,
+            _("%(name)s cannot be deleted: %(reason)s") % {"name": record, "reason": reason},
+        )
     else:
-        messages.success(request, f"{record} is deleted.")
+        messages.success(request, _("%(name)s is deleted.") % {"name": record})
     return redirect(back)
