@@ -1,0 +1,163 @@
+"""The exchange-rate table: saving, deleting, importing, and the default rate of a document.
+
+- `table_rate(currency, day, base=None) -> ExchangeRate | None` — the rate on `day`, else the
+  latest before it, recorded against `base` (the business's base currency by default).
+- `save_rate(rate, *, by) -> ExchangeRate` — validates (ISO currency, not the base currency,
+  above zero, 10 decimals), records it against the business's base currency, audits it; a rate
+  saved by hand is `manual` (an import never overwrites it).
+- `delete_rate(rate, *, by)` — audited. Issued invoices keep the rate they were issued with.
+- `import_rates(data, *, by, filename="") -> RateImport` — a file of daily reference rates in the
+  ECB's layout (see billing/rate_files.py), converted to the table's convention for the
+  business's base currency. All or nothing: a file with any bad row raises `RateFileRefused`
+  (a ValidationError keyed `file`, one message per problem) and writes nothing. Importing the
+  same file again changes nothing; a later file updates the imported rates it covers; rates
+  entered by hand are kept.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from invoicetron.accounts.models import User
+from invoicetron.billing.models import AuditAction, AuditEvent, BusinessProfile, ExchangeRate
+from invoicetron.billing.models.rates import RateSource
+from invoicetron.billing.rate_files import derived_rates, read_reference_file
+from invoicetron.billing.services.audit import changed_values, field_values, json_value, record
+
+BATCH = 2000
+AUDITED = ("currency", "base_currency", "date", "rate", "source")
+
+
+def table_rate(currency: str, day: datetime.date, base: str | None = None) -> ExchangeRate | None:
+    base = base or BusinessProfile.load().base_currency
+    if currency == base:
+        return None
+    return ExchangeRate.objects.on_or_before(currency, day, base)
+
+
+def _values(rate: ExchangeRate) -> dict[str, object]:
+    return {name: value for name, value in field_values(rate).items() if name in AUDITED}
+
+
+@transaction.atomic
+def save_rate(rate: ExchangeRate, *, by: User | None) -> ExchangeRate:
+    creating = rate.pk is None
+    old = {} if creating else _values(ExchangeRate.objects.get(pk=rate.pk))
+    if creating:
+        rate.base_currency = BusinessProfile.load().base_currency
+    rate.source = RateSource.MANUAL
+    rate.full_clean()
+    clash = ExchangeRate.objects.filter(
+        base_currency=rate.base_currency, currency=rate.currency, date=rate.date
+    ).exclude(pk=rate.pk)
+    if clash.exists():
+        raise ValidationError(
+            {
+                "date": _(
+                    "There is already a %(currency)s rate on %(date)s: change that one instead."
+                )
+                % {"currency": rate.currency, "date": rate.date}
+            }
+        )
+    rate.save()
+    new = _values(rate)
+    if creating:
+        record(AuditAction.CREATE, rate, by=by, new=new)
+    else:
+        old_changed, new_changed = changed_values(old, new)
+        if new_changed:
+            record(AuditAction.CHANGE, rate, by=by, old=old_changed, new=new_changed)
+    return rate
+
+
+@transaction.atomic
+def delete_rate(rate: ExchangeRate, *, by: User | None) -> None:
+    record(AuditAction.DELETE, rate, by=by, old=_values(rate))
+    rate.delete()
+
+
+@dataclass
+class RateImport:
+    """What an import did; `dates` is the first and last day of the file."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    kept_manual: int = 0
+    currencies: list[str] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    days_without_base: int = 0
+    first_day: datetime.date | None = None
+    last_day: datetime.date | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {key: json_value(value) for key, value in self.__dict__.items()}
+
+
+@transaction.atomic
+def import_rates(data: bytes, *, by: User | None, filename: str = "") -> RateImport:
+    quotes = read_reference_file(data)
+    # The profile row is locked: two imports at once run one after the other.
+    profile = BusinessProfile.objects.select_for_update().get(pk=BusinessProfile.load().pk)
+    base = profile.base_currency
+    derived = derived_rates(quotes, base)
+    days = sorted(quotes.days)
+    result = RateImport(
+        currencies=sorted({currency for currency, _day, _rate in derived.rates}),
+        unknown_columns=quotes.unknown_columns,
+        days_without_base=len(derived.days_without_base),
+        first_day=days[0],
+        last_day=days[-1],
+    )
+    existing = {
+        (row.currency, row.date): row
+        for row in ExchangeRate.objects.filter(
+            base_currency=base, date__gte=days[0], date__lte=days[-1]
+        ).only("id", "currency", "date", "rate", "source")
+    }
+    new, changed = [], []
+    now = timezone.now()
+    for currency, day, rate in derived.rates:
+        row = existing.get((currency, day))
+        if row is None:
+            new.append(
+                ExchangeRate(
+                    currency=currency,
+                    base_currency=base,
+                    date=day,
+                    rate=rate,
+                    source=RateSource.IMPORT,
+                )
+            )
+        elif row.source == RateSource.MANUAL:
+            result.kept_manual += 1
+        elif row.rate == rate:
+            result.unchanged += 1
+        else:
+            row.rate, row.updated_at = rate, now
+            changed.append(row)
+    ExchangeRate.objects.bulk_create(new, batch_size=BATCH)
+    ExchangeRate.objects.bulk_update(changed, ["rate", "updated_at"], batch_size=BATCH)
+    result.created, result.updated = len(new), len(changed)
+    _record_import(result, by=by, filename=filename, base=base)
+    return result
+
+
+def _record_import(result: RateImport, *, by: User | None, filename: str, base: str) -> None:
+    """One audit event for the whole file: a rate-by-rate trail of an import of 25 years of
+    history would be hundreds of thousands of events saying the same thing."""
+    AuditEvent.objects.create(
+        actor=by,
+        actor_label=by.email if by is not None else "system",
+        action=AuditAction.CREATE,
+        object_type=ExchangeRate._meta.label_lower,
+        object_id="import",
+        object_repr=f"Exchange rates imported from {filename or 'a file'}"[:200],
+        new_values={"base_currency": base, **result.as_json()},
+    )
