@@ -1,4 +1,7 @@
+from typing import cast
+
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from invoicetron.web import navigation
 
@@ -24,3 +27,6 @@ class BillingConfig(AppConfig):
         navigation.add_settings_tab("business", "Business", "billing:settings", order=10)
         navigation.add_settings_tab("taxes", "Tax rates", "billing:tax_rates", order=20)
         navigation.add_settings_tab("series", "Number series", "billing:series", order=30)
+        navigation.add_settings_tab(
+            "rates", cast(str, _("Exchange rates")), "billing:rates", order=35
+        )

@@ -49,7 +49,7 @@ Simple records (BusinessProfile, Client, Contact, Product, TaxRate, NumberSeries
 Exchange rates (`services.rates`, the table a foreign-currency document's rate defaults to):
 - `table_rate(currency, day, base=None)`, `save_rate(rate, *, by)`, `delete_rate(rate, *, by)`,
   `import_rates(data, *, by, filename="") -> RateImport` (an ECB reference-rate file, all or
-  nothing, idempotent).
+  nothing, idempotent); `rates_matching(base, …)` and `rates_csv(rates)` for lists and exports.
 Numbering and trail:
 - `default_series(kind) -> NumberSeries` (created on first use), `business_today()`.
 - `events_for_invoice(invoice_id)` — the invoice's audit trail (itself, payments, credit notes).
@@ -81,6 +81,8 @@ from invoicetron.billing.services.rates import (
     RateImport,
     delete_rate,
     import_rates,
+    rates_csv,
+    rates_matching,
     save_rate,
     table_rate,
 )
@@ -115,6 +117,8 @@ __all__ = [
     "invoice_totals",
     "issue_invoice",
     "mark_sent",
+    "rates_csv",
+    "rates_matching",
     "record_payment",
     "remaining_quantities",
     "save_rate",

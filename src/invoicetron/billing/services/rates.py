@@ -6,6 +6,8 @@
   above zero, 10 decimals), records it against the business's base currency, audits it; a rate
   saved by hand is `manual` (an import never overwrites it).
 - `delete_rate(rate, *, by)` — audited. Issued invoices keep the rate they were issued with.
+- `rates_matching(base, *, currency="", source="", date_from=None, date_to=None)` — the table's
+  rates against `base`, newest first; `rates_csv(rates)` — them as CSV lines, read in chunks.
 - `import_rates(data, *, by, filename="") -> RateImport` — a file of daily reference rates in the
   ECB's layout (see billing/rate_files.py), converted to the table's convention for the
   business's base currency. All or nothing: a file with any bad row raises `RateFileRefused`
@@ -16,11 +18,14 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +36,7 @@ from invoicetron.billing.rate_files import derived_rates, read_reference_file
 from invoicetron.billing.services.audit import changed_values, field_values, json_value, record
 
 BATCH = 2000
-AUDITED = ("currency", "base_currency", "date", "rate", "source")
+AUDITED = CSV_COLUMNS = ("currency", "base_currency", "date", "rate", "source")
 
 
 def table_rate(currency: str, day: datetime.date, base: str | None = None) -> ExchangeRate | None:
@@ -39,6 +44,44 @@ def table_rate(currency: str, day: datetime.date, base: str | None = None) -> Ex
     if currency == base:
         return None
     return ExchangeRate.objects.on_or_before(currency, day, base)
+
+
+def rates_matching(
+    base: str,
+    *,
+    currency: str = "",
+    source: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[ExchangeRate]:
+    rates = ExchangeRate.objects.for_base(base)
+    if currency:
+        rates = rates.filter(currency=currency)
+    if source:
+        rates = rates.filter(source=source)
+    if date_from:
+        rates = rates.filter(date__gte=date_from)
+    if date_to:
+        rates = rates.filter(date__lte=date_to)
+    return rates.order_by("-date", "currency", "id")
+
+
+class _Echo:
+    """A file that hands back what is written: csv.writer's lines, one at a time."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def rates_csv(rates: QuerySet[ExchangeRate]) -> Iterator[str]:
+    """The rates as CSV lines (header first), read 2,000 rows at a time: a long history never
+    sits in memory whole. Codes, dates and numbers only, so no cell can start a formula."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_COLUMNS)
+    for currency, base, day, rate, source in rates.values_list(*CSV_COLUMNS).iterator(BATCH):
+        yield writer.writerow(
+            [currency, base, day.isoformat(), format(rate.normalize(), "f"), source]
+        )
 
 
 def _values(rate: ExchangeRate) -> dict[str, object]:
