@@ -39,9 +39,12 @@ class ExchangeRateForm(forms.Form):
         }
 
     def clean_rate(self) -> Any:
-        return checked_number(
-            self.cleaned_data["rate"], "rate", places=RATE_PLACES, label=str(_("Rate"))
-        )
+        try:
+            return checked_number(
+                self.cleaned_data["rate"], "rate", places=RATE_PLACES, label=str(_("Rate"))
+            )
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
 
 
 class RateFilterForm(forms.Form):

@@ -95,7 +95,8 @@ def save_rate(rate: ExchangeRate, *, by: User | None) -> ExchangeRate:
     if creating:
         rate.base_currency = BusinessProfile.load().base_currency
     rate.source = RateSource.MANUAL
-    rate.full_clean()
+    # The constraints are the model's own checks (clean) and the clash below, said in words.
+    rate.full_clean(validate_unique=False, validate_constraints=False)
     clash = ExchangeRate.objects.filter(
         base_currency=rate.base_currency, currency=rate.currency, date=rate.date
     ).exclude(pk=rate.pk)
