@@ -129,18 +129,7 @@ def create_rate(request: HttpRequest, payload: RateIn) -> Status:
     return Status(201, rate_out(saved))
 
 
-@router.get("/{id}", response={200: RateOut, **ERRORS})
-def get_rate(request: HttpRequest, id: Id) -> RateOut:
-    return rate_out(get_or_404(ExchangeRate, id, "exchange rate"))
-
-
-@router.delete("/{id}", response={204: None, **ERRORS})
-def delete_rate(request: HttpRequest, id: Id) -> Status:
-    """Issued invoices keep the rate they were issued with."""
-    services.delete_rate(get_or_404(ExchangeRate, id, "exchange rate"), by=acting_owner(request))
-    return Status(204, None)
-
-
+# Before /{id}, whose path would take "import" for an id (and answer 405).
 @router.post("/import", response={200: ImportOut, **error_responses(*COMMON_ERRORS, 413)})
 def import_rates(request: HttpRequest, file: File[UploadedFile]) -> ImportOut:
     """Import the ECB's eurofxref.csv or eurofxref-hist.csv (or its ZIP), at most 5 MB: all or
@@ -151,3 +140,15 @@ def import_rates(request: HttpRequest, file: File[UploadedFile]) -> ImportOut:
         raise ApiError(413, too_large(), code="payload_too_large")
     result = services.import_rates(data, by=owner, filename=str(file.name or ""))
     return ImportOut(**asdict(result))
+
+
+@router.get("/{id}", response={200: RateOut, **ERRORS})
+def get_rate(request: HttpRequest, id: Id) -> RateOut:
+    return rate_out(get_or_404(ExchangeRate, id, "exchange rate"))
+
+
+@router.delete("/{id}", response={204: None, **ERRORS})
+def delete_rate(request: HttpRequest, id: Id) -> Status:
+    """Issued invoices keep the rate they were issued with."""
+    services.delete_rate(get_or_404(ExchangeRate, id, "exchange rate"), by=acting_owner(request))
+    return Status(204, None)
