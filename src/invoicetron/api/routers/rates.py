@@ -110,7 +110,17 @@ def list_rates(request: HttpRequest, filters: Query[RateFilters]) -> dict[str, A
     return paginate(services.rates_matching(base, **_filters(filters)), filters, rate_out)
 
 
-@router.get("/export.csv", response=ERRORS)
+CSV_FILE = {
+    "responses": {
+        200: {
+            "description": "The rates as CSV: currency, base_currency, date, rate, source.",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    }
+}
+
+
+@router.get("/export.csv", response=ERRORS, openapi_extra=CSV_FILE)
 def export_rates(request: HttpRequest, filters: Query[ExportFilters]) -> StreamingHttpResponse:
     """The rates as CSV: currency, base_currency, date, rate, source."""
     base = BusinessProfile.load().base_currency

@@ -84,7 +84,7 @@ class ExchangeRate(models.Model):
             errors["currency"] = gettext(
                 "%(currency)s is the base currency: its rate is always 1."
             ) % {"currency": self.currency}
-        if self.rate is not None:
+        if isinstance(self.rate, Decimal):  # else clean_fields has said what is wrong with it
             if self.rate <= 0:
                 errors["rate"] = gettext("The rate must be above zero.")
             elif decimal_places(self.rate) > RATE_PLACES:

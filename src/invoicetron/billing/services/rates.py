@@ -32,8 +32,10 @@ from django.utils.translation import gettext as _
 from invoicetron.accounts.models import User
 from invoicetron.billing.models import AuditAction, AuditEvent, BusinessProfile, ExchangeRate
 from invoicetron.billing.models.rates import RateSource
+from invoicetron.billing.money import RATE_PLACES
 from invoicetron.billing.rate_files import derived_rates, read_reference_file
 from invoicetron.billing.services.audit import changed_values, field_values, json_value, record
+from invoicetron.billing.validation import checked_number
 
 BATCH = 2000
 AUDITED = CSV_COLUMNS = ("currency", "base_currency", "date", "rate", "source")
@@ -95,6 +97,7 @@ def save_rate(rate: ExchangeRate, *, by: User | None) -> ExchangeRate:
     if creating:
         rate.base_currency = BusinessProfile.load().base_currency
     rate.source = RateSource.MANUAL
+    rate.rate = checked_number(rate.rate, "rate", places=RATE_PLACES, minimum=None)
     # The constraints are the model's own checks (clean) and the clash below, said in words.
     rate.full_clean(validate_unique=False, validate_constraints=False)
     clash = ExchangeRate.objects.filter(
