@@ -126,7 +126,7 @@ def test_the_reports_convert_with_the_frozen_rate_after_the_table_changes(
     [run] = retainer.runs.all()
     invoice = run.invoice
     assert invoice is not None
-    # 3 × 333.33 = 999.99 USD net, 200.00 USD VAT: in EUR at 0.8571, each rounded to the cent.
+    # 3 x 333.33 = 999.99 USD net, 200.00 USD VAT: in EUR at 0.8571, each rounded to the cent.
     assert (invoice.net_total, invoice.tax_total) == (Decimal("999.99"), Decimal("200.00"))
     net_eur = round_to_minor_unit(Decimal("999.99") * Decimal("0.8571"), "EUR")
     tax_eur = round_to_minor_unit(Decimal("200.00") * Decimal("0.8571"), "EUR")
@@ -140,4 +140,4 @@ def test_the_reports_convert_with_the_frozen_rate_after_the_table_changes(
     assert sales_total(as_owner) == before
     payments = as_owner.get("/reports/payments/", {"format": "csv"})
     text = b"".join(payments.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
-    assert "1028.51" in text  # 1,199.99 USD × 0.8571 = 1,028.51 EUR, at the frozen rate
+    assert "1028.51" in text  # 1,199.99 USD x 0.8571 = 1,028.51 EUR, at the frozen rate
