@@ -297,3 +297,16 @@ def test_issuing_with_the_rate_left_blank_freezes_the_tables_rate_for_the_issue_
     assert response.status_code == 400
     message = response.context["issue_form"].errors["exchange_rate"][0]
     assert "or add one on Settings → Exchange rates" in message
+
+
+def test_the_rate_pages_and_their_errors_speak_german(as_owner: WebClient) -> None:
+    german = {"HTTP_ACCEPT_LANGUAGE": "de"}
+    page = text_of(as_owner.get(reverse("billing:rates"), **german).content.decode())
+    assert "Wechselkurse" in page and "Kurs in EUR" in page
+    bad = b"Date,USD\n2024-12-06,abc\n"
+    response = as_owner.post(
+        IMPORT, {"file": SimpleUploadedFile("eurofxref.csv", bad, "text/csv")}, **german
+    )
+    assert response.context["form"].errors["file"] == [
+        "Zeile 2, USD: „abc“ ist keine Zahl (schreiben Sie z. B. 1.0530 oder N/A)."
+    ]
