@@ -34,11 +34,13 @@ from invoicetron.billing.models import AuditAction, AuditEvent, BusinessProfile,
 from invoicetron.billing.models.rates import RateSource
 from invoicetron.billing.money import RATE_PLACES
 from invoicetron.billing.rate_files import derived_rates, read_reference_file
-from invoicetron.billing.services.audit import changed_values, field_values, json_value, record
+from invoicetron.billing.services.audit import field_values, json_value, record
+from invoicetron.billing.services.records import save_record
 from invoicetron.billing.validation import checked_number
 
 BATCH = 2000
-AUDITED = CSV_COLUMNS = ("currency", "base_currency", "date", "rate", "source")
+CSV_COLUMNS = ("currency", "base_currency", "date", "rate", "source")
+SKIPPED = ("created_at", "updated_at")  # as save_record audits a record
 
 
 def table_rate(currency: str, day: datetime.date, base: str | None = None) -> ExchangeRate | None:
@@ -86,19 +88,14 @@ def rates_csv(rates: QuerySet[ExchangeRate]) -> Iterator[str]:
         )
 
 
-def _values(rate: ExchangeRate) -> dict[str, object]:
-    return {name: value for name, value in field_values(rate).items() if name in AUDITED}
-
-
 @transaction.atomic
 def save_rate(rate: ExchangeRate, *, by: User | None) -> ExchangeRate:
-    creating = rate.pk is None
-    old = {} if creating else _values(ExchangeRate.objects.get(pk=rate.pk))
-    if creating:
+    if rate.pk is None:
         rate.base_currency = BusinessProfile.load().base_currency
     rate.source = RateSource.MANUAL
     rate.rate = checked_number(rate.rate, "rate", places=RATE_PLACES, minimum=None)
-    # The constraints are the model's own checks (clean) and the clash below, said in words.
+    # The model's own checks and the clash below first, in words: save_record's full_clean
+    # would also name the violated constraints.
     rate.full_clean(validate_unique=False, validate_constraints=False)
     clash = ExchangeRate.objects.filter(
         base_currency=rate.base_currency, currency=rate.currency, date=rate.date
@@ -112,20 +109,12 @@ def save_rate(rate: ExchangeRate, *, by: User | None) -> ExchangeRate:
                 % {"currency": rate.currency, "date": rate.date}
             }
         )
-    rate.save()
-    new = _values(rate)
-    if creating:
-        record(AuditAction.CREATE, rate, by=by, new=new)
-    else:
-        old_changed, new_changed = changed_values(old, new)
-        if new_changed:
-            record(AuditAction.CHANGE, rate, by=by, old=old_changed, new=new_changed)
-    return rate
+    return save_record(rate, by=by)
 
 
 @transaction.atomic
 def delete_rate(rate: ExchangeRate, *, by: User | None) -> None:
-    record(AuditAction.DELETE, rate, by=by, old=_values(rate))
+    record(AuditAction.DELETE, rate, by=by, old=field_values(rate, skip=SKIPPED))
     rate.delete()
 
 
