@@ -22,11 +22,11 @@ import csv
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoicetron.accounts.models import User
@@ -151,38 +151,57 @@ def import_rates(data: bytes, *, by: User | None, filename: str = "") -> RateImp
         first_day=days[0],
         last_day=days[-1],
     )
-    existing = {
-        (row.currency, row.date): row
-        for row in ExchangeRate.objects.filter(
-            base_currency=base, date__gte=days[0], date__lte=days[-1]
-        ).only("id", "currency", "date", "rate", "source")
-    }
-    new, changed = [], []
-    now = timezone.now()
-    for currency, day, rate in derived.rates:
-        row = existing.get((currency, day))
-        if row is None:
-            new.append(
-                ExchangeRate(
-                    currency=currency,
-                    base_currency=base,
-                    date=day,
-                    rate=rate,
-                    source=RateSource.IMPORT,
-                )
-            )
-        elif row.source == RateSource.MANUAL:
-            result.kept_manual += 1
-        elif row.rate == rate:
-            result.unchanged += 1
-        else:
-            row.rate, row.updated_at = rate, now
-            changed.append(row)
-    ExchangeRate.objects.bulk_create(new, batch_size=BATCH)
-    ExchangeRate.objects.bulk_update(changed, ["rate", "updated_at"], batch_size=BATCH)
-    result.created, result.updated = len(new), len(changed)
+    counts = _write_rates(derived.rates, base)
+    result.created, result.updated, result.kept_manual = counts
+    result.unchanged = len(derived.rates) - sum(counts)
     _record_import(result, by=by, filename=filename, base=base)
     return result
+
+
+# The ECB's history is some 200,000 rates: COPY them into a temporary table and upsert in one
+# statement (the ORM's bulk_create took ten times as long, too long for a page's request). A rate
+# entered by hand is never overwritten (the WHERE of DO UPDATE); an unchanged one is not touched.
+STAGE = """
+CREATE TEMPORARY TABLE billing_rate_import (currency text, date date, rate numeric(20, 10))
+ON COMMIT DROP
+"""
+UPSERT = """
+WITH written AS (
+    INSERT INTO billing_exchangerate
+        (currency, base_currency, date, rate, source, created_at, updated_at)
+    SELECT currency, %(base)s, date, rate, %(imported)s, now(), now() FROM billing_rate_import
+    ON CONFLICT (base_currency, currency, date) DO UPDATE
+        SET rate = EXCLUDED.rate, updated_at = now()
+        WHERE billing_exchangerate.source = %(imported)s
+          AND billing_exchangerate.rate <> EXCLUDED.rate
+    RETURNING xmax = 0 AS inserted
+)
+SELECT
+    (SELECT count(*) FROM written WHERE inserted),
+    (SELECT count(*) FROM written WHERE NOT inserted),
+    (SELECT count(*) FROM billing_rate_import AS i JOIN billing_exchangerate AS r
+        ON r.base_currency = %(base)s AND r.currency = i.currency AND r.date = i.date
+        WHERE r.source = %(manual)s)
+"""
+
+
+def _write_rates(
+    rates: list[tuple[str, datetime.date, Decimal]], base: str
+) -> tuple[int, int, int]:
+    """(created, updated, kept because entered by hand)."""
+    with connection.cursor() as cursor:
+        cursor.execute(STAGE)
+        with cursor.copy("COPY billing_rate_import (currency, date, rate) FROM STDIN") as stream:
+            for start in range(0, len(rates), BATCH):
+                rows = rates[start : start + BATCH]
+                stream.write("".join(f"{c}\t{d.isoformat()}\t{r}\n" for c, d, r in rows))
+        cursor.execute(
+            UPSERT,
+            {"base": base, "imported": RateSource.IMPORT, "manual": RateSource.MANUAL},
+        )
+        created, updated, kept = cursor.fetchone()
+        cursor.execute("DROP TABLE billing_rate_import")  # ON COMMIT would be late in a test's
+    return int(created), int(updated), int(kept)
 
 
 def _record_import(result: RateImport, *, by: User | None, filename: str, base: str) -> None:
