@@ -134,6 +134,7 @@ def test_a_file_with_bad_rows_is_refused_whole_naming_each_row_and_column(
         ),
         (b"Date,USD\n2024-12-06,1.05,9\n", "Row 2, file: the row has 3 cells; the header names 2."),
         (b"PK\x03\x04garbage", "The ZIP archive cannot be read"),
+        (b"Date,USD\n" + b"bad,1\n" * 20_001, "The file has more than 20000 days: split it."),
         (b"\xff\xd8\xff\x00\x10JFIF", "This is not a CSV text file"),
     ],
 )

@@ -217,6 +217,7 @@ def read_reference_file(data: bytes) -> ReferenceQuotes:
     try:
         columns, quotes = read_header(next(reader, []))
         seen: dict[datetime.date, int] = {}
+        rows = 0
         for cells in reader:
             row = reader.line_num
             cells = [cell.strip() for cell in cells]
@@ -224,7 +225,8 @@ def read_reference_file(data: bytes) -> ReferenceQuotes:
                 cells.pop()
             if not cells:
                 continue
-            if len(seen) >= MAX_DAYS:
+            rows += 1  # rows with errors count too: a file of bad rows stops as soon
+            if rows > MAX_DAYS:
                 raise RateFileRefused(
                     [_("The file has more than %(count)s days: split it.") % {"count": MAX_DAYS}]
                 )
