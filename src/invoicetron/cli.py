@@ -34,6 +34,7 @@ DJANGO_COMMANDS = {
     "password": "set a new password for an existing user: --email E --password-stdin",
     "unlock": "lift the sign-in lock after repeated wrong passwords: --email E",
     "token": "API tokens: create --email E --name N [--read-only] | revoke --id N | list",
+    "rates": "exchange rates: import FILE (the ECB's eurofxref.csv or eurofxref-hist.csv)",
 }
 
 HELP_ONLY_ENVIRONMENT = {

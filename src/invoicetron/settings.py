@@ -302,6 +302,9 @@ FORM_FIELDS_BYTES = 64 * 1024
 UPLOAD_LIMITS = {
     "/settings/": ("the logo", 512 * 1024),
     "/data/": ("the CSV file", 5 * 1024 * 1024),
+    # billing.rate_files.MAX_FILE_BYTES, on the page and through the API.
+    "/settings/exchange-rates/import/": ("the rates file", 5 * 1024 * 1024),
+    "/api/v1/exchange-rates/import": ("the rates file", 5 * 1024 * 1024),
 }
 # Uploads within those limits stay in memory: nothing a client sends is ever written to disk.
 FILE_UPLOAD_MAX_MEMORY_SIZE = (

@@ -8,6 +8,7 @@ schemas the document declares.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -22,7 +23,7 @@ from schemathesis.config import SchemathesisConfig
 from invoicetron.accounts.models import User
 from invoicetron.api.tokens import create_token
 from invoicetron.billing import services
-from invoicetron.billing.models import Contact
+from invoicetron.billing.models import Contact, ExchangeRate
 from tests.fixtures import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -78,6 +79,12 @@ def existing(owner: User) -> dict[str, list[int]]:
         "invoices": [draft.pk, issued.pk],
         "credit-notes": [note.pk],
         "payments": [payment.pk],
+        "exchange-rates": [
+            services.save_rate(
+                ExchangeRate(currency="USD", date=draft.created_at.date(), rate=Decimal("0.9")),
+                by=owner,
+            ).pk
+        ],
         "invoice-lines": list(issued.lines.values_list("pk", flat=True)),
     }
 

@@ -116,6 +116,7 @@ def test_the_apps_registered_their_sections_and_settings_tabs_in_order() -> None
         ("business", "Business"),
         ("taxes", "Tax rates"),
         ("series", "Number series"),
+        ("rates", "Exchange rates"),
         ("emails", "Emails"),
         ("reminders", "Reminders"),
         ("webhooks", "Webhooks"),

@@ -87,8 +87,10 @@ with `DELETE`. Drafts burn no number.
     → 200 {"id": 42, "status": "issued", "number": "INV-2026-0001",
            "due_date": "2026-04-30", "balance_due": "432.00", …}
 
-An invoice in another currency than the business's needs `{"exchange_rate": "1.0850"}` in the
-body. To correct an issued invoice, create a credit note (`POST /api/v1/credit-notes`).
+An invoice in another currency than the business's takes `{"exchange_rate": "1.0850"}` in the
+body; without it, the rate table's rate on the issue date (or the latest before it) is used
+(`/api/v1/exchange-rates`, which also imports the ECB's daily file), else the issue is refused.
+To correct an issued invoice, create a credit note (`POST /api/v1/credit-notes`).
 
 **4. The PDF:**
 

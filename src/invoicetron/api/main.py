@@ -17,6 +17,7 @@ from invoicetron.api.routers import (
     invoices,
     payments,
     products,
+    rates,
     series,
     tax_rates,
 )
@@ -44,6 +45,7 @@ for prefix, module in [
     ("credit-notes", credit_notes),
     ("payments", payments),
     ("business", business),
+    ("exchange-rates", rates),
 ]:
     api.add_router(f"/v1/{prefix}", module.router)
 # The e-invoice files of invoices and credit notes, under their resources' paths.

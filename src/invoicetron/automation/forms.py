@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from invoicetron.automation.models import Frequency, ReminderStep
 from invoicetron.automation.webhooks import EVENTS
@@ -24,8 +25,11 @@ class ScheduleForm(forms.Form):
     exchange_rate = decimal_text(
         "Exchange rate",
         required=False,
-        help_text="For another currency than your base one: how much of your base currency one "
-        "unit is worth. Blank: the rate of the latest invoice issued in that currency.",
+        help_text=_(
+            "For another currency than your base one: how much of your base currency one unit "
+            "is worth. Blank: the rate table's on each invoice's date (Settings → Exchange "
+            "rates), else the rate of the latest invoice issued in that currency."
+        ),
     )
     frequency = forms.ChoiceField(choices=Frequency.choices, initial=Frequency.MONTHLY)
     start_date = forms.DateField(

@@ -26,7 +26,8 @@ class RecurringInvoice(models.Model):
     name = models.CharField(max_length=200)
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
     currency = models.CharField(max_length=3, blank=True)  # blank: the client's
-    # Units of the base currency per unit of `currency`; None: the latest recorded (rates.py).
+    # Units of the base currency per unit of `currency`; None: the rate table's, else the latest
+    # recorded (rates.py).
     exchange_rate = models.DecimalField(max_digits=20, decimal_places=10, null=True, blank=True)
     # [{"description", "quantity", "unit_price", "unit", "tax_ids": [..], "discount_type",
     # "discount_value", "product_id"}], numbers as strings (`billing.lines.line_json`); rows

@@ -14,7 +14,8 @@ every pass; the first success clears the error.
 - `create_recurring(*, client, by, name, lines, frequency, start_date, end_date=None,
   max_count=None, auto_issue=True, auto_send=False, currency="", notes="",
   exchange_rate=None, discount_type="percent", discount_value=0) -> RecurringInvoice` —
-  `exchange_rate`: the schedule's own rate (else the latest recorded one is used, see rates.py);
+  `exchange_rate`: the schedule's own rate (else the rate table's, then the latest recorded one:
+  see rates.py);
   the document discount is every invoice's, refused (key `discount_value`) when impossible.
 - `checked_document_discount(kind, value, currency, lines) -> Decimal` — that check.
 - `run_due(now=None) -> int` — invoices made.
@@ -210,7 +211,9 @@ def _make_invoice(schedule: RecurringInvoice, run_date: datetime.date) -> Invoic
         notes=schedule.notes,
     )
     if schedule.auto_issue:
-        rate = rate_for(invoice.currency, own=schedule.exchange_rate, advice=RATE_ADVICE)
+        rate = rate_for(
+            invoice.currency, own=schedule.exchange_rate, day=run_date, advice=RATE_ADVICE
+        )
         invoice = issue_invoice(invoice, by=None, issue_date=run_date, exchange_rate=rate)
         if schedule.auto_send:
             from invoicetron.messaging.services import queue_email

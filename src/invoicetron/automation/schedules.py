@@ -47,7 +47,7 @@ class ScheduleData:
     auto_send: bool = False
     currency: str = ""
     notes: str = ""
-    # Blank: the latest rate recorded for the currency when the worker issues (rates.py).
+    # Blank: the rate table's, else the latest recorded, when the worker issues (rates.py).
     exchange_rate: Decimal | str | None = None
     # Every invoice's document discount, like an invoice's; none by default.
     discount_type: str = DiscountType.PERCENT

@@ -28,3 +28,4 @@ class BillingConfig(AppConfig):
         navigation.add_settings_tab("business", _("Business"), "billing:settings", order=10)
         navigation.add_settings_tab("taxes", _("Tax rates"), "billing:tax_rates", order=20)
         navigation.add_settings_tab("series", _("Number series"), "billing:series", order=30)
+        navigation.add_settings_tab("rates", _("Exchange rates"), "billing:rates", order=35)

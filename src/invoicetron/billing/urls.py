@@ -10,6 +10,7 @@ from invoicetron.billing.views import (
     invoices,
     live,
     products,
+    rates,
     settings,
 )
 
@@ -50,5 +51,11 @@ urlpatterns = [
     path("settings/series/", settings.series_list, name="series"),
     path("settings/series/new/", settings.series_form, name="series_new"),
     path("settings/series/<int:pk>/", settings.series_form, name="series_edit"),
+    path("settings/exchange-rates/", rates.rate_list, name="rates"),
+    path("settings/exchange-rates/new/", rates.rate_form, name="rate_new"),
+    path("settings/exchange-rates/import/", rates.rate_import, name="rate_import"),
+    path("settings/exchange-rates/export.csv", rates.rate_export, name="rate_export"),
+    path("settings/exchange-rates/<int:pk>/", rates.rate_form, name="rate_edit"),
+    path("settings/exchange-rates/<int:pk>/delete/", rates.rate_delete, name="rate_delete"),
     path("settings/<str:kind>/<int:pk>/delete/", settings.delete_setting, name="setting_delete"),
 ]

@@ -67,6 +67,8 @@ class RequestBodyLimitMiddleware:
 def too_large(path: str) -> HttpResponse:
     most = megabytes(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     if path.startswith(API_PREFIX):
+        if path in settings.UPLOAD_LIMITS:  # an upload through the API has its own limit
+            most = megabytes(settings.UPLOAD_LIMITS[path][1])
         message = f"The request body is larger than {most}, the most the API accepts; send less."
         # The API's error shape (invoicetron.api.errors), built here: this layer is below the API.
         error = {"code": "payload_too_large", "message": message, "fields": []}

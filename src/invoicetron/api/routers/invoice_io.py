@@ -142,8 +142,9 @@ class IssueIn(Input):
     issue_date: Date | None = Field(None, description="Defaults to the draft's, else today.")
     exchange_rate: DecimalString | None = Field(
         None,
-        description="Base-currency units per invoice-currency unit; required when the invoice "
-        "is not in the base currency.",
+        description="Base-currency units per invoice-currency unit, for an invoice not in the "
+        "base currency; left out, the rate table's rate on the issue date (or the latest before "
+        "it) is used, and the invoice is refused when the table has none.",
     )
 
 

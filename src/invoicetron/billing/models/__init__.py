@@ -19,6 +19,7 @@ from invoicetron.billing.models.parties import (
     number_or_client_contains,
 )
 from invoicetron.billing.models.payments import Payment, PaymentMethod
+from invoicetron.billing.models.rates import ExchangeRate, RateSource
 from invoicetron.billing.models.setup import (
     REASON_CATEGORIES,
     ZERO_RATE_CATEGORIES,
@@ -55,6 +56,7 @@ __all__ = [
     "DiscountType",
     "DocumentKind",
     "EInvoiceFormat",
+    "ExchangeRate",
     "ImmutableDocument",
     "Invoice",
     "InvoiceLine",
@@ -66,6 +68,7 @@ __all__ = [
     "PaymentMethod",
     "PaymentSummaryDay",
     "Product",
+    "RateSource",
     "SalesSummaryDay",
     "SummaryKind",
     "TaxRate",

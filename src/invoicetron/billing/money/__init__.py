@@ -76,7 +76,7 @@ The rules (EN 16931 arithmetic):
 
 The engine is a package: `currency` rounds (rule 1), `core` computes, `credit` computes credit
 notes (rule 8), `snapshots` reads and writes the JSON issued documents keep, `en16931` gives the
-e-invoice totals. Import everything
+e-invoice totals, `rates` derives exchange rates from reference quotes. Import everything
 from `invoicetron.billing.money`.
 """
 
@@ -121,6 +121,7 @@ from invoicetron.billing.money.currency import (
     round_to_minor_unit,
 )
 from invoicetron.billing.money.en16931 import DocumentTotals, discount_shares, document_totals
+from invoicetron.billing.money.rates import RATE_PLACES, rate_from_quotes
 from invoicetron.billing.money.snapshots import (
     adjustments_from_json,
     totals_from_json,
@@ -130,6 +131,7 @@ from invoicetron.billing.money.snapshots import (
 __all__ = [
     "HUNDRED",
     "NO_DISCOUNT",
+    "RATE_PLACES",
     "UNIT_PRICE_PLACES",
     "ZERO",
     "Adjustment",
@@ -164,6 +166,7 @@ __all__ = [
     "proportional_adjustments",
     "proportional_discount",
     "quantum",
+    "rate_from_quotes",
     "round_to_minor_unit",
     "tax_set",
     "totals_from_json",

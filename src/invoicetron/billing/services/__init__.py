@@ -22,7 +22,8 @@ Invoices (drafts → issued → sent → partially paid → paid, or credited):
   both from `billing.lines`, the lines every document shares (checks, forms, display rows).
 - `issue_invoice(invoice, *, by, issue_date=None, exchange_rate=None) -> Invoice` — takes the
   next number of the invoice's series (gapless, locked counter), sets the due date from the
-  payment terms, records the exchange rate (required when currency ≠ base currency), freezes the
+  payment terms, records the exchange rate (when currency ≠ base currency: the one given, else
+  the rate table's on the issue date or the latest before it, else refused), freezes the
   snapshot (business, client, lines, taxes, totals) and makes the invoice immutable.
 - `mark_sent(invoice, *, by) -> Invoice`.
 - `invoice_totals(invoice) -> money.Totals` — the frozen figures of an issued invoice, or a
@@ -45,6 +46,10 @@ Simple records (BusinessProfile, Client, Contact, Product, TaxRate, NumberSeries
 - `delete_client(client, *, by) -> bool` — deletes a client without documents, else archives it.
 - `delete_contact(contact, *, by)`, `delete_record(product | tax_rate | series, *, by)`;
   `deletion_refusal(product | tax_rate | series) -> str | None` says beforehand why not.
+Exchange rates (`services.rates`, the table a foreign-currency document's rate defaults to):
+- `table_rate(currency, day, base=None)`, `save_rate(rate, *, by)`, `delete_rate(rate, *, by)`,
+  `import_rates(data, *, by, filename="") -> RateImport` (an ECB reference-rate file, all or
+  nothing, idempotent); `rates_matching(base, …)` and `rates_csv(rates)` for lists and exports.
 Numbering and trail:
 - `default_series(kind) -> NumberSeries` (created on first use), `business_today()`.
 - `events_for_invoice(invoice_id)` — the invoice's audit trail (itself, payments, credit notes).
@@ -72,6 +77,15 @@ from invoicetron.billing.services.drafts import (
 from invoicetron.billing.services.issuing import issue_invoice, mark_sent
 from invoicetron.billing.services.numbering import default_series
 from invoicetron.billing.services.payments import delete_payment, record_payment
+from invoicetron.billing.services.rates import (
+    RateImport,
+    delete_rate,
+    import_rates,
+    rates_csv,
+    rates_matching,
+    save_rate,
+    table_rate,
+)
 from invoicetron.billing.services.records import (
     delete_client,
     delete_contact,
@@ -84,6 +98,7 @@ __all__ = [
     "DRAFT_FIELDS",
     "CreditLine",
     "LineData",
+    "RateImport",
     "business_today",
     "create_credit_note",
     "create_draft",
@@ -92,17 +107,23 @@ __all__ = [
     "delete_contact",
     "delete_draft",
     "delete_payment",
+    "delete_rate",
     "delete_record",
     "deletion_refusal",
     "draft_lines",
     "duplicate_invoice",
     "events_for_invoice",
+    "import_rates",
     "invoice_totals",
     "issue_invoice",
     "mark_sent",
+    "rates_csv",
+    "rates_matching",
     "record_payment",
     "remaining_quantities",
+    "save_rate",
     "save_record",
+    "table_rate",
     "update_draft",
     "validate_line",
 ]

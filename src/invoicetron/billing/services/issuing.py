@@ -18,6 +18,7 @@ from invoicetron.billing.models import (
     AuditAction,
     BusinessProfile,
     Client,
+    ExchangeRate,
     ImmutableDocument,
     Invoice,
     InvoiceLine,
@@ -138,13 +139,22 @@ def build_snapshot(
 
 
 def _exchange_rate(invoice: Invoice, profile: BusinessProfile, given: Any) -> Decimal:
+    """The rate given, else the rate table's for the issue date (or the latest before it)."""
     if invoice.currency == profile.base_currency:
         return Decimal(1)
     if given in (None, ""):
+        assert invoice.issue_date is not None  # set by issue_invoice before this
+        table = ExchangeRate.objects.on_or_before(
+            invoice.currency, invoice.issue_date, profile.base_currency
+        )
+        if table is not None:
+            return table.rate
         raise ValidationError(
             {
                 "exchange_rate": _(
-                    "Enter the exchange rate from %(currency)s to %(base)s on the issue date."
+                    "Enter the exchange rate from %(currency)s to %(base)s on the issue date, "
+                    "or add one on Settings → Exchange rates (the rate on the issue date, or "
+                    "the latest before it, is then used)."
                 )
                 % {"currency": invoice.currency, "base": profile.base_currency}
             }

@@ -1,4 +1,5 @@
-"""Saving the simple records (profile, clients, contacts, products, tax rates, series), audited."""
+"""Saving the simple records (profile, clients, contacts, products, tax rates, series, exchange
+rates), audited."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from invoicetron.billing.models import (
     BusinessProfile,
     Client,
     Contact,
+    ExchangeRate,
     InvoiceLine,
     NumberSeries,
     Product,
@@ -22,8 +24,10 @@ from invoicetron.billing.models import (
 )
 from invoicetron.billing.services.audit import changed_values, field_values, json_value, record
 
-Record = TypeVar("Record", BusinessProfile, Client, Contact, Product, TaxRate, NumberSeries)
-SIMPLE_RECORDS = (BusinessProfile, Client, Contact, Product, TaxRate, NumberSeries)
+Record = TypeVar(
+    "Record", BusinessProfile, Client, Contact, Product, TaxRate, NumberSeries, ExchangeRate
+)
+SIMPLE_RECORDS = (BusinessProfile, Client, Contact, Product, TaxRate, NumberSeries, ExchangeRate)
 
 
 @transaction.atomic

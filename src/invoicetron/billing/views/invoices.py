@@ -22,13 +22,13 @@ from invoicetron.billing.dates import local_date
 from invoicetron.billing.forms.invoices import (
     OVERDUE,
     InvoiceFilterForm,
-    IssueForm,
     PaymentForm,
 )
 from invoicetron.billing.lines import display_rows
 from invoicetron.billing.models import BusinessProfile, Client, CreditNote, Invoice
 from invoicetron.billing.pdf import render_credit_note_pdf, render_invoice_pdf
 from invoicetron.billing.templatetags.billing import minor
+from invoicetron.billing.views.rates import new_issue_form
 from invoicetron.web.downloads import content_disposition
 from invoicetron.web.lists import PAGE_SIZE, ListPaginator, paginate
 from invoicetron.web.permissions import member_required
@@ -145,7 +145,7 @@ def invoice_context(
             )
         ),
         # Only the form the page shows: a draft's issue form, or an open invoice's payment form.
-        "issue_form": forms.get("issue_form") or (IssueForm() if invoice.is_draft else None),
+        "issue_form": forms.get("issue_form") or new_issue_form(invoice, today, profile),
         "payment_form": forms.get("payment_form") or new_payment_form(invoice, today),
         "errors": forms.get("errors", []),
         "needs_rate": SimpleLazyObject(lambda: invoice.currency != profile.base_currency),
