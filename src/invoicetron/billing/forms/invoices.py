@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from invoicetron.billing.currencies import CURRENCY_CHOICES
 from invoicetron.billing.forms.adjustments import (
@@ -139,6 +140,11 @@ class PaymentForm(forms.Form):
     date = forms.DateField(widget=DateInput())
     method = forms.ChoiceField(choices=PaymentMethod.choices, initial=PaymentMethod.BANK_TRANSFER)
     reference = forms.CharField(required=False, max_length=200)
+    keep_excess_as_credit = forms.BooleanField(
+        required=False,
+        label=_("Keep the excess as client credit"),
+        help_text=_("Without it, a payment above the balance due is refused."),
+    )
 
 
 class CreditNoteForm(forms.Form):

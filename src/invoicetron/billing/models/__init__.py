@@ -1,6 +1,11 @@
 """Billing models, one module per concern; import them from here."""
 
 from invoicetron.billing.models.audit import AuditAction, AuditEvent
+from invoicetron.billing.models.client_credit import (
+    ClientCreditBalance,
+    CreditEntry,
+    CreditKind,
+)
 from invoicetron.billing.models.common import DiscountType, ImmutableDocument
 from invoicetron.billing.models.credit_notes import CreditNote, CreditNoteLine
 from invoicetron.billing.models.invoices import (
@@ -18,7 +23,7 @@ from invoicetron.billing.models.parties import (
     document_currency,
     number_or_client_contains,
 )
-from invoicetron.billing.models.payments import Payment, PaymentMethod
+from invoicetron.billing.models.payments import Payment, PaymentMethod, Refund
 from invoicetron.billing.models.setup import (
     REASON_CATEGORIES,
     ZERO_RATE_CATEGORIES,
@@ -48,8 +53,11 @@ __all__ = [
     "AuditEvent",
     "BusinessProfile",
     "Client",
+    "ClientCreditBalance",
     "ClientSummaryMonth",
     "Contact",
+    "CreditEntry",
+    "CreditKind",
     "CreditNote",
     "CreditNoteLine",
     "DiscountType",
@@ -66,6 +74,7 @@ __all__ = [
     "PaymentMethod",
     "PaymentSummaryDay",
     "Product",
+    "Refund",
     "SalesSummaryDay",
     "SummaryKind",
     "TaxRate",

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditAction(models.TextChoices):
@@ -18,6 +19,10 @@ class AuditAction(models.TextChoices):
     PAYMENT = "payment", "Payment recorded"
     PAYMENT_DELETE = "payment_delete", "Payment deleted"
     CREDIT = "credit", "Credit note issued"
+    REFUND = "refund", _("Refund recorded")
+    REFUND_DELETE = "refund_delete", _("Refund deleted")
+    CREDIT_APPLY = "credit_apply", _("Client credit applied")
+    CREDIT_UNAPPLY = "credit_unapply", _("Applied credit removed")
     # Recorded by quotes, messaging, the portal and automation on billing's trail.
     EMAIL = "email", "Emailed"
     RETRY = "retry", "Retried"
