@@ -92,7 +92,7 @@ def record_refund(
         invoice=locked,
         payment=row,
         currency=locked.currency,
-        exchange_rate=locked.exchange_rate,
+        exchange_rate=locked.exchange_rate or Decimal(1),
         date=date or business_today(),
         amount=value,
         method=checked_method(method),
@@ -176,7 +176,8 @@ def credit_rate(client: Client, currency: str) -> Decimal:
         .order_by("-date", "-id")
         .first()
     )
-    return entry.invoice.exchange_rate if entry and entry.invoice else Decimal(1)
+    rate = entry.invoice.exchange_rate if entry and entry.invoice else None
+    return rate or Decimal(1)
 
 
 @transaction.atomic
