@@ -203,10 +203,11 @@ class AgingReport:
 # total less what was paid and credited by then, i.e. its total less everything paid and
 # credited, plus what came after (`later`: the payments after `as_of` are joined to their
 # invoices before they are summed, so that those of invoices issued after `as_of`, most of them
-# for a past date, are dropped first). Any other owed then what it owes now: the open invoices with a balance, read from the partial index
-# billing_invoice_owed alone (an index-only scan, not every invoice). As in `balances_as_of` (the
-# reference the tests hold this to), a stored balance closed by credit notes stays closed. Each
-# balance is converted on its own (reports.amounts), then summed.
+# for a past date, are dropped first). Any other owed then what it owes now: the open invoices
+# with a balance, read from the partial index billing_invoice_owed alone (an index-only scan, not
+# every invoice). As in `balances_as_of` (the reference the tests hold this to), a stored balance
+# closed by credit notes stays closed. Each balance is converted on its own (reports.amounts),
+# then summed.
 _AGING_SQL = """
 WITH later AS MATERIALIZED (
     SELECT i.id, i.client_id, i.due_date, i.exchange_rate,

@@ -63,9 +63,14 @@ BEGIN
     FOREACH row_sign IN ARRAY ARRAY[-1, 1] LOOP
         CONTINUE WHEN (row_sign = -1 AND TG_OP = 'INSERT') OR (row_sign = 1 AND TG_OP = 'DELETE');
         entry := CASE WHEN row_sign = -1 THEN OLD ELSE NEW END;
-        INSERT INTO billing_clientcreditbalance AS b (client_id, currency, balance)
-        VALUES (entry.client_id, entry.currency, row_sign * entry.amount)
-        ON CONFLICT (client_id, currency) DO UPDATE SET balance = b.balance + EXCLUDED.balance;
+        -- The row first, at zero: a CHECK is tested on the row an INSERT proposes, before ON
+        -- CONFLICT, so a negative first amount could not go through an upsert.
+        INSERT INTO billing_clientcreditbalance (client_id, currency, balance)
+        VALUES (entry.client_id, entry.currency, 0)
+        ON CONFLICT (client_id, currency) DO NOTHING;
+        UPDATE billing_clientcreditbalance
+           SET balance = balance + row_sign * entry.amount
+         WHERE client_id = entry.client_id AND currency = entry.currency;
     END LOOP;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
