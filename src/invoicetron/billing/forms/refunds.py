@@ -24,7 +24,7 @@ class RefundForm(forms.Form):
     reference = forms.CharField(label=_("Reference"), required=False, max_length=200)
 
 
-class InvoiceChoiceField(forms.ModelChoiceField[Invoice]):
+class InvoiceChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Invoice) -> str:
         return gettext("%(number)s — %(balance)s due") % {
             "number": obj.number,

@@ -69,17 +69,17 @@ def apply_credit(
     if locked.is_draft:
         raise ValidationError(_("Issue the invoice before applying credit to it."), code="draft")
     balance = client_credit_balance(locked.client_id, locked.currency)
+    if balance <= 0:
+        raise ValidationError(
+            {
+                "amount": _("The client has no credit in %(currency)s.")
+                % {"currency": locked.currency}
+            },
+            code="no_credit",
+        )
     most = money.applicable_credit(balance, locked.balance_due)
     value = most if amount in (None, "") else checked_amount(amount, "amount", locked.currency)
     if value <= 0:
-        if not balance:
-            raise ValidationError(
-                {
-                    "amount": _("The client has no credit in %(currency)s.")
-                    % {"currency": locked.currency}
-                },
-                code="no_credit",
-            )
         raise ValidationError({"amount": _("Apply an amount above zero.")}, code="min_value")
     if value > balance:
         raise ValidationError(
