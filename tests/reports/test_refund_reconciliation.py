@@ -37,7 +37,7 @@ def refunded_books(owner: User) -> Books:
     """books() (EUR and USD at two rates), then refunds, overpayments kept as credit in both
     currencies, credit applied, and credit refunded."""
     data = books(owner)
-    globex, initech, umbrella = data.clients
+    umbrella = data.clients[2]
     day = datetime.timedelta(days=1)
     paid_usd = data.invoices[5]  # paid in full, USD at 0.92
     services.record_refund(paid_usd.payments.get(), amount="99.99", by=owner, method="card")
