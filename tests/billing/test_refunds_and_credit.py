@@ -198,3 +198,18 @@ def test_two_applications_of_the_same_credit_at_once_only_one_succeeds(owner: Us
     assert len(refused) == 1 and "would exceed it" in refused[0].messages[0]
     assert credit_of(paid) == Decimal("40.00")
     assert sorted(figures(target)[1] for target in targets) == [Decimal(0), Decimal("60.00")]
+
+
+def test_a_paid_invoice_credited_in_full_refunds_through_the_credit_not_the_payment(
+    owner: User, invoice: Invoice
+) -> None:
+    payment = services.record_payment(invoice, amount="432.00", by=owner)
+    services.create_credit_note(invoice, by=owner)
+    assert figures(invoice) == (InvoiceStatus.CREDITED, Decimal(0), Decimal(0))
+    assert credit_of(invoice) == Decimal("432.00")
+    assert services.refundable_amount(payment) == 0  # the money is the client's credit now
+    with pytest.raises(ValidationError, match=r"Only 0\.00 EUR of this payment"):
+        services.record_refund(payment, amount="1.00", by=owner)
+    services.refund_credit(invoice.client, currency="EUR", amount="432.00", by=owner)
+    assert credit_of(invoice) == 0
+    assert figures(invoice) == (InvoiceStatus.CREDITED, Decimal(0), Decimal(0))

@@ -41,8 +41,9 @@ from invoicetron.billing.validation import checked_amount, checked_currency
 
 
 def refundable_amount(payment: Payment, invoice: Invoice | None = None) -> Decimal:
-    """What of `payment` can still be refunded (see `money.refundable`)."""
-    invoice = invoice or payment.invoice
+    """What of `payment` can still be refunded (see `money.refundable`), against `invoice` as
+    stored now unless the caller passes it (locked)."""
+    invoice = invoice or Invoice.objects.get(pk=payment.invoice_id)
     kept = payment.credit_entries.aggregate(sum=Sum("amount"))["sum"] or Decimal(0)
     refunded = payment.refunds.aggregate(sum=Sum("amount"))["sum"] or Decimal(0)
     return money.refundable(payment.amount, kept, refunded, invoice.amount_paid)
