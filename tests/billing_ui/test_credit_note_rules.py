@@ -1,8 +1,9 @@
 """When an invoice can be credited: the invoice page's button, its URL and the API agree.
 
-The rule (Invoice.credit_refusal): a credit note takes off at most what is still owed, so it is
-offered exactly while an issued invoice has a balance due. A draft is edited instead; a paid or
-fully credited invoice is refused with the reason, by the page, its POST and the API alike.
+The rule (Invoice.credit_refusal): a credit note is offered while an issued invoice has a balance
+due or has been paid (what it takes beyond the balance becomes client credit, #19). A draft is
+edited instead; a fully credited invoice is refused with the reason, by the page, its POST and
+the API alike.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ STATES: dict[str, tuple[Callable[[User], Invoice], bool, str]] = {
     "draft": (draft, False, "A draft can simply be edited or deleted"),
     "issued": (issued, True, ""),
     "partly paid": (partly_paid, True, ""),
-    "paid": (paid, False, "is paid in full"),
+    "paid": (paid, True, ""),
     "fully credited": (fully_credited, False, "Nothing is left to credit"),
 }
 
