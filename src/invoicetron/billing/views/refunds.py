@@ -116,10 +116,13 @@ def refund_credit(request: HttpRequest, pk: int, currency: str) -> HttpResponse:
     return redirect("billing:client", pk=pk)
 
 
-@require_POST
 @member_required
 def remove_applied_credit(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_object_or_404(CreditEntry, pk=pk)
+    """GET asks (a link, so that the invoice page's kept fragment holds no CSRF token); POST
+    takes the applied credit back."""
+    entry = get_object_or_404(CreditEntry.objects.select_related("invoice", "client"), pk=pk)
+    if request.method != "POST":
+        return render(request, "billing/invoices/remove_credit.html", {"entry": entry})
     try:
         services.remove_applied_credit(entry, by=acting_user(request))
     except ValidationError as error:
