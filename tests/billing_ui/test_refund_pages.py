@@ -5,6 +5,7 @@ where the owner acts."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.test import Client as WebClient
 from django.urls import reverse
@@ -19,7 +20,7 @@ def page_of(invoice: Invoice) -> str:
     return reverse("billing:invoice", args=[invoice.pk])
 
 
-def pay(as_owner: WebClient, invoice: Invoice, amount: str, **extra: str) -> object:
+def pay(as_owner: WebClient, invoice: Invoice, amount: str, **extra: str) -> Any:
     data = {"amount": amount, "date": "2026-12-01", "method": "bank_transfer", "reference": ""}
     return as_owner.post(reverse("billing:invoice_pay", args=[invoice.pk]), data | extra)
 
@@ -33,11 +34,11 @@ def test_a_payment_above_the_balance_is_refused_on_the_page_unless_the_excess_is
 ) -> None:
     invoice = factories.issued_invoice(owner)  # 432.00 EUR
     refused = pay(as_owner, invoice, "450.00")
-    assert refused.status_code == 400  # type: ignore[attr-defined]
-    assert "would exceed it" in refused.content.decode()  # type: ignore[attr-defined]
-    assert "Keep the excess as client credit" in refused.content.decode()  # type: ignore[attr-defined]
+    assert refused.status_code == 400
+    assert "would exceed it" in refused.content.decode()
+    assert "Keep the excess as client credit" in refused.content.decode()
     kept = pay(as_owner, invoice, "450.00", keep_excess_as_credit="on")
-    assert kept["Location"] == page_of(invoice)  # type: ignore[index]
+    assert kept["Location"] == page_of(invoice)
     html = as_owner.get(reverse("billing:client", args=[invoice.client_id])).content.decode()
     assert "18.00 EUR" in html and "Overpayment kept as credit" in html
 
