@@ -11,9 +11,9 @@ from invoicetron.accounts.models import User
 from invoicetron.api.tokens import create_token
 from invoicetron.billing import services
 from invoicetron.billing.models import CreditEntry, Invoice, Refund
-from tests.billing.test_numbering_concurrency import in_threads
 from tests.fixtures import factories
 from tests.fixtures.api import Answer, Api
+from tests.fixtures.threads import in_threads
 
 pytestmark = pytest.mark.django_db
 

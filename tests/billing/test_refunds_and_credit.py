@@ -21,8 +21,8 @@ from invoicetron.billing.models import (
     InvoiceStatus,
     Refund,
 )
-from tests.billing.test_numbering_concurrency import in_threads
 from tests.fixtures import factories
+from tests.fixtures.threads import in_threads
 
 
 def credit_of(invoice: Invoice, currency: str = "EUR") -> Decimal:
