@@ -79,11 +79,17 @@ def test_crediting_more_than_remains_is_refused_on_the_line(owner: User) -> None
     assert not invoice.credit_notes.exists()
 
 
-def test_a_credit_above_the_balance_due_is_refused(owner: User) -> None:
+def test_a_credit_above_the_balance_due_puts_the_surplus_on_the_clients_credit(
+    owner: User,
+) -> None:
     invoice = factories.issued_invoice(owner)
     services.record_payment(invoice, amount="400", by=owner)
-    with pytest.raises(ValidationError, match="larger than the balance due"):
-        services.create_credit_note(invoice, by=owner)
+    services.create_credit_note(invoice, by=owner)  # 432.00, of which 32.00 was still due
+    invoice.refresh_from_db()
+    assert (invoice.amount_paid, invoice.balance_due) == (Decimal(0), Decimal(0))
+    assert invoice.status == InvoiceStatus.CREDITED
+    [balance] = services.credit_balances(invoice.client)
+    assert (balance.currency, balance.balance) == ("EUR", Decimal("400.00"))
 
 
 def test_drafts_are_not_credited(owner: User) -> None:

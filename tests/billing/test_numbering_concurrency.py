@@ -3,40 +3,18 @@
 from __future__ import annotations
 
 import datetime
-import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from typing import TypeVar
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
 from invoicetron.billing.models import Invoice, NumberCounter
 from tests.fixtures import factories
+from tests.fixtures.threads import in_threads
 
-Result = TypeVar("Result")
 ISSUE_DATE = datetime.date(2026, 6, 15)
-
-
-def in_threads(count: int, work: Callable[[int], Result]) -> list[Result | Exception]:
-    """Run work(0..count-1) in `count` threads released together; each closes its connection."""
-    barrier = threading.Barrier(count)
-
-    def run(index: int) -> Result | Exception:
-        barrier.wait()
-        try:
-            return work(index)
-        except Exception as error:  # collected and asserted on by the test
-            return error
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(run, range(count)))
 
 
 @pytest.mark.django_db(transaction=True)

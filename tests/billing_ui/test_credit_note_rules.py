@@ -1,8 +1,9 @@
 """When an invoice can be credited: the invoice page's button, its URL and the API agree.
 
-The rule (Invoice.credit_refusal): a credit note takes off at most what is still owed, so it is
-offered exactly while an issued invoice has a balance due. A draft is edited instead; a paid or
-fully credited invoice is refused with the reason, by the page, its POST and the API alike.
+The rule (Invoice.credit_refusal): a credit note is offered while an issued invoice has a balance
+due or has been paid (what it takes beyond the balance becomes client credit, #19). A draft is
+edited instead; a fully credited invoice is refused with the reason, by the page, its POST and
+the API alike.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ STATES: dict[str, tuple[Callable[[User], Invoice], bool, str]] = {
     "draft": (draft, False, "A draft can simply be edited or deleted"),
     "issued": (issued, True, ""),
     "partly paid": (partly_paid, True, ""),
-    "paid": (paid, False, "is paid in full"),
+    "paid": (paid, True, ""),
     "fully credited": (fully_credited, False, "Nothing is left to credit"),
 }
 
@@ -110,13 +111,9 @@ def test_crediting_the_whole_invoice_by_post_follows_the_same_rule(
     before = CreditNote.objects.filter(invoice=invoice).count()
     response = as_owner.post(credit_url(invoice), whole_invoice(invoice), follow=True)
     after = CreditNote.objects.filter(invoice=invoice).count()
-    if state == "issued":
+    if creditable:  # a partly paid or paid invoice too: the surplus is client credit (#19)
         assert response.redirect_chain == [(page_of(invoice), 302)]
         assert after == before + 1
-    elif state == "partly paid":  # the form is shown again: the whole is more than is owed
-        assert response.status_code == 400
-        assert "larger than the balance due" in response.content.decode()
-        assert after == before
     else:
         assert not creditable
         assert response.redirect_chain == [(page_of(invoice), 302)]
@@ -155,11 +152,8 @@ def test_the_api_agrees_with_the_page(owner: User, state: str) -> None:
         content_type="application/json",
         headers={"Authorization": f"Bearer {token}"},
     )
-    if creditable and state == "issued":
+    if creditable:
         assert response.status_code == 201, response.content
-    elif creditable:  # partly paid: crediting everything would pass the balance due
-        assert response.status_code == 422
-        assert "larger than the balance due" in response.json()["error"]["fields"][0]["message"]
     else:
         assert response.status_code == 422
         assert reason in response.json()["error"]["message"]
@@ -169,10 +163,10 @@ def test_a_refused_credit_posted_without_its_line_rows_is_shown_again_not_a_serv
     as_owner: WebClient, owner: User
 ) -> None:
     invoice = partly_paid(owner)
-    data = {"scope": "all", "reason": "", "lines-TOTAL_FORMS": "0", "lines-INITIAL_FORMS": "0"}
+    data = {"scope": "lines", "reason": "", "lines-TOTAL_FORMS": "0", "lines-INITIAL_FORMS": "0"}
     response = as_owner.post(credit_url(invoice), data)
     assert response.status_code == 400
     html = response.content.decode()
-    assert "larger than the balance due" in html
+    assert "Choose at least one line and quantity to credit." in html
     assert 'aria-label="Quantity to credit: Design work"' in html  # the lines are shown again
     assert not CreditNote.objects.filter(invoice=invoice).exists()

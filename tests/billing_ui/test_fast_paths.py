@@ -132,6 +132,8 @@ CASES: dict[str, list[Case]] = {
             PaymentForm(initial={"date": datetime.date(2026, 3, 1), "amount": "1574.98"}),
             PaymentForm(initial={"amount": "12", "method": "cash", "reference": QUOTES}),
             PaymentForm(),
+            PaymentForm(initial={"keep_excess_as_credit": True}),  # the check box checked
+            WithCheckBox(),
             IssueForm(),
             Assorted(),
             Assorted(initial={"description": f"{NON_ASCII} & {SCRIPT}", "kind": "b", "count": 0}),
@@ -190,7 +192,6 @@ def test_a_filter_with_an_error_is_left_to_the_twin_which_shows_the_message(
     [
         PaymentForm({"amount": "x", "date": "2026-03-01", "method": "cash"}),
         PaymentForm({"amount": "1", "date": "2026-03-01", "method": "cash"}),
-        WithCheckBox(),
         WithChoices(),
         WithGroups(),
     ],

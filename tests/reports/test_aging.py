@@ -50,6 +50,16 @@ def settled_later(owner: User) -> Books:
             lines=[services.CreditLine(row["id"], 1)],
             issue_date=data.today - (30 - 20 * number) * day,
         )
+    # Refunds and client credit (#19) at dates between the "as of" dates below.
+    refund = services.record_refund(
+        late.payments.get(amount=300), amount="120", by=owner, date=data.today - 30 * day
+    )
+    assert refund.invoice_id == late.pk
+    overpaid = issue(globex, owner, days_ago=90, lines=[line("Sketch", "1", "100", [data.vat])])
+    services.record_payment(
+        overpaid, amount="150", by=owner, date=data.today - 85 * day, keep_excess_as_credit=True
+    )
+    services.apply_credit(data.invoices[3], by=owner, date=data.today - 10 * day)  # Travel
     ahead = issue(globex, owner, days_ago=5, lines=[line("Retainer", "1", "250", [data.vat])])
     services.record_payment(ahead, amount="50", by=owner, date=data.today + 3 * day)
     return data

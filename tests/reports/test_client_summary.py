@@ -89,6 +89,21 @@ def busy_books(owner: User) -> Books:
     assert stored() == recomputed()
     services.delete_payment(payment, by=owner)
     assert stored() == recomputed()
+    # Refunds and client credit (#19) move stored balances only; the summary follows each.
+    overpaid = data.invoices[1]
+    kept = services.record_payment(
+        overpaid, amount=overpaid.balance_due + 25, by=owner, keep_excess_as_credit=True
+    )
+    assert stored() == recomputed()
+    refund = services.record_refund(kept, amount="40.00", by=owner)
+    assert stored() == recomputed()
+    applied = services.apply_credit(data.invoices[4], by=owner)  # the same client, in EUR
+    assert stored() == recomputed()
+    services.remove_applied_credit(applied, by=owner)
+    services.apply_credit(data.invoices[4], by=owner, amount="10.00")
+    assert stored() == recomputed()
+    services.delete_refund(refund, by=owner)
+    assert stored() == recomputed()
     with connection.cursor() as cursor:  # no service: the triggers alone keep the summary right
         cursor.execute(
             "UPDATE billing_invoice SET balance_due = balance_due - 1,"

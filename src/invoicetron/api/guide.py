@@ -112,5 +112,13 @@ with what to fill in:
     curl … -d '{"invoice_id": 42, "amount": "232.00", "method": "card"}'
     → 201 {"invoice_status": "paid", "invoice_balance_due": "0.00", …}
 
-A payment above the balance due is refused (`422`, field `amount`).
+A payment above the balance due is refused (`422`, field `amount`) unless it says
+`"keep_excess_as_credit": true`: the excess is then client credit.
+
+**6. Refunds and client credit:** `POST /refunds` `{"payment_id": 7, "amount": "50.00"}` pays
+back part of a payment (never more than is left of it; the balance is due again);
+`GET /clients/{id}/credit` gives the credit per currency and its ledger;
+`POST /invoices/{id}/apply-credit` `{}` settles an invoice with it (as much as there is, or
+`"amount"`); `POST /clients/{id}/credit/refunds` `{"currency": "EUR", "amount": "18.00"}` pays
+it back. `DELETE /refunds/{id}` undoes a refund recorded by mistake.
 """

@@ -10,6 +10,7 @@ from invoicetron.api.errors import install_handlers
 from invoicetron.api.guide import GUIDE
 from invoicetron.api.routers import (
     business,
+    client_credit,
     clients,
     contacts,
     credit_notes,
@@ -18,6 +19,7 @@ from invoicetron.api.routers import (
     payments,
     products,
     rates,
+    refunds,
     series,
     tax_rates,
 )
@@ -44,6 +46,7 @@ for prefix, module in [
     ("invoices", invoices),
     ("credit-notes", credit_notes),
     ("payments", payments),
+    ("refunds", refunds),
     ("business", business),
     ("exchange-rates", rates),
 ]:
@@ -51,3 +54,6 @@ for prefix, module in [
 # The e-invoice files of invoices and credit notes, under their resources' paths.
 api.add_router("/v1/invoices", einvoices.invoice_router)
 api.add_router("/v1/credit-notes", einvoices.credit_note_router)
+# Client credit: a client's balance and ledger, and applying it to an invoice (#19).
+api.add_router("/v1/clients", client_credit.client_router)
+api.add_router("/v1/invoices", client_credit.invoice_router)

@@ -11,6 +11,7 @@ from invoicetron.billing.views import (
     live,
     products,
     rates,
+    refunds,
     settings,
 )
 
@@ -31,6 +32,17 @@ urlpatterns = [
     path("invoices/<int:pk>/duplicate/", actions.duplicate, name="invoice_duplicate"),
     path("invoices/<int:pk>/pdf/", invoices.invoice_pdf, name="invoice_pdf"),
     path("payments/<int:pk>/delete/", actions.delete_payment, name="payment_delete"),
+    path("payments/<int:pk>/refund/", refunds.refund_payment, name="payment_refund"),
+    path("refunds/<int:pk>/delete/", refunds.delete_refund, name="refund_delete"),
+    path("applied-credit/<int:pk>/remove/", refunds.remove_applied_credit, name="credit_remove"),
+    path(
+        "clients/<int:pk>/credit/<str:currency>/apply/", refunds.apply_credit, name="credit_apply"
+    ),
+    path(
+        "clients/<int:pk>/credit/<str:currency>/refund/",
+        refunds.refund_credit,
+        name="credit_refund",
+    ),
     path("credit-notes/", credit_notes.credit_note_list, name="credit_notes"),
     path("credit-notes/<int:pk>/pdf/", invoices.credit_note_pdf, name="credit_note_pdf"),
     path("clients/", clients.client_list, name="clients"),

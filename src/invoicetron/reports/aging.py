@@ -2,8 +2,9 @@
 
 Buckets: current (not yet due), 1-30, 31-60, 61-90 and over 90 days past due. The dashboard ages
 the stored balances as of today; the report ages the balance each invoice had on an "as of" date
-(its total less the payments and credit notes dated up to then), so last quarter's aging can be
-reproduced later. Both read the open invoices with a balance from the partial index
+(its total less the payments and credit notes dated up to then, plus the refunds of its payments
+and what of them went onto client credit, less client credit applied to it), so last quarter's
+aging can be reproduced later. Both read the open invoices with a balance from the partial index
 billing_invoice_owed (billing migration 0009) rather than every invoice; the report is one
 statement (`aging_report`), held to the invoice-by-invoice replay (`balances_as_of`) by
 tests/reports/test_aging.py.
@@ -24,6 +25,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -34,7 +36,15 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from invoicetron.billing.models import OPEN_STATUSES, CreditNote, Invoice, InvoiceStatus, Payment
+from invoicetron.billing.models import (
+    OPEN_STATUSES,
+    CreditEntry,
+    CreditNote,
+    Invoice,
+    InvoiceStatus,
+    Payment,
+    Refund,
+)
 from invoicetron.reports.amounts import AMOUNT, ZERO, Base, DateRange
 
 CLIENTS_LISTED = 50  # rows shown on the page, largest first; the total and the CSV have them all
@@ -118,7 +128,10 @@ def current_aging(owed: dict[str | None, tuple[Decimal, int]]) -> AgingRow:
 
 
 def _settled_by(
-    model: type[Payment] | type[CreditNote], date_field: str, amount: str, as_of: datetime.date
+    model: type[Payment] | type[CreditNote] | type[Refund] | type[CreditEntry],
+    date_field: str,
+    amount: str,
+    as_of: datetime.date,
 ) -> Coalesce:
     rows = (
         model.objects.filter(invoice=OuterRef("pk"), **{f"{date_field}__lte": as_of})
@@ -137,21 +150,35 @@ def balances_as_of(as_of: datetime.date, issued: DateRange) -> QuerySet[Invoice]
     also keeps closed what its credit notes closed (a cent of their separate rounding is not
     owed, money rule 8), which total - payments - credit notes would not.
     """
-    later = Exists(Payment.objects.filter(invoice=OuterRef("pk"), date__gt=as_of)) | Exists(
-        CreditNote.objects.filter(invoice=OuterRef("pk"), issue_date__gt=as_of)
+    # What settles an invoice, by date: payments and credit notes; a refund of a payment, and
+    # what of its payments and notes went onto client credit (positive ledger rows), take back;
+    # client credit applied to it (negative ledger rows) settles.
+    movements: tuple[tuple[type[Model], str], ...] = (
+        (Payment, "date"),
+        (CreditNote, "issue_date"),
+        (Refund, "date"),
+        (CreditEntry, "date"),
     )
+    later = Q()
+    for model, date_field in movements:
+        rows = model._default_manager.filter(invoice=OuterRef("pk"), **{f"{date_field}__gt": as_of})
+        later |= Q(Exists(rows))
     replayed = (
         F("total")
         - _settled_by(Payment, "date", "amount", as_of)
         - _settled_by(CreditNote, "issue_date", "total", as_of)
+        + _settled_by(Refund, "date", "amount", as_of)
+        + _settled_by(CreditEntry, "date", "amount", as_of)
     )
     # Only these can have owed something on `as_of`: one with no later activity owed then what it
     # owes now. Filtering first keeps the replay's subqueries to those few (not every invoice).
-    candidates = (
-        Q(balance_due__gt=0)
-        | Q(pk__in=Payment.objects.filter(date__gt=as_of).values("invoice_id"))
-        | Q(pk__in=CreditNote.objects.filter(issue_date__gt=as_of).values("invoice_id"))
-    )
+    candidates = Q(balance_due__gt=0)
+    for model, date_field in movements:
+        candidates |= Q(
+            pk__in=model._default_manager.filter(**{f"{date_field}__gt": as_of}).values(
+                "invoice_id"
+            )
+        )
     return (
         Invoice.objects.exclude(status=InvoiceStatus.DRAFT)
         .filter(candidates, issued.q("issue_date"), issue_date__lte=as_of)
@@ -172,14 +199,15 @@ class AgingReport:
 
 
 # Each invoice's balance on `as_of`, then per client and bucket, in one statement. An invoice with
-# a payment or credit note dated after `as_of` owed then its total less what was paid and credited
-# by then, i.e. its total less everything paid and credited, plus what came after (`later`: the
-# payments after `as_of` are joined to their invoices before they are summed, so that those of
-# invoices issued after `as_of`, most of them for a past date, are dropped first). Any other owed
-# then what it owes now: the open invoices with a balance, read from the partial index
-# billing_invoice_owed alone (an index-only scan, not every invoice). As in `balances_as_of` (the
-# reference the tests hold this to), a stored balance closed by credit notes stays closed. Each
-# balance is converted on its own (reports.amounts), then summed.
+# a payment, refund, client-credit movement or credit note dated after `as_of` owed then its
+# total less what was paid and credited by then, i.e. its total less everything paid and
+# credited, plus what came after (`later`: the payments after `as_of` are joined to their
+# invoices before they are summed, so that those of invoices issued after `as_of`, most of them
+# for a past date, are dropped first). Any other owed then what it owes now: the open invoices
+# with a balance, read from the partial index billing_invoice_owed alone (an index-only scan, not
+# every invoice). As in `balances_as_of` (the reference the tests hold this to), a stored balance
+# closed by credit notes stays closed. Each balance is converted on its own (reports.amounts),
+# then summed.
 _AGING_SQL = """
 WITH later AS MATERIALIZED (
     SELECT i.id, i.client_id, i.due_date, i.exchange_rate,
@@ -187,6 +215,12 @@ WITH later AS MATERIALIZED (
       FROM (SELECT invoice_id, amount FROM billing_payment WHERE date > %(as_of)s
             UNION ALL
             SELECT invoice_id, total FROM billing_creditnote WHERE issue_date > %(as_of)s
+            UNION ALL  -- refunds of payments, and client credit moved off or onto the invoice
+            SELECT invoice_id, -amount FROM billing_refund
+             WHERE date > %(as_of)s AND invoice_id IS NOT NULL
+            UNION ALL
+            SELECT invoice_id, -amount FROM billing_creditentry
+             WHERE date > %(as_of)s AND invoice_id IS NOT NULL
            ) AS settled
       JOIN billing_invoice i ON i.id = settled.invoice_id
      WHERE i.status <> 'draft' AND {issued}

@@ -30,6 +30,7 @@ from invoicetron.billing.models import (
     InvoiceStatus,
     Payment,
     PaymentSummaryDay,
+    Refund,
 )
 from invoicetron.billing.services import business_today
 from invoicetron.reports.aging import BUCKETS, AgingRow, current_aging, owed_by_age
@@ -48,7 +49,7 @@ CURRENT = BUCKETS[0][0]  # not yet due; every other bucket is overdue
 class MonthFigures:
     month: datetime.date
     invoiced: Decimal  # invoice totals (tax included) less credit notes, by issue month
-    received: Decimal  # payments, by payment date
+    received: Decimal  # payments less refunds, by payment (refund) date
 
 
 @dataclass(frozen=True)
@@ -128,12 +129,23 @@ def _received_by_month(
 def _payments_by_month(
     base: Base, since: datetime.date, today: datetime.date
 ) -> dict[datetime.date, Decimal]:
-    return _by_month(
+    """Payments less refunds per month, each converted with its own rate (as the summary)."""
+    received = _by_month(
         Payment.objects.filter(date__gte=since, date__lte=today),
         "date",
         base.convert("amount", "invoice__exchange_rate"),
         base,
     )
+    refunded = _by_month(
+        Refund.objects.filter(date__gte=since, date__lte=today),
+        "date",
+        base.convert("amount"),
+        base,
+    )
+    return {
+        month: received.get(month, ZERO) - refunded.get(month, ZERO)
+        for month in received.keys() | refunded.keys()
+    }
 
 
 def monthly_figures_from_documents(base: Base, today: datetime.date) -> list[MonthFigures]:

@@ -1,4 +1,4 @@
-"""The reports' figures: sales by period, tax summary per rate, payments received.
+"""The reports' figures: sales by period, tax summary per rate, payments received less refunds.
 
 All in the base currency (see amounts.py), all aggregated by PostgreSQL. Credit notes count in
 the period of their own issue date and reduce sales and tax there, the way they are declared.
@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Trunc
 
 from invoicetron.billing.formatting import tax_label
@@ -23,6 +23,7 @@ from invoicetron.billing.models import (
     Payment,
     PaymentMethod,
     PaymentSummaryDay,
+    Refund,
     SalesSummaryDay,
     SummaryKind,
     TaxSummaryDay,
@@ -261,47 +262,87 @@ def payment_rows(base: Base, dates: DateRange) -> QuerySet[Payment]:
     )
 
 
+def refunds_in(dates: DateRange) -> QuerySet[Refund]:
+    return Refund.objects.filter(dates.q("date"))
+
+
+def refund_rows(base: Base, dates: DateRange) -> QuerySet[Refund]:
+    """Refunds (of payments and of client credit) with their amount in the base currency, each
+    converted with its own rate (its invoice's, or that of the invoice the credit came from)."""
+    return (
+        refunds_in(dates)
+        .select_related("invoice", "client")
+        .annotate(base_amount=base.convert("amount"))
+        .order_by("date", "id")
+    )
+
+
 def payments_summary(base: Base, dates: DateRange) -> dict[str, Any]:
-    """Count and amount per method, from the payment summary (one row per day and method, kept
-    by triggers); from the payments themselves when some of it is in another base currency."""
+    """Per method: payments received, refunds paid back and the net amount, from the payment
+    summary (one row per day and method, kept by triggers); from the payments and refunds
+    themselves when some of it is in another base currency. The net total is what the dashboard
+    counts as received: payments less refunds, to the cent."""
     if PaymentSummaryDay.objects.exclude(base_currency=base.currency).exists():
         return payments_summary_from_documents(base, dates)
     by_method = (
         PaymentSummaryDay.objects.filter(dates.q("day"), base_currency=base.currency)
         .order_by()
         .values("method")
-        .annotate(count=Sum("payments"), stored=Sum("amount"))
-        .filter(count__gt=0)
+        .annotate(
+            count=Sum("payments"),
+            stored=Sum("amount"),
+            refund_count=Sum("refunds"),
+            stored_refunded=Sum("refunded"),
+        )
+        .filter(Q(count__gt=0) | Q(refund_count__gt=0))
         .order_by("method")
     )
-    methods = [
-        {
-            "method": row["method"],
-            "count": row["count"],
-            "amount": base.quantize(row["stored"]),
-            "label": PaymentMethod(row["method"]).label,
-        }
-        for row in by_method
-    ]
-    return {
-        "methods": methods,
-        "count": sum(row["count"] for row in methods),
-        "total": sum((row["amount"] for row in methods), ZERO),
-    }
+    return _summary(
+        [
+            {
+                "method": row["method"],
+                "count": row["count"],
+                "refunds": row["refund_count"],
+                "refunded": base.quantize(row["stored_refunded"]),
+                "amount": base.quantize(row["stored"]),
+            }
+            for row in by_method
+        ]
+    )
 
 
 def payments_summary_from_documents(base: Base, dates: DateRange) -> dict[str, Any]:
-    """`payments_summary` from every payment (slow: reads them all)."""
-    by_method = (
+    """`payments_summary` from every payment and refund (slow: reads them all)."""
+    received = (
         payments_in(dates)
         .order_by()
         .values("method")
         .annotate(count=Count("id"), amount=base.total("amount", "invoice__exchange_rate"))
-        .order_by("method")
     )
-    methods = [row | {"label": PaymentMethod(row["method"]).label} for row in by_method]
+    paid_back = (
+        refunds_in(dates)
+        .order_by()
+        .values("method")
+        .annotate(count=Count("id"), amount=base.total("amount"))
+    )
+    methods: dict[str, dict[str, Any]] = {}
+    for row in received:
+        methods[row["method"]] = {"count": row["count"], "refunds": 0, "refunded": ZERO}
+        methods[row["method"]]["amount"] = row["amount"]
+    for row in paid_back:
+        entry = methods.setdefault(row["method"], {"count": 0, "amount": ZERO})
+        entry |= {"refunds": row["count"], "refunded": row["amount"]}
+        entry["amount"] -= row["amount"]
+    return _summary([{"method": key} | methods[key] for key in sorted(methods)])
+
+
+def _summary(methods: list[dict[str, Any]]) -> dict[str, Any]:
+    for row in methods:
+        row["label"] = PaymentMethod(row["method"]).label
     return {
         "methods": methods,
         "count": sum(row["count"] for row in methods),
+        "refunds": sum(row["refunds"] for row in methods),
+        "refunded": sum((row["refunded"] for row in methods), ZERO),
         "total": sum((row["amount"] for row in methods), ZERO),
     }

@@ -34,12 +34,16 @@ Method = Literal["bank_transfer", "card", "cash", "cheque", "direct_debit", "onl
 class PaymentIn(Input):
     invoice_id: Id
     amount: DecimalString = Field(
-        examples=["120.00"], description="Above zero, at most the balance due."
+        examples=["120.00"],
+        description="Above zero, at most the balance due unless keep_excess_as_credit.",
     )
     date: Date | None = Field(None, description="Defaults to today (business time zone).")
     method: Method = "bank_transfer"
     reference: Annotated[str, StringConstraints(max_length=200)] = ""
     notes: Text = ""
+    keep_excess_as_credit: bool = Field(
+        False, description="Record a payment above the balance due: the excess is client credit."
+    )
 
 
 class PaymentOut(Schema):
@@ -113,6 +117,7 @@ def create_payment(
             method=payload.method,
             reference=payload.reference,
             notes=payload.notes,
+            keep_excess_as_credit=payload.keep_excess_as_credit,
         )
         return payment_out(Payment.objects.select_related("invoice").get(pk=payment.pk))
 

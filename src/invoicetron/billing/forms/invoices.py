@@ -163,6 +163,11 @@ class PaymentForm(forms.Form):
         choices=PaymentMethod.choices, initial=PaymentMethod.BANK_TRANSFER, label=_("Method")
     )
     reference = forms.CharField(required=False, max_length=200, label=_("Reference"))
+    keep_excess_as_credit = forms.BooleanField(
+        required=False,
+        label=_("Keep the excess as client credit"),
+        help_text=_("Without it, a payment above the balance due is refused."),
+    )
 
 
 class CreditNoteForm(forms.Form):

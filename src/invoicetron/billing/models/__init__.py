@@ -1,6 +1,11 @@
 """Billing models, one module per concern; import them from here."""
 
 from invoicetron.billing.models.audit import AuditAction, AuditEvent
+from invoicetron.billing.models.client_credit import (
+    ClientCreditBalance,
+    CreditEntry,
+    CreditKind,
+)
 from invoicetron.billing.models.common import DiscountType, ImmutableDocument
 from invoicetron.billing.models.credit_notes import CreditNote, CreditNoteLine
 from invoicetron.billing.models.invoices import (
@@ -20,6 +25,7 @@ from invoicetron.billing.models.parties import (
 )
 from invoicetron.billing.models.payments import Payment, PaymentMethod
 from invoicetron.billing.models.rates import ExchangeRate, RateSource
+from invoicetron.billing.models.payments import Payment, PaymentMethod, Refund
 from invoicetron.billing.models.setup import (
     REASON_CATEGORIES,
     ZERO_RATE_CATEGORIES,
@@ -49,8 +55,11 @@ __all__ = [
     "AuditEvent",
     "BusinessProfile",
     "Client",
+    "ClientCreditBalance",
     "ClientSummaryMonth",
     "Contact",
+    "CreditEntry",
+    "CreditKind",
     "CreditNote",
     "CreditNoteLine",
     "DiscountType",
@@ -69,6 +78,7 @@ __all__ = [
     "PaymentSummaryDay",
     "Product",
     "RateSource",
+    "Refund",
     "SalesSummaryDay",
     "SummaryKind",
     "TaxRate",

@@ -19,6 +19,10 @@ class AuditAction(models.TextChoices):
     PAYMENT = "payment", _("Payment recorded")
     PAYMENT_DELETE = "payment_delete", _("Payment deleted")
     CREDIT = "credit", _("Credit note issued")
+    REFUND = "refund", _("Refund recorded")
+    REFUND_DELETE = "refund_delete", _("Refund deleted")
+    CREDIT_APPLY = "credit_apply", _("Client credit applied")
+    CREDIT_UNAPPLY = "credit_unapply", _("Applied credit removed")
     # Recorded by quotes, messaging, the portal and automation on billing's trail.
     EMAIL = "email", _("Emailed")
     RETRY = "retry", _("Retried")

@@ -235,26 +235,16 @@ class Invoice(FrozenOnceIssued):
     def credit_refusal(self) -> str | None:
         """Why no credit note can be issued for this invoice now; None when one can.
 
-        A credit note takes off at most what is still owed. Crediting a paid invoice would leave
-        money owed back to the client (a refund, or a credit on their account), which Invoicetron
-        does not record: the balance due is never negative (a database constraint), and payments
-        and reports count money received only. Refusing is the honest answer until refunds exist;
-        the refusal says how to correct a paid invoice meanwhile. The invoice page shows its
-        "Credit note" button exactly when this is None; the credit page, its POST and the API
-        refuse with this text otherwise (all through `services.create_credit_note`)."""
+        A credit note takes lines off the invoice; what it takes beyond the balance due (the
+        invoice was paid) goes onto the client's credit (`services.create_credit_note`). The
+        invoice page shows its "Credit note" button exactly when this is None; the credit page,
+        its POST and the API refuse with this text otherwise."""
         if self.is_draft:
             return gettext(
                 "A draft can simply be edited or deleted; credit notes correct issued invoices."
             )
-        if self.balance_due > 0:
+        if self.balance_due > 0 or self.amount_paid > 0:
             return None
-        if self.amount_paid > 0:
-            return gettext(
-                "Invoice %(number)s is paid in full, so a credit note would mean paying money "
-                "back, which Invoicetron does not record yet. To correct it, delete the payment "
-                "(the history keeps its values), issue the credit note, then record again the "
-                "part of the payment you keep."
-            ) % {"number": self.number}
         return gettext(
             "Nothing is left to credit: credit notes already cover invoice %(number)s."
         ) % {"number": self.number}

@@ -74,13 +74,19 @@ class SalesSummaryDay(models.Model):
 
 class PaymentSummaryDay(models.Model):
     """Per day and method: how many payments, and their amounts in the base currency (each
-    converted on its own with its invoice's rate). Kept by triggers on insert and delete."""
+    converted on its own with its invoice's rate). Kept by triggers on insert and delete.
+
+    `amount` is what was received net of refunds (money paid back that day by that method,
+    migration billing 0014); `refunds` and `refunded` count and sum those refunds alone."""
 
     base_currency = models.CharField(max_length=3)
     day = models.DateField()
     method = models.CharField(max_length=16)
     payments = models.IntegerField(default=0)
     amount = models.DecimalField(max_digits=30, decimal_places=4, default=Decimal(0))
+    # db_default: the payment trigger (migration 0008) inserts rows without these columns.
+    refunds = models.IntegerField(db_default=0)
+    refunded = models.DecimalField(max_digits=30, decimal_places=4, db_default=Decimal(0))
 
     class Meta:
         constraints: ClassVar = [

@@ -29,16 +29,24 @@ Invoices (drafts → issued → sent → partially paid → paid, or credited):
 - `invoice_totals(invoice) -> money.Totals` — the frozen figures of an issued invoice, or a
   draft's figures computed now. `Invoice.is_overdue(today)` and `Invoice.objects.overdue(today)`
   derive overdue; never stored.
-Payments:
+Payments, refunds and client credit (a ledger per client and currency, `CreditEntry`):
 - `record_payment(invoice, *, amount, by, date=None, method="bank_transfer", reference="",
-  notes="") -> Payment` — refused above the balance due (field "amount"), with the invoice row
-  locked so concurrent payments cannot pass the total.
-- `delete_payment(payment, *, by)` — audited with the payment's values.
+  notes="", keep_excess_as_credit=False) -> Payment` — refused above the balance due (field
+  "amount") unless `keep_excess_as_credit`: the excess then becomes client credit. The client
+  and invoice rows are locked (`lock_client_and_invoice`) so concurrent changes queue.
+- `delete_payment(payment, *, by)` — audited with the payment's values; refused while it has
+  refunds or while the credit it left is spent.
+- `record_refund(payment, *, amount, by, date=None, method=…, reference="", notes="") -> Refund`
+  — never more than is left of the payment; the invoice's balance is due again.
+- `refund_credit(client, *, currency, amount, by, …) -> Refund`, `delete_refund(refund, *, by)`.
+- `apply_credit(invoice, *, by, amount=None, date=None) -> CreditEntry` — settles like a payment
+  ("Applied credit"); `remove_applied_credit(entry, *, by)`; `credit_balances(client)`,
+  `credit_ledger(client)`, `credit_targets(client, currency)`.
 Credit notes:
 - `create_credit_note(invoice, *, by, lines=None | [CreditLine(invoice_line_id, quantity)],
   reason="", issue_date=None) -> CreditNote` — whole invoice or some lines/quantities; own series;
-  reduces the balance due; refused for a draft or an invoice with nothing owed
-  (`Invoice.credit_refusal()` says why), and above the balance due (no refunds yet).
+  reduces the balance due; refused for a draft or an invoice with nothing owed or paid
+  (`Invoice.credit_refusal()` says why); beyond the balance due the surplus is client credit.
 - `remaining_quantities(invoice) -> {invoice_line_id: quantity not yet credited}`.
 Simple records (BusinessProfile, Client, Contact, Product, TaxRate, NumberSeries):
 - `save_record(instance, *, by, m2m=None) -> instance` — full_clean, save, audit create/change;
@@ -60,6 +68,13 @@ PDF: `invoicetron.billing.pdf.render_invoice_pdf(invoice)`, `render_credit_note_
 from invoicetron.billing.lines import LineData, validate_line
 from invoicetron.billing.models import business_today
 from invoicetron.billing.services.audit import events_for_invoice
+from invoicetron.billing.services.client_credit import (
+    apply_credit,
+    credit_balances,
+    credit_ledger,
+    credit_targets,
+    remove_applied_credit,
+)
 from invoicetron.billing.services.credit_notes import (
     CreditLine,
     create_credit_note,
@@ -93,15 +108,25 @@ from invoicetron.billing.services.records import (
     deletion_refusal,
     save_record,
 )
+from invoicetron.billing.services.refunds import (
+    delete_refund,
+    record_refund,
+    refund_credit,
+    refundable_amount,
+)
 
 __all__ = [
     "DRAFT_FIELDS",
     "CreditLine",
     "LineData",
     "RateImport",
+    "apply_credit",
     "business_today",
     "create_credit_note",
     "create_draft",
+    "credit_balances",
+    "credit_ledger",
+    "credit_targets",
     "default_series",
     "delete_client",
     "delete_contact",
@@ -109,6 +134,7 @@ __all__ = [
     "delete_payment",
     "delete_rate",
     "delete_record",
+    "delete_refund",
     "deletion_refusal",
     "draft_lines",
     "duplicate_invoice",
@@ -120,8 +146,12 @@ __all__ = [
     "rates_csv",
     "rates_matching",
     "record_payment",
+    "record_refund",
+    "refund_credit",
+    "refundable_amount",
     "remaining_quantities",
     "save_rate",
+    "remove_applied_credit",
     "save_record",
     "table_rate",
     "update_draft",

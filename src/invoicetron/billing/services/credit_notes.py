@@ -9,6 +9,8 @@ the invoice (those of one VAT rate with the lines of that rate); the note that c
 takes what remains of each, and its snapshot lists its own (totals "adjustments"). Rounding
 each note on its own can leave the notes' taxes a cent or so away from the invoice's; the note
 that credits the last quantities closes the invoice whatever that rounding (see settlement.py).
+A note larger than what is still due (the invoice was paid) puts the surplus onto the client's
+credit (`CreditEntry` of kind credit_note), to apply to another invoice or refund.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from invoicetron.billing.lines import snapshot_money_line
 from invoicetron.billing.models import (
     AuditAction,
     BusinessProfile,
+    CreditEntry,
+    CreditKind,
     CreditNote,
     CreditNoteLine,
     DocumentKind,
@@ -42,6 +46,7 @@ from invoicetron.billing.models import (
 from invoicetron.billing.services.audit import record
 from invoicetron.billing.services.issuing import business_snapshot
 from invoicetron.billing.services.numbering import default_series, take_next_number
+from invoicetron.billing.services.payments import lock_client_and_invoice
 from invoicetron.billing.services.settlement import settle
 from invoicetron.billing.validation import checked_number, merge
 
@@ -112,16 +117,16 @@ def credit_figures(
     )
 
 
-def credit_exceeds_balance(invoice: Invoice, totals: money.Totals, final: bool) -> bool:
-    """True when the note would refund money paid (refunds are not recorded yet).
+def credit_surplus(invoice: Invoice, totals: money.Totals, final: bool) -> Decimal:
+    """What of the note goes onto the client's credit: the part beyond the balance due.
 
     The note that credits the last quantities may exceed what is left of the invoice by the
-    rounding of the notes before it (money rule 8); that part is rounding, not a refund.
+    rounding of the notes before it (money rule 8); that part is rounding, not credit.
     """
     credit = totals.total
     if final:
         credit = min(credit, invoice.total - invoice.amount_credited)
-    return credit > invoice.balance_due
+    return money.credit_note_surplus(credit, invoice.balance_due)
 
 
 def _requested(
@@ -166,6 +171,8 @@ def create_credit_note(
     issue_date: datetime.date | None = None,
 ) -> CreditNote:
     """Issue a credit note for the whole invoice (lines=None) or for some lines and quantities."""
+    # The client row first (see payments.lock_client_and_invoice): a surplus goes onto its credit.
+    lock_client_and_invoice(invoice.pk)
     locked = (
         Invoice.objects.select_for_update(of=("self",)).select_related("client").get(pk=invoice.pk)
     )
@@ -177,17 +184,7 @@ def create_credit_note(
     line_rows = {row["id"]: row for row in locked.snapshot["lines"]} if locked.snapshot else {}
     totals = credit_figures(locked, remaining, requested)
     final = all(remaining[key] == requested.get(key, 0) for key in remaining)
-    if credit_exceeds_balance(locked, totals, final):
-        balance = money.format_amount(locked.balance_due, locked.currency)
-        raise ValidationError(
-            {
-                "lines": _(
-                    "This credit (%(credit)s) is larger than the balance due (%(due)s). Delete "
-                    "the payments it would refund first: refunds are not recorded yet."
-                )
-                % {"credit": money.format_amount(totals.total, locked.currency), "due": balance}
-            }
-        )
+    surplus = credit_surplus(locked, totals, final)
     profile = BusinessProfile.load()
     date = issue_date or business_today(profile)
     series = default_series(DocumentKind.CREDIT_NOTE)
@@ -220,9 +217,21 @@ def create_credit_note(
             unit_price=Decimal(line_rows[key]["unit_price"]),
             amount=figures.amount,
         )
+    if surplus:
+        CreditEntry.objects.create(
+            client_id=locked.client_id,
+            currency=locked.currency,
+            amount=surplus,
+            kind=CreditKind.CREDIT_NOTE,
+            date=date,
+            invoice=locked,
+            credit_note=note,
+            created_by=by,
+        )
     old = {"status": locked.status, "balance_due": locked.balance_due}
     settle(locked)
     new = {
+        "kept_as_credit": surplus,
         "number": number,
         "total": totals.total,
         "lines": {str(key): str(quantity) for key, quantity in requested.items()},

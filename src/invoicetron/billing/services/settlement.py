@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Sum
 
+from invoicetron.billing import money
 from invoicetron.billing.models import (
+    CreditEntry,
     CreditNote,
     CreditNoteLine,
     Invoice,
     InvoiceStatus,
     Payment,
+    Refund,
 )
 
 
@@ -41,17 +45,24 @@ def fully_credited(invoice: Invoice) -> bool:
 
 
 def settle(invoice: Invoice) -> Invoice:
-    """Recompute paid, credited, balance and status from the rows. Call with the invoice locked."""
-    paid = Payment.objects.filter(invoice=invoice).aggregate(sum=Sum("amount"))["sum"]
-    credited = CreditNote.objects.filter(invoice=invoice).aggregate(sum=Sum("total"))["sum"]
-    invoice.amount_paid = paid or Decimal(0)
-    invoice.amount_credited = credited or Decimal(0)
-    invoice.balance_due = invoice.total - invoice.amount_paid - invoice.amount_credited
+    """Recompute paid, credited, balance and status from the rows (payments, refunds, client
+    credit moved off or onto it, credit notes). Call with the invoice locked."""
+    credited = _sum(CreditNote.objects.filter(invoice=invoice), "total")
+    figures = money.settled_figures(
+        invoice.total,
+        paid=_sum(Payment.objects.filter(invoice=invoice), "amount"),
+        refunded=_sum(Refund.objects.filter(invoice=invoice), "amount"),
+        credit_moved=_sum(CreditEntry.objects.filter(invoice=invoice), "amount"),
+        credited=credited,
+    )
+    invoice.amount_paid = figures.amount_paid
+    invoice.amount_credited = credited
+    invoice.balance_due = figures.balance_due
     closed = bool(invoice.amount_credited) and fully_credited(invoice)
     if closed:
         # Notes rounded each on its own (money rule 8) may leave a cent or so either way; with
-        # every quantity credited nothing is owed (create_credit_note never lets the last note
-        # refund a payment, so a surplus is only that rounding).
+        # every quantity credited nothing is owed (create_credit_note puts what the last note
+        # takes beyond that rounding onto the client's credit).
         invoice.balance_due = Decimal(0)
     if invoice.total > 0:
         invoice.status = settlement_status(invoice, fully_credited=closed)
@@ -59,3 +70,7 @@ def settle(invoice: Invoice) -> Invoice:
         update_fields=["amount_paid", "amount_credited", "balance_due", "status", "updated_at"]
     )
     return invoice
+
+
+def _sum(rows: Any, field: str) -> Decimal:
+    return rows.aggregate(sum=Sum(field))["sum"] or Decimal(0)

@@ -87,11 +87,14 @@ def trail_rows(events: Iterable[AuditEvent]) -> SafeString:
 
 # The widget templates whose HTML `_widget` writes: django/forms/widgets/input.html and select.html.
 INPUTS = frozenset(
-    f"django/forms/widgets/{name}.html" for name in ("text", "date", "number", "email", "url")
+    f"django/forms/widgets/{name}.html"
+    for name in ("text", "date", "number", "email", "url", "checkbox")
 )
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
 FIELD = '<div class="field{}">\n  <label for="{}">{}</label>{}\n  {}\n  \n</div>\n'
+# A check box comes before its label (web/_field.html), e.g. the payment form's "keep the excess".
+CHECK_FIELD = '<div class="field check">\n  {} <label for="{}">{}</label>\n  {}\n  \n</div>\n'
 
 
 def _attrs(attrs: dict[str, Any]) -> SafeString:
@@ -143,13 +146,15 @@ def _widget(field: forms.BoundField) -> SafeString | None:
 
 
 def _field(field: forms.BoundField) -> SafeString | None:
-    """web/_field.html for a field with a label beside its widget (not a check box)."""
+    """web/_field.html for a field with a label beside its widget, or a check box before it."""
     rendered = _widget(field)
     if rendered is None:
         return None
     help_text = (
         format_html('<div class="help">{}</div>', field.help_text) if field.help_text else ""
     )
+    if isinstance(field.field.widget, forms.CheckboxInput):
+        return format_html(CHECK_FIELD, rendered, field.id_for_label, field.label, help_text)
     span = " span-2" if field.name == "description" else ""
     return format_html(FIELD, span, field.id_for_label, field.label, rendered, help_text)
 

@@ -81,6 +81,7 @@ def record_payment(request: HttpRequest, pk: int) -> HttpResponse:
                 date=data["date"],
                 method=data["method"],
                 reference=data["reference"],
+                keep_excess_as_credit=data["keep_excess_as_credit"],
             )
         except ValidationError as error:
             errors = place_errors(error, form)

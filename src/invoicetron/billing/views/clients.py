@@ -15,16 +15,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from invoicetron.accounts.acting import acting_user
-from invoicetron.billing import services
+from invoicetron.billing import money, services
 from invoicetron.billing.caching import change_marker
 from invoicetron.billing.forms.parties import ClientForm, ContactFormSet
-from invoicetron.billing.models import OPEN_STATUSES, Client, clients_matching
+from invoicetron.billing.forms.refunds import ApplyCreditForm, RefundForm
+from invoicetron.billing.models import OPEN_STATUSES, Client, business_today, clients_matching
 from invoicetron.billing.views.invoices import kept_business_today
 from invoicetron.web.errors import place_errors
 from invoicetron.web.lists import paginate, search_text
 from invoicetron.web.permissions import member_required
 
 RECENT_INVOICES = 10
+LEDGER_ROWS = 50  # the client page's credit history; the CSV export has it all
 
 
 @member_required
@@ -69,8 +71,33 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "outstanding": SimpleLazyObject(lambda: [row for row in outstanding if row["due"]]),
         "invoices": invoices,
         "today": kept_business_today(marker),
+        "credit": SimpleLazyObject(lambda: credit_rows(client)),
+        "ledger": SimpleLazyObject(lambda: list(services.credit_ledger(client)[:LEDGER_ROWS])),
     }
     return render(request, "billing/clients/detail.html", context)
+
+
+def credit_rows(client: Client) -> list[dict[str, Any]]:
+    """Per currency with credit: the balance, the invoices it can settle and the two forms."""
+    rows = []
+    for balance in services.credit_balances(client):
+        targets = services.credit_targets(client, balance.currency)
+        rows.append(
+            {
+                "currency": balance.currency,
+                "balance": balance.balance,
+                "targets": targets.exists(),
+                "apply_form": ApplyCreditForm(invoices=targets, prefix=f"apply-{balance.currency}"),
+                "refund_form": RefundForm(
+                    initial={
+                        "amount": money.round_to_minor_unit(balance.balance, balance.currency),
+                        "date": business_today(),
+                    },
+                    prefix=f"refund-{balance.currency}",
+                ),
+            }
+        )
+    return rows
 
 
 def _save(request: HttpRequest, form: ClientForm, contacts: Any) -> Client:

@@ -136,6 +136,12 @@ def invoice_context(
         "payments": SimpleLazyObject(
             lambda: newest_first(invoice.payments.select_related("created_by"), "date", "pk")
         ),
+        "refunds": SimpleLazyObject(
+            lambda: newest_first(invoice.refunds.select_related("created_by"), "date", "pk")
+        ),
+        "credit_moves": SimpleLazyObject(
+            lambda: newest_first(invoice.credit_entries.all(), "date", "pk")
+        ),
         "credit_notes": SimpleLazyObject(
             lambda: newest_first(invoice.credit_notes.all(), "issue_date", "sequence", "pk")
         ),

@@ -57,6 +57,31 @@ PAYMENT_COLUMNS = (
     "reference",
     "notes",
 )
+# Refunds: of a payment (invoice_number set) or of client credit (refund_of "client_credit").
+REFUND_COLUMNS = (
+    "date",
+    "refund_of",
+    "invoice_number",
+    "client",
+    "amount",
+    "currency",
+    "exchange_rate",
+    "base_amount",
+    "base_currency",
+    "method",
+    "reference",
+    "notes",
+)
+# The client-credit ledger: one row per movement, signed (+ onto the credit, - off it).
+CLIENT_CREDIT_COLUMNS = (
+    "date",
+    "client",
+    "kind",
+    "amount",
+    "currency",
+    "invoice_number",
+    "credit_note_number",
+)
 # Invoice fields repeated on every line row of the same invoice.
 INVOICE_HEADER_COLUMNS = tuple(c for c in INVOICE_COLUMNS if not c.startswith("line_"))
 

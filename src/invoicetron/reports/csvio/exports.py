@@ -1,4 +1,5 @@
-"""Rows of the CSV exports: clients, products, invoices (one row per line) and payments.
+"""Rows of the CSV exports: clients, products, invoices (one row per line), payments, refunds
+and the client-credit ledger.
 
 Invoices and payments are queries of final cells that PostgreSQL writes as CSV itself (COPY, see
 `sqlcsv`): no row, model object or snapshot in Python. Clients and products (small) yield rows
@@ -12,18 +13,20 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import connection, transaction
-from django.db.models import Expression, F, Prefetch, QuerySet
+from django.db.models import Case, Expression, F, Prefetch, QuerySet, Value, When
 
 from invoicetron.billing.formatting import plain
 from invoicetron.billing.models import (
     BusinessProfile,
     Client,
     Contact,
+    CreditEntry,
     Invoice,
     InvoiceStatus,
     NumberSeries,
     Payment,
     Product,
+    Refund,
     TaxRate,
 )
 from invoicetron.billing.money import minor_unit
@@ -219,6 +222,42 @@ def payment_rows() -> QuerySet[Payment]:
         Cell("method"),
         Cell("reference"),
         Cell("notes"),
+    )
+
+
+def refund_rows() -> QuerySet[Refund]:
+    """Refunds, oldest first, as cells (see `sqlcsv`); amounts positive, as recorded."""
+    base = Base.of(BusinessProfile.load())
+    return Refund.objects.order_by("date", "id").values_list(
+        IsoDate("date"),
+        Cell(
+            Case(
+                When(payment__isnull=True, then=Value("client_credit")),
+                default=Value("payment"),
+            )
+        ),
+        Cell("invoice__number"),
+        Cell("client__name"),
+        Money("amount", MinorPlaces("currency")),
+        Cell("currency"),
+        Number("exchange_rate"),
+        *base_amount_cells(base, base.convert("amount")),
+        Cell("method"),
+        Cell("reference"),
+        Cell("notes"),
+    )
+
+
+def client_credit_rows() -> QuerySet[CreditEntry]:
+    """The client-credit ledger, oldest first, as cells (see `sqlcsv`)."""
+    return CreditEntry.objects.order_by("date", "id").values_list(
+        IsoDate("date"),
+        Cell("client__name"),
+        Cell("kind"),
+        Money("amount", MinorPlaces("currency")),
+        Cell("currency"),
+        Cell("invoice__number"),
+        Cell("credit_note__number"),
     )
 
 

@@ -233,6 +233,7 @@ def payments(request: HttpRequest) -> HttpResponseBase:
         )
     summary = figures.payments_summary(base, dates)
     listed = list(figures.payment_rows(base, dates)[: figures.PAYMENTS_LISTED])
+    refunds = list(figures.refund_rows(base, dates)[: figures.PAYMENTS_LISTED])
     return _page(
         request,
         "reports/payments.html",
@@ -241,18 +242,21 @@ def payments(request: HttpRequest) -> HttpResponseBase:
         today=today,
         summary=summary,
         payments=listed,
+        refunds=refunds,
         limit=figures.PAYMENTS_LISTED,
     )
 
 
 def _payment_cells(base: Base, dates: DateRange) -> QuerySet[Payment]:
-    """The report's payments as cells that PostgreSQL writes as CSV (see `csvio.sqlcsv`)."""
+    """The report's payments, then its refunds as rows of their own with negative amounts (so
+    the amounts column sums to money received less money paid back, as the report's total),
+    as cells that PostgreSQL writes as CSV (see `csvio.sqlcsv`)."""
     labels = Payment._meta.get_field("method").flatchoices
     method = Case(
         *(When(method=value, then=Value(str(label))) for value, label in labels),
         default=F("method"),
     )
-    return figures.payment_rows(base, dates).values_list(
+    payments = figures.payment_rows(base, dates).values_list(
         IsoDate("date"),
         Cell("invoice__number"),
         Cell("invoice__client__name"),
@@ -262,3 +266,14 @@ def _payment_cells(base: Base, dates: DateRange) -> QuerySet[Payment]:
         Cell("invoice__currency"),
         *base_amount_cells(base, F("base_amount")),
     )
+    refunds = figures.refund_rows(base, dates).values_list(
+        IsoDate("date"),
+        Cell("invoice__number"),
+        Cell("client__name"),
+        Cell(method),
+        Cell("reference"),
+        Money(-F("amount"), MinorPlaces("currency")),
+        Cell("currency"),
+        *base_amount_cells(base, -F("base_amount")),
+    )
+    return payments.union(refunds, all=True)

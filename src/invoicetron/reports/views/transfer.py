@@ -13,9 +13,11 @@ from invoicetron.accounts.acting import acting_user
 from invoicetron.reports.csvio import exports
 from invoicetron.reports.csvio.columns import (
     CLIENT_COLUMNS,
+    CLIENT_CREDIT_COLUMNS,
     INVOICE_COLUMNS,
     PAYMENT_COLUMNS,
     PRODUCT_COLUMNS,
+    REFUND_COLUMNS,
 )
 from invoicetron.reports.csvio.reader import MAX_FILE_BYTES, FileRefused, ParsedFile, parse
 from invoicetron.reports.csvio.writer import export_response
@@ -29,6 +31,8 @@ EXPORTS = {
     "products": (PRODUCT_COLUMNS, exports.product_rows),
     "invoices": (INVOICE_COLUMNS, exports.invoice_rows),
     "payments": (PAYMENT_COLUMNS, exports.payment_rows),
+    "refunds": (REFUND_COLUMNS, exports.refund_rows),
+    "client-credit": (CLIENT_CREDIT_COLUMNS, exports.client_credit_rows),
 }
 STALE_AFTER = datetime.timedelta(days=1)
 
