@@ -3,9 +3,11 @@
 from invoicetron.billing.models.audit import AuditAction, AuditEvent
 from invoicetron.billing.models.common import DiscountType, ImmutableDocument
 from invoicetron.billing.models.credit_notes import CreditNote, CreditNoteLine
+from invoicetron.billing.models.deposits import DepositDeduction
 from invoicetron.billing.models.invoices import (
     OPEN_STATUSES,
     Invoice,
+    InvoiceKind,
     InvoiceLine,
     InvoiceStatus,
     is_overdue,
@@ -52,11 +54,13 @@ __all__ = [
     "Contact",
     "CreditNote",
     "CreditNoteLine",
+    "DepositDeduction",
     "DiscountType",
     "DocumentKind",
     "EInvoiceFormat",
     "ImmutableDocument",
     "Invoice",
+    "InvoiceKind",
     "InvoiceLine",
     "InvoiceStatus",
     "NumberCounter",

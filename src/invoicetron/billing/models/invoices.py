@@ -11,6 +11,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
 
 from invoicetron.billing import money
 from invoicetron.billing.models.common import (
@@ -31,6 +32,13 @@ class InvoiceStatus(models.TextChoices):
     PARTIALLY_PAID = "partially_paid", "Partially paid"
     PAID = "paid", "Paid"
     CREDITED = "credited", "Credited"  # balance cleared by credit notes alone
+
+
+class InvoiceKind(models.TextChoices):
+    """What an invoice is for; a deposit invoice asks for an advance payment (UNCL1001 386)."""
+
+    STANDARD = "standard", _("Invoice")
+    DEPOSIT = "deposit", _("Deposit invoice")
 
 
 OPEN_STATUSES = (InvoiceStatus.ISSUED, InvoiceStatus.SENT, InvoiceStatus.PARTIALLY_PAID)
@@ -92,6 +100,14 @@ class Invoice(FrozenOnceIssued):
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="invoices")
     series = models.ForeignKey(NumberSeries, on_delete=models.PROTECT, related_name="invoices")
+    # A deposit invoice is numbered in the same series as every invoice: the law asks one gapless
+    # sequence of invoices, and a deposit invoice is an invoice (its title says which kind).
+    kind = models.CharField(
+        max_length=16,
+        choices=InvoiceKind.choices,
+        default=InvoiceKind.STANDARD,
+        db_default=InvoiceKind.STANDARD,
+    )
     status = models.CharField(
         max_length=16, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT
     )
@@ -213,6 +229,10 @@ class Invoice(FrozenOnceIssued):
 
     def is_frozen(self) -> bool:
         return self.status != InvoiceStatus.DRAFT
+
+    @property
+    def is_deposit(self) -> bool:
+        return self.kind == InvoiceKind.DEPOSIT
 
     @property
     def is_draft(self) -> bool:
