@@ -13,6 +13,7 @@ from invoicetron.api.routers import (
     clients,
     contacts,
     credit_notes,
+    deposits,
     einvoices,
     invoices,
     payments,
@@ -49,3 +50,5 @@ for prefix, module in [
 # The e-invoice files of invoices and credit notes, under their resources' paths.
 api.add_router("/v1/invoices", einvoices.invoice_router)
 api.add_router("/v1/credit-notes", einvoices.credit_note_router)
+api.add_router("/v1/invoices", deposits.invoice_router)
+api.add_router("/v1/quotes", deposits.quote_router)
