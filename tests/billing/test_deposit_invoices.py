@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from pypdf import PdfReader
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
 from invoicetron.billing.models import Invoice, InvoiceKind, InvoiceStatus
+from invoicetron.billing.pdf import render_invoice_pdf
 from invoicetron.billing.services.deposits import (
     deduct_deposits,
     deduct_order_deposits,
@@ -132,3 +135,24 @@ def test_an_order_draft_deducts_the_deposits_naming_its_reference(owner: User) -
     assert deduct_order_deposits(manual, by=owner) == []  # already deducted on the order
     final = services.issue_invoice(order, by=owner)
     assert final.total == Decimal("324.00")
+
+
+def test_the_pdfs_say_deposit_invoice_and_show_the_deduction(owner: User) -> None:
+    quote = two_rate_quote(owner)
+    deposit = services.issue_invoice(request_deposit(quote, by=owner, percent="30"), by=owner)
+    pay(deposit, owner)
+    accept_quote(quote, by=owner)
+    final = services.issue_invoice(convert_to_invoice(quote, by=owner), by=owner)
+    deposit_text = pdf_text(render_invoice_pdf(deposit))
+    assert "Deposit invoice" in deposit_text
+    final_text = pdf_text(render_invoice_pdf(final))
+    flat = " ".join(final_text.split())
+    # the deposit's net (both rates) under the discount; what is left: 840.00 + 134.40 tax
+    assert f"Less deposit invoice {deposit.number} −360.00 Net total 840.00" in flat
+    assert "Tax total 134.40 Total 974.40 EUR" in flat
+    day = f"{deposit.issue_date.day} {deposit.issue_date:%B %Y}"
+    assert f"{deposit.number} of {day} VAT 19 % −270.00 −51.30" in flat
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
