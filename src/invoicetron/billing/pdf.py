@@ -154,8 +154,11 @@ def deductions_context(snapshot: dict[str, Any], totals: money.Totals) -> list[d
             "issue_date": _date(row.get("issue_date")),
             "net_total": _amount(deduction.net_total, currency),
             "taxes": [
-                {"label": tax_label(t.name, t.rate), "base": _amount(t.base, currency),
-                 "tax": _amount(t.tax, currency)}
+                {
+                    "label": tax_label(t.name, t.rate),
+                    "base": _amount(t.base, currency),
+                    "tax": _amount(t.tax, currency),
+                }
                 for t in deduction.taxes
             ],
             "total": _amount(deduction.total, currency),

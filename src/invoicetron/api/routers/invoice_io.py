@@ -25,7 +25,6 @@ from invoicetron.api.fields import (
 from invoicetron.api.pagination import SyncParams
 from invoicetron.api.routers.common import referenced, tax_rates
 from invoicetron.billing import money, services
-from invoicetron.billing.services.deducting import deductions_of
 from invoicetron.billing.models import (
     Client,
     Invoice,
@@ -34,6 +33,7 @@ from invoicetron.billing.models import (
     Product,
     is_overdue,
 )
+from invoicetron.billing.services.deducting import deductions_of
 
 DiscountType = Literal["percent", "amount"]
 StatusName = Literal["draft", "issued", "sent", "partially_paid", "paid", "credited"]

@@ -105,7 +105,9 @@ def deduct(totals: Totals, deductions: Sequence[Deduction]) -> Totals:
     for row in totals.taxes:
         key = Tax(row.name, row.rate)
         rows.append(
-            TaxAmount(row.name, row.rate, row.base - bases.pop(key, zero), row.tax - taxes.pop(key, zero))
+            TaxAmount(
+                row.name, row.rate, row.base - bases.pop(key, zero), row.tax - taxes.pop(key, zero)
+            )
         )
     if bases:
         names = ", ".join(f"{tax.name} {tax.rate}%" for tax in sorted(bases))

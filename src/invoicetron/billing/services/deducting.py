@@ -32,7 +32,7 @@ def money_deductions(invoice: Invoice) -> list[money.Deduction]:
 
 
 def deduction_figures(deposit: Invoice) -> money.Deduction:
-    totals = money.totals_from_json(deposit.snapshot["totals"])
+    totals = money.totals_from_json((deposit.snapshot or {})["totals"])
     return money.Deduction(net_total=totals.net_total, taxes=totals.taxes)
 
 

@@ -90,25 +90,30 @@ def create_deposit_invoice(
     """A draft deposit invoice for part of `source` (see the module docstring)."""
     percent_value, amount_value = _checked_share(percent, amount, source.currency)
     money_lines = [money_line(line) for line in source.lines]
-    options = {
-        "prices_include_tax": source.prices_include_tax,
-        "discount": source.discount,
-        "adjustments": source.adjustments,
-    }
-    whole = money.compute_totals(money_lines, source.currency, **options)
+    whole = money.compute_totals(
+        money_lines,
+        source.currency,
+        prices_include_tax=source.prices_include_tax,
+        discount=source.discount,
+        adjustments=source.adjustments,
+    )
     left = whole.total - source.asked_before
     if amount_value is not None and amount_value > left:
         raise ValidationError(
             {
-                "amount": _(
-                    "The deposit is above what %(source)s leaves to ask: at most %(left)s."
-                )
+                "amount": _("The deposit is above what %(source)s leaves to ask: at most %(left)s.")
                 % {"source": source.label, "left": money.format_amount(left, source.currency)}
             }
         )
     try:
         shares = money.deposit_amounts(
-            money_lines, source.currency, percent=percent_value, amount=amount_value, **options
+            money_lines,
+            source.currency,
+            percent=percent_value,
+            amount=amount_value,
+            prices_include_tax=source.prices_include_tax,
+            discount=source.discount,
+            adjustments=source.adjustments,
         )
     except money.MoneyError as error:
         raise ValidationError({"amount": str(error)}) from error
@@ -143,7 +148,9 @@ def create_deposit_invoice(
     return deposit
 
 
-def _tax_rates_by_set(lines: Iterable[LineData]) -> dict[tuple[money.Tax, ...], tuple[TaxRate, ...]]:
+def _tax_rates_by_set(
+    lines: Iterable[LineData],
+) -> dict[tuple[money.Tax, ...], tuple[TaxRate, ...]]:
     """Each money tax set of `lines` with the tax rates (records) that make it."""
     rates: dict[tuple[money.Tax, ...], tuple[TaxRate, ...]] = {}
     for line in lines:
@@ -253,9 +260,11 @@ def deduct_deposits(final: Invoice, deposits: Sequence[Invoice], *, by: User | N
 def _link(final: Invoice, deposits: Sequence[Invoice], *, by: User | None) -> None:
     known = {link.deposit_id for link in deductions_of(final)}
     position = len(known)
-    for deposit in Invoice.objects.select_for_update().filter(
-        pk__in=[d.pk for d in deposits]
-    ).order_by("issue_date", "id"):
+    for deposit in (
+        Invoice.objects.select_for_update()
+        .filter(pk__in=[d.pk for d in deposits])
+        .order_by("issue_date", "id")
+    ):
         refusal = deposit_refusal(final, deposit)
         if refusal:
             raise ValidationError({"deposits": refusal})

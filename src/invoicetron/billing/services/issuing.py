@@ -200,9 +200,9 @@ def issue_invoice(
         if link.deposit.exchange_rate != locked.exchange_rate:
             # Deducted at another rate, the deposit's VAT would not be the VAT it was issued with
             # in the base currency, and the tax report would no longer add up.
+            rate = link.deposit.exchange_rate
             raise ValidationError(
-                {"exchange_rate": f"Use the exchange rate of the deposit invoice {link.deposit}: "
-                 f"{link.deposit.exchange_rate}."}
+                {"exchange_rate": f"Use the rate of deposit invoice {link.deposit}: {rate}."}
             )
     totals = compute_draft_totals(locked, [money_line(line) for line in lines])
     # Taken last, once everything else is known to be valid: a refusal above burns no number.
