@@ -29,4 +29,11 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('final', models.F('deposit')), _negated=True), name='billing_depositdeduction_not_itself')],
             },
         ),
+        # The pages' kept fragments move with every billing write (migration 0006).
+        migrations.RunSQL(
+            sql="CREATE TRIGGER billing_depositdeduction_marks_change"
+            " AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON billing_depositdeduction"
+            " FOR EACH STATEMENT EXECUTE FUNCTION billing_mark_change();",
+            reverse_sql="DROP TRIGGER billing_depositdeduction_marks_change ON billing_depositdeduction;",
+        ),
     ]

@@ -23,4 +23,10 @@ class Migration(migrations.Migration):
                 'ordering': ('id',),
             },
         ),
+        migrations.RunSQL(
+            sql="CREATE TRIGGER quotes_quotedeposit_marks_change"
+            " AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON quotes_quotedeposit"
+            " FOR EACH STATEMENT EXECUTE FUNCTION billing_mark_change();",
+            reverse_sql="DROP TRIGGER quotes_quotedeposit_marks_change ON quotes_quotedeposit;",
+        ),
     ]
