@@ -82,6 +82,9 @@ def test_a_deposit_and_the_final_invoice_add_up_to_the_quote_with_vat_counted_on
         assert by_rate[rate] + deposit_by_rate[rate] == tax
     pay(final, owner)
     assert final.status == InvoiceStatus.PAID
+    # The final invoice took the deposit off as paid: its payment stays.
+    with pytest.raises(ValidationError, match="deducted on invoice"):
+        services.delete_payment(deposit.payments.get(), by=owner)
 
 
 def test_a_final_invoice_is_not_issued_while_its_deposit_is_unpaid(owner: User) -> None:

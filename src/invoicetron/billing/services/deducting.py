@@ -57,6 +57,19 @@ def deduction_refusal(deposit: Invoice) -> str | None:
     return None
 
 
+def settled_deposit_refusal(deposit: Invoice) -> str | None:
+    """Why a payment of `deposit` cannot be deleted: an issued final invoice deducts it as paid
+    (its VAT is taken off there), so it must stay paid. None when nothing depends on it."""
+    if not deposit.is_deposit:
+        return None
+    link = DepositDeduction.objects.filter(deposit=deposit).select_related("final").first()
+    if link is None or link.final.is_draft:
+        return None
+    return _(
+        "Deposit invoice %(number)s is deducted on invoice %(final)s as paid; its payments stay."
+    ) % {"number": deposit, "final": link.final}
+
+
 def deductions_snapshot(invoice: Invoice) -> list[dict[str, Any]]:
     """The deposits a final invoice deducts, as its snapshot keeps them (in the order of its
     totals' `deductions`): number, date and figures, for its PDF, page and e-invoice."""

@@ -12,6 +12,7 @@ from invoicetron.accounts.models import User
 from invoicetron.billing.models import AuditAction, Invoice, Payment, PaymentMethod, business_today
 from invoicetron.billing.money import format_amount
 from invoicetron.billing.services.audit import field_values, record
+from invoicetron.billing.services.deducting import settled_deposit_refusal
 from invoicetron.billing.services.settlement import settle
 from invoicetron.billing.validation import checked_amount
 
@@ -72,6 +73,9 @@ def delete_payment(payment: Payment, *, by: User | None) -> None:
     row = Payment.objects.filter(pk=payment.pk).first()
     if row is None:  # deleted meanwhile by someone else: a clear refusal, not a crash
         raise ValidationError({"payment": "This payment has already been deleted."})
+    refusal = settled_deposit_refusal(locked)
+    if refusal:
+        raise ValidationError({"payment": refusal})
     old = field_values(row, skip=("created_at",)) | {
         "status": locked.status,
         "balance_due": locked.balance_due,
