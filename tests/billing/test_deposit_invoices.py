@@ -161,3 +161,12 @@ def test_the_pdfs_say_deposit_invoice_and_show_the_deduction(owner: User) -> Non
 
 def pdf_text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_deleting_a_draft_deposit_frees_its_final_invoice(owner: User) -> None:
+    order = factories.draft(owner)
+    deposit = deposit_for_draft(order, by=owner, amount="100")
+    services.delete_draft(deposit, by=owner)
+    order.refresh_from_db()
+    assert not order.deductions.exists()
+    assert services.issue_invoice(order, by=owner).total == Decimal("432.00")

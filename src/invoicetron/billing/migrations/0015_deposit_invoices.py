@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('position', models.PositiveIntegerField(default=0)),
-                ('deposit', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='deducted_on', to='billing.invoice')),
+                ('deposit', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='deducted_on', to='billing.invoice')),
                 ('final', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deductions', to='billing.invoice')),
             ],
             options={

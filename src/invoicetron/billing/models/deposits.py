@@ -15,7 +15,8 @@ class DepositDeduction(models.Model):
     is never deleted, so its deductions stay."""
 
     final = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="deductions")
-    deposit = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="deducted_on")
+    # A draft deposit deleted leaves the final invoice; an issued one is never deleted.
+    deposit = models.OneToOneField(Invoice, on_delete=models.CASCADE, related_name="deducted_on")
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
