@@ -46,6 +46,7 @@ def _invoice_fields(invoice: Invoice, paid_date: Any) -> list[Any]:
         invoice.number,
         invoice.series.name,
         invoice.status,
+        invoice.kind,
         invoice.client.name,
         currency,
         number(invoice.exchange_rate),

@@ -33,13 +33,15 @@ from typing import Any
 
 from django.core.cache import caches
 from django.template.loader import render_to_string
+from django.utils.translation import pgettext_lazy
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from invoicetron.billing import money
 from invoicetron.billing.formatting import grouped, tax_label
-from invoicetron.billing.models import BusinessProfile, CreditNote, Invoice
+from invoicetron.billing.models import BusinessProfile, CreditNote, Invoice, InvoiceKind
+from invoicetron.billing.services.deducting import deductions_snapshot
 from invoicetron.billing.services.drafts import invoice_totals
 from invoicetron.billing.services.issuing import build_snapshot
 
@@ -71,7 +73,7 @@ def render_invoice_pdf(invoice: Invoice, *, pdf_variant: str | None = None) -> b
     return render_document_pdf(
         snapshot,
         template="billing/pdf/invoice.html",
-        title="Invoice",
+        title=document_title(snapshot),
         draft=invoice.is_draft,
         extra={"settlement": settlement_context(invoice)},
         pdf_variant=pdf_variant,
@@ -129,7 +131,40 @@ def render_document(
 
 def _draft_snapshot(invoice: Invoice) -> dict[str, Any]:
     lines = list(invoice.lines.prefetch_related("taxes"))
-    return build_snapshot(invoice, lines, invoice_totals(invoice), BusinessProfile.load())
+    snapshot = build_snapshot(invoice, lines, invoice_totals(invoice), BusinessProfile.load())
+    snapshot["deductions"] = deductions_snapshot(invoice)
+    return snapshot
+
+
+def document_title(snapshot: dict[str, Any]) -> str:
+    """An invoice's title: a deposit invoice says it is one (German "Anzahlungsrechnung")."""
+    if snapshot.get("kind") == InvoiceKind.DEPOSIT:
+        return pgettext_lazy("document title", "Deposit invoice")  # type: ignore[return-value]
+    return "Invoice"
+
+
+def deductions_context(snapshot: dict[str, Any], totals: money.Totals) -> list[dict[str, Any]]:
+    """The deposit invoices a final invoice deducts (money rule 13), each with its number, date,
+    net and tax per rate, as the German and French rules want them shown."""
+    currency = snapshot["currency"]
+    rows = snapshot.get("deductions") or []
+    return [
+        {
+            "number": row.get("number", ""),
+            "issue_date": _date(row.get("issue_date")),
+            "net_total": _amount(deduction.net_total, currency),
+            "taxes": [
+                {
+                    "label": tax_label(t.name, t.rate),
+                    "base": _amount(t.base, currency),
+                    "tax": _amount(t.tax, currency),
+                }
+                for t in deduction.taxes
+            ],
+            "total": _amount(deduction.total, currency),
+        }
+        for row, deduction in zip(rows, totals.deductions, strict=False)
+    ]
 
 
 def document_context(
@@ -176,6 +211,7 @@ def document_context(
         "invoice_number": snapshot.get("invoice_number", ""),  # credit notes
         "invoice_issue_date": _date(snapshot.get("invoice_issue_date")),
         "reason": snapshot.get("reason", ""),
+        "deductions": deductions_context(snapshot, totals),
     }
 
 

@@ -30,6 +30,7 @@ from invoicetron.billing.services.credit_notes import LINE_ROUNDING_REASON
 from invoicetron.einvoicing.document import (
     CREDIT_NOTE,
     INVOICE,
+    PREPAYMENT_INVOICE,
     Adjustment,
     EInvoice,
     Line,
@@ -78,11 +79,13 @@ def from_invoice(invoice: Invoice) -> EInvoice:
         remittance=number,
         terms=terms,
     )
+    deducted = snapshot.get("deductions") or []
     return _document(
         snapshot,
         number,
         label,
-        type_code=INVOICE,
+        type_code=PREPAYMENT_INVOICE if snapshot.get("kind") == "deposit" else INVOICE,
+        deducted=deducted,
         payment=payment,
         missing=missing,
         entered=snapshot.get("adjustments") or [],
@@ -135,6 +138,7 @@ def _document(
     preceding_invoice: str = "",
     preceding_invoice_date: str = "",
     note: str = "",
+    deducted: Sequence[Mapping[str, Any]] = (),
 ) -> EInvoice:
     """What invoices and credit notes share: parties, lines, VAT, allowances, totals."""
     if snapshot.get("prices_include_tax"):
@@ -191,6 +195,7 @@ def _document(
         adjustments=(
             *(_discount(False, share, _vat(categories, tax)) for tax, share in discounts),
             *_document_adjustments(totals, entered, categories, rounding=type_code == CREDIT_NOTE),
+            *_deductions(totals, deducted, categories),
         ),
         payment=payment,
         buyer_reference=str(references.get("buyer_reference") or "").strip(),
@@ -198,6 +203,9 @@ def _document(
         due_date=due_date,
         preceding_invoice=preceding_invoice,
         preceding_invoice_date=preceding_invoice_date,
+        deducted_invoices=tuple(
+            (str(row.get("number") or ""), str(row.get("issue_date") or "")) for row in deducted
+        ),
         note=note,
         delivery_date=str(snapshot.get("issue_date") or "") if supply else "",
         delivery_address=parties[1].address if supply else None,
@@ -343,3 +351,19 @@ def _document_adjustments(
             entry = {"reason": LINE_ROUNDING_REASON}
         for taxes, share in adjustment.shares:
             yield _entered(adjustment.charge, share, entry, _vat(categories, taxes[0]))
+
+
+def _deductions(
+    totals: money.Totals,
+    deducted: Sequence[Mapping[str, Any]],
+    categories: Mapping[money.Tax, VatCategory],
+) -> Iterator[Adjustment]:
+    """A final invoice's deposit invoices (money rule 13): one BG-20 per VAT rate of each, its
+    amount the deposit's base at that rate, its reason naming the deposit invoice."""
+    for position, deduction in enumerate(totals.deductions):
+        entry = deducted[position] if position < len(deducted) else {}
+        reason = f"Deposit invoice {entry.get('number', '')} of {entry.get('issue_date', '')}"
+        for row in deduction.taxes:
+            if row.base:
+                vat = _vat(categories, money.Tax(row.name, row.rate))
+                yield Adjustment(charge=False, amount=row.base, reason=reason, vat=vat)

@@ -154,3 +154,18 @@ class QuoteLine(models.Model):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+
+class QuoteDeposit(models.Model):
+    """A deposit invoice asked of a quote; the quote's final invoice deducts it."""
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="deposits")
+    invoice = models.OneToOneField(
+        Invoice, on_delete=models.CASCADE, related_name="deposit_of_quote"
+    )
+
+    class Meta:
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return f"{self.invoice} on {self.quote}"

@@ -13,6 +13,10 @@
 - `decided_on(quote) -> date | None` — the day of the decision where the business is.
 - `convert_to_invoice(quote, *, by) -> Invoice` — an accepted quote becomes a draft invoice with
   the same lines, linked (`quote.invoice`); once only.
+- `request_deposit(quote, *, by, percent=None, amount=None) -> Invoice` — a draft deposit
+  invoice for part of a sent or accepted quote (billing.services.deposits), remembered on the
+  quote; `convert_to_invoice` ("Create final invoice" once it has deposits) links them to the
+  invoice it makes, which deducts them once they are paid.
 - `expire_due() -> int` — sent quotes past their validity become expired (periodic work).
 - `duplicate_quote(quote, *, by) -> Quote` — a new draft like any quote (no number, no dates).
 - `quote_totals(quote) -> money.Totals`; `quote_snapshot(quote)` (a draft's is built, not
@@ -30,6 +34,7 @@ from typing import Any, cast
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
@@ -52,10 +57,15 @@ from invoicetron.billing.models import (
 )
 from invoicetron.billing.services import business_today, create_draft, default_series
 from invoicetron.billing.services.audit import record
+from invoicetron.billing.services.deposits import (
+    DepositSource,
+    create_deposit_invoice,
+    deduct_deposits,
+)
 from invoicetron.billing.services.issuing import build_snapshot
 from invoicetron.billing.services.numbering import take_next_number
 from invoicetron.messaging.services import queue_email
-from invoicetron.quotes.models import Quote, QuoteStatus
+from invoicetron.quotes.models import Quote, QuoteDeposit, QuoteStatus
 
 DEFAULT_VALIDITY_DAYS = 30
 
@@ -246,10 +256,54 @@ def convert_to_invoice(quote: Quote, *, by: User | None) -> Invoice:
         notes=locked.notes,
         terms=locked.terms,
     )
+    deposits = [link.invoice for link in locked.deposits.select_related("invoice")]
+    if deposits:
+        invoice = deduct_deposits(invoice, deposits, by=by)
     locked.invoice = invoice
     locked.save(update_fields=["invoice", "updated_at"])
     record(AuditAction.CONVERT, locked, by=by, new={"invoice": invoice.pk})
     return invoice
+
+
+def deposit_refusal(quote: Quote) -> str | None:
+    """Why no deposit can be asked of `quote` now; None when one can."""
+    if quote.status not in (QuoteStatus.SENT, QuoteStatus.ACCEPTED):
+        return str(_("Ask a deposit of a sent or accepted quote."))
+    if quote.invoice_id is not None:
+        return str(_("This quote already has its final invoice."))
+    return None
+
+
+@transaction.atomic
+def request_deposit(
+    quote: Quote,
+    *,
+    by: User | None,
+    percent: Decimal | str | None = None,
+    amount: Decimal | str | None = None,
+) -> Invoice:
+    """A draft deposit invoice for part of `quote` (percent or amount of its total)."""
+    locked = Quote.objects.select_for_update().select_related("client").get(pk=quote.pk)
+    refusal = deposit_refusal(locked)
+    if refusal:
+        raise ValidationError(refusal)
+    asked = sum(
+        (link.invoice.total for link in locked.deposits.select_related("invoice")), Decimal(0)
+    )
+    source = DepositSource(
+        client=locked.client,
+        currency=locked.currency,
+        lines=document_lines(locked),
+        label=str(_("quote %(number)s") % {"number": locked.number}),
+        prices_include_tax=locked.prices_include_tax,
+        discount=money.Discount(money.DiscountKind(locked.discount_type), locked.discount_value),
+        asked_before=asked,
+        terms=locked.terms,
+    )
+    deposit = create_deposit_invoice(source, by=by, percent=percent, amount=amount)
+    QuoteDeposit.objects.create(quote=locked, invoice=deposit)
+    record(AuditAction.CHANGE, locked, by=by, new={"deposit_invoice": deposit.pk})
+    return deposit
 
 
 def expire_due(today: datetime.date | None = None) -> int:

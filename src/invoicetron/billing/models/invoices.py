@@ -35,6 +35,13 @@ class InvoiceStatus(models.TextChoices):
     CREDITED = "credited", _("Credited")  # balance cleared by credit notes alone
 
 
+class InvoiceKind(models.TextChoices):
+    """What an invoice is for; a deposit invoice asks for an advance payment (UNCL1001 386)."""
+
+    STANDARD = "standard", _("Invoice")
+    DEPOSIT = "deposit", _("Deposit invoice")
+
+
 OPEN_STATUSES = (InvoiceStatus.ISSUED, InvoiceStatus.SENT, InvoiceStatus.PARTIALLY_PAID)
 
 
@@ -94,6 +101,14 @@ class Invoice(FrozenOnceIssued):
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="invoices")
     series = models.ForeignKey(NumberSeries, on_delete=models.PROTECT, related_name="invoices")
+    # A deposit invoice is numbered in the same series as every invoice: the law asks one gapless
+    # sequence of invoices, and a deposit invoice is an invoice (its title says which kind).
+    kind = models.CharField(
+        max_length=16,
+        choices=InvoiceKind.choices,
+        default=InvoiceKind.STANDARD,
+        db_default=InvoiceKind.STANDARD,
+    )
     status = models.CharField(
         max_length=16, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT
     )
@@ -215,6 +230,10 @@ class Invoice(FrozenOnceIssued):
 
     def is_frozen(self) -> bool:
         return self.status != InvoiceStatus.DRAFT
+
+    @property
+    def is_deposit(self) -> bool:
+        return self.kind == InvoiceKind.DEPOSIT
 
     @property
     def is_draft(self) -> bool:

@@ -135,6 +135,23 @@ class TaxAmount:
 
 
 @dataclass(frozen=True)
+class Deduction:
+    """A paid deposit (advance payment) invoice deducted on a final invoice (rule 13): its net
+    total and its tax rows exactly as it was issued with them."""
+
+    net_total: Decimal
+    taxes: tuple[TaxAmount, ...]
+
+    @property
+    def tax_total(self) -> Decimal:
+        return sum((row.tax for row in self.taxes), ZERO)
+
+    @property
+    def total(self) -> Decimal:
+        return self.net_total + self.tax_total
+
+
+@dataclass(frozen=True)
 class Totals:
     currency: str
     prices_include_tax: bool
@@ -150,6 +167,13 @@ class Totals:
     adjustments: tuple[AdjustmentAmount, ...] = ()
     allowance_total: Decimal = ZERO  # Σ document allowances, without `discount`
     charge_total: Decimal = ZERO  # Σ document charges
+    # Deposit invoices deducted (rule 13), in the order given; `taxes` and the totals are then
+    # what is left after them, `subtotal` still lists the whole work.
+    deductions: tuple[Deduction, ...] = ()
+
+    @property
+    def deducted_net(self) -> Decimal:
+        return sum((deduction.net_total for deduction in self.deductions), ZERO)
 
 
 @dataclass(frozen=True)

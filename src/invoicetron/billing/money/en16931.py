@@ -52,7 +52,8 @@ def document_totals(
         if not fits_minor_unit(value, currency):
             raise MoneyError(f"The {name} has more decimals than {currency} allows.")
     zero = round_to_minor_unit(ZERO, currency)
-    allowances = totals.discount + totals.allowance_total + zero
+    # Deposit invoices deducted (rule 13) are document allowances of their VAT rates.
+    allowances = totals.discount + totals.allowance_total + totals.deducted_net + zero
     charges = totals.charge_total + zero
     if totals.subtotal - allowances + charges != totals.net_total:
         # BR-CO-13 (BT-109 = BT-106 - BT-107 + BT-108); only a credit note computed by rule 8
@@ -97,6 +98,9 @@ def discount_shares(
     for adjustment in totals.adjustments:
         for taxes, share in adjustment.shares:
             left[_single_tax(taxes)] += share if adjustment.charge else -share
+    for deduction in totals.deductions:
+        for deducted in deduction.taxes:
+            left[Tax(deducted.name, deducted.rate)] -= deducted.base
     shares = []
     for row in totals.taxes:
         share = left.pop(Tax(row.name, row.rate), zero) - row.base

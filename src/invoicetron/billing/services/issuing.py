@@ -19,15 +19,22 @@ from invoicetron.billing.models import (
     BusinessProfile,
     Client,
     ExchangeRate,
+    DepositDeduction,
     ImmutableDocument,
     Invoice,
+    InvoiceKind,
     InvoiceLine,
     InvoiceStatus,
     TaxRate,
     business_today,
 )
 from invoicetron.billing.services.audit import record
-from invoicetron.billing.services.drafts import compute_draft_totals
+from invoicetron.billing.services.deducting import (
+    deduction_refusal,
+    deductions_of,
+    deductions_snapshot,
+)
+from invoicetron.billing.services.drafts import compute_draft_totals, refresh_figures
 from invoicetron.billing.services.numbering import take_next_number
 from invoicetron.billing.validation import checked_number
 
@@ -131,6 +138,7 @@ def build_snapshot(
         "buyer_reference": getattr(invoice, "buyer_reference", ""),
         "order_reference": getattr(invoice, "order_reference", ""),
         "adjustments": getattr(invoice, "adjustments", []),
+        "kind": getattr(invoice, "kind", InvoiceKind.STANDARD),
         "business": business_snapshot(profile),
         "client": client_snapshot(invoice.client),
         "lines": [line_snapshot(line) for line in lines],
@@ -200,10 +208,24 @@ def issue_invoice(
     if locked.due_date < locked.issue_date:
         raise ValidationError({"due_date": _("The due date cannot be before the issue date.")})
     locked.exchange_rate = _exchange_rate(locked, profile, exchange_rate)
+    deductions = deductions_of(locked)
+    for link in deductions:
+        refusal = deduction_refusal(link.deposit)
+        if refusal:
+            raise ValidationError({"deposits": refusal})
+        if link.deposit.exchange_rate != locked.exchange_rate:
+            # Deducted at another rate, the deposit's VAT would not be the VAT it was issued with
+            # in the base currency, and the tax report would no longer add up.
+            rate = link.deposit.exchange_rate
+            raise ValidationError(
+                {"exchange_rate": f"Use the rate of deposit invoice {link.deposit}: {rate}."}
+            )
     totals = compute_draft_totals(locked, [money_line(line) for line in lines])
     # Taken last, once everything else is known to be valid: a refusal above burns no number.
     locked.number, locked.sequence = take_next_number(locked.series, locked.issue_date)
     locked.snapshot = build_snapshot(locked, lines, totals, profile)
+    if deductions:
+        locked.snapshot["deductions"] = deductions_snapshot(locked)
     locked.net_total, locked.tax_total, locked.total = (
         totals.net_total,
         totals.tax_total,
@@ -215,6 +237,8 @@ def issue_invoice(
     locked.issued_at = timezone.now()
     locked.issued_by = by
     locked.save()
+    if locked.is_deposit:
+        _refresh_final_drafts(locked)
     record(
         AuditAction.ISSUE,
         locked,
@@ -231,6 +255,12 @@ def issue_invoice(
         invoice_id=locked.pk,
     )
     return locked
+
+
+def _refresh_final_drafts(deposit: Invoice) -> None:
+    """A final invoice draft deducting `deposit` now deducts it: its stored figures follow."""
+    for link in DepositDeduction.objects.filter(deposit=deposit, final__status=InvoiceStatus.DRAFT):
+        refresh_figures(link.final)
 
 
 @transaction.atomic

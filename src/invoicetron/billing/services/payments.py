@@ -25,6 +25,7 @@ from invoicetron.billing.models import (
 )
 from invoicetron.billing.money import format_amount
 from invoicetron.billing.services.audit import field_values, record
+from invoicetron.billing.services.deducting import settled_deposit_refusal
 from invoicetron.billing.services.settlement import settle
 from invoicetron.billing.validation import checked_amount
 
@@ -137,6 +138,9 @@ def delete_payment(payment: Payment, *, by: User | None) -> None:
                 }
             }
         )
+    refusal = settled_deposit_refusal(locked)
+    if refusal:
+        raise ValidationError({"payment": refusal})
     old = field_values(row, skip=("created_at",)) | {
         "status": locked.status,
         "balance_due": locked.balance_due,

@@ -19,6 +19,7 @@ from invoicetron.billing.caching import (
     while_unchanged,
 )
 from invoicetron.billing.dates import local_date
+from invoicetron.billing.forms.deposits import DepositForm
 from invoicetron.billing.forms.invoices import (
     OVERDUE,
     InvoiceFilterForm,
@@ -27,6 +28,7 @@ from invoicetron.billing.forms.invoices import (
 from invoicetron.billing.lines import display_rows
 from invoicetron.billing.models import BusinessProfile, Client, CreditNote, Invoice
 from invoicetron.billing.pdf import render_credit_note_pdf, render_invoice_pdf
+from invoicetron.billing.services.deducting import deductions_of
 from invoicetron.billing.templatetags.billing import minor
 from invoicetron.billing.views.rates import new_issue_form
 from invoicetron.web.downloads import content_disposition
@@ -155,6 +157,8 @@ def invoice_context(
         "payment_form": forms.get("payment_form") or new_payment_form(invoice, today),
         "errors": forms.get("errors", []),
         "needs_rate": SimpleLazyObject(lambda: invoice.currency != profile.base_currency),
+        "deductions": SimpleLazyObject(lambda: [link.deposit for link in deductions_of(invoice)]),
+        "deposit_form": forms.get("deposit_form") or DepositForm(),
     }
 
 

@@ -119,7 +119,7 @@ FROM (
   ORDER BY i.issue_date, s.name, i.sequence, i.id
 ) ordered
 CROSS JOIN LATERAL (
-  SELECT {number}, {series}, {status}, {client}, {currency}, {exchange_rate}, {issue_date},
+  SELECT {number}, {series}, {status}, {kind}, {client}, {currency}, {exchange_rate}, {issue_date},
     {due_date}, {prices_include_tax}, {discount_type}, {discount_value}, {notes}, {terms},
     {net_total}, {tax_total}, {total}, {amount_paid}, {amount_credited}, {balance_due},
     (SELECT {paid_date} FROM {payment_table} p WHERE p.invoice_id = i.id),
@@ -158,6 +158,7 @@ def _invoice_lines_sql() -> str:
         head_columns=", ".join(f'"{column}"' for column in INVOICE_HEADER_COLUMNS),
         series=Cell.sql("s.name"),
         status=Cell.sql("i.status"),
+        kind=Cell.sql("i.kind"),
         client=Cell.sql("c.name"),
         currency=Cell.sql("i.currency"),
         exchange_rate=Number.sql("i.exchange_rate"),
