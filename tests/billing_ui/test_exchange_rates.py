@@ -301,13 +301,13 @@ def test_issuing_with_the_rate_left_blank_freezes_the_tables_rate_for_the_issue_
 
 
 def test_the_rate_pages_and_their_errors_speak_german(as_owner: WebClient) -> None:
-    german = {"HTTP_ACCEPT_LANGUAGE": "de"}
-    page = text_of(as_owner.get(reverse("billing:rates"), **german).content.decode())
+    # A signed-in user's language comes from their choice or the cookie, before the business
+    # default and the browser's (billing/language.py).
+    as_owner.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+    page = text_of(as_owner.get(reverse("billing:rates")).content.decode())
     assert "Wechselkurse" in page and "Kurs in EUR" in page
     bad = b"Date,USD\n2024-12-06,abc\n"
-    response = as_owner.post(
-        IMPORT, {"file": SimpleUploadedFile("eurofxref.csv", bad, "text/csv")}, **german
-    )
+    response = as_owner.post(IMPORT, {"file": SimpleUploadedFile("eurofxref.csv", bad, "text/csv")})
     assert response.context["form"].errors["file"] == [
         "Zeile 2, USD: „abc“ ist keine Zahl (schreiben Sie z. B. 1.0530 oder N/A)."
     ]

@@ -25,9 +25,8 @@ from invoicetron.billing.models.parties import (
     document_currency,
     number_or_client_contains,
 )
-from invoicetron.billing.models.payments import Payment, PaymentMethod
-from invoicetron.billing.models.rates import ExchangeRate, RateSource
 from invoicetron.billing.models.payments import Payment, PaymentMethod, Refund
+from invoicetron.billing.models.rates import ExchangeRate, RateSource
 from invoicetron.billing.models.setup import (
     REASON_CATEGORIES,
     ZERO_RATE_CATEGORIES,
