@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class DateInput(forms.DateInput):
@@ -19,5 +22,5 @@ def number_input(**attrs: Any) -> forms.TextInput:
     return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", **attrs})
 
 
-def decimal_text(label: str = "", **options: Any) -> forms.CharField:
+def decimal_text(label: StrOrPromise = "", **options: Any) -> forms.CharField:
     return forms.CharField(label=label or None, widget=number_input(), **options)
