@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.conf import settings
-from django.test import Client as WebClient
 from django.urls import reverse
 
 from invoicetron.accounts.models import User
@@ -15,15 +13,9 @@ from invoicetron.automation import recurring
 from invoicetron.automation.models import RecurringInvoice, ReminderStep
 from tests.fixtures import factories
 from tests.fixtures.forms import field_errors, schedule_post, text_of
+from tests.fixtures.languages import speaking
 
 pytestmark = pytest.mark.django_db
-
-
-def speaking(user: User, language: str) -> WebClient:
-    web = WebClient()
-    web.force_login(user)
-    web.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    return web
 
 
 def test_a_schedule_ending_before_it_starts_is_refused_in_german(owner: User) -> None:

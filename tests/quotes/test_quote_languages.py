@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.test import Client as WebClient
 from django.urls import reverse
 
@@ -13,6 +12,7 @@ from invoicetron.accounts.models import User
 from invoicetron.quotes.models import Quote
 from invoicetron.quotes.services import accept_quote
 from tests.fixtures.forms import text_of
+from tests.fixtures.languages import speaking
 
 FRENCH_MONTHS = (
     "janvier",
@@ -28,13 +28,6 @@ FRENCH_MONTHS = (
     "novembre",
     "décembre",
 )
-
-
-def speaking(owner: User, language: str) -> WebClient:
-    web = WebClient()
-    web.force_login(owner)
-    web.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    return web
 
 
 def text(web: WebClient, url: str) -> str:
@@ -79,3 +72,22 @@ def test_a_refused_action_and_a_done_one_speak_spanish(owner: User, sent: Quote)
     )
     done = web.post(reverse("quotes:act", args=[sent.pk, "accept"]), follow=True)
     assert f"El presupuesto {sent.number} está aceptado." in text_of(done.content.decode())
+
+
+def test_the_email_panel_of_a_sent_quote_speaks_german(owner: User, sent: Quote) -> None:
+    web = speaking(owner, "de")
+    page = text(web, reverse("quotes:detail", args=[sent.pk]))
+    assert "Per E-Mail senden" in page and "Noch keine E-Mail gesendet." in page
+    assert "Öffentliche Links" in page and "Kein aktiver Link." in page
+    # Sending to nobody is refused beside the recipients, in German; nothing is queued.
+    refused = web.post(reverse("messaging:send", args=["quote", sent.pk]), {})
+    assert refused.status_code == 400
+    assert "Wählen Sie mindestens einen Empfänger." in text_of(refused.content.decode())
+    queued = web.post(
+        reverse("messaging:send", args=["quote", sent.pk]),
+        {"recipients": "ap@globex.example"},
+        follow=True,
+    )
+    done = text_of(queued.content.decode())
+    assert "E-Mail an ap@globex.example in die Warteschlange gestellt." in done
+    assert "Angebot " + sent.number in done and "In der Warteschlange" in done

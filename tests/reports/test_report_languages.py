@@ -6,7 +6,6 @@ CSV stays English."""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as WebClient
 from django.urls import reverse
@@ -19,16 +18,10 @@ from invoicetron.reports.dashboard import build_dashboard
 from invoicetron.reports.sales import sales_by_period, sum_rows
 from tests.fixtures.books import books
 from tests.fixtures.forms import text_of
+from tests.fixtures.languages import speaking
 
 pytestmark = pytest.mark.django_db
 EUR = Base("EUR", 2)
-
-
-def speaking(user: User, language: str) -> WebClient:
-    web = WebClient()
-    web.force_login(user)
-    web.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    return web
 
 
 def page(web: WebClient, url: str) -> str:
