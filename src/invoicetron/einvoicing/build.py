@@ -24,6 +24,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from invoicetron.billing import money
 from invoicetron.billing.models import REASON_CATEGORIES, ZERO_RATE_CATEGORIES, CreditNote, Invoice
 from invoicetron.billing.services.credit_notes import LINE_ROUNDING_REASON
@@ -143,19 +145,30 @@ def _document(
     """What invoices and credit notes share: parties, lines, VAT, allowances, totals."""
     if snapshot.get("prices_include_tax"):
         raise EInvoiceError(
-            f"{label} has prices that include tax, and EN 16931 needs prices without VAT (BT-146, "
-            "BT-131): documents with prices excluding tax can be e-invoices."
+            gettext_noop(
+                "%(label)s has prices that include tax, and EN 16931 needs prices without VAT "
+                "(BT-146, BT-131): documents with prices excluding tax can be e-invoices."
+            ),
+            label=label,
         )
     totals = money.totals_from_json(snapshot["totals"])
     if money.minor_unit(totals.currency) > MAX_DECIMALS:
         raise EInvoiceError(
-            f"{label} is in {totals.currency}, whose amounts have "
-            f"{money.minor_unit(totals.currency)} decimals, and EN 16931 allows at most "
-            f"{MAX_DECIMALS} (BR-DEC-09…): e-invoices can be in currencies of 0 or 2 decimals."
+            gettext_noop(
+                "%(label)s is in %(currency)s, whose amounts have %(decimals)s decimals, and "
+                "EN 16931 allows at most %(most)s (BR-DEC-09…): e-invoices can be in currencies "
+                "of 0 or 2 decimals."
+            ),
+            label=label,
+            currency=totals.currency,
+            decimals=money.minor_unit(totals.currency),
+            most=MAX_DECIMALS,
         )
     rows = snapshot.get("lines") or []
     if len(rows) != len(totals.lines):
-        raise EInvoiceError(f"{label}: its stored lines and figures do not match.")
+        raise EInvoiceError(
+            gettext_noop("%(label)s: its stored lines and figures do not match."), label=label
+        )
     categories = _categories(rows)
     codes = {vat.code for vat in categories.values()}
     parties = (
@@ -227,9 +240,15 @@ def _categories(rows: Iterable[Mapping[str, Any]]) -> dict[money.Tax, VatCategor
         other = seen.setdefault((vat.code, vat.rate), key)
         if other != key:
             raise EInvoiceError(
-                f"The tax rates “{other.name}” and “{key.name}” are both VAT category {vat.code} "
-                f"at {vat.rate} %: EN 16931 shows one VAT breakdown row per category and rate, so "
-                "a document may use only one of them."
+                gettext_noop(
+                    "The tax rates “%(first)s” and “%(second)s” are both VAT category %(code)s at "
+                    "%(rate)s %%: EN 16931 shows one VAT breakdown row per category and rate, so a "
+                    "document may use only one of them."
+                ),
+                first=other.name,
+                second=key.name,
+                code=vat.code,
+                rate=vat.rate,
             )
     return categories
 
@@ -239,18 +258,34 @@ def _category(tax: Mapping[str, Any]) -> VatCategory:
     rate = Decimal(tax["rate"])
     exemption_code = str(tax.get("exemption_reason_code") or "").strip()
     exemption = str(tax.get("exemption_reason") or "").strip()
-    name = f"The tax rate “{tax['name']}” (VAT category {code})"
-    fix = f"Set its category in {TAX_RATES_PAGE}; documents issued after carry it."
+    tax_rate = {"name": tax["name"], "code": code}
     if code == "S" and rate <= 0:
         raise EInvoiceError(
-            f"{name} has rate 0, and standard rated VAT needs a rate (BR-S-05). {fix}"
+            gettext_noop(
+                "The tax rate “%(name)s” (VAT category %(code)s) has rate 0, and standard rated "
+                "VAT needs a rate (BR-S-05). Set its category in Settings → Tax rates; documents "
+                "issued after carry it."
+            ),
+            **tax_rate,
         )
     if code in ZERO_RATE_CATEGORIES and rate != 0:
-        raise EInvoiceError(f"{name} must have rate 0, not {rate} % (BR-{code}-05). {fix}")
+        raise EInvoiceError(
+            gettext_noop(
+                "The tax rate “%(name)s” (VAT category %(code)s) must have rate 0, not %(rate)s %% "
+                "(BR-%(code)s-05). Set its category in Settings → Tax rates; documents issued "
+                "after carry it."
+            ),
+            rate=rate,
+            **tax_rate,
+        )
     if code in REASON_CATEGORIES and not (exemption_code or exemption):
         raise EInvoiceError(
-            f"{name} needs an exemption reason code or text (BR-{code}-10). Add one in "
-            f"{TAX_RATES_PAGE}; documents issued after carry it."
+            gettext_noop(
+                "The tax rate “%(name)s” (VAT category %(code)s) needs an exemption reason code or "
+                "text (BR-%(code)s-10). Add one in Settings → Tax rates; documents issued after "
+                "carry it."
+            ),
+            **tax_rate,
         )
     if code not in REASON_CATEGORIES:  # BR-S-10, BR-Z-10…: no exemption reason
         exemption_code = exemption = ""
@@ -260,8 +295,12 @@ def _category(tax: Mapping[str, Any]) -> VatCategory:
 def _vat(categories: Mapping[money.Tax, VatCategory], tax: money.Tax) -> VatCategory:
     if tax not in categories:  # a document charge of a tax no line carries
         raise EInvoiceError(
-            f"The tax “{tax.name}” {tax.rate} % is on no line, so its VAT category is unknown: "
-            "give its allowance or charge the tax of one of the lines."
+            gettext_noop(
+                "The tax “%(name)s” %(rate)s %% is on no line, so its VAT category is unknown: "
+                "give its allowance or charge the tax of one of the lines."
+            ),
+            name=tax.name,
+            rate=tax.rate,
         )
     return categories[tax]
 
@@ -271,9 +310,14 @@ def _line_tax(row: Mapping[str, Any], index: int) -> money.Tax:
     if len(taxes) != 1:
         name = _name_and_description(str(row.get("description") or ""))[0][:60]
         raise EInvoiceError(
-            f"Line {index} (“{name}”) has {len(taxes)} taxes, and EN 16931 needs exactly one VAT "
-            "category per line: give every line one tax rate (a 0 % rate of category E, O, Z… "
-            "for lines without VAT)."
+            gettext_noop(
+                "Line %(index)s (“%(name)s”) has %(count)s taxes, and EN 16931 needs exactly one "
+                "VAT category per line: give every line one tax rate (a 0 %% rate of category E, "
+                "O, Z… for lines without VAT)."
+            ),
+            index=index,
+            name=name,
+            count=len(taxes),
         )
     return money.Tax(taxes[0]["name"], Decimal(taxes[0]["rate"]))
 

@@ -6,22 +6,23 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class MessageKind(models.TextChoices):
-    INVOICE = "invoice", "Invoice"
-    CREDIT_NOTE = "credit_note", "Credit note"
-    QUOTE = "quote", "Quote"
-    REMINDER = "reminder", "Payment reminder"
+    INVOICE = "invoice", _("Invoice")
+    CREDIT_NOTE = "credit_note", _("Credit note")
+    QUOTE = "quote", _("Quote")
+    REMINDER = "reminder", _("Payment reminder")
 
 
 class DeliveryStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RETRYING = "retrying", "Failed, will retry"
-    SENDING = "sending", "Sending"  # claimed by a worker, which is talking to the mail server
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Cancelled"  # e.g. a reminder for an invoice paid in the meantime
+    QUEUED = "queued", _("Queued")
+    RETRYING = "retrying", _("Failed, will retry")
+    SENDING = "sending", _("Sending")  # claimed by a worker, which is talking to the mail server
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")  # e.g. a reminder for an invoice paid in the meantime
 
 
 class EmailTemplate(models.Model):

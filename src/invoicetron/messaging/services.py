@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import documents
@@ -68,7 +69,7 @@ def queue_email(
     addresses = list(recipients or recipients_of(document_type.client(document)))
     if not addresses:
         raise ValidationError(
-            {"recipients": "The client has no contact with an email address; add one first."}
+            {"recipients": _("The client has no contact with an email address; add one first.")}
         )
     kind = kind or document_type.kind
     context = message_context(document, addresses, **(extra_context or {}))
@@ -105,7 +106,7 @@ def _queue(delivery: Delivery) -> None:
 def retry_delivery(delivery: Delivery, *, by: User | None) -> Delivery:
     locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if locked.status != DeliveryStatus.FAILED:
-        raise ValidationError("Only a failed email can be sent again.", code="not_failed")
+        raise ValidationError(_("Only a failed email can be sent again."), code="not_failed")
     locked.status = DeliveryStatus.QUEUED
     locked.next_attempt_at = None
     locked.save(update_fields=["status", "next_attempt_at", "updated_at"])

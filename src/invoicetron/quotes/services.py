@@ -33,8 +33,8 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
@@ -138,7 +138,11 @@ def send_quote(quote: Quote, *, by: User | None, email: bool = True) -> Quote:
             new={"status": locked.status, "number": locked.number, "total": locked.total},
         )
     elif locked.status != QuoteStatus.SENT:
-        raise ValidationError(f"A {locked.get_status_display().lower()} quote is not sent again.")
+        raise ValidationError(
+            _("This quote is %(status)s: it is not sent again.")
+            % {"status": locked.get_status_display().lower()},
+            code="not_sendable",
+        )
     if email:
         queue_email(locked, by=by)
     return locked
@@ -146,7 +150,7 @@ def send_quote(quote: Quote, *, by: User | None, email: bool = True) -> Quote:
 
 def _number(quote: Quote) -> None:
     if not quote.lines.exists():
-        raise ValidationError({"lines": "Add at least one line before sending the quote."})
+        raise ValidationError({"lines": _("Add at least one line before sending the quote.")})
     quote.issue_date = business_today()
     quote.valid_until = quote.valid_until or quote.issue_date + datetime.timedelta(
         days=DEFAULT_VALIDITY_DAYS
@@ -190,23 +194,31 @@ def decided_on(quote: Quote) -> datetime.date | None:
 
 
 def _long_date(day: datetime.date) -> str:
-    return f"{day.day} {day:%B %Y}"  # as the PDF writes dates
+    # As the PDF writes dates, with the month named in the active language.
+    return formats.date_format(day, "j F Y")
 
 
 def decision_refusal(quote: Quote, today: datetime.date | None = None) -> str | None:
     """None while `quote` awaits the client's answer; otherwise why no answer can be given."""
     if quote.status == QuoteStatus.DRAFT:
-        return "Send the quote first."
+        return _("Send the quote first.")
     if quote.status in (QuoteStatus.ACCEPTED, QuoteStatus.DECLINED):
         day = decided_on(quote)
-        when = f" on {_long_date(day)}" if day else ""
-        return f"This quote was {quote.get_status_display().lower()}{when}."
+        status = quote.get_status_display().lower()
+        if day is None:
+            return _("This quote was %(status)s.") % {"status": status}
+        return _("This quote was %(status)s on %(day)s.") % {
+            "status": status,
+            "day": _long_date(day),
+        }
     # A sent quote past its validity is expired already, before the periodic sweep marks it.
     past = quote.valid_until is not None and quote.valid_until < (today or business_today())
     if quote.status == QuoteStatus.EXPIRED or past:
         if quote.valid_until is None:
-            return "This quote expired."
-        return f"This quote expired: it was valid until {_long_date(quote.valid_until)}."
+            return _("This quote expired.")
+        return _("This quote expired: it was valid until %(day)s.") % {
+            "day": _long_date(quote.valid_until)
+        }
     return None
 
 
@@ -241,9 +253,9 @@ def decline_quote(quote: Quote, *, by: User | None = None, via: str = "") -> Quo
 def convert_to_invoice(quote: Quote, *, by: User | None) -> Invoice:
     locked = Quote.objects.select_for_update().get(pk=quote.pk)
     if locked.status != QuoteStatus.ACCEPTED:
-        raise ValidationError("Only an accepted quote becomes an invoice.")
+        raise ValidationError(_("Only an accepted quote becomes an invoice."), code="not_accepted")
     if locked.invoice_id is not None:
-        raise ValidationError("This quote already has its invoice.")
+        raise ValidationError(_("This quote already has its invoice."), code="converted")
     lines = document_lines(locked)
     invoice = create_draft(
         client=locked.client,

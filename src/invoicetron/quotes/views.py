@@ -95,7 +95,7 @@ def _form_page(request: HttpRequest, quote: Quote | None, initial: dict[str, Any
         )
 
     def saved(result: Quote) -> HttpResponse:
-        messages.success(request, "Draft quote saved.")
+        messages.success(request, _("Draft quote saved."))
         return redirect("quotes:detail", pk=result.pk)
 
     return draft_form_page(
@@ -124,7 +124,7 @@ def create(request: HttpRequest) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     quote = get_quote(pk)
     if quote.status != QuoteStatus.DRAFT:
-        messages.error(request, "A sent quote cannot be edited.")
+        messages.error(request, _("A sent quote cannot be edited."))
         return redirect("quotes:detail", pk=pk)
     initial = {
         "client": quote.client_id,
@@ -148,14 +148,22 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         if action in ("send", "mark-sent"):
             quote = services.send_quote(quote, by=by, email=action == "send")
-            done = f"Quote {quote.number} is " + ("sent by email." if action == "send" else "sent.")
+            if action == "send":
+                done = _("Quote %(number)s is sent by email.") % {"number": quote.number}
+            else:
+                done = _("Quote %(number)s is sent.") % {"number": quote.number}
         elif action in ("accept", "decline"):
             decide = services.accept_quote if action == "accept" else services.decline_quote
             quote = decide(quote, by=by, via="user")
-            done = f"Quote {quote.number} is {quote.get_status_display().lower()}."
+            done = _("Quote %(number)s is %(status)s.") % {
+                "number": quote.number,
+                "status": quote.get_status_display().lower(),
+            }
         elif action == "convert":
             invoice = services.convert_to_invoice(quote, by=by)
-            messages.success(request, "The quote is now a draft invoice: check it, then issue it.")
+            messages.success(
+                request, _("The quote is now a draft invoice: check it, then issue it.")
+            )
             return redirect("billing:invoice", pk=invoice.pk)
         else:
             return redirect("quotes:detail", pk=pk)
@@ -205,5 +213,5 @@ def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
         for message in place_errors(error):
             messages.error(request, str(message))
         return redirect("quotes:detail", pk=pk)
-    messages.success(request, "This is a copy of the quote: check it, then save the draft.")
+    messages.success(request, _("This is a copy of the quote: check it, then save the draft."))
     return redirect("quotes:edit", pk=copy.pk)

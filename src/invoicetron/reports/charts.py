@@ -11,9 +11,16 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext
 
 from invoicetron.reports.aging import BUCKETS, AgingRow
 from invoicetron.reports.dashboard import MonthFigures
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 WIDTH, HEIGHT = 360, 220
 LEFT, RIGHT, TOP, BOTTOM = 40, 6, 10, 34
@@ -59,7 +66,7 @@ class MonthChart:
 @dataclass(frozen=True)
 class AgingBar:
     key: str
-    label: str
+    label: StrOrPromise
     amount: Decimal
     percent: float  # of the largest bucket, for the bar's width
 
@@ -103,10 +110,16 @@ def month_chart(months: Sequence[MonthFigures], currency: str) -> MonthChart:
     bars, labels = [], []
     for index, month in enumerate(months):
         left = LEFT + index * slot + slot * 0.12
-        name = f"{month.month:%b %Y}"
+        # Month names in the page's language; the figures as the table beside the chart has them.
+        name = format_date(month.month, "M Y")
         for offset, css, amount, what in (
-            (0.0, "bar-invoiced", month.invoiced, "invoiced"),
-            (bar_width, "bar-received", month.received, "received"),
+            (0.0, "bar-invoiced", month.invoiced, gettext("%(amount)s %(currency)s invoiced")),
+            (
+                bar_width,
+                "bar-received",
+                month.received,
+                gettext("%(amount)s %(currency)s received"),
+            ),
         ):
             height = height_of(amount)
             bars.append(
@@ -116,11 +129,11 @@ def month_chart(months: Sequence[MonthFigures], currency: str) -> MonthChart:
                     bar_width,
                     height,
                     css,
-                    f"{name}: {amount:,} {currency} {what}",
+                    f"{name}: " + what % {"amount": f"{amount:,}", "currency": currency},
                 )
             )
         sub = f"{month.month:%y}" if index == 0 or month.month.month == 1 else ""
-        labels.append(Label(LEFT + index * slot + slot / 2, f"{month.month:%b}"[:3], sub))
+        labels.append(Label(LEFT + index * slot + slot / 2, format_date(month.month, "M")[:3], sub))
     # With nothing to draw (no figures, or only credits) an axis would read 0 to 1 of nothing:
     # the template shows an empty state instead.
     empty = peak <= 0
