@@ -33,6 +33,7 @@ def register_billing_documents() -> None:
             render_page=lambda request, invoice, status: _invoice_page(request, invoice.pk, status),
             after_send=lambda invoice, user: mark_sent(invoice, by=user),
             invoice_id=lambda invoice: invoice.pk,
+            title=pdf.INVOICE_TITLE,
         )
     )
     register(
@@ -50,6 +51,7 @@ def register_billing_documents() -> None:
                 request, note.invoice_id, status
             ),
             invoice_id=lambda note: note.invoice_id,
+            title=pdf.CREDIT_NOTE_TITLE,
         )
     )
 

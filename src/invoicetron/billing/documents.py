@@ -45,6 +45,8 @@ class DocumentType:
     after_send: Callable[[Any, Any], object] | None = None  # (document, user) once delivered
     invoice_id: Callable[[Any], int | None] = lambda document: None
     decision: ClientDecision | None = None
+    # Its name as printed on it and on the public page, translatable: pgettext_lazy("document", …).
+    title: Any = ""
 
     @property
     def label(self) -> str:
