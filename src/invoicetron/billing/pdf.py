@@ -201,7 +201,8 @@ class Writer:
 
     def amount(self, value: Decimal) -> str:
         """An amount in a column (the currency is said once): `1.234,50`."""
-        return localized_number(money.round_to_minor_unit(value, self.currency), self.locale)
+        rounded = money.round_to_minor_unit(value, self.currency)
+        return localized_number(rounded, self.locale, self.digits)
 
     def money(self, value: Decimal) -> str:
         """An amount standing alone, with its currency: `1.234,50 €`."""

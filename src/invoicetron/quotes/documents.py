@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import pgettext_lazy
 
 from invoicetron.billing import pdf
-from invoicetron.billing.money import format_amount
+from invoicetron.billing.money import format_money
 from invoicetron.quotes.models import Quote
 from invoicetron.quotes.services import decision_refusal, quote_snapshot
 
@@ -26,12 +26,12 @@ def render_quote_pdf(quote: Quote) -> bytes:
     )
 
 
-def email_context(quote: Quote) -> dict[str, Any]:
+def email_context(quote: Quote, locale: str) -> dict[str, Any]:
     return {
         "number": quote.number,
         "issue_date": quote.issue_date,
         "valid_until": quote.valid_until,
-        "total": format_amount(quote.total, quote.currency),
+        "total": format_money(quote.total, quote.currency, locale),
     }
 
 
