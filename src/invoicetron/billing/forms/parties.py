@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from invoicetron.billing.currencies import CURRENCY_CHOICES
 from invoicetron.billing.forms.einvoice import (
@@ -32,6 +34,12 @@ class ClientForm(EInvoicePartyForm):
     currency = forms.ChoiceField(
         choices=[("", "The business's base currency"), *CURRENCY_CHOICES], required=False
     )
+    language = forms.ChoiceField(
+        choices=[("", _("The business's language")), *settings.LANGUAGES],
+        required=False,
+        label=_("Document language"),
+        help_text=_("Its invoices, quotes, emails and public pages are written in it."),
+    )
 
     class Meta:
         model = Client
@@ -39,6 +47,7 @@ class ClientForm(EInvoicePartyForm):
             "name",
             "billing_address",
             "currency",
+            "language",
             "payment_terms_days",
             "notes",
             *PARTY_FIELDS,
