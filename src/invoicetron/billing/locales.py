@@ -17,7 +17,7 @@ French-speaking client in Belgium reads `fr_BE` figures, and Babel knows which p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -99,7 +99,7 @@ def for_client(client: Any, business_locale: str) -> DocumentLocale:
     return DocumentLocale(language, language)
 
 
-def of_snapshot(snapshot: dict[str, Any]) -> DocumentLocale:
+def of_snapshot(snapshot: Mapping[str, Any]) -> DocumentLocale:
     """What an issued document froze; a snapshot from before languages reads as the business's
     locale it carries (its default language), else English."""
     business = (snapshot.get("business") or {}).get("locale") or DEFAULT_LANGUAGE
