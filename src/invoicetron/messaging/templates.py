@@ -16,6 +16,7 @@ plain strings, numbers and dates in any case.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -93,6 +94,8 @@ DEFAULTS: dict[str, tuple[str | Promise, str | Promise]] = {
     ),
 }
 
+# Every run of whitespace but the no-break spaces (U+00A0, U+2007, U+202F).
+BREAKING_SPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 TAGS = ("if", "comment")
 FILTERS = (
     "capfirst",
@@ -180,7 +183,9 @@ def render_message(kind: str, context: dict[str, Any], language: str) -> tuple[s
 
 def render_pair(subject: str, body: str, context: dict[str, Any]) -> tuple[str, str]:
     # A subject is one line: a header with a newline in it would be refused by the mail library.
-    return " ".join(render(subject, context).split()), render(body, context) + "\n"
+    # The no-break spaces stay: CLDR writes amounts with them (`1 234,50 €`).
+    one_line = BREAKING_SPACE.sub(" ", render(subject, context)).strip()
+    return one_line, render(body, context) + "\n"
 
 
 def allowed_text(kind: str) -> str:
