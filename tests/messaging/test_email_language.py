@@ -45,7 +45,7 @@ def test_the_email_to_a_french_client_is_french_with_its_pdf_in_french(
     assert received.message["Subject"] == f"Facture {invoice.number} de Acme Studio"
     body = received.message.get_body().get_content()
     assert body.startswith("Bonjour Société Dupont,")
-    assert f"d’un montant de 1{NNBSP}234,50{NBSP}€" in body
+    assert f"d\N{RIGHT SINGLE QUOTATION MARK}un montant de 1{NNBSP}234,50{NBSP}€" in body
     assert "à régler au plus tard le 14 avril 2026." in body  # Django's French date format
     assert "Vous pouvez aussi la consulter en ligne" in body and "Merci," in body
     [(_name, pdf)] = pdf_attachments(received.message)
