@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client as HttpClient
 from pypdf import PdfReader
 
 from invoicetron.accounts.models import User
@@ -19,6 +20,8 @@ from invoicetron.billing.forms.setup import BusinessProfileForm
 from invoicetron.billing.models import BusinessProfile, Client, Invoice
 from invoicetron.einvoicing.build import from_invoice
 from tests.fixtures import factories
+from tests.fixtures.api import Api
+from tests.fixtures.forms import text_of
 
 ISSUED = datetime.date(2026, 3, 15)
 NNBSP, NBSP = "\u202f", "\xa0"  # CLDR's French group separator; the space before €
@@ -176,3 +179,31 @@ def test_the_e_invoice_texts_for_people_are_in_the_documents_language(owner: Use
     factories.business(iban="FR7630006000011234567890189", country="FR")
     invoice = invoice_for(owner, "fr", country="FR")
     assert from_invoice(invoice).payment.terms == "À régler au plus tard le 14 avril 2026."
+
+
+def test_the_invoice_page_shows_the_base_currency_totals_with_the_rate(
+    owner: User, business: BusinessProfile
+) -> None:
+    business.show_base_currency_totals = True
+    business.save()
+    draft = factories.draft(owner, for_client=factories.client("Initech"), currency="USD")
+    invoice = services.issue_invoice(draft, by=owner, exchange_rate="0.9137")
+    browser = HttpClient()
+    browser.force_login(owner)
+    text = text_of(browser.get(f"/invoices/{invoice.pk}/").content.decode())
+    totals = money.totals_from_json(invoice.snapshot["totals"])
+    base = money.in_base_currency(totals, Decimal("0.9137"), "EUR")
+    assert "In EUR, at 1 USD = 0.9137 EUR" in text
+    assert f"Total {money.format_amount(base.total, 'EUR')}" in text
+
+
+def test_the_api_reads_and_writes_a_clients_language_and_the_business_locale(api: Api) -> None:
+    created = api.post("clients", {"name": "Société Dupont", "language": "fr"})
+    assert created.status == 201 and created.body["language"] == "fr"
+    refused = api.patch(f"clients/{created.body['id']}", {"language": "it"})
+    assert refused.status == 422 and refused.field_paths() == ["language"]
+    changed = api.patch("business", {"locale": "fr-be", "show_base_currency_totals": True})
+    assert changed.status == 200, changed.body
+    assert (changed.body["locale"], changed.body["show_base_currency_totals"]) == ("fr_BE", True)
+    refused = api.patch("business", {"locale": "klingon"})
+    assert refused.status == 422 and refused.field_paths() == ["locale"]

@@ -180,7 +180,7 @@ def document_context(
         "net_total": write.amount(totals.net_total),
         "tax_total": write.amount(totals.tax_total),
         "total": write.money(totals.total),
-        "in_base_currency": _in_base_currency(snapshot, totals, speaks.locale),
+        "in_base_currency": _in_base_currency(snapshot, speaks.locale),
         "notes": snapshot.get("notes", ""),
         "terms": snapshot.get("terms", ""),
         "buyer_reference": snapshot.get("buyer_reference", ""),  # absent from old snapshots
@@ -235,21 +235,31 @@ def _line_context(row: dict[str, Any], figures: money.LineAmount, write: Writer)
     }
 
 
-def _in_base_currency(
-    snapshot: dict[str, Any], totals: money.Totals, locale: str
-) -> dict[str, str] | None:
-    """The totals in the business's base currency at the snapshot's exchange rate (money rule
-    9's figures), when the business asked for them and the document is in another currency."""
+def base_currency_figures(
+    snapshot: dict[str, Any],
+) -> tuple[str, Decimal, money.BaseFigures] | None:
+    """(base currency, rate, figures): a document's totals in the business's base currency at
+    its snapshot's exchange rate (money rule 9), when the business asked for them (frozen at
+    issue with the business) and the document is in another currency; else None."""
     business = snapshot.get("business") or {}
     base, rate = business.get("base_currency"), snapshot.get("exchange_rate")
     if not business.get("show_base_currency_totals") or not base or not rate:
         return None
     if base == snapshot["currency"]:
         return None
-    figures = money.in_base_currency(totals, Decimal(rate), base)
+    totals = money.totals_from_json(snapshot["totals"])
+    return base, Decimal(rate), money.in_base_currency(totals, Decimal(rate), base)
+
+
+def _in_base_currency(snapshot: dict[str, Any], locale: str) -> dict[str, str] | None:
+    """`base_currency_figures`, written the way the document's locale writes them."""
+    found = base_currency_figures(snapshot)
+    if found is None:
+        return None
+    base, rate, figures = found
     return {
         "currency": base,
-        "rate": localized_number(Decimal(rate), locale),
+        "rate": localized_number(rate, locale),
         "net_total": money.format_money(figures.net_total, base, locale),
         "tax_total": money.format_money(figures.tax_total, base, locale),
         "total": money.format_money(figures.total, base, locale),
