@@ -13,6 +13,7 @@ CLIENT_COLUMNS = (
     "payment_terms_days",
     "notes",
     "archived",
+    "language",
 )
 PRODUCT_COLUMNS = ("name", "description", "unit", "unit_price", "taxes", "archived")
 INVOICE_COLUMNS = (
@@ -80,6 +81,7 @@ LABELS = {
     "series": "Number series",
     "status": "Status",
     "client": "Client name",
+    "language": "Document language (en, de, fr, es; empty: the business's)",
     "exchange_rate": "Exchange rate",
     "issue_date": "Issue date",
     "due_date": "Due date",
