@@ -29,15 +29,8 @@ def tax_label(name: str, rate: Decimal | str) -> str:
     return f"{name} {plain(rate)} %"
 
 
-def grouped(value: Decimal, min_decimals: int = 0) -> str:
-    """`plain` with thousands separators and at least `min_decimals` digits after the point, as
-    the PDF prints quantities and unit prices: 1500.000 → "1,500", 0.5 with 2 → "0.50"."""
-    decimals = len(plain(value).partition(".")[2])
-    return f"{value:,.{max(decimals, min_decimals)}f}"
-
-
 def localized_number(value: Decimal, locale: str, min_decimals: int = 0) -> str:
-    """`grouped` the way `locale` writes numbers: every significant digit of `value` kept (no
+    """`value` grouped the way `locale` writes numbers: every significant digit kept (no
     rounding: a quantity of 1.125 stays 1.125), at least `min_decimals` after the separator:
     1500.000 → "1.500" (de_DE), 0.5 with 2 → "0,50" (fr_FR), 1234.5 → "1,234.5" (en)."""
     decimals = max(len(plain(value).partition(".")[2]), min_decimals)

@@ -12,7 +12,10 @@ Public functions (other apps use these, never the private helpers):
 - `render_document_pdf(snapshot, *, template, title, draft=False, extra=None)` -> PDF bytes of
   any document with lines (invoices, credit notes, quotes): the one way a PDF is made.
 - `document_context(snapshot, *, title, draft=False) -> dict` — what an issued document shows,
-  read from its frozen snapshot, every figure already a display string from `money` (lines, tax
+  read from its frozen snapshot, every figure already a display string from `money`, written
+  the way the snapshot's locale writes amounts, numbers and dates (Babel; `billing.locales`;
+  rendered with the snapshot's language active), with `in_base_currency` when the business
+  shows a foreign-currency document's totals in its base currency (lines, tax
   rows per rate, totals, business with logo, client, dates, notes, terms, and the optional
   `valid_until` / `invoice_number` / `reason` of quotes and credit notes). The PDFs and the
   client's public page both render it, so they cannot disagree.
