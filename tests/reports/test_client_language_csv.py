@@ -26,7 +26,7 @@ def test_the_language_column_is_exported_and_imported_and_checked(owner: User) -
     mapping = guess_mapping("clients", parsed.header)
     result = run_import("clients", parsed, mapping, options=Options(), by=owner, commit=False)
     [error] = result.errors
-    assert (error.row, error.column) == (3, "language")
+    assert (error.row, error.column) == (3, "Language")  # the file's own heading
     assert "“it” is not one of en, de, fr, es" in error.message
 
     parsed = parse(b"Name;Language\nM\xc3\xbcller GmbH;DE\n")
