@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='businessprofile',
             name='show_base_currency_totals',
-            field=models.BooleanField(db_default=False, default=False, help_text="On invoices in another currency: the totals converted at the invoice's exchange rate, with the rate.", verbose_name='show totals in the base currency too'),
+            field=models.BooleanField(db_default=False, default=False, help_text="On invoices in another currency: the totals converted at the invoice's exchange rate, with the rate.", verbose_name='also show the totals in your home currency'),
         ),
         migrations.AddField(
             model_name='client',

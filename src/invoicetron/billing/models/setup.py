@@ -169,7 +169,7 @@ class BusinessProfile(PostalAddress):
     )
     # A foreign-currency invoice also shows its totals in the base currency, with the rate used.
     show_base_currency_totals = models.BooleanField(
-        "show totals in the base currency too",
+        "also show the totals in your home currency",
         default=False,
         db_default=False,
         help_text="On invoices in another currency: the totals converted at the invoice's "
