@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from invoicetron.accounts.acting import acting_user
 from invoicetron.billing.locales import language_of
@@ -24,6 +25,13 @@ from invoicetron.messaging.templates import (
 )
 from invoicetron.web.errors import place_errors
 from invoicetron.web.permissions import owner_required
+
+
+# Template syntax the page shows as examples (code, the same in every language).
+EXAMPLES = {
+    "tags": ("{% if link %}…{% endif %}", "{% comment %}…{% endcomment %}"),
+    "filters": ('{{ due_date|date:"j F Y" }}', "day{{ days|pluralize }}"),
+}
 
 
 @owner_required
@@ -71,16 +79,21 @@ def template_form(request: HttpRequest, kind: str) -> HttpResponse:
             except ValidationError as error:
                 errors = place_errors(error, form)
             else:
-                messages.success(request, f"The {MessageKind(kind).label.lower()} email is saved.")
+                messages.success(
+                    request,
+                    _("The %(kind)s email is saved.") % {"kind": MessageKind(kind).label.lower()},
+                )
                 return redirect("messaging:templates")
     context = {
         "form": form,
         "errors": errors,
+        "kind": kind,
         "label": MessageKind(kind).label,
         "language": language,
         "language_name": dict(settings.LANGUAGES)[language],
         "placeholders": PLACEHOLDERS[kind],
         "filters": FILTERS,
+        "examples": EXAMPLES,
         "preview": _preview(preview_of, kind, language) if preview_of else None,
     }
     refused = (request.method == "POST" and not form.is_valid()) or bool(errors)
