@@ -116,7 +116,10 @@ def test_catalogue_has_every_marked_message(app: str, tmp_path: Path) -> None:
         "SECRET_KEY": "translation-test-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "DATABASE_URL": "postgresql://unused:unused@127.0.0.1:5432/unused",
     }
-    command = [sys.executable, "-m", "invoicetron", "manage", "makemessages", "--no-location"]
+    # -P: the copy is the working directory, and its modules must not shadow libraries (the
+    # einvoicing app's facturx.py is also the name of the Factur-X library it imports).
+    command = [sys.executable, "-P", "-m", "invoicetron", "manage", "makemessages"]
+    command += ["--no-location"]
     command += ["--ignore", "migrations/*", "--locale", "de", "--verbosity", "0"]
     subprocess.run(command, cwd=copy, env=environment, check=True, timeout=120)
     extracted_path = copy / "locale" / "de" / "LC_MESSAGES" / "django.po"

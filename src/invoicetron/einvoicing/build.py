@@ -20,13 +20,15 @@ quantity 1, no allowances or charges).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext, pgettext_lazy
 
-from invoicetron.billing import money
+from invoicetron.billing import locales, money
+from invoicetron.billing.formatting import localized_date
 from invoicetron.billing.models import REASON_CATEGORIES, ZERO_RATE_CATEGORIES, CreditNote, Invoice
 from invoicetron.billing.services.credit_notes import LINE_ROUNDING_REASON
 from invoicetron.einvoicing.document import (
@@ -44,8 +46,8 @@ from invoicetron.einvoicing.errors import EInvoiceError, Missing, missing_error
 from invoicetron.einvoicing.parties import BUSINESS_PAGE, buyer, missing_fields, seller
 from invoicetron.einvoicing.units import unit_code
 
-TAX_RATES_PAGE = "Settings → Tax rates"
-DISCOUNT = ("Discount", "95")  # reason and UNCL5189 code of the line and document discounts
+# Reason (in the document's language) and UNCL5189 code of the line and document discounts.
+DISCOUNT = (pgettext_lazy("allowance reason", "Discount"), "95")
 # UNCL4461: credit transfers need the payee's account (BR-61); a credit note is settled against
 # its invoice's balance ("clearing between partners"), not paid.
 CREDIT_TRANSFERS = frozenset({"30", "58"})
@@ -54,15 +56,21 @@ MAX_DECIMALS = 2  # of any amount (BR-DEC-01 to BR-DEC-28)
 
 
 def from_invoice(invoice: Invoice) -> EInvoice:
-    """The issued `invoice` as EN 16931 sees it; EInvoiceError if it is a draft or lacks data."""
+    """The issued `invoice` as EN 16931 sees it; EInvoiceError if it is a draft or lacks data.
+    Its texts for people (payment terms, allowance reasons) are in the document's language."""
     snapshot = invoice.snapshot
     if invoice.is_draft or not snapshot:
         raise EInvoiceError("Issue the invoice first: a draft has no number and may still change.")
+    with locales.speaking(locales.of_snapshot(snapshot)):
+        return _from_invoice(invoice, snapshot)
+
+
+def _from_invoice(invoice: Invoice, snapshot: Mapping[str, Any]) -> EInvoice:
     number = str(snapshot.get("number") or invoice.number)
     label = f"Invoice {number}"
     business = snapshot.get("business") or {}
     due_date = str(snapshot.get("due_date") or "")
-    terms = str(snapshot.get("terms") or "").strip() or (f"Due by {due_date}." if due_date else "")
+    terms = str(snapshot.get("terms") or "").strip() or _due_by(snapshot, due_date)
     code = str(business.get("payment_means_code") or "58")
     iban = str(business.get("iban") or "").replace(" ", "")
     missing = []
@@ -97,17 +105,33 @@ def from_invoice(invoice: Invoice) -> EInvoice:
     )
 
 
+def _due_by(snapshot: Mapping[str, Any], due_date: str) -> str:
+    """The payment terms (BT-20) of an invoice without its own: its due date, in its locale."""
+    if not due_date:
+        return ""
+    day = localized_date(
+        datetime.date.fromisoformat(due_date), locales.of_snapshot(snapshot).locale
+    )
+    return gettext("Due by %(date)s.") % {"date": day}
+
+
 def from_credit_note(credit_note: CreditNote) -> EInvoice:
     """The credit note as EN 16931 sees it: type 381, the credited invoice in BT-25/BT-26.
 
-    Its buyer and order references are its invoice's (frozen in the invoice's snapshot)."""
-    snapshot = credit_note.snapshot
+    Its buyer and order references are its invoice's (frozen in the invoice's snapshot); its
+    texts for people are in its language."""
+    with locales.speaking(locales.of_snapshot(credit_note.snapshot)):
+        return _from_credit_note(credit_note, credit_note.snapshot)
+
+
+def _from_credit_note(credit_note: CreditNote, snapshot: Mapping[str, Any]) -> EInvoice:
     number = str(snapshot.get("number") or credit_note.number)
     invoice_number = str(snapshot.get("invoice_number") or credit_note.invoice.number)
     payment = PaymentMeans(
         code=CLEARING,
         remittance=number,
-        terms=f"Deducted from the balance of invoice {invoice_number}.",
+        terms=gettext("Deducted from the balance of invoice %(number)s.")
+        % {"number": invoice_number},
     )
     return _document(
         snapshot,
@@ -364,7 +388,7 @@ def _described(
 
 def _discount(charge: bool, amount: Decimal, vat: VatCategory | None = None) -> Adjustment:
     reason, code = DISCOUNT
-    return Adjustment(charge=charge, amount=amount, reason=reason, reason_code=code, vat=vat)
+    return Adjustment(charge=charge, amount=amount, reason=str(reason), reason_code=code, vat=vat)
 
 
 def _entered(
@@ -374,7 +398,11 @@ def _entered(
     reason = str(entry.get("reason") or "").strip()
     code = str(entry.get("reason_code") or "").strip()
     if not (reason or code):
-        reason = "Charge" if charge else "Allowance"
+        reason = (
+            pgettext("adjustment reason", "Charge")
+            if charge
+            else pgettext("adjustment reason", "Allowance")
+        )
     return Adjustment(charge=charge, amount=amount, reason=reason, reason_code=code, vat=vat)
 
 

@@ -26,15 +26,27 @@ class DeliveryStatus(models.TextChoices):
 
 
 class EmailTemplate(models.Model):
-    """The subject and body for one kind of message; the defaults live in templates.py."""
+    """The owner's subject and body for one kind of message in one language; a language without
+    its own template uses the translated default (templates.py)."""
 
-    kind = models.CharField(max_length=16, choices=MessageKind.choices, unique=True)
+    kind = models.CharField(max_length=16, choices=MessageKind.choices)
+    # The language of the documents (the client's) whose emails it writes.
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, default="en", db_default="en"
+    )
     subject = models.CharField(max_length=200)
     body = models.TextField()
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["kind", "language"], name="messaging_template_one_per_kind_and_language"
+            )
+        ]
+
     def __str__(self) -> str:
-        return self.get_kind_display()
+        return f"{self.get_kind_display()} ({self.language})"
 
 
 class Delivery(models.Model):

@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest
 from invoicetron.billing import documents
 from invoicetron.billing.models import BusinessProfile
 from invoicetron.messaging.models import Delivery
-from invoicetron.messaging.placeholders import values_for
+from invoicetron.messaging.placeholders import document_locale, values_for
 from invoicetron.messaging.services import deliveries_for, deliveries_for_invoice, email_contacts
 from invoicetron.messaging.templates import render_message
 from invoicetron.portal.models import PublicLink
@@ -65,7 +65,8 @@ def preview(document: models.Model, business: BusinessProfile | None = None) -> 
     document_type = documents.for_object(document)
     link = "(the client's own link, made when the email is sent)"
     context = values_for(document, link=link, business=business)
-    return render_message(document_type.kind, context)
+    language = document_locale(document, business).language
+    return render_message(document_type.kind, context, language)
 
 
 @dataclass

@@ -21,7 +21,9 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from invoicetron.billing import locales
 from invoicetron.billing.models import BusinessProfile, Invoice
+from invoicetron.billing.money import format_money
 from invoicetron.billing.services import business_today
 from invoicetron.messaging import documents
 from invoicetron.messaging.models import MessageKind
@@ -68,6 +70,18 @@ def plain(value: Any) -> Any:
     return value if isinstance(value, PLAIN_TYPES) else str(value)
 
 
+def document_locale(
+    document: models.Model, business: BusinessProfile | None = None
+) -> locales.DocumentLocale:
+    """The language and locale of an email about `document`: the ones its snapshot froze (an
+    issued document), else the client's now (a draft)."""
+    snapshot = getattr(document, "snapshot", None)
+    if snapshot:
+        return locales.of_snapshot(snapshot)
+    profile = business if business is not None else BusinessProfile.load()
+    return locales.for_client(documents.for_object(document).client(document), profile.locale)
+
+
 def values_for(
     document: models.Model,
     *,
@@ -76,11 +90,13 @@ def values_for(
     business: BusinessProfile | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
-    """Every value an email about `document` can show, as plain values only.
+    """Every value an email about `document` can show, as plain values only; amounts written
+    the way the document's locale writes them (`document_locale`).
 
     `recipients`: the addresses it goes to (the first one's contact gives `contact_name`)."""
     document_type = documents.for_object(document)
     profile = business if business is not None else BusinessProfile.load()
+    speaks = document_locale(document, profile)
     client = document_type.client(document)
     contacts = [contact for contact in client.contacts.all() if contact.email]
     first = recipients[0] if recipients else (contacts[0].email if contacts else "")
@@ -94,7 +110,7 @@ def values_for(
         "client_name": client.name,
         "contact_name": (contact.name if contact else "") or client.name,
         "link": link,
-        **document_type.context(document),
+        **document_type.context(document, speaks.locale),
         **extra,
     }
     return {name: plain(value) for name, value in values.items()}
@@ -119,8 +135,9 @@ EXAMPLE: dict[str, Any] = {
 }
 
 
-def example_values(kind: str) -> dict[str, Any]:
-    """Values for a preview: the latest document that could be sent, else made-up ones."""
+def example_values(kind: str, language: str | None = None) -> dict[str, Any]:
+    """Values for a preview: the latest document that could be sent (in `language`, when
+    given), else made-up ones (their amount in that language's way)."""
     link = f"{settings.APP_URL}/p/(the client's own link)/"
     label = Invoice._meta.label_lower if kind == MessageKind.REMINDER else None
     found = [
@@ -130,11 +147,15 @@ def example_values(kind: str) -> dict[str, Any]:
     ]
     for document_type in found:
         for document in document_type.model._default_manager.order_by("-pk")[:20]:
-            if document_type.can_send(document) is None:
-                values = values_for(document, link=link)
-                if kind == MessageKind.REMINDER:
-                    due = values.get("due_date")
-                    today = business_today()
-                    values["days"] = (today - due).days if isinstance(due, datetime.date) else 0
-                return values
-    return {**EXAMPLE, "link": link}
+            if document_type.can_send(document) is not None:
+                continue
+            if language is not None and document_locale(document).language != language:
+                continue
+            values = values_for(document, link=link)
+            if kind == MessageKind.REMINDER:
+                due = values.get("due_date")
+                today = business_today()
+                values["days"] = (today - due).days if isinstance(due, datetime.date) else 0
+            return values
+    amount = format_money(Decimal(100), "EUR", language or BusinessProfile.load().locale)
+    return {**EXAMPLE, "total": amount, "balance_due": amount, "link": link}

@@ -7,8 +7,9 @@
 - `failed_deliveries() -> QuerySet[Delivery]` — every failed email, newest first (dashboard).
 - `deliveries_for(document) -> QuerySet[Delivery]` — one document's log, newest first.
 - `deliveries_for_invoice(invoice_id)` — an invoice's emails, its reminders included.
-- `save_template(kind, *, subject, body, by) -> EmailTemplate` — ValidationError naming the
-  allowed placeholders when the template uses anything else (templates.py).
+- `save_template(kind, *, subject, body, by, language) -> EmailTemplate` — the template of one
+  kind for documents in one language; ValidationError naming the allowed placeholders when the
+  template uses anything else (templates.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
@@ -32,7 +34,7 @@ from invoicetron.messaging.models import (
     EmailTemplate,
     MessageKind,
 )
-from invoicetron.messaging.placeholders import values_for
+from invoicetron.messaging.placeholders import document_locale, values_for
 from invoicetron.messaging.templates import render_message, validate_template
 
 
@@ -73,7 +75,8 @@ def queue_email(
         )
     kind = kind or document_type.kind
     context = message_context(document, addresses, **(extra_context or {}))
-    subject, body = render_message(kind, context)
+    # In the document's language: the client's, as its PDF and public page speak it.
+    subject, body = render_message(kind, context, document_locale(document).language)
     delivery = Delivery.objects.create(
         kind=kind,
         document_type=document_type.label,
@@ -130,12 +133,22 @@ def deliveries_for_invoice(invoice_id: int) -> models.QuerySet[Delivery]:
 
 
 @transaction.atomic
-def save_template(kind: str, *, subject: str, body: str, by: User | None) -> EmailTemplate:
+def save_template(
+    kind: str, *, subject: str, body: str, by: User | None, language: str = "en"
+) -> EmailTemplate:
+    """The owner's template of `kind` for documents in `language` (settings.LANGUAGES)."""
     if kind not in MessageKind.values:
         raise ValidationError({"kind": "Unknown kind of message."})
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": "Unknown language."})
     validate_template(kind, subject, body)
     template, _created = EmailTemplate.objects.update_or_create(
-        kind=kind, defaults={"subject": subject.strip(), "body": body}
+        kind=kind, language=language, defaults={"subject": subject.strip(), "body": body}
     )
-    record(AuditAction.CHANGE, template, by=by, new={"subject": template.subject})
+    record(
+        AuditAction.CHANGE,
+        template,
+        by=by,
+        new={"language": language, "subject": template.subject},
+    )
     return template

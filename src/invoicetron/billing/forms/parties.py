@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from invoicetron.billing.currencies import CURRENCY_CHOICES
@@ -38,6 +39,12 @@ class ClientForm(EInvoicePartyForm):
         required=False,
         label=_("Currency"),
     )
+    language = forms.ChoiceField(
+        choices=[("", _("The business's language")), *settings.LANGUAGES],
+        required=False,
+        label=_("Document language"),
+        help_text=_("Its invoices, quotes, emails and public pages are written in it."),
+    )
 
     class Meta:
         model = Client
@@ -45,6 +52,7 @@ class ClientForm(EInvoicePartyForm):
             "name",
             "billing_address",
             "currency",
+            "language",
             "payment_terms_days",
             "notes",
             *PARTY_FIELDS,

@@ -16,6 +16,7 @@ from invoicetron.billing.countries import COUNTRIES
 from invoicetron.billing.dates import local_date
 from invoicetron.billing.einvoice_codes import EAS_CODES, VATEX_CODES
 from invoicetron.billing.formatting import tax_label
+from invoicetron.billing.locales import checked_locale
 from invoicetron.billing.models.common import currency_check, currency_field
 from invoicetron.billing.numbering import Reset, validate_pattern
 from invoicetron.billing.validation import checked_bic, checked_iban, merge, text_value
@@ -165,7 +166,21 @@ class BusinessProfile(PostalAddress):
     )
     invoice_footer = models.TextField(blank=True)
     time_zone = models.CharField(max_length=64, default="UTC")
-    locale = models.CharField(max_length=16, default="en")
+    # A CLDR locale id (checked_locale): its language is the default of the UI and of documents,
+    # and documents in that language write numbers, amounts and dates its way.
+    locale = models.CharField(
+        max_length=16,
+        default="en",
+        help_text="The business's language and how its documents write numbers and dates.",
+    )
+    # A foreign-currency invoice also shows its totals in the base currency, with the rate used.
+    show_base_currency_totals = models.BooleanField(
+        "also show the totals in your home currency",
+        default=False,
+        db_default=False,
+        help_text="On invoices in another currency: the totals converted at the invoice's "
+        "exchange rate, with the rate.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -197,6 +212,10 @@ class BusinessProfile(PostalAddress):
             raise ValidationError(
                 {"logo": gettext("The logo must be an image (PNG, JPEG or SVG).")}
             )
+        try:
+            self.locale = checked_locale(self.locale)
+        except ValidationError as error:
+            raise ValidationError({"locale": error}) from error
         errors: list[ValidationError] = []
         for check in (super().clean, self._clean_bank_account):
             try:

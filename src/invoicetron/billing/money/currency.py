@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
+from babel import Locale
+from babel.numbers import parse_pattern
+
 from invoicetron.billing.currencies import CURRENCIES
 
 ZERO = Decimal(0)
@@ -67,3 +70,20 @@ def format_amount(amount: Decimal, currency: str, *, with_code: bool = True) -> 
     digits = minor_unit(currency)
     text = f"{round_to_minor_unit(amount, currency):,.{digits}f}"
     return f"{text} {check_currency(currency)}" if with_code else text
+
+
+def format_money(amount: Decimal, currency: str, locale: str) -> str:
+    """`amount` as `locale` writes money (CLDR, by Babel): `€1,234.50` (en), `1.234,50 €`
+    (de_DE), `1 234,50 €` (fr_FR, with CLDR's narrow no-break space), with exactly the
+    currency's own minor digits (ours, ISO 4217: CLDR's differ for a few currencies).
+
+    Display only: `amount` is rounded to its currency first (rule 1) and never computed here."""
+    pattern = parse_pattern(Locale.parse(locale).currency_formats["standard"].pattern)
+    digits = minor_unit(currency)
+    pattern.frac_prec = (digits, digits)
+    return pattern.apply(
+        round_to_minor_unit(amount, currency),
+        locale,
+        currency=check_currency(currency),
+        currency_digits=False,
+    )

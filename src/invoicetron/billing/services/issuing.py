@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoicetron.accounts.models import User
-from invoicetron.billing import money
+from invoicetron.billing import locales, money
 from invoicetron.billing.lines import money_line
 from invoicetron.billing.models import (
     AuditAction,
@@ -73,6 +73,7 @@ def business_snapshot(profile: BusinessProfile) -> dict[str, Any]:
         "invoice_footer": profile.invoice_footer,
         "base_currency": profile.base_currency,
         "locale": profile.locale,
+        "show_base_currency_totals": profile.show_base_currency_totals,
     }
 
 
@@ -120,9 +121,13 @@ def tax_snapshot(tax: TaxRate) -> dict[str, Any]:
 def build_snapshot(
     invoice: Invoice, lines: list[InvoiceLine], totals: money.Totals, profile: BusinessProfile
 ) -> dict[str, Any]:
-    """Everything an issued invoice shows, frozen: the PDF and pages render from this alone."""
+    """Everything an issued invoice shows, frozen: the PDF and pages render from this alone;
+    with the language and locale it is written in (the client's now: see billing.locales)."""
+    speaks = locales.for_client(invoice.client, profile.locale)
     return {
         "version": SNAPSHOT_VERSION,
+        "language": speaks.language,
+        "locale": speaks.locale,
         "number": invoice.number,
         "issue_date": invoice.issue_date.isoformat() if invoice.issue_date else None,
         "due_date": invoice.due_date.isoformat() if invoice.due_date else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import Decimal
 from typing import Any
@@ -12,9 +13,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from invoicetron.billing import money
+from invoicetron.billing import money, pdf
 from invoicetron.billing.countries import COUNTRIES
-from invoicetron.billing.formatting import plain
+from invoicetron.billing.formatting import localized_date, localized_number, plain
 from invoicetron.billing.models import AuditEvent, DiscountType, InvoiceStatus, PaymentMethod
 
 register = template.Library()
@@ -29,6 +30,42 @@ def amount(value: Decimal | str | None, currency: str) -> str:
 
 
 register.filter("plain", plain)  # a quantity or rate without trailing zeros: 3.000 → 3
+
+
+@register.filter
+def base_currency_totals(invoice: Any) -> dict[str, Any] | None:
+    """An issued foreign-currency invoice's totals in the base currency with the rate used, when
+    the business shows them (`pdf.base_currency_figures`); None otherwise."""
+    found = pdf.base_currency_figures(invoice.snapshot) if invoice.snapshot else None
+    if found is None:
+        return None
+    base, rate, figures = found
+    return {"currency": base, "rate": rate, "figures": figures}
+
+
+@register.filter
+def money_in(value: Decimal | str | None, currency_and_locale: str) -> str:
+    """An amount the way a CLDR locale writes it: `{{ total|money_in:"EUR de_DE" }}` →
+    `1.234,50 €` (money.format_money)."""
+    if value is None or value == "":
+        return ""
+    currency, _space, locale = currency_and_locale.partition(" ")
+    return money.format_money(Decimal(value), currency, locale or "en")
+
+
+@register.filter
+def number_in(value: Decimal | str | None, locale: str) -> str:
+    """A quantity or rate the way a CLDR locale writes it: `{{ 1500.5|number_in:"de_DE" }}` →
+    `1.500,5` (formatting.localized_number)."""
+    if value is None or value == "":
+        return ""
+    return localized_number(Decimal(value), locale)
+
+
+@register.filter
+def date_in(value: datetime.date | None, locale: str) -> str:
+    """A date with its month's name the way a CLDR locale writes it: `15 janvier 2027` (fr)."""
+    return localized_date(value, locale) if value else ""
 
 
 @register.filter

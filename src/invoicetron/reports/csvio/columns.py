@@ -15,6 +15,7 @@ CLIENT_COLUMNS = (
     "payment_terms_days",
     "notes",
     "archived",
+    "language",
 )
 PRODUCT_COLUMNS = ("name", "description", "unit", "unit_price", "taxes", "archived")
 INVOICE_COLUMNS = (
@@ -109,6 +110,7 @@ LABELS = {
     "status": _("Status"),
     "kind": _("Kind (standard/deposit)"),
     "client": _("Client name"),
+    "language": _("Document language (en, de, fr, es; empty: the business's)"),
     "exchange_rate": _("Exchange rate"),
     "issue_date": _("Issue date"),
     "due_date": _("Due date"),

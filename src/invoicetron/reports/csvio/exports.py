@@ -82,6 +82,7 @@ def _clients() -> Iterator[list[Any]]:
             "" if client.payment_terms_days is None else client.payment_terms_days,
             client.notes,
             yes_no(client.archived),
+            client.language,
         ]
 
 
