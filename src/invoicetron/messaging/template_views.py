@@ -26,7 +26,6 @@ from invoicetron.messaging.templates import (
 from invoicetron.web.errors import place_errors
 from invoicetron.web.permissions import owner_required
 
-
 # Template syntax the page shows as examples (code, the same in every language).
 EXAMPLES = {
     "tags": ("{% if link %}…{% endif %}", "{% comment %}…{% endcomment %}"),

@@ -30,6 +30,7 @@ from invoicetron.billing.models import (
     business_today,
 )
 from invoicetron.billing.services.audit import field_values, record
+from invoicetron.billing.services.deducting import settled_deposit_refusal
 from invoicetron.billing.services.payments import (
     checked_method,
     client_credit_balance,
@@ -73,6 +74,11 @@ def record_refund(
     if row is None:
         raise ValidationError({"payment": _("This payment has been deleted.")})
     value = _positive_amount(amount, locked.currency)
+    # A final invoice deducts its deposits as paid (their VAT is taken off there): refunding one
+    # would leave that invoice's figures wrong.
+    refusal = settled_deposit_refusal(locked)
+    if refusal:
+        raise ValidationError({"payment": refusal}, code="deducted_deposit")
     left = refundable_amount(row, locked)
     if value > left:
         raise ValidationError(
