@@ -42,6 +42,8 @@ EXPORT_LABELS = {
     "products": gettext_lazy("Products"),
     "invoices": gettext_lazy("Invoices"),
     "payments": gettext_lazy("Payments"),
+    "refunds": gettext_lazy("Refunds"),
+    "client-credit": gettext_lazy("Client credit"),
 }
 STALE_AFTER = datetime.timedelta(days=1)
 
