@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from babel.dates import get_month_names
 from pypdf import PdfReader
 
 from invoicetron.accounts.models import User
@@ -32,15 +33,12 @@ pytestmark = [
 
 # French (CLDR) writes a narrow no-break space between thousands and a no-break space before "€".
 NNBSP, NBSP = "\u202f", "\xa0"
-FRENCH_MONTHS = (
-    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
-)
 CONTACT = "compta@dupont.example"
 
 
 def in_french(day: datetime.date) -> str:
-    """A date as a French invoice writes it: "7 décembre 2026"."""
-    return f"{day.day} {FRENCH_MONTHS[day.month - 1]} {day.year}"
+    """A date as a French invoice writes it: "7 décembre 2026" (the month's name from CLDR)."""
+    return f"{day.day} {get_month_names('wide', locale='fr')[day.month]} {day.year}"
 
 
 def pdf_text(data: bytes) -> str:
@@ -137,7 +135,7 @@ def download_the_pdf(page: Any, folder: Path) -> bytes:
 
 
 def email_it(page: Any, smtp: MailServer) -> Any:
-    """"Per E-Mail senden", then one pass of the real worker; the message the server received."""
+    """ "Per E-Mail senden", then one pass of the real worker; the message the server received."""
     page.get_by_role("button", name="Per E-Mail senden").click()
     page.get_by_text(f"E-Mail an {CONTACT} in die Warteschlange gestellt.").wait_for()
     # The worker runs asyncio.run(); Playwright's sync API keeps a loop in this thread.
