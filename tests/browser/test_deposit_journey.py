@@ -1,11 +1,11 @@
 """Issue #19's deposit case in Chromium: a sent quote → "Request deposit" of 30 % → issue and pay
 the deposit invoice → "Create final invoice" deducting it → issue and pay the rest. The final PDF
 shows the deduction, both e-invoices pass the EN 16931 rules, and the sales and tax reports (CSV,
-as the owner downloads them) and the tax summary add up to the quote to the cent."""
+as the owner downloads them) and the tax summary add up to the quote to the cent; the payments
+report counts the deposit's payment and the final one, once each, and the aging owes nothing."""
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from decimal import Decimal
@@ -23,7 +23,7 @@ from invoicetron.quotes.models import Quote
 from invoicetron.quotes.services import create_quote, send_quote
 from tests.einvoicing import eu_parties
 from tests.fixtures import factories
-from tests.fixtures.browser import screenshot, sign_in
+from tests.fixtures.browser import csv_report, screenshot, sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -61,12 +61,6 @@ def download(page: Any, link: Any, folder: Path) -> bytes:
     saved = folder / started.value.suggested_filename
     started.value.save_as(saved)
     return saved.read_bytes()
-
-
-def report(page: Any, url: str) -> list[dict[str, str]]:
-    answer = page.request.get(url)
-    assert answer.ok
-    return list(csv.DictReader(io.StringIO(answer.body().decode("utf-8-sig"))))
 
 
 def test_quote_deposit_final_invoice_and_reports(
@@ -120,13 +114,20 @@ def test_quote_deposit_final_invoice_and_reports(
 
     # deposit + final = quote, net, VAT and total; the reports count each once.
     assert deposit.total + final.total == Decimal(whole["total"])
-    sales = report(page, f"{base}/reports/sales/?period=year&format=csv")[-1]
+    sales = csv_report(page, f"{base}/reports/sales/?period=year&format=csv")[-1]
     assert Decimal(sales["net_sales"]) == Decimal(whole["net_total"])
     assert Decimal(sales["tax"]) == Decimal(whole["tax_total"])
     assert Decimal(sales["total"]) == Decimal(whole["total"])
-    taxes = report(page, f"{base}/reports/tax/?format=csv")
+    taxes = csv_report(page, f"{base}/reports/tax/?format=csv")
     by_rate = {Decimal(row["rate"]): Decimal(row["tax_due"]) for row in taxes[:-1]}
     assert by_rate == {Decimal(row["rate"]): Decimal(row["tax"]) for row in whole["taxes"]}
+    # The money comes in once: the deposit's payment and the final invoice's, nothing owed.
+    payments = csv_report(page, f"{base}/reports/payments/?format=csv")
+    assert sorted(Decimal(row["base_amount"]) for row in payments) == sorted(
+        [deposit.total, final.total]
+    )
+    aging = csv_report(page, f"{base}/reports/aging/?format=csv")
+    assert [row["client"] for row in aging] == ["Total"] and Decimal(aging[-1]["total"]) == 0
     summary = TaxSummaryDay.objects.filter(base_currency="EUR")
     for row in whole["taxes"]:
         at_rate = summary.filter(rate=Decimal(row["rate"]))

@@ -1,6 +1,7 @@
 """A quote paid through a deposit invoice and its final invoice: the sales report, the tax report,
 the tax summary (billing 0008) and the per-client summary (billing 0011) count each document once
-and add up to the quote to the cent, the VAT once; what is owed follows each step."""
+and add up to the quote to the cent, the VAT once; what is owed (aging, dashboard) follows each
+step, and the payments report and the dashboard count the money received once."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from decimal import Decimal
 import pytest
 
 from invoicetron.accounts.models import User
-from invoicetron.billing import services
+from invoicetron.billing import money, services
+from invoicetron.billing.models import Payment
 from invoicetron.quotes.services import (
     accept_quote,
     convert_to_invoice,
@@ -19,7 +21,10 @@ from invoicetron.quotes.services import (
 )
 from invoicetron.reports.aging import current_aging, owed_by_age
 from invoicetron.reports.amounts import Base, DateRange
+from invoicetron.reports.dashboard import build_dashboard
 from invoicetron.reports.sales import (
+    payments_summary,
+    payments_summary_from_documents,
     sales_by_period,
     sales_by_period_from_documents,
     sum_rows,
@@ -44,6 +49,25 @@ def summaries_equal_the_documents() -> None:
     assert from_summary == from_documents
     sales = [vars(row) for row in sales_by_period(EUR, every)]
     assert sales == [vars(row) for row in sales_by_period_from_documents(EUR, every)]
+    received = payments_summary(EUR, every)
+    assert received == payments_summary_from_documents(EUR, every)
+    assert received["total"] == received_from_the_payments()
+    dashboard = build_dashboard()
+    assert dashboard.outstanding == owed_now()
+    assert dashboard.paid_this_month == received_from_the_payments()
+
+
+def received_from_the_payments() -> Decimal:
+    """Every payment recorded, in EUR: a deposit deducted on the final invoice is no payment of
+    it, so the money comes in once."""
+    return sum(
+        (money.convert(p.amount, p.invoice.exchange_rate, "EUR") for p in every_payment()),
+        Decimal(0),
+    )
+
+
+def every_payment() -> list[Payment]:
+    return list(Payment.objects.select_related("invoice").order_by("pk"))
 
 
 def owed_now() -> Decimal:
@@ -91,3 +115,7 @@ def test_deposit_and_final_invoice_count_once_in_every_report(owner: User) -> No
         )
         assert counted.invoices == 2
     assert deposit.total + final.total == quote.total
+    # The money received: the deposit's payment and the final invoice's, the quote in all.
+    assert [p.amount for p in every_payment()] == [deposit.total, final.total]
+    assert payments_summary(EUR, DateRange())["total"] == quote.total
+    assert build_dashboard().paid_this_month == quote.total
