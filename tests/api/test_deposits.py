@@ -9,7 +9,7 @@ import pytest
 
 from invoicetron.accounts.models import User
 from invoicetron.quotes.services import create_quote, send_quote
-from tests.api.test_invoices import draft_body
+from tests.api.bodies import draft_body
 from tests.fixtures import factories
 from tests.fixtures.api import Answer, Api
 

@@ -154,8 +154,9 @@ def test_the_pdfs_say_deposit_invoice_and_show_the_deduction(owner: User) -> Non
     flat = " ".join(final_text.split())
     # the deposit's net (both rates) under the discount; what is left: 840.00 + 134.40 tax
     assert f"Less deposit invoice {deposit.number} {MINUS}360.00 Net total 840.00" in flat
-    assert "Tax total 134.40 Total 974.40 EUR" in flat
-    day = f"{deposit.issue_date.day} {deposit.issue_date:%B %Y}"
+    assert "Tax total 134.40 Total €974.40" in flat  # English documents: CLDR's en
+    issued = deposit.issue_date
+    day = f"{issued:%B} {issued.day}, {issued.year}"
     assert f"{deposit.number} of {day} VAT 19 % {MINUS}270.00 {MINUS}51.30" in flat
 
 

@@ -21,8 +21,7 @@ from invoicetron.billing.models import Invoice, TaxSummaryDay
 from invoicetron.einvoicing.rules import check_cii, check_ubl
 from invoicetron.quotes.models import Quote
 from invoicetron.quotes.services import create_quote, send_quote
-from tests.einvoicing import eu_parties
-from tests.fixtures import factories
+from tests.fixtures import eu_parties, factories
 from tests.fixtures.browser import csv_report, screenshot, sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]

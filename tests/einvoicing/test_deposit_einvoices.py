@@ -22,8 +22,7 @@ from invoicetron.quotes.services import (
     request_deposit,
     send_quote,
 )
-from tests.einvoicing import eu_parties
-from tests.fixtures import factories
+from tests.fixtures import eu_parties, factories
 
 UBL = {
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",

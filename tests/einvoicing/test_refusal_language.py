@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
-from tests.einvoicing import eu_parties
-from tests.fixtures import factories
+from tests.fixtures import eu_parties, factories
 from tests.fixtures.api import Api
 from tests.fixtures.forms import text_of
 from tests.fixtures.languages import speaking

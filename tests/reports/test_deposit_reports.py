@@ -32,15 +32,20 @@ from invoicetron.reports.sales import (
     tax_summary_from_documents,
 )
 from tests.fixtures import factories
-from tests.reports import test_client_summary, test_tax_summary
+from tests.reports.summaries import (
+    client_summary_recomputed,
+    client_summary_stored,
+    tax_summary_recomputed,
+    tax_summary_stored,
+)
 
 pytestmark = pytest.mark.django_db
 EUR = Base("EUR", 2)
 
 
 def summaries_equal_the_documents() -> None:
-    assert test_tax_summary.stored() == test_tax_summary.recomputed()
-    assert test_client_summary.stored() == test_client_summary.recomputed()
+    assert tax_summary_stored() == tax_summary_recomputed()
+    assert client_summary_stored() == client_summary_recomputed()
     every = DateRange()
     from_summary = [vars(row) for row in tax_summary(EUR, every)]
     from_documents = [vars(row) for row in tax_summary_from_documents(EUR, every)]
