@@ -10,7 +10,6 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Upper
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from invoicetron.billing.models import (

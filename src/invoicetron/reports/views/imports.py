@@ -142,7 +142,9 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
         "run": run,
         "label": KINDS[run.kind][0],
         "refresh": REFRESH_SECONDS if run.running else None,
-        "step": pgettext("a step of an import", "Import") if run.state == ImportState.IMPORTING else _("Dry run"),
+        "step": pgettext("a step of an import", "Import")
+        if run.state == ImportState.IMPORTING
+        else _("Dry run"),
         "committing": run.state == ImportState.IMPORTING,
         "progress": _("%(done)s of %(total)s rows")
         % {
