@@ -196,3 +196,30 @@ def test_the_template_check_finds_unmarked_text() -> None:
     assert untranslated_words("<p>Hello <b>{{ name }}</b></p>") == ["Hello"]
     assert untranslated_words('<input placeholder="Search invoices">') == ["Search", "invoices"]
     assert untranslated_words("<script>let label = 'Hidden';</script>") == []
+
+
+def test_a_message_reads_the_same_in_every_app() -> None:
+    """Django merges the apps' catalogues into one per language, and the app first in
+    INSTALLED_APPS wins a message two apps translate differently: the other app then shows a word
+    it did not choose (German reports said "Gesamtbetrag" for a table's "Gesamt")."""
+    differing = []
+    for language in LANGUAGES:
+        translations: dict[tuple[str | None, str], dict[str, str]] = {}
+        for app in APPS:
+            for message in read_catalogue(catalogue_path(app, language)):
+                if not message.id:
+                    continue
+                first = message.id[0] if isinstance(message.id, tuple) else message.id
+                string = message.string[0] if isinstance(message.string, tuple) else message.string
+                translations.setdefault((message.context, first), {})[app] = string
+        differing += [
+            f"  {language} {msgid!r}" + (f" (context {context!r})" if context else "") + f": {apps}"
+            for (context, msgid), apps in translations.items()
+            if len(set(apps.values())) > 1
+        ]
+    assert not differing, (
+        "translated differently by several apps (only one wins): align the catalogues on one "
+        "wording, or, where the word must differ by use, give the message a context "
+        '(pgettext_lazy("invoice status", "…"), {% translate "…" context "…" %}):\n'
+        + "\n".join(differing)
+    )

@@ -52,7 +52,7 @@ def test_the_invoice_form_and_its_errors_are_in_german(as_owner: WebClient) -> N
     form = text(web.get(reverse("billing:invoice_new")))
     assert "<h1>Neue Rechnung</h1>" in form
     assert "Entwurf speichern" in form and "Position hinzufügen" in form
-    assert "Kunde wählen…" in form and "Fälligkeitsdatum" in form and "Nummernkreis" in form
+    assert "Kunden wählen…" in form and "Fälligkeitsdatum" in form and "Nummernkreis" in form
     data = invoice_post(factories.client(), [line("Beratung", "-1", "10")])
     response = web.post(reverse("billing:invoice_new"), data)
     assert response.status_code == 400

@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MessageKind(models.TextChoices):
@@ -20,7 +21,8 @@ class DeliveryStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RETRYING = "retrying", _("Failed, will retry")
     SENDING = "sending", _("Sending")  # claimed by a worker, which is talking to the mail server
-    SENT = "sent", _("Sent")
+    # A context: an email's "Sent" is masculine in French and Spanish, an invoice's feminine.
+    SENT = "sent", pgettext_lazy("email status", "Sent")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Cancelled")  # e.g. a reminder for an invoice paid in the meantime
 

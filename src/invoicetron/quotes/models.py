@@ -10,7 +10,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Upper
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from invoicetron.billing.models import (
     Client,
@@ -24,11 +24,13 @@ from invoicetron.billing.models.common import currency_check, currency_field, di
 
 
 class QuoteStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SENT = "sent", _("Sent")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    EXPIRED = "expired", _("Expired")
+    # A context: French and Spanish agree these with the quote ("Envoyé", "Enviado"), unlike an
+    # invoice's statuses ("Envoyée", "Enviada"); every app's catalogue merges into one.
+    DRAFT = "draft", pgettext_lazy("quote status", "Draft")
+    SENT = "sent", pgettext_lazy("quote status", "Sent")
+    ACCEPTED = "accepted", pgettext_lazy("quote status", "Accepted")
+    DECLINED = "declined", pgettext_lazy("quote status", "Declined")
+    EXPIRED = "expired", pgettext_lazy("quote status", "Expired")
 
 
 class QuoteQuerySet(models.QuerySet["Quote"]):

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from invoicetron.billing.countries import COUNTRIES
@@ -341,11 +341,12 @@ class DocumentKind(models.TextChoices):
     QUOTE = "quote", _("Quote")
 
 
-# The labels of numbering.Reset, as the series page and form show them.
+# The labels of numbering.Reset, as the series page and form show them. A context: French says
+# "Chaque mois" here but "mensuelle" for a recurring invoice's frequency (automation).
 RESET_CHOICES = [
-    (Reset.NEVER.value, _("Never")),
-    (Reset.YEARLY.value, _("Yearly")),
-    (Reset.MONTHLY.value, _("Monthly")),
+    (Reset.NEVER.value, pgettext_lazy("when a number series restarts", "Never")),
+    (Reset.YEARLY.value, pgettext_lazy("when a number series restarts", "Yearly")),
+    (Reset.MONTHLY.value, pgettext_lazy("when a number series restarts", "Monthly")),
 ]
 
 

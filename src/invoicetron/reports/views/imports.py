@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, ngettext_lazy
+from django.utils.translation import ngettext, ngettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from invoicetron.reports import jobs
@@ -142,7 +142,9 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
         "run": run,
         "label": KINDS[run.kind][0],
         "refresh": REFRESH_SECONDS if run.running else None,
-        "step": _("Import") if run.state == ImportState.IMPORTING else _("Dry run"),
+        "step": pgettext("a step of an import", "Import")
+        if run.state == ImportState.IMPORTING
+        else _("Dry run"),
         "committing": run.state == ImportState.IMPORTING,
         "progress": _("%(done)s of %(total)s rows")
         % {
