@@ -166,10 +166,10 @@ def test_an_unknown_kind_and_a_deposit_that_deducts_are_refused(owner: User) -> 
     factories.business()
     factories.client("Globex Corporation")
     content = (
-        "number,client,kind,deducts,issue_date,line_description,line_unit_price\n"
-        "INV-2026-0001,Globex Corporation,advance,,2026-01-05,Work,100\n"
-        "INV-2026-0002,Globex Corporation,deposit,INV-2026-0001,2026-01-06,Work,100\n"
-    ).encode()
+        b"number,client,kind,deducts,issue_date,line_description,line_unit_price\n"
+        b"INV-2026-0001,Globex Corporation,advance,,2026-01-05,Work,100\n"
+        b"INV-2026-0002,Globex Corporation,deposit,INV-2026-0001,2026-01-06,Work,100\n"
+    )
     parsed = parse(content)
     outcome = run_import(
         "invoices",
