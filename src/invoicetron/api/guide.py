@@ -120,5 +120,11 @@ back part of a payment (never more than is left of it; the balance is due again)
 `GET /clients/{id}/credit` gives the credit per currency and its ledger;
 `POST /invoices/{id}/apply-credit` `{}` settles an invoice with it (as much as there is, or
 `"amount"`); `POST /clients/{id}/credit/refunds` `{"currency": "EUR", "amount": "18.00"}` pays
-it back. `DELETE /refunds/{id}` undoes a refund recorded by mistake.
+it back. `DELETE /refunds/{id}` undoes a refund recorded by mistake;
+`GET /invoices/{id}/applied-credit` lists the credit applied to an invoice and
+`DELETE /invoices/{id}/applied-credit/{entry_id}` takes it back.
+
+**7. Deposit invoices:** `POST /invoices/{id}/deposit-invoices` `{"percent": "30"}` drafts a
+deposit invoice for part of an invoice draft (the order), which deducts it once issued;
+`GET /invoices/{id}/deposit-invoices` lists them (`DELETE /invoices/{id}` removes a draft one).
 """

@@ -13,6 +13,7 @@ from invoicetron.api.fields import COMMON_ERRORS, Id, error_responses
 from invoicetron.api.routers.common import acting_user, get_or_404
 from invoicetron.api.routers.invoice_io import InvoiceOut, invoice_out
 from invoicetron.billing.models import Invoice, InvoiceKind
+from invoicetron.billing.services.deducting import deductions_of
 from invoicetron.billing.services.deposits import (
     deduct_deposits,
     deduct_order_deposits,
@@ -23,6 +24,7 @@ from invoicetron.quotes.services import convert_to_invoice, request_deposit
 
 invoice_router = Router(tags=["Deposit invoices"])
 quote_router = Router(tags=["Deposit invoices"])
+ERRORS = error_responses(*COMMON_ERRORS, 404)
 WRITE_ERRORS = error_responses(*COMMON_ERRORS, 404, 409)
 
 
@@ -54,6 +56,15 @@ def create_order_deposit(request: HttpRequest, id: Id, payload: DepositIn) -> St
         draft, by=acting_user(request), percent=payload.percent, amount=payload.amount
     )
     return Status(201, invoice_out(deposit))
+
+
+@invoice_router.get("/{id}/deposit-invoices", response={200: list[InvoiceOut], **ERRORS})
+def order_deposits(request: HttpRequest, id: Id) -> list[InvoiceOut]:
+    """The deposit invoices this invoice (an order draft, or the final invoice it became)
+    deducts, in order; a deposit draft that is not wanted is deleted with DELETE
+    /api/v1/invoices/{id}, which frees the order from it."""
+    final = get_or_404(Invoice, id, "invoice")
+    return [invoice_out(link.deposit) for link in deductions_of(final)]
 
 
 @invoice_router.post("/{id}/deductions", response={200: InvoiceOut, **WRITE_ERRORS})
