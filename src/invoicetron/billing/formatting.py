@@ -95,6 +95,13 @@ def ui_number(value: Decimal | str | int | None, locale: str) -> str:
     return plain(value).translate({ord("."): decimal_sign, ord("-"): minus})
 
 
+def ui_decimal(value: Decimal, places: int, locale: str) -> str:
+    """`value` rounded to `places` digits with `locale`'s decimal sign, no grouping, for a
+    recorded value (the history): 119.00 → "119,00" (de_DE)."""
+    _group, decimal_sign, minus, _thousands = number_symbols(locale)
+    return f"{value:.{places}f}".translate({ord("."): decimal_sign, ord("-"): minus})
+
+
 def ui_date(day: datetime.date, locale: str, skeleton: str = "") -> str:
     """A date the way `locale` writes it: its long form ("7 December 2026", "7. Dezember
     2026"), or a CLDR skeleton's: "yMMMM" → "Dezember 2026", "MMMd" → "7. Dez."."""

@@ -207,7 +207,7 @@ def _show(value: Any) -> str:
         return _("yes") if value else _("no")
     if isinstance(value, str) and (match := DECIMAL.match(value)):
         places = min(len(match[1]), max(2, len(match[1].rstrip("0"))))
-        return f"{Decimal(value):.{places}f}"
+        return formatting.ui_decimal(Decimal(value), places, ui_locale())
     if isinstance(value, list):
         return "; ".join(_show(item) for item in value) or "—"
     if isinstance(value, dict) and "description" in value:
