@@ -80,12 +80,12 @@ def localized_tax_label(name: str, rate: Decimal | str, locale: str) -> str:
     return f"{name} {localized_number(Decimal(rate), locale)} %"
 
 
-def ui_amount(value: Decimal, currency: str, locale: str) -> str:
+def ui_amount(value: Decimal, currency: str, locale: str, *, with_code: bool = True) -> str:
     """An amount on a page: rounded to its currency's minor digits, grouped the way `locale`
     writes numbers, and its ISO code: "1,234.50 EUR" (en_GB), "1.234,50 EUR" (de_DE)."""
     rounded = money.round_to_minor_unit(value, currency)
     number = grouped(rounded, money.minor_unit(currency), locale)
-    return f"{number} {money.check_currency(currency)}"
+    return f"{number} {money.check_currency(currency)}" if with_code else number
 
 
 def ui_number(value: Decimal | str | int | None, locale: str) -> str:

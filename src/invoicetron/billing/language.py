@@ -21,6 +21,7 @@ conventions), else the active language's usual locale (UI_LOCALES).
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from functools import lru_cache
 
 from django.conf import settings
@@ -29,6 +30,7 @@ from django.db.models.signals import post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+from invoicetron.billing.formatting import ui_amount
 from invoicetron.billing.models import BusinessProfile
 
 CACHE = "default"
@@ -148,3 +150,9 @@ class UserLanguageMiddleware:
         # LocaleMiddleware's response step keeps a Content-Language already set.
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+def shown_amount(value: Decimal, currency: str, *, with_code: bool = True) -> str:
+    """`value` as the pages write amounts now (`formatting.ui_amount` in `ui_locale()`), for the
+    messages views and services show: "1.234,50 EUR" on a German page."""
+    return ui_amount(value, currency, ui_locale(), with_code=with_code)

@@ -8,9 +8,8 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from invoicetron.billing.formatting import ui_amount
 from invoicetron.billing.forms.widgets import DateInput, number_input
-from invoicetron.billing.language import ui_locale
+from invoicetron.billing.language import shown_amount
 from invoicetron.billing.models import Invoice, PaymentMethod
 
 
@@ -29,7 +28,7 @@ class InvoiceChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Invoice) -> str:
         return gettext("%(number)s — %(balance)s due") % {
             "number": obj.number,
-            "balance": ui_amount(obj.balance_due, obj.currency, ui_locale()),
+            "balance": shown_amount(obj.balance_due, obj.currency),
         }
 
 
