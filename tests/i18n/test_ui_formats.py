@@ -203,3 +203,19 @@ class TestFormats:
 
     def test_the_charts_axis_has_the_locales_decimal_sign(self) -> None:
         assert compact(Decimal(1500), ",") == "1,5k" and compact(Decimal(1500)) == "1.5k"
+
+
+@pytest.mark.django_db
+def test_a_refused_payment_says_its_amounts_in_german(
+    owner: User, business: BusinessProfile
+) -> None:
+    keep_business_language(business.locale)
+    invoice = issued(owner)
+    response = speaking(owner, "de").post(
+        reverse("billing:invoice_pay", args=[invoice.pk]),
+        {"amount": "2000.00", "date": DAY.isoformat(), "method": "bank_transfer"},
+    )
+    page = text_of(response.content.decode())
+    assert "1.234,50 EUR" in page and "2.000,00 EUR" in page
+    invoice.refresh_from_db()
+    assert invoice.amount_paid == 0
