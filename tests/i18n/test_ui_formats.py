@@ -101,6 +101,15 @@ class TestPages:
         month = formatting.ui_date(today, "de_DE", "yMMMM")
         assert month in page and formatting.ui_date(today, "de_DE") in page
 
+    def test_a_lines_fractional_tax_rate_has_the_german_decimal_sign(self, owner: User) -> None:
+        qst = factories.tax_rate("QST", "9.975")
+        invoice = factories.issued_invoice(
+            owner, lines=[factories.line("Work", "1.5", "100", [qst])]
+        )
+        page = html(speaking(owner, "de"), reverse("billing:invoice", args=[invoice.pk]))
+        assert "QST 9,975 %" in page  # (the history keeps the text it recorded: QST 9.975)
+        assert ">1,5 " in page  # the quantity
+
     def test_a_swiss_business_keeps_its_own_conventions_in_german_only(self, owner: User) -> None:
         with_locale("de_CH")
         invoice = issued(owner)
