@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time
-from babel.numbers import format_decimal
+from babel.numbers import parse_pattern
 
 from invoicetron.billing import money
 
@@ -49,9 +49,10 @@ def localized_number(value: Decimal, locale: str, min_decimals: int = 0) -> str:
 def grouped(value: Decimal, decimals: int, locale: str) -> str:
     """`value` with exactly `decimals` digits (it has no more), grouped as `locale` does."""
     group, decimal_sign, minus, thousands = number_symbols(locale)
-    if not thousands:  # Indian grouping (12,34,567): Babel's own pattern
-        pattern = "#,##,##0" + ("." + "0" * decimals if decimals else "")
-        return format_decimal(value, format=pattern, locale=locale, decimal_quantization=False)
+    if not thousands:  # another grouping (en_IN: 12,34,567): the locale's pattern, by Babel
+        pattern = parse_pattern(Locale.parse(locale).decimal_formats[None].pattern)
+        pattern.frac_prec = (decimals, decimals)
+        return pattern.apply(value, locale)
     # Python groups by thousands as these locales do; the symbols are swapped in. Exact: the
     # value has at most `decimals` digits. Faster than Babel (a list page writes 50 amounts),
     # and right for de_CH, whose apostrophe Babel drops above a million.
