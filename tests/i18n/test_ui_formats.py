@@ -21,7 +21,7 @@ from django.utils import translation
 from invoicetron.accounts.models import User
 from invoicetron.billing import formatting
 from invoicetron.billing.language import keep_business_language, locale_for_language
-from invoicetron.billing.models import BusinessProfile, Invoice
+from invoicetron.billing.models import BusinessProfile, Invoice, business_today
 from invoicetron.reports.charts import compact
 from tests.fixtures import factories
 from tests.fixtures.forms import text_of
@@ -96,10 +96,12 @@ class TestPages:
 
     def test_the_dashboards_months_are_in_german(self, owner: User) -> None:
         issued(owner)
-        today = datetime.date.today()
+        today = business_today()  # the dashboard's day, in the business's time zone
         page = html(speaking(owner, "de"), reverse("reports:dashboard"))
         month = formatting.ui_date(today, "de_DE", "yMMMM")
         assert month in page and formatting.ui_date(today, "de_DE") in page
+        # The recent activity: "7. Dez., 14:05" (the issue just recorded).
+        assert f"{formatting.ui_date(today, 'de_DE', 'MMMd')}, " in page
 
     def test_a_lines_fractional_tax_rate_has_the_german_decimal_sign(self, owner: User) -> None:
         qst = factories.tax_rate("QST", "9.975")
