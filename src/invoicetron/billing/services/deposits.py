@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
 from invoicetron.billing.adjustments import document_adjustments
+from invoicetron.billing.language import shown_amount
 from invoicetron.billing.lines import LineData, document_lines, money_line
 from invoicetron.billing.models import (
     AuditAction,
@@ -102,7 +103,7 @@ def create_deposit_invoice(
         raise ValidationError(
             {
                 "amount": _("The deposit is above what %(source)s leaves to ask: at most %(left)s.")
-                % {"source": source.label, "left": money.format_amount(left, source.currency)}
+                % {"source": source.label, "left": shown_amount(left, source.currency)}
             }
         )
     try:
@@ -139,9 +140,9 @@ def create_deposit_invoice(
                     "at most %(left)s."
                 )
                 % {
-                    "deposit": money.format_amount(deposit.total, source.currency),
+                    "deposit": shown_amount(deposit.total, source.currency),
                     "source": source.label,
-                    "left": money.format_amount(left, source.currency),
+                    "left": shown_amount(left, source.currency),
                 }
             }
         )

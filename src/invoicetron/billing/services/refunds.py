@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
+from invoicetron.billing.language import shown_amount
 from invoicetron.billing.models import (
     AuditAction,
     Client,
@@ -88,8 +89,8 @@ def record_refund(
                     "%(amount)s would exceed it."
                 )
                 % {
-                    "left": money.format_amount(left, locked.currency),
-                    "amount": money.format_amount(value, locked.currency),
+                    "left": shown_amount(left, locked.currency),
+                    "amount": shown_amount(value, locked.currency),
                 }
             },
             code="above_refundable",
@@ -141,8 +142,8 @@ def refund_credit(
             {
                 "amount": _("The client's credit is %(balance)s; %(amount)s would exceed it.")
                 % {
-                    "balance": money.format_amount(balance, code),
-                    "amount": money.format_amount(value, code),
+                    "balance": shown_amount(balance, code),
+                    "amount": shown_amount(value, code),
                 }
             },
             code="above_credit",
@@ -207,7 +208,7 @@ def delete_refund(refund: Refund, *, by: User | None) -> None:
                     "Deleting this refund would pay the invoice past its total (its balance due "
                     "is %(balance)s)."
                 )
-                % {"balance": money.format_amount(locked.balance_due, locked.currency)}
+                % {"balance": shown_amount(locked.balance_due, locked.currency)}
             }
         )
     old = field_values(row, skip=("created_at",))

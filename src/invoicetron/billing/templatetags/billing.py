@@ -1,4 +1,9 @@
-"""Template helpers for the billing pages: amounts and audit values."""
+"""Template helpers for the billing pages: amounts and audit values.
+
+Amounts, prices, quantities and dates on the pages follow the UI language: `amount`, `price`,
+`plain` and `ui_date` write them in `language.ui_locale()` (billing/formatting.py's `ui_*`).
+`money_in`, `number_in` and `date_in` write a given locale's way (documents in the client's).
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,16 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from invoicetron.billing import money, pdf
+from invoicetron.billing import formatting, money, pdf
 from invoicetron.billing.countries import COUNTRIES
-from invoicetron.billing.formatting import localized_date, localized_number, plain
+from invoicetron.billing.formatting import localized_date, localized_number
+from invoicetron.billing.language import ui_locale
 from invoicetron.billing.models import AuditEvent, DiscountType, InvoiceStatus, PaymentMethod
 
 register = template.Library()
@@ -23,13 +30,47 @@ register = template.Library()
 
 @register.filter
 def amount(value: Decimal | str | None, currency: str) -> str:
-    """`1,234.50 EUR`, with exactly the currency's minor digits."""
+    """`1,234.50 EUR` (en), `1.234,50 EUR` (de): the currency's minor digits, the UI's locale."""
     if value is None or value == "":
         return ""
-    return money.format_amount(Decimal(value), currency)
+    return formatting.ui_amount(Decimal(value), currency, ui_locale())
 
 
-register.filter("plain", plain)  # a quantity or rate without trailing zeros: 3.000 → 3
+@register.filter
+def plain(value: Decimal | str | int | None) -> str:
+    """A quantity or rate without trailing zeros, with the UI's decimal sign: 3.000 → 3,
+    1.50 → 1.5 (en), 1,5 (de)."""
+    return formatting.ui_number(value, ui_locale())
+
+
+@register.filter
+def ui_date(value: datetime.date | None, skeleton: str = "") -> str:
+    """A date (a datetime: its day in the current time zone) the way the UI's locale writes it:
+    `7 December 2026`, `7. Dezember 2026`; with a CLDR skeleton, `|ui_date:"yMMMM"` →
+    `Dezember 2026`. "" for none."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return formatting.ui_date(value, ui_locale(), skeleton)
+
+
+@register.filter
+def with_ui_locale(language_code: str) -> str:
+    """`LANGUAGE_CODE` and the UI's locale, for a `{% cache %}` key: "de de_CH". A kept fragment
+    with amounts or dates is then never shown in another locale's format (a business that
+    changes its locale moves the change marker too, but another process keeps the old locale
+    for up to BUSINESS_LANGUAGE_SECONDS and could keep a fragment written its way)."""
+    return f"{language_code} {ui_locale()}"
+
+
+@register.filter
+def ui_datetime(value: datetime.datetime | None) -> str:
+    """A moment in the current time zone, as the UI's locale writes it: `7 December 2026, 14:05`,
+    `7. Dezember 2026, 14:05`. "" for none."""
+    if not value:
+        return ""
+    return formatting.ui_datetime(timezone.localtime(value), ui_locale())
 
 
 @register.filter
@@ -166,7 +207,7 @@ def _show(value: Any) -> str:
         return _("yes") if value else _("no")
     if isinstance(value, str) and (match := DECIMAL.match(value)):
         places = min(len(match[1]), max(2, len(match[1].rstrip("0"))))
-        return f"{Decimal(value):.{places}f}"
+        return formatting.ui_decimal(Decimal(value), places, ui_locale())
     if isinstance(value, list):
         return "; ".join(_show(item) for item in value) or "—"
     if isinstance(value, dict) and "description" in value:
@@ -185,12 +226,11 @@ def _show(value: Any) -> str:
 
 @register.filter
 def price(value: Decimal | str | None, currency: str) -> str:
-    """A unit price: its own decimals, but at least the currency's (19.9 → 19.90)."""
+    """A unit price: its own decimals, but at least the currency's (19.9 → 19.90), grouped the
+    way the UI's locale writes numbers (1,250.125 in English, 1.250,125 in German)."""
     if value is None or value == "":
         return ""
-    number = Decimal(value)
-    decimals = max(money.decimal_places(number), money.minor_unit(currency))
-    return f"{number:,.{decimals}f}"
+    return localized_number(Decimal(value), ui_locale(), money.minor_unit(currency))
 
 
 @register.filter
