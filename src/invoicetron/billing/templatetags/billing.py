@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from invoicetron.billing import money, pdf
-from invoicetron.billing.countries import COUNTRIES
+from invoicetron.billing.countries import country_choices
 from invoicetron.billing.formatting import localized_date, localized_number, plain
 from invoicetron.billing.models import AuditEvent, DiscountType, InvoiceStatus, PaymentMethod
 
@@ -82,7 +82,7 @@ def postal_address(party: Any) -> str:
         value("street_2"),
         f"{value('postcode')} {value('city')}".strip(),
         value("subdivision"),
-        COUNTRIES.get(value("country"), value("country")),
+        country_choices.names().get(value("country"), value("country")),
     ]
     return "\n".join(line for line in lines if line)
 
