@@ -126,6 +126,9 @@ FIELD_NAMES = {
     "adjustments": pgettext_lazy("history field", "adjustments"),
     "name": pgettext_lazy("history field", "name"),
     "email": pgettext_lazy("history field", "email"),
+    "payment": pgettext_lazy("history field", "payment"),
+    "deposit": pgettext_lazy("history field", "deposit"),
+    "deposit_invoice": pgettext_lazy("history field", "deposit invoice"),
 }
 # The stored codes of these fields read as their labels (a status, a payment method).
 VALUE_LABELS: dict[str, dict[str, Any]] = {
