@@ -16,7 +16,13 @@ from django.utils.translation import pgettext_lazy
 from invoicetron.billing import money, pdf
 from invoicetron.billing.countries import country_choices
 from invoicetron.billing.formatting import localized_date, localized_number, plain
-from invoicetron.billing.models import AuditEvent, DiscountType, InvoiceStatus, PaymentMethod
+from invoicetron.billing.models import (
+    AuditEvent,
+    DiscountType,
+    InvoiceKind,
+    InvoiceStatus,
+    PaymentMethod,
+)
 
 register = template.Library()
 
@@ -129,12 +135,14 @@ FIELD_NAMES = {
     "payment": pgettext_lazy("history field", "payment"),
     "deposit": pgettext_lazy("history field", "deposit"),
     "deposit_invoice": pgettext_lazy("history field", "deposit invoice"),
+    "kind": pgettext_lazy("history field", "kind"),
 }
 # The stored codes of these fields read as their labels (a status, a payment method).
 VALUE_LABELS: dict[str, dict[str, Any]] = {
     "status": dict(InvoiceStatus.choices),
     "method": dict(PaymentMethod.choices),
     "discount_type": dict(DiscountType.choices),
+    "kind": dict(InvoiceKind.choices),
 }
 
 
