@@ -41,8 +41,8 @@ def test_the_money_rules_refusal_of_a_draft_reaches_the_page_in_french(owner: Us
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("de", "„XYZ“ ist kein uns bekannter ISO-4217-Währungscode (z. B. EUR, USD)."),
-        ("es", "«XYZ» no es un código de moneda ISO 4217 que conozcamos (p. ej., EUR, USD)."),
+        ("de", "'XYZ' ist kein uns bekannter ISO-4217-Währungscode (z. B. EUR, USD)."),
+        ("es", "'XYZ' no es un código de moneda ISO 4217 que conozcamos (p. ej., EUR, USD)."),
     ],
 )
 def test_the_money_rules_speak_the_active_language(language: str, expected: str) -> None:

@@ -29,8 +29,8 @@ def check_currency(code: str) -> str:
     normalized = (code or "").strip().upper()
     if normalized not in CURRENCIES:
         raise MoneyError(
-            _("“%(code)s” is not an ISO 4217 currency code we know (e.g. EUR, USD).")
-            % {"code": code}
+            _("%(code)s is not an ISO 4217 currency code we know (e.g. EUR, USD).")
+            % {"code": repr(code)}
         )
     return normalized
 
