@@ -13,7 +13,7 @@ PORT ?= 3000
 # answers in English, so it has none.
 # The apps with a UI, documents or emails (issue #19): `make messages` and tests/test_translations.py
 # cover each; the API answers in English, so it has none.
-I18N_APPS := accounts automation billing einvoicing messaging portal quotes reports web
+I18N_APPS := accounts api automation billing einvoicing messaging portal quotes reports web
 I18N_LANGUAGES := de fr es
 PO := $(wildcard src/invoicetron/*/locale/*/LC_MESSAGES/django.po)
 MO := $(PO:.po=.mo)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from invoicetron.automation.models import Frequency, ReminderStep
 from invoicetron.automation.webhooks import EVENTS
-from invoicetron.billing.currencies import CURRENCY_CHOICES
+from invoicetron.billing.currencies import currency_choices
 from invoicetron.billing.forms.widgets import DateInput, decimal_text
 from invoicetron.billing.lines import LineForm, line_formset_class
 from invoicetron.billing.models import Client, DiscountType
@@ -24,7 +24,7 @@ class ScheduleForm(forms.Form):
         queryset=Client.objects.none(), empty_label=_("Choose a client…"), label=_("Client")
     )
     currency = forms.ChoiceField(
-        choices=[("", _("The client's currency")), *CURRENCY_CHOICES],
+        choices=currency_choices.with_blank(_("The client's currency")),
         required=False,
         label=_("Currency"),
     )

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.db import models
 from django.http import Http404, HttpRequest
+from django.utils import translation
+from django.utils.translation import gettext
 
 from invoicetron.billing import documents
 from invoicetron.billing.models import BusinessProfile
@@ -63,9 +65,10 @@ def preview(document: models.Model, business: BusinessProfile | None = None) -> 
 
     `business`: the profile the page has already loaded, if any (else it is loaded here)."""
     document_type = documents.for_object(document)
-    link = "(the client's own link, made when the email is sent)"
-    context = values_for(document, link=link, business=business)
     language = document_locale(document, business).language
+    with translation.override(language):  # the placeholder reads as the rest of the email
+        link = gettext("(the client's own link, made when the email is sent)")
+    context = values_for(document, link=link, business=business)
     return render_message(document_type.kind, context, language)
 
 

@@ -16,10 +16,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from invoicetron.billing import locales
 from invoicetron.billing.models import BusinessProfile, Invoice
@@ -28,32 +31,35 @@ from invoicetron.billing.services import business_today
 from invoicetron.messaging import documents
 from invoicetron.messaging.models import MessageKind
 
-COMMON: tuple[tuple[str, str], ...] = (
-    ("business_name", "your business's name"),
-    ("business_email", "your business's email address"),
-    ("business_phone", "your business's phone number"),
-    ("business_website", "your business's website"),
-    ("payment_instructions", "the payment instructions from the business profile"),
-    ("client_name", "the client's name"),
-    ("contact_name", "the name of the first contact the email goes to"),
-    ("number", "the document's number"),
-    ("issue_date", "the date it was issued"),
-    ("total", "its total, with the currency"),
-    ("link", "the client's own link to the document (empty when there is none)"),
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+COMMON: tuple[tuple[str, StrOrPromise], ...] = (
+    ("business_name", _("your business's name")),
+    ("business_email", _("your business's email address")),
+    ("business_phone", _("your business's phone number")),
+    ("business_website", _("your business's website")),
+    ("payment_instructions", _("the payment instructions from the business profile")),
+    ("client_name", _("the client's name")),
+    ("contact_name", _("the name of the first contact the email goes to")),
+    ("number", _("the document's number")),
+    ("issue_date", _("the date it was issued")),
+    ("total", _("its total, with the currency")),
+    ("link", _("the client's own link to the document (empty when there is none)")),
 )
-PLACEHOLDERS: dict[str, tuple[tuple[str, str], ...]] = {
+PLACEHOLDERS: dict[str, tuple[tuple[str, StrOrPromise], ...]] = {
     MessageKind.INVOICE: (
         *COMMON,
-        ("due_date", "the invoice's due date"),
-        ("balance_due", "what is left to pay, with the currency"),
+        ("due_date", _("the invoice's due date")),
+        ("balance_due", _("what is left to pay, with the currency")),
     ),
-    MessageKind.CREDIT_NOTE: (*COMMON, ("invoice_number", "the number of the credited invoice")),
-    MessageKind.QUOTE: (*COMMON, ("valid_until", "the last day the quote can be accepted")),
+    MessageKind.CREDIT_NOTE: (*COMMON, ("invoice_number", _("the number of the credited invoice"))),
+    MessageKind.QUOTE: (*COMMON, ("valid_until", _("the last day the quote can be accepted"))),
     MessageKind.REMINDER: (
         *COMMON,
-        ("due_date", "the invoice's due date"),
-        ("balance_due", "what is left to pay, with the currency"),
-        ("days", "days overdue on the day the reminder is queued (negative: days before due)"),
+        ("due_date", _("the invoice's due date")),
+        ("balance_due", _("what is left to pay, with the currency")),
+        ("days", _("days overdue on the day the reminder is queued (negative: days before due)")),
     ),
 }
 # A value of any other type is turned into text: a template never receives an object.
@@ -138,7 +144,9 @@ EXAMPLE: dict[str, Any] = {
 def example_values(kind: str, language: str | None = None) -> dict[str, Any]:
     """Values for a preview: the latest document that could be sent (in `language`, when
     given), else made-up ones (their amount in that language's way)."""
-    link = f"{settings.APP_URL}/p/(the client's own link)/"
+    with translation.override(language or translation.get_language()):  # as the email reads
+        placeholder = gettext("(the client's own link)")
+    link = f"{settings.APP_URL}/p/{placeholder}/"
     label = Invoice._meta.label_lower if kind == MessageKind.REMINDER else None
     found = [
         document_type

@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from invoicetron.billing.currencies import CURRENCY_CHOICES
+from invoicetron.billing.currencies import currency_choices
 from invoicetron.billing.forms.widgets import DateInput, decimal_text
 from invoicetron.billing.models import Client, DiscountType
 from invoicetron.quotes.models import QuoteStatus
@@ -19,7 +19,7 @@ class QuoteForm(forms.Form):
         queryset=Client.objects.none(), empty_label=_("Choose a client…"), label=_("Client")
     )
     currency = forms.ChoiceField(
-        choices=[("", _("The client's currency")), *CURRENCY_CHOICES],
+        choices=currency_choices.with_blank(_("The client's currency")),
         required=False,
         label=_("Currency"),
     )

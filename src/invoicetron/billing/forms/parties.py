@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from invoicetron.billing.currencies import CURRENCY_CHOICES
+from invoicetron.billing.currencies import currency_choices
 from invoicetron.billing.forms.einvoice import (
     OTHER,
     PARTY_FIELDS,
@@ -35,7 +35,7 @@ class ClientForm(EInvoicePartyForm):
         ),
     )
     currency = forms.ChoiceField(
-        choices=[("", _("The business's base currency")), *CURRENCY_CHOICES],
+        choices=currency_choices.with_blank(_("The business's base currency")),
         required=False,
         label=_("Currency"),
     )

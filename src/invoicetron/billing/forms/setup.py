@@ -10,7 +10,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from invoicetron.billing.currencies import CURRENCY_CHOICES
+from invoicetron.billing.currencies import currency_choices
 from invoicetron.billing.forms.einvoice import (
     PARTY_FIELDS,
     EInvoicePartyForm,
@@ -76,7 +76,7 @@ class BusinessProfileForm(EInvoicePartyForm):
             ),
         ),
     )
-    base_currency = forms.ChoiceField(choices=CURRENCY_CHOICES, label=_("Base currency"))
+    base_currency = forms.ChoiceField(choices=currency_choices, label=_("Base currency"))
     time_zone = forms.ChoiceField(choices=time_zone_choices, label=_("Time zone"))
     locale = forms.ChoiceField(
         choices=LOCALE_CHOICES,

@@ -66,31 +66,36 @@ class PostalAddress(models.Model):
     clients; the free-text address stays what pages and PDFs print when these are empty."""
 
     street = models.CharField(max_length=200, blank=True, db_default="")
-    street_2 = models.CharField("additional street line", max_length=200, blank=True, db_default="")
+    street_2 = models.CharField(
+        _("additional street line"), max_length=200, blank=True, db_default=""
+    )
     city = models.CharField(max_length=100, blank=True, db_default="")
     postcode = models.CharField(max_length=32, blank=True, db_default="")
     subdivision = models.CharField(
         max_length=100,
         blank=True,
-        help_text="State, region or province, where it is needed.",
+        help_text=_("State, region or province, where it is needed."),
         db_default="",
     )
     country = models.CharField(
         max_length=2,
         blank=True,
-        help_text="ISO 3166-1 alpha-2 country code, e.g. DE, FR, BE.",
+        help_text=_("ISO 3166-1 alpha-2 country code, e.g. DE, FR, BE."),
         db_default="",
     )
     # The electronic address (BT-34 / BT-49) e-invoice networks deliver to, with its EAS scheme.
     endpoint_scheme = models.CharField(
-        "electronic address scheme",
+        _("electronic address scheme"),
         max_length=4,
         blank=True,
-        help_text="EAS code: 0088 GLN, 9930 German VAT number, 0208 Belgian company number, "
-        "EM email…",
+        help_text=_(
+            "EAS code: 0088 GLN, 9930 German VAT number, 0208 Belgian company number, EM email…"
+        ),
         db_default="",
     )
-    endpoint_id = models.CharField("electronic address", max_length=128, blank=True, db_default="")
+    endpoint_id = models.CharField(
+        _("electronic address"), max_length=128, blank=True, db_default=""
+    )
 
     class Meta:
         abstract = True
@@ -130,12 +135,12 @@ class BusinessProfile(PostalAddress):
     name = models.CharField(max_length=200, blank=True)
     address = models.TextField(blank=True)
     # The VAT identifier with its country prefix (BT-31), e.g. DE123456789.
-    tax_id = models.CharField("VAT id", max_length=64, blank=True)
+    tax_id = models.CharField(_("VAT id"), max_length=64, blank=True)
     registration_id = models.CharField(
-        "legal registration id",
+        _("legal registration id"),
         max_length=64,
         blank=True,
-        help_text="Trade register or company number (SIREN, HRB…), BT-30.",
+        help_text=_("Trade register or company number (SIREN, HRB…), BT-30."),
         db_default="",
     )
     email = models.EmailField(blank=True)
@@ -158,7 +163,7 @@ class BusinessProfile(PostalAddress):
     iban = models.CharField("IBAN", max_length=34, blank=True, db_default="")
     bic = models.CharField("BIC", max_length=11, blank=True, db_default="")
     einvoice_format = models.CharField(
-        "default e-invoice format",
+        _("default e-invoice format"),
         max_length=8,
         choices=EInvoiceFormat.choices,
         default=EInvoiceFormat.PDF,
@@ -171,15 +176,17 @@ class BusinessProfile(PostalAddress):
     locale = models.CharField(
         max_length=16,
         default="en",
-        help_text="The business's language and how its documents write numbers and dates.",
+        help_text=_("The business's language and how its documents write numbers and dates."),
     )
     # A foreign-currency invoice also shows its totals in the base currency, with the rate used.
     show_base_currency_totals = models.BooleanField(
-        "also show the totals in your home currency",
+        _("also show the totals in your home currency"),
         default=False,
         db_default=False,
-        help_text="On invoices in another currency: the totals converted at the invoice's "
-        "exchange rate, with the rate.",
+        help_text=_(
+            "On invoices in another currency: the totals converted at the invoice's "
+            "exchange rate, with the rate."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
 from babel import Locale
 from babel.numbers import parse_pattern
+from django.utils.translation import gettext as _
 
 from invoicetron.billing.currencies import CURRENCIES
 
@@ -27,7 +28,10 @@ def check_currency(code: str) -> str:
     """The ISO 4217 code, upper-cased; MoneyError for a code we do not know."""
     normalized = (code or "").strip().upper()
     if normalized not in CURRENCIES:
-        raise MoneyError(f"{code!r} is not an ISO 4217 currency code we know (e.g. EUR, USD).")
+        raise MoneyError(
+            _("%(code)s is not an ISO 4217 currency code we know (e.g. EUR, USD).")
+            % {"code": repr(code)}
+        )
     return normalized
 
 

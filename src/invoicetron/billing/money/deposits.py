@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal, localcontext
 
+from django.utils.translation import gettext as _
+
 from invoicetron.billing.money.core import (
     NO_DISCOUNT,
     Adjustment,
@@ -65,16 +67,17 @@ def deposit_amounts(
     """
     currency = check_currency(currency)
     if (percent is None) == (amount is None):
-        raise MoneyError("Give either a percent or an amount for the deposit.")
+        raise MoneyError(_("Give either a percent or an amount for the deposit."))
     groups = _discounted_groups(lines, currency, discount, adjustments)
     whole = _document(groups, currency, prices_include_tax)
     if whole.total <= ZERO:
-        raise MoneyError("The document has no total to ask a deposit of.")
+        raise MoneyError(_("The document has no total to ask a deposit of."))
     if percent is not None and not ZERO < percent <= HUNDRED:
-        raise MoneyError("The deposit percent must be above 0 and at most 100.")
+        raise MoneyError(_("The deposit percent must be above 0 and at most 100."))
     if amount is not None and not ZERO < amount <= whole.total:
         raise MoneyError(
-            f"The deposit must be above 0 and at most the total ({whole.total} {currency})."
+            _("The deposit must be above 0 and at most the total (%(total)s %(currency)s).")
+            % {"total": whole.total, "currency": currency}
         )
     basis = whole.total if prices_include_tax else whole.net_total
     with localcontext() as context:
@@ -111,12 +114,16 @@ def deduct(totals: Totals, deductions: Sequence[Deduction]) -> Totals:
         )
     if bases:
         names = ", ".join(f"{tax.name} {tax.rate}%" for tax in sorted(bases))
-        raise MoneyError(f"The deposits carry a tax the final invoice does not: {names}.")
+        raise MoneyError(
+            _("The deposits carry a tax the final invoice does not: %(taxes)s.") % {"taxes": names}
+        )
     if any(row.base < ZERO or row.tax < ZERO for row in rows):
-        raise MoneyError("The deposits are larger than the final invoice at one of its tax rates.")
+        raise MoneyError(
+            _("The deposits are larger than the final invoice at one of its tax rates.")
+        )
     net_total = totals.net_total - sum((d.net_total for d in deductions), zero)
     if net_total < ZERO:
-        raise MoneyError("The deposits are larger than the final invoice.")
+        raise MoneyError(_("The deposits are larger than the final invoice."))
     tax_total = sum((row.tax for row in rows), zero)
     return replace(
         totals,

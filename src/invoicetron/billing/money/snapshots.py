@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from invoicetron.billing.money.core import (
     AdjustmentAmount,
     Deduction,
@@ -85,7 +87,7 @@ def totals_from_json(data: Mapping[str, Any]) -> Totals:
             ),
         )
     except (KeyError, TypeError, InvalidOperation) as error:
-        raise MoneyError(f"Stored totals are unreadable: {error}") from error
+        raise MoneyError(_("Stored totals are unreadable: %(error)s") % {"error": error}) from error
 
 
 def adjustments_from_json(data: Mapping[str, Any]) -> tuple[AdjustmentAmount, ...]:
@@ -103,7 +105,9 @@ def adjustments_from_json(data: Mapping[str, Any]) -> tuple[AdjustmentAmount, ..
             for x in data.get("adjustments", ())
         )
     except (KeyError, TypeError, InvalidOperation) as error:
-        raise MoneyError(f"Stored allowances and charges are unreadable: {error}") from error
+        raise MoneyError(
+            _("Stored allowances and charges are unreadable: %(error)s") % {"error": error}
+        ) from error
 
 
 def _line_to_json(line: LineAmount) -> dict[str, Any]:

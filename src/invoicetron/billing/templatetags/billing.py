@@ -20,10 +20,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from invoicetron.billing import formatting, money, pdf
-from invoicetron.billing.countries import COUNTRIES
+from invoicetron.billing.countries import country_choices
 from invoicetron.billing.formatting import localized_date, localized_number
 from invoicetron.billing.language import ui_locale
-from invoicetron.billing.models import AuditEvent, DiscountType, InvoiceStatus, PaymentMethod
+from invoicetron.billing.models import (
+    AuditEvent,
+    DiscountType,
+    InvoiceKind,
+    InvoiceStatus,
+    PaymentMethod,
+)
 
 register = template.Library()
 
@@ -123,7 +129,7 @@ def postal_address(party: Any) -> str:
         value("street_2"),
         f"{value('postcode')} {value('city')}".strip(),
         value("subdivision"),
-        COUNTRIES.get(value("country"), value("country")),
+        country_choices.names().get(value("country"), value("country")),
     ]
     return "\n".join(line for line in lines if line)
 
@@ -167,12 +173,17 @@ FIELD_NAMES = {
     "adjustments": pgettext_lazy("history field", "adjustments"),
     "name": pgettext_lazy("history field", "name"),
     "email": pgettext_lazy("history field", "email"),
+    "payment": pgettext_lazy("history field", "payment"),
+    "deposit": pgettext_lazy("history field", "deposit"),
+    "deposit_invoice": pgettext_lazy("history field", "deposit invoice"),
+    "kind": pgettext_lazy("history field", "kind"),
 }
 # The stored codes of these fields read as their labels (a status, a payment method).
 VALUE_LABELS: dict[str, dict[str, Any]] = {
     "status": dict(InvoiceStatus.choices),
     "method": dict(PaymentMethod.choices),
     "discount_type": dict(DiscountType.choices),
+    "kind": dict(InvoiceKind.choices),
 }
 
 
