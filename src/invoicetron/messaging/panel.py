@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest
 
+from invoicetron.accounts.models import User
 from invoicetron.billing import documents
 from invoicetron.billing.models import BusinessProfile, CreditNote
 from invoicetron.messaging.models import Delivery
@@ -121,7 +122,10 @@ def read_shown(
         links = links_for(document).filter(revoked_at=None)
     # Each link says who created it: one query for them all, not one a link, and none when there
     # is no link (a join would cost about 0.25 ms a page even then).
-    shown_links = list(links.prefetch_related("created_by")[:LINKS_SHOWN])
+    # Only their names: the panel's data is kept in a cache (messaging/caching.py), and a user's
+    # password hash has no business there.
+    creators = Prefetch("created_by", queryset=User.objects.only("id", "full_name", "email"))
+    shown_links = list(links.prefetch_related(creators)[:LINKS_SHOWN])
     if not whole_invoice:
         numbers: list[tuple[int, str]] = []
     elif credit_notes is None:
