@@ -155,6 +155,9 @@ def invoice_context(
         # Only the form the page shows: a draft's issue form, or an open invoice's payment form.
         "issue_form": forms.get("issue_form") or new_issue_form(invoice, today, profile),
         "payment_form": forms.get("payment_form") or new_payment_form(invoice, today),
+        # The new payment form's fields (the balance due, today) are kept like the blocks; a
+        # refused one, with what was typed and its errors, never is.
+        "payment_form_seconds": 0 if "payment_form" in forms else marker.seconds,
         "errors": forms.get("errors", []),
         "needs_rate": SimpleLazyObject(lambda: invoice.currency != profile.base_currency),
         "deductions": SimpleLazyObject(lambda: [link.deposit for link in deductions_of(invoice)]),
