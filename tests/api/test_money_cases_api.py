@@ -13,7 +13,7 @@ from django.test import Client as HttpClient
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
 from invoicetron.billing.models import CreditEntry, Invoice
-from tests.api.test_invoices import draft_body
+from tests.api.bodies import draft_body
 from tests.fixtures import factories
 from tests.fixtures.api import Answer, Api
 

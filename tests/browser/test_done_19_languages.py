@@ -179,5 +179,7 @@ def test_a_german_owner_issues_a_french_invoice_to_a_french_client(
 
     page.reload()
     the_owners_page_is_german(page, invoice)
-    assert page.locator(".deliveries .badge").first.inner_text() == "Versendet"
+    assert (
+        page.locator(".deliveries .badge").first.inner_text() == "Gesendet"
+    )  # the email: "email status" context
     screenshot(page, "done-19-02-emailed-owner-still-german")

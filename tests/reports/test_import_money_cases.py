@@ -27,8 +27,7 @@ from invoicetron.reports.importers.values import Options
 from tests.fixtures import factories
 from tests.fixtures.books import issue
 from tests.reports.importing import commit, dry_run
-from tests.reports.round_trip import KINDS, export_all
-from tests.reports.test_round_trip import empty_the_books
+from tests.reports.round_trip import KINDS, empty_the_books, export_all
 
 pytestmark = pytest.mark.django_db
 EUR = Base("EUR", 2)
