@@ -11,9 +11,9 @@ PORT ?= 3000
 # Translations: each app's gettext catalogues (src/invoicetron/<app>/locale/<lang>/LC_MESSAGES/django.po)
 # are compiled to .mo by Babel whenever they change (no GNU gettext needed to run or test). The API
 # answers in English, so it has none.
-# The apps whose UI is translated completely (issue #19): `make messages` and tests/test_translations.py
-# cover these; billing, quotes, reports, automation, messaging, portal and einvoicing join when theirs is.
-I18N_APPS := accounts web
+# The apps with a UI, documents or emails (issue #19): `make messages` and tests/test_translations.py
+# cover each; the API answers in English, so it has none.
+I18N_APPS := accounts api automation billing einvoicing messaging portal quotes reports web
 I18N_LANGUAGES := de fr es
 PO := $(wildcard src/invoicetron/*/locale/*/LC_MESSAGES/django.po)
 MO := $(PO:.po=.mo)

@@ -16,6 +16,7 @@ pytest_plugins = [
     "tests.fixtures.einvoices",
     "tests.fixtures.jobs",
     "tests.fixtures.kubectl",
+    "tests.fixtures.languages",
     "tests.fixtures.processes",
     "tests.fixtures.smtp",
     "tests.fixtures.users",

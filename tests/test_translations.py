@@ -116,7 +116,10 @@ def test_catalogue_has_every_marked_message(app: str, tmp_path: Path) -> None:
         "SECRET_KEY": "translation-test-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "DATABASE_URL": "postgresql://unused:unused@127.0.0.1:5432/unused",
     }
-    command = [sys.executable, "-m", "invoicetron", "manage", "makemessages", "--no-location"]
+    # -P: the copy is the working directory, and its modules must not shadow libraries (the
+    # einvoicing app's facturx.py is also the name of the Factur-X library it imports).
+    command = [sys.executable, "-P", "-m", "invoicetron", "manage", "makemessages"]
+    command += ["--no-location"]
     command += ["--ignore", "migrations/*", "--locale", "de", "--verbosity", "0"]
     subprocess.run(command, cwd=copy, env=environment, check=True, timeout=120)
     extracted_path = copy / "locale" / "de" / "LC_MESSAGES" / "django.po"
@@ -193,3 +196,30 @@ def test_the_template_check_finds_unmarked_text() -> None:
     assert untranslated_words("<p>Hello <b>{{ name }}</b></p>") == ["Hello"]
     assert untranslated_words('<input placeholder="Search invoices">') == ["Search", "invoices"]
     assert untranslated_words("<script>let label = 'Hidden';</script>") == []
+
+
+def test_a_message_reads_the_same_in_every_app() -> None:
+    """Django merges the apps' catalogues into one per language, and the app first in
+    INSTALLED_APPS wins a message two apps translate differently: the other app then shows a word
+    it did not choose (German reports said "Gesamtbetrag" for a table's "Gesamt")."""
+    differing = []
+    for language in LANGUAGES:
+        translations: dict[tuple[str | None, str], dict[str, str]] = {}
+        for app in APPS:
+            for message in read_catalogue(catalogue_path(app, language)):
+                if not message.id:
+                    continue
+                first = message.id[0] if isinstance(message.id, tuple) else message.id
+                string = message.string[0] if isinstance(message.string, tuple) else message.string
+                translations.setdefault((message.context, first), {})[app] = string
+        differing += [
+            f"  {language} {msgid!r}" + (f" (context {context!r})" if context else "") + f": {apps}"
+            for (context, msgid), apps in translations.items()
+            if len(set(apps.values())) > 1
+        ]
+    assert not differing, (
+        "translated differently by several apps (only one wins): align the catalogues on one "
+        "wording, or, where the word must differ by use, give the message a context "
+        '(pgettext_lazy("invoice status", "…"), {% translate "…" context "…" %}):\n'
+        + "\n".join(differing)
+    )

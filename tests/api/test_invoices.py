@@ -11,32 +11,11 @@ from invoicetron.api.pagination import Page
 from invoicetron.api.routers.invoice_io import InvoiceSummaryOut, summary_fields
 from invoicetron.billing import services
 from invoicetron.billing.models import Invoice, InvoiceStatus
+from tests.api.bodies import draft_body
 from tests.fixtures import factories
 from tests.fixtures.api import Api
 
 pytestmark = pytest.mark.django_db
-
-
-def draft_body(client_id: int, tax_id: int, **extra: Any) -> dict[str, Any]:
-    return {
-        "client_id": client_id,
-        "lines": [
-            {
-                "description": "Design work",
-                "quantity": "3",
-                "unit": "hour",
-                "unit_price": "80",
-                "tax_ids": [tax_id],
-            },
-            {
-                "description": "Font licence",
-                "quantity": "1",
-                "unit_price": "120.00",
-                "tax_ids": [tax_id],
-            },
-        ],
-        **extra,
-    }
 
 
 @pytest.fixture

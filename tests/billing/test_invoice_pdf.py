@@ -30,8 +30,8 @@ def test_an_issued_invoice_pdf_shows_number_client_totals_and_balance(owner: Use
     text = pdf_text(pdf.render_invoice_pdf(invoice))
     assert invoice.number in text
     assert "Globex Corporation" in text
-    assert "432.00 EUR" in text  # total
-    assert "300.00 EUR" in text  # balance due after the partial payment
+    assert "€432.00" in text  # total
+    assert "€300.00" in text  # balance due after the partial payment
     assert "VAT 20 %" in text
     assert "IBAN FR76" in text  # payment instructions
 
@@ -50,7 +50,7 @@ def test_an_issued_invoice_pdf_comes_from_its_snapshot(owner: User) -> None:
 def test_a_draft_pdf_is_marked_draft(owner: User) -> None:
     text = pdf_text(pdf.render_invoice_pdf(factories.draft(owner)))
     assert "DRAFT" in text
-    assert "432.00 EUR" in text
+    assert "€432.00" in text
 
 
 def test_a_credit_note_pdf_names_the_invoice_it_credits(owner: User) -> None:
@@ -59,7 +59,7 @@ def test_a_credit_note_pdf_names_the_invoice_it_credits(owner: User) -> None:
     text = pdf_text(pdf.render_credit_note_pdf(note))
     assert note.number in text and invoice.number in text
     assert "Duplicate order" in text
-    assert "432.00 EUR" in text
+    assert "€432.00" in text
 
 
 def test_rendering_fetches_nothing_from_the_network() -> None:

@@ -46,7 +46,7 @@ def test_the_owner_fills_in_the_e_invoicing_part_of_the_business_profile(
 ) -> None:
     page = as_owner.get(reverse("billing:settings")).content.decode()
     assert "<legend>E-invoicing</legend>" in page
-    assert '<option value="DE">DE — Germany</option>' in page
+    assert '<option value="DE">Germany (DE)</option>' in page
     assert '<option value="9930">9930: VAT number (Germany)</option>' in page
 
     response = as_owner.post(reverse("billing:settings"), business_post())
@@ -251,6 +251,6 @@ def test_a_wrong_unit_code_is_refused_beside_the_other_code_box(
 def test_the_edit_pages_show_the_stored_e_invoice_values(as_owner: WebClient) -> None:
     client = factories.client(country="FR", buyer_reference="PO-BOX-7", endpoint_scheme="EM")
     page = as_owner.get(reverse("billing:client_edit", args=[client.pk])).content.decode()
-    assert '<option value="FR" selected>FR — France</option>' in page
+    assert '<option value="FR" selected>France (FR)</option>' in page
     assert 'value="PO-BOX-7"' in page
     assert '<option value="EM" selected>EM: email address</option>' in page

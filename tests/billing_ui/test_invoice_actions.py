@@ -64,7 +64,7 @@ def test_the_pdf_downloads_with_the_number_client_and_total(
     assert response["Content-Type"] == "application/pdf"
     assert f'filename="{invoice.number}.pdf"' in response["Content-Disposition"]
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
-    assert invoice.number in text and "Globex Corporation" in text and "432.00 EUR" in text
+    assert invoice.number in text and "Globex Corporation" in text and "€432.00" in text
 
 
 def test_partial_then_full_payment_moves_the_status_to_paid(

@@ -43,7 +43,7 @@ def test_the_invoice_list_is_in_german(as_owner: WebClient) -> None:
     assert "Neue Rechnung" in page and "Offener Betrag" in page and "Filtern" in page
     assert 'placeholder="Nummer oder Kunde"' in page
     assert "Entwurf" in page  # the draft's number and status
-    assert issued.number in page and "238.00 EUR" in page  # amounts as before
+    assert issued.number in page and "238,00 EUR" in page  # amounts the German way
     assert "Balance due" not in page and "New invoice" not in page
 
 
@@ -52,7 +52,7 @@ def test_the_invoice_form_and_its_errors_are_in_german(as_owner: WebClient) -> N
     form = text(web.get(reverse("billing:invoice_new")))
     assert "<h1>Neue Rechnung</h1>" in form
     assert "Entwurf speichern" in form and "Position hinzufügen" in form
-    assert "Kunde wählen…" in form and "Fälligkeitsdatum" in form and "Nummernkreis" in form
+    assert "Kunden wählen…" in form and "Fälligkeitsdatum" in form and "Nummernkreis" in form
     data = invoice_post(factories.client(), [line("Beratung", "-1", "10")])
     response = web.post(reverse("billing:invoice_new"), data)
     assert response.status_code == 400
@@ -71,10 +71,10 @@ def test_the_invoice_page_is_in_german(as_owner: WebClient) -> None:
     assert "Rechnungsempfänger" in page and "Positionen" in page and "Zwischensumme" in page
     assert "Zahlung erfassen" in page and "Verlauf" in page and "Ausgestellt" in page
     assert "PDF herunterladen" in page and "Gutschrift" in page
-    assert "119.00 EUR" in page and "auf 100.00 EUR" in page  # the tax's base
+    assert "119,00 EUR" in page and "auf 100,00 EUR" in page  # the tax's base
     assert "Teilweise bezahlt" in page and "Überweisung" in page  # status and payment method
     # The history: the action, and the field names of the values it changed.
-    assert "Zahlung erfasst" in page and "offener Betrag" in page and "119.00 → 100.00" in page
+    assert "Zahlung erfasst" in page and "offener Betrag" in page and "119,00 → 100,00" in page
     assert "Ausgestellt → Teilweise bezahlt" in page and "— → Überweisung" in page
     assert "Bill to" not in page and "Record a payment" not in page
 
@@ -111,7 +111,7 @@ def test_a_payment_message_is_in_the_users_language(as_owner: WebClient) -> None
     data = {"amount": "50.00", "date": "2026-12-01", "method": "cash", "reference": ""}
     response = web.post(reverse("billing:invoice_pay", args=[invoice.pk]), data, follow=True)
     page = text(response)
-    assert "Paiement de 50.00 EUR enregistré." in page
+    assert "Paiement de 50,00 EUR enregistré." in page
     assert "Payée" in page  # the status badge
     invoice.refresh_from_db()
     assert invoice.balance_due == Decimal(0)

@@ -47,7 +47,7 @@ def test_an_invoice_is_written_issued_and_paid_in_german(
     page.locator('[name="lines-0-quantity"]').fill("2")
     totals = page.locator("#live-totals")
     totals.get_by_text("Zwischensumme").wait_for()
-    totals.get_by_text("357.00 EUR").wait_for()  # 300.00 + 19 % (57.00)
+    totals.get_by_text("357,00 EUR").wait_for()  # 300.00 + 19 % (57.00)
     screenshot(page, "languages-01-draft-de")
     page.get_by_role("button", name="Entwurf speichern").click()
     page.get_by_role("heading", name="Rechnungsentwurf").wait_for()
@@ -58,9 +58,9 @@ def test_an_invoice_is_written_issued_and_paid_in_german(
     heading.filter(has_text=re.compile(r"Rechnung INV-\d{4}-0001")).wait_for()
     page.get_by_label("Betrag").fill("100")
     page.get_by_role("button", name="Zahlung erfassen").click()
-    page.get_by_text("Zahlung über 100.00 EUR erfasst.").wait_for()
+    page.get_by_text("Zahlung über 100,00 EUR erfasst.").wait_for()
     assert page.locator(".subtitle .badge").first.inner_text() == "Teilweise bezahlt"
-    assert page.locator("[data-balance]").inner_text() == "257.00 EUR"
+    assert page.locator("[data-balance]").inner_text() == "257,00 EUR"
     screenshot(page, "languages-02-invoice-de")
 
     invoice = Invoice.objects.get()

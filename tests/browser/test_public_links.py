@@ -168,7 +168,7 @@ def test_the_public_quote_page_fits_a_phone(live_server: Any, browser: Any, owne
     quote = sent_quote(owner)
     context, page = open_at(browser, live_server.url + public_path(quote, owner), 390)
     assert page.get_by_text("Valid until").is_visible()
-    assert page.get_by_text("2,520.00 EUR").first.is_visible()  # (900 + 1200) + 20 % VAT
+    assert page.get_by_text("€2,520.00").first.is_visible()  # (900 + 1200) + 20 % VAT
     assert page.get_by_role("button", name="Accept this quote").is_visible()
     assert page.get_by_role("button", name="Decline").is_visible()
     screenshot(page, "public-quote-phone")

@@ -1,6 +1,8 @@
 """Refunds and client credit in Chromium (#19): pay more than due with "Keep the excess as client
 credit", find the credit on the client page, apply it to a second invoice (paid), then refund
-part of the first payment (its balance is due again)."""
+part of the first payment (its balance is due again). The payments and aging reports (CSV, as the
+owner downloads them), the dashboard and the client page then agree with the documents to the
+cent."""
 
 from __future__ import annotations
 
@@ -10,9 +12,17 @@ from typing import Any
 import pytest
 
 from invoicetron.accounts.models import User
-from invoicetron.billing.models import Invoice, InvoiceStatus
+from invoicetron.billing import money
+from invoicetron.billing.models import (
+    OPEN_STATUSES,
+    ClientCreditBalance,
+    Invoice,
+    InvoiceStatus,
+    Payment,
+    Refund,
+)
 from tests.fixtures import factories
-from tests.fixtures.browser import screenshot, sign_in
+from tests.fixtures.browser import csv_report, screenshot, sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -73,3 +83,41 @@ def test_an_overpayment_becomes_credit_that_pays_another_invoice_then_a_refund(
         Decimal("100.00"),
     )
     assert "Record a payment" in page.content()  # due again: the payment form is back
+    reports_agree_with_the_documents(page, base, first.client_id)
+
+
+def total(amounts: Any) -> Decimal:
+    return sum(amounts, Decimal(0))
+
+
+def reports_agree_with_the_documents(page: Any, base: str, client_id: int) -> None:
+    """Everything is in EUR, the base currency: the figures need no conversion."""
+    received = total(p.amount for p in Payment.objects.all()) - total(
+        r.amount for r in Refund.objects.all()
+    )
+    credit = total(c.balance for c in ClientCreditBalance.objects.all())
+    # Money received net is what the invoices count as paid plus the credit still held.
+    assert received == total(i.amount_paid for i in Invoice.objects.all()) + credit
+    owed = total(i.balance_due for i in Invoice.objects.filter(status__in=OPEN_STATUSES))
+    assert owed > 0 and credit > 0
+
+    payments = csv_report(page, f"{base}/reports/payments/?format=csv")
+    assert total(Decimal(row["base_amount"]) for row in payments) == received
+    assert [Decimal(row["amount"]) for row in payments if row["amount"].startswith("-")] == [
+        -r.amount for r in Refund.objects.all()
+    ]
+    aging = csv_report(page, f"{base}/reports/aging/?format=csv")
+    assert aging[-1]["client"] == "Total" and Decimal(aging[-1]["total"]) == owed
+
+    page.goto(f"{base}/")
+    for label, figure in (("Outstanding", owed), ("Paid this month", received)):
+        tile = page.locator(".kpi", has=page.get_by_text(label, exact=True))
+        assert tile.locator(".kpi-value").inner_text() == money.format_amount(figure, "EUR"), label
+    screenshot(page, "refunds-03-dashboard")
+
+    page.goto(f"{base}/clients/{client_id}/")
+    assert page.locator("#client-credit .credit-balance").inner_text() == money.format_amount(
+        credit, "EUR"
+    )
+    owed_by_the_client = page.locator("dt:text-is('Outstanding') + dd").inner_text()
+    assert owed_by_the_client == money.format_amount(owed, "EUR")  # its only open invoice

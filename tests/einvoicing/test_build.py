@@ -14,8 +14,7 @@ from invoicetron.billing.models import Invoice, InvoiceStatus
 from invoicetron.einvoicing.build import from_credit_note, from_invoice
 from invoicetron.einvoicing.document import CREDIT_NOTE, INVOICE
 from invoicetron.einvoicing.errors import EInvoiceError
-from tests.einvoicing import eu_parties
-from tests.fixtures import factories
+from tests.fixtures import eu_parties, factories
 
 
 @pytest.fixture(autouse=True)

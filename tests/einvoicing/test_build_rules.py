@@ -14,8 +14,7 @@ from invoicetron.einvoicing import cii, ubl
 from invoicetron.einvoicing.build import from_credit_note, from_invoice
 from invoicetron.einvoicing.document import EInvoice
 from invoicetron.einvoicing.rules import check_cii, check_ubl
-from tests.einvoicing import eu_parties
-from tests.fixtures import factories
+from tests.fixtures import eu_parties, factories
 
 # category, rate, VATEX code, reason
 CATEGORIES = [

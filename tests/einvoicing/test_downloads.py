@@ -9,8 +9,7 @@ from invoicetron.accounts.models import User
 from invoicetron.api.tokens import create_token
 from invoicetron.billing import services
 from invoicetron.billing.models import CreditNote, Invoice
-from tests.einvoicing import eu_parties
-from tests.fixtures import factories
+from tests.fixtures import eu_parties, factories
 from tests.fixtures.api import Api
 
 

@@ -18,8 +18,7 @@ from invoicetron.einvoicing.build import from_invoice
 from invoicetron.einvoicing.rules import check_facturx
 from invoicetron.messaging.models import DeliveryStatus
 from invoicetron.messaging.services import deliveries_for, queue_email
-from tests.einvoicing import eu_parties
-from tests.fixtures import factories
+from tests.fixtures import eu_parties, factories
 from tests.fixtures.smtp import MailServer, pdf_attachments
 
 pytestmark = pytest.mark.usefixtures("job_tables")

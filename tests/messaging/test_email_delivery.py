@@ -130,7 +130,7 @@ def test_an_edited_template_gives_the_subject_and_body(
     queue_email(invoice, by=owner)
     run_worker(once=True)
     [received] = mail_server.received
-    assert received.message["Subject"] == f"Your bill {invoice.number} (432.00 EUR)"
+    assert received.message["Subject"] == f"Your bill {invoice.number} (€432.00)"
     assert received.message.get_body().get_content().startswith("Dear Globex Corporation,")
 
 

@@ -9,6 +9,7 @@ from django.test import Client as Browser
 from django.utils import timezone
 
 from invoicetron.accounts.models import User
+from invoicetron.billing.formatting import localized_date
 from invoicetron.billing.models import AuditEvent
 from invoicetron.portal.services import create_link
 from invoicetron.quotes.models import Quote, QuoteStatus
@@ -27,8 +28,8 @@ def quote(owner: User) -> Quote:
 
 
 def today() -> str:
-    day = timezone.localdate(timezone=datetime.UTC)
-    return f"{day.day} {day:%B %Y}"
+    """Today as the document writes dates: its locale's (the business's "en": December 7, 2026)."""
+    return localized_date(timezone.localdate(timezone=datetime.UTC), "en")
 
 
 def decide(browser: Browser, url: str, decision: str) -> tuple[int, str]:

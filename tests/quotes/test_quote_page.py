@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 from django.test import Client as WebClient
 from django.urls import reverse
 
 from invoicetron.accounts.models import User
 from invoicetron.quotes.models import Quote
-from invoicetron.quotes.services import accept_quote, create_quote, decline_quote, send_quote
-from tests.fixtures import factories
+from invoicetron.quotes.services import accept_quote, decline_quote
 from tests.fixtures.forms import text_of
-
-
-@pytest.fixture
-def sent(owner: User) -> Quote:
-    factories.business(time_zone="UTC")
-    draft = create_quote(
-        client=factories.client(), by=owner, lines=[factories.line("Audit", "1", "500")]
-    )
-    return send_quote(draft, by=owner, email=False)
 
 
 def page_text(owner: User, quote: Quote) -> str:

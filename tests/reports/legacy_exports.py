@@ -46,6 +46,7 @@ def _invoice_fields(invoice: Invoice, paid_date: Any) -> list[Any]:
         invoice.number,
         invoice.series.name,
         invoice.status,
+        invoice.kind,
         invoice.client.name,
         currency,
         number(invoice.exchange_rate),
@@ -63,6 +64,7 @@ def _invoice_fields(invoice: Invoice, paid_date: Any) -> list[Any]:
         amount(invoice.amount_credited, currency),
         amount(invoice.balance_due, currency),
         paid_date.isoformat() if paid_date else "",
+        "; ".join(link.deposit.number for link in invoice.deductions.order_by("position")),
     ]
 
 

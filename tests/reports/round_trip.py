@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime
 
+from django.apps import apps
+from django.db import connection
 from django.test import Client as HttpClient
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
+from invoicetron.billing.models import BusinessProfile
 from tests.fixtures import factories
 from tests.fixtures.books import issue
 
@@ -62,3 +65,15 @@ def export_all(client: HttpClient) -> dict[str, bytes]:
 
 
 KINDS = ("clients", "products", "invoices")
+
+
+def empty_the_books() -> None:
+    """TRUNCATE (not DELETE: issued documents refuse deletion) everything but the profile."""
+    tables = [
+        model._meta.db_table
+        for model in apps.get_app_config("billing").get_models(include_auto_created=True)
+        if model is not BusinessProfile
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred FK checks left pending
+        cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")

@@ -11,62 +11,26 @@ from __future__ import annotations
 
 import datetime
 import importlib
-from collections import defaultdict
-from decimal import Decimal
 
 import pytest
 from django.db import connection
 
 from invoicetron.accounts.models import User
-from invoicetron.billing import money, services
-from invoicetron.billing.models import (
-    OPEN_STATUSES,
-    ClientSummaryMonth,
-    CreditNote,
-    Invoice,
-    InvoiceStatus,
-)
+from invoicetron.billing import services
 from invoicetron.reports.amounts import Base
 from invoicetron.reports.dashboard import top_clients, top_clients_from_documents
 from tests.fixtures import factories
 from tests.fixtures.books import Books, books, issue
+from tests.reports.summaries import client_summary_recomputed, client_summary_stored
 
 pytestmark = pytest.mark.django_db
-Key = tuple[int, datetime.date]
-
-
-def in_eur(document: Invoice | CreditNote, rate: Decimal) -> Decimal:
-    totals = money.totals_from_json(document.snapshot["totals"])  # type: ignore[index]
-    return money.in_base_currency(totals, rate, "EUR").total
-
-
-def recomputed() -> dict[Key, tuple[int, Decimal, Decimal]]:
-    sums: dict[Key, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 3)
-    for invoice in Invoice.objects.exclude(status=InvoiceStatus.DRAFT):
-        rate = invoice.exchange_rate
-        assert invoice.issue_date is not None and rate is not None
-        target = sums[(invoice.client_id, invoice.issue_date.replace(day=1))]
-        target[0] += 1
-        target[1] += in_eur(invoice, rate)
-        for note in CreditNote.objects.filter(invoice=invoice):
-            target[1] -= in_eur(note, rate)
-        if invoice.status in OPEN_STATUSES:
-            target[2] += money.convert(invoice.balance_due, rate, "EUR")
-    return {key: (int(count), total, owed) for key, (count, total, owed) in sums.items()}
-
-
-def stored() -> dict[Key, tuple[int, Decimal, Decimal]]:
-    return {
-        (row.client_id, row.month): (row.documents, row.total, row.owed)
-        for row in ClientSummaryMonth.objects.filter(base_currency="EUR")
-    }
 
 
 def busy_books(owner: User) -> Books:
     """books() (USD at two rates, payments, a credit note), then each other kind of write,
     checking the summary after every one."""
     data = books(owner)
-    assert stored() == recomputed()
+    assert client_summary_stored() == client_summary_recomputed()
     globex, initech, umbrella = data.clients
     line = factories.line
     yen = issue(
@@ -77,40 +41,40 @@ def busy_books(owner: User) -> Books:
         rate="0.0061237",
         lines=[line("Licence", "3", "12345", [data.vat, data.reduced])],
     )
-    assert stored() == recomputed()
+    assert client_summary_stored() == client_summary_recomputed()
     services.mark_sent(yen, by=owner)
     services.record_payment(yen, amount="1000", by=owner, date=data.today)
-    assert stored() == recomputed()
+    assert client_summary_stored() == client_summary_recomputed()
     services.create_credit_note(
         yen, by=owner, lines=[services.CreditLine(yen.lines.get().pk, "1")], issue_date=data.today
     )
-    assert stored() == recomputed()
+    assert client_summary_stored() == client_summary_recomputed()
     payment = services.record_payment(data.invoices[1], amount="10.00", by=owner)
-    assert stored() == recomputed()
+    assert client_summary_stored() == client_summary_recomputed()
     services.delete_payment(payment, by=owner)
-    assert stored() == recomputed()
+    assert client_summary_stored() == client_summary_recomputed()
     # Refunds and client credit (#19) move stored balances only; the summary follows each.
     overpaid = data.invoices[1]
     kept = services.record_payment(
         overpaid, amount=overpaid.balance_due + 25, by=owner, keep_excess_as_credit=True
     )
-    assert stored() == recomputed()
+    assert client_summary_stored() == client_summary_recomputed()
     refund = services.record_refund(kept, amount="40.00", by=owner)
-    assert stored() == recomputed()
+    assert client_summary_stored() == client_summary_recomputed()
     applied = services.apply_credit(data.invoices[4], by=owner)  # the same client, in EUR
-    assert stored() == recomputed()
+    assert client_summary_stored() == client_summary_recomputed()
     services.remove_applied_credit(applied, by=owner)
     services.apply_credit(data.invoices[4], by=owner, amount="10.00")
-    assert stored() == recomputed()
+    assert client_summary_stored() == client_summary_recomputed()
     services.delete_refund(refund, by=owner)
-    assert stored() == recomputed()
+    assert client_summary_stored() == client_summary_recomputed()
     with connection.cursor() as cursor:  # no service: the triggers alone keep the summary right
         cursor.execute(
             "UPDATE billing_invoice SET balance_due = balance_due - 1,"
             " amount_paid = amount_paid + 1, status = 'partially_paid' WHERE id = %s",
             [data.invoices[3].pk],
         )
-    assert stored() == recomputed()
+    assert client_summary_stored() == client_summary_recomputed()
     factories.draft(owner, for_client=initech)  # drafts never count
     issue(globex, owner, days_ago=-2, lines=[line("Retainer", "1", "500", [data.vat])])
     return data
@@ -118,8 +82,8 @@ def busy_books(owner: User) -> Books:
 
 def test_the_summary_equals_the_documents_after_every_kind_of_write(owner: User) -> None:
     busy_books(owner)
-    summary = stored()
-    assert summary == recomputed()
+    summary = client_summary_stored()
+    assert summary == client_summary_recomputed()
     assert len({client for client, _month in summary}) == 3
     assert any(owed for _count, _total, owed in summary.values())
 
@@ -138,14 +102,14 @@ def test_the_top_clients_from_the_summary_equal_those_from_the_documents(owner: 
 
 def test_the_migration_backfills_what_the_triggers_maintain(owner: User) -> None:
     busy_books(owner)
-    before = stored()
+    before = client_summary_stored()
     migration = importlib.import_module(
         "invoicetron.billing.migrations.0011_client_summary_and_owed_index"
     )
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM billing_clientsummarymonth")
         cursor.execute(migration.BACKFILL)
-    assert stored() == before
+    assert client_summary_stored() == before
 
 
 def test_the_top_clients_come_from_the_documents_when_the_summary_lacks_a_client(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as HttpClient
@@ -61,3 +63,22 @@ def test_another_users_import_is_not_found(
     client.force_login(colleague)
     assert client.get(f"/data/import/{run.pk}/").status_code == 404
     assert client.post(f"/data/import/{run.pk}/commit/").status_code == 404
+
+
+def test_the_data_page_offers_every_export_and_each_link_downloads_its_csv(
+    owner: User, client: HttpClient
+) -> None:
+    """Refunds and the client-credit ledger included: an export the page does not link is one
+    nobody finds (the merge of the translated page once dropped them)."""
+    client.force_login(owner)
+    page = client.get("/data/").content.decode()
+    links = set(re.findall(r'href="(/data/export/[a-z-]+\.csv)"', page))
+    expected = {"clients", "products", "invoices", "payments", "refunds", "client-credit"}
+    assert links == {f"/data/export/{kind}.csv" for kind in expected}
+    assert ">Refunds<" in page and ">Client credit<" in page
+    for link in sorted(links):
+        response = client.get(link)
+        assert response.status_code == 200, link
+        assert response["Content-Type"].startswith("text/csv"), link
+        assert b"".join(response.streaming_content), link  # at least its header row
+        response.close()  # gives the export slot back, as the server does after sending

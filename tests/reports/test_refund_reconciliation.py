@@ -1,6 +1,7 @@
 """Refunds and client credit reconcile with the reports to the cent (#19): the payments report,
-its CSV, the dashboard and the aging equal the documents' payments less refunds, and money
-received net equals what the invoices count as paid plus the clients' credit."""
+its CSV, the dashboard and the aging equal the documents' payments less refunds, money received
+net equals what the invoices count as paid plus the clients' credit, and the sales and tax reports
+still equal the documents (a refund or a credit moves money, never what was invoiced)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from invoicetron.reports.dashboard import build_dashboard, monthly_figures
 from invoicetron.reports.sales import payments_summary, payments_summary_from_documents
 from tests.fixtures import factories
 from tests.fixtures.books import Books, books, issue
-from tests.reports.reconciliation import ZERO, csv_rows
+from tests.reports.reconciliation import ZERO, csv_rows, documents_in_eur
 
 pytestmark = pytest.mark.django_db
 EUR = Base("EUR", 2)
@@ -132,3 +133,21 @@ def test_the_aging_and_the_dashboard_owe_the_balances_left_after_refunds_and_cre
     refund = Refund.objects.get(payment__isnull=False, currency="USD")
     refunded = Invoice.objects.get(pk=refund.invoice_id)
     assert refunded.balance_due == Decimal("99.99")  # the refunded part of a paid invoice
+
+
+def test_the_sales_and_tax_reports_still_equal_the_documents_after_refunds_and_credit(
+    owner: User, client: HttpClient
+) -> None:
+    refunded_books(owner)
+    net, taxes, total = documents_in_eur()
+    client.force_login(owner)
+    sales = csv_rows(client, "/reports/sales/?period=year&format=csv")[-1]
+    assert sales["period"] == "Total"
+    assert Decimal(sales["net_sales"]) == net
+    assert Decimal(sales["tax"]) == sum(taxes.values(), ZERO)
+    assert Decimal(sales["total"]) == total
+    tax = csv_rows(client, "/reports/tax/?format=csv")
+    assert tax[-1]["tax"] == "Total"
+    assert Decimal(tax[-1]["tax_due"]) == sum(taxes.values(), ZERO)
+    by_rate = {(row["tax"], Decimal(row["rate"])): Decimal(row["tax_due"]) for row in tax[:-1]}
+    assert by_rate == taxes

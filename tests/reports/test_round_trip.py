@@ -3,32 +3,23 @@
 from __future__ import annotations
 
 import pytest
-from django.apps import apps
-from django.db import connection
 from django.test import Client as HttpClient
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
-from invoicetron.billing.models import BusinessProfile, Invoice
+from invoicetron.billing.models import Invoice
 from invoicetron.reports.csvio.reader import parse
 from invoicetron.reports.importers.runner import guess_mapping, run_import
 from invoicetron.reports.importers.values import Options
 from tests.fixtures import factories
-from tests.reports.round_trip import KINDS, business_without_credit_notes, export_all
+from tests.reports.round_trip import (
+    KINDS,
+    business_without_credit_notes,
+    empty_the_books,
+    export_all,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def empty_the_books() -> None:
-    """TRUNCATE (not DELETE: issued documents refuse deletion) everything but the profile."""
-    tables = [
-        model._meta.db_table
-        for model in apps.get_app_config("billing").get_models(include_auto_created=True)
-        if model is not BusinessProfile
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred FK checks left pending
-        cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
 
 
 def test_exported_files_import_into_an_empty_database_and_export_identically(

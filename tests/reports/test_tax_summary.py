@@ -10,21 +10,14 @@ from __future__ import annotations
 
 import datetime
 import importlib
-from collections import defaultdict
-from decimal import Decimal
 
 import pytest
 from django.db import connection
 
 from invoicetron.accounts.models import User
-from invoicetron.billing import money, services
+from invoicetron.billing import services
 from invoicetron.billing.models import (
-    CreditNote,
-    Invoice,
-    InvoiceStatus,
     SalesSummaryDay,
-    SummaryKind,
-    TaxSummaryDay,
 )
 from invoicetron.reports.amounts import Base, DateRange
 from invoicetron.reports.dashboard import monthly_figures, monthly_figures_from_documents
@@ -38,37 +31,9 @@ from invoicetron.reports.sales import (
 )
 from tests.fixtures import factories
 from tests.fixtures.books import books, issue
+from tests.reports.summaries import tax_summary_recomputed, tax_summary_stored
 
 pytestmark = pytest.mark.django_db
-Key = tuple[datetime.date, str, str, Decimal]
-
-
-def recomputed() -> dict[Key, tuple[int, Decimal, Decimal]]:
-    sums: dict[Key, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 3)
-    documents: list[tuple[str, datetime.date | None, dict, Decimal | None]] = [
-        (SummaryKind.INVOICE, i.issue_date, i.snapshot or {}, i.exchange_rate)
-        for i in Invoice.objects.exclude(status=InvoiceStatus.DRAFT)
-    ]
-    documents += [
-        (SummaryKind.CREDIT_NOTE, n.issue_date, n.snapshot, n.invoice.exchange_rate)
-        for n in CreditNote.objects.select_related("invoice")
-    ]
-    for kind, day, snapshot, rate in documents:
-        assert day is not None and rate is not None
-        figures = money.in_base_currency(money.totals_from_json(snapshot["totals"]), rate, "EUR")
-        for row in figures.taxes:
-            target = sums[(day, str(kind), row.name, row.rate.normalize())]
-            target[0] += 1
-            target[1] += row.base
-            target[2] += row.tax
-    return {key: (int(count), base, tax) for key, (count, base, tax) in sums.items()}
-
-
-def stored() -> dict[Key, tuple[int, Decimal, Decimal]]:
-    return {
-        (row.day, row.kind, row.name, row.rate.normalize()): (row.documents, row.base, row.tax)
-        for row in TaxSummaryDay.objects.filter(base_currency="EUR")
-    }
 
 
 def varied_books(owner: User) -> None:
@@ -77,7 +42,7 @@ def varied_books(owner: User) -> None:
     vat, reduced = data.vat, data.reduced
     globex, initech, umbrella = data.clients
     line = factories.line
-    assert stored() == recomputed()
+    assert tax_summary_stored() == tax_summary_recomputed()
     inclusive = services.issue_invoice(
         services.create_draft(
             client=initech,
@@ -87,7 +52,7 @@ def varied_books(owner: User) -> None:
         ),
         by=owner,
     )
-    assert stored() == recomputed()
+    assert tax_summary_stored() == tax_summary_recomputed()
     yen = issue(
         umbrella,
         owner,
@@ -113,8 +78,8 @@ def varied_books(owner: User) -> None:
 
 def test_the_summary_equals_the_documents_after_every_kind_of_operation(owner: User) -> None:
     varied_books(owner)
-    summary = stored()
-    assert summary == recomputed()
+    summary = tax_summary_stored()
+    assert summary == tax_summary_recomputed()
     assert {kind for _day, kind, *_ in summary} == {"invoice", "credit_note"}
     assert len({rate for *_, rate in summary}) >= 2
 
@@ -147,7 +112,7 @@ def test_the_report_from_the_summary_equals_the_report_from_the_documents(owner:
 def test_the_migration_backfills_what_the_triggers_maintain(owner: User) -> None:
     varied_books(owner)
     base = Base("EUR", 2)
-    before = stored()
+    before = tax_summary_stored()
     sales_before = list(SalesSummaryDay.objects.order_by("day", "kind").values_list())
     migration = importlib.import_module("invoicetron.billing.migrations.0008_tax_summary")
     with connection.cursor() as cursor:
@@ -155,7 +120,7 @@ def test_the_migration_backfills_what_the_triggers_maintain(owner: User) -> None
         cursor.execute("DELETE FROM billing_salessummaryday")
         cursor.execute("DELETE FROM billing_paymentsummaryday")
         cursor.execute(migration.BACKFILL)
-    assert stored() == before
+    assert tax_summary_stored() == before
     sales_after = SalesSummaryDay.objects.order_by("day", "kind").values_list()
     assert [row[1:] for row in sales_after] == [row[1:] for row in sales_before]
     assert len(sales_before) >= 4

@@ -29,7 +29,7 @@ def test_the_preview_follows_the_template_and_says_what_is_refused(
     expect(preview).to_contain_text("Hello Globex Corporation")  # the saved (default) template
 
     page.get_by_label("Body").fill("Dear {{ contact_name }}, {{ balance_due }} is due.")
-    expect(preview).to_contain_text("Dear Hank Scorpio, 432.00 EUR is due.")
+    expect(preview).to_contain_text("Dear Hank Scorpio, €432.00 is due.")
 
     page.get_by_label("Body").fill("{% lorem %} {{ invoice.created_by.password }}")
     expect(preview).to_contain_text("The tag {% lorem %} is not available in emails.")

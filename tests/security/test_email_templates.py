@@ -118,8 +118,8 @@ def test_the_documented_values_reach_the_email_sent(
         invoice.number,
         invoice.issue_date.isoformat(),
         invoice.due_date.isoformat(),
-        "432.00 EUR",
-        "432.00 EUR",
+        "€432.00",
+        "€432.00",
         "IBAN FR76 3000 6000 0112 3456 7890 189",
     ]
     assert fields[9].startswith("https://invoicetron.test/p/")
@@ -138,7 +138,7 @@ def test_the_preview_shows_the_template_with_example_values_without_saving(
     html = page.content.decode()
     assert page.status_code == 200
     assert "email-preview" in html
-    assert "Dear Hank Scorpio, 432.00 EUR" in html  # the latest document's values
+    assert "Dear Hank Scorpio, €432.00" in html  # the latest document's values
     assert not EmailTemplate.objects.exists()
 
 

@@ -70,6 +70,15 @@ class UserCreateForm(forms.Form):
         help_text=_("Give it to them in person; they can change it after signing in."),
     )
     is_owner = forms.BooleanField(required=False, label=_("Owner (manages settings and users)"))
+    language = forms.ChoiceField(
+        required=False,
+        label=_("Language"),
+        help_text=_("The language of their pages. Documents use their client's language."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_ui_languages(self.fields["language"])
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
@@ -105,7 +114,27 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["full_name"].required = True
-        # Blank is the business's default, named as such rather than Django's "---------".
-        language = self.fields["language"]
-        assert isinstance(language, forms.ChoiceField)
-        language.choices = [("", _("The business's default")), *settings.LANGUAGES]
+        offer_ui_languages(self.fields["language"])
+
+
+class UserLanguageForm(forms.ModelForm):
+    """The UI language the owner chooses for another user (the one "Your settings" offers)."""
+
+    class Meta:
+        model = User
+        fields = ("language",)
+        labels: ClassVar = {"language": _("Language")}
+        help_texts: ClassVar = {
+            "language": _("The language of their pages. Documents use their client's language.")
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_ui_languages(self.fields["language"])
+
+
+def offer_ui_languages(field: forms.Field) -> None:
+    """The UI languages (settings.LANGUAGES), blank named as the business's default rather than
+    Django's "---------"; the field refuses any other value."""
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = [("", _("The business's default")), *settings.LANGUAGES]

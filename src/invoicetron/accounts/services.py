@@ -24,9 +24,15 @@ FIRST_OWNER_COMMAND = "invoicetron createuser --owner --email you@example.com --
 
 @transaction.atomic
 def create_or_update_user(
-    email: str, password: str | None, *, owner: bool = False, full_name: str | None = None
+    email: str,
+    password: str | None,
+    *,
+    owner: bool = False,
+    full_name: str | None = None,
+    language: str | None = None,
 ) -> tuple[User, bool]:
-    """Create the user, or update the password/owner flag of an existing one.
+    """Create the user, or update the password/owner flag (and name, UI language) of an existing
+    one; `language` is a code of settings.LANGUAGES or "" for the business's default.
 
     Returns the user and whether it was created. Raises ValidationError for a weak password.
     """
@@ -37,6 +43,8 @@ def create_or_update_user(
         user = User(email=email)
     if full_name is not None:
         user.full_name = full_name
+    if language is not None:
+        user.language = language
     if password is not None:
         validate_password(password, user)
         user.set_password(password)

@@ -1,4 +1,5 @@
-"""The owner's user management: list, create with a password, deactivate, make owner, unlock."""
+"""The owner's user management: list, create with a password, deactivate, make owner, unlock,
+choose a user's UI language."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from invoicetron.accounts.acting import acting_user
-from invoicetron.accounts.forms import UserCreateForm
+from invoicetron.accounts.forms import UserCreateForm, UserLanguageForm
 from invoicetron.accounts.lockout import current_locks, unlock
 from invoicetron.accounts.models import User
 from invoicetron.accounts.services import create_or_update_user, set_active, set_owner
@@ -31,7 +32,7 @@ DONE = {
 @owner_required
 def user_list(request: HttpRequest) -> HttpResponse:
     users = User.objects.order_by("-is_active", "email").only(
-        "id", "email", "full_name", "is_owner", "is_active", "last_login"
+        "id", "email", "full_name", "is_owner", "is_active", "last_login", "language"
     )
     page = paginate(request, users)
     locks = current_locks(person.email for person in page)
@@ -46,7 +47,11 @@ def create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user, _created = create_or_update_user(
-            data["email"], data["password"], owner=data["is_owner"], full_name=data["full_name"]
+            data["email"],
+            data["password"],
+            owner=data["is_owner"],
+            full_name=data["full_name"],
+            language=data["language"],
         )
         messages.success(
             request,
@@ -55,6 +60,23 @@ def create(request: HttpRequest) -> HttpResponse:
         return redirect("users:list")
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/users/form.html", {"form": form}, status=status)
+
+
+@owner_required
+@require_http_methods(["GET", "POST"])
+def language(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose the UI language of another user (their own "Your settings" page offers the same):
+    their next page is in it, whatever their browser or cookie says."""
+    person = get_object_or_404(User, pk=pk)
+    form = UserLanguageForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("%(email)s's language is saved.") % {"email": person.email})
+        return redirect("users:list")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "accounts/users/language.html", {"form": form, "person": person}, status=status
+    )
 
 
 @require_POST

@@ -29,11 +29,11 @@ with the `X-CSRFToken` header on writes.
 - **The server computes every total** (line amounts, tax breakdown, totals, balance due) with the
   same rules as the app and the PDF. Totals sent by a client are ignored.
 - **Lists** answer `{"count", "limit", "offset", "next_after", "items"}`, ordered by `id`. `limit`
-  is at most 100 (default 50). Page with `after`: pass each page's `next_after` as `after` until
-  it is null; every item comes once, at the same speed on any page. `offset` also works, at any
-  depth (a deep one first reads the skipped ids from an index, so it costs more than `after`), but
-  an item added or deleted between two pages shifts the later ones: to read everything, use
-  `after`. Filters are query parameters, e.g.
+  is at most 100 (default 50). **Page with `after`**: pass each page's `next_after` as `after`
+  until it is null; every item comes once, at the same speed on any page. `offset` also works, at
+  any depth, but costs more the further it is from either end of the list (it walks an index up
+  to that point), and an item added or deleted between two pages shifts the later ones: for deep
+  pages and to read everything, use `after`. Filters are query parameters, e.g.
   `GET /api/v1/invoices?status=issued&client_id=7&issue_date_from=2026-01-01`.
   To sync, remember when you last asked and pass `updated_since=2026-03-01T10:00:00Z`.
 - **Errors** always have one shape, with the path of each refused value:
@@ -120,5 +120,11 @@ back part of a payment (never more than is left of it; the balance is due again)
 `GET /clients/{id}/credit` gives the credit per currency and its ledger;
 `POST /invoices/{id}/apply-credit` `{}` settles an invoice with it (as much as there is, or
 `"amount"`); `POST /clients/{id}/credit/refunds` `{"currency": "EUR", "amount": "18.00"}` pays
-it back. `DELETE /refunds/{id}` undoes a refund recorded by mistake.
+it back. `DELETE /refunds/{id}` undoes a refund recorded by mistake;
+`GET /invoices/{id}/applied-credit` lists the credit applied to an invoice and
+`DELETE /invoices/{id}/applied-credit/{entry_id}` takes it back.
+
+**7. Deposit invoices:** `POST /invoices/{id}/deposit-invoices` `{"percent": "30"}` drafts a
+deposit invoice for part of an invoice draft (the order), which deducts it once issued;
+`GET /invoices/{id}/deposit-invoices` lists them (`DELETE /invoices/{id}` removes a draft one).
 """

@@ -14,6 +14,7 @@ from invoicetron.api.routers import (
     clients,
     contacts,
     credit_notes,
+    deposits,
     einvoices,
     invoices,
     payments,
@@ -57,3 +58,5 @@ api.add_router("/v1/credit-notes", einvoices.credit_note_router)
 # Client credit: a client's balance and ledger, and applying it to an invoice (#19).
 api.add_router("/v1/clients", client_credit.client_router)
 api.add_router("/v1/invoices", client_credit.invoice_router)
+api.add_router("/v1/invoices", deposits.invoice_router)
+api.add_router("/v1/quotes", deposits.quote_router)

@@ -1,9 +1,13 @@
 """List pages in a deterministic order (by id): keyset paging with `after`, or offset paging.
 
 `after` (the `next_after` of the previous page) reads the next `limit` rows from the primary key
-index whatever the depth. `offset` is kept for clients that already use it: a deep one reads the
-page's ids first from the primary key index alone, then their rows (`web.lists.rows_between`),
-instead of making PostgreSQL build and drop every skipped row (86 ms at offset 99,000)."""
+index whatever the depth. `offset` is kept for clients that already use it: past the middle of
+the list the page is read from the other end, in the reverse order (`offset=99000` of 100,000
+skips 950 rows backwards, not 99,000 forwards, as the UI's last pages do); before the middle, a
+deep one reads the page's ids first from the primary key index alone, then their rows
+(`web.lists.rows_between`), instead of making PostgreSQL build and drop every skipped row (86 ms
+at offset 99,000; the ids alone still cost an index scan of 99,000 entries, 92.7 ms p95 at c=8,
+bench/results/2026-12-07-invoice-page.md)."""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from ninja import Field, Schema
 from pydantic import model_validator
 
 from invoicetron.api.fields import MAX_ID, MAX_PAGE_SIZE, DateTime, Input
-from invoicetron.web.lists import row_id, rows_between
+from invoicetron.web.lists import ends_with_id, row_id, rows_between
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)
@@ -67,17 +71,29 @@ def paginate(
 ) -> dict[str, Any]:
     """`count` may be billing's kept count (billing.caching) for lists of billing documents."""
     ordered = queryset.order_by("id")
+    total = count(ordered)
     if params.after is not None:
         window = list(ordered.filter(id__gt=params.after)[: params.limit])
     else:
-        window = rows_between(ordered, params.offset, params.offset + params.limit)
+        window = rows_at(ordered, params.offset, params.limit, total)
     return {
-        "count": count(ordered),
+        "count": total,
         "limit": params.limit,
         "offset": params.offset,
         "next_after": row_id(window[-1]) if len(window) == params.limit else None,
         "items": [convert(item) for item in window],
     }
+
+
+def rows_at(ordered: QuerySet[Any, R], offset: int, limit: int, total: int) -> list[R]:
+    """`ordered[offset:offset + limit]` of `total` rows (`ordered` ends with the id: its reverse
+    is exact), read from whichever end is nearer."""
+    if offset >= total:
+        return []
+    if offset <= total // 2 or not ends_with_id(ordered):
+        return rows_between(ordered, offset, offset + limit)
+    from_end = max(0, total - offset - limit)
+    return rows_between(ordered.reverse(), from_end, total - offset)[::-1]
 
 
 def updated_since(

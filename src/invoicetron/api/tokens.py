@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from invoicetron.accounts.models import User
 from invoicetron.api.models import ApiToken, TokenScope
@@ -48,11 +49,14 @@ def hash_secret(secret: str) -> str:
 def create_token(user: User, name: str, *, read_only: bool = False) -> NewToken:
     name = name.strip()
     if not name:
-        raise TokenError("Give the token a name, e.g. the script or system that uses it.")
+        raise TokenError(_("Give the token a name, e.g. the script or system that uses it."))
     if len(name) > ApiToken._meta.get_field("name").max_length:  # type: ignore[operator]
-        raise TokenError("The name is too long (100 characters at most).")
+        raise TokenError(_("The name is too long (100 characters at most)."))
     if user.api_tokens.filter(name=name, revoked_at__isnull=True).exists():
-        raise TokenError(f"{user.email} already has an active token named {name!r}.")
+        raise TokenError(
+            _("%(email)s already has an active token named “%(name)s”.")
+            % {"email": user.email, "name": name}
+        )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)  # 256 bits of randomness
     token = ApiToken.objects.create(
         user=user,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from invoicetron.accounts.acting import acting_user
@@ -14,10 +15,14 @@ from invoicetron.web.permissions import member_required
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        max_length=100, help_text="What uses it, e.g. “accounting sync”: shown in this list."
+        max_length=100,
+        label=_("Name"),
+        help_text=_("What uses it, e.g. “accounting sync”: shown in this list."),
     )
     read_only = forms.BooleanField(
-        required=False, label="Read only", help_text="The token may read but never change data."
+        required=False,
+        label=_("Read only"),
+        help_text=_("The token may read but never change data."),
     )
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -72,29 +73,36 @@ def non_global(ip: IP) -> bool:
     return not ip.is_global or ip.is_multicast
 
 
+def unresolved(host: str) -> str:
+    return _("The host %(host)s cannot be resolved.") % {"host": host}
+
+
 def resolve_destination(url: str) -> Destination:
     """Resolve the URL's host once; RefusedDestination unless it resolves and every address is
     public (any address, with WEBHOOKS_ALLOW_PRIVATE). The first address is the one to use."""
     parts = urlsplit(url)
     host = parts.hostname
     if not host or parts.scheme not in ("http", "https"):
-        raise RefusedDestination("The URL needs an http:// or https:// address with a host.")
+        raise RefusedDestination(_("The URL needs an http:// or https:// address with a host."))
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, ValueError) as error:
         logger.warning("webhook host %s does not resolve: %s", host, error)
-        raise RefusedDestination(f"The host {host} cannot be resolved.") from error
+        raise RefusedDestination(unresolved(host)) from error
     addresses = [ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0]) for *_, sockaddr in found]
     if not addresses:
-        raise RefusedDestination(f"The host {host} cannot be resolved.")
+        raise RefusedDestination(unresolved(host))
     inward = [str(ip) for ip in addresses if non_global(ip)]
     if inward and not settings.WEBHOOKS_ALLOW_PRIVATE:
         logger.warning("webhook host %s refused: resolves to %s", host, ", ".join(inward))
         raise RefusedDestination(
-            f"{host} is a loopback, private or otherwise non-public address; "
-            "webhooks go to public receivers only (an operator can allow private ones "
-            "with WEBHOOKS_ALLOW_PRIVATE=true)."
+            _(
+                "%(host)s is a loopback, private or otherwise non-public address; "
+                "webhooks go to public receivers only (an operator can allow private ones "
+                "with WEBHOOKS_ALLOW_PRIVATE=true)."
+            )
+            % {"host": host}
         )
     return Destination(parts.scheme, host, port, str(addresses[0]))
 

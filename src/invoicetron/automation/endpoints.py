@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from invoicetron.accounts.models import User
 from invoicetron.automation.destinations import RefusedDestination, check_destination
@@ -20,7 +21,9 @@ from invoicetron.jobs.queue import defer
 def _checked_events(events: Sequence[str]) -> list[str]:
     unknown = [event for event in events if event not in EVENTS]
     if unknown:
-        raise ValidationError({"events": f"Unknown events: {', '.join(unknown)}."})
+        raise ValidationError(
+            {"events": _("Unknown events: %(events)s.") % {"events": ", ".join(unknown)}}
+        )
     return list(events)
 
 
@@ -34,7 +37,7 @@ def save_endpoint(
     by: User | None,
 ) -> WebhookEndpoint:
     if not url.startswith(("https://", "http://")):
-        raise ValidationError({"url": "Enter an http or https address."})
+        raise ValidationError({"url": _("Enter an http or https address.")})
     try:
         check_destination(url, unresolved_ok=True)
     except RefusedDestination as error:
@@ -60,7 +63,7 @@ def retry_webhook(delivery: WebhookDelivery, *, by: User | None) -> WebhookDeliv
     """Queue a failed delivery once more (one more attempt, in this transaction)."""
     locked = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
     if locked.status != WebhookStatus.FAILED:
-        raise ValidationError("Only a failed delivery can be sent again.")
+        raise ValidationError(_("Only a failed delivery can be sent again."), code="not_failed")
     locked.status, locked.next_attempt_at = WebhookStatus.RETRYING, None
     locked.save(update_fields=["status", "next_attempt_at"])
     defer(send_webhook, delivery_id=locked.pk)

@@ -10,20 +10,26 @@ from django.utils.translation import gettext_lazy as _
 
 from invoicetron.automation.models import Frequency, ReminderStep
 from invoicetron.automation.webhooks import EVENTS
-from invoicetron.billing.currencies import CURRENCY_CHOICES
+from invoicetron.billing.currencies import currency_choices
 from invoicetron.billing.forms.widgets import DateInput, decimal_text
 from invoicetron.billing.lines import LineForm, line_formset_class
 from invoicetron.billing.models import Client, DiscountType
 
 
 class ScheduleForm(forms.Form):
-    name = forms.CharField(max_length=200, help_text="For you, e.g. “Monthly retainer”.")
-    client = forms.ModelChoiceField(queryset=Client.objects.none(), empty_label="Choose a client…")
+    name = forms.CharField(
+        max_length=200, label=_("Name"), help_text=_("For you, e.g. “Monthly retainer”.")
+    )
+    client = forms.ModelChoiceField(
+        queryset=Client.objects.none(), empty_label=_("Choose a client…"), label=_("Client")
+    )
     currency = forms.ChoiceField(
-        choices=[("", "The client's currency"), *CURRENCY_CHOICES], required=False
+        choices=currency_choices.with_blank(_("The client's currency")),
+        required=False,
+        label=_("Currency"),
     )
     exchange_rate = decimal_text(
-        "Exchange rate",
+        _("Exchange rate"),
         required=False,
         help_text=_(
             "For another currency than your base one: how much of your base currency one unit "
@@ -31,27 +37,38 @@ class ScheduleForm(forms.Form):
             "rates), else the rate of the latest invoice issued in that currency."
         ),
     )
-    frequency = forms.ChoiceField(choices=Frequency.choices, initial=Frequency.MONTHLY)
+    frequency = forms.ChoiceField(
+        choices=Frequency.choices, initial=Frequency.MONTHLY, label=_("Frequency")
+    )
     start_date = forms.DateField(
-        widget=DateInput(), help_text="The first invoice's date; its day of the month repeats."
+        widget=DateInput(),
+        label=_("Start date"),
+        help_text=_("The first invoice's date; its day of the month repeats."),
     )
-    end_date = forms.DateField(required=False, widget=DateInput(), help_text="Blank: no end.")
+    end_date = forms.DateField(
+        required=False, widget=DateInput(), label=_("End date"), help_text=_("Blank: no end.")
+    )
     max_count = forms.IntegerField(
-        required=False, min_value=1, label="Number of invoices", help_text="Blank: no limit."
+        required=False,
+        min_value=1,
+        label=_("Number of invoices"),
+        help_text=_("Blank: no limit."),
     )
-    auto_issue = forms.BooleanField(required=False, initial=True, label="Issue automatically")
-    auto_send = forms.BooleanField(required=False, label="Email automatically")
+    auto_issue = forms.BooleanField(required=False, initial=True, label=_("Issue automatically"))
+    auto_send = forms.BooleanField(required=False, label=_("Email automatically"))
     # Left out (a form posted before schedules had one): no discount.
     discount_type = forms.ChoiceField(
         choices=DiscountType.choices,
         initial=DiscountType.PERCENT,
         required=False,
-        label="Document discount",
+        label=_("Document discount"),
     )
     discount_value = decimal_text(
-        "Discount", required=False, initial="0", help_text="Taken off every invoice."
+        _("Discount"), required=False, initial="0", help_text=_("Taken off every invoice.")
     )
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(
+        required=False, label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args: Any, current_client_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -84,14 +101,18 @@ ScheduleLineFormSet = line_formset_class(ScheduleLineForm)
 
 
 class ReminderStepForm(forms.ModelForm):
-    late_fee_value = decimal_text("Fee", required=False, initial="0")
+    late_fee_value = decimal_text(_("Fee"), required=False, initial="0")
 
     class Meta:
         model = ReminderStep
         fields = ("days", "late_fee", "late_fee_value", "active")
-        labels: ClassVar = {"days": "Days after the due date", "late_fee": "Late fee"}
+        labels: ClassVar = {
+            "days": _("Days after the due date"),
+            "late_fee": _("Late fee"),
+            "active": _("Active"),
+        }
         help_texts: ClassVar = {
-            "days": "Negative: before it (-3 is three days before); 0: on the day."
+            "days": _("Negative: before it (-3 is three days before); 0: on the day.")
         }
 
     def clean_late_fee_value(self) -> str:
@@ -99,11 +120,12 @@ class ReminderStepForm(forms.ModelForm):
 
 
 class EndpointForm(forms.Form):
-    url = forms.URLField(max_length=500, label="URL", assume_scheme="https")
+    url = forms.URLField(max_length=500, label=_("URL"), assume_scheme="https")
     events = forms.MultipleChoiceField(
         required=False,
         choices=[(event, event) for event in EVENTS],
         widget=forms.CheckboxSelectMultiple,
-        help_text="None ticked: every event.",
+        label=_("Events"),
+        help_text=_("None ticked: every event."),
     )
-    active = forms.BooleanField(required=False, initial=True)
+    active = forms.BooleanField(required=False, initial=True, label=_("Active"))

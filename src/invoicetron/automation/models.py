@@ -8,16 +8,18 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from invoicetron.billing.models import Client, DiscountType, Invoice
 from invoicetron.billing.models.common import discount_checks
 
 
 class Frequency(models.TextChoices):
-    WEEKLY = "weekly", "Weekly"
-    MONTHLY = "monthly", "Monthly"
-    QUARTERLY = "quarterly", "Quarterly"
-    YEARLY = "yearly", "Yearly"
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    YEARLY = "yearly", _("Yearly")
 
 
 class RecurringInvoice(models.Model):
@@ -89,9 +91,9 @@ class RecurringRun(models.Model):
 
 
 class LateFee(models.TextChoices):
-    NONE = "none", "No fee"
-    FIXED = "fixed", "Fixed amount"
-    PERCENT = "percent", "Percent of the balance due"
+    NONE = "none", _("No fee")
+    FIXED = "fixed", _("Fixed amount")
+    PERCENT = "percent", _("Percent of the balance due")
 
 
 class ReminderStep(models.Model):
@@ -112,8 +114,16 @@ class ReminderStep(models.Model):
 
     def __str__(self) -> str:
         if self.days == 0:
-            return "On the due date"
-        return f"{abs(self.days)} days {'after' if self.days > 0 else 'before'} the due date"
+            return str(_("On the due date"))
+        if self.days > 0:
+            after = ngettext(
+                "%(days)s day after the due date", "%(days)s days after the due date", self.days
+            )
+            return after % {"days": self.days}
+        before = ngettext(
+            "%(days)s day before the due date", "%(days)s days before the due date", -self.days
+        )
+        return before % {"days": -self.days}
 
 
 class ReminderClaim(models.Model):
@@ -169,11 +179,11 @@ class WebhookEndpoint(models.Model):
 
 
 class WebhookStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RETRYING = "retrying", "Failed, will retry"
-    SENDING = "sending", "Sending"  # claimed by a worker, which is posting it
-    DELIVERED = "delivered", "Delivered"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Queued")
+    RETRYING = "retrying", _("Failed, will retry")
+    SENDING = "sending", _("Sending")  # claimed by a worker, which is posting it
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
 
 
 class WebhookDelivery(models.Model):

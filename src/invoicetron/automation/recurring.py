@@ -32,6 +32,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from invoicetron.accounts.models import User
 from invoicetron.automation.failures import failure_message
@@ -82,11 +83,11 @@ def create_recurring(
     discount_value: Decimal | str | int = 0,
 ) -> RecurringInvoice:
     if frequency not in Frequency.values:
-        raise ValidationError({"frequency": "Choose weekly, monthly, quarterly or yearly."})
+        raise ValidationError({"frequency": _("Choose weekly, monthly, quarterly or yearly.")})
     if end_date and end_date < start_date:
-        raise ValidationError({"end_date": "The end date cannot be before the start."})
+        raise ValidationError({"end_date": _("The end date cannot be before the start.")})
     if not lines:
-        raise ValidationError({"lines": "Add at least one line."})
+        raise ValidationError({"lines": _("Add at least one line.")})
     currency = document_currency(client, currency)
     cleaned = validate_lines(lines, currency)
     schedule = RecurringInvoice.objects.create(

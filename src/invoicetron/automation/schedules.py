@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from invoicetron.accounts.models import User
 from invoicetron.automation.models import Frequency, RecurringInvoice
@@ -61,12 +62,20 @@ def checked_rate(value: Any, currency: str) -> Decimal | None:
     base = BusinessProfile.load().base_currency
     if currency == base:
         raise ValidationError(
-            {"exchange_rate": f"{currency} is the base currency: leave the exchange rate blank."}
+            {
+                "exchange_rate": _(
+                    "%(currency)s is the base currency: leave the exchange rate blank."
+                )
+                % {"currency": currency}
+            }
         )
-    rate = checked_number(value, "exchange_rate", places=10, minimum=None, label="Exchange rate")
+    rate = checked_number(value, "exchange_rate", places=10, minimum=None, label=_("Exchange rate"))
     if rate <= 0 or rate >= MAX_RATE:
         raise ValidationError(
-            {"exchange_rate": f"Enter how many {base} one {currency} is worth, above zero."}
+            {
+                "exchange_rate": _("Enter how many %(base)s one %(currency)s is worth, above zero.")
+                % {"base": base, "currency": currency}
+            }
         )
     return rate
 
@@ -79,13 +88,13 @@ def _checked(data: ScheduleData, lines: Sequence[LineData]) -> tuple[str, list[L
     except ValidationError as error:
         errors.append(error)
     if not lines:
-        errors.append(ValidationError({"lines": "Add at least one line."}))
+        errors.append(ValidationError({"lines": _("Add at least one line.")}))
     if data.end_date and data.end_date < data.start_date:
-        errors.append(ValidationError({"end_date": "The end date cannot be before the start."}))
+        errors.append(ValidationError({"end_date": _("The end date cannot be before the start.")}))
     if data.end_date and data.max_count:
-        errors.append(ValidationError({"max_count": "Give an end date or a count, not both."}))
+        errors.append(ValidationError({"max_count": _("Give an end date or a count, not both.")}))
     if data.auto_send and not data.auto_issue:
-        errors.append(ValidationError({"auto_send": "Only an issued invoice can be sent."}))
+        errors.append(ValidationError({"auto_send": _("Only an issued invoice can be sent.")}))
     cleaned: list[LineData] = []
     try:
         cleaned = validate_lines(lines, currency)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
 
 from invoicetron.accounts.models import User
 from invoicetron.automation.models import LateFee, ReminderStep
@@ -16,9 +17,9 @@ from invoicetron.billing.services.audit import record
 def save_step(step: ReminderStep, *, by: User | None) -> ReminderStep:
     creating = step.pk is None
     if step.late_fee != LateFee.NONE and not step.late_fee_value:
-        raise ValidationError({"late_fee_value": "Enter the fee, or choose no fee."})
+        raise ValidationError({"late_fee_value": _("Enter the fee, or choose no fee.")})
     if step.late_fee == LateFee.PERCENT and step.late_fee_value > 100:
-        raise ValidationError({"late_fee_value": "A percent fee cannot exceed 100."})
+        raise ValidationError({"late_fee_value": _("A percent fee cannot exceed 100.")})
     step.full_clean()
     step.save()
     new = {"days": step.days, "late_fee": step.late_fee, "value": step.late_fee_value}

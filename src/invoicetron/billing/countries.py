@@ -1,10 +1,13 @@
 """ISO 3166-1 alpha-2 country codes (all 249), kept as data (one line per country).
 
 The codes EN 16931 wants for addresses (BT-40, BT-55) and that VAT ids start with. Copied from
-the Debian iso-codes list (iso_3166-1.json). To add one, add a line: `CODE Name`.
+the Debian iso-codes list (iso_3166-1.json). To add one, add a line: `CODE Name`. The select
+boxes name them in the UI language (CLDR names from Babel, see `country_choices`).
 """
 
 from __future__ import annotations
+
+from invoicetron.billing.locale_names import LocalizedChoices
 
 _TABLE = """
 AD Andorra
@@ -261,7 +264,6 @@ ZW Zimbabwe
 #: code → English name
 COUNTRIES: dict[str, str] = dict(line.split(" ", 1) for line in _TABLE.strip().splitlines())
 
-#: (code, "CODE — Name") pairs for form select boxes, sorted by code.
-COUNTRY_CHOICES: list[tuple[str, str]] = [
-    (code, f"{code} — {name}") for code, name in sorted(COUNTRIES.items())
-]
+#: (code, "Name (CODE)") pairs for form select boxes, in the active UI language and sorted for
+#: it: `country_choices()`, or `country_choices.with_blank(label)` for an optional field.
+country_choices = LocalizedChoices(COUNTRIES, "territories")

@@ -2,9 +2,12 @@
 
 Only active currencies that can appear on an invoice: funds codes, precious metals and testing
 codes (XAU, XTS, XXX…) are left out on purpose. To add one, add a line: `CODE digits Name`.
+The select boxes name them in the UI language (CLDR names from Babel, see `currency_choices`).
 """
 
 from __future__ import annotations
+
+from invoicetron.billing.locale_names import LocalizedChoices
 
 _TABLE = """
 AED 2 UAE Dirham
@@ -180,7 +183,8 @@ def _parse(table: str) -> dict[str, tuple[int, str]]:
 #: code → (minor unit digits, English name)
 CURRENCIES: dict[str, tuple[int, str]] = _parse(_TABLE)
 
-#: (code, "CODE — Name") pairs for form select boxes, sorted by code.
-CURRENCY_CHOICES: list[tuple[str, str]] = [
-    (code, f"{code} — {name}") for code, (_digits, name) in sorted(CURRENCIES.items())
-]
+#: (code, "Name (CODE)") pairs for form select boxes, in the active UI language and sorted for
+#: it: `currency_choices()`, or `currency_choices.with_blank(label)` for an optional field.
+currency_choices = LocalizedChoices(
+    {code: name for code, (_digits, name) in CURRENCIES.items()}, "currencies"
+)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from invoicetron.billing import pdf
 from invoicetron.billing.documents import DocumentType, register
 from invoicetron.billing.models import CreditNote, Invoice
-from invoicetron.billing.money import format_amount
+from invoicetron.billing.money import format_money
 from invoicetron.billing.services import mark_sent
 from invoicetron.billing.views.invoices import get_invoice, invoice_context
 from invoicetron.web.templatetags.id_urls import id_url
@@ -34,6 +34,7 @@ def register_billing_documents() -> None:
             render_page=lambda request, invoice, status: _invoice_page(request, invoice.pk, status),
             after_send=lambda invoice, user: mark_sent(invoice, by=user),
             invoice_id=lambda invoice: invoice.pk,
+            title=pdf.INVOICE_TITLE,
         )
     )
     register(
@@ -51,6 +52,7 @@ def register_billing_documents() -> None:
                 request, note.invoice_id, status
             ),
             invoice_id=lambda note: note.invoice_id,
+            title=pdf.CREDIT_NOTE_TITLE,
         )
     )
 
@@ -60,20 +62,20 @@ def _invoice_page(request: HttpRequest, invoice_id: int, status: int) -> HttpRes
     return render(request, "billing/invoices/detail.html", context, status=status)
 
 
-def _invoice_context(invoice: Invoice) -> dict[str, Any]:
+def _invoice_context(invoice: Invoice, locale: str) -> dict[str, Any]:
     return {
         "number": invoice.number,
         "issue_date": invoice.issue_date,
         "due_date": invoice.due_date,
-        "total": format_amount(invoice.total, invoice.currency),
-        "balance_due": format_amount(invoice.balance_due, invoice.currency),
+        "total": format_money(invoice.total, invoice.currency, locale),
+        "balance_due": format_money(invoice.balance_due, invoice.currency, locale),
     }
 
 
-def _credit_note_context(note: CreditNote) -> dict[str, Any]:
+def _credit_note_context(note: CreditNote, locale: str) -> dict[str, Any]:
     return {
         "number": note.number,
         "issue_date": note.issue_date,
         "invoice_number": note.invoice.number,
-        "total": format_amount(note.total, note.currency),
+        "total": format_money(note.total, note.currency, locale),
     }

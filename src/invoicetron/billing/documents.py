@@ -34,8 +34,9 @@ class DocumentType:
     slug: str  # names the type in URLs: `invoice`, `credit-note`, `quote`
     kind: str  # the messaging.MessageKind of its email
     render_pdf: Callable[[Any], bytes]
-    # Template variables besides `business`, `client` and `link`: number, total, due date…
-    context: Callable[[Any], dict[str, Any]]
+    # Template variables besides `business`, `client` and `link`: number, total, due date…,
+    # amounts written the way the CLDR locale given writes them: (document, locale).
+    context: Callable[[Any, str], dict[str, Any]]
     client: Callable[[Any], Any]
     can_send: Callable[[Any], str | None]  # None, or why it cannot be sent
     page_url: Callable[[Any], str]  # the page the document is shown on
@@ -45,6 +46,8 @@ class DocumentType:
     after_send: Callable[[Any, Any], object] | None = None  # (document, user) once delivered
     invoice_id: Callable[[Any], int | None] = lambda document: None
     decision: ClientDecision | None = None
+    # Its name as printed on it and on the public page, translatable: pgettext_lazy("document", …).
+    title: Any = ""
 
     @property
     def label(self) -> str:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from invoicetron.billing import money
 from invoicetron.billing.adjustments import checked_line_adjustments, money_adjustment
+from invoicetron.billing.language import shown_amount
 from invoicetron.billing.models import DiscountType, Product, TaxRate
 from invoicetron.billing.validation import (
     checked_amount,
@@ -184,8 +185,8 @@ def _check_discount_fits(line: LineData, cleaned: dict[str, Any], currency: str)
     ).undiscounted
     if cleaned["discount_value"] > gross:
         name = line.description.strip()[:60]
-        discount = money.format_amount(cleaned["discount_value"], currency, with_code=False)
-        whole = money.format_amount(gross, currency, with_code=False)
+        discount = shown_amount(cleaned["discount_value"], currency, with_code=False)
+        whole = shown_amount(gross, currency, with_code=False)
         message = _(
             "The discount (%(discount)s) is larger than the line “%(name)s” (%(whole)s)."
         ) % {

@@ -42,8 +42,9 @@ from django.utils.translation import gettext_lazy as _
 
 from invoicetron.billing import money
 from invoicetron.billing.adjustments import money_adjustment
-from invoicetron.billing.formatting import plain, tax_label
+from invoicetron.billing.formatting import localized_tax_label, plain
 from invoicetron.billing.forms.widgets import decimal_text, number_input
+from invoicetron.billing.language import ui_locale
 from invoicetron.billing.line_checks import (
     ONE,
     LineData,
@@ -401,13 +402,18 @@ def display_rows(
     return rows
 
 
+def shown_tax(name: str, rate: Decimal | str) -> str:
+    """A line's tax on the page, its rate the UI's way: "QST 9.975 %", "QST 9,975 %" (de)."""
+    return localized_tax_label(name, rate, ui_locale())
+
+
 def _snapshot_row(row: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "description": row["description"],
         "quantity": row["quantity"],
         "unit": row["unit"],
         "unit_price": row["unit_price"],
-        "taxes": ", ".join(tax_label(tax["name"], tax["rate"]) for tax in row["taxes"]),
+        "taxes": ", ".join(shown_tax(tax["name"], tax["rate"]) for tax in row["taxes"]),
         "discount": row.get("discount_value", "0"),
         "discount_type": row.get("discount_type", DiscountType.PERCENT),
         "price_per": _price_per(row.get("base_quantity", ONE)),
@@ -420,7 +426,7 @@ def _draft_row(line: LineData) -> dict[str, Any]:
         "quantity": line.quantity,
         "unit": line.unit,
         "unit_price": line.unit_price,
-        "taxes": ", ".join(tax_label(tax.name, tax.rate) for tax in line.taxes),
+        "taxes": ", ".join(shown_tax(tax.name, tax.rate) for tax in line.taxes),
         "discount": line.discount_value,
         "discount_type": line.discount_type,
         "price_per": _price_per(line.base_quantity),

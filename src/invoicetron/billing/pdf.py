@@ -12,7 +12,10 @@ Public functions (other apps use these, never the private helpers):
 - `render_document_pdf(snapshot, *, template, title, draft=False, extra=None)` -> PDF bytes of
   any document with lines (invoices, credit notes, quotes): the one way a PDF is made.
 - `document_context(snapshot, *, title, draft=False) -> dict` — what an issued document shows,
-  read from its frozen snapshot, every figure already a display string from `money` (lines, tax
+  read from its frozen snapshot, every figure already a display string from `money`, written
+  the way the snapshot's locale writes amounts, numbers and dates (Babel; `billing.locales`;
+  rendered with the snapshot's language active), with `in_base_currency` when the business
+  shows a foreign-currency document's totals in its base currency (lines, tax
   rows per rate, totals, business with logo, client, dates, notes, terms, and the optional
   `valid_until` / `invoice_number` / `reason` of quotes and credit notes). The PDFs and the
   client's public page both render it, so they cannot disagree.
@@ -33,13 +36,16 @@ from typing import Any
 
 from django.core.cache import caches
 from django.template.loader import render_to_string
+from django.utils.functional import Promise
+from django.utils.translation import pgettext, pgettext_lazy
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from invoicetron.billing import money
-from invoicetron.billing.formatting import grouped, tax_label
-from invoicetron.billing.models import BusinessProfile, CreditNote, Invoice
+from invoicetron.billing import locales, money
+from invoicetron.billing.formatting import localized_date, localized_number, localized_tax_label
+from invoicetron.billing.models import BusinessProfile, CreditNote, Invoice, InvoiceKind
+from invoicetron.billing.services.deducting import deductions_snapshot
 from invoicetron.billing.services.drafts import invoice_totals
 from invoicetron.billing.services.issuing import build_snapshot
 
@@ -48,6 +54,10 @@ logger = logging.getLogger(__name__)
 # Rendered PDFs, by the SHA-256 of their HTML (see render_document), in settings.CACHES["pdfs"].
 PDF_CACHE = "pdfs"
 PDF_KEEP_SECONDS = 3600
+# Printed in the document's language (render_document_pdf activates it).
+INVOICE_TITLE = pgettext_lazy("document", "Invoice")
+CREDIT_NOTE_TITLE = pgettext_lazy("document", "Credit note")
+DEPOSIT_INVOICE_TITLE = pgettext_lazy("document title", "Deposit invoice")
 
 
 class OfflineFetcher(URLFetcher):
@@ -71,9 +81,9 @@ def render_invoice_pdf(invoice: Invoice, *, pdf_variant: str | None = None) -> b
     return render_document_pdf(
         snapshot,
         template="billing/pdf/invoice.html",
-        title="Invoice",
+        title=document_title(snapshot),
         draft=invoice.is_draft,
-        extra={"settlement": settlement_context(invoice)},
+        extra={"settlement": settlement_context(invoice, snapshot)},
         pdf_variant=pdf_variant,
     )
 
@@ -82,7 +92,7 @@ def render_credit_note_pdf(credit_note: CreditNote, *, pdf_variant: str | None =
     return render_document_pdf(
         credit_note.snapshot,
         template="billing/pdf/credit_note.html",
-        title="Credit note",
+        title=CREDIT_NOTE_TITLE,
         pdf_variant=pdf_variant,
     )
 
@@ -91,15 +101,17 @@ def render_document_pdf(
     snapshot: dict[str, Any],
     *,
     template: str,
-    title: str,
+    title: str | Promise,
     draft: bool = False,
     extra: dict[str, Any] | None = None,
     pdf_variant: str | None = None,
 ) -> bytes:
     """The PDF of any document with lines, from its snapshot: `document_context` (plus `extra`,
-    e.g. an invoice's live settlement) rendered with `template` by `render_document`."""
-    context = document_context(snapshot, title=title, draft=draft) | (extra or {})
-    return render_document(template, context, pdf_variant=pdf_variant)
+    e.g. an invoice's live settlement) rendered with `template` by `render_document`, in the
+    document's language (the snapshot's: see billing.locales)."""
+    with locales.speaking(locales.of_snapshot(snapshot)):
+        context = document_context(snapshot, title=title, draft=draft) | (extra or {})
+        return render_document(template, context, pdf_variant=pdf_variant)
 
 
 def render_document(
@@ -129,25 +141,64 @@ def render_document(
 
 def _draft_snapshot(invoice: Invoice) -> dict[str, Any]:
     lines = list(invoice.lines.prefetch_related("taxes"))
-    return build_snapshot(invoice, lines, invoice_totals(invoice), BusinessProfile.load())
+    snapshot = build_snapshot(invoice, lines, invoice_totals(invoice), BusinessProfile.load())
+    snapshot["deductions"] = deductions_snapshot(invoice)
+    return snapshot
+
+
+def document_title(snapshot: dict[str, Any]) -> Promise:
+    """An invoice's title: a deposit invoice says it is one (German "Anzahlungsrechnung")."""
+    if snapshot.get("kind") == InvoiceKind.DEPOSIT:
+        return DEPOSIT_INVOICE_TITLE
+    return INVOICE_TITLE
+
+
+def deductions_context(
+    snapshot: dict[str, Any], totals: money.Totals, write: Writer
+) -> list[dict[str, Any]]:
+    """The deposit invoices a final invoice deducts (money rule 13), each with its number, date,
+    net and tax per rate, as the German and French rules want them shown."""
+    rows = snapshot.get("deductions") or []
+    return [
+        {
+            "number": row.get("number", ""),
+            "issue_date": write.date(row.get("issue_date")),
+            "net_total": write.amount(deduction.net_total),
+            "taxes": [
+                {
+                    "label": localized_tax_label(t.name, t.rate, write.locale),
+                    "base": write.amount(t.base),
+                    "tax": write.amount(t.tax),
+                }
+                for t in deduction.taxes
+            ],
+            "total": write.amount(deduction.total),
+        }
+        for row, deduction in zip(rows, totals.deductions, strict=False)
+    ]
 
 
 def document_context(
-    snapshot: dict[str, Any], *, title: str, draft: bool = False
+    snapshot: dict[str, Any], *, title: str | Promise, draft: bool = False
 ) -> dict[str, Any]:
-    """What a document shows, from its frozen snapshot (see the module docstring)."""
+    """What a document shows, from its frozen snapshot (see the module docstring), written the
+    way its locale writes numbers, amounts and dates."""
     currency = snapshot["currency"]
+    speaks = locales.of_snapshot(snapshot)
+    write = Writer(speaks.locale, currency)
     totals = money.totals_from_json(snapshot["totals"])
     lines = [
-        _line_context(row, figures, currency)
+        _line_context(row, figures, write)
         for row, figures in zip(snapshot["lines"], totals.lines, strict=True)
     ]
     return {
         "title": title,
         "draft": draft,
-        "number": snapshot.get("number") or "DRAFT",
-        "issue_date": _date(snapshot.get("issue_date")),
-        "due_date": _date(snapshot.get("due_date")),
+        "language": speaks.language,
+        "locale": speaks.locale,
+        "number": snapshot.get("number") or pgettext("document number", "DRAFT"),
+        "issue_date": write.date(snapshot.get("issue_date")),
+        "due_date": write.date(snapshot.get("due_date")),
         "currency": currency,
         "prices_include_tax": snapshot.get("prices_include_tax", False),
         "business": snapshot["business"],
@@ -155,57 +206,118 @@ def document_context(
         "client": snapshot["client"],
         "lines": lines,
         "has_discounts": any(line["discount"] for line in lines),
-        "subtotal": _amount(totals.subtotal, currency),
-        "discount": _amount(totals.discount, currency) if totals.discount else "",
+        "subtotal": write.amount(totals.subtotal),
+        "discount": write.amount(totals.discount) if totals.discount else "",
         "taxes": [
             {
-                "label": tax_label(row.name, row.rate),
-                "base": _amount(row.base, currency),
-                "tax": _amount(row.tax, currency),
+                "label": localized_tax_label(row.name, row.rate, speaks.locale),
+                "base": write.amount(row.base),
+                "tax": write.amount(row.tax),
             }
             for row in totals.taxes
         ],
-        "net_total": _amount(totals.net_total, currency),
-        "tax_total": _amount(totals.tax_total, currency),
-        "total": money.format_amount(totals.total, currency),
+        "net_total": write.amount(totals.net_total),
+        "tax_total": write.amount(totals.tax_total),
+        "total": write.money(totals.total),
+        "in_base_currency": _in_base_currency(snapshot, speaks.locale),
         "notes": snapshot.get("notes", ""),
         "terms": snapshot.get("terms", ""),
         "buyer_reference": snapshot.get("buyer_reference", ""),  # absent from old snapshots
         "order_reference": snapshot.get("order_reference", ""),
-        "valid_until": _date(snapshot.get("valid_until")),  # quotes
+        "valid_until": write.date(snapshot.get("valid_until")),  # quotes
         "invoice_number": snapshot.get("invoice_number", ""),  # credit notes
-        "invoice_issue_date": _date(snapshot.get("invoice_issue_date")),
+        "invoice_issue_date": write.date(snapshot.get("invoice_issue_date")),
         "reason": snapshot.get("reason", ""),
+        "deductions": deductions_context(snapshot, totals, write),
     }
 
 
-def _line_context(row: dict[str, Any], figures: money.LineAmount, currency: str) -> dict[str, Any]:
+class Writer:
+    """Figures and dates of one document as its locale writes them (display only)."""
+
+    def __init__(self, locale: str, currency: str) -> None:
+        self.locale, self.currency = locale, currency
+        self.digits = money.minor_unit(currency)
+
+    def amount(self, value: Decimal) -> str:
+        """An amount in a column (the currency is said once): `1.234,50`."""
+        rounded = money.round_to_minor_unit(value, self.currency)
+        return localized_number(rounded, self.locale, self.digits)
+
+    def money(self, value: Decimal) -> str:
+        """An amount standing alone, with its currency: `1.234,50 €`."""
+        return money.format_money(value, self.currency, self.locale)
+
+    def number(self, value: Decimal, min_decimals: int = 0) -> str:
+        return localized_number(value, self.locale, min_decimals)
+
+    def date(self, value: str | None) -> str:
+        return localized_date(datetime.date.fromisoformat(value), self.locale) if value else ""
+
+
+def _line_context(row: dict[str, Any], figures: money.LineAmount, write: Writer) -> dict[str, Any]:
     discount = ""
     if Decimal(row.get("discount_value", 0)):
         value = Decimal(row["discount_value"])
         discount = (
-            f"{grouped(value)} %" if row["discount_type"] == "percent" else _amount(value, currency)
+            f"{write.number(value)} %" if row["discount_type"] == "percent" else write.amount(value)
         )
     return {
         "description": row["description"],
-        "quantity": grouped(Decimal(row["quantity"])),
+        "quantity": write.number(Decimal(row["quantity"])),
         "unit": row.get("unit", ""),
-        "unit_price": grouped(Decimal(row["unit_price"]), money.minor_unit(currency)),
-        "taxes": ", ".join(tax_label(tax["name"], tax["rate"]) for tax in row["taxes"]),
+        "unit_price": write.number(Decimal(row["unit_price"]), write.digits),
+        "taxes": ", ".join(
+            localized_tax_label(tax["name"], tax["rate"], write.locale) for tax in row["taxes"]
+        ),
         "discount": discount,
-        "amount": _amount(figures.amount, currency),
+        "amount": write.amount(figures.amount),
     }
 
 
-def settlement_context(invoice: Invoice) -> dict[str, Any]:
-    """An invoice's live settlement figures (they move after issue; the snapshot does not)."""
+def base_currency_figures(
+    snapshot: dict[str, Any],
+) -> tuple[str, Decimal, money.BaseFigures] | None:
+    """(base currency, rate, figures): a document's totals in the business's base currency at
+    its snapshot's exchange rate (money rule 9), when the business asked for them (frozen at
+    issue with the business) and the document is in another currency; else None."""
+    business = snapshot.get("business") or {}
+    base, rate = business.get("base_currency"), snapshot.get("exchange_rate")
+    if not business.get("show_base_currency_totals") or not base or not rate:
+        return None
+    if base == snapshot["currency"]:
+        return None
+    totals = money.totals_from_json(snapshot["totals"])
+    return base, Decimal(rate), money.in_base_currency(totals, Decimal(rate), base)
+
+
+def _in_base_currency(snapshot: dict[str, Any], locale: str) -> dict[str, str] | None:
+    """`base_currency_figures`, written the way the document's locale writes them."""
+    found = base_currency_figures(snapshot)
+    if found is None:
+        return None
+    base, rate, figures = found
+    return {
+        "currency": base,
+        "rate": localized_number(rate, locale),
+        "net_total": money.format_money(figures.net_total, base, locale),
+        "tax_total": money.format_money(figures.tax_total, base, locale),
+        "total": money.format_money(figures.total, base, locale),
+    }
+
+
+def settlement_context(invoice: Invoice, snapshot: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An invoice's live settlement figures (they move after issue; the snapshot does not),
+    written the way the document's locale writes them (`snapshot`: the invoice's, by default)."""
     currency = invoice.currency
+    locale = locales.of_snapshot(snapshot or invoice.snapshot or {}).locale
+    write = Writer(locale, currency)
     balance = invoice.balance_due if not invoice.is_draft else invoice.total
     return {
-        "paid": _amount(invoice.amount_paid, currency) if invoice.amount_paid else "",
-        "credited": _amount(invoice.amount_credited, currency) if invoice.amount_credited else "",
-        "rounding": _amount(invoice.credit_rounding, currency) if invoice.credit_rounding else "",
-        "balance_due": money.format_amount(balance, currency),
+        "paid": write.amount(invoice.amount_paid) if invoice.amount_paid else "",
+        "credited": write.amount(invoice.amount_credited) if invoice.amount_credited else "",
+        "rounding": write.amount(invoice.credit_rounding) if invoice.credit_rounding else "",
+        "balance_due": write.money(balance),
         "settled": balance <= 0,
     }
 
@@ -219,14 +331,3 @@ def _logo_data_uri() -> str:
         return ""
     encoded = base64.b64encode(bytes(profile.logo)).decode("ascii")
     return f"data:{profile.logo_content_type};base64,{encoded}"
-
-
-def _amount(value: Decimal, currency: str) -> str:
-    return money.format_amount(value, currency, with_code=False)
-
-
-def _date(value: str | None) -> str:
-    if not value:
-        return ""
-    day = datetime.date.fromisoformat(value)
-    return f"{day.day} {day:%B %Y}"

@@ -15,8 +15,8 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any, cast
 
-from invoicetron.billing import money
-from invoicetron.billing.models import Invoice, InvoiceStatus
+from invoicetron.billing import locales, money
+from invoicetron.billing.models import Invoice, InvoiceKind, InvoiceStatus
 from invoicetron.billing.services import credit_notes as credit_service
 from invoicetron.billing.services.settlement import settlement_status
 from invoicetron.demo import catalog
@@ -222,8 +222,12 @@ def build_invoice(plan: Plan, business: Mapping[str, Any], rng: random.Random) -
 def invoice_snapshot(invoice: DemoInvoice, business: Mapping[str, Any]) -> dict[str, Any]:
     """The same document `billing.services.issuing.build_snapshot` freezes at issue."""
     plan = invoice.plan
+    # Demo clients have no language of their own: their documents speak the business's.
+    speaks = locales.for_client(None, business.get("locale", ""))
     return {
         "version": SNAPSHOT_VERSION,
+        "language": speaks.language,
+        "locale": speaks.locale,
         "number": plan.number,
         "issue_date": plan.issue_date.isoformat(),
         "due_date": invoice.due_date.isoformat(),
@@ -238,6 +242,7 @@ def invoice_snapshot(invoice: DemoInvoice, business: Mapping[str, Any]) -> dict[
         "buyer_reference": "",
         "order_reference": "",
         "adjustments": [],
+        "kind": InvoiceKind.STANDARD,
         "business": dict(business),
         "client": plan.client.snapshot,
         "lines": [line.snapshot() for line in invoice.lines],

@@ -20,16 +20,21 @@ quantity 1, no allowances or charges).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from invoicetron.billing import money
+from django.utils.translation import gettext, gettext_noop, pgettext, pgettext_lazy
+
+from invoicetron.billing import locales, money
+from invoicetron.billing.formatting import localized_date
 from invoicetron.billing.models import REASON_CATEGORIES, ZERO_RATE_CATEGORIES, CreditNote, Invoice
 from invoicetron.billing.services.credit_notes import LINE_ROUNDING_REASON
 from invoicetron.einvoicing.document import (
     CREDIT_NOTE,
     INVOICE,
+    PREPAYMENT_INVOICE,
     Adjustment,
     EInvoice,
     Line,
@@ -41,8 +46,8 @@ from invoicetron.einvoicing.errors import EInvoiceError, Missing, missing_error
 from invoicetron.einvoicing.parties import BUSINESS_PAGE, buyer, missing_fields, seller
 from invoicetron.einvoicing.units import unit_code
 
-TAX_RATES_PAGE = "Settings → Tax rates"
-DISCOUNT = ("Discount", "95")  # reason and UNCL5189 code of the line and document discounts
+# Reason (in the document's language) and UNCL5189 code of the line and document discounts.
+DISCOUNT = (pgettext_lazy("allowance reason", "Discount"), "95")
 # UNCL4461: credit transfers need the payee's account (BR-61); a credit note is settled against
 # its invoice's balance ("clearing between partners"), not paid.
 CREDIT_TRANSFERS = frozenset({"30", "58"})
@@ -51,15 +56,21 @@ MAX_DECIMALS = 2  # of any amount (BR-DEC-01 to BR-DEC-28)
 
 
 def from_invoice(invoice: Invoice) -> EInvoice:
-    """The issued `invoice` as EN 16931 sees it; EInvoiceError if it is a draft or lacks data."""
+    """The issued `invoice` as EN 16931 sees it; EInvoiceError if it is a draft or lacks data.
+    Its texts for people (payment terms, allowance reasons) are in the document's language."""
     snapshot = invoice.snapshot
     if invoice.is_draft or not snapshot:
         raise EInvoiceError("Issue the invoice first: a draft has no number and may still change.")
+    with locales.speaking(locales.of_snapshot(snapshot)):
+        return _from_invoice(invoice, snapshot)
+
+
+def _from_invoice(invoice: Invoice, snapshot: Mapping[str, Any]) -> EInvoice:
     number = str(snapshot.get("number") or invoice.number)
     label = f"Invoice {number}"
     business = snapshot.get("business") or {}
     due_date = str(snapshot.get("due_date") or "")
-    terms = str(snapshot.get("terms") or "").strip() or (f"Due by {due_date}." if due_date else "")
+    terms = str(snapshot.get("terms") or "").strip() or _due_by(snapshot, due_date)
     code = str(business.get("payment_means_code") or "58")
     iban = str(business.get("iban") or "").replace(" ", "")
     missing = []
@@ -78,11 +89,13 @@ def from_invoice(invoice: Invoice) -> EInvoice:
         remittance=number,
         terms=terms,
     )
+    deducted = snapshot.get("deductions") or []
     return _document(
         snapshot,
         number,
         label,
-        type_code=INVOICE,
+        type_code=PREPAYMENT_INVOICE if snapshot.get("kind") == "deposit" else INVOICE,
+        deducted=deducted,
         payment=payment,
         missing=missing,
         entered=snapshot.get("adjustments") or [],
@@ -92,17 +105,33 @@ def from_invoice(invoice: Invoice) -> EInvoice:
     )
 
 
+def _due_by(snapshot: Mapping[str, Any], due_date: str) -> str:
+    """The payment terms (BT-20) of an invoice without its own: its due date, in its locale."""
+    if not due_date:
+        return ""
+    day = localized_date(
+        datetime.date.fromisoformat(due_date), locales.of_snapshot(snapshot).locale
+    )
+    return gettext("Due by %(date)s.") % {"date": day}
+
+
 def from_credit_note(credit_note: CreditNote) -> EInvoice:
     """The credit note as EN 16931 sees it: type 381, the credited invoice in BT-25/BT-26.
 
-    Its buyer and order references are its invoice's (frozen in the invoice's snapshot)."""
-    snapshot = credit_note.snapshot
+    Its buyer and order references are its invoice's (frozen in the invoice's snapshot); its
+    texts for people are in its language."""
+    with locales.speaking(locales.of_snapshot(credit_note.snapshot)):
+        return _from_credit_note(credit_note, credit_note.snapshot)
+
+
+def _from_credit_note(credit_note: CreditNote, snapshot: Mapping[str, Any]) -> EInvoice:
     number = str(snapshot.get("number") or credit_note.number)
     invoice_number = str(snapshot.get("invoice_number") or credit_note.invoice.number)
     payment = PaymentMeans(
         code=CLEARING,
         remittance=number,
-        terms=f"Deducted from the balance of invoice {invoice_number}.",
+        terms=gettext("Deducted from the balance of invoice %(number)s.")
+        % {"number": invoice_number},
     )
     return _document(
         snapshot,
@@ -135,23 +164,35 @@ def _document(
     preceding_invoice: str = "",
     preceding_invoice_date: str = "",
     note: str = "",
+    deducted: Sequence[Mapping[str, Any]] = (),
 ) -> EInvoice:
     """What invoices and credit notes share: parties, lines, VAT, allowances, totals."""
     if snapshot.get("prices_include_tax"):
         raise EInvoiceError(
-            f"{label} has prices that include tax, and EN 16931 needs prices without VAT (BT-146, "
-            "BT-131): documents with prices excluding tax can be e-invoices."
+            gettext_noop(
+                "%(label)s has prices that include tax, and EN 16931 needs prices without VAT "
+                "(BT-146, BT-131): documents with prices excluding tax can be e-invoices."
+            ),
+            label=label,
         )
     totals = money.totals_from_json(snapshot["totals"])
     if money.minor_unit(totals.currency) > MAX_DECIMALS:
         raise EInvoiceError(
-            f"{label} is in {totals.currency}, whose amounts have "
-            f"{money.minor_unit(totals.currency)} decimals, and EN 16931 allows at most "
-            f"{MAX_DECIMALS} (BR-DEC-09…): e-invoices can be in currencies of 0 or 2 decimals."
+            gettext_noop(
+                "%(label)s is in %(currency)s, whose amounts have %(decimals)s decimals, and "
+                "EN 16931 allows at most %(most)s (BR-DEC-09…): e-invoices can be in currencies "
+                "of 0 or 2 decimals."
+            ),
+            label=label,
+            currency=totals.currency,
+            decimals=money.minor_unit(totals.currency),
+            most=MAX_DECIMALS,
         )
     rows = snapshot.get("lines") or []
     if len(rows) != len(totals.lines):
-        raise EInvoiceError(f"{label}: its stored lines and figures do not match.")
+        raise EInvoiceError(
+            gettext_noop("%(label)s: its stored lines and figures do not match."), label=label
+        )
     categories = _categories(rows)
     codes = {vat.code for vat in categories.values()}
     parties = (
@@ -191,6 +232,7 @@ def _document(
         adjustments=(
             *(_discount(False, share, _vat(categories, tax)) for tax, share in discounts),
             *_document_adjustments(totals, entered, categories, rounding=type_code == CREDIT_NOTE),
+            *_deductions(totals, deducted, categories),
         ),
         payment=payment,
         buyer_reference=str(references.get("buyer_reference") or "").strip(),
@@ -198,6 +240,9 @@ def _document(
         due_date=due_date,
         preceding_invoice=preceding_invoice,
         preceding_invoice_date=preceding_invoice_date,
+        deducted_invoices=tuple(
+            (str(row.get("number") or ""), str(row.get("issue_date") or "")) for row in deducted
+        ),
         note=note,
         delivery_date=str(snapshot.get("issue_date") or "") if supply else "",
         delivery_address=parties[1].address if supply else None,
@@ -219,9 +264,15 @@ def _categories(rows: Iterable[Mapping[str, Any]]) -> dict[money.Tax, VatCategor
         other = seen.setdefault((vat.code, vat.rate), key)
         if other != key:
             raise EInvoiceError(
-                f"The tax rates “{other.name}” and “{key.name}” are both VAT category {vat.code} "
-                f"at {vat.rate} %: EN 16931 shows one VAT breakdown row per category and rate, so "
-                "a document may use only one of them."
+                gettext_noop(
+                    "The tax rates “%(first)s” and “%(second)s” are both VAT category %(code)s at "
+                    "%(rate)s %%: EN 16931 shows one VAT breakdown row per category and rate, so a "
+                    "document may use only one of them."
+                ),
+                first=other.name,
+                second=key.name,
+                code=vat.code,
+                rate=vat.rate,
             )
     return categories
 
@@ -231,18 +282,34 @@ def _category(tax: Mapping[str, Any]) -> VatCategory:
     rate = Decimal(tax["rate"])
     exemption_code = str(tax.get("exemption_reason_code") or "").strip()
     exemption = str(tax.get("exemption_reason") or "").strip()
-    name = f"The tax rate “{tax['name']}” (VAT category {code})"
-    fix = f"Set its category in {TAX_RATES_PAGE}; documents issued after carry it."
+    tax_rate = {"name": tax["name"], "code": code}
     if code == "S" and rate <= 0:
         raise EInvoiceError(
-            f"{name} has rate 0, and standard rated VAT needs a rate (BR-S-05). {fix}"
+            gettext_noop(
+                "The tax rate “%(name)s” (VAT category %(code)s) has rate 0, and standard rated "
+                "VAT needs a rate (BR-S-05). Set its category in Settings → Tax rates; documents "
+                "issued after carry it."
+            ),
+            **tax_rate,
         )
     if code in ZERO_RATE_CATEGORIES and rate != 0:
-        raise EInvoiceError(f"{name} must have rate 0, not {rate} % (BR-{code}-05). {fix}")
+        raise EInvoiceError(
+            gettext_noop(
+                "The tax rate “%(name)s” (VAT category %(code)s) must have rate 0, not %(rate)s %% "
+                "(BR-%(code)s-05). Set its category in Settings → Tax rates; documents issued "
+                "after carry it."
+            ),
+            rate=rate,
+            **tax_rate,
+        )
     if code in REASON_CATEGORIES and not (exemption_code or exemption):
         raise EInvoiceError(
-            f"{name} needs an exemption reason code or text (BR-{code}-10). Add one in "
-            f"{TAX_RATES_PAGE}; documents issued after carry it."
+            gettext_noop(
+                "The tax rate “%(name)s” (VAT category %(code)s) needs an exemption reason code or "
+                "text (BR-%(code)s-10). Add one in Settings → Tax rates; documents issued after "
+                "carry it."
+            ),
+            **tax_rate,
         )
     if code not in REASON_CATEGORIES:  # BR-S-10, BR-Z-10…: no exemption reason
         exemption_code = exemption = ""
@@ -252,8 +319,12 @@ def _category(tax: Mapping[str, Any]) -> VatCategory:
 def _vat(categories: Mapping[money.Tax, VatCategory], tax: money.Tax) -> VatCategory:
     if tax not in categories:  # a document charge of a tax no line carries
         raise EInvoiceError(
-            f"The tax “{tax.name}” {tax.rate} % is on no line, so its VAT category is unknown: "
-            "give its allowance or charge the tax of one of the lines."
+            gettext_noop(
+                "The tax “%(name)s” %(rate)s %% is on no line, so its VAT category is unknown: "
+                "give its allowance or charge the tax of one of the lines."
+            ),
+            name=tax.name,
+            rate=tax.rate,
         )
     return categories[tax]
 
@@ -263,9 +334,14 @@ def _line_tax(row: Mapping[str, Any], index: int) -> money.Tax:
     if len(taxes) != 1:
         name = _name_and_description(str(row.get("description") or ""))[0][:60]
         raise EInvoiceError(
-            f"Line {index} (“{name}”) has {len(taxes)} taxes, and EN 16931 needs exactly one VAT "
-            "category per line: give every line one tax rate (a 0 % rate of category E, O, Z… "
-            "for lines without VAT)."
+            gettext_noop(
+                "Line %(index)s (“%(name)s”) has %(count)s taxes, and EN 16931 needs exactly one "
+                "VAT category per line: give every line one tax rate (a 0 %% rate of category E, "
+                "O, Z… for lines without VAT)."
+            ),
+            index=index,
+            name=name,
+            count=len(taxes),
         )
     return money.Tax(taxes[0]["name"], Decimal(taxes[0]["rate"]))
 
@@ -312,7 +388,7 @@ def _described(
 
 def _discount(charge: bool, amount: Decimal, vat: VatCategory | None = None) -> Adjustment:
     reason, code = DISCOUNT
-    return Adjustment(charge=charge, amount=amount, reason=reason, reason_code=code, vat=vat)
+    return Adjustment(charge=charge, amount=amount, reason=str(reason), reason_code=code, vat=vat)
 
 
 def _entered(
@@ -322,7 +398,11 @@ def _entered(
     reason = str(entry.get("reason") or "").strip()
     code = str(entry.get("reason_code") or "").strip()
     if not (reason or code):
-        reason = "Charge" if charge else "Allowance"
+        reason = (
+            pgettext("adjustment reason", "Charge")
+            if charge
+            else pgettext("adjustment reason", "Allowance")
+        )
     return Adjustment(charge=charge, amount=amount, reason=reason, reason_code=code, vat=vat)
 
 
@@ -343,3 +423,19 @@ def _document_adjustments(
             entry = {"reason": LINE_ROUNDING_REASON}
         for taxes, share in adjustment.shares:
             yield _entered(adjustment.charge, share, entry, _vat(categories, taxes[0]))
+
+
+def _deductions(
+    totals: money.Totals,
+    deducted: Sequence[Mapping[str, Any]],
+    categories: Mapping[money.Tax, VatCategory],
+) -> Iterator[Adjustment]:
+    """A final invoice's deposit invoices (money rule 13): one BG-20 per VAT rate of each, its
+    amount the deposit's base at that rate, its reason naming the deposit invoice."""
+    for position, deduction in enumerate(totals.deductions):
+        entry = deducted[position] if position < len(deducted) else {}
+        reason = f"Deposit invoice {entry.get('number', '')} of {entry.get('issue_date', '')}"
+        for row in deduction.taxes:
+            if row.base:
+                vat = _vat(categories, money.Tax(row.name, row.rate))
+                yield Adjustment(charge=False, amount=row.base, reason=reason, vat=vat)

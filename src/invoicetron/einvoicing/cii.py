@@ -199,13 +199,13 @@ def add_settlement(transaction: etree._Element, doc: EInvoice) -> None:
         if doc.due_date:
             add_date(terms, ram("DueDateDateTime"), doc.due_date)  # BT-9
     add_monetary_summation(settlement, doc)
-    if doc.preceding_invoice:  # BG-3
+    for number, date in doc.billing_references():  # BG-3
         reference = add(settlement, ram("InvoiceReferencedDocument"))
-        add(reference, ram("IssuerAssignedID"), doc.preceding_invoice)  # BT-25
-        if doc.preceding_invoice_date:  # BT-26
+        add(reference, ram("IssuerAssignedID"), number)  # BT-25
+        if date:  # BT-26
             issued = add(reference, ram("FormattedIssueDateTime"))
             string = f"{{{QDT_NS}}}DateTimeString"
-            add(issued, string, compact_date(doc.preceding_invoice_date), format=DATE_FORMAT)
+            add(issued, string, compact_date(date), format=DATE_FORMAT)
 
 
 def add_trade_tax(

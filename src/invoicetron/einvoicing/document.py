@@ -16,6 +16,7 @@ from invoicetron.billing.money.en16931 import DocumentTotals
 
 INVOICE = "380"
 CREDIT_NOTE = "381"
+PREPAYMENT_INVOICE = "386"  # a deposit (advance payment) invoice
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,8 @@ class EInvoice:
     order_reference: str = ""  # BT-13 (purchase order)
     preceding_invoice: str = ""  # BT-25 (a credit note's invoice number)
     preceding_invoice_date: str = ""  # BT-26
+    # A final invoice's deposit invoices (number, issue date): one BG-3 each, besides the above.
+    deducted_invoices: tuple[tuple[str, str], ...] = ()
     note: str = ""  # BT-22
     tax_point_date: str = ""  # BT-7 (unused for now)
     # BT-72 and BG-13/BG-15: an intra-community supply (K) needs the delivery date (or an
@@ -135,3 +138,8 @@ class EInvoice:
     delivery_address: Address | None = None  # BG-15 (BT-80: its country)
     vat_currency: str = ""  # BT-6 when VAT is also accounted in another currency
     vat_total_in_vat_currency: Decimal | None = None  # BT-111
+
+    def billing_references(self) -> tuple[tuple[str, str], ...]:
+        """Every BG-3 (BT-25 number, BT-26 date): the credited invoice or the deposit invoices."""
+        first = ((self.preceding_invoice, self.preceding_invoice_date),)
+        return (first if self.preceding_invoice else ()) + self.deducted_invoices

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+
 from invoicetron.billing.models import BusinessProfile, CreditNote, EInvoiceFormat, Invoice
 from invoicetron.billing.pdf import render_credit_note_pdf, render_invoice_pdf
 from invoicetron.einvoicing import cii, facturx, ubl
@@ -71,9 +73,12 @@ def einvoice_file(
     doc = einvoice(document)
     if profile is Profile.XRECHNUNG and not doc.buyer_reference:
         raise EInvoiceError(
-            f"XRechnung needs the buyer reference (BT-10, the Leitweg-ID of German public "
-            f"buyers), and {doc.number} was issued without one: enter it in the invoice's Buyer "
-            "reference (or the client's, which new invoices take) before issuing."
+            gettext_noop(
+                "XRechnung needs the buyer reference (BT-10, the Leitweg-ID of German public "
+                "buyers), and %(number)s was issued without one: enter it in the invoice's Buyer "
+                "reference (or the client's, which new invoices take) before issuing."
+            ),
+            number=doc.number,
         )
     name = doc.number.replace("/", "-")
     if format is Format.UBL:
@@ -97,12 +102,13 @@ def _email_format(document: Any) -> str:
 
 
 def email_refusal(document: Any) -> str:
+    """In the active language: the page's when a user sends, English for the worker's record."""
     if _email_format(document) == EInvoiceFormat.PDF:
         return ""
     try:
         einvoice(document)
     except EInvoiceError as error:
-        return f"Not sent as an e-invoice: {error.message}"
+        return gettext("Not sent as an e-invoice: %(reason)s") % {"reason": error.translated()}
     return ""
 
 

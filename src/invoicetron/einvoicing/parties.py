@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from invoicetron.einvoicing.document import Address, Party
 from invoicetron.einvoicing.errors import Missing
 
-BUSINESS_PAGE = "add it in Settings → Business"
-CLIENT_PAGE = "add it in Clients → edit"
+# Where to fill a gap in; marked for translation, translated when the refusal is read (errors.py).
+BUSINESS_PAGE = gettext_noop("add it in Settings → Business")
+CLIENT_PAGE = gettext_noop("add it in Clients → edit")
 # Categories whose lines need the seller's VAT id (BR-S-02, BR-Z-02, BR-E-02, BR-AE-02, BR-IC-02,
 # BR-G-02, BR-AF-02, BR-AG-02); "not subject to VAT" (O) forbids it (BR-O-02).
 SELLER_VAT_CATEGORIES = frozenset({"S", "Z", "E", "AE", "K", "G", "L", "M"})
@@ -75,22 +78,26 @@ def missing_fields(seller: Party, buyer: Party, categories: Collection[str]) -> 
     category, BR-CO-26) that they lack, each with where to fill it in."""
     missing = []
     if not seller.name:
-        missing.append(Missing("your business name (BT-27)", BUSINESS_PAGE))
+        missing.append(Missing(gettext_noop("your business name (BT-27)"), BUSINESS_PAGE))
     if not seller.address.country:
-        missing.append(Missing("your country (BT-40)", BUSINESS_PAGE))
+        missing.append(Missing(gettext_noop("your country (BT-40)"), BUSINESS_PAGE))
     if not buyer.name:
-        missing.append(Missing("the client's name (BT-44)", CLIENT_PAGE))
+        missing.append(Missing(gettext_noop("the client's name (BT-44)"), CLIENT_PAGE))
     if not buyer.address.country:
-        missing.append(Missing("the client's country (BT-55)", CLIENT_PAGE))
+        missing.append(Missing(gettext_noop("the client's country (BT-55)"), CLIENT_PAGE))
     if SELLER_VAT_CATEGORIES & set(categories) and not seller.vat_id:
-        missing.append(Missing("your VAT id (BT-31)", BUSINESS_PAGE))
+        missing.append(Missing(gettext_noop("your VAT id (BT-31)"), BUSINESS_PAGE))
     needs_buyer_id = BUYER_VAT_CATEGORIES & set(categories)
     if needs_buyer_id and not (buyer.vat_id or ("AE" in needs_buyer_id and buyer.registration_id)):
         codes = " and ".join(sorted(needs_buyer_id))
         missing.append(
-            Missing(f"the client's VAT id (BT-48, needed by category {codes})", CLIENT_PAGE)
+            Missing(
+                gettext_noop("the client's VAT id (BT-48, needed by category %(codes)s)"),
+                CLIENT_PAGE,
+                {"codes": codes},
+            )
         )
     if OUT_OF_SCOPE in categories and not seller.registration_id:
         # Without a VAT id (BR-O-02 forbids it), the seller is known by its registration (BR-CO-26).
-        missing.append(Missing("your legal registration id (BT-30)", BUSINESS_PAGE))
+        missing.append(Missing(gettext_noop("your legal registration id (BT-30)"), BUSINESS_PAGE))
     return missing

@@ -97,10 +97,10 @@ def write(doc: EInvoice, profile: str = PEPPOL) -> bytes:
     add_text(root, cbc("BuyerReference"), doc.buyer_reference)  # BT-10
     if doc.order_reference:
         add(add(root, cac("OrderReference")), cbc("ID"), doc.order_reference)  # BT-13
-    if doc.preceding_invoice:  # BG-3
+    for number, date in doc.billing_references():  # BG-3
         reference = add(add(root, cac("BillingReference")), cac("InvoiceDocumentReference"))
-        add(reference, cbc("ID"), doc.preceding_invoice)  # BT-25
-        add_text(reference, cbc("IssueDate"), doc.preceding_invoice_date)  # BT-26
+        add(reference, cbc("ID"), number)  # BT-25
+        add_text(reference, cbc("IssueDate"), date)  # BT-26
     add_party(add(root, cac("AccountingSupplierParty")), doc.seller)  # BG-4
     add_party(add(root, cac("AccountingCustomerParty")), doc.buyer)  # BG-7
     add_delivery(root, doc)

@@ -22,7 +22,7 @@ def _download(request: HttpRequest, document: Document, format: str, page: str) 
     try:
         file = einvoice_file(document, Format(format))
     except EInvoiceError as error:
-        messages.error(request, error.message)
+        messages.error(request, error.translated())
         return redirect(page)
     response = HttpResponse(file.content, content_type=file.content_type)
     response["Content-Disposition"] = content_disposition(file.filename)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from invoicetron.messaging.templates import validate_template
 
@@ -13,7 +14,7 @@ from invoicetron.messaging.templates import validate_template
 class SendForm(forms.Form):
     recipients = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one recipient."},
+        error_messages={"required": _("Choose at least one recipient.")},
     )
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -24,8 +25,8 @@ class SendForm(forms.Form):
 class TemplateForm(forms.Form):
     """A template of one kind: refused when it uses anything but that kind's placeholders."""
 
-    subject = forms.CharField(max_length=200)
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 12}))
+    subject = forms.CharField(max_length=200, label=_("Subject"))
+    body = forms.CharField(label=_("Body"), widget=forms.Textarea(attrs={"rows": 12}))
 
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -6,34 +6,49 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MessageKind(models.TextChoices):
-    INVOICE = "invoice", "Invoice"
-    CREDIT_NOTE = "credit_note", "Credit note"
-    QUOTE = "quote", "Quote"
-    REMINDER = "reminder", "Payment reminder"
+    INVOICE = "invoice", _("Invoice")
+    CREDIT_NOTE = "credit_note", _("Credit note")
+    QUOTE = "quote", _("Quote")
+    REMINDER = "reminder", _("Payment reminder")
 
 
 class DeliveryStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RETRYING = "retrying", "Failed, will retry"
-    SENDING = "sending", "Sending"  # claimed by a worker, which is talking to the mail server
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Cancelled"  # e.g. a reminder for an invoice paid in the meantime
+    QUEUED = "queued", _("Queued")
+    RETRYING = "retrying", _("Failed, will retry")
+    SENDING = "sending", _("Sending")  # claimed by a worker, which is talking to the mail server
+    # A context: an email's "Sent" is masculine in French and Spanish, an invoice's feminine.
+    SENT = "sent", pgettext_lazy("email status", "Sent")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")  # e.g. a reminder for an invoice paid in the meantime
 
 
 class EmailTemplate(models.Model):
-    """The subject and body for one kind of message; the defaults live in templates.py."""
+    """The owner's subject and body for one kind of message in one language; a language without
+    its own template uses the translated default (templates.py)."""
 
-    kind = models.CharField(max_length=16, choices=MessageKind.choices, unique=True)
+    kind = models.CharField(max_length=16, choices=MessageKind.choices)
+    # The language of the documents (the client's) whose emails it writes.
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, default="en", db_default="en"
+    )
     subject = models.CharField(max_length=200)
     body = models.TextField()
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["kind", "language"], name="messaging_template_one_per_kind_and_language"
+            )
+        ]
+
     def __str__(self) -> str:
-        return self.get_kind_display()
+        return f"{self.get_kind_display()} ({self.language})"
 
 
 class Delivery(models.Model):

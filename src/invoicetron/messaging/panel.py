@@ -8,16 +8,21 @@ Documents are named in URLs by their registered type's slug (billing/documents.p
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest
+from django.utils import translation
+from django.utils.translation import gettext
 
+from invoicetron.accounts.models import User
 from invoicetron.billing import documents
-from invoicetron.billing.models import BusinessProfile
+from invoicetron.billing.models import BusinessProfile, CreditNote
 from invoicetron.messaging.models import Delivery
-from invoicetron.messaging.placeholders import values_for
+from invoicetron.messaging.placeholders import document_locale, values_for
 from invoicetron.messaging.services import deliveries_for, deliveries_for_invoice, email_contacts
 from invoicetron.messaging.templates import render_message
 from invoicetron.portal.models import PublicLink
@@ -63,15 +68,18 @@ def preview(document: models.Model, business: BusinessProfile | None = None) -> 
 
     `business`: the profile the page has already loaded, if any (else it is loaded here)."""
     document_type = documents.for_object(document)
-    link = "(the client's own link, made when the email is sent)"
+    language = document_locale(document, business).language
+    with translation.override(language):  # the placeholder reads as the rest of the email
+        link = gettext("(the client's own link, made when the email is sent)")
     context = values_for(document, link=link, business=business)
-    return render_message(document_type.kind, context)
+    return render_message(document_type.kind, context, language)
 
 
 @dataclass
-class Panel:
-    document: models.Model
-    slug: str
+class Shown:
+    """What the panel shows of the data (its queries), apart from what one request adds: the
+    invoice page keeps it while nothing it comes from has changed (messaging/caching.py)."""
+
     refusal: str | None
     recipients: list[tuple[str, str]]
     subject: str
@@ -79,24 +87,35 @@ class Panel:
     deliveries: list[Delivery]
     links: list[Any]
     link_count: int
+    # The invoice's credit notes as (id, number), each with its own send and link buttons.
+    credit_notes: list[tuple[int, str]]
+
+
+@dataclass
+class Panel(Shown):
+    document: models.Model
+    slug: str
     new_link: str
     back: str
     selected: set[str]
     errors: list[str]
 
 
-def build_panel(
-    request: HttpRequest,
+def read_shown(
     document: models.Model,
     *,
     whole_invoice: bool,
     business: BusinessProfile | None = None,
-) -> Panel:
-    """Everything the partial shows: a fixed number of queries, whatever the log's length.
+    credit_notes: Iterable[Any] | None = None,
+) -> Shown:
+    """The panel's data: a fixed number of queries, whatever the log's length.
 
-    `business`: the business profile the page has already loaded, if any."""
+    `business`, `credit_notes`: the business profile and the invoice's credit notes the page has
+    already loaded, if any (else they are read here)."""
     document_type = documents.for_object(document)
     refusal = document_type.can_send(document)
+    # One read of the client's contacts for the recipients and the preview's contact name.
+    prefetch_related_objects([document_type.client(document)], "contacts")
     recipients = contact_choices(document) if refusal is None else []
     subject, body = preview(document, business) if refusal is None else ("", "")
     log = deliveries_for_invoice(document.pk) if whole_invoice else deliveries_for(document)
@@ -106,12 +125,19 @@ def build_panel(
         links = links_for(document).filter(revoked_at=None)
     # Each link says who created it: one query for them all, not one a link, and none when there
     # is no link (a join would cost about 0.25 ms a page even then).
-    shown_links = list(links.prefetch_related("created_by")[:LINKS_SHOWN])
-    back = page_of(document)
-    submitted = getattr(request, SUBMITTED_ATTR, None)  # a refused send, shown with its errors
-    return Panel(
-        document=document,
-        slug=slug_of(document),
+    # Only their names: the panel's data is kept in a cache (messaging/caching.py), and a user's
+    # password hash has no business there.
+    creators = Prefetch("created_by", queryset=User.objects.only("id", "full_name", "email"))
+    shown_links = list(links.prefetch_related(creators)[:LINKS_SHOWN])
+    if not whole_invoice:
+        numbers: list[tuple[int, str]] = []
+    elif credit_notes is None:
+        numbers = list(
+            CreditNote.objects.filter(invoice_id=document.pk).values_list("pk", "number")
+        )
+    else:
+        numbers = [(note.pk, note.number) for note in credit_notes]
+    return Shown(
         refusal=refusal,
         recipients=recipients,
         subject=subject,
@@ -121,8 +147,29 @@ def build_panel(
         links=shown_links,
         # Fewer than a full page shown means none left out: no need to count them.
         link_count=len(shown_links) if len(shown_links) < LINKS_SHOWN else links.count(),
+        credit_notes=numbers,
+    )
+
+
+def build_panel(
+    request: HttpRequest,
+    document: models.Model,
+    *,
+    whole_invoice: bool,
+    business: BusinessProfile | None = None,
+    shown: Shown | None = None,
+) -> Panel:
+    """Everything the partial shows: `shown` (read here unless the page kept it) and what this
+    request adds (a new link's address, a refused send's choices and errors)."""
+    if shown is None:
+        shown = read_shown(document, whole_invoice=whole_invoice, business=business)
+    submitted = getattr(request, SUBMITTED_ATTR, None)  # a refused send, shown with its errors
+    return Panel(
+        **vars(shown),
+        document=document,
+        slug=slug_of(document),
         new_link=getattr(request, NEW_LINK_ATTR, ""),
-        back=back,
-        selected=set(submitted[0]) if submitted else {email for email, _label in recipients},
+        back=page_of(document),
+        selected=set(submitted[0]) if submitted else {email for email, _label in shown.recipients},
         errors=submitted[1] if submitted else [],
     )

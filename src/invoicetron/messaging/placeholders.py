@@ -16,42 +16,50 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from invoicetron.billing import locales
 from invoicetron.billing.models import BusinessProfile, Invoice
+from invoicetron.billing.money import format_money
 from invoicetron.billing.services import business_today
 from invoicetron.messaging import documents
 from invoicetron.messaging.models import MessageKind
 
-COMMON: tuple[tuple[str, str], ...] = (
-    ("business_name", "your business's name"),
-    ("business_email", "your business's email address"),
-    ("business_phone", "your business's phone number"),
-    ("business_website", "your business's website"),
-    ("payment_instructions", "the payment instructions from the business profile"),
-    ("client_name", "the client's name"),
-    ("contact_name", "the name of the first contact the email goes to"),
-    ("number", "the document's number"),
-    ("issue_date", "the date it was issued"),
-    ("total", "its total, with the currency"),
-    ("link", "the client's own link to the document (empty when there is none)"),
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+COMMON: tuple[tuple[str, StrOrPromise], ...] = (
+    ("business_name", _("your business's name")),
+    ("business_email", _("your business's email address")),
+    ("business_phone", _("your business's phone number")),
+    ("business_website", _("your business's website")),
+    ("payment_instructions", _("the payment instructions from the business profile")),
+    ("client_name", _("the client's name")),
+    ("contact_name", _("the name of the first contact the email goes to")),
+    ("number", _("the document's number")),
+    ("issue_date", _("the date it was issued")),
+    ("total", _("its total, with the currency")),
+    ("link", _("the client's own link to the document (empty when there is none)")),
 )
-PLACEHOLDERS: dict[str, tuple[tuple[str, str], ...]] = {
+PLACEHOLDERS: dict[str, tuple[tuple[str, StrOrPromise], ...]] = {
     MessageKind.INVOICE: (
         *COMMON,
-        ("due_date", "the invoice's due date"),
-        ("balance_due", "what is left to pay, with the currency"),
+        ("due_date", _("the invoice's due date")),
+        ("balance_due", _("what is left to pay, with the currency")),
     ),
-    MessageKind.CREDIT_NOTE: (*COMMON, ("invoice_number", "the number of the credited invoice")),
-    MessageKind.QUOTE: (*COMMON, ("valid_until", "the last day the quote can be accepted")),
+    MessageKind.CREDIT_NOTE: (*COMMON, ("invoice_number", _("the number of the credited invoice"))),
+    MessageKind.QUOTE: (*COMMON, ("valid_until", _("the last day the quote can be accepted"))),
     MessageKind.REMINDER: (
         *COMMON,
-        ("due_date", "the invoice's due date"),
-        ("balance_due", "what is left to pay, with the currency"),
-        ("days", "days overdue on the day the reminder is queued (negative: days before due)"),
+        ("due_date", _("the invoice's due date")),
+        ("balance_due", _("what is left to pay, with the currency")),
+        ("days", _("days overdue on the day the reminder is queued (negative: days before due)")),
     ),
 }
 # A value of any other type is turned into text: a template never receives an object.
@@ -68,6 +76,18 @@ def plain(value: Any) -> Any:
     return value if isinstance(value, PLAIN_TYPES) else str(value)
 
 
+def document_locale(
+    document: models.Model, business: BusinessProfile | None = None
+) -> locales.DocumentLocale:
+    """The language and locale of an email about `document`: the ones its snapshot froze (an
+    issued document), else the client's now (a draft)."""
+    snapshot = getattr(document, "snapshot", None)
+    if snapshot:
+        return locales.of_snapshot(snapshot)
+    profile = business if business is not None else BusinessProfile.load()
+    return locales.for_client(documents.for_object(document).client(document), profile.locale)
+
+
 def values_for(
     document: models.Model,
     *,
@@ -76,11 +96,13 @@ def values_for(
     business: BusinessProfile | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
-    """Every value an email about `document` can show, as plain values only.
+    """Every value an email about `document` can show, as plain values only; amounts written
+    the way the document's locale writes them (`document_locale`).
 
     `recipients`: the addresses it goes to (the first one's contact gives `contact_name`)."""
     document_type = documents.for_object(document)
     profile = business if business is not None else BusinessProfile.load()
+    speaks = document_locale(document, profile)
     client = document_type.client(document)
     contacts = [contact for contact in client.contacts.all() if contact.email]
     first = recipients[0] if recipients else (contacts[0].email if contacts else "")
@@ -94,7 +116,7 @@ def values_for(
         "client_name": client.name,
         "contact_name": (contact.name if contact else "") or client.name,
         "link": link,
-        **document_type.context(document),
+        **document_type.context(document, speaks.locale),
         **extra,
     }
     return {name: plain(value) for name, value in values.items()}
@@ -119,9 +141,12 @@ EXAMPLE: dict[str, Any] = {
 }
 
 
-def example_values(kind: str) -> dict[str, Any]:
-    """Values for a preview: the latest document that could be sent, else made-up ones."""
-    link = f"{settings.APP_URL}/p/(the client's own link)/"
+def example_values(kind: str, language: str | None = None) -> dict[str, Any]:
+    """Values for a preview: the latest document that could be sent (in `language`, when
+    given), else made-up ones (their amount in that language's way)."""
+    with translation.override(language or translation.get_language()):  # as the email reads
+        placeholder = gettext("(the client's own link)")
+    link = f"{settings.APP_URL}/p/{placeholder}/"
     label = Invoice._meta.label_lower if kind == MessageKind.REMINDER else None
     found = [
         document_type
@@ -130,11 +155,15 @@ def example_values(kind: str) -> dict[str, Any]:
     ]
     for document_type in found:
         for document in document_type.model._default_manager.order_by("-pk")[:20]:
-            if document_type.can_send(document) is None:
-                values = values_for(document, link=link)
-                if kind == MessageKind.REMINDER:
-                    due = values.get("due_date")
-                    today = business_today()
-                    values["days"] = (today - due).days if isinstance(due, datetime.date) else 0
-                return values
-    return {**EXAMPLE, "link": link}
+            if document_type.can_send(document) is not None:
+                continue
+            if language is not None and document_locale(document).language != language:
+                continue
+            values = values_for(document, link=link)
+            if kind == MessageKind.REMINDER:
+                due = values.get("due_date")
+                today = business_today()
+                values["days"] = (today - due).days if isinstance(due, datetime.date) else 0
+            return values
+    amount = format_money(Decimal(100), "EUR", language or BusinessProfile.load().locale)
+    return {**EXAMPLE, "total": amount, "balance_due": amount, "link": link}

@@ -7,8 +7,9 @@
 - `failed_deliveries() -> QuerySet[Delivery]` — every failed email, newest first (dashboard).
 - `deliveries_for(document) -> QuerySet[Delivery]` — one document's log, newest first.
 - `deliveries_for_invoice(invoice_id)` — an invoice's emails, its reminders included.
-- `save_template(kind, *, subject, body, by) -> EmailTemplate` — ValidationError naming the
-  allowed placeholders when the template uses anything else (templates.py).
+- `save_template(kind, *, subject, body, by, language) -> EmailTemplate` — the template of one
+  kind for documents in one language; ValidationError naming the allowed placeholders when the
+  template uses anything else (templates.py).
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import documents
@@ -31,7 +34,7 @@ from invoicetron.messaging.models import (
     EmailTemplate,
     MessageKind,
 )
-from invoicetron.messaging.placeholders import values_for
+from invoicetron.messaging.placeholders import document_locale, values_for
 from invoicetron.messaging.templates import render_message, validate_template
 
 
@@ -68,11 +71,12 @@ def queue_email(
     addresses = list(recipients or recipients_of(document_type.client(document)))
     if not addresses:
         raise ValidationError(
-            {"recipients": "The client has no contact with an email address; add one first."}
+            {"recipients": _("The client has no contact with an email address; add one first.")}
         )
     kind = kind or document_type.kind
     context = message_context(document, addresses, **(extra_context or {}))
-    subject, body = render_message(kind, context)
+    # In the document's language: the client's, as its PDF and public page speak it.
+    subject, body = render_message(kind, context, document_locale(document).language)
     delivery = Delivery.objects.create(
         kind=kind,
         document_type=document_type.label,
@@ -105,7 +109,7 @@ def _queue(delivery: Delivery) -> None:
 def retry_delivery(delivery: Delivery, *, by: User | None) -> Delivery:
     locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if locked.status != DeliveryStatus.FAILED:
-        raise ValidationError("Only a failed email can be sent again.", code="not_failed")
+        raise ValidationError(_("Only a failed email can be sent again."), code="not_failed")
     locked.status = DeliveryStatus.QUEUED
     locked.next_attempt_at = None
     locked.save(update_fields=["status", "next_attempt_at", "updated_at"])
@@ -129,12 +133,22 @@ def deliveries_for_invoice(invoice_id: int) -> models.QuerySet[Delivery]:
 
 
 @transaction.atomic
-def save_template(kind: str, *, subject: str, body: str, by: User | None) -> EmailTemplate:
+def save_template(
+    kind: str, *, subject: str, body: str, by: User | None, language: str = "en"
+) -> EmailTemplate:
+    """The owner's template of `kind` for documents in `language` (settings.LANGUAGES)."""
     if kind not in MessageKind.values:
         raise ValidationError({"kind": "Unknown kind of message."})
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": "Unknown language."})
     validate_template(kind, subject, body)
     template, _created = EmailTemplate.objects.update_or_create(
-        kind=kind, defaults={"subject": subject.strip(), "body": body}
+        kind=kind, language=language, defaults={"subject": subject.strip(), "body": body}
     )
-    record(AuditAction.CHANGE, template, by=by, new={"subject": template.subject})
+    record(
+        AuditAction.CHANGE,
+        template,
+        by=by,
+        new={"language": language, "subject": template.subject},
+    )
     return template

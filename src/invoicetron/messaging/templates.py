@@ -16,6 +16,7 @@ plain strings, numbers and dates in any case.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -31,44 +32,70 @@ from django.template import (
     defaulttags,
 )
 from django.template.base import FilterExpression, Node, NodeList, TextNode, Variable, VariableNode
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from invoicetron.messaging.models import EmailTemplate, MessageKind
 from invoicetron.messaging.placeholders import names, plain
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS: dict[str, tuple[str, str]] = {
+# The built-in subject and body of each kind, translated: a language without the owner's own
+# template gets these in its language (`default_template`). Each translation is a template too,
+# so it keeps the placeholders and tags (a test renders every one).
+# xgettext:no-python-format
+DEFAULTS: dict[str, tuple[str | Promise, str | Promise]] = {
     MessageKind.INVOICE: (
-        "Invoice {{ number }} from {{ business_name }}",
-        "Hello {{ client_name }},\n\nPlease find attached invoice {{ number }} for {{ total }}, "
-        "due on {{ due_date }}.\n{% if link %}You can also view it online: {{ link }}\n{% endif %}"
-        "\nThank you,\n{{ business_name }}",
+        # xgettext:no-python-format
+        _("Invoice {{ number }} from {{ business_name }}"),
+        # xgettext:no-python-format
+        _(
+            "Hello {{ client_name }},\n\nPlease find attached invoice {{ number }} for "
+            "{{ total }}, due on {{ due_date }}.\n"
+            "{% if link %}You can also view it online: {{ link }}\n{% endif %}"
+            "\nThank you,\n{{ business_name }}"
+        ),
     ),
     MessageKind.CREDIT_NOTE: (
-        "Credit note {{ number }} from {{ business_name }}",
-        "Hello {{ client_name }},\n\nPlease find attached credit note {{ number }} for "
-        "{{ total }}, crediting invoice {{ invoice_number }}.\n"
-        "{% if link %}You can also view it online: {{ link }}\n{% endif %}"
-        "\nKind regards,\n{{ business_name }}",
+        # xgettext:no-python-format
+        _("Credit note {{ number }} from {{ business_name }}"),
+        # xgettext:no-python-format
+        _(
+            "Hello {{ client_name }},\n\nPlease find attached credit note {{ number }} for "
+            "{{ total }}, crediting invoice {{ invoice_number }}.\n"
+            "{% if link %}You can also view it online: {{ link }}\n{% endif %}"
+            "\nKind regards,\n{{ business_name }}"
+        ),
     ),
     MessageKind.QUOTE: (
-        "Quote {{ number }} from {{ business_name }}",
-        "Hello {{ client_name }},\n\nPlease find attached our quote {{ number }} for {{ total }}, "
-        "valid until {{ valid_until }}.\n"
-        "{% if link %}You can view, accept or decline it online: {{ link }}\n{% endif %}"
-        "\nKind regards,\n{{ business_name }}",
+        # xgettext:no-python-format
+        _("Quote {{ number }} from {{ business_name }}"),
+        # xgettext:no-python-format
+        _(
+            "Hello {{ client_name }},\n\nPlease find attached our quote {{ number }} for "
+            "{{ total }}, valid until {{ valid_until }}.\n"
+            "{% if link %}You can view, accept or decline it online: {{ link }}\n{% endif %}"
+            "\nKind regards,\n{{ business_name }}"
+        ),
     ),
     MessageKind.REMINDER: (
-        "Reminder: invoice {{ number }} from {{ business_name }}",
-        "Hello {{ client_name }},\n\n{% if days < 0 %}This is a friendly reminder that invoice "
-        "{{ number }} is due on {{ due_date }}.{% elif days == 0 %}Invoice {{ number }} is due "
-        "today.{% else %}Invoice {{ number }} was due on {{ due_date }} and is {{ days }} "
-        "day{{ days|pluralize }} overdue.{% endif %} The balance due is {{ balance_due }}.\n"
-        "{% if link %}You can view it online: {{ link }}\n{% endif %}"
-        "\nThank you,\n{{ business_name }}",
+        # xgettext:no-python-format
+        _("Reminder: invoice {{ number }} from {{ business_name }}"),
+        # xgettext:no-python-format
+        _(
+            "Hello {{ client_name }},\n\n{% if days < 0 %}This is a friendly reminder that "
+            "invoice {{ number }} is due on {{ due_date }}.{% elif days == 0 %}Invoice "
+            "{{ number }} is due today.{% else %}Invoice {{ number }} was due on {{ due_date }} "
+            "and is {{ days }} day{{ days|pluralize }} overdue.{% endif %} The balance due is "
+            "{{ balance_due }}.\n{% if link %}You can view it online: {{ link }}\n{% endif %}"
+            "\nThank you,\n{{ business_name }}"
+        ),
     ),
 }
 
+# Every run of whitespace but the no-break spaces (U+00A0, U+2007, U+202F).
+BREAKING_SPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 TAGS = ("if", "comment")
 FILTERS = (
     "capfirst",
@@ -99,20 +126,33 @@ _ENGINE = PlainTextEngine(autoescape=False, libraries={}, loaders=[])
 _ENGINE.template_builtins = [SAFE]
 
 
-def template_for(kind: str) -> tuple[str, str]:
-    """(subject, body) for `kind`: the owner's version if edited and valid, else the default.
+def default_template(kind: str, language: str) -> tuple[str, str]:
+    """The built-in (subject, body) of `kind` in `language`."""
+    with translation.override(language):
+        subject, body = DEFAULTS[kind]
+        return str(subject), str(body)
+
+
+def template_for(kind: str, language: str) -> tuple[str, str]:
+    """(subject, body) for `kind` in `language`: the owner's version for that language if
+    edited and valid, else the built-in default in that language.
 
     A template saved before the rules (or written straight to the table) that breaks them is
     not used: the default goes out instead, and the log says why."""
     try:
-        subject, body = EmailTemplate.objects.values_list("subject", "body").get(kind=kind)
+        subject, body = EmailTemplate.objects.values_list("subject", "body").get(
+            kind=kind, language=language
+        )
     except EmailTemplate.DoesNotExist:
-        return DEFAULTS[kind]
+        return default_template(kind, language)
     try:
         validate_template(kind, subject, body)
     except ValidationError:
-        logger.warning("saved email template refused, default used", extra={"kind": kind})
-        return DEFAULTS[kind]
+        logger.warning(
+            "saved email template refused, default used",
+            extra={"kind": kind, "language": language},
+        )
+        return default_template(kind, language)
     return subject, body
 
 
@@ -133,14 +173,19 @@ def render(source: str, context: dict[str, Any]) -> str:
     return _compiled(source).render(Context(values, autoescape=False)).strip()
 
 
-def render_message(kind: str, context: dict[str, Any]) -> tuple[str, str]:
-    subject, body = template_for(kind)
-    return render_pair(subject, body, context)
+def render_message(kind: str, context: dict[str, Any], language: str) -> tuple[str, str]:
+    """The email of `kind` in `language`: its template, rendered with that language active (the
+    dates of the values are written its way)."""
+    subject, body = template_for(kind, language)
+    with translation.override(language):
+        return render_pair(subject, body, context)
 
 
 def render_pair(subject: str, body: str, context: dict[str, Any]) -> tuple[str, str]:
     # A subject is one line: a header with a newline in it would be refused by the mail library.
-    return " ".join(render(subject, context).split()), render(body, context) + "\n"
+    # The no-break spaces stay: CLDR writes amounts with them (`1 234,50 €`).
+    one_line = BREAKING_SPACE.sub(" ", render(subject, context)).strip()
+    return one_line, render(body, context) + "\n"
 
 
 def allowed_text(kind: str) -> str:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from invoicetron.accounts.acting import acting_user
@@ -50,7 +51,11 @@ def send(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except ValidationError as error:
             errors = place_errors(error, form)
         else:
-            messages.success(request, f"Email queued to {', '.join(delivery.recipients)}.")
+            messages.success(
+                request,
+                _("Email queued to %(recipients)s.")
+                % {"recipients": ", ".join(delivery.recipients)},
+            )
             return redirect(page_of(document) + "#emails")
     errors = [*form.errors.get("recipients", []), *errors]
     setattr(request, SUBMITTED_ATTR, (request.POST.getlist("recipients"), errors))
@@ -67,7 +72,7 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "The email is queued again.")
+        messages.success(request, _("The email is queued again."))
     return redirect(page_of(document) + "#emails")
 
 
@@ -84,7 +89,7 @@ def new_link(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     # Shown in this answer only: kept in the session for the next page, the token would sit in
     # the session table, where only hashes may be stored.
     setattr(request, NEW_LINK_ATTR, url)
-    messages.success(request, "Public link created. Copy it now: it is shown only once.")
+    messages.success(request, _("Public link created. Copy it now: it is shown only once."))
     response = _document_page(request, document, status=200)
     response["Cache-Control"] = "no-store"
     return response
@@ -96,5 +101,7 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(PublicLink, pk=pk)
     revoke_link(link, by=acting_user(request))
     document = documents.by_label(link.document_type).load(link.document_id)
-    messages.success(request, f"The link to {link.document_label} no longer works.")
+    messages.success(
+        request, _("The link to %(document)s no longer works.") % {"document": link.document_label}
+    )
     return redirect(page_of(document) + "#links")

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from invoicetron.billing import documents, pdf
+from invoicetron.billing import documents, locales, pdf
 from invoicetron.billing.models import Invoice
 from invoicetron.portal.models import PublicLink
 from invoicetron.portal.services import open_link, record_view
@@ -51,21 +51,28 @@ def _page(
     refused: bool = False,
     status: int = 200,
 ) -> HttpResponse:
-    title = document._meta.verbose_name.capitalize()
-    decision = documents.by_label(link.document_type).decision
-    context: dict[str, Any] = {
-        "token": token,
-        "document": document,
-        "doc": pdf.document_context(document.snapshot or {}, title=title),
-        "asks_decision": decision is not None,
-        "settlement": pdf.settlement_context(document) if isinstance(document, Invoice) else None,
-        # A decision refused because one was already given (or the quote ran out): say so.
-        "refused": refused,
-    }
-    if decision is not None:
-        context["refusal"] = decision.refusal(document)
-        context["decided_on"] = decision.decided_on(document)
-    return _private(render(request, "portal/document.html", context, status=status))
+    document_type = documents.by_label(link.document_type)
+    title = document_type.title or document._meta.verbose_name.capitalize()
+    decision = document_type.decision
+    snapshot = document.snapshot or {}
+    # The page speaks the document's language (the client's, frozen at issue), not the visitor's
+    # browser's: it is the document, as the PDF and the email say it.
+    with locales.speaking(locales.of_snapshot(snapshot)):
+        context: dict[str, Any] = {
+            "token": token,
+            "document": document,
+            "doc": pdf.document_context(snapshot, title=title),
+            "asks_decision": decision is not None,
+            "settlement": (
+                pdf.settlement_context(document) if isinstance(document, Invoice) else None
+            ),
+            # A decision refused because one was already given (or the quote ran out): say so.
+            "refused": refused,
+        }
+        if decision is not None:
+            context["refusal"] = decision.refusal(document)
+            context["decided_on"] = decision.decided_on(document)
+        return _private(render(request, "portal/document.html", context, status=status))
 
 
 @never_cache

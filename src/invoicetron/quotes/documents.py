@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import pgettext_lazy
+
 from invoicetron.billing import pdf
-from invoicetron.billing.money import format_amount
+from invoicetron.billing.money import format_money
 from invoicetron.quotes.models import Quote
 from invoicetron.quotes.services import decision_refusal, quote_snapshot
+
+QUOTE_TITLE = pgettext_lazy("document", "Quote")
 
 
 def render_quote_pdf(quote: Quote) -> bytes:
@@ -17,17 +21,17 @@ def render_quote_pdf(quote: Quote) -> bytes:
     return pdf.render_document_pdf(
         quote_snapshot(quote),
         template="quotes/pdf/quote.html",
-        title="Quote",
+        title=QUOTE_TITLE,
         draft=quote.snapshot is None,
     )
 
 
-def email_context(quote: Quote) -> dict[str, Any]:
+def email_context(quote: Quote, locale: str) -> dict[str, Any]:
     return {
         "number": quote.number,
         "issue_date": quote.issue_date,
         "valid_until": quote.valid_until,
-        "total": format_amount(quote.total, quote.currency),
+        "total": format_money(quote.total, quote.currency, locale),
     }
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
@@ -26,7 +27,7 @@ from invoicetron.quotes.services import add_lines, create_quote, quote_totals
 def checked_lines(lines: Sequence[LineData], currency: str) -> list[LineData]:
     """Billing's line checks, errors keyed `lines-N-field`; at least one line."""
     if not lines:
-        raise ValidationError({"lines": "Add at least one line."})
+        raise ValidationError({"lines": _("Add at least one line.")})
     return validate_lines(lines, currency)
 
 
@@ -55,7 +56,7 @@ def save_quote(
     else:
         quote = Quote.objects.select_for_update().get(pk=quote.pk)
         if quote.status != QuoteStatus.DRAFT:
-            raise ValidationError("Only a draft quote can be changed.")
+            raise ValidationError(_("Only a draft quote can be changed."), code="not_draft")
         add_lines(quote, cleaned)  # replaces the draft's lines
         creating = False
     quote.client, quote.currency, quote.valid_until = client, currency, valid_until

@@ -10,6 +10,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Upper
+from django.utils.translation import pgettext_lazy
 
 from invoicetron.billing.models import (
     Client,
@@ -23,11 +24,13 @@ from invoicetron.billing.models.common import currency_check, currency_field, di
 
 
 class QuoteStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SENT = "sent", "Sent"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    EXPIRED = "expired", "Expired"
+    # A context: French and Spanish agree these with the quote ("Envoyé", "Enviado"), unlike an
+    # invoice's statuses ("Envoyée", "Enviada"); every app's catalogue merges into one.
+    DRAFT = "draft", pgettext_lazy("quote status", "Draft")
+    SENT = "sent", pgettext_lazy("quote status", "Sent")
+    ACCEPTED = "accepted", pgettext_lazy("quote status", "Accepted")
+    DECLINED = "declined", pgettext_lazy("quote status", "Declined")
+    EXPIRED = "expired", pgettext_lazy("quote status", "Expired")
 
 
 class QuoteQuerySet(models.QuerySet["Quote"]):
@@ -154,3 +157,18 @@ class QuoteLine(models.Model):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+
+class QuoteDeposit(models.Model):
+    """A deposit invoice asked of a quote; the quote's final invoice deducts it."""
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="deposits")
+    invoice = models.OneToOneField(
+        Invoice, on_delete=models.CASCADE, related_name="deposit_of_quote"
+    )
+
+    class Meta:
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return f"{self.invoice} on {self.quote}"

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from invoicetron.billing.documents import ClientDecision, DocumentType, register
-from invoicetron.quotes.documents import can_send, email_context, render_quote_pdf
+from invoicetron.quotes.documents import QUOTE_TITLE, can_send, email_context, render_quote_pdf
 from invoicetron.quotes.models import Quote
 from invoicetron.quotes.services import accept_quote, decided_on, decision_refusal, decline_quote
 from invoicetron.quotes.views import quote_page
@@ -25,6 +25,7 @@ def register_quotes() -> None:
             can_send=can_send,
             page_url=lambda quote: reverse("quotes:detail", args=[quote.pk]),
             render_page=_page,
+            title=QUOTE_TITLE,
             decision=ClientDecision(
                 accept=accept_quote,
                 decline=decline_quote,

@@ -13,6 +13,10 @@
 - `decided_on(quote) -> date | None` — the day of the decision where the business is.
 - `convert_to_invoice(quote, *, by) -> Invoice` — an accepted quote becomes a draft invoice with
   the same lines, linked (`quote.invoice`); once only.
+- `request_deposit(quote, *, by, percent=None, amount=None) -> Invoice` — a draft deposit
+  invoice for part of a sent or accepted quote (billing.services.deposits), remembered on the
+  quote; `convert_to_invoice` ("Create final invoice" once it has deposits) links them to the
+  invoice it makes, which deducts them once they are paid.
 - `expire_due() -> int` — sent quotes past their validity become expired (periodic work).
 - `duplicate_quote(quote, *, by) -> Quote` — a new draft like any quote (no number, no dates).
 - `quote_totals(quote) -> money.Totals`; `quote_snapshot(quote)` (a draft's is built, not
@@ -29,7 +33,8 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
@@ -52,10 +57,15 @@ from invoicetron.billing.models import (
 )
 from invoicetron.billing.services import business_today, create_draft, default_series
 from invoicetron.billing.services.audit import record
+from invoicetron.billing.services.deposits import (
+    DepositSource,
+    create_deposit_invoice,
+    deduct_deposits,
+)
 from invoicetron.billing.services.issuing import build_snapshot
 from invoicetron.billing.services.numbering import take_next_number
 from invoicetron.messaging.services import queue_email
-from invoicetron.quotes.models import Quote, QuoteStatus
+from invoicetron.quotes.models import Quote, QuoteDeposit, QuoteStatus
 
 DEFAULT_VALIDITY_DAYS = 30
 
@@ -128,7 +138,11 @@ def send_quote(quote: Quote, *, by: User | None, email: bool = True) -> Quote:
             new={"status": locked.status, "number": locked.number, "total": locked.total},
         )
     elif locked.status != QuoteStatus.SENT:
-        raise ValidationError(f"A {locked.get_status_display().lower()} quote is not sent again.")
+        raise ValidationError(
+            _("This quote is %(status)s: it is not sent again.")
+            % {"status": locked.get_status_display().lower()},
+            code="not_sendable",
+        )
     if email:
         queue_email(locked, by=by)
     return locked
@@ -136,7 +150,7 @@ def send_quote(quote: Quote, *, by: User | None, email: bool = True) -> Quote:
 
 def _number(quote: Quote) -> None:
     if not quote.lines.exists():
-        raise ValidationError({"lines": "Add at least one line before sending the quote."})
+        raise ValidationError({"lines": _("Add at least one line before sending the quote.")})
     quote.issue_date = business_today()
     quote.valid_until = quote.valid_until or quote.issue_date + datetime.timedelta(
         days=DEFAULT_VALIDITY_DAYS
@@ -180,23 +194,31 @@ def decided_on(quote: Quote) -> datetime.date | None:
 
 
 def _long_date(day: datetime.date) -> str:
-    return f"{day.day} {day:%B %Y}"  # as the PDF writes dates
+    # As the PDF writes dates, with the month named in the active language.
+    return formats.date_format(day, "j F Y")
 
 
 def decision_refusal(quote: Quote, today: datetime.date | None = None) -> str | None:
     """None while `quote` awaits the client's answer; otherwise why no answer can be given."""
     if quote.status == QuoteStatus.DRAFT:
-        return "Send the quote first."
+        return _("Send the quote first.")
     if quote.status in (QuoteStatus.ACCEPTED, QuoteStatus.DECLINED):
         day = decided_on(quote)
-        when = f" on {_long_date(day)}" if day else ""
-        return f"This quote was {quote.get_status_display().lower()}{when}."
+        status = quote.get_status_display().lower()
+        if day is None:
+            return _("This quote was %(status)s.") % {"status": status}
+        return _("This quote was %(status)s on %(day)s.") % {
+            "status": status,
+            "day": _long_date(day),
+        }
     # A sent quote past its validity is expired already, before the periodic sweep marks it.
     past = quote.valid_until is not None and quote.valid_until < (today or business_today())
     if quote.status == QuoteStatus.EXPIRED or past:
         if quote.valid_until is None:
-            return "This quote expired."
-        return f"This quote expired: it was valid until {_long_date(quote.valid_until)}."
+            return _("This quote expired.")
+        return _("This quote expired: it was valid until %(day)s.") % {
+            "day": _long_date(quote.valid_until)
+        }
     return None
 
 
@@ -231,9 +253,9 @@ def decline_quote(quote: Quote, *, by: User | None = None, via: str = "") -> Quo
 def convert_to_invoice(quote: Quote, *, by: User | None) -> Invoice:
     locked = Quote.objects.select_for_update().get(pk=quote.pk)
     if locked.status != QuoteStatus.ACCEPTED:
-        raise ValidationError("Only an accepted quote becomes an invoice.")
+        raise ValidationError(_("Only an accepted quote becomes an invoice."), code="not_accepted")
     if locked.invoice_id is not None:
-        raise ValidationError("This quote already has its invoice.")
+        raise ValidationError(_("This quote already has its invoice."), code="converted")
     lines = document_lines(locked)
     invoice = create_draft(
         client=locked.client,
@@ -246,10 +268,54 @@ def convert_to_invoice(quote: Quote, *, by: User | None) -> Invoice:
         notes=locked.notes,
         terms=locked.terms,
     )
+    deposits = [link.invoice for link in locked.deposits.select_related("invoice")]
+    if deposits:
+        invoice = deduct_deposits(invoice, deposits, by=by)
     locked.invoice = invoice
     locked.save(update_fields=["invoice", "updated_at"])
     record(AuditAction.CONVERT, locked, by=by, new={"invoice": invoice.pk})
     return invoice
+
+
+def deposit_refusal(quote: Quote) -> str | None:
+    """Why no deposit can be asked of `quote` now; None when one can."""
+    if quote.status not in (QuoteStatus.SENT, QuoteStatus.ACCEPTED):
+        return str(_("Ask a deposit of a sent or accepted quote."))
+    if quote.invoice_id is not None:
+        return str(_("This quote already has its final invoice."))
+    return None
+
+
+@transaction.atomic
+def request_deposit(
+    quote: Quote,
+    *,
+    by: User | None,
+    percent: Decimal | str | None = None,
+    amount: Decimal | str | None = None,
+) -> Invoice:
+    """A draft deposit invoice for part of `quote` (percent or amount of its total)."""
+    locked = Quote.objects.select_for_update().select_related("client").get(pk=quote.pk)
+    refusal = deposit_refusal(locked)
+    if refusal:
+        raise ValidationError(refusal)
+    asked = sum(
+        (link.invoice.total for link in locked.deposits.select_related("invoice")), Decimal(0)
+    )
+    source = DepositSource(
+        client=locked.client,
+        currency=locked.currency,
+        lines=document_lines(locked),
+        label=str(_("quote %(number)s") % {"number": locked.number}),
+        prices_include_tax=locked.prices_include_tax,
+        discount=money.Discount(money.DiscountKind(locked.discount_type), locked.discount_value),
+        asked_before=asked,
+        terms=locked.terms,
+    )
+    deposit = create_deposit_invoice(source, by=by, percent=percent, amount=amount)
+    QuoteDeposit.objects.create(quote=locked, invoice=deposit)
+    record(AuditAction.CHANGE, locked, by=by, new={"deposit_invoice": deposit.pk})
+    return deposit
 
 
 def expire_due(today: datetime.date | None = None) -> int:

@@ -13,5 +13,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/pdf/", views.quote_pdf, name="pdf"),
     path("<int:pk>/duplicate/", views.duplicate, name="duplicate"),
+    path("<int:pk>/deposit/", views.request_deposit, name="deposit"),
     path("<int:pk>/<slug:action>/", views.act, name="act"),
 ]

@@ -8,11 +8,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from invoicetron.accounts.acting import acting_user
 from invoicetron.billing.caching import billing_count
 from invoicetron.billing.formatting import plain
+from invoicetron.billing.forms.deposits import DepositForm
 from invoicetron.billing.lines import LineData, TaxOptions, display_rows, document_lines
 from invoicetron.billing.views.drafts import draft_form_page
 from invoicetron.billing.views.invoices import pdf_response
@@ -47,7 +49,12 @@ def get_quote(pk: int) -> Quote:
 
 
 def quote_page(
-    request: HttpRequest, quote: Quote, *, status: int = 200, errors: list[str] | None = None
+    request: HttpRequest,
+    quote: Quote,
+    *,
+    status: int = 200,
+    errors: list[str] | None = None,
+    deposit_form: DepositForm | None = None,
 ) -> HttpResponse:
     totals = services.quote_totals(quote)
     lines = quote.snapshot["lines"] if quote.snapshot else document_lines(quote)
@@ -57,6 +64,9 @@ def quote_page(
         "totals": totals,
         "errors": errors or [],
         "can_decide": services.decision_refusal(quote) is None,
+        "deposits": [link.invoice for link in quote.deposits.select_related("invoice")],
+        "can_ask_deposit": services.deposit_refusal(quote) is None,
+        "deposit_form": deposit_form or DepositForm(),
     }
     return render(request, "quotes/detail.html", context, status=status)
 
@@ -85,7 +95,7 @@ def _form_page(request: HttpRequest, quote: Quote | None, initial: dict[str, Any
         )
 
     def saved(result: Quote) -> HttpResponse:
-        messages.success(request, "Draft quote saved.")
+        messages.success(request, _("Draft quote saved."))
         return redirect("quotes:detail", pk=result.pk)
 
     return draft_form_page(
@@ -114,7 +124,7 @@ def create(request: HttpRequest) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     quote = get_quote(pk)
     if quote.status != QuoteStatus.DRAFT:
-        messages.error(request, "A sent quote cannot be edited.")
+        messages.error(request, _("A sent quote cannot be edited."))
         return redirect("quotes:detail", pk=pk)
     initial = {
         "client": quote.client_id,
@@ -138,14 +148,22 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         if action in ("send", "mark-sent"):
             quote = services.send_quote(quote, by=by, email=action == "send")
-            done = f"Quote {quote.number} is " + ("sent by email." if action == "send" else "sent.")
+            if action == "send":
+                done = _("Quote %(number)s is sent by email.") % {"number": quote.number}
+            else:
+                done = _("Quote %(number)s is sent.") % {"number": quote.number}
         elif action in ("accept", "decline"):
             decide = services.accept_quote if action == "accept" else services.decline_quote
             quote = decide(quote, by=by, via="user")
-            done = f"Quote {quote.number} is {quote.get_status_display().lower()}."
+            done = _("Quote %(number)s is %(status)s.") % {
+                "number": quote.number,
+                "status": quote.get_status_display().lower(),
+            }
         elif action == "convert":
             invoice = services.convert_to_invoice(quote, by=by)
-            messages.success(request, "The quote is now a draft invoice: check it, then issue it.")
+            messages.success(
+                request, _("The quote is now a draft invoice: check it, then issue it.")
+            )
             return redirect("billing:invoice", pk=invoice.pk)
         else:
             return redirect("quotes:detail", pk=pk)
@@ -153,6 +171,28 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return quote_page(request, get_quote(pk), status=400, errors=place_errors(error))
     messages.success(request, done)
     return redirect("quotes:detail", pk=pk)
+
+
+@require_POST
+@member_required
+def request_deposit(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Request deposit": a draft deposit invoice for part of the quote; its page opens next."""
+    quote = get_quote(pk)
+    form = DepositForm(request.POST)
+    if not form.is_valid():
+        return quote_page(request, quote, status=400, deposit_form=form)
+    try:
+        deposit = services.request_deposit(
+            quote,
+            by=acting_user(request),
+            percent=form.cleaned_data["percent"] or None,
+            amount=form.cleaned_data["amount"] or None,
+        )
+    except ValidationError as error:
+        errors = place_errors(error, form)
+        return quote_page(request, quote, status=400, errors=errors, deposit_form=form)
+    messages.success(request, _("Deposit invoice drafted: check it, then issue it and send it."))
+    return redirect("billing:invoice", pk=deposit.pk)
 
 
 @member_required
@@ -173,5 +213,5 @@ def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
         for message in place_errors(error):
             messages.error(request, str(message))
         return redirect("quotes:detail", pk=pk)
-    messages.success(request, "This is a copy of the quote: check it, then save the draft.")
+    messages.success(request, _("This is a copy of the quote: check it, then save the draft."))
     return redirect("quotes:edit", pk=copy.pk)

@@ -16,7 +16,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import (
@@ -35,6 +35,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from invoicetron.billing.models import (
     OPEN_STATUSES,
@@ -47,15 +48,20 @@ from invoicetron.billing.models import (
 )
 from invoicetron.reports.amounts import AMOUNT, ZERO, Base, DateRange
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 CLIENTS_LISTED = 50  # rows shown on the page, largest first; the total and the CSV have them all
 
 # (key, label, lowest days past due, highest days past due or None)
-BUCKETS: tuple[tuple[str, str, int | None, int | None], ...] = (
-    ("current", "Current", None, 0),
-    ("days_1_30", "1\N{EN DASH}30 days", 1, 30),
-    ("days_31_60", "31\N{EN DASH}60 days", 31, 60),
-    ("days_61_90", "61\N{EN DASH}90 days", 61, 90),
-    ("days_over_90", "Over 90 days", 91, None),
+# The labels are shown on the pages (in the page's language); the CSV names buckets by key. The
+# ranges' en dashes are typographic, written as such for the translators (RUF001 silenced).
+BUCKETS: tuple[tuple[str, StrOrPromise, int | None, int | None], ...] = (
+    ("current", pgettext_lazy("not yet due", "Current"), None, 0),
+    ("days_1_30", gettext_lazy("1–30 days"), 1, 30),  # noqa: RUF001
+    ("days_31_60", gettext_lazy("31–60 days"), 31, 60),  # noqa: RUF001
+    ("days_61_90", gettext_lazy("61–90 days"), 61, 90),  # noqa: RUF001
+    ("days_over_90", gettext_lazy("Over 90 days"), 91, None),
 )
 
 

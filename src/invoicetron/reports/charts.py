@@ -11,9 +11,17 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext
+
+from invoicetron.billing.formatting import grouped, number_symbols, ui_date
+from invoicetron.billing.language import ui_locale
 from invoicetron.reports.aging import BUCKETS, AgingRow
 from invoicetron.reports.dashboard import MonthFigures
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 WIDTH, HEIGHT = 360, 220
 LEFT, RIGHT, TOP, BOTTOM = 40, 6, 10, 34
@@ -59,7 +67,7 @@ class MonthChart:
 @dataclass(frozen=True)
 class AgingBar:
     key: str
-    label: str
+    label: StrOrPromise
     amount: Decimal
     percent: float  # of the largest bucket, for the bar's width
 
@@ -76,8 +84,13 @@ def nice_ceiling(value: Decimal) -> Decimal:
     return Decimal(10) ** (exponent + 1)  # pragma: no cover - the loop always returns
 
 
-def compact(amount: Decimal) -> str:
-    """Axis labels: 950, 1.5k, 12k, 3.2M."""
+def compact(amount: Decimal, decimal_sign: str = ".") -> str:
+    """Axis labels: 950, 1.5k, 12k, 3.2M; 1,5k with a German `decimal_sign`."""
+    return point_compact(amount).replace(".", decimal_sign)
+
+
+def point_compact(amount: Decimal) -> str:
+    """`compact` with a decimal point."""
     for limit, suffix in ((Decimal(10**9), "G"), (Decimal(10**6), "M"), (Decimal(10**3), "k")):
         if abs(amount) >= limit:
             scaled = amount / limit
@@ -88,7 +101,18 @@ def compact(amount: Decimal) -> str:
     return f"{amount:.0f}"
 
 
-def month_chart(months: Sequence[MonthFigures], currency: str) -> MonthChart:
+def figure(amount: Decimal, locale: str) -> str:
+    """A bar's amount with the digits it carries, grouped as `locale` does: 1,234.50 (en)."""
+    exponent = amount.as_tuple().exponent
+    return grouped(amount, -exponent if isinstance(exponent, int) and exponent < 0 else 0, locale)
+
+
+def month_chart(
+    months: Sequence[MonthFigures], currency: str, locale: str | None = None
+) -> MonthChart:
+    """The dashboard's months as bars; labels and figures written in `locale` (the UI's)."""
+    locale = locale or ui_locale()
+    decimal_sign = number_symbols(locale)[1]
     plot_height = HEIGHT - TOP - BOTTOM
     plot_width = WIDTH - LEFT - RIGHT
     peak = max((max(m.invoiced, m.received) for m in months), default=Decimal(0))
@@ -103,10 +127,16 @@ def month_chart(months: Sequence[MonthFigures], currency: str) -> MonthChart:
     bars, labels = [], []
     for index, month in enumerate(months):
         left = LEFT + index * slot + slot * 0.12
-        name = f"{month.month:%b %Y}"
+        # Month names in the page's language; the figures as the table beside the chart has them.
+        name = ui_date(month.month, locale, "yMMM")
         for offset, css, amount, what in (
-            (0.0, "bar-invoiced", month.invoiced, "invoiced"),
-            (bar_width, "bar-received", month.received, "received"),
+            (0.0, "bar-invoiced", month.invoiced, gettext("%(amount)s %(currency)s invoiced")),
+            (
+                bar_width,
+                "bar-received",
+                month.received,
+                gettext("%(amount)s %(currency)s received"),
+            ),
         ):
             height = height_of(amount)
             bars.append(
@@ -116,11 +146,13 @@ def month_chart(months: Sequence[MonthFigures], currency: str) -> MonthChart:
                     bar_width,
                     height,
                     css,
-                    f"{name}: {amount:,} {currency} {what}",
+                    f"{name}: " + what % {"amount": figure(amount, locale), "currency": currency},
                 )
             )
         sub = f"{month.month:%y}" if index == 0 or month.month.month == 1 else ""
-        labels.append(Label(LEFT + index * slot + slot / 2, f"{month.month:%b}"[:3], sub))
+        labels.append(
+            Label(LEFT + index * slot + slot / 2, ui_date(month.month, locale, "MMM")[:3], sub)
+        )
     # With nothing to draw (no figures, or only credits) an axis would read 0 to 1 of nothing:
     # the template shows an empty state instead.
     empty = peak <= 0
@@ -128,7 +160,7 @@ def month_chart(months: Sequence[MonthFigures], currency: str) -> MonthChart:
         []
         if empty
         else [
-            Tick(baseline - plot_height * step / TICKS, compact(top * step / TICKS))
+            Tick(baseline - plot_height * step / TICKS, compact(top * step / TICKS, decimal_sign))
             for step in range(TICKS + 1)
         ]
     )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from invoicetron.billing.dates import validate_date_in_range
 from invoicetron.reports.amounts import DateRange
@@ -14,24 +16,29 @@ from invoicetron.reports.importers.runner import KINDS
 from invoicetron.reports.importers.values import DATE_FORMATS, Existing, Options
 from invoicetron.reports.sales import PERIODS
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def date_field(label: str) -> forms.DateField:
+def date_field(label: StrOrPromise) -> forms.DateField:
     return forms.DateField(
         label=label, required=False, widget=DATE_INPUT, validators=[validate_date_in_range]
     )
 
 
 class DateRangeForm(forms.Form):
-    start = date_field("From")
-    end = date_field("To")
+    start = date_field(_("From"))
+    end = date_field(_("To"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
-            raise forms.ValidationError("The end date is before the start date.")
+            raise forms.ValidationError(
+                _("The end date is before the start date."), code="end_before_start"
+            )
         return data
 
     def dates(self) -> DateRange:
@@ -41,7 +48,9 @@ class DateRangeForm(forms.Form):
 
 
 class SalesForm(DateRangeForm):
-    period = forms.ChoiceField(choices=list(PERIODS.items()), required=False, initial="month")
+    period = forms.ChoiceField(
+        choices=list(PERIODS.items()), required=False, initial="month", label=_("Period")
+    )
 
     def period_kind(self) -> str:
         value = self.cleaned_data.get("period") if self.is_valid() else ""
@@ -49,7 +58,7 @@ class SalesForm(DateRangeForm):
 
 
 class AgingForm(DateRangeForm):
-    as_of = date_field("Aged as of")
+    as_of = date_field(_("Aged as of"))
 
     def as_of_date(self, default: datetime.date) -> datetime.date:
         value = self.cleaned_data.get("as_of") if self.is_valid() else None
@@ -58,27 +67,29 @@ class AgingForm(DateRangeForm):
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(
-        label="What the file holds", choices=[(k, v[0]) for k, v in KINDS.items()]
+        label=_("What the file holds"), choices=[(k, v[0]) for k, v in KINDS.items()]
     )
-    file = forms.FileField(label="CSV file")
+    file = forms.FileField(label=_("CSV file"))
 
 
 class MappingForm(forms.Form):
     """One select per target field, listing the file's columns; plus how values are written."""
 
     decimal_comma = forms.TypedChoiceField(
-        label="Decimal separator",
-        choices=[("0", "Point: 1234.50"), ("1", "Comma: 1234,50")],
+        label=_("Decimal separator"),
+        choices=[("0", _("Point: 1234.50")), ("1", _("Comma: 1234,50"))],
         coerce=lambda value: value == "1",
         required=False,
     )
-    date_format = forms.ChoiceField(label="Dates are written", choices=list(DATE_FORMATS.items()))
+    date_format = forms.ChoiceField(
+        label=_("Dates are written"), choices=list(DATE_FORMATS.items())
+    )
     existing = forms.ChoiceField(
-        label="Records that already exist",
+        label=_("Records that already exist"),
         choices=[
-            (Existing.REFUSE, "Report them as errors"),
-            (Existing.SKIP, "Skip them"),
-            (Existing.UPDATE, "Update them from the file"),
+            (Existing.REFUSE, _("Report them as errors")),
+            (Existing.SKIP, _("Skip them")),
+            (Existing.UPDATE, _("Update them from the file")),
         ],
         initial=Existing.REFUSE,
         required=False,
@@ -93,11 +104,13 @@ class MappingForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", "— not in the file —"), *((name, name) for name in header)]
+        choices = [("", gettext("— not in the file —")), *((name, name) for name in header)]
         self.target_fields = fields
         for name in fields:
             self.fields[f"map_{name}"] = forms.ChoiceField(
-                label=label(name) + (" (required)" if name in required else ""),
+                label=gettext("%(field)s (required)") % {"field": label(name)}
+                if name in required
+                else label(name),
                 choices=choices,
                 required=False,
             )

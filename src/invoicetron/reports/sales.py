@@ -14,6 +14,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Trunc
+from django.utils.translation import gettext_lazy
 
 from invoicetron.billing.formatting import tax_label
 from invoicetron.billing.models import (
@@ -30,7 +31,11 @@ from invoicetron.billing.models import (
 )
 from invoicetron.reports.amounts import ZERO, Base, DateRange
 
-PERIODS = {"month": "Month", "quarter": "Quarter", "year": "Year"}
+PERIODS = {
+    "month": gettext_lazy("Month"),
+    "quarter": gettext_lazy("Quarter"),
+    "year": gettext_lazy("Year"),
+}
 PAYMENTS_LISTED = 100  # rows shown on the page; the CSV has them all
 
 

@@ -34,7 +34,16 @@ Iban = Annotated[
 Bic = Annotated[str, StringConstraints(max_length=14), Field(examples=["COBADEFFXXX"])]
 Terms = Annotated[int, Field(ge=0, le=365)]
 TimeZone = Annotated[str, StringConstraints(max_length=64), Field(examples=["Europe/Paris"])]
-Locale = Annotated[str, StringConstraints(max_length=16), Field(examples=["en"])]
+Locale = Annotated[
+    str,
+    StringConstraints(max_length=16),
+    Field(
+        description="A CLDR locale id (en, en_GB, de_DE, fr_FR, es_ES…), stored normalised: its "
+        "language is the default of documents and the UI, and documents in it write numbers, "
+        "amounts and dates its way.",
+        examples=["de_DE"],
+    ),
+]
 Email = Annotated[str, StringConstraints(max_length=254), Field(examples=["billing@example.com"])]
 PAYMENT_MEANS_HELP = (
     "UNCL4461 code: 58 SEPA credit transfer, 30 credit transfer, 59 SEPA direct debit, "
@@ -62,6 +71,9 @@ class BusinessOut(AddressFields):
     invoice_footer: str
     time_zone: str
     locale: str
+    show_base_currency_totals: bool = Field(
+        description="A foreign-currency invoice also shows its totals in the base currency."
+    )
     has_logo: bool
     updated_at: datetime.datetime
 
@@ -86,6 +98,7 @@ class BusinessPatch(AddressPatch):
     invoice_footer: Text | None = None
     time_zone: TimeZone | None = None
     locale: Locale | None = None
+    show_base_currency_totals: bool | None = None
 
 
 def business_out(profile: BusinessProfile) -> BusinessOut:
@@ -108,6 +121,7 @@ def business_out(profile: BusinessProfile) -> BusinessOut:
         invoice_footer=profile.invoice_footer,
         time_zone=profile.time_zone,
         locale=profile.locale,
+        show_base_currency_totals=profile.show_base_currency_totals,
         has_logo=bool(profile.logo),
         updated_at=profile.updated_at,
     )

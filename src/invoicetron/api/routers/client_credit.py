@@ -1,12 +1,12 @@
-"""Client credit: /api/v1/clients/{id}/credit (balance per currency and ledger, refund credit)
-and /api/v1/invoices/{id}/apply-credit."""
+"""Client credit: /api/v1/clients/{id}/credit (balance per currency and ledger, refund credit),
+/api/v1/invoices/{id}/apply-credit and /api/v1/invoices/{id}/applied-credit (list, take back)."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from invoicetron.api.fields import (
     COMMON_ERRORS,
@@ -24,7 +24,7 @@ from invoicetron.api.routers.common import acting_user, get_or_404
 from invoicetron.api.routers.payments import Method
 from invoicetron.api.routers.refunds import RefundOut, refund_out
 from invoicetron.billing import services
-from invoicetron.billing.models import Client, CreditEntry, Invoice
+from invoicetron.billing.models import Client, CreditEntry, CreditKind, Invoice
 
 client_router = Router(tags=["Client credit"])
 invoice_router = Router(tags=["Client credit"])
@@ -149,3 +149,20 @@ def apply_client_credit(
         )
 
     return run_once(request, idempotency_key, apply, status=201)
+
+
+@invoice_router.get("/{id}/applied-credit", response={200: list[CreditEntryOut], **ERRORS})
+def applied_credit(request: HttpRequest, id: Id) -> list[CreditEntryOut]:
+    """The client credit applied to the invoice, oldest first (amounts negative: off the credit)."""
+    invoice = get_or_404(Invoice, id, "invoice")
+    entries = CreditEntry.objects.filter(invoice=invoice, kind=CreditKind.APPLICATION)
+    return [entry_out(entry) for entry in entries.order_by("date", "id")]
+
+
+@invoice_router.delete("/{id}/applied-credit/{entry_id}", response={204: None, **WRITE_ERRORS})
+def remove_applied_credit(request: HttpRequest, id: Id, entry_id: Id) -> Status:
+    """Take back credit applied by mistake: the invoice owes it again, the client has it again."""
+    applications = CreditEntry.objects.filter(invoice_id=id, kind=CreditKind.APPLICATION)
+    entry = get_or_404(applications, entry_id, "applied credit on this invoice")
+    services.remove_applied_credit(entry, by=acting_user(request))
+    return Status(204, None)

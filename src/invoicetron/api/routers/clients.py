@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Status
@@ -31,6 +32,16 @@ OptionalCurrency = Annotated[
     StringConstraints(pattern=r"^([A-Z]{3})?$"),
     Field(description="ISO 4217 code; empty means the business's base currency."),
 ]
+DocumentLanguage = Annotated[
+    str,
+    StringConstraints(max_length=8),
+    Field(
+        description="The language of its documents and emails: "
+        + ", ".join(code for code, _name in settings.LANGUAGES)
+        + "; empty means the business's (its locale's language).",
+        examples=["fr"],
+    ),
+]
 Terms = Annotated[int, Field(ge=0, le=365, description="Days to pay; null: the business default.")]
 BuyerReference = Annotated[
     str,
@@ -46,6 +57,7 @@ class ClientIn(AddressIn):
     registration_id: RegistrationId = ""
     buyer_reference: BuyerReference = ""
     currency: OptionalCurrency = ""
+    language: DocumentLanguage = ""
     payment_terms_days: Terms | None = None
     notes: Text = ""
 
@@ -57,6 +69,7 @@ class ClientPatch(AddressPatch):
     registration_id: RegistrationId | None = None
     buyer_reference: BuyerReference | None = None
     currency: OptionalCurrency | None = None
+    language: DocumentLanguage | None = None
     payment_terms_days: Terms | None = None
     notes: Text | None = None
     archived: bool | None = None
@@ -70,6 +83,7 @@ class ClientOut(AddressFields):
     registration_id: str
     buyer_reference: str
     currency: str
+    language: str
     payment_terms_days: int | None
     notes: str
     archived: bool
@@ -94,6 +108,7 @@ def client_out(client: Client) -> ClientOut:
         registration_id=client.registration_id,
         buyer_reference=client.buyer_reference,
         currency=client.currency,
+        language=client.language,
         payment_terms_days=client.payment_terms_days,
         notes=client.notes,
         archived=client.archived,

@@ -33,9 +33,11 @@ from invoicetron.billing.models import (
     Product,
     is_overdue,
 )
+from invoicetron.billing.services.deducting import deductions_of
 
 DiscountType = Literal["percent", "amount"]
 StatusName = Literal["draft", "issued", "sent", "partially_paid", "paid", "credited"]
+InvoiceKindName = Literal["standard", "deposit"]
 Description = Annotated[str, StringConstraints(max_length=2000), Field(examples=["Design work"])]
 Unit = Annotated[str, StringConstraints(max_length=32), Field(examples=["hour"])]
 MAX_LINES = 200
@@ -258,6 +260,9 @@ class TotalsOut(Schema):
 class InvoiceSummaryOut(Schema):
     id: int
     number: str | None = Field(description="Assigned when issued; null for drafts.")
+    kind: InvoiceKindName = Field(
+        description="deposit: a deposit (advance payment) invoice (e-invoice type 386)."
+    )
     status: StatusName
     client_id: int
     currency: str
@@ -269,6 +274,18 @@ class InvoiceSummaryOut(Schema):
     balance_due: str
     is_overdue: bool
     updated_at: datetime.datetime
+
+
+class DeductionOut(Schema):
+    """A deposit invoice a final invoice deducts (its figures as issued; zero while a draft)."""
+
+    deposit_id: int
+    number: str | None
+    issue_date: datetime.date | None
+    status: StatusName
+    net_total: str
+    tax_total: str
+    total: str
 
 
 class InvoiceOut(InvoiceSummaryOut):
@@ -284,6 +301,9 @@ class InvoiceOut(InvoiceSummaryOut):
     adjustments: list[DocumentAdjustmentOut]
     lines: list[LineOut]
     totals: TotalsOut
+    deductions: list[DeductionOut] = Field(
+        description="The deposit invoices this final invoice deducts, in order."
+    )
     created_at: datetime.datetime
     issued_at: DateTime | None
     sent_at: DateTime | None
@@ -294,6 +314,7 @@ class InvoiceOut(InvoiceSummaryOut):
 SUMMARY_COLUMNS = (
     "id",
     "number",
+    "kind",
     "status",
     "client_id",
     "currency",
@@ -320,6 +341,7 @@ def row_summary(row: Mapping[str, Any], today: datetime.date) -> dict[str, Any]:
     return {
         "id": row["id"],
         "number": row["number"] or None,
+        "kind": row["kind"],
         "status": row["status"],
         "client_id": row["client_id"],
         "currency": currency,
@@ -363,6 +385,7 @@ def invoice_out(invoice: Invoice) -> InvoiceOut:
         adjustments=adjustments,
         lines=lines,
         totals=totals_out(totals),
+        deductions=[_deduction_out(link.deposit) for link in deductions_of(invoice)],
         created_at=invoice.created_at,
         issued_at=invoice.issued_at,
         sent_at=invoice.sent_at,
@@ -445,4 +468,17 @@ def totals_out(totals: money.Totals) -> TotalsOut:
             )
             for row in totals.taxes
         ],
+    )
+
+
+def _deduction_out(deposit: Invoice) -> DeductionOut:
+    currency = deposit.currency
+    return DeductionOut(
+        deposit_id=deposit.pk,
+        number=deposit.number or None,
+        issue_date=deposit.issue_date,
+        status=deposit.status,  # type: ignore[arg-type]
+        net_total=amount(deposit.net_total, currency),
+        tax_total=amount(deposit.tax_total, currency),
+        total=amount(deposit.total, currency),
     )

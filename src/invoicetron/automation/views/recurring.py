@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from invoicetron.accounts.acting import acting_user
@@ -47,7 +48,9 @@ def _form_page(
         return save_schedule(schedule, ScheduleData(**data), lines, by=acting_user(request))
 
     def saved(result: RecurringInvoice) -> HttpResponse:
-        messages.success(request, f"Recurring invoice “{result.name}” is saved.")
+        messages.success(
+            request, _("Recurring invoice “%(name)s” is saved.") % {"name": result.name}
+        )
         return redirect("automation:schedule", pk=result.pk)
 
     used = [pk for row in schedule.lines for pk in row.get("tax_ids", [])] if schedule else []
@@ -92,6 +95,9 @@ def pause(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
     schedule = set_active(
         get_object_or_404(RecurringInvoice, pk=pk), active, by=acting_user(request)
     )
-    state = "resumed: missed dates are invoiced on the next run" if active else "paused"
-    messages.success(request, f"“{schedule.name}” is {state}.")
+    if active:
+        done = _("“%(name)s” is resumed: missed dates are invoiced on the next run.")
+    else:
+        done = _("“%(name)s” is paused.")
+    messages.success(request, done % {"name": schedule.name})
     return redirect("automation:schedule", pk=pk)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from invoicetron.accounts.acting import acting_user
@@ -38,7 +39,7 @@ def reminder_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         except ValidationError as error:
             errors = place_errors(error, form)
         else:
-            messages.success(request, f"Reminder “{saved}” is saved.")
+            messages.success(request, _("Reminder “%(step)s” is saved.") % {"step": saved})
             return redirect("automation:reminders")
     context = {"form": form, "errors": errors, "step": step}
     status = 400 if request.method == "POST" else 200
@@ -50,9 +51,12 @@ def reminder_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def reminder_delete(request: HttpRequest, pk: int) -> HttpResponse:
     step = get_object_or_404(ReminderStep, pk=pk)
     if delete_step(step, by=acting_user(request)):
-        messages.success(request, f"Reminder “{step}” is deleted.")
+        messages.success(request, _("Reminder “%(step)s” is deleted.") % {"step": step})
     else:
-        messages.warning(request, f"Reminder “{step}” was already used, so it is turned off.")
+        messages.warning(
+            request,
+            _("Reminder “%(step)s” was already used, so it is turned off.") % {"step": step},
+        )
     return redirect("automation:reminders")
 
 
@@ -80,7 +84,7 @@ def webhook_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else:
             if endpoint is None:
                 request.session[NEW_SECRET_KEY] = {"endpoint": saved.pk, "secret": saved.secret}
-            messages.success(request, f"Webhook endpoint {saved.url} is saved.")
+            messages.success(request, _("Webhook endpoint %(url)s is saved.") % {"url": saved.url})
             return redirect("automation:webhook", pk=saved.pk)
     context = {"form": form, "errors": errors, "endpoint": endpoint}
     status = 400 if request.method == "POST" else 200
@@ -105,7 +109,7 @@ def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def webhook_delete(request: HttpRequest, pk: int) -> HttpResponse:
     endpoint = get_object_or_404(WebhookEndpoint, pk=pk)
     delete_endpoint(endpoint, by=acting_user(request))
-    messages.success(request, f"Webhook endpoint {endpoint.url} is deleted.")
+    messages.success(request, _("Webhook endpoint %(url)s is deleted.") % {"url": endpoint.url})
     return redirect("automation:webhooks")
 
 
@@ -118,5 +122,7 @@ def webhook_retry(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"The {delivery.event} event is queued again.")
+        messages.success(
+            request, _("The %(event)s event is queued again.") % {"event": delivery.event}
+        )
     return redirect("automation:webhook", pk=delivery.endpoint_id)

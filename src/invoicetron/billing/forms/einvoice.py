@@ -22,7 +22,7 @@ from stdnum import bic, ean, get_cc_module, iban
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as NumberError
 
-from invoicetron.billing.countries import COUNTRY_CHOICES
+from invoicetron.billing.countries import country_choices
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -284,7 +284,7 @@ class EInvoicePartyForm(forms.ModelForm):
     SECTIONS: tuple[tuple[StrOrPromise, StrOrPromise, tuple[str, ...]], ...] = (("", "", ()),)
 
     country = forms.ChoiceField(
-        choices=[("", "—"), *COUNTRY_CHOICES],
+        choices=country_choices.with_blank("—"),
         required=False,
         help_text=_("ISO 3166-1 code; e-invoices need it."),
     )

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from invoicetron.billing.currencies import CURRENCY_CHOICES
+from invoicetron.billing.currencies import currency_choices
 from invoicetron.billing.forms.adjustments import (
     ROWS,
     ROWS_WRONG,
@@ -44,7 +44,7 @@ class InvoiceForm(forms.Form):
         queryset=Client.objects.none(), empty_label=_("Choose a client…"), label=_("Client")
     )
     currency = forms.ChoiceField(
-        choices=[("", _("The client's currency")), *CURRENCY_CHOICES],
+        choices=currency_choices.with_blank(_("The client's currency")),
         required=False,
         label=_("Currency"),
     )
@@ -143,7 +143,7 @@ class TotalsForm(forms.Form):
     """The header fields the live totals read. All optional: the draft is still being typed."""
 
     client = forms.ModelChoiceField(queryset=Client.objects.all(), required=False)
-    currency = forms.ChoiceField(choices=[("", ""), *CURRENCY_CHOICES], required=False)
+    currency = forms.ChoiceField(choices=currency_choices.with_blank(""), required=False)
     prices_include_tax = forms.BooleanField(required=False)
     discount_type = forms.ChoiceField(choices=DiscountType.choices, required=False)
     discount_value = forms.CharField(required=False, max_length=40)

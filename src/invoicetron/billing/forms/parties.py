@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from invoicetron.billing.currencies import CURRENCY_CHOICES
+from invoicetron.billing.currencies import currency_choices
 from invoicetron.billing.forms.einvoice import (
     OTHER,
     PARTY_FIELDS,
@@ -34,9 +35,15 @@ class ClientForm(EInvoicePartyForm):
         ),
     )
     currency = forms.ChoiceField(
-        choices=[("", _("The business's base currency")), *CURRENCY_CHOICES],
+        choices=currency_choices.with_blank(_("The business's base currency")),
         required=False,
         label=_("Currency"),
+    )
+    language = forms.ChoiceField(
+        choices=[("", _("The business's language")), *settings.LANGUAGES],
+        required=False,
+        label=_("Document language"),
+        help_text=_("Its invoices, quotes, emails and public pages are written in it."),
     )
 
     class Meta:
@@ -45,6 +52,7 @@ class ClientForm(EInvoicePartyForm):
             "name",
             "billing_address",
             "currency",
+            "language",
             "payment_terms_days",
             "notes",
             *PARTY_FIELDS,

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from invoicetron.billing.currencies import CURRENCY_CHOICES
+from invoicetron.billing.currencies import currency_choices
 from invoicetron.billing.formatting import plain
 from invoicetron.billing.forms.widgets import DateInput, number_input
 from invoicetron.billing.models import ExchangeRate, RateSource
@@ -20,7 +20,7 @@ from invoicetron.billing.validation import checked_number
 class ExchangeRateForm(forms.Form):
     """One rate; the service checks it against the base currency (billing.services.save_rate)."""
 
-    currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES)
+    currency = forms.ChoiceField(label=_("Currency"), choices=currency_choices)
     date = forms.DateField(label=_("Date"), widget=DateInput())
     rate = forms.CharField(label=_("Rate"), max_length=40, widget=number_input())
 
@@ -49,7 +49,7 @@ class ExchangeRateForm(forms.Form):
 
 class RateFilterForm(forms.Form):
     currency = forms.ChoiceField(
-        label=_("Currency"), required=False, choices=[("", _("Any currency")), *CURRENCY_CHOICES]
+        label=_("Currency"), required=False, choices=currency_choices.with_blank(_("Any currency"))
     )
     source = forms.ChoiceField(
         label=_("Source"), required=False, choices=[("", _("Any source")), *RateSource.choices]

@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from invoicetron.billing import money
 from invoicetron.billing.forms.widgets import DateInput, number_input
+from invoicetron.billing.language import shown_amount
 from invoicetron.billing.models import Invoice, PaymentMethod
 
 
@@ -28,7 +28,7 @@ class InvoiceChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Invoice) -> str:
         return gettext("%(number)s — %(balance)s due") % {
             "number": obj.number,
-            "balance": money.format_amount(obj.balance_due, obj.currency),
+            "balance": shown_amount(obj.balance_due, obj.currency),
         }
 
 

@@ -10,7 +10,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from invoicetron.billing.currencies import CURRENCY_CHOICES
+from invoicetron.billing.currencies import currency_choices
 from invoicetron.billing.forms.einvoice import (
     PARTY_FIELDS,
     EInvoicePartyForm,
@@ -18,6 +18,7 @@ from invoicetron.billing.forms.einvoice import (
     clean_iban,
 )
 from invoicetron.billing.forms.widgets import number_input
+from invoicetron.billing.locales import LOCALE_CHOICES
 from invoicetron.billing.models import (
     BusinessProfile,
     EInvoiceFormat,
@@ -75,8 +76,16 @@ class BusinessProfileForm(EInvoicePartyForm):
             ),
         ),
     )
-    base_currency = forms.ChoiceField(choices=CURRENCY_CHOICES, label=_("Base currency"))
+    base_currency = forms.ChoiceField(choices=currency_choices, label=_("Base currency"))
     time_zone = forms.ChoiceField(choices=time_zone_choices, label=_("Time zone"))
+    locale = forms.ChoiceField(
+        choices=LOCALE_CHOICES,
+        label=_("Language and region"),
+        help_text=_(
+            "Your documents' default language (a client can have its own) and how they write "
+            "numbers, amounts and dates: 1.234,50 € in de_DE, 1 234,50 € in fr_FR."
+        ),
+    )
     logo_file = forms.FileField(
         required=False,
         label=_("Logo"),
@@ -94,6 +103,7 @@ class BusinessProfileForm(EInvoicePartyForm):
             "phone",
             "website",
             "base_currency",
+            "show_base_currency_totals",
             "default_payment_terms_days",
             "payment_instructions",
             "invoice_footer",
@@ -134,6 +144,13 @@ class BusinessProfileForm(EInvoicePartyForm):
             "payment_instructions": forms.Textarea(attrs={"rows": 3}),
             "invoice_footer": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A locale set through the API may be one the list does not offer: it stays choosable.
+        current = self.instance.locale
+        if current and current not in dict(LOCALE_CHOICES):
+            self.fields["locale"].choices = [*LOCALE_CHOICES, (current, current)]  # type: ignore[attr-defined]
 
     def clean_logo_file(self) -> UploadedFile | None:
         upload: UploadedFile | None = self.cleaned_data.get("logo_file")

@@ -8,9 +8,11 @@ from invoicetron.billing.models.client_credit import (
 )
 from invoicetron.billing.models.common import DiscountType, ImmutableDocument
 from invoicetron.billing.models.credit_notes import CreditNote, CreditNoteLine
+from invoicetron.billing.models.deposits import DepositDeduction
 from invoicetron.billing.models.invoices import (
     OPEN_STATUSES,
     Invoice,
+    InvoiceKind,
     InvoiceLine,
     InvoiceStatus,
     is_overdue,
@@ -61,12 +63,14 @@ __all__ = [
     "CreditKind",
     "CreditNote",
     "CreditNoteLine",
+    "DepositDeduction",
     "DiscountType",
     "DocumentKind",
     "EInvoiceFormat",
     "ExchangeRate",
     "ImmutableDocument",
     "Invoice",
+    "InvoiceKind",
     "InvoiceLine",
     "InvoiceStatus",
     "NumberCounter",

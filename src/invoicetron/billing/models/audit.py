@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditAction(models.TextChoices):
@@ -15,7 +16,8 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", _("Deleted")
     ARCHIVE = "archive", _("Archived")
     ISSUE = "issue", _("Issued")
-    SEND = "send", _("Sent")
+    # A context: the event of any document, not an invoice's status (feminine in fr and es).
+    SEND = "send", pgettext_lazy("audit event", "Sent")
     PAYMENT = "payment", _("Payment recorded")
     PAYMENT_DELETE = "payment_delete", _("Payment deleted")
     CREDIT = "credit", _("Credit note issued")

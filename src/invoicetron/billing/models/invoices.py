@@ -11,7 +11,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Upper
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from invoicetron.billing import money
@@ -27,12 +27,22 @@ from invoicetron.billing.models.setup import NumberSeries, TaxRate, business_tod
 
 
 class InvoiceStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    ISSUED = "issued", _("Issued")
-    SENT = "sent", _("Sent")
-    PARTIALLY_PAID = "partially_paid", _("Partially paid")
-    PAID = "paid", _("Paid")
-    CREDITED = "credited", _("Credited")  # balance cleared by credit notes alone
+    # A context: French and Spanish agree these with the invoice ("Payée", "Enviada"), unlike a
+    # quote's or an email's statuses and the "Paid" amount on the totals.
+    DRAFT = "draft", pgettext_lazy("invoice status", "Draft")
+    ISSUED = "issued", pgettext_lazy("invoice status", "Issued")
+    SENT = "sent", pgettext_lazy("invoice status", "Sent")
+    PARTIALLY_PAID = "partially_paid", pgettext_lazy("invoice status", "Partially paid")
+    PAID = "paid", pgettext_lazy("invoice status", "Paid")
+    # Balance cleared by credit notes alone.
+    CREDITED = "credited", pgettext_lazy("invoice status", "Credited")
+
+
+class InvoiceKind(models.TextChoices):
+    """What an invoice is for; a deposit invoice asks for an advance payment (UNCL1001 386)."""
+
+    STANDARD = "standard", _("Invoice")
+    DEPOSIT = "deposit", _("Deposit invoice")
 
 
 OPEN_STATUSES = (InvoiceStatus.ISSUED, InvoiceStatus.SENT, InvoiceStatus.PARTIALLY_PAID)
@@ -94,6 +104,14 @@ class Invoice(FrozenOnceIssued):
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="invoices")
     series = models.ForeignKey(NumberSeries, on_delete=models.PROTECT, related_name="invoices")
+    # A deposit invoice is numbered in the same series as every invoice: the law asks one gapless
+    # sequence of invoices, and a deposit invoice is an invoice (its title says which kind).
+    kind = models.CharField(
+        max_length=16,
+        choices=InvoiceKind.choices,
+        default=InvoiceKind.STANDARD,
+        db_default=InvoiceKind.STANDARD,
+    )
     status = models.CharField(
         max_length=16, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT
     )
@@ -215,6 +233,10 @@ class Invoice(FrozenOnceIssued):
 
     def is_frozen(self) -> bool:
         return self.status != InvoiceStatus.DRAFT
+
+    @property
+    def is_deposit(self) -> bool:
+        return self.kind == InvoiceKind.DEPOSIT
 
     @property
     def is_draft(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -32,6 +33,17 @@ class Client(PostalAddress):
     # Null means the business's default payment terms.
     payment_terms_days = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(365)]
+    )
+    # The language of its documents (PDFs, emails, public page, e-invoice texts); blank means
+    # the business's. Each issued document keeps the one it was issued in.
+    language = models.CharField(
+        "document language",
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        default="",
+        db_default="",
+        help_text="Blank: the business's language.",
     )
     notes = models.TextField(blank=True)
     archived = models.BooleanField(default=False)

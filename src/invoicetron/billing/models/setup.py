@@ -9,13 +9,14 @@ from typing import Any, ClassVar
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from invoicetron.billing.countries import COUNTRIES
 from invoicetron.billing.dates import local_date
 from invoicetron.billing.einvoice_codes import EAS_CODES, VATEX_CODES
 from invoicetron.billing.formatting import tax_label
+from invoicetron.billing.locales import checked_locale
 from invoicetron.billing.models.common import currency_check, currency_field
 from invoicetron.billing.numbering import Reset, validate_pattern
 from invoicetron.billing.validation import checked_bic, checked_iban, merge, text_value
@@ -65,31 +66,36 @@ class PostalAddress(models.Model):
     clients; the free-text address stays what pages and PDFs print when these are empty."""
 
     street = models.CharField(max_length=200, blank=True, db_default="")
-    street_2 = models.CharField("additional street line", max_length=200, blank=True, db_default="")
+    street_2 = models.CharField(
+        _("additional street line"), max_length=200, blank=True, db_default=""
+    )
     city = models.CharField(max_length=100, blank=True, db_default="")
     postcode = models.CharField(max_length=32, blank=True, db_default="")
     subdivision = models.CharField(
         max_length=100,
         blank=True,
-        help_text="State, region or province, where it is needed.",
+        help_text=_("State, region or province, where it is needed."),
         db_default="",
     )
     country = models.CharField(
         max_length=2,
         blank=True,
-        help_text="ISO 3166-1 alpha-2 country code, e.g. DE, FR, BE.",
+        help_text=_("ISO 3166-1 alpha-2 country code, e.g. DE, FR, BE."),
         db_default="",
     )
     # The electronic address (BT-34 / BT-49) e-invoice networks deliver to, with its EAS scheme.
     endpoint_scheme = models.CharField(
-        "electronic address scheme",
+        _("electronic address scheme"),
         max_length=4,
         blank=True,
-        help_text="EAS code: 0088 GLN, 9930 German VAT number, 0208 Belgian company number, "
-        "EM email…",
+        help_text=_(
+            "EAS code: 0088 GLN, 9930 German VAT number, 0208 Belgian company number, EM email…"
+        ),
         db_default="",
     )
-    endpoint_id = models.CharField("electronic address", max_length=128, blank=True, db_default="")
+    endpoint_id = models.CharField(
+        _("electronic address"), max_length=128, blank=True, db_default=""
+    )
 
     class Meta:
         abstract = True
@@ -129,12 +135,12 @@ class BusinessProfile(PostalAddress):
     name = models.CharField(max_length=200, blank=True)
     address = models.TextField(blank=True)
     # The VAT identifier with its country prefix (BT-31), e.g. DE123456789.
-    tax_id = models.CharField("VAT id", max_length=64, blank=True)
+    tax_id = models.CharField(_("VAT id"), max_length=64, blank=True)
     registration_id = models.CharField(
-        "legal registration id",
+        _("legal registration id"),
         max_length=64,
         blank=True,
-        help_text="Trade register or company number (SIREN, HRB…), BT-30.",
+        help_text=_("Trade register or company number (SIREN, HRB…), BT-30."),
         db_default="",
     )
     email = models.EmailField(blank=True)
@@ -157,7 +163,7 @@ class BusinessProfile(PostalAddress):
     iban = models.CharField("IBAN", max_length=34, blank=True, db_default="")
     bic = models.CharField("BIC", max_length=11, blank=True, db_default="")
     einvoice_format = models.CharField(
-        "default e-invoice format",
+        _("default e-invoice format"),
         max_length=8,
         choices=EInvoiceFormat.choices,
         default=EInvoiceFormat.PDF,
@@ -165,7 +171,23 @@ class BusinessProfile(PostalAddress):
     )
     invoice_footer = models.TextField(blank=True)
     time_zone = models.CharField(max_length=64, default="UTC")
-    locale = models.CharField(max_length=16, default="en")
+    # A CLDR locale id (checked_locale): its language is the default of the UI and of documents,
+    # and documents in that language write numbers, amounts and dates its way.
+    locale = models.CharField(
+        max_length=16,
+        default="en",
+        help_text=_("The business's language and how its documents write numbers and dates."),
+    )
+    # A foreign-currency invoice also shows its totals in the base currency, with the rate used.
+    show_base_currency_totals = models.BooleanField(
+        _("also show the totals in your home currency"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "On invoices in another currency: the totals converted at the invoice's "
+            "exchange rate, with the rate."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -197,6 +219,10 @@ class BusinessProfile(PostalAddress):
             raise ValidationError(
                 {"logo": gettext("The logo must be an image (PNG, JPEG or SVG).")}
             )
+        try:
+            self.locale = checked_locale(self.locale)
+        except ValidationError as error:
+            raise ValidationError({"locale": error}) from error
         errors: list[ValidationError] = []
         for check in (super().clean, self._clean_bank_account):
             try:
@@ -322,11 +348,12 @@ class DocumentKind(models.TextChoices):
     QUOTE = "quote", _("Quote")
 
 
-# The labels of numbering.Reset, as the series page and form show them.
+# The labels of numbering.Reset, as the series page and form show them. A context: French says
+# "Chaque mois" here but "mensuelle" for a recurring invoice's frequency (automation).
 RESET_CHOICES = [
-    (Reset.NEVER.value, _("Never")),
-    (Reset.YEARLY.value, _("Yearly")),
-    (Reset.MONTHLY.value, _("Monthly")),
+    (Reset.NEVER.value, pgettext_lazy("when a number series restarts", "Never")),
+    (Reset.YEARLY.value, pgettext_lazy("when a number series restarts", "Yearly")),
+    (Reset.MONTHLY.value, pgettext_lazy("when a number series restarts", "Monthly")),
 ]
 
 

@@ -73,11 +73,16 @@ The rules (EN 16931 arithmetic):
    breakdown rows are BT-116 (base) and BT-117 (tax). Only exclusive prices map onto them.
    `discount_shares` gives the document discount per tax: an e-invoice writes it as one
    document allowance per VAT category and rate.
+13. Deposit invoices (`deposits`): a deposit asks for a percent or an amount of a document,
+   split over its tax sets in proportion (`deposit_amounts`); the final invoice lists the whole
+   work, then `deduct` subtracts each paid deposit's base and tax per rate and its net total, as
+   issued. Its tax is the whole tax less the deposits' tax, exactly; deposits + final = whole
+   total. EN 16931 sees each deducted row as a document allowance (BT-107 counts them).
 
 The engine is a package: `currency` rounds (rule 1), `core` computes, `credit` computes credit
 notes (rule 8), `snapshots` reads and writes the JSON issued documents keep, `en16931` gives the
-e-invoice totals, `rates` derives exchange rates from reference quotes. Import everything
-from `invoicetron.billing.money`.
+e-invoice totals, `rates` derives exchange rates from reference quotes, `deposits` computes
+deposit invoices and their deduction. Import everything from `invoicetron.billing.money`.
 """
 
 from invoicetron.billing.money.core import (
@@ -86,6 +91,7 @@ from invoicetron.billing.money.core import (
     Adjustment,
     AdjustmentAmount,
     BaseFigures,
+    Deduction,
     Discount,
     DiscountKind,
     Line,
@@ -126,10 +132,12 @@ from invoicetron.billing.money.currency import (
     decimal_places,
     fits_minor_unit,
     format_amount,
+    format_money,
     minor_unit,
     quantum,
     round_to_minor_unit,
 )
+from invoicetron.billing.money.deposits import deduct, deposit_amounts
 from invoicetron.billing.money.en16931 import DocumentTotals, discount_shares, document_totals
 from invoicetron.billing.money.rates import RATE_PLACES, rate_from_quotes
 from invoicetron.billing.money.snapshots import (
@@ -147,6 +155,7 @@ __all__ = [
     "Adjustment",
     "AdjustmentAmount",
     "BaseFigures",
+    "Deduction",
     "Discount",
     "DiscountKind",
     "DocumentTotals",
@@ -171,10 +180,13 @@ __all__ = [
     "credit_note_surplus",
     "credit_note_totals",
     "decimal_places",
+    "deduct",
+    "deposit_amounts",
     "discount_shares",
     "document_totals",
     "fits_minor_unit",
     "format_amount",
+    "format_money",
     "in_base_currency",
     "line_amount",
     "minor_unit",

@@ -9,6 +9,8 @@ from decimal import Decimal, localcontext
 from enum import StrEnum
 from fractions import Fraction
 
+from django.utils.translation import gettext as _
+
 from invoicetron.billing.money.currency import (
     HUNDRED,
     PRECISION,
@@ -73,13 +75,16 @@ class Adjustment:
         """The rounded amount: a percent of its base, or its amount (which must fit `currency`)."""
         if self.kind is DiscountKind.PERCENT:
             if not ZERO <= self.value <= HUNDRED:
-                raise MoneyError("An allowance or charge percent must be between 0 and 100.")
+                raise MoneyError(_("An allowance or charge percent must be between 0 and 100."))
             return _percent_of(
                 default_base if self.base is None else self.base, self.value, currency
             )
         amount = round_to_minor_unit(self.value, currency)
         if amount != self.value:
-            raise MoneyError(f"The allowance or charge has more decimals than {currency} allows.")
+            raise MoneyError(
+                _("The allowance or charge has more decimals than %(currency)s allows.")
+                % {"currency": currency}
+            )
         return amount
 
 
@@ -135,6 +140,23 @@ class TaxAmount:
 
 
 @dataclass(frozen=True)
+class Deduction:
+    """A paid deposit (advance payment) invoice deducted on a final invoice (rule 13): its net
+    total and its tax rows exactly as it was issued with them."""
+
+    net_total: Decimal
+    taxes: tuple[TaxAmount, ...]
+
+    @property
+    def tax_total(self) -> Decimal:
+        return sum((row.tax for row in self.taxes), ZERO)
+
+    @property
+    def total(self) -> Decimal:
+        return self.net_total + self.tax_total
+
+
+@dataclass(frozen=True)
 class Totals:
     currency: str
     prices_include_tax: bool
@@ -150,6 +172,13 @@ class Totals:
     adjustments: tuple[AdjustmentAmount, ...] = ()
     allowance_total: Decimal = ZERO  # Σ document allowances, without `discount`
     charge_total: Decimal = ZERO  # Σ document charges
+    # Deposit invoices deducted (rule 13), in the order given; `taxes` and the totals are then
+    # what is left after them, `subtotal` still lists the whole work.
+    deductions: tuple[Deduction, ...] = ()
+
+    @property
+    def deducted_net(self) -> Decimal:
+        return sum((deduction.net_total for deduction in self.deductions), ZERO)
 
 
 @dataclass(frozen=True)
@@ -183,7 +212,7 @@ def in_base_currency(totals: Totals, rate: Decimal, base_currency: str) -> BaseF
 
 def line_amount(line: Line, currency: str) -> LineAmount:
     if line.base_quantity <= ZERO:
-        raise MoneyError("The price base quantity must be above 0 (the price is per that many).")
+        raise MoneyError(_("The price base quantity must be above 0 (the price is per that many)."))
     with localcontext() as context:
         context.prec = PRECISION
         gross = line.quantity * line.unit_price
@@ -321,12 +350,14 @@ def _document_discount(discount: Discount, subtotal: Decimal, currency: str) -> 
     if discount.value == ZERO:
         return round_to_minor_unit(ZERO, currency)
     if discount.kind is DiscountKind.PERCENT and not ZERO <= discount.value <= HUNDRED:
-        raise MoneyError("A percent discount must be between 0 and 100.")
+        raise MoneyError(_("A percent discount must be between 0 and 100."))
     amount = round_to_minor_unit(discount.of(subtotal), currency)
     if discount.kind is DiscountKind.AMOUNT and amount != discount.value:
-        raise MoneyError(f"The discount has more decimals than {currency} allows.")
+        raise MoneyError(
+            _("The discount has more decimals than %(currency)s allows.") % {"currency": currency}
+        )
     if abs(amount) > abs(subtotal) or (amount and subtotal and (amount > 0) != (subtotal > 0)):
-        raise MoneyError("The discount cannot be larger than the sum of the lines.")
+        raise MoneyError(_("The discount cannot be larger than the sum of the lines."))
     return amount
 
 
@@ -338,16 +369,16 @@ def allocate(total: Decimal, weights: Sequence[Decimal], currency: str) -> list[
     """
     if not weights:
         if total:
-            raise MoneyError("There is nothing to apply the discount to.")
+            raise MoneyError(_("There is nothing to apply the discount to."))
         return []
     unit = quantum(currency)
     units = int(total / unit)
     unit_weights = [int(weight / unit) for weight in weights]
     weight_sum = sum(unit_weights)
     if units == 0:
-        return [ZERO for _ in weights]
+        return [ZERO for _weight in weights]
     if weight_sum == 0:
-        raise MoneyError("There is nothing to apply the discount to.")
+        raise MoneyError(_("There is nothing to apply the discount to."))
     exact = [Fraction(units * weight, weight_sum) for weight in unit_weights]
     shares = [int(value) for value in exact]  # int() truncates toward zero
     missing = units - sum(shares)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
+from babel import Locale
+from babel.numbers import parse_pattern
+from django.utils.translation import gettext as _
+
 from invoicetron.billing.currencies import CURRENCIES
 
 ZERO = Decimal(0)
@@ -24,7 +28,10 @@ def check_currency(code: str) -> str:
     """The ISO 4217 code, upper-cased; MoneyError for a code we do not know."""
     normalized = (code or "").strip().upper()
     if normalized not in CURRENCIES:
-        raise MoneyError(f"{code!r} is not an ISO 4217 currency code we know (e.g. EUR, USD).")
+        raise MoneyError(
+            _("%(code)s is not an ISO 4217 currency code we know (e.g. EUR, USD).")
+            % {"code": repr(code)}
+        )
     return normalized
 
 
@@ -67,3 +74,20 @@ def format_amount(amount: Decimal, currency: str, *, with_code: bool = True) -> 
     digits = minor_unit(currency)
     text = f"{round_to_minor_unit(amount, currency):,.{digits}f}"
     return f"{text} {check_currency(currency)}" if with_code else text
+
+
+def format_money(amount: Decimal, currency: str, locale: str) -> str:
+    """`amount` as `locale` writes money (CLDR, by Babel): `€1,234.50` (en), `1.234,50 €`
+    (de_DE), `1 234,50 €` (fr_FR, with CLDR's narrow no-break space), with exactly the
+    currency's own minor digits (ours, ISO 4217: CLDR's differ for a few currencies).
+
+    Display only: `amount` is rounded to its currency first (rule 1) and never computed here."""
+    pattern = parse_pattern(Locale.parse(locale).currency_formats["standard"].pattern)
+    digits = minor_unit(currency)
+    pattern.frac_prec = (digits, digits)
+    return pattern.apply(
+        round_to_minor_unit(amount, currency),
+        locale,
+        currency=check_currency(currency),
+        currency_digits=False,
+    )

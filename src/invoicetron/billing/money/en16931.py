@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from invoicetron.billing.money.core import Tax, Totals
 from invoicetron.billing.money.currency import (
     ZERO,
@@ -46,20 +48,36 @@ def document_totals(
     currency = totals.currency
     if totals.prices_include_tax:
         raise MoneyError(
-            "EN 16931 needs line amounts without VAT; this document's prices include tax."
+            _("EN 16931 needs line amounts without VAT; this document's prices include tax.")
         )
-    for name, value in (("paid amount", paid), ("rounding amount", rounding)):
-        if not fits_minor_unit(value, currency):
-            raise MoneyError(f"The {name} has more decimals than {currency} allows.")
+    if not fits_minor_unit(paid, currency):
+        raise MoneyError(
+            _("The paid amount has more decimals than %(currency)s allows.")
+            % {"currency": currency}
+        )
+    if not fits_minor_unit(rounding, currency):
+        raise MoneyError(
+            _("The rounding amount has more decimals than %(currency)s allows.")
+            % {"currency": currency}
+        )
     zero = round_to_minor_unit(ZERO, currency)
-    allowances = totals.discount + totals.allowance_total + zero
+    # Deposit invoices deducted (rule 13) are document allowances of their VAT rates.
+    allowances = totals.discount + totals.allowance_total + totals.deducted_net + zero
     charges = totals.charge_total + zero
     if totals.subtotal - allowances + charges != totals.net_total:
         # BR-CO-13 (BT-109 = BT-106 - BT-107 + BT-108); only a credit note computed by rule 8
         # from an invoice's remaining lines can miss it, by the rounding of its lines.
         raise MoneyError(
-            f"The lines ({totals.subtotal}) less allowances ({allowances}) plus charges "
-            f"({charges}) are not the total without tax ({totals.net_total})."
+            _(
+                "The lines (%(lines)s) less allowances (%(allowances)s) plus charges "
+                "(%(charges)s) are not the total without tax (%(net_total)s)."
+            )
+            % {
+                "lines": totals.subtotal,
+                "allowances": allowances,
+                "charges": charges,
+                "net_total": totals.net_total,
+            }
         )
     paid += zero
     rounding += zero
@@ -89,7 +107,7 @@ def discount_shares(
     discount. MoneyError when a line has no tax or several, or the figures do not agree.
     """
     if len(line_taxes) != len(totals.lines):
-        raise MoneyError("The lines and their figures do not match.")
+        raise MoneyError(_("The lines and their figures do not match."))
     zero = round_to_minor_unit(ZERO, totals.currency)
     left: dict[Tax, Decimal] = defaultdict(lambda: zero)
     for taxes, figures in zip(line_taxes, totals.lines, strict=True):
@@ -97,17 +115,20 @@ def discount_shares(
     for adjustment in totals.adjustments:
         for taxes, share in adjustment.shares:
             left[_single_tax(taxes)] += share if adjustment.charge else -share
+    for deduction in totals.deductions:
+        for deducted in deduction.taxes:
+            left[Tax(deducted.name, deducted.rate)] -= deducted.base
     shares = []
     for row in totals.taxes:
         share = left.pop(Tax(row.name, row.rate), zero) - row.base
         if share:
             shares.append((Tax(row.name, row.rate), share))
     if left or sum((share for _tax, share in shares), zero) != totals.discount:
-        raise MoneyError("The document discount cannot be split by tax from these figures.")
+        raise MoneyError(_("The document discount cannot be split by tax from these figures."))
     return tuple(shares)
 
 
 def _single_tax(taxes: tuple[Tax, ...]) -> Tax:
     if len(set(taxes)) != 1:
-        raise MoneyError("EN 16931 needs exactly one tax (VAT category and rate) per line.")
+        raise MoneyError(_("EN 16931 needs exactly one tax (VAT category and rate) per line."))
     return taxes[0]

@@ -11,8 +11,11 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from invoicetron.billing.money.core import (
     AdjustmentAmount,
+    Deduction,
     LineAmount,
     Tax,
     TaxAmount,
@@ -28,10 +31,7 @@ def totals_to_json(totals: Totals) -> dict[str, Any]:
         "lines": [_line_to_json(x) for x in totals.lines],
         "subtotal": str(totals.subtotal),
         "discount": str(totals.discount),
-        "taxes": [
-            {"name": row.name, "rate": str(row.rate), "base": str(row.base), "tax": str(row.tax)}
-            for row in totals.taxes
-        ],
+        "taxes": [_row_to_json(row) for row in totals.taxes],
         "net_total": str(totals.net_total),
         "tax_total": str(totals.tax_total),
         "total": str(totals.total),
@@ -50,7 +50,20 @@ def totals_to_json(totals: Totals) -> dict[str, Any]:
         ]
         data["allowance_total"] = str(totals.allowance_total)
         data["charge_total"] = str(totals.charge_total)
+    if totals.deductions:
+        data["deductions"] = [
+            {"net_total": str(d.net_total), "taxes": [_row_to_json(row) for row in d.taxes]}
+            for d in totals.deductions
+        ]
     return data
+
+
+def _row_to_json(row: TaxAmount) -> dict[str, str]:
+    return {"name": row.name, "rate": str(row.rate), "base": str(row.base), "tax": str(row.tax)}
+
+
+def _row_from_json(row: Mapping[str, Any]) -> TaxAmount:
+    return TaxAmount(row["name"], Decimal(row["rate"]), Decimal(row["base"]), Decimal(row["tax"]))
 
 
 def totals_from_json(data: Mapping[str, Any]) -> Totals:
@@ -61,21 +74,20 @@ def totals_from_json(data: Mapping[str, Any]) -> Totals:
             lines=tuple(_line_from_json(x) for x in data["lines"]),
             subtotal=Decimal(data["subtotal"]),
             discount=Decimal(data["discount"]),
-            taxes=tuple(
-                TaxAmount(
-                    row["name"], Decimal(row["rate"]), Decimal(row["base"]), Decimal(row["tax"])
-                )
-                for row in data["taxes"]
-            ),
+            taxes=tuple(_row_from_json(row) for row in data["taxes"]),
             net_total=Decimal(data["net_total"]),
             tax_total=Decimal(data["tax_total"]),
             total=Decimal(data["total"]),
             adjustments=adjustments_from_json(data),
             allowance_total=Decimal(data.get("allowance_total", "0")),
             charge_total=Decimal(data.get("charge_total", "0")),
+            deductions=tuple(
+                Deduction(Decimal(d["net_total"]), tuple(_row_from_json(r) for r in d["taxes"]))
+                for d in data.get("deductions", ())
+            ),
         )
     except (KeyError, TypeError, InvalidOperation) as error:
-        raise MoneyError(f"Stored totals are unreadable: {error}") from error
+        raise MoneyError(_("Stored totals are unreadable: %(error)s") % {"error": error}) from error
 
 
 def adjustments_from_json(data: Mapping[str, Any]) -> tuple[AdjustmentAmount, ...]:
@@ -93,7 +105,9 @@ def adjustments_from_json(data: Mapping[str, Any]) -> tuple[AdjustmentAmount, ..
             for x in data.get("adjustments", ())
         )
     except (KeyError, TypeError, InvalidOperation) as error:
-        raise MoneyError(f"Stored allowances and charges are unreadable: {error}") from error
+        raise MoneyError(
+            _("Stored allowances and charges are unreadable: %(error)s") % {"error": error}
+        ) from error
 
 
 def _line_to_json(line: LineAmount) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
+from invoicetron.billing.language import shown_amount
 from invoicetron.billing.models import (
     AuditAction,
     Client,
@@ -86,8 +87,8 @@ def apply_credit(
             {
                 "amount": _("The client's credit is %(balance)s; %(amount)s would exceed it.")
                 % {
-                    "balance": money.format_amount(balance, locked.currency),
-                    "amount": money.format_amount(value, locked.currency),
+                    "balance": shown_amount(balance, locked.currency),
+                    "amount": shown_amount(value, locked.currency),
                 }
             },
             code="above_credit",
@@ -97,8 +98,8 @@ def apply_credit(
             {
                 "amount": _("The balance due is %(balance)s; %(amount)s would exceed it.")
                 % {
-                    "balance": money.format_amount(locked.balance_due, locked.currency),
-                    "amount": money.format_amount(value, locked.currency),
+                    "balance": shown_amount(locked.balance_due, locked.currency),
+                    "amount": shown_amount(value, locked.currency),
                 }
             },
             code="above_balance",

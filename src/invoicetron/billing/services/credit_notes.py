@@ -28,7 +28,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from invoicetron.accounts.models import User
-from invoicetron.billing import money
+from invoicetron.billing import locales, money
 from invoicetron.billing.formatting import plain
 from invoicetron.billing.lines import snapshot_money_line
 from invoicetron.billing.models import (
@@ -253,8 +253,12 @@ def credit_note_snapshot(
     profile: BusinessProfile,
 ) -> dict[str, Any]:
     invoice_snapshot = invoice.snapshot or {}
+    # The note speaks the language of the invoice it credits: the client reads them side by side.
+    speaks = locales.of_snapshot(invoice_snapshot)
     snapshot: dict[str, Any] = {
         "version": 1,
+        "language": speaks.language,
+        "locale": speaks.locale,
         "number": number,
         "issue_date": date.isoformat(),
         "reason": reason.strip(),

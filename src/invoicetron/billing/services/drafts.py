@@ -31,10 +31,12 @@ from invoicetron.billing.models import (
     DocumentKind,
     ImmutableDocument,
     Invoice,
+    InvoiceKind,
     NumberSeries,
     document_currency,
 )
 from invoicetron.billing.services.audit import changed_values, field_values, record
+from invoicetron.billing.services.deducting import money_deductions
 from invoicetron.billing.services.numbering import default_series
 from invoicetron.billing.validation import checked_currency
 
@@ -103,7 +105,19 @@ def invoice_totals(invoice: Invoice) -> money.Totals:
 
 
 def compute_draft_totals(invoice: Invoice, lines: Sequence[money.Line]) -> money.Totals:
-    """A draft's figures: its lines, document discount, allowances and charges (money rules)."""
+    """A draft's figures: its lines, document discount, allowances and charges, less the deposit
+    invoices it deducts when it is a final invoice (money rules)."""
+    totals = _work_totals(invoice, lines)
+    deductions = money_deductions(invoice)
+    if not deductions:
+        return totals
+    try:
+        return money.deduct(totals, deductions)
+    except money.MoneyError as error:
+        raise ValidationError({"deposits": str(error)}) from error
+
+
+def _work_totals(invoice: Invoice, lines: Sequence[money.Line]) -> money.Totals:
     options: dict[str, Any] = {
         "prices_include_tax": invoice.prices_include_tax,
         "discount": document_discount(invoice),
@@ -143,6 +157,14 @@ def _store_figures(invoice: Invoice, totals: money.Totals) -> None:
     invoice.balance_due = totals.total
 
 
+def refresh_figures(draft: Invoice) -> None:
+    """Store a draft's figures again after what they depend on changed outside it (a deposit it
+    deducts was linked or issued); lists read the stored figures."""
+    lines = [money_line(x) for x in draft.lines.prefetch_related("taxes")]
+    _store_figures(draft, compute_draft_totals(draft, lines))
+    draft.save(update_fields=["net_total", "tax_total", "total", "balance_due", "updated_at"])
+
+
 @transaction.atomic
 def create_draft(
     *,
@@ -161,10 +183,12 @@ def create_draft(
     buyer_reference: str | None = None,
     order_reference: str = "",
     adjustments: Sequence[Mapping[str, Any]] = (),
+    kind: str = InvoiceKind.STANDARD,
 ) -> Invoice:
     """A new draft. Currency defaults to the client's, then the business's base currency; the
     buyer reference (BT-10) to the client's. `adjustments`: document allowances and charges,
-    entries as `billing.adjustments` checks them."""
+    entries as `billing.adjustments` checks them. `kind`: a deposit invoice's is "deposit"
+    (`billing.services.deposits` makes them)."""
     profile = BusinessProfile.load()
     values = _validate_header(
         {
@@ -189,7 +213,7 @@ def create_draft(
     values.pop("_new")
     cleaned = validate_lines(lines, values["currency"])
     _validate_adjustments(values, cleaned)
-    invoice = Invoice(**values, created_by=by)
+    invoice = Invoice(**values, kind=InvoiceKind(kind), created_by=by)
     _store_figures(invoice, compute_draft_totals(invoice, [money_line(x) for x in cleaned]))
     invoice.save()
     write_lines(invoice, cleaned)

@@ -12,22 +12,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoicetron.accounts.models import User
-from invoicetron.billing import money
+from invoicetron.billing import locales, money
 from invoicetron.billing.lines import money_line
 from invoicetron.billing.models import (
     AuditAction,
     BusinessProfile,
     Client,
+    DepositDeduction,
     ExchangeRate,
     ImmutableDocument,
     Invoice,
+    InvoiceKind,
     InvoiceLine,
     InvoiceStatus,
     TaxRate,
     business_today,
 )
 from invoicetron.billing.services.audit import record
-from invoicetron.billing.services.drafts import compute_draft_totals
+from invoicetron.billing.services.deducting import (
+    deduction_refusal,
+    deductions_of,
+    deductions_snapshot,
+)
+from invoicetron.billing.services.drafts import compute_draft_totals, refresh_figures
 from invoicetron.billing.services.numbering import take_next_number
 from invoicetron.billing.validation import checked_number
 
@@ -66,6 +73,7 @@ def business_snapshot(profile: BusinessProfile) -> dict[str, Any]:
         "invoice_footer": profile.invoice_footer,
         "base_currency": profile.base_currency,
         "locale": profile.locale,
+        "show_base_currency_totals": profile.show_base_currency_totals,
     }
 
 
@@ -113,9 +121,13 @@ def tax_snapshot(tax: TaxRate) -> dict[str, Any]:
 def build_snapshot(
     invoice: Invoice, lines: list[InvoiceLine], totals: money.Totals, profile: BusinessProfile
 ) -> dict[str, Any]:
-    """Everything an issued invoice shows, frozen: the PDF and pages render from this alone."""
+    """Everything an issued invoice shows, frozen: the PDF and pages render from this alone;
+    with the language and locale it is written in (the client's now: see billing.locales)."""
+    speaks = locales.for_client(invoice.client, profile.locale)
     return {
         "version": SNAPSHOT_VERSION,
+        "language": speaks.language,
+        "locale": speaks.locale,
         "number": invoice.number,
         "issue_date": invoice.issue_date.isoformat() if invoice.issue_date else None,
         "due_date": invoice.due_date.isoformat() if invoice.due_date else None,
@@ -131,6 +143,7 @@ def build_snapshot(
         "buyer_reference": getattr(invoice, "buyer_reference", ""),
         "order_reference": getattr(invoice, "order_reference", ""),
         "adjustments": getattr(invoice, "adjustments", []),
+        "kind": getattr(invoice, "kind", InvoiceKind.STANDARD),
         "business": business_snapshot(profile),
         "client": client_snapshot(invoice.client),
         "lines": [line_snapshot(line) for line in lines],
@@ -200,10 +213,24 @@ def issue_invoice(
     if locked.due_date < locked.issue_date:
         raise ValidationError({"due_date": _("The due date cannot be before the issue date.")})
     locked.exchange_rate = _exchange_rate(locked, profile, exchange_rate)
+    deductions = deductions_of(locked)
+    for link in deductions:
+        refusal = deduction_refusal(link.deposit)
+        if refusal:
+            raise ValidationError({"deposits": refusal})
+        if link.deposit.exchange_rate != locked.exchange_rate:
+            # Deducted at another rate, the deposit's VAT would not be the VAT it was issued with
+            # in the base currency, and the tax report would no longer add up.
+            rate = link.deposit.exchange_rate
+            raise ValidationError(
+                {"exchange_rate": f"Use the rate of deposit invoice {link.deposit}: {rate}."}
+            )
     totals = compute_draft_totals(locked, [money_line(line) for line in lines])
     # Taken last, once everything else is known to be valid: a refusal above burns no number.
     locked.number, locked.sequence = take_next_number(locked.series, locked.issue_date)
     locked.snapshot = build_snapshot(locked, lines, totals, profile)
+    if deductions:
+        locked.snapshot["deductions"] = deductions_snapshot(locked)
     locked.net_total, locked.tax_total, locked.total = (
         totals.net_total,
         totals.tax_total,
@@ -215,6 +242,8 @@ def issue_invoice(
     locked.issued_at = timezone.now()
     locked.issued_by = by
     locked.save()
+    if locked.is_deposit:
+        _refresh_final_drafts(locked)
     record(
         AuditAction.ISSUE,
         locked,
@@ -231,6 +260,12 @@ def issue_invoice(
         invoice_id=locked.pk,
     )
     return locked
+
+
+def _refresh_final_drafts(deposit: Invoice) -> None:
+    """A final invoice draft deducting `deposit` now deducts it: its stored figures follow."""
+    for link in DepositDeduction.objects.filter(deposit=deposit, final__status=InvoiceStatus.DRAFT):
+        refresh_figures(link.final)
 
 
 @transaction.atomic

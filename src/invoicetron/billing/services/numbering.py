@@ -12,6 +12,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from invoicetron.billing.models import (
     CreditNote,
@@ -22,10 +23,12 @@ from invoicetron.billing.models import (
 )
 from invoicetron.billing.numbering import MAX_SEQUENCE, Reset, format_number, period_key
 
+# The series' names are written in the language of the request that first needs one (the
+# owner's); the owner can rename them.
 DEFAULT_PATTERNS = {
-    DocumentKind.INVOICE: ("Invoices", "INV-{YYYY}-{SEQ:4}"),
-    DocumentKind.CREDIT_NOTE: ("Credit notes", "CN-{YYYY}-{SEQ:4}"),
-    DocumentKind.QUOTE: ("Quotes", "QUO-{YYYY}-{SEQ:4}"),
+    DocumentKind.INVOICE: (gettext_lazy("Invoices"), "INV-{YYYY}-{SEQ:4}"),
+    DocumentKind.CREDIT_NOTE: (gettext_lazy("Credit notes"), "CN-{YYYY}-{SEQ:4}"),
+    DocumentKind.QUOTE: (gettext_lazy("Quotes"), "QUO-{YYYY}-{SEQ:4}"),
 }
 
 # The documents whose numbers are legal numbers, unique per kind across all series.
@@ -63,7 +66,7 @@ def _make_default(kind: DocumentKind) -> NumberSeries:
         return oldest
     name, pattern = DEFAULT_PATTERNS[kind]
     return NumberSeries.objects.create(
-        name=name, kind=kind, pattern=pattern, reset=Reset.YEARLY, is_default=True
+        name=str(name), kind=kind, pattern=pattern, reset=Reset.YEARLY, is_default=True
     )
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
+from invoicetron.billing.language import shown_amount
 from invoicetron.billing.models import (
     AuditAction,
     Client,
@@ -23,8 +24,8 @@ from invoicetron.billing.models import (
     PaymentMethod,
     business_today,
 )
-from invoicetron.billing.money import format_amount
 from invoicetron.billing.services.audit import field_values, record
+from invoicetron.billing.services.deducting import settled_deposit_refusal
 from invoicetron.billing.services.settlement import settle
 from invoicetron.billing.validation import checked_amount
 
@@ -71,8 +72,8 @@ def record_payment(
             {
                 "amount": _("The balance due is %(due)s; a payment of %(amount)s would exceed it.")
                 % {
-                    "due": format_amount(locked.balance_due, locked.currency),
-                    "amount": format_amount(value, locked.currency),
+                    "due": shown_amount(locked.balance_due, locked.currency),
+                    "amount": shown_amount(value, locked.currency),
                 }
             },
             code="above_balance",
@@ -132,11 +133,14 @@ def delete_payment(payment: Payment, *, by: User | None) -> None:
                     "of that credit is left: remove the credit applied to other invoices first."
                 )
                 % {
-                    "excess": format_amount(excess, locked.currency),
-                    "balance": format_amount(balance, locked.currency),
+                    "excess": shown_amount(excess, locked.currency),
+                    "balance": shown_amount(balance, locked.currency),
                 }
             }
         )
+    refusal = settled_deposit_refusal(locked)
+    if refusal:
+        raise ValidationError({"payment": refusal})
     old = field_values(row, skip=("created_at",)) | {
         "status": locked.status,
         "balance_due": locked.balance_due,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import money
+from invoicetron.billing.language import shown_amount
 from invoicetron.billing.models import (
     AuditAction,
     Client,
@@ -30,6 +31,7 @@ from invoicetron.billing.models import (
     business_today,
 )
 from invoicetron.billing.services.audit import field_values, record
+from invoicetron.billing.services.deducting import settled_deposit_refusal
 from invoicetron.billing.services.payments import (
     checked_method,
     client_credit_balance,
@@ -73,6 +75,11 @@ def record_refund(
     if row is None:
         raise ValidationError({"payment": _("This payment has been deleted.")})
     value = _positive_amount(amount, locked.currency)
+    # A final invoice deducts its deposits as paid (their VAT is taken off there): refunding one
+    # would leave that invoice's figures wrong.
+    refusal = settled_deposit_refusal(locked)
+    if refusal:
+        raise ValidationError({"payment": refusal}, code="deducted_deposit")
     left = refundable_amount(row, locked)
     if value > left:
         raise ValidationError(
@@ -82,8 +89,8 @@ def record_refund(
                     "%(amount)s would exceed it."
                 )
                 % {
-                    "left": money.format_amount(left, locked.currency),
-                    "amount": money.format_amount(value, locked.currency),
+                    "left": shown_amount(left, locked.currency),
+                    "amount": shown_amount(value, locked.currency),
                 }
             },
             code="above_refundable",
@@ -135,8 +142,8 @@ def refund_credit(
             {
                 "amount": _("The client's credit is %(balance)s; %(amount)s would exceed it.")
                 % {
-                    "balance": money.format_amount(balance, code),
-                    "amount": money.format_amount(value, code),
+                    "balance": shown_amount(balance, code),
+                    "amount": shown_amount(value, code),
                 }
             },
             code="above_credit",
@@ -201,7 +208,7 @@ def delete_refund(refund: Refund, *, by: User | None) -> None:
                     "Deleting this refund would pay the invoice past its total (its balance due "
                     "is %(balance)s)."
                 )
-                % {"balance": money.format_amount(locked.balance_due, locked.currency)}
+                % {"balance": shown_amount(locked.balance_due, locked.currency)}
             }
         )
     old = field_values(row, skip=("created_at",))

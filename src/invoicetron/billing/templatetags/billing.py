@@ -1,34 +1,118 @@
-"""Template helpers for the billing pages: amounts and audit values."""
+"""Template helpers for the billing pages: amounts and audit values.
+
+Amounts, prices, quantities and dates on the pages follow the UI language: `amount`, `price`,
+`plain` and `ui_date` write them in `language.ui_locale()` (billing/formatting.py's `ui_*`).
+`money_in`, `number_in` and `date_in` write a given locale's way (documents in the client's).
+"""
 
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from invoicetron.billing import money
-from invoicetron.billing.countries import COUNTRIES
-from invoicetron.billing.formatting import plain
-from invoicetron.billing.models import AuditEvent, DiscountType, InvoiceStatus, PaymentMethod
+from invoicetron.billing import formatting, money, pdf
+from invoicetron.billing.countries import country_choices
+from invoicetron.billing.formatting import localized_date, localized_number
+from invoicetron.billing.language import ui_locale
+from invoicetron.billing.models import (
+    AuditEvent,
+    DiscountType,
+    InvoiceKind,
+    InvoiceStatus,
+    PaymentMethod,
+)
 
 register = template.Library()
 
 
 @register.filter
 def amount(value: Decimal | str | None, currency: str) -> str:
-    """`1,234.50 EUR`, with exactly the currency's minor digits."""
+    """`1,234.50 EUR` (en), `1.234,50 EUR` (de): the currency's minor digits, the UI's locale."""
     if value is None or value == "":
         return ""
-    return money.format_amount(Decimal(value), currency)
+    return formatting.ui_amount(Decimal(value), currency, ui_locale())
 
 
-register.filter("plain", plain)  # a quantity or rate without trailing zeros: 3.000 → 3
+@register.filter
+def plain(value: Decimal | str | int | None) -> str:
+    """A quantity or rate without trailing zeros, with the UI's decimal sign: 3.000 → 3,
+    1.50 → 1.5 (en), 1,5 (de)."""
+    return formatting.ui_number(value, ui_locale())
+
+
+@register.filter
+def ui_date(value: datetime.date | None, skeleton: str = "") -> str:
+    """A date (a datetime: its day in the current time zone) the way the UI's locale writes it:
+    `7 December 2026`, `7. Dezember 2026`; with a CLDR skeleton, `|ui_date:"yMMMM"` →
+    `Dezember 2026`. "" for none."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return formatting.ui_date(value, ui_locale(), skeleton)
+
+
+@register.filter
+def with_ui_locale(language_code: str) -> str:
+    """`LANGUAGE_CODE` and the UI's locale, for a `{% cache %}` key: "de de_CH". A kept fragment
+    with amounts or dates is then never shown in another locale's format (a business that
+    changes its locale moves the change marker too, but another process keeps the old locale
+    for up to BUSINESS_LANGUAGE_SECONDS and could keep a fragment written its way)."""
+    return f"{language_code} {ui_locale()}"
+
+
+@register.filter
+def ui_datetime(value: datetime.datetime | None) -> str:
+    """A moment in the current time zone, as the UI's locale writes it: `7 December 2026, 14:05`,
+    `7. Dezember 2026, 14:05`. "" for none."""
+    if not value:
+        return ""
+    return formatting.ui_datetime(timezone.localtime(value), ui_locale())
+
+
+@register.filter
+def base_currency_totals(invoice: Any) -> dict[str, Any] | None:
+    """An issued foreign-currency invoice's totals in the base currency with the rate used, when
+    the business shows them (`pdf.base_currency_figures`); None otherwise."""
+    found = pdf.base_currency_figures(invoice.snapshot) if invoice.snapshot else None
+    if found is None:
+        return None
+    base, rate, figures = found
+    return {"currency": base, "rate": rate, "figures": figures}
+
+
+@register.filter
+def money_in(value: Decimal | str | None, currency_and_locale: str) -> str:
+    """An amount the way a CLDR locale writes it: `{{ total|money_in:"EUR de_DE" }}` →
+    `1.234,50 €` (money.format_money)."""
+    if value is None or value == "":
+        return ""
+    currency, _space, locale = currency_and_locale.partition(" ")
+    return money.format_money(Decimal(value), currency, locale or "en")
+
+
+@register.filter
+def number_in(value: Decimal | str | None, locale: str) -> str:
+    """A quantity or rate the way a CLDR locale writes it: `{{ 1500.5|number_in:"de_DE" }}` →
+    `1.500,5` (formatting.localized_number)."""
+    if value is None or value == "":
+        return ""
+    return localized_number(Decimal(value), locale)
+
+
+@register.filter
+def date_in(value: datetime.date | None, locale: str) -> str:
+    """A date with its month's name the way a CLDR locale writes it: `15 janvier 2027` (fr)."""
+    return localized_date(value, locale) if value else ""
 
 
 @register.filter
@@ -45,7 +129,7 @@ def postal_address(party: Any) -> str:
         value("street_2"),
         f"{value('postcode')} {value('city')}".strip(),
         value("subdivision"),
-        COUNTRIES.get(value("country"), value("country")),
+        country_choices.names().get(value("country"), value("country")),
     ]
     return "\n".join(line for line in lines if line)
 
@@ -89,12 +173,17 @@ FIELD_NAMES = {
     "adjustments": pgettext_lazy("history field", "adjustments"),
     "name": pgettext_lazy("history field", "name"),
     "email": pgettext_lazy("history field", "email"),
+    "payment": pgettext_lazy("history field", "payment"),
+    "deposit": pgettext_lazy("history field", "deposit"),
+    "deposit_invoice": pgettext_lazy("history field", "deposit invoice"),
+    "kind": pgettext_lazy("history field", "kind"),
 }
 # The stored codes of these fields read as their labels (a status, a payment method).
 VALUE_LABELS: dict[str, dict[str, Any]] = {
     "status": dict(InvoiceStatus.choices),
     "method": dict(PaymentMethod.choices),
     "discount_type": dict(DiscountType.choices),
+    "kind": dict(InvoiceKind.choices),
 }
 
 
@@ -129,7 +218,7 @@ def _show(value: Any) -> str:
         return _("yes") if value else _("no")
     if isinstance(value, str) and (match := DECIMAL.match(value)):
         places = min(len(match[1]), max(2, len(match[1].rstrip("0"))))
-        return f"{Decimal(value):.{places}f}"
+        return formatting.ui_decimal(Decimal(value), places, ui_locale())
     if isinstance(value, list):
         return "; ".join(_show(item) for item in value) or "—"
     if isinstance(value, dict) and "description" in value:
@@ -148,12 +237,11 @@ def _show(value: Any) -> str:
 
 @register.filter
 def price(value: Decimal | str | None, currency: str) -> str:
-    """A unit price: its own decimals, but at least the currency's (19.9 → 19.90)."""
+    """A unit price: its own decimals, but at least the currency's (19.9 → 19.90), grouped the
+    way the UI's locale writes numbers (1,250.125 in English, 1.250,125 in German)."""
     if value is None or value == "":
         return ""
-    number = Decimal(value)
-    decimals = max(money.decimal_places(number), money.minor_unit(currency))
-    return f"{number:,.{decimals}f}"
+    return localized_number(Decimal(value), ui_locale(), money.minor_unit(currency))
 
 
 @register.filter

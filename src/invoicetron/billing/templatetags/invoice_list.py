@@ -18,7 +18,8 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from invoicetron.billing import money
+from invoicetron.billing.formatting import ui_amount
+from invoicetron.billing.language import ui_locale
 from invoicetron.billing.models import Invoice
 from invoicetron.billing.templatetags.billing import status_badge
 
@@ -41,9 +42,11 @@ def _date(value: datetime.date | None) -> str:
     return value.isoformat() if value else "—"
 
 
-def _cells(invoice: Invoice, today: datetime.date, invoices_url: str) -> tuple[Any, ...]:
+def _cells(
+    invoice: Invoice, today: datetime.date, invoices_url: str, locale: str
+) -> tuple[Any, ...]:
     currency = invoice.currency
-    balance = "—" if invoice.is_draft else money.format_amount(invoice.balance_due, currency)
+    balance = "—" if invoice.is_draft else ui_amount(invoice.balance_due, currency, locale)
     return (
         invoices_url,
         invoice.pk,
@@ -52,7 +55,7 @@ def _cells(invoice: Invoice, today: datetime.date, invoices_url: str) -> tuple[A
         status_badge(invoice, today),
         _date(invoice.issue_date),
         _date(invoice.due_date),
-        money.format_amount(invoice.total, currency),
+        ui_amount(invoice.total, currency, locale),
         balance,
     )
 
@@ -61,6 +64,7 @@ def _cells(invoice: Invoice, today: datetime.date, invoices_url: str) -> tuple[A
 def invoice_rows(invoices: Iterable[Invoice], today: datetime.date) -> SafeString:
     """One `<tr>` per invoice: number (linked), client, status, dates, total, balance due."""
     invoices_url = reverse("billing:invoices")
+    locale = ui_locale()  # once for the rows, as the twin's `amount` filter writes them
     return format_html_join(
-        "\n", ROW, (_cells(invoice, today, invoices_url) for invoice in invoices)
+        "\n", ROW, (_cells(invoice, today, invoices_url, locale) for invoice in invoices)
     )

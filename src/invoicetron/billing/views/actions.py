@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from invoicetron.accounts.acting import acting_user
-from invoicetron.billing import money, services
+from invoicetron.billing import services
 from invoicetron.billing.forms.invoices import (
     CreditLineFormSet,
     CreditNoteForm,
     IssueForm,
     PaymentForm,
 )
+from invoicetron.billing.language import shown_amount
 from invoicetron.billing.models import Invoice, Payment
 from invoicetron.billing.views.invoices import get_invoice, invoice_context
 from invoicetron.web.errors import place_errors
@@ -86,7 +87,7 @@ def record_payment(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             errors = place_errors(error, form)
             return _invoice_page(request, invoice, payment_form=form, errors=errors)
-        shown = money.format_amount(payment.amount, invoice.currency)
+        shown = shown_amount(payment.amount, invoice.currency)
         messages.success(request, _("Payment of %(amount)s recorded.") % {"amount": shown})
         return redirect("billing:invoice", pk=pk)
     return _invoice_page(request, invoice, payment_form=form)

@@ -19,6 +19,7 @@ from invoicetron.billing.caching import (
     while_unchanged,
 )
 from invoicetron.billing.dates import local_date
+from invoicetron.billing.forms.deposits import DepositForm
 from invoicetron.billing.forms.invoices import (
     OVERDUE,
     InvoiceFilterForm,
@@ -27,6 +28,7 @@ from invoicetron.billing.forms.invoices import (
 from invoicetron.billing.lines import display_rows
 from invoicetron.billing.models import BusinessProfile, Client, CreditNote, Invoice
 from invoicetron.billing.pdf import render_credit_note_pdf, render_invoice_pdf
+from invoicetron.billing.services.deducting import deductions_of
 from invoicetron.billing.templatetags.billing import minor
 from invoicetron.billing.views.rates import new_issue_form
 from invoicetron.web.downloads import content_disposition
@@ -153,8 +155,13 @@ def invoice_context(
         # Only the form the page shows: a draft's issue form, or an open invoice's payment form.
         "issue_form": forms.get("issue_form") or new_issue_form(invoice, today, profile),
         "payment_form": forms.get("payment_form") or new_payment_form(invoice, today),
+        # The new payment form's fields (the balance due, today) are kept like the blocks; a
+        # refused one, with what was typed and its errors, never is.
+        "payment_form_seconds": 0 if "payment_form" in forms else marker.seconds,
         "errors": forms.get("errors", []),
         "needs_rate": SimpleLazyObject(lambda: invoice.currency != profile.base_currency),
+        "deductions": SimpleLazyObject(lambda: [link.deposit for link in deductions_of(invoice)]),
+        "deposit_form": forms.get("deposit_form") or DepositForm(),
     }
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from invoicetron.accounts.acting import acting_user
 from invoicetron.billing import money, services
 from invoicetron.billing.forms.refunds import ApplyCreditForm, RefundForm
+from invoicetron.billing.language import shown_amount
 from invoicetron.billing.models import Client, CreditEntry, Payment, Refund, business_today
 from invoicetron.web.errors import place_errors
 from invoicetron.web.permissions import member_required
@@ -36,7 +37,7 @@ def refund_payment(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 errors = place_errors(error, form)
             else:
-                shown = money.format_amount(refund.amount, invoice.currency)
+                shown = shown_amount(refund.amount, invoice.currency)
                 messages.success(request, _("Refund of %(amount)s recorded.") % {"amount": shown})
                 return redirect("billing:invoice", pk=invoice.pk)
     else:
@@ -84,7 +85,7 @@ def apply_credit(request: HttpRequest, pk: int, currency: str) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            shown = money.format_amount(-entry.amount, invoice.currency)
+            shown = shown_amount(-entry.amount, invoice.currency)
             messages.success(
                 request,
                 _("%(amount)s of credit applied to invoice %(number)s.")
@@ -109,7 +110,7 @@ def refund_credit(request: HttpRequest, pk: int, currency: str) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            shown = money.format_amount(refund.amount, refund.currency)
+            shown = shown_amount(refund.amount, refund.currency)
             messages.success(request, _("%(amount)s of credit refunded.") % {"amount": shown})
     else:
         messages.error(request, " ".join(_flat(form.errors)))

@@ -6,16 +6,42 @@ from typing import Any
 
 from django import template
 
+from invoicetron.billing.caching import Marker
 from invoicetron.billing.models import BusinessProfile
-from invoicetron.messaging.panel import Panel, build_panel
+from invoicetron.messaging.caching import kept_shown
+from invoicetron.messaging.panel import Panel, Shown, build_panel, read_shown
 
 register = template.Library()
 
 
+def page_business(context: Any) -> BusinessProfile | None:
+    """The page's business profile, when its view loaded one (the invoice page's `profile`, a
+    lazy object: asked only when the panel is read, not when it is kept)."""
+    business = context.get("profile")
+    return business if isinstance(business, BusinessProfile) else None
+
+
 @register.simple_tag(takes_context=True)
 def mail_panel(context: Any, document: Any, whole_invoice: bool = False) -> Panel:
-    # The page's business profile, when its view loaded one (the invoice page's `profile`).
-    business = context.get("profile")
-    if not isinstance(business, BusinessProfile):
-        business = None
-    return build_panel(context["request"], document, whole_invoice=whole_invoice, business=business)
+    shown: Shown | None = None
+    marker = context.get("marker")  # billing's, read by the invoice page before the invoice
+    if whole_invoice and isinstance(marker, Marker):
+        shown = kept_shown(
+            marker,
+            lambda: read_shown(
+                document,
+                whole_invoice=True,
+                business=page_business(context),
+                credit_notes=context.get("credit_notes"),  # the invoice page's, read lazily
+            ),
+            document.pk,
+            context.get("LANGUAGE_CODE"),
+            context.get("today"),  # a reminder's preview counts the days overdue
+        )
+    return build_panel(
+        context["request"],
+        document,
+        whole_invoice=whole_invoice,
+        business=None if shown else page_business(context),
+        shown=shown,
+    )

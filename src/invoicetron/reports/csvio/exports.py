@@ -21,6 +21,7 @@ from invoicetron.billing.models import (
     Client,
     Contact,
     CreditEntry,
+    DepositDeduction,
     Invoice,
     InvoiceStatus,
     NumberSeries,
@@ -82,6 +83,7 @@ def _clients() -> Iterator[list[Any]]:
             "" if client.payment_terms_days is None else client.payment_terms_days,
             client.notes,
             yes_no(client.archived),
+            client.language,
         ]
 
 
@@ -119,10 +121,12 @@ FROM (
   ORDER BY i.issue_date, s.name, i.sequence, i.id
 ) ordered
 CROSS JOIN LATERAL (
-  SELECT {number}, {series}, {status}, {client}, {currency}, {exchange_rate}, {issue_date},
+  SELECT {number}, {series}, {status}, {kind}, {client}, {currency}, {exchange_rate}, {issue_date},
     {due_date}, {prices_include_tax}, {discount_type}, {discount_value}, {notes}, {terms},
     {net_total}, {tax_total}, {total}, {amount_paid}, {amount_credited}, {balance_due},
     (SELECT {paid_date} FROM {payment_table} p WHERE p.invoice_id = i.id),
+    (SELECT {deducts} FROM {deduction_table} d JOIN {invoice_table} deposit
+       ON deposit.id = d.deposit_id WHERE d.final_id = i.id),
     i.snapshot -> 'lines'
   FROM {invoice_table} i
   JOIN {series_table} s ON s.id = i.series_id
@@ -158,6 +162,7 @@ def _invoice_lines_sql() -> str:
         head_columns=", ".join(f'"{column}"' for column in INVOICE_HEADER_COLUMNS),
         series=Cell.sql("s.name"),
         status=Cell.sql("i.status"),
+        kind=Cell.sql("i.kind"),
         client=Cell.sql("c.name"),
         currency=Cell.sql("i.currency"),
         exchange_rate=Number.sql("i.exchange_rate"),
@@ -170,6 +175,9 @@ def _invoice_lines_sql() -> str:
         terms=Cell.sql("i.terms"),
         balance_due=Money.sql("i.balance_due", places),
         paid_date=IsoDate.sql("max(p.date)"),
+        deduction_table=DepositDeduction._meta.db_table,
+        # A final invoice's deposit invoices, so that an import deducts them again.
+        deducts=Cell.sql("COALESCE(string_agg(deposit.number, '; ' ORDER BY d.position), '')"),
         **money,
         description=Cell.sql("line.value ->> 'description'"),
         quantity=Number.sql("(line.value ->> 'quantity')::numeric"),

@@ -23,6 +23,9 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
 from invoicetron.reports.csvio.errors import ErrorLog, RowError
 
 __all__ = ["FileRefused", "ParsedFile", "RowError", "decode", "parse", "read_lines"]
@@ -53,20 +56,22 @@ def decode(data: bytes) -> tuple[str, str]:
     """(text, encoding name) or FileRefused."""
     if len(data) > MAX_FILE_BYTES:
         raise FileRefused(
-            f"The file is {len(data) / 1048576:.1f} MB; the limit is "
-            f"{MAX_FILE_BYTES // 1048576} MB. Split it into smaller files."
+            _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
+            % {"size": number_format(len(data) / 1048576, 1), "limit": MAX_FILE_BYTES // 1048576}
         )
     if data.startswith(b"PK\x03\x04"):
-        raise FileRefused("This is a spreadsheet workbook (e.g. .xlsx), not CSV: save it as CSV.")
+        raise FileRefused(
+            _("This is a spreadsheet workbook (e.g. .xlsx), not CSV: save it as CSV.")
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "UTF-16"
         except UnicodeDecodeError as error:
             raise FileRefused(
-                "The file claims to be UTF-16 but is not readable as such."
+                _("The file claims to be UTF-16 but is not readable as such.")
             ) from error
     if b"\x00" in data[:8192]:
-        raise FileRefused("This looks like a binary file, not CSV text: export it as CSV.")
+        raise FileRefused(_("This looks like a binary file, not CSV text: export it as CSV."))
     try:
         return data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError:
@@ -75,7 +80,7 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError as error:
         raise FileRefused(
-            "The file is neither UTF-8 nor Windows-1252 text. Save it as “CSV UTF-8”."
+            _("The file is neither UTF-8 nor Windows-1252 text. Save it as “CSV UTF-8”.")
         ) from error
 
 
@@ -101,7 +106,7 @@ def header_names(cells: list[str]) -> list[str]:
 def parse(data: bytes) -> ParsedFile:
     text, encoding = decode(data)
     if "\x00" in text:
-        raise FileRefused("The file contains NUL characters: it is not CSV text.")
+        raise FileRefused(_("The file contains NUL characters: it is not CSV text."))
     return read_lines(io.StringIO(text, newline=""), encoding=encoding)
 
 
@@ -115,10 +120,11 @@ def read_lines(lines: Iterable[str], *, encoding: str = "UTF-8") -> ParsedFile:
         cells = next(reader, [])
         if len(cells) > MAX_COLUMNS:
             raise FileRefused(
-                f"The first row has {len(cells):,} columns; the limit is {MAX_COLUMNS} columns."
+                _("The first row has %(columns)s columns; the limit is %(limit)s columns.")
+                % {"columns": number_format(len(cells), force_grouping=True), "limit": MAX_COLUMNS}
             )
         if not any(cell.strip() for cell in cells):
-            raise FileRefused("The file is empty: the first row must name the columns.")
+            raise FileRefused(_("The file is empty: the first row must name the columns."))
         parsed = ParsedFile(encoding, delimiter, header_names(cells), [])
         counted = 0
         for number, cells in enumerate(reader, start=2):
@@ -127,14 +133,18 @@ def read_lines(lines: Iterable[str], *, encoding: str = "UTF-8") -> ParsedFile:
             counted += 1
             if counted > MAX_ROWS:
                 raise FileRefused(
-                    f"The file has more than {MAX_ROWS:,} rows: split it into smaller files."
+                    _("The file has more than %(limit)s rows: split it into smaller files.")
+                    % {"limit": number_format(MAX_ROWS, force_grouping=True)}
                 )
             parsed.rows_read = counted
             _add_row(parsed, number, cells)
     except csv.Error as error:
-        raise FileRefused(f"Row {reader.line_num}: the CSV is malformed ({error}).") from error
+        raise FileRefused(
+            _("Row %(row)s: the CSV is malformed (%(error)s).")
+            % {"row": reader.line_num, "error": error}
+        ) from error
     if not parsed.rows and not parsed.errors:
-        raise FileRefused("The file has a header row but no data rows.")
+        raise FileRefused(_("The file has a header row but no data rows."))
     return parsed
 
 

@@ -2,8 +2,17 @@
 
 Each invoice is created as a draft and issued through the billing services (so every amount is
 recomputed by the money rules and every write is audited); see numbers.py for how the numbers are
-kept. Totals given in the file are checked against the computed ones, to the cent. A paid amount
-becomes one payment (dated paid_date, else the issue date). Credit notes are not imported.
+kept. Totals given in the file are checked against the computed ones, to the cent.
+
+`kind` keeps a deposit invoice a deposit invoice; `deducts` names the deposit invoices a final
+invoice deducts (in Invoicetron already, or earlier in the file: they are imported in number
+order), linked before it is issued so that its totals are the ones exported.
+
+The amount paid (what the export calls amount_paid: payments less refunds, plus client credit
+applied, less what a payment left as credit) becomes one payment dated paid_date, else the issue
+date: each invoice's balance due and status come back to the cent, but not the separate payments,
+refunds and credit movements (their exports are records for the books). Credit notes are not
+imported.
 """
 
 from __future__ import annotations
@@ -14,6 +23,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 from invoicetron.billing import services
 from invoicetron.billing.formatting import plain
 from invoicetron.billing.models import (
@@ -21,12 +33,14 @@ from invoicetron.billing.models import (
     Client,
     DocumentKind,
     Invoice,
+    InvoiceKind,
     InvoiceStatus,
     NumberSeries,
     document_currency,
 )
 from invoicetron.billing.money import MoneyError, check_currency
 from invoicetron.billing.numbering import period_key
+from invoicetron.billing.services.deposits import deduct_deposits
 from invoicetron.reports.csvio.columns import INVOICE_HEADER_COLUMNS
 from invoicetron.reports.importers.base import Context, savepoint
 from invoicetron.reports.importers.numbers import (
@@ -45,6 +59,7 @@ IMPORTABLE = {
     InvoiceStatus.PAID,
 }
 CHECKED_TOTALS = ("net_total", "tax_total", "total", "balance_due")
+MOST_DEDUCTED = 100  # deposit invoices one final invoice names (as the API allows)
 
 
 @dataclass
@@ -52,6 +67,8 @@ class Planned:
     number: str
     rows: list[Row]
     status: str = InvoiceStatus.ISSUED
+    kind: str = InvoiceKind.STANDARD
+    deducts: list[str] = field(default_factory=list)  # numbers of deposit invoices
     client: Client | None = None
     series: NumberSeries | None = None
     sequence: int = 0
@@ -140,8 +157,19 @@ class InvoiceImport:
                 )
             )
         if (cells.decimal("amount_credited") or 0) > 0:
-            cells.errors.append(CellError("amount_credited", "Credit notes are not imported."))
+            cells.errors.append(
+                CellError(
+                    "amount_credited",
+                    _(
+                        "Credit notes are not imported: import the invoice as it was before its "
+                        "credit note (amount credited empty or 0, the balance due it had), then "
+                        "issue the credit note here."
+                    ),
+                )
+            )
         planned.status = status
+        planned.kind = self._kind(row, cells)
+        planned.deducts = self._deducts(planned, cells)
         planned.client = cells.read(lambda: self._client(row), None)
         planned.series = cells.read(lambda: self._series_of(row), None)
         currency = document_currency(planned.client, row.text("currency"), profile=self.profile)
@@ -169,6 +197,35 @@ class InvoiceImport:
         planned.paid_date = cells.date("paid_date")
         if status != InvoiceStatus.DRAFT and issue_date is not None and planned.series:
             cells.read(lambda: self._check_number(planned, issue_date), None)
+
+    def _kind(self, row: Row, cells: Cells) -> str:
+        kind = row.text("kind").lower() or InvoiceKind.STANDARD
+        if kind not in InvoiceKind.values:
+            cells.errors.append(
+                CellError(
+                    "kind",
+                    _("Unknown kind “%(kind)s”: standard or deposit.") % {"kind": kind[:40]},
+                )
+            )
+        return kind
+
+    def _deducts(self, planned: Planned, cells: Cells) -> list[str]:
+        numbers = [n.strip() for n in planned.first.text("deducts").split(";") if n.strip()]
+        if not numbers:
+            return []
+        if planned.kind == InvoiceKind.DEPOSIT:
+            cells.errors.append(
+                CellError("deducts", _("A deposit invoice does not deduct other deposits."))
+            )
+        elif len(numbers) > MOST_DEDUCTED or len(set(numbers)) != len(numbers):
+            cells.errors.append(
+                CellError(
+                    "deducts",
+                    _("Name each deposit invoice once, at most %(most)d.")
+                    % {"most": MOST_DEDUCTED},
+                )
+            )
+        return numbers
 
     def _client(self, row: Row) -> Client:
         name = row.required("client")
@@ -274,13 +331,43 @@ class InvoiceImport:
             self.fail(planned, planned.first, _column_of(name), message)
 
         with savepoint(report):
-            invoice = services.create_draft(by=self.ctx.by, lines=planned.lines, **planned.fields)  # type: ignore[arg-type]
+            invoice = services.create_draft(
+                by=self.ctx.by,
+                lines=planned.lines,
+                kind=planned.kind,
+                **planned.fields,  # type: ignore[arg-type]
+            )
+            if planned.deducts:
+                self._deduct(planned, invoice)
             if planned.status != InvoiceStatus.DRAFT:
                 invoice = self._issue(planned, invoice)
             self._check_totals(planned, invoice)
             if planned.number in self.failed:
                 raise _Abandon
-            self.ctx.outcome.add("invoices", f"Invoice {planned.number} ({invoice.status})")
+            self.ctx.outcome.add("invoices", _description(planned, invoice))
+
+    def _deduct(self, planned: Planned, invoice: Invoice) -> None:
+        """Link the deposit invoices the row names; the final invoice is issued with them."""
+        deposits = {
+            deposit.number: deposit
+            for deposit in Invoice.objects.filter(
+                number__in=planned.deducts, kind=InvoiceKind.DEPOSIT
+            )
+        }
+        missing = [number for number in planned.deducts if number not in deposits]
+        if missing:
+            # Raised (not reported) so that the savepoint rolls the draft back.
+            raise ValidationError(
+                {
+                    "deposits": _(
+                        "No deposit invoice %(numbers)s: import the deposit invoices first (in "
+                        "this file, with kind “deposit” and a lower number), or leave them out "
+                        "of “deducts”."
+                    )
+                    % {"numbers": ", ".join(missing)[:200]}
+                }
+            )
+        deduct_deposits(invoice, [deposits[n] for n in planned.deducts], by=self.ctx.by)
 
     def _issue(self, planned: Planned, invoice: Invoice) -> Invoice:
         assert planned.series is not None
@@ -333,8 +420,20 @@ class _Abandon(Exception):
     """Roll back one invoice whose checks failed after it was written."""
 
 
+def _description(planned: Planned, invoice: Invoice) -> str:
+    """What the run's outcome lists for an imported invoice."""
+    text = f"Invoice {planned.number} ({invoice.status})"
+    if planned.kind == InvoiceKind.DEPOSIT:
+        text += ", " + _("deposit invoice")
+    if planned.deducts:
+        text += ", " + _("deducts %(numbers)s") % {"numbers": ", ".join(planned.deducts)}
+    return text
+
+
 def _column_of(name: str) -> str:
     """A service's error key (`lines-2-quantity`, `discount_value`) as an import field."""
+    if name == "deposits":
+        return "deducts"
     if name.startswith("lines-"):
         return "line_" + name.rsplit("-", 1)[-1]
     return name or "number"

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Model
 
 from invoicetron.billing import services
@@ -84,6 +85,7 @@ def import_clients(ctx: Context, rows: Sequence[Row]) -> None:
             "payment_terms_days": cells.integer("payment_terms_days", low=0, high=365),
             "notes": cells.text("notes"),
             "archived": cells.flag("archived"),
+            "language": _language(cells),
         }
         contact = (cells.text("email"), cells.text("contact_name", limit=200), cells.text("phone"))
         if ctx.cell_errors(row, cells.errors):
@@ -127,6 +129,16 @@ def _currency(cells: Cells) -> str:
     except MoneyError as error:
         cells.errors.append(CellError("currency", str(error)))
         return ""
+
+
+def _language(cells: Cells) -> str:
+    """A client's document language: a code of settings.LANGUAGES, or empty (the business's)."""
+    code = cells.text("language").lower()
+    if code and code not in dict(settings.LANGUAGES):
+        known = ", ".join(code for code, _name in settings.LANGUAGES)
+        cells.errors.append(CellError("language", f"“{code[:16]}” is not one of {known}."))
+        return ""
+    return code
 
 
 def import_products(ctx: Context, rows: Sequence[Row]) -> None:

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from invoicetron.accounts.models import User
 from invoicetron.reports.csvio.columns import (
@@ -25,13 +28,21 @@ from invoicetron.reports.importers.invoices import import_invoices
 from invoicetron.reports.importers.parties import import_clients, import_products
 from invoicetron.reports.importers.values import Options, Row
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 Importer = Callable[[Context, Sequence[Row]], None]
-KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], Importer]] = {
+KINDS: dict[str, tuple[StrOrPromise, tuple[str, ...], tuple[str, ...], Importer]] = {
     # kind: (label, fields, required fields, importer)
-    "clients": ("Clients", CLIENT_COLUMNS, ("name",), import_clients),
-    "products": ("Products", PRODUCT_COLUMNS, ("name", "unit_price"), import_products),
+    "clients": (gettext_lazy("Clients"), CLIENT_COLUMNS, ("name",), import_clients),
+    "products": (
+        gettext_lazy("Products"),
+        PRODUCT_COLUMNS,
+        ("name", "unit_price"),
+        import_products,
+    ),
     "invoices": (
-        "Invoices",
+        gettext_lazy("Invoices"),
         INVOICE_COLUMNS,
         ("number", "client", "line_description"),
         import_invoices,
@@ -78,10 +89,13 @@ def mapping_problems(kind: str, mapping: Mapping[str, str], header: Sequence[str
     problems = []
     for name in KINDS[kind][2]:
         if not mapping.get(name):
-            problems.append(f"Choose the column that holds “{label(name)}”.")
+            problems.append(_("Choose the column that holds “%(field)s”.") % {"field": label(name)})
     for name, column in mapping.items():
         if column and column not in header:
-            problems.append(f"The file has no column “{column}” (for {label(name)}).")
+            problems.append(
+                _("The file has no column “%(column)s” (for %(field)s).")
+                % {"column": column, "field": label(name)}
+            )
     return problems
 
 

@@ -6,17 +6,19 @@ from decimal import Decimal
 
 from django import template
 
-from invoicetron.billing import money
+from invoicetron.billing import formatting
+from invoicetron.billing.language import ui_locale
 
 register = template.Library()
 
 
 @register.filter
 def money_in(value: Decimal | str | None, currency: str) -> str:
-    """`1,234.50 EUR`, with exactly the currency's minor digits."""
+    """`1,234.50 EUR` (en), `1.234,50 EUR` (de): the currency's minor digits, the UI's locale
+    (the same as billing's `amount` filter)."""
     if value is None or value == "":
         return ""
-    return money.format_amount(Decimal(value), currency)
+    return formatting.ui_amount(Decimal(value), currency, ui_locale())
 
 
 @register.filter

@@ -11,6 +11,9 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, ngettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from invoicetron.reports import jobs
@@ -32,7 +35,7 @@ def _parsed(run: ImportRun) -> ParsedFile:
     try:
         return parse(bytes(run.content))
     except FileRefused as error:  # it parsed at upload time; an imported run has no file left
-        raise Http404("This import's file is no longer here: upload it again.") from error
+        raise Http404(_("This import's file is no longer here: upload it again.")) from error
 
 
 @member_required
@@ -76,20 +79,49 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/import_mapping.html", context)
 
 
+# What a run counts, by the (English, plural) kind its result names; "count" picks the form.
+COUNTED = {
+    "clients": ngettext_lazy("%(shown)s client", "%(shown)s clients", "count"),
+    "products": ngettext_lazy("%(shown)s product", "%(shown)s products", "count"),
+    "invoices": ngettext_lazy("%(shown)s invoice", "%(shown)s invoices", "count"),
+    "tax rates": ngettext_lazy("%(shown)s tax rate", "%(shown)s tax rates", "count"),
+    "rows": ngettext_lazy("%(shown)s row", "%(shown)s rows", "count"),
+    "errors": ngettext_lazy("%(shown)s error", "%(shown)s errors", "count"),
+}
+
+
 def _count(number: int, kind: str) -> str:
-    """`1 client`, `2 clients`, `1 tax rate` (every kind's name is a plural ending in s)."""
-    return f"{number:,} {kind[:-1] if number == 1 else kind}"
+    """`1 client`, `2 clients`, `1 tax rate`, in the page's language."""
+    shown = number_format(number, force_grouping=True)
+    if kind not in COUNTED:  # a kind named nowhere above: every kind's name is a plural in s
+        return f"{shown} {kind[:-1] if number == 1 else kind}"
+    return str(COUNTED[kind] % {"count": number, "shown": shown})
 
 
 def _lines(result: dict[str, Any], *, done: bool) -> list[str]:
     """What the run did (or a commit would do), one sentence per kind of change."""
     lines = []
     for kind, number in result.get("updated", {}).items():
-        lines.append(f"{_count(number, kind)} {'updated' if done else 'will be updated'}")
+        things = _count(number, kind)
+        if done:
+            lines.append(_("%(things)s updated") % {"things": things})
+        else:
+            lines.append(_("%(things)s will be updated") % {"things": things})
     for kind, number in result.get("skipped", {}).items():
-        exist, were = ("already exists", "was") if number == 1 else ("already exist", "were")
-        skipped = f"{were} skipped" if done else "will be skipped"
-        lines.append(f"{_count(number, kind)} {exist} and {skipped}")
+        things = _count(number, kind)
+        if done:
+            skipped = ngettext(
+                "%(things)s already exists and was skipped",
+                "%(things)s already exist and were skipped",
+                number,
+            )
+        else:
+            skipped = ngettext(
+                "%(things)s already exists and will be skipped",
+                "%(things)s already exist and will be skipped",
+                number,
+            )
+        lines.append(skipped % {"things": things})
     return lines
 
 
@@ -100,19 +132,35 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("reports:import_mapping", run.pk)
     result = run.result or {}
     created = [_count(n, kind) for kind, n in result.get("created", {}).items()]
+    to_create = [
+        ngettext("%(things)s will be created", "%(things)s will be created", n)
+        % {"things": _count(n, kind)}
+        for kind, n in result.get("created", {}).items()
+    ]
     rows = run.errors.get("rows", 0)
     context = {
         "run": run,
         "label": KINDS[run.kind][0],
         "refresh": REFRESH_SECONDS if run.running else None,
-        "step": "Import" if run.state == ImportState.IMPORTING else "Dry run",
-        "progress": f"{run.rows_done:,} of {run.rows_total:,} rows",
+        "step": pgettext("a step of an import", "Import")
+        if run.state == ImportState.IMPORTING
+        else _("Dry run"),
+        "committing": run.state == ImportState.IMPORTING,
+        "progress": _("%(done)s of %(total)s rows")
+        % {
+            "done": number_format(run.rows_done, force_grouping=True),
+            "total": number_format(run.rows_total, force_grouping=True),
+        },
         "created": created,
+        "to_create": to_create,
         "changes": _lines(result, done=run.state == ImportState.IMPORTED),
         "refused": result.get("refused", ""),
-        "rows_with_errors": f"{_count(rows, 'rows')} {'has' if rows == 1 else 'have'} errors",
+        "rows_with_errors": ngettext("%(shown)s row has errors", "%(shown)s rows have errors", rows)
+        % {"shown": number_format(rows, force_grouping=True)},
         "error_total": _count(run.errors.get("total", 0), "errors"),
-        "more_rows": f"{run.errors.get('more_rows', 0):,}" if run.errors.get("more_rows") else "",
+        "more_rows": number_format(run.errors["more_rows"], force_grouping=True)
+        if run.errors.get("more_rows")
+        else "",
         "invoices_kept": run.kind == "invoices"
         and run.import_options().existing == Existing.UPDATE,
         "can_commit": run.state == ImportState.CHECKED and not rows and "refused" not in result,
@@ -126,5 +174,5 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
     clean = run.state == ImportState.CHECKED and not run.errors.get("total")
     if not clean or "refused" in run.result or not jobs.start(run, commit=True):
-        messages.error(request, "Only a dry run without errors can be imported.")
+        messages.error(request, _("Only a dry run without errors can be imported."))
     return redirect("reports:import_status", run.pk)

@@ -13,6 +13,7 @@ from django.db.models import Case, F, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from invoicetron.billing.formatting import plain
 from invoicetron.billing.models import BusinessProfile, Payment
@@ -32,18 +33,22 @@ def _quarter_start(day: datetime.date) -> datetime.date:
 
 
 def presets(today: datetime.date) -> list[tuple[str, datetime.date, datetime.date]]:
-    """Common ranges for the filter: (label, start, end)."""
+    """Common ranges for the filter: (label in the UI language, start, end)."""
     month = today.replace(day=1)
     last_month_end = month - datetime.timedelta(days=1)
     quarter = _quarter_start(today)
     last_quarter_end = quarter - datetime.timedelta(days=1)
     return [
-        ("This month", month, today),
-        ("Last month", last_month_end.replace(day=1), last_month_end),
-        ("This quarter", quarter, today),
-        ("Last quarter", _quarter_start(last_quarter_end), last_quarter_end),
-        ("This year", datetime.date(today.year, 1, 1), today),
-        ("Last year", datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 1, 12, 31)),
+        (_("This month"), month, today),
+        (_("Last month"), last_month_end.replace(day=1), last_month_end),
+        (_("This quarter"), quarter, today),
+        (_("Last quarter"), _quarter_start(last_quarter_end), last_quarter_end),
+        (_("This year"), datetime.date(today.year, 1, 1), today),
+        (
+            _("Last year"),
+            datetime.date(today.year - 1, 1, 1),
+            datetime.date(today.year - 1, 12, 31),
+        ),
     ]
 
 

@@ -8,6 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from invoicetron.accounts.acting import acting_user
 from invoicetron.reports.csvio import exports
@@ -34,13 +36,22 @@ EXPORTS = {
     "refunds": (REFUND_COLUMNS, exports.refund_rows),
     "client-credit": (CLIENT_CREDIT_COLUMNS, exports.client_credit_rows),
 }
+# The exports as the page lists them (the file names and columns stay English).
+EXPORT_LABELS = {
+    "clients": gettext_lazy("Clients"),
+    "products": gettext_lazy("Products"),
+    "invoices": gettext_lazy("Invoices"),
+    "payments": gettext_lazy("Payments"),
+    "refunds": gettext_lazy("Refunds"),
+    "client-credit": gettext_lazy("Client credit"),
+}
 STALE_AFTER = datetime.timedelta(days=1)
 
 
 @member_required
 def export_csv(request: HttpRequest, kind: str) -> HttpResponseBase:
     if kind not in EXPORTS:
-        raise Http404("No such export.")
+        raise Http404(_("No such export."))
     columns, rows = EXPORTS[kind]
     return export_response(request, f"{kind}.csv", columns, rows)
 
@@ -52,7 +63,11 @@ def data(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > MAX_FILE_BYTES:
-            form.add_error("file", f"The file is larger than {MAX_FILE_BYTES // 1048576} MB.")
+            form.add_error(
+                "file",
+                _("The file is larger than %(megabytes)s MB.")
+                % {"megabytes": MAX_FILE_BYTES // 1048576},
+            )
         else:
             content = upload.read(MAX_FILE_BYTES + 1)
             try:
@@ -62,7 +77,9 @@ def data(request: HttpRequest) -> HttpResponse:
             else:
                 return _store(request, form.cleaned_data["kind"], upload.name, content, parsed)
     return render(
-        request, "reports/data.html", {"form": form, "exports": list(EXPORTS), "kinds": KINDS}
+        request,
+        "reports/data.html",
+        {"form": form, "exports": list(EXPORT_LABELS.items()), "kinds": KINDS},
     )
 
 
