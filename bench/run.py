@@ -32,7 +32,7 @@ from urllib.parse import quote
 
 import psycopg
 
-from bench import backup, quotes, recompute, report
+from bench import backup, formats, quotes, recompute, report
 from bench.load import require_wrk, run_wrk
 from bench.server import EMAIL, PASSWORD, Database, Server, cli, environment, sign_in, status
 from invoicetron.cli import EXIT_OK
@@ -361,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
     db, env = fresh_database(load_before)
     try:
         results: dict[str, Any] = prepare(db, env, args)
+        results["number_formatting"] = formats.summary()
+        say(results["number_formatting"])
         if args.only:
             results["pages"] = pages_only(env, args.seconds, frozenset(args.only))
         else:
