@@ -100,7 +100,7 @@ DROP FUNCTION billing_refund_summary();
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0013_document_language'),
+        ('billing', '0012_list_search_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0015_deposit_invoices'),
+        ('billing', '0014_refunds_and_client_credit'),
     ]
 
     operations = [

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('messaging', '0003_sending_status'),
-        ('billing', '0013_document_language'),
+        ('billing', '0017_document_language'),
     ]
 
     operations = [

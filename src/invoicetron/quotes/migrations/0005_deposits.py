@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0015_deposit_invoices'),
+        ('billing', '0018_deposit_invoices'),
         ('quotes', '0004_list_search_indexes'),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0014_refunds_and_client_credit'),
+        ('billing', '0017_document_language'),
     ]
 
     operations = [

@@ -21,7 +21,7 @@ def normalise_locale(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0012_list_search_indexes'),
+        ('billing', '0016_exchange_rates'),
     ]
 
     operations = [
