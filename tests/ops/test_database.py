@@ -50,8 +50,18 @@ def test_compare_catches_a_changed_row_a_deleted_row_and_a_missing_table(
     assert rows["public.accounts_user"].problem == "same count, different content"
     assert rows["public.django_migrations"].problem == "rows differ"
     assert rows["public.django_session"].problem == "missing from the target"
+    # The changed user also moved messaging's change marker (a trigger, messaging 0005): a
+    # sequence that differs is reported too, as it must be after a real copy.
+    assert not rows["public.messaging_change_seq"].ok
+    differing = {name for name, row in rows.items() if not row.ok}
+    assert differing == {
+        "public.accounts_user",
+        "public.django_migrations",
+        "public.django_session",
+        "public.messaging_change_seq",
+    }
     report = compare.format_comparison(rows.values())
-    assert "3 different" in report and "DIFFERENT: same count, different content" in report
+    assert "4 different" in report and "DIFFERENT: same count, different content" in report
 
 
 def test_restoring_over_an_existing_copy_replaces_it_cleanly(
