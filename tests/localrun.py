@@ -118,6 +118,9 @@ def started(
             stderr=subprocess.STDOUT,
             cwd=cwd,
             start_new_session=True,
+            # A terminal runs its foreground command with Ctrl-C's default action; a test run
+            # started in the background (`nohup`, `&`) ignores SIGINT, and children inherit that.
+            preexec_fn=default_interrupt,
         )
     try:
         yield process
@@ -125,6 +128,12 @@ def started(
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def default_interrupt() -> None:
+    """In the child, before exec: SIGINT back to its default action (Python then installs its
+    KeyboardInterrupt handler, which it does not when SIGINT is inherited ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def invoicetron(*args: str) -> list[str]:
