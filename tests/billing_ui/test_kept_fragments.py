@@ -48,6 +48,18 @@ def reads(web: WebClient, url: str, table: str) -> bool:
     return any(f'FROM "{table}"' in query["sql"] for query in captured.captured_queries)
 
 
+def kept_until_the_client_is_renamed(web: WebClient, url: str, table: str, issued: Invoice) -> None:
+    """`url`'s rows come from `table` once, are kept, and show the client renamed elsewhere."""
+    assert reads(web, url, table)
+    assert not reads(web, url, table), "the rows are kept"
+    assert "Globex Corporation" in page(web, url)
+
+    elsewhere("UPDATE billing_client SET name = 'Initech' WHERE id = %s", issued.client_id)
+
+    shown = page(web, url)
+    assert "Initech" in shown and "Globex Corporation" not in shown
+
+
 @pytest.fixture
 def issued(owner: User) -> Invoice:
     invoice = factories.issued_invoice(owner)
@@ -65,20 +77,14 @@ def test_a_kept_page_is_the_page_rendered_afresh(as_owner: WebClient, issued: In
         first = page(as_owner, url)
         kept = page(as_owner, url)
         caches["fragments"].clear()
+        caches["billing"].clear()
         assert kept == first == page(as_owner, url), url
 
 
 def test_the_list_reuses_its_rows_and_shows_a_change_from_another_connection(
     as_owner: WebClient, issued: Invoice
 ) -> None:
-    assert reads(as_owner, "/invoices/", "billing_invoice")
-    assert not reads(as_owner, "/invoices/", "billing_invoice"), "the rows are kept"
-    assert "Globex Corporation" in page(as_owner, "/invoices/")
-
-    elsewhere("UPDATE billing_client SET name = 'Initech' WHERE id = %s", issued.client_id)
-
-    shown = page(as_owner, "/invoices/")
-    assert "Initech" in shown and "Globex Corporation" not in shown
+    kept_until_the_client_is_renamed(as_owner, "/invoices/", "billing_invoice", issued)
 
 
 def test_the_invoice_page_reuses_its_payments_and_history_and_shows_a_new_payment(
@@ -125,3 +131,57 @@ def test_a_page_read_while_another_write_is_in_progress_is_not_kept(
     # leaving the block commits
 
     assert "Initech" in page(as_owner, "/invoices/")
+
+
+def test_the_invoice_page_keeps_the_invoice_itself_and_shows_a_renamed_client(
+    as_owner: WebClient, issued: Invoice
+) -> None:
+    url = f"/invoices/{issued.pk}/"
+    assert reads(as_owner, url, "billing_invoice")
+    assert not reads(as_owner, url, "billing_invoice"), "the invoice is kept"
+    assert "Globex Corporation</a></p>" in page(as_owner, url)
+
+    elsewhere("UPDATE billing_client SET name = 'Initech' WHERE id = %s", issued.client_id)
+
+    # The page's heading names the client as it is now (the document keeps the issued name).
+    shown = page(as_owner, url)
+    assert "Initech</a></p>" in shown and "Globex Corporation</a></p>" not in shown
+
+
+def test_the_kept_invoice_page_reads_billings_and_messagings_markers_in_one_query(
+    as_owner: WebClient, issued: Invoice
+) -> None:
+    url = f"/invoices/{issued.pk}/"
+    page(as_owner, url)
+    with CaptureQueriesContext(connection) as captured:
+        assert as_owner.get(url).status_code == 200
+    markers = [query["sql"] for query in captured if "change_marker()" in query["sql"]]
+    assert len(markers) == 1
+    assert "billing_change_marker()" in markers[0] and "messaging_change_marker()" in markers[0]
+
+
+def test_the_client_page_keeps_its_credit_and_shows_new_credit(
+    as_owner: WebClient, owner: User, issued: Invoice
+) -> None:
+    url = f"/clients/{issued.client_id}/"
+    assert "No client credit." in page(as_owner, url)
+    for table in ("billing_clientcreditbalance", "billing_creditentry"):
+        assert not reads(as_owner, url, table), f"{table} is kept"
+
+    second = factories.issued_invoice(owner, for_client=issued.client)
+    services.record_payment(
+        second, amount=second.balance_due + 25, by=owner, keep_excess_as_credit=True
+    )
+
+    shown = page(as_owner, url)
+    assert "No client credit." not in shown
+    assert 'id="credit-history"' in shown and "25.00" in shown
+    assert 'name="refund-EUR-amount"' in shown, "the refund form is built for this request"
+
+
+def test_the_credit_note_list_keeps_its_rows_and_shows_a_change_from_another_connection(
+    as_owner: WebClient, owner: User, issued: Invoice
+) -> None:
+    line_id = issued.snapshot["lines"][0]["id"] if issued.snapshot else 0
+    services.create_credit_note(issued, by=owner, lines=[services.CreditLine(line_id, "1")])
+    kept_until_the_client_is_renamed(as_owner, "/credit-notes/", "billing_creditnote", issued)

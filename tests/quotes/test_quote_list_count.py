@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import psycopg
 import pytest
 from django.db import connection
 from django.test import Client as WebClient
@@ -12,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from invoicetron.accounts.models import User
 from invoicetron.quotes.models import Quote
 from tests.fixtures.list_data import add_documents
+from tests.fixtures.processes import shared_database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,3 +31,20 @@ def test_the_quote_count_is_kept_and_follows_changes(as_owner: WebClient, owner:
     Quote.objects.filter(pk=Quote.objects.order_by("id").values("pk")[:1]).delete()
     assert shown_count(as_owner) == 29
     assert shown_count(as_owner, status="draft") == Quote.objects.filter(status="draft").count()
+
+
+def test_the_quote_rows_are_kept_and_show_a_change_made_elsewhere(
+    as_owner: WebClient, owner: User
+) -> None:
+    add_documents(per_client=2)
+    first = Quote.objects.order_by("-issue_date", "-id").select_related("client").first()
+    assert first is not None
+    assert first.client.name in as_owner.get("/quotes/").content.decode()
+    with CaptureQueriesContext(connection) as again:
+        assert as_owner.get("/quotes/").status_code == 200
+    assert not any('FROM "quotes_quote"' in query["sql"] for query in again.captured_queries)
+
+    with psycopg.connect(shared_database_url(), autocommit=True) as other:
+        other.execute("UPDATE billing_client SET name = 'Initech' WHERE id = %s", [first.client_id])
+
+    assert "Initech" in as_owner.get("/quotes/").content.decode()

@@ -72,3 +72,11 @@ def test_text_cells_are_written_as_csv_writer_writes_them() -> None:
     csv.writer(expected).writerows([neutralise(cell) for cell in row] for row in rows)
     written = b"".join(copy_csv(sql, header=b""))
     assert written.decode("utf-8") == expected.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)  # as a streamed response runs: in autocommit
+def test_the_copy_runs_without_memoize_and_leaves_the_connection_as_it_was() -> None:
+    # Memoize never hits in an export (each key is looked up once) and only costs: see copy_csv.
+    sql = "SELECT current_setting('enable_memoize')"
+    assert b"".join(copy_csv(sql, header=b"")).strip() == b"off"
+    assert select("SHOW enable_memoize") == "on"

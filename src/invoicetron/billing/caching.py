@@ -31,6 +31,7 @@ still be rolled back).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
@@ -55,6 +56,16 @@ class Marker(NamedTuple):
 
     marker: int  # moves with every write to a billing table
     settled: bool  # no transaction that has written (this connection's own included) is running
+    # Upper apps' markers read in the same query (change_marker(companions=True)): name → its
+    # (marker, settled).
+    companions: tuple[tuple[str, int, bool], ...] = ()
+
+    def companion(self, name: str) -> Marker | None:
+        """The marker `name` registered (register_companion), if it was read with this one."""
+        for companion, marker, settled in self.companions:
+            if companion == name:
+                return Marker(marker, settled)
+        return None
 
     @property
     def seconds(self) -> int:
@@ -63,12 +74,37 @@ class Marker(NamedTuple):
         return KEEP_SECONDS if self.settled else 0
 
 
-def change_marker() -> Marker:
-    """The marker and whether it is settled, read now (one query)."""
+# Upper apps that keep data under a marker of their own beside billing's (messaging's email panel
+# on the invoice page) register its SQL function here, so that a page showing both reads them in
+# one round trip: name → function.
+COMPANIONS: dict[str, str] = {}
+
+
+def register_companion(name: str, function: str) -> None:
+    """Have change_marker(companions=True) read `function()` (returning marker, settled) too;
+    called from the upper app's AppConfig.ready()."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", function):
+        raise ValueError(f"{function!r} is not the name of an SQL function")
+    COMPANIONS[name] = function
+
+
+def change_marker(*, companions: bool = False) -> Marker:
+    """The marker and whether it is settled, read now (one query); with `companions`, every
+    registered upper app's marker in the same query (Marker.companion(name))."""
+    names = list(COMPANIONS) if companions else []
+    sql = MARKER
+    if names:
+        columns = "".join(f", c{i}.marker, c{i}.settled" for i in range(len(names)))
+        functions = "".join(f", {COMPANIONS[name]}() c{i}" for i, name in enumerate(names))
+        # Only names register_companion() accepted (identifiers from the apps' code) go in.
+        sql = f"SELECT b.marker, b.settled{columns} FROM billing_change_marker() b{functions}"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(MARKER)
-        marker, settled = cursor.fetchone()
-    return Marker(int(marker), bool(settled))
+        cursor.execute(sql)
+        marker, settled, *others = cursor.fetchone()
+    read = tuple(
+        (name, int(others[2 * i]), bool(others[2 * i + 1])) for i, name in enumerate(names)
+    )
+    return Marker(int(marker), bool(settled), read)
 
 
 def key_of(kind: str, *parts: Any) -> str:
@@ -91,8 +127,8 @@ def while_unchanged(key: str, compute: Callable[[], T], marker: Marker | None = 
     return value
 
 
-def billing_count(rows: QuerySet[Any]) -> int:
+def billing_count(rows: QuerySet[Any], marker: Marker | None = None) -> int:
     """`rows.count()`, reused while billing data is unchanged: counting 100,000 invoices reads
-    the whole of an index (6-20 ms); the marker is one small query."""
+    the whole of an index (6-20 ms); the marker is one small query (none with `marker`)."""
     sql, params = rows.query.sql_with_params()
-    return while_unchanged(key_of("count", sql, params), rows.count)
+    return while_unchanged(key_of("count", sql, params), rows.count, marker)

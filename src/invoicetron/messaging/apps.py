@@ -10,4 +10,9 @@ class MessagingConfig(AppConfig):
     verbose_name = "Messaging"
 
     def ready(self) -> None:
+        from invoicetron.billing.caching import register_companion
+        from invoicetron.messaging import caching  # its models are loaded only now
+
         navigation.add_settings_tab("emails", _("Emails"), "messaging:templates", order=40)
+        # The invoice page reads the email panel's marker with billing's, in one query.
+        register_companion(caching.COMPANION, caching.FUNCTION)

@@ -30,7 +30,9 @@ from invoicetron.billing.caching import KEEP_SECONDS, Marker, key_of
 from invoicetron.messaging.panel import Shown
 
 CACHE = "fragments"
+FUNCTION = "messaging_change_marker"  # migration 0005
 MARKER = "SELECT marker, settled FROM messaging_change_marker()"
+COMPANION = "messaging"  # its name beside billing's marker (billing.caching.register_companion)
 
 
 def change_marker() -> Marker:
@@ -43,8 +45,9 @@ def change_marker() -> Marker:
 
 def kept_shown(billing: Marker, read: Callable[[], Shown], *parts: Any) -> Shown:
     """read(), reused while neither billing's marker (read by the page before its document) nor
-    messaging's moves; `parts` name what else it depends on (the document, the language…)."""
-    messaging = change_marker()
+    messaging's moves; `parts` name what else it depends on (the document, the language…).
+    Messaging's marker is read here unless the page read it with billing's (companions)."""
+    messaging = billing.companion(COMPANION) or change_marker()
     key = key_of("mail-panel", billing.marker, messaging.marker, *parts)
     cache = caches[CACHE]
     kept = cache.get(key)

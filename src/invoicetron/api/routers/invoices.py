@@ -25,8 +25,8 @@ from invoicetron.api.routers.invoice_io import (
     row_summary,
 )
 from invoicetron.billing import services
-from invoicetron.billing.caching import billing_count
-from invoicetron.billing.models import Invoice
+from invoicetron.billing.caching import billing_count, change_marker, key_of, while_unchanged
+from invoicetron.billing.models import Invoice, kept_business_today
 from invoicetron.billing.pdf import render_invoice_pdf
 from invoicetron.web.downloads import content_disposition
 
@@ -45,7 +45,10 @@ def _invoice(pk: int) -> Invoice:
 @router.get("", response={200: Page[InvoiceSummaryOut], **ERRORS})
 def list_invoices(request: HttpRequest, filters: Query[InvoiceFilters]) -> Page[InvoiceSummaryOut]:
     """Invoices without their lines (GET one for lines and the tax breakdown), by id."""
-    today = services.business_today()
+    # One read of billing's change marker serves the date, the count and the page itself: the
+    # page is reused while billing data is unchanged (billing.caching), a copy for each request.
+    marker = change_marker()
+    today = kept_business_today(marker)
     # Dicts of the summary's columns, not models: see SUMMARY_COLUMNS.
     rows = Invoice.objects.values(*SUMMARY_COLUMNS)
     invoices = updated_since(rows, filters.updated_since)
@@ -62,7 +65,16 @@ def list_invoices(request: HttpRequest, filters: Query[InvoiceFilters]) -> Page[
         invoices = (
             invoices.filter(pk__in=overdue) if filters.overdue else invoices.exclude(pk__in=overdue)
         )
-    page = paginate(invoices, filters, lambda row: _summary(row, today), count=billing_count)
+    page = while_unchanged(
+        key_of("api-invoices", filters.model_dump(), today),
+        lambda: paginate(
+            invoices,
+            filters,
+            lambda row: _summary(row, today),
+            count=lambda rows: billing_count(rows, marker),
+        ),
+        marker,
+    )
     return Page[InvoiceSummaryOut].model_construct(**page)
 
 

@@ -39,6 +39,7 @@ from invoicetron.billing.models.setup import (
     TaxRate,
     VatCategory,
     business_today,
+    kept_business_today,
 )
 from invoicetron.billing.models.summary import (
     ClientSummaryMonth,
@@ -91,5 +92,6 @@ __all__ = [
     "clients_matching",
     "document_currency",
     "is_overdue",
+    "kept_business_today",
     "number_or_client_contains",
 ]

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from invoicetron.billing.caching import Marker, while_unchanged
 from invoicetron.billing.countries import COUNTRIES
 from invoicetron.billing.dates import local_date
 from invoicetron.billing.einvoice_codes import EAS_CODES, VATEX_CODES
@@ -248,13 +249,21 @@ def business_today(
 ) -> datetime.date:
     """Today's date where the business is (its time zone), not where the server is; with `at`,
     that moment's date there (the day a quote was accepted, as the business and client say it)."""
-    if profile is None:
-        # Only the time zone is needed: reading one column keeps lists from loading the whole
-        # profile (the logo included) on every request. No profile yet means UTC, the default.
-        time_zone = BusinessProfile.objects.values_list("time_zone", flat=True).first() or "UTC"
-    else:
-        time_zone = profile.time_zone
+    # Only the time zone is needed: reading one column keeps lists from loading the whole
+    # profile (the logo included) on every request.
+    time_zone = business_time_zone() if profile is None else profile.time_zone
     return local_date(time_zone, at)
+
+
+def business_time_zone() -> str:
+    """The business's time zone; no profile yet means UTC, the default."""
+    return BusinessProfile.objects.values_list("time_zone", flat=True).first() or "UTC"
+
+
+def kept_business_today(marker: Marker) -> datetime.date:
+    """business_today() without its query while billing data is unchanged (the time zone is a
+    column of the business profile, a billing table: the marker moves with it)."""
+    return local_date(while_unchanged("business-time-zone", business_time_zone, marker))
 
 
 class TaxRate(models.Model):

@@ -16,11 +16,16 @@ from django.views.decorators.http import require_POST
 
 from invoicetron.accounts.acting import acting_user
 from invoicetron.billing import money, services
-from invoicetron.billing.caching import change_marker
+from invoicetron.billing.caching import Marker, change_marker, key_of, while_unchanged
 from invoicetron.billing.forms.parties import ClientForm, ContactFormSet
 from invoicetron.billing.forms.refunds import ApplyCreditForm, RefundForm
-from invoicetron.billing.models import OPEN_STATUSES, Client, business_today, clients_matching
-from invoicetron.billing.views.invoices import kept_business_today
+from invoicetron.billing.models import (
+    OPEN_STATUSES,
+    Client,
+    business_today,
+    clients_matching,
+    kept_business_today,
+)
 from invoicetron.web.errors import place_errors
 from invoicetron.web.lists import paginate, search_text
 from invoicetron.web.permissions import member_required
@@ -71,29 +76,39 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "outstanding": SimpleLazyObject(lambda: [row for row in outstanding if row["due"]]),
         "invoices": invoices,
         "today": kept_business_today(marker),
-        "credit": SimpleLazyObject(lambda: credit_rows(client)),
+        "credit": SimpleLazyObject(lambda: credit_rows(client, marker)),
+        # Read only when _credit.html's kept history block is not kept.
         "ledger": SimpleLazyObject(lambda: list(services.credit_ledger(client)[:LEDGER_ROWS])),
     }
     return render(request, "billing/clients/detail.html", context)
 
 
-def credit_rows(client: Client) -> list[dict[str, Any]]:
-    """Per currency with credit: the balance, the invoices it can settle and the two forms."""
+def credit_rows(client: Client, marker: Marker) -> list[dict[str, Any]]:
+    """Per currency with credit: the balance, the invoices it can settle and the two forms.
+
+    The balances are kept while billing data is unchanged: most clients have none, and the
+    page would otherwise ask on every request. The forms carry the request's CSRF token, so
+    they are built anew."""
+    balances = while_unchanged(
+        key_of("client-credit", client.pk),
+        lambda: [(row.currency, row.balance) for row in services.credit_balances(client)],
+        marker,
+    )
     rows = []
-    for balance in services.credit_balances(client):
-        targets = services.credit_targets(client, balance.currency)
+    for currency, balance in balances:
+        targets = services.credit_targets(client, currency)
         rows.append(
             {
-                "currency": balance.currency,
-                "balance": balance.balance,
+                "currency": currency,
+                "balance": balance,
                 "targets": targets.exists(),
-                "apply_form": ApplyCreditForm(invoices=targets, prefix=f"apply-{balance.currency}"),
+                "apply_form": ApplyCreditForm(invoices=targets, prefix=f"apply-{currency}"),
                 "refund_form": RefundForm(
                     initial={
-                        "amount": money.round_to_minor_unit(balance.balance, balance.currency),
+                        "amount": money.round_to_minor_unit(balance, currency),
                         "date": business_today(),
                     },
-                    prefix=f"refund-{balance.currency}",
+                    prefix=f"refund-{currency}",
                 ),
             }
         )

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from invoicetron.billing.caching import billing_count
+from invoicetron.billing.caching import change_marker, key_of, while_unchanged
 from invoicetron.billing.forms.invoices import CreditNoteFilterForm
 from invoicetron.billing.models import Client, CreditNote
 from invoicetron.web.lists import paginate
@@ -46,8 +46,15 @@ def filtered_credit_notes(data: dict[str, Any]) -> tuple[QuerySet[CreditNote], C
 
 @member_required
 def credit_note_list(request: HttpRequest) -> HttpResponse:
+    # One read of the change marker serves the count and the kept rows (the template's
+    # {% cache %} block: the rows' query runs only when they are rendered), as the invoice list.
+    marker = change_marker()
     form = CreditNoteFilterForm(request.GET)
-    notes, client = filtered_credit_notes(form.cleaned_data if form.is_valid() else {})
-    page = paginate(request, notes, count=billing_count)
-    context = {"form": form, "page": page, "client": client}
+    filters = form.cleaned_data if form.is_valid() else {}
+    notes, client = filtered_credit_notes(filters)
+    count_key = key_of("credit-note-list-count", sorted(filters.items()))
+    page = paginate(
+        request, notes, count=lambda rows: while_unchanged(count_key, rows.count, marker)
+    )
+    context = {"form": form, "page": page, "client": client, "marker": marker}
     return render(request, "billing/credit_notes/list.html", context)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Expression, F, QuerySet, TextField
 from django.db.models.sql.compiler import SQLCompiler
@@ -161,9 +161,18 @@ def copy_csv(rows: QuerySet[Any] | str, *, header: bytes) -> Iterator[bytes]:
     yield header
     # Django's psycopg cursors bind parameters client-side, which COPY needs.
     with (
+        transaction.atomic(),  # for SET LOCAL; closing this rolls the read back
         connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy,
     ):
+        # An export looks each invoice, snapshot and line up once: Memoize's cache never hits,
+        # and hashing every snapshot's lines into it took 15-20 % of the invoice export
+        # (EXPLAIN ANALYZE at 100,000 invoices: 4.6 s with it, 3.6-4.0 s without).
+        cursor.execute("SET LOCAL enable_memoize = off")
+        yield from _copied(cursor, sql, params)
+
+
+def _copied(cursor: Any, sql: str, params: Any) -> Iterator[bytes]:
+    with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy:
         block: list[Any] = []
         for row in copy:
             block.append(row[:-1])  # memoryview slices: nothing copied until the join
