@@ -247,7 +247,9 @@ def measure_pages(
         headers = {"Cookie": cookie}
         if path.startswith("/api/v1"):
             headers = {"Authorization": f"Bearer {env['BENCH_TOKEN']}"}
-        run_wrk(server.base + path, 2, 1, headers)  # warm-up: imports, caches, connections
+        # Warm-up: imports, caches, connections, in every worker (c=2 could reach only one, and
+        # the other then filled its caches during the c=8 run: a PDF rendered by 4 threads at once).
+        run_wrk(server.base + path, CONCURRENCY[1], 1, headers)
         runs: list[dict[str, Any]] = []
         for concurrency in CONCURRENCY if name in UP_TO_32 else CONCURRENCY[:2]:
             duration = run_seconds(seconds, runs, concurrency, int(env["INVOICETRON_WORKERS"]))

@@ -111,6 +111,7 @@ def test_the_client_page_shows_a_new_address_from_another_connection(
     url = f"/clients/{issued.client_id}/"
     assert "42 Main Street" in page(as_owner, url)
     assert not reads(as_owner, url, "billing_contact"), "the contacts are kept"
+    assert not reads(as_owner, url, "billing_client"), "the client is kept"
 
     elsewhere(
         "UPDATE billing_client SET billing_address = '7 Elm Row' WHERE id = %s", issued.client_id
@@ -185,3 +186,14 @@ def test_the_credit_note_list_keeps_its_rows_and_shows_a_change_from_another_con
     line_id = issued.snapshot["lines"][0]["id"] if issued.snapshot else 0
     services.create_credit_note(issued, by=owner, lines=[services.CreditLine(line_id, "1")])
     kept_until_the_client_is_renamed(as_owner, "/credit-notes/", "billing_creditnote", issued)
+
+
+def test_the_credit_note_filters_are_kept_per_address_with_their_values_and_errors(
+    as_owner: WebClient,
+) -> None:
+    for _ in range(2):  # the second time kept
+        assert 'value="Globex"' in page(as_owner, "/credit-notes/?q=Globex")
+        assert 'value="Initech"' in page(as_owner, "/credit-notes/?q=Initech")
+        refused = page(as_owner, "/credit-notes/?date_from=31.02.2026")
+        assert 'class="errorlist"' in refused and 'value="31.02.2026"' in refused
+        assert 'class="errorlist"' not in page(as_owner, "/credit-notes/?date_from=2026-02-01")

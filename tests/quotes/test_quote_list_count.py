@@ -48,3 +48,11 @@ def test_the_quote_rows_are_kept_and_show_a_change_made_elsewhere(
         other.execute("UPDATE billing_client SET name = 'Initech' WHERE id = %s", [first.client_id])
 
     assert "Initech" in as_owner.get("/quotes/").content.decode()
+
+
+def test_the_quote_filters_are_kept_per_address_with_their_values(as_owner: WebClient) -> None:
+    for _ in range(2):  # the second time kept
+        sent = as_owner.get("/quotes/?status=sent&q=Globex").content.decode()
+        assert 'value="Globex"' in sent and '<option value="sent" selected>' in sent
+        drafts = as_owner.get("/quotes/?status=draft").content.decode()
+        assert '<option value="draft" selected>' in drafts and 'value="Globex"' not in drafts

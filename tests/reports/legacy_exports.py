@@ -12,9 +12,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 
-from invoicetron.billing.models import BusinessProfile, Invoice, InvoiceStatus, Payment
+from invoicetron.billing.models import (
+    BusinessProfile,
+    Client,
+    Contact,
+    Invoice,
+    InvoiceStatus,
+    Payment,
+)
 from invoicetron.billing.money import minor_unit
 from invoicetron.reports import sales as figures
 from invoicetron.reports.amounts import Base, DateRange
@@ -135,6 +142,26 @@ def payment_report_rows(base: Base, dates: DateRange) -> Iterator[list[Any]]:
 
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def client_rows() -> Iterator[list[Any]]:
+    primaries = Prefetch("contacts", Contact.objects.filter(is_primary=True), to_attr="primary")
+    for client in Client.objects.order_by("name", "id").prefetch_related(primaries).iterator(500):
+        primary = getattr(client, "primary", [])
+        contact = primary[0] if primary else None
+        yield [
+            client.name,
+            contact.email if contact else "",
+            contact.name if contact else "",
+            contact.phone if contact else "",
+            client.billing_address,
+            client.tax_id,
+            client.currency,
+            "" if client.payment_terms_days is None else client.payment_terms_days,
+            client.notes,
+            yes_no(client.archived),
+            client.language,
+        ]
 
 
 def neutralise(value: Any) -> str:

