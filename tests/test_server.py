@@ -141,5 +141,8 @@ def test_serve_runs_threaded_workers_that_read_request_heads_before_taking_a_thr
     assert options["threads"] == 6
     assert options["preload_app"] is True
     assert server_options(Env({}))["threads"] == 4
+    recycled = server_options(Env({"INVOICETRON_MAX_REQUESTS": "20000"}))
+    assert (recycled["max_requests"], recycled["max_requests_jitter"]) == (20000, 2000)
+    assert server_options(Env({}))["max_requests"] == 100_000
     with pytest.raises(ImproperlyConfigured, match="INVOICETRON_THREADS must be at least 1"):
         server_options(Env({"INVOICETRON_THREADS": "0"}))

@@ -17,10 +17,10 @@ from django.db.models import (
     Case,
     Expression,
     F,
-    OuterRef,
+    FilteredRelation,
     Prefetch,
+    Q,
     QuerySet,
-    Subquery,
     TextField,
     Value,
     When,
@@ -31,7 +31,6 @@ from invoicetron.billing.formatting import plain
 from invoicetron.billing.models import (
     BusinessProfile,
     Client,
-    Contact,
     CreditEntry,
     DepositDeduction,
     Invoice,
@@ -78,13 +77,16 @@ def taxes_text(taxes: Iterable[tuple[str, Any]]) -> str:
 def client_rows() -> QuerySet[Client]:
     """Clients by name, each with its primary contact, as cells that PostgreSQL writes as CSV
     (see `sqlcsv`): model instances and a prefetch of the contacts cost about 60 µs a client, so
-    2,000 clients took 0.13 s before the first byte."""
-    primary = Contact.objects.filter(client=OuterRef("pk"), is_primary=True)  # Meta.ordering
+    2,000 clients took 0.13 s before the first byte. A client has one primary contact at most
+    (the unique index `billing_contact_one_primary`), so the join adds no row."""
+    clients = Client.objects.annotate(
+        main_contact=FilteredRelation("contacts", condition=Q(contacts__is_primary=True))
+    )
 
     def contact(field: str) -> Cell:
-        return Cell(Coalesce(Subquery(primary.values(field)[:1]), Value("")))
+        return Cell(Coalesce(f"main_contact__{field}", Value("")))
 
-    return Client.objects.order_by("name", "id").values_list(
+    return clients.order_by("name", "id").values_list(
         Cell("name"),
         contact("email"),
         contact("name"),
