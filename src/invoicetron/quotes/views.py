@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from invoicetron.accounts.acting import acting_user
-from invoicetron.billing.caching import change_marker, key_of, while_unchanged
+from invoicetron.billing.caching import change_marker, count_of_filters
 from invoicetron.billing.formatting import plain
 from invoicetron.billing.forms.deposits import DepositForm
 from invoicetron.billing.lines import LineData, TaxOptions, display_rows, document_lines
@@ -42,9 +42,8 @@ def quote_list(request: HttpRequest) -> HttpResponse:
         quotes = quotes.search(data["q"])
     if data.get("status"):
         quotes = quotes.filter(status=data["status"])
-    count_key = key_of("quote-list-count", sorted(data.items()))
     page = paginate(
-        request, quotes, count=lambda rows: while_unchanged(count_key, rows.count, marker)
+        request, quotes, count=count_of_filters("quote-list", marker, sorted(data.items()))
     )
     return render(request, "quotes/list.html", {"form": form, "page": page, "marker": marker})
 

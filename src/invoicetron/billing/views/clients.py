@@ -22,7 +22,6 @@ from invoicetron.billing.forms.refunds import ApplyCreditForm, RefundForm
 from invoicetron.billing.models import (
     OPEN_STATUSES,
     Client,
-    business_today,
     clients_matching,
     kept_business_today,
 )
@@ -109,7 +108,7 @@ def credit_rows(client: Client, marker: Marker) -> list[dict[str, Any]]:
                 "refund_form": RefundForm(
                     initial={
                         "amount": money.round_to_minor_unit(balance, currency),
-                        "date": business_today(),
+                        "date": kept_business_today(marker),
                     },
                     prefix=f"refund-{currency}",
                 ),

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from invoicetron.billing.caching import change_marker, key_of, while_unchanged
+from invoicetron.billing.caching import change_marker, count_of_filters
 from invoicetron.billing.forms.invoices import CreditNoteFilterForm
 from invoicetron.billing.models import Client, CreditNote
 from invoicetron.web.lists import paginate
@@ -52,9 +52,7 @@ def credit_note_list(request: HttpRequest) -> HttpResponse:
     form = CreditNoteFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
     notes, client = filtered_credit_notes(filters)
-    count_key = key_of("credit-note-list-count", sorted(filters.items()))
-    page = paginate(
-        request, notes, count=lambda rows: while_unchanged(count_key, rows.count, marker)
-    )
+    count = count_of_filters("credit-note-list", marker, sorted(filters.items()))
+    page = paginate(request, notes, count=count)
     context = {"form": form, "page": page, "client": client, "marker": marker}
     return render(request, "billing/credit_notes/list.html", context)

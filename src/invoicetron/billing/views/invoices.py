@@ -15,6 +15,7 @@ from invoicetron.billing import services
 from invoicetron.billing.caching import (
     Marker,
     change_marker,
+    count_of_filters,
     key_of,
     while_unchanged,
 )
@@ -84,12 +85,8 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     today = kept_business_today(marker)
     filters = form.cleaned_data if form.is_valid() else {}
     invoices, client = filtered_invoices(filters, today)
-    # The count is named by the filters it follows from, not by its SQL (billing_count):
-    # compiling the query only to name it took a tenth of a kept page (bench/results note).
-    count_key = key_of("invoice-list-count", sorted(filters.items()), today)
-    paginator = ListPaginator(
-        invoices, PAGE_SIZE, lambda rows: while_unchanged(count_key, rows.count, marker)
-    )
+    count = count_of_filters("invoice-list", marker, sorted(filters.items()), today)
+    paginator = ListPaginator(invoices, PAGE_SIZE, count)
     page = paginator.get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "client": client, "today": today, "marker": marker}
     return render(request, "billing/invoices/list.html", context)

@@ -1,9 +1,9 @@
 """Rows of the CSV exports: clients, products, invoices (one row per line), payments, refunds
 and the client-credit ledger.
 
-Invoices and payments are queries of final cells that PostgreSQL writes as CSV itself (COPY, see
-`sqlcsv`): no row, model object or snapshot in Python. Clients and products (small) yield rows
-read in chunks inside a transaction (see `in_transaction`) for csv.writer.
+Clients, invoices and payments are queries of final cells that PostgreSQL writes as CSV itself
+(COPY, see `sqlcsv`): no row, model object or snapshot in Python. Products (few) yield rows read
+in chunks inside a transaction (see `in_transaction`) for csv.writer.
 """
 
 from __future__ import annotations
