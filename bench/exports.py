@@ -125,16 +125,22 @@ def concurrent(server: Server, cookie: str) -> dict[str, Any]:
     poller.join()
     list_poller.join()
     staller.join()
-    latencies.sort()
-    list_latencies.sort()
     return {
         "list_requests": len(list_latencies),
-        "list_p50_ms": round(list_latencies[len(list_latencies) // 2] * 1000, 1),
-        "list_max_ms": round(list_latencies[-1] * 1000, 1),
+        **spread("list", list_latencies),
         "exports": results,
         "health_requests": len(latencies),
-        "health_p50_ms": round(latencies[len(latencies) // 2] * 1000, 1),
-        "health_max_ms": round(latencies[-1] * 1000, 1),
+        **spread("health", latencies),
+    }
+
+
+def spread(name: str, latencies: list[float]) -> dict[str, float]:
+    """Median, p95 (the figure the page targets are set for) and slowest, in ms."""
+    ordered = sorted(latencies)
+    last = len(ordered) - 1
+    return {
+        f"{name}_{label}_ms": round(ordered[min(last, int(len(ordered) * share))] * 1000, 1)
+        for label, share in (("p50", 0.5), ("p95", 0.95), ("max", 1.0))
     }
 
 
@@ -189,8 +195,9 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         f"Two invoice exports at once ({seconds} s) beside a stalled client: /api/health answered "
         f"{both['health_requests']} times, median {both['health_p50_ms']} ms, "
-        f"slowest {both['health_max_ms']} ms; the invoice list {both['list_requests']} times, "
-        f"median {both['list_p50_ms']} ms, slowest {both['list_max_ms']} ms.",
+        f"p95 {both['health_p95_ms']} ms, slowest {both['health_max_ms']} ms; the invoice list "
+        f"{both['list_requests']} times, median {both['list_p50_ms']} ms, "
+        f"p95 {both['list_p95_ms']} ms, slowest {both['list_max_ms']} ms.",
     ]
     return "\n".join(lines) + "\n"
 

@@ -144,14 +144,16 @@ def export_table(results: dict[str, Any], floor_median: float) -> list[str]:
         )
     both = exports["concurrent"]
     seconds = ", ".join(str(run["seconds"]) for run in both["exports"])
-    list_ok = both["list_max_ms"] <= TARGETS["invoice list"]
+    # The list's target is a p95 (as on its own row); older results have only the slowest answer.
+    list_p95 = both.get("list_p95_ms", both["list_max_ms"])
+    list_ok = list_p95 <= TARGETS["invoice list"]
     lines += [
         "",
         f"Two invoice exports at once ({seconds} s) beside a stalled client: /api/health answered "
         f"{both['health_requests']} times, median {both['health_p50_ms']} ms, slowest "
         f"{both['health_max_ms']} ms; the invoice list answered {both['list_requests']} times, "
-        f"median {both['list_p50_ms']} ms, slowest {both['list_max_ms']} ms "
-        f"(≤ {TARGETS['invoice list']} ms: {mark(list_ok)}).",
+        f"median {both['list_p50_ms']} ms, p95 {list_p95} ms (≤ {TARGETS['invoice list']} ms: "
+        f"{mark(list_ok)}), slowest {both['list_max_ms']} ms.",
     ]
     return lines
 

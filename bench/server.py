@@ -167,7 +167,9 @@ def status(url: str) -> int:
 
 
 def sign_in(base: str) -> str:
-    """Sign in through the login form; the session cookie as a Cookie header value."""
+    """Sign in through the login form; the cookies a browser then sends, as a Cookie header value:
+    the session and the CSRF cookie (without it, every page would mint a new CSRF secret and set
+    it, which no browser's second request makes the server do)."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     opener.open(f"{base}/accounts/login/", timeout=10).read()
@@ -179,6 +181,8 @@ def sign_in(base: str) -> str:
     request = urllib.request.Request(login, data=data, headers={"Referer": login})  # noqa: S310
     opener.open(request, timeout=10).read()
     cookies = {cookie.name: cookie.value for cookie in jar}
-    if "sessionid" not in cookies:
-        raise SystemExit("signing in failed: no session cookie")
-    return f"sessionid={cookies['sessionid']}"
+    if "sessionid" not in cookies or "csrftoken" not in cookies:
+        raise SystemExit(
+            f"signing in failed: cookies {sorted(cookies)}, not sessionid and csrftoken"
+        )
+    return f"sessionid={cookies['sessionid']}; csrftoken={cookies['csrftoken']}"

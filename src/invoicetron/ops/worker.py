@@ -7,6 +7,16 @@ other request (the health probes too) waits behind them. Here the worker's event
 request head without blocking, as nginx does, within HEAD_TIMEOUT for the whole head, and only a
 complete head goes to a thread: a slow or idle client costs a socket, never a thread.
 
+The workers also share new connections out evenly. They all wait on one listening socket and the
+kernel wakes every one of them for a new connection: whichever gets there first takes it, so one
+worker could end up with the connections of a burst (wrk's eight, a browser's six) while the other
+stood idle, and those connections stay with it while kept alive. Here a worker that already has a
+connection for each of its threads steps aside before taking another, for longer the more it
+holds (step_aside_seconds), so that the worker holding fewest takes it first; if none does, it
+takes that one connection then. (SO_REUSEPORT, gunicorn's
+`reuse_port`, would balance by a hash instead, but resets the connections queued on a worker's own
+socket whenever that worker is replaced.)
+
 This overrides a few methods of gunicorn's `ThreadWorker` (gunicorn is pinned to a major release in
 pyproject.toml for that reason); tests/reliability/test_slow_clients.py exercises it for real.
 """
@@ -28,6 +38,11 @@ HEAD_TIMEOUT = 20.0
 # A longer head is refused (gunicorn's own limits would refuse it later, after holding a thread).
 MAX_HEAD_BYTES = 64 * 1024
 HEAD_END = b"\r\n\r\n"
+# How long a worker with a connection for each of its threads leaves a new one to the others, for
+# each connection it holds beyond that; and at most.
+# Long enough for a woken worker to be scheduled on a busy machine.
+STEP_ASIDE_SECONDS = 0.002
+MAX_STEP_ASIDE_SECONDS = 0.010
 TOO_LARGE = (
     b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
     b"Connection: close\r\nContent-Length: 0\r\n\r\n"
@@ -55,8 +70,16 @@ class HeadFirstThreadWorker(ThreadWorker):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.heads: deque[HeadConn] = deque()  # by deadline: every head gets the same time
+        self.stepped_aside_until = 0.0  # accepting is paused until then, for another worker
 
     def accept(self, listener: Any) -> None:
+        pause, now = self.step_aside_seconds(), time.monotonic()
+        if pause and now >= self.stepped_aside_until + pause:
+            self.stepped_aside_until = now + pause
+            super().set_accept_enabled(False)
+            return
+        # Not busy, or back from stepping aside: take this one (only one: the next steps aside).
+        self.stepped_aside_until = 0.0
         try:
             client, address = listener.accept()
         except OSError as error:
@@ -65,6 +88,28 @@ class HeadFirstThreadWorker(ThreadWorker):
             return
         self.nr_conns += 1
         self.await_head(HeadConn(self.cfg, client, address, listener.getsockname()))
+
+    def step_aside_seconds(self) -> float:
+        """How long to leave a new connection to the other workers: none while this one has a
+        thread for each connection it holds, then longer with every further connection (so that
+        of two busy workers, the one holding fewer takes it), but never more than a few ms."""
+        beyond = self.nr_conns - self.cfg.threads + 1
+        if self.cfg.workers < 2 or beyond <= 0:
+            return 0.0
+        return float(min(MAX_STEP_ASIDE_SECONDS, STEP_ASIDE_SECONDS * beyond))
+
+    def set_accept_enabled(self, enabled: bool) -> None:
+        """Gunicorn's loop turns accepting back on whenever it can; not while stepped aside."""
+        if enabled and time.monotonic() < self.stepped_aside_until:
+            return
+        super().set_accept_enabled(enabled)
+
+    def wait_for_and_dispatch_events(self, timeout: float) -> None:
+        """Wake up when a pause ends, to accept again (the loop's own wait is a second)."""
+        pause = self.stepped_aside_until - time.monotonic()
+        if pause > 0:
+            timeout = min(timeout, pause)
+        super().wait_for_and_dispatch_events(timeout)
 
     def on_client_socket_readable(self, conn: HeadConn, client: Any) -> None:
         """A kept-alive connection starts its next request: read that head first, too."""
