@@ -13,9 +13,9 @@ worker could end up with the connections of a burst (wrk's eight, a browser's si
 stood idle, and those connections stay with it while kept alive. Here a worker that already has a
 connection for each of its threads steps aside before taking another, for longer the more it
 holds (step_aside_seconds), so that the worker holding fewest takes it first; if none does, it
-takes that one connection then. (SO_REUSEPORT, gunicorn's
-`reuse_port`, would balance by a hash instead, but resets the connections queued on a worker's own
-socket whenever that worker is replaced.)
+takes that one connection then. (SO_REUSEPORT, gunicorn's `reuse_port`, would balance by a hash
+instead, but resets the connections queued on a worker's own socket whenever that worker is
+replaced.)
 
 This overrides a few methods of gunicorn's `ThreadWorker` (gunicorn is pinned to a major release in
 pyproject.toml for that reason); tests/reliability/test_slow_clients.py exercises it for real.
@@ -39,8 +39,8 @@ HEAD_TIMEOUT = 20.0
 MAX_HEAD_BYTES = 64 * 1024
 HEAD_END = b"\r\n\r\n"
 # How long a worker with a connection for each of its threads leaves a new one to the others, for
-# each connection it holds beyond that; and at most.
-# Long enough for a woken worker to be scheduled on a busy machine.
+# each connection it holds beyond that, and at most: long enough for the other worker, woken for
+# the same connection, to be scheduled on a busy machine; short beside any request.
 STEP_ASIDE_SECONDS = 0.002
 MAX_STEP_ASIDE_SECONDS = 0.010
 TOO_LARGE = (
