@@ -18,7 +18,8 @@ instead, but resets the connections queued on a worker's own socket whenever tha
 replaced.)
 
 This overrides a few methods of gunicorn's `ThreadWorker` (gunicorn is pinned to a major release in
-pyproject.toml for that reason); tests/reliability/test_slow_clients.py exercises it for real.
+pyproject.toml for that reason); tests/reliability/test_slow_clients.py and
+test_connection_balance.py exercise it for real.
 """
 
 from __future__ import annotations
